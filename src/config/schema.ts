@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+const cron = z.string().min(1);
+
+/** Passes that can be switched off. The spine's scan/metadata/preview always run. */
+export const PassSwitches = z
+  .object({
+    faces: z.boolean().default(true),
+    embed: z.boolean().default(true),
+    tags: z.boolean().default(true),
+    places: z.boolean().default(true),
+    writeback: z.boolean().default(true),
+  })
+  .strict()
+  .default({ faces: true, embed: true, tags: true, places: true, writeback: true });
+
+export const ConfigSchema = z
+  .object({
+    /** Library folders to watch and index (absolute paths, `~` allowed). */
+    libraries: z.array(z.string().min(1)).default([]),
+    /** Path fragments or globs (`*` within a name, `**` across folders) to leave out. */
+    exclude: z.array(z.string().min(1)).default([]),
+    passes: PassSwitches,
+    /** auto: write XMP as results arrive; review: queue changes for `rawlight writeback`; off. */
+    writeback: z.enum(['auto', 'review', 'off']).default('auto'),
+    xmp: z
+      .object({
+        /** Write into DNG/JPEG/HEIC/TIFF instead of a sidecar (verified by ImageDataHash). Never RAW. */
+        embedded: z.boolean().default(false),
+        /** Sidecar name when none exists yet: adobe = IMG_1.xmp, darktable = IMG_1.CR3.xmp. */
+        sidecarStyle: z.enum(['adobe', 'darktable']).default('adobe'),
+        /** Root of rawlight's keywords in lr:hierarchicalSubject. */
+        keywordRoot: z.string().min(1).regex(/^[^|]+$/, 'must not contain "|"').default('rawlight'),
+        /** Minimum tag score to write a keyword. */
+        minTagScore: z.number().min(0).max(1).default(0.25),
+        /** Also mirror people as Finder tags on macOS. */
+        finderTags: z.boolean().default(false),
+        /** Set Spotlight-indexed xattrs (macOS). */
+        spotlight: z.boolean().default(true),
+        writeTimeoutMs: z.number().int().positive().default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    api: z
+      .object({
+        port: z.number().int().min(0).max(65535).default(7414),
+        /** Loopback only unless allowRemote is set explicitly (then a token is still required). */
+        host: z.string().default('127.0.0.1'),
+        allowRemote: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    /** Folder with model files; RAWLIGHT_MODELS overrides. Default: <data>/models. */
+    modelsDir: z.string().nullable().default(null),
+    /** Pin a model per role by id (see models/manifest.json). */
+    models: z
+      .object({
+        faceDetector: z.string().optional(),
+        faceEmbedder: z.string().optional(),
+        clip: z.string().optional(),
+        classifier: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
+    queue: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(50).default(5),
+        leaseSeconds: z.number().int().min(5).default(600),
+        cpuConcurrency: z.number().int().min(1).max(64).default(1),
+        ioConcurrency: z.number().int().min(1).max(64).default(4),
+        /** Backoff base for retries, doubled per attempt. */
+        retryBaseSeconds: z.number().min(0).default(30),
+      })
+      .strict()
+      .prefault({}),
+    watch: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Wait until a file's size is stable this long before hashing (copies in progress). */
+        settleMs: z.number().int().min(0).default(2000),
+        /** auto: recursive fs.watch on macOS, chokidar elsewhere. */
+        backend: z.enum(['auto', 'chokidar', 'recursive']).default('auto'),
+      })
+      .strict()
+      .prefault({}),
+    schedule: z
+      .object({
+        reconcile: cron.default('30 3 * * *'),
+        regroup: cron.default('0 4 * * *'),
+        backup: cron.default('0 5 * * *'),
+        optimize: cron.default('15 5 * * *'),
+        prune: cron.default('30 5 * * 0'),
+        retryDead: cron.default('0 */6 * * *'),
+        backupsKept: z.number().int().min(1).max(100).default(7),
+      })
+      .strict()
+      .prefault({}),
+    agent: z
+      .object({
+        /** Run without launchd's Background throttling until the first import's queue is empty. */
+        turbo: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    faces: z
+      .object({
+        minScore: z.number().min(0).max(1).optional(),
+        minFaceSize: z.number().int().min(8).default(24),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -1,0 +1,1 @@
+export { createLogger, silentLogger, stderrLogger, type Logger, type LoggerOptions } from './logger.js';

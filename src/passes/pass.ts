@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import type { ReadableDb, WritableDb } from '../store/db.js';
+import type { FileRow } from '../store/repositories/file.repository.js';
+
+/** Which worker pool runs a pass: CPU-heavy (decode, inference) or I/O-bound (hash, exiftool, writes). */
+export type PassResource = 'cpu' | 'io';
+
+export interface PassContext {
+  file: FileRow;
+  /** The input key the job was queued with (already checked to be current). */
+  inputKey: string;
+  log: Logger;
+  /** Aborted on shutdown: long passes should stop early and let the lease go. */
+  signal: AbortSignal;
+  /** Read access for inputs. Writes belong in the outcome's `commit`. */
+  db: ReadableDb;
+}
+
+export interface PassOutcome {
+  /** Small JSON summary stored with the result (shown by `show`). */
+  output?: Record<string, unknown>;
+  warnings?: string[];
+  /**
+   * Synchronous writes of the pass's own rows. Runs inside the same transaction that records the
+   * result and removes the job, so a crash leaves either all of it or none.
+   */
+  commit?: (db: WritableDb) => void;
+}
+
+/**
+ * A pass: a unit with a name, a version, declared inputs and outputs. It runs for a file only when
+ * no result exists for (pass, version, inputKey). Failure is a thrown DaemonError: non-retryable
+ * codes become a final recorded failure (not retried until the input changes); retryable codes are
+ * retried with backoff, then the job is dead.
+ */
+export interface Pass {
+  readonly name: string;
+  readonly version: number;
+  readonly resource: PassResource;
+  /** Passes whose completion may make this one runnable (its inputs). */
+  readonly after: readonly string[];
+  /** Human words for what it reads and writes (status page, docs). */
+  readonly description: string;
+  /**
+   * The key of this pass's input for the file as it is now, or null when the pass does not apply
+   * or its inputs are not there yet. Must be cheap: it is called for every candidate.
+   */
+  inputKey(db: ReadableDb, file: FileRow): string | null;
+  run(ctx: PassContext): Promise<PassOutcome>;
+}

@@ -1,0 +1,68 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import * as sqliteVec from 'sqlite-vec';
+import { migrate, type MigrationReport } from './migrate.js';
+
+/** A handle that may write. Only the daemon's composition root creates one. */
+export type WritableDb = Database.Database & { readonly __writable: true };
+/** A handle code may only read from (CLI status/show, API GET routes). Any WritableDb is one too. */
+export type ReadableDb = Database.Database;
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Folder of NNNN-name.sql files; defaults to the project's top-level migrations/. */
+  migrationsDir?: string;
+  busyTimeoutMs?: number;
+}
+
+export const DB_FILE = 'rawlight.db';
+
+/** The project's migrations folder, found relative to this module (src/ or dist/). */
+export function defaultMigrationsDir(): string {
+  return path.resolve(import.meta.dirname, '..', '..', 'migrations');
+}
+
+function configure(db: Database.Database, busyTimeoutMs: number): void {
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.pragma('foreign_keys = ON');
+  // sqlite-vec: vector tables and distance functions for faces and CLIP embeddings.
+  sqliteVec.load(db);
+}
+
+/**
+ * Opens (creating if needed) the database in WAL mode and brings the schema up to date. A database
+ * written by a newer rawlight is refused (DB_FROM_FUTURE) rather than misread.
+ */
+export function openDb(file: string, opts: OpenOptions = {}): { db: WritableDb; migrations: MigrationReport } {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    configure(db, opts.busyTimeoutMs ?? 5000);
+    const migrations = migrate(db, opts.migrationsDir ?? defaultMigrationsDir());
+    return { db: db as WritableDb, migrations };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** Opens an existing database read-only (no migration; refuses a future schema). */
+export function openReadonlyDb(file: string, opts: OpenOptions = {}): ReadableDb {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    configure(db, opts.busyTimeoutMs ?? 5000);
+    migrate(db, opts.migrationsDir ?? defaultMigrationsDir(), { checkOnly: true });
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** Runs fn in an IMMEDIATE transaction (takes the write lock up front: no upgrade deadlocks). */
+export function tx<T>(db: WritableDb, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
