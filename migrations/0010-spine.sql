@@ -105,7 +105,9 @@ CREATE TABLE metadata (
   keywords       TEXT NOT NULL DEFAULT '[]', -- JSON: dc:subject / IPTC keywords (file + sidecar)
   hierarchical   TEXT NOT NULL DEFAULT '[]', -- JSON: lr:hierarchicalSubject
   people         TEXT NOT NULL DEFAULT '[]', -- JSON: PersonInImage and named regions
-  regions        TEXT NOT NULL DEFAULT '[]', -- JSON: MWG face regions as read
+  regions        TEXT NOT NULL DEFAULT '[]', -- JSON: MWG face regions as read [{name,type,x,y,w,h}] centre+size, stored orientation
+  applied_w      INTEGER,                    -- the regions' AppliedToDimensions
+  applied_h      INTEGER,
   warnings       TEXT NOT NULL DEFAULT '[]',
   read_at        INTEGER NOT NULL
 );

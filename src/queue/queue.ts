@@ -1,8 +1,44 @@
-// (being written by the lead; see the exported signatures below)
-import type { WritableDb } from '../store/db.js';
+import type { ReadableDb, WritableDb } from '../store/db.js';
 
 /** Input key meaning "work out the current key when the job is claimed". */
 export const RECONSIDER_KEY = '*';
+
+/** Priorities: work a user is waiting for first, then new files from the watcher, then backlog. */
+export const Priority = { backlog: 0, reconsider: 5, watch: 10, user: 20 } as const;
+
+export interface JobRow {
+  id: number;
+  file_id: number;
+  pass: string;
+  input_key: string;
+  state: 'pending' | 'leased' | 'dead';
+  priority: number;
+  attempts: number;
+  run_after: number;
+  lease_until: number | null;
+  lease_owner: string | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * Adds a job unless the same (file, pass, input key) is already queued; a dead job with that key
+ * is left dead (retry is explicit). Returns true when a new job was inserted.
+ */
+export function enqueue(db: WritableDb, fileId: number, pass: string, inputKey: string, priority: number = Priority.backlog, now = Date.now()): boolean {
+  const r = db
+    .prepare(
+      `INSERT INTO jobs (file_id, pass, input_key, state, priority, created_at, updated_at)
+       VALUES (?, ?, ?, 'pending', ?, ?, ?)
+       ON CONFLICT (file_id, pass, input_key) DO UPDATE SET
+         priority = max(jobs.priority, excluded.priority)
+       WHERE jobs.state = 'pending' AND jobs.priority < excluded.priority`,
+    )
+    .run(fileId, pass, inputKey, priority, now, now);
+  return r.changes > 0;
+}
 
 /**
  * Asks for `pass` to be (re)considered for a file: durable, deduplicated, safe to call from any
@@ -11,13 +47,119 @@ export const RECONSIDER_KEY = '*';
  * Use it when something a pass reads has changed outside the pipeline (a person named, a tag
  * edited): e.g. requestPass(db, fileId, 'writeback').
  */
-export function requestPass(db: WritableDb, fileId: number, pass: string, priority = 5, now = Date.now()): void {
+export function requestPass(db: WritableDb, fileId: number, pass: string, priority: number = Priority.reconsider, now = Date.now()): void {
   db.prepare(
     `INSERT INTO jobs (file_id, pass, input_key, state, priority, created_at, updated_at)
      VALUES (?, ?, ?, 'pending', ?, ?, ?)
      ON CONFLICT (file_id, pass, input_key) DO UPDATE SET
        state = CASE WHEN jobs.state = 'dead' THEN 'pending' ELSE jobs.state END,
        attempts = CASE WHEN jobs.state = 'dead' THEN 0 ELSE jobs.attempts END,
+       run_after = CASE WHEN jobs.state = 'dead' THEN 0 ELSE jobs.run_after END,
        priority = max(jobs.priority, excluded.priority), updated_at = excluded.updated_at`,
   ).run(fileId, pass, RECONSIDER_KEY, priority, now, now);
+}
+
+/**
+ * Claims the next runnable job among `passes` with a lease. One UPDATE … RETURNING, so two
+ * workers (or processes) can never claim the same job.
+ */
+export function claim(db: WritableDb, passes: readonly string[], owner: string, leaseMs: number, now = Date.now()): JobRow | undefined {
+  if (passes.length === 0) return undefined;
+  const marks = passes.map(() => '?').join(',');
+  return db
+    .prepare(
+      `UPDATE jobs SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+       WHERE id = (
+         SELECT id FROM jobs
+         WHERE state = 'pending' AND run_after <= ? AND pass IN (${marks})
+         ORDER BY priority DESC, id
+         LIMIT 1)
+       RETURNING *`,
+    )
+    .get(owner, now + leaseMs, now, now, ...passes) as JobRow | undefined;
+}
+
+/** Removes a finished job (its result row is the record). */
+export function complete(db: WritableDb, jobId: number): void {
+  db.prepare('DELETE FROM jobs WHERE id = ?').run(jobId);
+}
+
+/** Retries later with exponential backoff, or marks dead after maxAttempts. Returns true if dead. */
+export function fail(
+  db: WritableDb,
+  job: Pick<JobRow, 'id' | 'attempts'>,
+  err: { code: string; message: string },
+  opts: { maxAttempts: number; retryBaseMs: number; retryable: boolean },
+  now = Date.now(),
+): boolean {
+  const dead = !opts.retryable || job.attempts >= opts.maxAttempts;
+  const delay = opts.retryBaseMs * 2 ** Math.max(0, job.attempts - 1);
+  db.prepare(
+    `UPDATE jobs SET state = ?, run_after = ?, lease_owner = NULL, lease_until = NULL,
+       last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+  ).run(dead ? 'dead' : 'pending', dead ? 0 : now + delay, err.code, err.message, now, job.id);
+  return dead;
+}
+
+/** Gives a leased job back untouched (shutdown): the attempt does not count. */
+export function release(db: WritableDb, jobId: number, now = Date.now()): void {
+  db.prepare(
+    `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL,
+       attempts = max(0, attempts - 1), updated_at = ? WHERE id = ? AND state = 'leased'`,
+  ).run(now, jobId);
+}
+
+/**
+ * At start: leases held by a previous (killed) process go back to pending. Only one daemon runs
+ * per home (lock), so every lease not owned by `owner` is orphaned.
+ */
+export function recoverLeases(db: WritableDb, owner: string, now = Date.now()): number {
+  return db
+    .prepare(`UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'leased' AND (lease_owner IS NOT ? OR lease_until < ?)`)
+    .run(now, owner, now).changes;
+}
+
+/** Dead jobs back to pending (all, one, or only those whose error code is in `codes`). */
+export function retryDead(db: WritableDb, opts: { jobId?: number; codes?: readonly string[] } = {}, now = Date.now()): number {
+  if (opts.jobId !== undefined) {
+    return db.prepare(`UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE id=? AND state='dead'`).run(now, opts.jobId).changes;
+  }
+  if (opts.codes) {
+    if (opts.codes.length === 0) return 0;
+    const marks = opts.codes.map(() => '?').join(',');
+    return db
+      .prepare(`UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE state='dead' AND last_error_code IN (${marks})`)
+      .run(now, ...opts.codes).changes;
+  }
+  return db.prepare(`UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE state='dead'`).run(now).changes;
+}
+
+export interface QueueCounts {
+  pending: number;
+  leased: number;
+  dead: number;
+  /** pending jobs whose backoff has not expired */
+  waiting: number;
+}
+
+export function queueCounts(db: ReadableDb, now = Date.now()): QueueCounts {
+  const r = db
+    .prepare(
+      `SELECT
+         coalesce(sum(state = 'pending'), 0) AS pending,
+         coalesce(sum(state = 'leased'), 0) AS leased,
+         coalesce(sum(state = 'dead'), 0) AS dead,
+         coalesce(sum(state = 'pending' AND run_after > ?), 0) AS waiting
+       FROM jobs`,
+    )
+    .get(now) as QueueCounts;
+  return r;
+}
+
+/** Earliest time a waiting (backoff) job becomes runnable, or null. */
+export function nextRunAfter(db: ReadableDb, passes: readonly string[]): number | null {
+  if (passes.length === 0) return null;
+  const marks = passes.map(() => '?').join(',');
+  const r = db.prepare(`SELECT min(run_after) AS t FROM jobs WHERE state = 'pending' AND pass IN (${marks})`).get(...passes) as { t: number | null };
+  return r.t;
 }

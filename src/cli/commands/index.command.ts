@@ -1,0 +1,99 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/index.js';
+import { DaemonError } from '../../errors/index.js';
+import { createLogger } from '../../log/index.js';
+import { Core } from '../../main.js';
+import { Priority } from '../../queue/queue.js';
+import { printJson, UsageError, type CliCommand } from '../command.js';
+import { showProgress } from '../progress.js';
+import { acquireDaemonLock } from '../lock.js';
+
+export interface IndexReport {
+  files: number;
+  executed: Record<string, number>;
+  failed: { path: string; pass: string; error: string; code: string | null }[];
+  cloudOnly: number;
+  gone: number;
+  roots: { root: string; state: string; seen: number; added: number; changed: number; moved: number; gone: number }[];
+  ms: number;
+}
+
+export const indexCommand: CliCommand = {
+  name: 'index',
+  summary: 'Index folders until the queue is idle, then exit (adds nothing to the config)',
+  usage: 'rawlight index DIR... [--json]',
+  async run(args, env) {
+    const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+    if (positionals.length === 0) throw new UsageError('give at least one folder');
+    const roots = positionals.map((p) => path.resolve(p));
+    for (const r of roots) {
+      let ok = false;
+      try {
+        ok = statSync(r).isDirectory();
+      } catch (e) {
+        throw new DaemonError('FILE_NOT_FOUND', `${r}: ${(e as NodeJS.ErrnoException).code ?? 'not found'}`);
+      }
+      if (!ok) throw new UsageError(`${r} is not a folder`);
+    }
+    const config = loadConfig(env.places, { env: env.env });
+    const log = createLogger({ logsDir: env.places.logsDir, console: !values.json && env.io.stderr.isTTY === true ? false : false });
+    const lock = acquireDaemonLock(env.places, 'index');
+    const t0 = Date.now();
+    const core = await Core.open({ places: env.places, config, log });
+    try {
+      const reports = await core.reconcile(roots, Priority.user);
+      core.pipeline.start();
+      const stop = showProgress(env.io.stderr, core.db, core.bus);
+      await core.pipeline.whenIdle();
+      stop();
+      const report = summarize(core, roots, reports, Date.now() - t0);
+      if (values.json) printJson(env.io, report);
+      else {
+        const ran = Object.entries(report.executed).map(([p, n]) => `${p} ${n}`).join(', ') || 'nothing (all up to date)';
+        env.io.stdout.write(`${report.files} photos in ${roots.length} folder(s); ran: ${ran}; ${report.failed.length} with errors; ${report.cloudOnly} cloud-only (${(report.ms / 1000).toFixed(1)} s)\n`);
+        for (const f of report.failed.slice(0, 20)) env.io.stdout.write(`  ${f.pass} failed: ${f.path}: ${f.error}\n`);
+        if (report.failed.length > 20) env.io.stdout.write(`  … and ${report.failed.length - 20} more (rawlight status)\n`);
+      }
+      return 0;
+    } finally {
+      await core.close();
+      lock.release();
+      log.flush?.();
+    }
+  },
+};
+
+function under(roots: string[]): { sql: string; params: string[] } {
+  const parts = roots.map(() => `(f.path = ? OR f.path LIKE ? ESCAPE '\\')`);
+  const params = roots.flatMap((r) => [r, r.replace(/[\\%_]/g, (c) => `\\${c}`) + path.sep + '%']);
+  return { sql: `(${parts.join(' OR ')})`, params };
+}
+
+function summarize(core: Core, roots: string[], reports: Awaited<ReturnType<Core['reconcile']>>, ms: number): IndexReport {
+  const w = under(roots);
+  const failed = core.db
+    .prepare(
+      `SELECT f.path, r.pass, r.error, r.error_code AS code FROM pass_results r JOIN files f ON f.id = r.file_id
+       WHERE r.status = 'failed' AND f.state = 'present' AND ${w.sql} ORDER BY f.path, r.pass`,
+    )
+    .all(...w.params) as IndexReport['failed'];
+  const dead = core.db
+    .prepare(
+      `SELECT f.path, j.pass, j.last_error AS error, j.last_error_code AS code FROM jobs j JOIN files f ON f.id = j.file_id
+       WHERE j.state = 'dead' AND ${w.sql} AND NOT EXISTS (SELECT 1 FROM pass_results r WHERE r.file_id = j.file_id AND r.pass = j.pass AND r.status = 'failed')`,
+    )
+    .all(...w.params) as IndexReport['failed'];
+  const count = (state: string) => (core.db.prepare(`SELECT count(*) AS n FROM files f WHERE f.state = ? AND ${w.sql}`).get(state, ...w.params) as { n: number }).n;
+  const files = count('present') + count('cloud');
+  return {
+    files,
+    executed: { ...core.pipeline.stats.executed },
+    failed: [...failed, ...dead].map((f) => ({ path: f.path, pass: f.pass, error: f.error ?? '', code: f.code })),
+    cloudOnly: count('cloud'),
+    gone: reports.reduce((n, r) => n + r.gone, 0),
+    roots: reports.map((r) => ({ root: r.root, state: r.state, seen: r.seen, added: r.added, changed: r.changed, moved: r.moved, gone: r.gone })),
+    ms,
+  };
+}

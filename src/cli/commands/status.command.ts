@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DB_FILE, openReadonlyDb } from '../../store/db.js';
+import { readStatus, type StatusJson } from '../../store/repositories/status.repository.js';
+import { printJson, type CliCommand } from '../command.js';
+
+export const statusCommand: CliCommand = {
+  name: 'status',
+  summary: 'Progress per pass, the queue, recent errors',
+  usage: 'rawlight status [--json]',
+  async run(args, env) {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+    const file = path.join(env.places.dataDir, DB_FILE);
+    if (!existsSync(file)) {
+      const empty = { files: 0, passes: {}, queue: { pending: 0, leased: 0, dead: 0 }, note: 'nothing indexed yet' };
+      if (values.json) printJson(env.io, empty);
+      else env.io.stdout.write(`Nothing indexed yet (no database at ${file}).\n`);
+      return 0;
+    }
+    const db = openReadonlyDb(file);
+    try {
+      const s = readStatus(db);
+      if (values.json) printJson(env.io, s);
+      else env.io.stdout.write(formatStatus(s));
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};
+
+function formatStatus(s: StatusJson): string {
+  const lines = [`${s.files} photos (${Object.entries(s.filesByState).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'})`, ''];
+  const w = Math.max(8, ...Object.keys(s.passes).map((p) => p.length));
+  lines.push(`${'pass'.padEnd(w)}  ${'done'.padStart(7)} ${'failed'.padStart(7)} ${'pending'.padStart(7)} ${'dead'.padStart(5)}`);
+  for (const [name, p] of Object.entries(s.passes)) {
+    lines.push(`${name.padEnd(w)}  ${String(p.done).padStart(7)} ${String(p.failed).padStart(7)} ${String(p.pending).padStart(7)} ${String(p.dead).padStart(5)}`);
+  }
+  lines.push('', `queue: ${s.queue.pending} pending (${s.queue.waiting} waiting to retry), ${s.queue.leased} running, ${s.queue.dead} dead`);
+  if (s.eta.seconds) lines.push(`ETA: ${Math.round(s.eta.seconds / 60)} min at ${s.throughput.runsPerMinute}/min`);
+  if (s.recentErrors.length) {
+    lines.push('', 'recent errors:');
+    for (const e of s.recentErrors.slice(0, 10)) lines.push(`  ${e.pass} ${e.code ?? ''} ${e.path ?? ''}: ${e.error ?? ''}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp, { type OutputInfo } from 'sharp';
+import { DaemonError } from '../errors/index.js';
+import { applyOrientation } from './orient.js';
+
+export interface RenderOptions {
+  cacheDir: string;
+  /** Long side of the cached preview (what every ML pass reads). */
+  previewSize?: number;
+  /** Long side of the grid thumbnail. */
+  thumbSize?: number;
+}
+
+export interface Rendered {
+  previewHash: string;
+  width: number;
+  height: number;
+  bytes: number;
+  /** Paths relative to the cache folder (content-addressed by the preview hash). */
+  path: string;
+  thumbPath: string;
+}
+
+export const PREVIEW_SIZE = 2048;
+export const THUMB_SIZE = 360;
+
+/** Size of a decodable image, or null. Cheap: reads the header only. */
+export async function probeImage(input: Buffer | string): Promise<{ width: number; height: number; format: string } | null> {
+  try {
+    const m = await sharp(input, { failOn: 'none' }).metadata();
+    if (!m.width || !m.height) return null;
+    return { width: m.width, height: m.height, format: m.format ?? 'unknown' };
+  } catch {
+    return null;
+  }
+}
+
+async function writeOnce(file: string, data: Buffer): Promise<void> {
+  try {
+    await stat(file);
+    return; // content-addressed: already there
+  } catch {
+    /* write it */
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+/**
+ * Decodes an image, turns it upright (explicit EXIF orientation), bounds its size, and stores a
+ * preview JPEG and a thumbnail in the cache. The preview hash is taken over the upright pixels,
+ * not the encoded bytes, so a metadata-only change to a photo never changes it.
+ */
+export async function renderPreview(input: Buffer | string, orientation: number | null, o: RenderOptions): Promise<Rendered> {
+  const size = o.previewSize ?? PREVIEW_SIZE;
+  let raw: { data: Buffer; info: OutputInfo };
+  try {
+    // failOn 'none': a truncated scan still gives the part that decodes (libjpeg greys the rest),
+    // which beats no preview at all; a header that cannot be parsed still fails.
+    const img = applyOrientation(sharp(input, { failOn: 'none', limitInputPixels: 2 ** 28 }), orientation)
+      .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .removeAlpha();
+    raw = await img.raw().toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw new DaemonError('PREVIEW_DECODE_FAILED', (e as Error).message.split('\n')[0], { cause: e });
+  }
+  const { width, height, channels } = raw.info;
+  const previewHash = createHash('sha256').update(`${width}x${height}x${channels}:`).update(raw.data).digest('hex').slice(0, 32);
+  const fromRaw = () => sharp(raw.data, { raw: { width, height, channels } });
+  const jpeg = await fromRaw().jpeg({ quality: 85, mozjpeg: false }).toBuffer();
+  const thumb = await fromRaw()
+    .resize({ width: o.thumbSize ?? THUMB_SIZE, height: o.thumbSize ?? THUMB_SIZE, fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: 78 })
+    .toBuffer();
+  const rel = path.join('previews', previewHash.slice(0, 2), `${previewHash}.jpg`);
+  const thumbRel = path.join('thumbs', previewHash.slice(0, 2), `${previewHash}.jpg`);
+  await writeOnce(path.join(o.cacheDir, rel), jpeg);
+  await writeOnce(path.join(o.cacheDir, thumbRel), thumb);
+  return { previewHash, width, height, bytes: jpeg.length, path: rel, thumbPath: thumbRel };
+}

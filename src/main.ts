@@ -1,0 +1,117 @@
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Logger } from 'pino';
+import type { Config } from './config/index.js';
+import { ExifReader } from './exiftool/reader.js';
+import { platformHeicDecoders } from './image/heic.js';
+import { createMetadataPass } from './passes/metadata.pass.js';
+import type { Pass } from './passes/pass.js';
+import { createPreviewPass } from './passes/preview.pass.js';
+import { createScanPass } from './passes/scan.pass.js';
+import { PipelineBus } from './pipeline/events.js';
+import { Pipeline } from './pipeline/pipeline.js';
+import type { Places } from './platform/places.js';
+import { DB_FILE, openDb, type WritableDb } from './store/db.js';
+import { Discovery, noDatalessProbe, type DatalessProbe } from './watch/discover.js';
+import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
+
+export interface CoreOptions {
+  places: Places;
+  config: Config;
+  log: Logger;
+  bus?: PipelineBus;
+  dataless?: DatalessProbe;
+  /** Extra passes (tests); production passes are built here from the config. */
+  extraPasses?: (core: { exif: ExifReader; cacheDir: string }) => Pass[];
+}
+
+/**
+ * The composition root: the only place that builds concrete objects and wires them together.
+ * `Core` is what both `rawlight index` and `rawlight run` need (store, ExifTool, passes, pipeline,
+ * discovery); the daemon adds the watcher, the API and the upkeep schedule around it.
+ */
+export class Core {
+  readonly db: WritableDb;
+  readonly exif: ExifReader;
+  readonly pipeline: Pipeline;
+  readonly discovery: Discovery;
+  readonly bus: PipelineBus;
+  readonly dbPath: string;
+  private closed = false;
+  private readonly closers: { name: string; close: () => unknown }[] = [];
+
+  private constructor(readonly o: CoreOptions) {
+    const { places, config, log } = o;
+    this.bus = o.bus ?? new PipelineBus();
+    this.dbPath = path.join(places.dataDir, DB_FILE);
+    const { db, migrations } = openDb(this.dbPath);
+    this.db = db;
+    if (migrations.applied.length) log.info({ from: migrations.from, to: migrations.to, applied: migrations.applied }, 'database schema migrated');
+    // Bounded memory: libvips' operation cache is no use for one-shot previews.
+    sharp.cache(false);
+    sharp.concurrency(1);
+    this.exif = new ExifReader();
+    this.closers.push({ name: 'exiftool', close: () => this.exif.end() });
+    const cacheDir = places.cacheDir;
+    const dataless = o.dataless ?? noDatalessProbe;
+    const passes: Pass[] = [
+      createScanPass({ dataless }),
+      createMetadataPass({ exif: this.exif }),
+      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders() }),
+      ...(o.extraPasses?.({ exif: this.exif, cacheDir }) ?? []),
+    ];
+    this.pipeline = new Pipeline({
+      db,
+      passes,
+      log: log.child({ component: 'pipeline' }),
+      bus: this.bus,
+      concurrency: { io: config.queue.ioConcurrency, cpu: config.queue.cpuConcurrency },
+      maxAttempts: config.queue.maxAttempts,
+      retryBaseMs: config.queue.retryBaseSeconds * 1000,
+      leaseMs: config.queue.leaseSeconds * 1000,
+      passTimeoutMs: 10 * 60_000,
+    });
+    this.discovery = new Discovery({ db, pipeline: this.pipeline, bus: this.bus, log: log.child({ component: 'discovery' }), dataless });
+  }
+
+  static open(o: CoreOptions): Core {
+    return new Core(o);
+  }
+
+  /** Reconciles library roots with the database (everything that changed while we were down). */
+  async reconcile(roots: readonly string[], priority?: number): Promise<ReconcileReport[]> {
+    const out: ReconcileReport[] = [];
+    for (const root of roots) {
+      const r = await reconcileRoot(root, {
+        db: this.db,
+        discovery: this.discovery,
+        log: this.o.log.child({ component: 'reconcile' }),
+        exclude: this.o.config.exclude,
+        ...(priority !== undefined ? { priority } : {}),
+      });
+      this.o.log.info(r, 'library reconciled');
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** Shutdown order: stop taking work, let passes finish or release leases, end ExifTool, checkpoint, close. */
+  async close(graceMs = 10_000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pipeline.stop(graceMs);
+    for (const c of this.closers.reverse()) {
+      try {
+        await c.close();
+      } catch (e) {
+        this.o.log.warn({ err: e, what: c.name }, 'error while closing');
+      }
+    }
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      /* best effort */
+    }
+    this.db.close();
+  }
+}

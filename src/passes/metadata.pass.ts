@@ -1,0 +1,235 @@
+import { statSync } from 'node:fs';
+import type { Tags } from 'exiftool-vendored';
+import { DaemonError } from '../errors/index.js';
+import type { ExifReader } from '../exiftool/reader.js';
+import type { ReadableDb, WritableDb } from '../store/db.js';
+import type { FileRow } from '../store/repositories/file.repository.js';
+import type { Pass, PassContext, PassOutcome } from './pass.js';
+
+/** An MWG face region as read: centre + size, normalised, in stored-image orientation. */
+export interface ReadRegion {
+  name: string | null;
+  type: string | null;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface MetadataRow {
+  file_type: string | null;
+  mime: string | null;
+  captured_at: string | null;
+  capture_offset: string | null;
+  captured_ts: number | null;
+  make: string | null;
+  model: string | null;
+  lens: string | null;
+  exposure_time: string | null;
+  f_number: number | null;
+  iso: number | null;
+  focal_length: number | null;
+  width: number | null;
+  height: number | null;
+  orientation: number | null;
+  gps_lat: number | null;
+  gps_lon: number | null;
+  gps_alt: number | null;
+  rating: number | null;
+  label: string | null;
+  title: string | null;
+  keywords: string[];
+  hierarchical: string[];
+  people: string[];
+  regions: ReadRegion[];
+  applied_w: number | null;
+  applied_h: number | null;
+  warnings: string[];
+}
+
+/** File types ExifTool reports that are images we can index. Anything else in a photo's clothing is foreign. */
+const IMAGE_FILE_TYPES = /^(JPEG|TIFF|PNG|WEBP|HEIC|HEIF|AVIF|DNG|CR2|CR3|CRW|NEF|NRW|ARW|ARQ|SR2|SRF|RAF|ORF|ORI|RW2|RWL|PEF|3FR|IIQ|ERF|MRW|X3F|GPR|KDC|DCR|MOS|MEF|SRW|RAW|FFF|MIFF|BMP|GIF|JP2|JXL)$/i;
+
+const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v).trim() || null);
+const num = (v: unknown): number | null => {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string') {
+    const m = /^-?\d+(\.\d+)?/.exec(v.trim());
+    return m ? Number(m[0]) : null;
+  }
+  return null;
+};
+const list = (v: unknown): string[] => (v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map((x) => String(x).trim()).filter(Boolean));
+
+interface DateLike {
+  rawValue?: string;
+  tzoffsetMinutes?: number;
+  toMillis?: () => number;
+  year?: number;
+  month?: number;
+  day?: number;
+  hour?: number;
+  minute?: number;
+  second?: number;
+  millisecond?: number;
+}
+
+function captureTime(t: Tags): { at: string | null; offset: string | null; ts: number | null } {
+  const rec = t as Record<string, unknown>;
+  for (const k of ['SubSecDateTimeOriginal', 'DateTimeOriginal', 'SubSecCreateDate', 'CreateDate', 'DateTimeCreated', 'DigitalCreationDateTime']) {
+    const v = rec[k] as DateLike | string | undefined;
+    if (!v || typeof v === 'string' || v.year === undefined) continue;
+    if (v.year < 1826 || v.year > 2200) continue; // broken clocks write 0000 or 1904
+    const pad = (n: number | undefined, l = 2) => String(n ?? 0).padStart(l, '0');
+    const at = `${pad(v.year, 4)}-${pad(v.month)}-${pad(v.day)}T${pad(v.hour)}:${pad(v.minute)}:${pad(v.second)}${v.millisecond ? '.' + pad(v.millisecond, 3) : ''}`;
+    let offset: string | null = null;
+    if (typeof v.tzoffsetMinutes === 'number') {
+      const m = Math.abs(v.tzoffsetMinutes);
+      offset = `${v.tzoffsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
+    }
+    // Without an offset the wall time is taken as UTC: good enough to sort and filter by day.
+    const ts = Date.parse(at + (offset ?? 'Z'));
+    return { at, offset, ts: Number.isFinite(ts) ? ts : null };
+  }
+  return { at: null, offset: null, ts: null };
+}
+
+function readRegions(t: Tags): { regions: ReadRegion[]; w: number | null; h: number | null } {
+  const info = (t as Record<string, unknown>).RegionInfo as
+    | { AppliedToDimensions?: { W?: number; H?: number }; RegionList?: { Area?: { X?: number; Y?: number; W?: number; H?: number }; Name?: string; Type?: string }[] }
+    | undefined;
+  const out: ReadRegion[] = [];
+  for (const r of info?.RegionList ?? []) {
+    const a = r.Area;
+    if (!a || [a.X, a.Y, a.W, a.H].some((v) => typeof v !== 'number')) continue;
+    out.push({ name: str(r.Name), type: str(r.Type), x: a.X!, y: a.Y!, w: a.W!, h: a.H! });
+  }
+  return { regions: out, w: num(info?.AppliedToDimensions?.W), h: num(info?.AppliedToDimensions?.H) };
+}
+
+/** Maps ExifTool's tags for a photo (and its sidecar's, which win for XMP fields) to our row. */
+export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[]): MetadataRow {
+  const rec = t as Record<string, unknown>;
+  const x = (sidecar ?? {}) as Record<string, unknown>;
+  const pick = (k: string) => (x[k] !== undefined ? x[k] : rec[k]);
+  const time = captureTime(sidecar && (x.DateTimeOriginal || x.CreateDate) ? ({ ...rec, ...x } as Tags) : t);
+  const regionsFile = readRegions(t);
+  const regionsSide = sidecar ? readRegions(sidecar) : { regions: [], w: null, h: null };
+  const regions = regionsSide.regions.length ? regionsSide : regionsFile;
+  const keywords = [...new Set([...list(pick('Subject')), ...list(sidecar ? x.Keywords ?? (x.Subject ? [] : rec.Keywords) : rec.Keywords)])];
+  const people = [...new Set([...list(pick('PersonInImage')), ...regions.regions.filter((r) => (r.type ?? 'Face') === 'Face' && r.name).map((r) => r.name!)])];
+  const lat = num(rec.GPSLatitude);
+  const lon = num(rec.GPSLongitude);
+  const noGps = lat === null || lon === null || (lat === 0 && lon === 0);
+  return {
+    file_type: str(rec.FileType),
+    mime: str(rec.MIMEType),
+    captured_at: time.at,
+    capture_offset: time.offset,
+    captured_ts: time.ts,
+    make: str(rec.Make),
+    model: str(rec.Model),
+    lens: str(rec.LensModel) ?? str(rec.LensID) ?? str(rec.Lens),
+    exposure_time: str(rec.ExposureTime),
+    f_number: num(rec.FNumber),
+    iso: num(rec.ISO),
+    focal_length: num(rec.FocalLength),
+    width: num(rec.ImageWidth) ?? num(rec.ExifImageWidth),
+    height: num(rec.ImageHeight) ?? num(rec.ExifImageHeight),
+    orientation: num(pick('Orientation')),
+    gps_lat: noGps ? null : lat,
+    gps_lon: noGps ? null : lon,
+    gps_alt: noGps ? null : num(rec.GPSAltitude),
+    rating: num(pick('Rating')),
+    label: str(pick('Label')),
+    title: str(pick('Title')),
+    keywords,
+    hierarchical: list(pick('HierarchicalSubject')),
+    people,
+    regions: regions.regions,
+    applied_w: regions.w,
+    applied_h: regions.h,
+    warnings,
+  };
+}
+
+export interface MetadataPassDeps {
+  exif: ExifReader;
+}
+
+/**
+ * `metadata`: ExifTool read of the photo and its sidecar: capture time with offset, camera, lens,
+ * exposure, dimensions, orientation, GPS, rating, and keywords/people already there. Keyed on the
+ * content hash and the sidecar's state, so a sidecar edit re-reads metadata and nothing else.
+ */
+export function createMetadataPass(deps: MetadataPassDeps): Pass {
+  return {
+    name: 'metadata',
+    version: 1,
+    resource: 'io',
+    after: ['scan'],
+    description: 'ExifTool: capture time, camera, lens, exposure, size, orientation, GPS, rating, keywords, people (file + sidecar)',
+    inputKey(_db: ReadableDb, f: FileRow) {
+      return f.content_hash ? `${f.content_hash}|${f.sidecar_sig ?? '-'}` : null;
+    },
+    async run(ctx: PassContext): Promise<PassOutcome> {
+      const f = ctx.file;
+      const tags = await deps.exif.read(f.path);
+      const rec = tags as Record<string, unknown>;
+      const errors = [...list(rec.Error), ...((tags.errors as string[] | undefined) ?? [])];
+      if (errors.length) throw new DaemonError('METADATA_UNREADABLE', [...new Set(errors)].join('; '));
+      const fileType = str(rec.FileType);
+      if (!fileType || !IMAGE_FILE_TYPES.test(fileType)) {
+        throw new DaemonError('METADATA_UNREADABLE', `not a photo: ExifTool reads it as ${fileType ?? 'an unknown type'}`);
+      }
+      const warnings = [...new Set(list(rec.Warning).concat((tags.warnings as string[] | undefined) ?? []))];
+      const ext = f.ext.toUpperCase();
+      const extType = ext === 'JPG' ? 'JPEG' : ext === 'TIF' ? 'TIFF' : ext === 'HIF' ? 'HEIC' : ext;
+      if (!fileType.toUpperCase().startsWith(extType) && !(extType === 'HEIF' && fileType === 'HEIC')) {
+        warnings.push(`content is ${fileType}, extension says ${ext}`);
+      }
+      let sidecar: Tags | null = null;
+      if (f.sidecar_path) {
+        try {
+          if (!statSync(f.sidecar_path).isFile()) throw new Error('not a regular file');
+          sidecar = await deps.exif.read(f.sidecar_path);
+          const se = list((sidecar as Record<string, unknown>).Error);
+          if (se.length || (sidecar as Record<string, unknown>).FileType !== 'XMP') throw new Error(se.join('; ') || 'not XMP');
+        } catch (e) {
+          sidecar = null;
+          warnings.push(`sidecar ${f.sidecar_path} is malformed and was ignored: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
+      const row = toMetadataRow(tags, sidecar, warnings);
+      return {
+        output: { fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: sidecar ? f.sidecar_path : null },
+        warnings,
+        commit: (db: WritableDb) => saveMetadata(db, f.id, row),
+      };
+    },
+  };
+}
+
+export function saveMetadata(db: WritableDb, fileId: number, m: MetadataRow): void {
+  db.prepare(
+    `INSERT INTO metadata (file_id, file_type, mime, captured_at, capture_offset, captured_ts, make, model, lens, exposure_time, f_number, iso,
+       focal_length, width, height, orientation, gps_lat, gps_lon, gps_alt, rating, label, title, keywords, hierarchical, people, regions, applied_w, applied_h, warnings, read_at)
+     VALUES (@file_id, @file_type, @mime, @captured_at, @capture_offset, @captured_ts, @make, @model, @lens, @exposure_time, @f_number, @iso,
+       @focal_length, @width, @height, @orientation, @gps_lat, @gps_lon, @gps_alt, @rating, @label, @title, @keywords, @hierarchical, @people, @regions, @applied_w, @applied_h, @warnings, @read_at)
+     ON CONFLICT (file_id) DO UPDATE SET file_type=excluded.file_type, mime=excluded.mime, captured_at=excluded.captured_at,
+       capture_offset=excluded.capture_offset, captured_ts=excluded.captured_ts, make=excluded.make, model=excluded.model, lens=excluded.lens,
+       exposure_time=excluded.exposure_time, f_number=excluded.f_number, iso=excluded.iso, focal_length=excluded.focal_length,
+       width=excluded.width, height=excluded.height, orientation=excluded.orientation, gps_lat=excluded.gps_lat, gps_lon=excluded.gps_lon,
+       gps_alt=excluded.gps_alt, rating=excluded.rating, label=excluded.label, title=excluded.title, keywords=excluded.keywords,
+       hierarchical=excluded.hierarchical, people=excluded.people, regions=excluded.regions, applied_w=excluded.applied_w, applied_h=excluded.applied_h, warnings=excluded.warnings, read_at=excluded.read_at`,
+  ).run({
+    ...m,
+    file_id: fileId,
+    keywords: JSON.stringify(m.keywords),
+    hierarchical: JSON.stringify(m.hierarchical),
+    people: JSON.stringify(m.people),
+    regions: JSON.stringify(m.regions),
+    warnings: JSON.stringify(m.warnings),
+    read_at: Date.now(),
+  });
+}

@@ -1,0 +1,140 @@
+import { DaemonError, isDaemonError } from '../errors/index.js';
+import type { ExifReader } from '../exiftool/reader.js';
+import type { HeicDecoder } from '../image/heic.js';
+import { probeImage, renderPreview, type Rendered } from '../image/render.js';
+import type { ReadableDb, WritableDb } from '../store/db.js';
+import type { FileRow } from '../store/repositories/file.repository.js';
+import type { Pass, PassContext, PassOutcome } from './pass.js';
+
+/** Embedded images, best first (ExifTool tag names). */
+const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'] as const;
+/** Below this long side an embedded image is a placeholder, not a preview. */
+const MIN_USEFUL = 32;
+/** An embedded image at least this big ends the search (no need to decode the rest). */
+const GOOD_ENOUGH = 320;
+
+const DIRECT_EXTS = new Set(['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp']);
+const HEIF_EXTS = new Set(['heic', 'heif', 'hif']);
+
+export interface PreviewPassDeps {
+  exif: ExifReader;
+  cacheDir: string;
+  heicDecoders: HeicDecoder[];
+}
+
+interface Source {
+  name: string;
+  input: Buffer | string;
+  /** Orientation still to apply to this source's pixels. */
+  orientation: number | null;
+}
+
+function orientationOf(db: ReadableDb, fileId: number): number | null {
+  const r = db.prepare('SELECT orientation FROM metadata WHERE file_id = ?').get(fileId) as { orientation: number | null } | undefined;
+  return r?.orientation ?? null;
+}
+
+/**
+ * `preview`: the best embedded image of a RAW (or the file itself for JPEG/PNG/TIFF/WebP, the
+ * platform decoder for HEIC), upright, bounded, stored once in the cache with a thumbnail.
+ */
+export function createPreviewPass(deps: PreviewPassDeps): Pass {
+  async function embedded(file: string, tried: string[]): Promise<{ name: string; buf: Buffer } | null> {
+    let best: { name: string; buf: Buffer; long: number } | null = null;
+    for (const tag of EMBEDDED_TAGS) {
+      const buf = await deps.exif.binary(tag, file);
+      if (!buf) continue;
+      const m = await probeImage(buf);
+      if (!m) {
+        tried.push(`${tag}: not decodable`);
+        continue;
+      }
+      const long = Math.max(m.width, m.height);
+      if (long < MIN_USEFUL) {
+        tried.push(`${tag}: only ${m.width}x${m.height}`);
+        continue;
+      }
+      if (!best || long > best.long) best = { name: tag, buf, long };
+      if (long >= GOOD_ENOUGH) break;
+    }
+    return best;
+  }
+
+  async function sources(f: FileRow, orientation: number | null, tried: string[]): Promise<AsyncGenerator<Source>> {
+    return (async function* () {
+      if (HEIF_EXTS.has(f.ext)) {
+        if (await probeImage(f.path)) yield { name: 'file', input: f.path, orientation };
+        for (const d of deps.heicDecoders) {
+          try {
+            // Platform decoders apply the HEIF transforms themselves: pixels come out upright.
+            yield { name: d.name, input: await d.toJpeg(f.path), orientation: 1 };
+          } catch (e) {
+            tried.push(`${d.name}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed' : (e as Error).message.split('\n')[0]}`);
+          }
+        }
+        const thumb = await embedded(f.path, tried);
+        if (thumb) yield { name: thumb.name, input: thumb.buf, orientation };
+        return;
+      }
+      if (DIRECT_EXTS.has(f.ext)) {
+        yield { name: 'file', input: f.path, orientation };
+        const e = await embedded(f.path, tried);
+        if (e) yield { name: e.name, input: e.buf, orientation };
+        return;
+      }
+      const e = await embedded(f.path, tried);
+      if (e) yield { name: e.name, input: e.buf, orientation };
+      // A foreign file in RAW clothing (a JPEG renamed .NEF) still has pixels.
+      if (await probeImage(f.path)) yield { name: 'file', input: f.path, orientation };
+    })();
+  }
+
+  return {
+    name: 'preview',
+    version: 1,
+    resource: 'cpu',
+    after: ['metadata'],
+    description: 'best embedded image (JpgFromRaw, PreviewImage, ThumbnailImage) or the decoded file, upright, cached with a thumbnail',
+    inputKey(db: ReadableDb, f: FileRow) {
+      if (!f.content_hash) return null;
+      return `${f.content_hash}:${orientationOf(db, f.id) ?? 1}`;
+    },
+    async run(ctx: PassContext): Promise<PassOutcome> {
+      const f = ctx.file;
+      const orientation = orientationOf(ctx.db, f.id);
+      const tried: string[] = [];
+      let rendered: Rendered | null = null;
+      let used: Source | null = null;
+      for await (const s of await sources(f, orientation, tried)) {
+        try {
+          rendered = await renderPreview(s.input, s.orientation, { cacheDir: deps.cacheDir });
+          used = s;
+          break;
+        } catch (e) {
+          if (!isDaemonError(e)) throw e;
+          tried.push(`${s.name}: ${e.message.replace(/^The image data could not be decoded: /, '')}`);
+        }
+      }
+      if (!rendered || !used) {
+        if (HEIF_EXTS.has(f.ext) && tried.some((t) => /not installed|heif-convert|sips/.test(t))) {
+          throw new DaemonError('HEIC_DECODER_MISSING', `${tried.join('; ')}. On Linux install heif-convert (Debian: libheif-examples)`);
+        }
+        throw new DaemonError('PREVIEW_NONE', tried.length ? tried.join('; ') : 'no embedded JPEG, TIFF or thumbnail');
+      }
+      const r = rendered;
+      const applied = used.orientation ?? 1;
+      return {
+        output: { source: used.name, width: r.width, height: r.height, previewHash: r.previewHash, ...(tried.length ? { skipped: tried } : {}) },
+        commit: (db: WritableDb) => {
+          db.prepare(
+            `INSERT INTO previews (file_id, preview_hash, source, width, height, bytes, path, thumb_path, orientation, made_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (file_id) DO UPDATE SET preview_hash=excluded.preview_hash, source=excluded.source, width=excluded.width,
+               height=excluded.height, bytes=excluded.bytes, path=excluded.path, thumb_path=excluded.thumb_path,
+               orientation=excluded.orientation, made_at=excluded.made_at`,
+          ).run(f.id, r.previewHash, used.name, r.width, r.height, r.bytes, r.path, r.thumbPath, applied, Date.now());
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { DaemonError, toDaemonError } from '../errors/index.js';
+import type { Pass, PassResource } from '../passes/pass.js';
+import { claim, complete, enqueue, fail, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, type JobRow } from '../queue/queue.js';
+import { tx, type WritableDb } from '../store/db.js';
+import { getFile, type FileRow } from '../store/repositories/file.repository.js';
+import { hasResult, recordRun, saveResult } from '../store/repositories/pass-result.repository.js';
+import type { PipelineBus } from './events.js';
+
+export interface PipelineOptions {
+  db: WritableDb;
+  passes: readonly Pass[];
+  log: Logger;
+  bus: PipelineBus;
+  concurrency: Record<PassResource, number>;
+  maxAttempts: number;
+  retryBaseMs: number;
+  leaseMs: number;
+  /** Upper bound for one pass run; past it the run is abandoned and retried. */
+  passTimeoutMs?: number;
+  /** Called after each committed pass result (inside nothing: after the transaction). */
+  onPassDone?: (file: FileRow, pass: Pass) => void;
+}
+
+export interface RunStats {
+  executed: Record<string, number>;
+  failed: { fileId: number; path: string; pass: string; code: string; error: string }[];
+}
+
+/**
+ * Binds the durable queue to the passes. Decides what runs (hash-gated: a pass runs for a file only
+ * when no result exists for its (version, input key)), runs jobs on two worker pools (cpu, io),
+ * commits each result atomically with its job's removal and the enqueueing of what depends on it.
+ */
+export class Pipeline {
+  readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly stats: RunStats = { executed: {}, failed: [] };
+  private readonly byName = new Map<string, Pass>();
+  private readonly dependents = new Map<string, Pass[]>();
+  private readonly abort = new AbortController();
+  private readonly inflight = new Map<number, Promise<void>>();
+  private readonly wakers = new Set<() => void>();
+  private running = false;
+  private paused = false;
+  private loops: Promise<void>[] = [];
+
+  constructor(private readonly o: PipelineOptions) {
+    for (const p of o.passes) {
+      if (this.byName.has(p.name)) throw new DaemonError('INTERNAL', `two passes named ${p.name}`);
+      this.byName.set(p.name, p);
+    }
+    for (const p of o.passes) {
+      for (const dep of p.after) {
+        if (!this.byName.has(dep)) throw new DaemonError('INTERNAL', `pass ${p.name} runs after unknown pass ${dep}`);
+        const list = this.dependents.get(dep) ?? [];
+        list.push(p);
+        this.dependents.set(dep, list);
+      }
+    }
+  }
+
+  get passes(): readonly Pass[] {
+    return this.o.passes;
+  }
+
+  pass(name: string): Pass | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Queues `pass` for a file if its current input has no result yet. Returns true if queued. */
+  consider(file: FileRow, pass: Pass, priority: number = Priority.backlog): boolean {
+    if (file.state !== 'present') return false;
+    const key = pass.inputKey(this.o.db, file);
+    if (key === null) return false;
+    if (hasResult(this.o.db, file.id, pass.name, pass.version, key)) return false;
+    const queued = enqueue(this.o.db, file.id, pass.name, key, priority);
+    if (queued) this.wake();
+    return queued;
+  }
+
+  /** Considers every pass that reads `done`'s output. */
+  considerDependents(file: FileRow, done: string, priority: number): void {
+    for (const p of this.dependents.get(done) ?? []) this.consider(file, p, priority);
+  }
+
+  /** Considers the whole chain for a file, from the first pass (used on discovery). */
+  considerFile(file: FileRow, priority: number = Priority.backlog): void {
+    for (const p of this.o.passes) if (p.after.length === 0) this.consider(file, p, priority);
+  }
+
+  /**
+   * Start-up sweep: for every present file and pass whose stored result is for another version
+   * (or missing while its inputs are there), queue it. A version bump thus re-runs that pass, and
+   * its dependents follow through their changed inputs.
+   */
+  sweep(): number {
+    const db = this.o.db;
+    let n = 0;
+    for (const p of this.o.passes) {
+      const rows = db
+        .prepare(
+          `SELECT f.* FROM files f LEFT JOIN pass_results r ON r.file_id = f.id AND r.pass = ?
+           WHERE f.state = 'present' AND (r.file_id IS NULL OR r.version != ?)
+             AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.file_id = f.id AND j.pass = ?)`,
+        )
+        .iterate(p.name, p.version, p.name) as IterableIterator<FileRow>;
+      const batch: FileRow[] = [];
+      for (const f of rows) batch.push(f);
+      tx(db, () => {
+        for (const f of batch) if (this.consider(f, p)) n++;
+      });
+    }
+    return n;
+  }
+
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    this.o.bus.emit('paused', paused);
+    if (!paused) this.wake();
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Starts the worker pools. Leases left by a killed process are recovered first. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const recovered = recoverLeases(this.o.db, this.owner);
+    if (recovered) this.o.log.info({ recovered }, 'recovered jobs leased by a previous process');
+    for (const resource of ['io', 'cpu'] as const) {
+      const names = this.o.passes.filter((p) => p.resource === resource).map((p) => p.name);
+      for (let i = 0; i < this.o.concurrency[resource]; i++) this.loops.push(this.loop(names));
+    }
+  }
+
+  /** Wakes idle workers (new work was queued, possibly by another process). */
+  wake(): void {
+    for (const w of [...this.wakers]) w();
+  }
+
+  /** True when nothing is leased and nothing is runnable now. */
+  isIdle(): boolean {
+    if (this.inflight.size > 0) return false;
+    const r = this.o.db.prepare(`SELECT 1 FROM jobs WHERE state = 'pending' AND run_after <= ? LIMIT 1`).get(Date.now());
+    return r === undefined;
+  }
+
+  /** Resolves when the queue has nothing runnable and nothing in flight. */
+  async whenIdle(pollMs = 100): Promise<void> {
+    for (;;) {
+      if (this.isIdle()) {
+        // settle: a finishing job may enqueue its dependents right after
+        await new Promise((r) => setTimeout(r, 20));
+        if (this.isIdle()) return;
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /**
+   * Stops taking work, lets running passes finish within `graceMs`, then gives back the leases of
+   * those still running (they will run again at next start).
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    const all = Promise.allSettled([...this.inflight.values()]);
+    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
+    if ((await Promise.race([all.then(() => 'done' as const), timer])) === 'timeout') {
+      this.abort.abort();
+      for (const jobId of this.inflight.keys()) release(this.o.db, jobId);
+      this.o.log.warn({ released: this.inflight.size }, 'passes still running at shutdown; leases released');
+    }
+    await Promise.race([Promise.allSettled(this.loops), new Promise((r) => setTimeout(r, 1000).unref())]);
+  }
+
+  private async loop(passNames: string[]): Promise<void> {
+    while (this.running) {
+      let job: JobRow | undefined;
+      if (!this.paused) {
+        try {
+          job = claim(this.o.db, passNames, this.owner, this.o.leaseMs);
+        } catch (e) {
+          this.o.log.error({ err: e }, 'claiming a job failed');
+        }
+      }
+      if (!job) {
+        await this.sleep(passNames);
+        continue;
+      }
+      const p = this.execute(job).finally(() => this.inflight.delete(job.id));
+      this.inflight.set(job.id, p);
+      await p;
+    }
+  }
+
+  private sleep(passNames: string[]): Promise<void> {
+    const next = this.paused ? null : nextRunAfter(this.o.db, passNames);
+    const ms = next ? Math.min(Math.max(next - Date.now(), 10), 5000) : 5000;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  private async execute(job: JobRow): Promise<void> {
+    const db = this.o.db;
+    const pass = this.byName.get(job.pass);
+    const file = getFile(db, job.file_id);
+    if (!pass || !file || file.state !== 'present') {
+      // Unknown pass (removed in an update) or a file that is gone: nothing to do.
+      complete(db, job.id);
+      return;
+    }
+    const key = pass.inputKey(db, file);
+    if (key === null || (job.input_key !== RECONSIDER_KEY && job.input_key !== key) || hasResult(db, file.id, pass.name, pass.version, key)) {
+      // Superseded: the file changed since this job was queued (its current input has its own job).
+      tx(db, () => {
+        complete(db, job.id);
+        if (key !== null && job.input_key !== RECONSIDER_KEY) this.consider(file, pass, job.priority);
+      });
+      return;
+    }
+    const started = Date.now();
+    const log = this.o.log.child({ pass: pass.name, fileId: file.id });
+    try {
+      const outcome = await this.withTimeout(pass.run({ file, inputKey: key, log, signal: this.abort.signal, db }), pass.name);
+      const durationMs = Date.now() - started;
+      tx(db, () => {
+        outcome.commit?.(db);
+        const output = outcome.warnings?.length ? { ...(outcome.output ?? {}), warnings: outcome.warnings } : outcome.output;
+        saveResult(db, {
+          file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'ok',
+          output: output ? JSON.stringify(output) : null, error_code: null, error: null, completed_at: Date.now(), duration_ms: durationMs,
+        });
+        recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'ok', error_code: null, error: null, started_at: started, duration_ms: durationMs });
+        complete(db, job.id);
+        const fresh = getFile(db, file.id);
+        if (fresh) this.considerDependents(fresh, pass.name, job.priority);
+      });
+      this.stats.executed[pass.name] = (this.stats.executed[pass.name] ?? 0) + 1;
+      this.o.bus.emit('pass-done', { fileId: file.id, path: file.path, pass: pass.name, status: 'ok', durationMs });
+      const fresh = getFile(db, file.id);
+      if (fresh) this.o.onPassDone?.(fresh, pass);
+    } catch (e) {
+      if (this.abort.signal.aborted) return; // shutdown: the lease is released by stop()
+      this.recordFailure(job, pass, file, key, started, toDaemonError(e), log);
+    }
+  }
+
+  private recordFailure(job: JobRow, pass: Pass, file: FileRow, key: string, started: number, err: DaemonError, log: Logger): void {
+    const db = this.o.db;
+    const durationMs = Date.now() - started;
+    const message = err.message;
+    let dead = false;
+    let final = false;
+    tx(db, () => {
+      if (err.code === 'FILE_NOT_FOUND') {
+        // Vanished between discovery and this pass: the file is gone, not failed.
+        db.prepare(`UPDATE files SET state = 'gone', gone_at = ? WHERE id = ?`).run(Date.now(), file.id);
+        complete(db, job.id);
+        recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'failed', error_code: err.code, error: message, started_at: started, duration_ms: durationMs });
+        final = true;
+        return;
+      }
+      if (!err.retryable) {
+        complete(db, job.id); // a final answer for this input: the result row records it
+        final = true;
+      } else {
+        dead = fail(db, job, { code: err.code, message }, { maxAttempts: this.o.maxAttempts, retryBaseMs: this.o.retryBaseMs, retryable: true });
+        final = dead;
+      }
+      recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: final ? 'failed' : 'retry', error_code: err.code, error: message, started_at: started, duration_ms: durationMs });
+      if (final) {
+        saveResult(db, {
+          file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'failed',
+          output: null, error_code: err.code, error: message, completed_at: Date.now(), duration_ms: durationMs,
+        });
+      }
+    });
+    if (err.code === 'FILE_NOT_FOUND') {
+      log.info({ path: file.path }, 'file vanished before it could be processed; marked gone');
+      this.o.bus.emit('file-changed', { fileId: file.id, path: file.path, change: 'gone' });
+      return;
+    }
+    const level = err.code === 'INTERNAL' ? 'error' : 'warn';
+    log[level]({ path: file.path, code: err.code, err: err.code === 'INTERNAL' ? err.cause ?? err : undefined, attempt: job.attempts, dead, final }, `${pass.name} failed: ${message}`);
+    if (final) {
+      this.stats.failed.push({ fileId: file.id, path: file.path, pass: pass.name, code: err.code, error: message });
+      this.o.bus.emit('pass-done', { fileId: file.id, path: file.path, pass: pass.name, status: 'failed', durationMs, error: message, code: err.code });
+    }
+    this.o.bus.emit('job-error', { fileId: file.id, path: file.path, pass: pass.name, error: message, code: err.code, dead });
+  }
+
+  private withTimeout<T>(p: Promise<T>, name: string): Promise<T> {
+    const ms = this.o.passTimeoutMs;
+    if (!ms) return p;
+    let t: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, rej) => {
+      t = setTimeout(() => rej(new DaemonError('PASS_TIMEOUT', `${name} ran longer than ${ms} ms`)), ms);
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(t));
+  }
+}

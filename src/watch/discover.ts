@@ -1,0 +1,196 @@
+import { existsSync, type BigIntStats } from 'node:fs';
+import fs from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { PipelineBus } from '../pipeline/events.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import { Priority } from '../queue/queue.js';
+import { tx, type WritableDb } from '../store/db.js';
+import { getFile, getFileByPath, type FileRow } from '../store/repositories/file.repository.js';
+import { extOf, mediaKind, sidecarCandidates } from './media.js';
+
+/** Says which of the given paths are iCloud placeholders (dataless), without materialising them. */
+export interface DatalessProbe {
+  check(paths: string[]): Promise<Set<string>>;
+}
+
+export const noDatalessProbe: DatalessProbe = { check: async () => new Set() };
+
+export type Change = 'added' | 'changed' | 'moved' | 'unchanged' | 'cloud' | 'sidecar';
+
+export interface Observation {
+  path: string;
+  root: string;
+  stat: BigIntStats;
+  /** The sidecar that belongs to this photo now (and its stat), if any. */
+  sidecar: { path: string; stat: BigIntStats } | null;
+}
+
+export interface DiscoveryOptions {
+  db: WritableDb;
+  pipeline: Pipeline;
+  bus: PipelineBus;
+  log: Logger;
+  dataless?: DatalessProbe;
+  /** True when a stat matches a write rawlight itself made (XMP journal): such changes are ours. */
+  isOwnWrite?: (path: string, stat: BigIntStats) => boolean;
+}
+
+export function statSig(st: BigIntStats): string {
+  return `${st.size}:${st.mtimeNs}`;
+}
+
+/** A cheap hint that a file may be an iCloud placeholder: allocated nothing yet holds bytes. */
+export function maybeDataless(st: BigIntStats): boolean {
+  return st.blocks === 0n && st.size > 0n;
+}
+
+/**
+ * Turns "this path looks like this now" into database facts and queued work. Gate 1 lives here:
+ * an unchanged size + mtime (ns) + inode means nothing to do, without reading a byte.
+ */
+export class Discovery {
+  constructor(private readonly o: DiscoveryOptions) {}
+
+  /** Finds the sidecar of a photo by stat (watcher path; the reconcile walk uses its listing). */
+  static async findSidecar(photo: string): Promise<Observation['sidecar']> {
+    for (const c of sidecarCandidates(photo)) {
+      try {
+        const st = await fs.stat(c, { bigint: true });
+        if (st.isFile()) return { path: c, stat: st };
+        // A directory named like a sidecar is malformed: report it to the metadata pass as a sidecar.
+        if (st.isDirectory()) return { path: c, stat: st };
+      } catch {
+        /* not there */
+      }
+    }
+    return null;
+  }
+
+  /** Applies a batch of observations (one transaction), queuing work for what changed. */
+  async observeMany(batch: Observation[], priority: number = Priority.backlog): Promise<Map<string, Change>> {
+    const out = new Map<string, Change>();
+    const candidates = batch.filter((b) => maybeDataless(b.stat)).map((b) => b.path);
+    const cloud = candidates.length ? await (this.o.dataless ?? noDatalessProbe).check(candidates) : new Set<string>();
+    const events: { id: number; path: string; change: Change }[] = [];
+    tx(this.o.db, () => {
+      for (const ob of batch) {
+        const r = this.observeOne(ob, cloud.has(ob.path), priority);
+        out.set(ob.path, r.change);
+        if (r.change !== 'unchanged') events.push({ id: r.id, path: ob.path, change: r.change });
+      }
+    });
+    for (const e of events) {
+      if (e.change !== 'unchanged') this.o.bus.emit('file-changed', { fileId: e.id, path: e.path, change: e.change });
+    }
+    return out;
+  }
+
+  private observeOne(ob: Observation, dataless: boolean, priority: number): { id: number; change: Change } {
+    const db = this.o.db;
+    const now = Date.now();
+    const kind = mediaKind(ob.path);
+    if (!kind) throw new Error(`not a media file: ${ob.path}`);
+    const st = ob.stat;
+    const size = Number(st.size);
+    const mtimeNs = st.mtimeNs.toString();
+    const dev = Number(st.dev);
+    const ino = Number(st.ino);
+    const sidecarSig = ob.sidecar ? statSig(ob.sidecar.stat) : null;
+    let row = getFileByPath(db, ob.path);
+    let change: Change = 'unchanged';
+
+    if (!row) {
+      // A file we know under another path that no longer exists there: a move or rename.
+      const moved = db
+        .prepare(`SELECT * FROM files WHERE dev = ? AND ino = ? AND size = ? AND mtime_ns = ?`)
+        .all(dev, ino, size, mtimeNs) as FileRow[];
+      const from = moved.find((m) => m.state === 'gone' || !existsSync(m.path));
+      if (from) {
+        db.prepare(`UPDATE files SET path = ?, root = ?, ext = ?, state = 'present', gone_at = NULL, last_seen_at = ? WHERE id = ?`).run(
+          ob.path, ob.root, extOf(ob.path), now, from.id,
+        );
+        this.o.log.info({ from: from.path, to: ob.path }, 'file moved; results kept');
+        row = getFile(db, from.id)!;
+        change = 'moved';
+      } else {
+        const r = db
+          .prepare(
+            `INSERT INTO files (path, root, ext, kind, dev, ino, size, mtime_ns, state, sidecar_path, sidecar_sig, first_seen_at, last_seen_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(ob.path, ob.root, extOf(ob.path), kind, dev, ino, size, mtimeNs, dataless ? 'cloud' : 'present', ob.sidecar?.path ?? null, sidecarSig, now, now);
+        row = getFile(db, Number(r.lastInsertRowid))!;
+        if (dataless) return { id: row.id, change: 'cloud' };
+        this.o.pipeline.considerFile(row, priority);
+        return { id: row.id, change: 'added' };
+      }
+    }
+
+    if (dataless) {
+      if (row.state !== 'cloud') db.prepare(`UPDATE files SET state = 'cloud', last_seen_at = ? WHERE id = ?`).run(now, row.id);
+      return { id: row.id, change: row.state === 'cloud' ? 'unchanged' : 'cloud' };
+    }
+
+    const contentChanged = row.size !== size || row.mtime_ns !== mtimeNs || row.ino !== ino || row.dev !== dev;
+    const sidecarChanged = row.sidecar_sig !== sidecarSig || row.sidecar_path !== (ob.sidecar?.path ?? null);
+    const revived = row.state !== 'present';
+    db.prepare(
+      `UPDATE files SET dev = ?, ino = ?, size = ?, mtime_ns = ?, state = 'present', gone_at = NULL, root = ?,
+         sidecar_path = ?, sidecar_sig = ?, last_seen_at = ? WHERE id = ?`,
+    ).run(dev, ino, size, mtimeNs, ob.root, ob.sidecar?.path ?? null, sidecarSig, now, row.id);
+    if (!contentChanged && !sidecarChanged && !revived) return { id: row.id, change: change === 'moved' ? 'moved' : 'unchanged' };
+    const fresh = getFile(db, row.id)!;
+    if (contentChanged || revived) {
+      this.o.pipeline.considerFile(fresh, priority);
+      if (change !== 'moved') change = revived && !contentChanged ? 'added' : 'changed';
+    }
+    if (sidecarChanged) {
+      const own = ob.sidecar && this.o.isOwnWrite?.(ob.sidecar.path, ob.sidecar.stat);
+      if (!own) {
+        // Someone else edited the sidecar: re-read metadata only (ML passes key on the preview).
+        const meta = this.o.pipeline.pass('metadata');
+        if (meta) this.o.pipeline.consider(fresh, meta, priority);
+        if (change === 'unchanged') change = 'sidecar';
+      } else {
+        this.adoptOwnSidecarWrite(fresh);
+      }
+    }
+    return { id: row.id, change };
+  }
+
+  /**
+   * Our own XMP write changed the sidecar: the metadata we would re-read is what we wrote, so the
+   * metadata result is re-keyed to the new sidecar state instead of re-running it.
+   */
+  private adoptOwnSidecarWrite(file: FileRow): void {
+    const meta = this.o.pipeline.pass('metadata');
+    if (!meta) return;
+    const key = meta.inputKey(this.o.db, file);
+    if (key === null) return;
+    this.o.db.prepare(`UPDATE pass_results SET input_key = ? WHERE file_id = ? AND pass = 'metadata' AND status = 'ok'`).run(key, file.id);
+  }
+
+  /** Marks files gone (deleted, or moved out of every library). */
+  markGone(paths: string[]): number {
+    let n = 0;
+    const now = Date.now();
+    const gone: { id: number; path: string }[] = [];
+    tx(this.o.db, () => {
+      for (const p of paths) {
+        const row = getFileByPath(this.o.db, p);
+        if (!row || row.state === 'gone') continue;
+        this.o.db.prepare(`UPDATE files SET state = 'gone', gone_at = ? WHERE id = ?`).run(now, row.id);
+        this.o.db.prepare(`DELETE FROM jobs WHERE file_id = ? AND state != 'leased'`).run(row.id);
+        gone.push({ id: row.id, path: p });
+        n++;
+      }
+    });
+    for (const g of gone) this.o.bus.emit('file-changed', { fileId: g.id, path: g.path, change: 'gone' });
+    return n;
+  }
+
+  /** A library root is unreachable (unmounted drive): its files are offline, not deleted. */
+  markRootOffline(root: string): number {
+    return this.o.db.prepare(`UPDATE files SET state = 'offline' WHERE root = ? AND state = 'present'`).run(root).changes;
+  }
+}

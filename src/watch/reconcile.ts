@@ -1,0 +1,152 @@
+import { lstatSync, readdirSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { Priority } from '../queue/queue.js';
+import type { ReadableDb } from '../store/db.js';
+import type { Change, Discovery, Observation } from './discover.js';
+import { compileExcludes, extOf, isIgnoredName, isSidecarName, mediaKind } from './media.js';
+
+export interface ReconcileOptions {
+  db: ReadableDb;
+  discovery: Discovery;
+  log: Logger;
+  exclude?: readonly string[];
+  /** Observations applied per transaction. */
+  batchSize?: number;
+  priority?: number;
+  signal?: AbortSignal;
+}
+
+export interface ReconcileReport {
+  root: string;
+  state: 'online' | 'offline' | 'denied';
+  seen: number;
+  added: number;
+  changed: number;
+  moved: number;
+  gone: number;
+  cloud: number;
+  unreadableDirs: string[];
+  ms: number;
+}
+
+interface Known {
+  size: number | null;
+  mtime_ns: string | null;
+  sidecar_sig: string | null;
+  state: string;
+}
+
+/**
+ * Walks a library root and reconciles it with the database: everything new, changed, moved or
+ * deleted while the daemon was down. Known files are compared in memory (one query per root), so
+ * an unchanged library costs one lstat per file and no reads.
+ */
+export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<ReconcileReport> {
+  const t0 = Date.now();
+  const report: ReconcileReport = { root, state: 'online', seen: 0, added: 0, changed: 0, moved: 0, gone: 0, cloud: 0, unreadableDirs: [], ms: 0 };
+  try {
+    if (!statSync(root).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    report.state = code === 'EACCES' || code === 'EPERM' ? 'denied' : 'offline';
+    const n = o.discovery.markRootOffline(root);
+    o.log.warn({ root, code, files: n }, report.state === 'denied' ? 'library folder not readable (permission denied)' : 'library folder is not reachable (unmounted?); its files are kept as offline');
+    report.ms = Date.now() - t0;
+    return report;
+  }
+
+  const known = new Map<string, Known>();
+  for (const r of o.db.prepare(`SELECT path, size, mtime_ns, sidecar_sig, state FROM files WHERE root = ?`).iterate(root) as IterableIterator<Known & { path: string }>) {
+    known.set(r.path, r);
+  }
+  const excluded = compileExcludes(o.exclude ?? []);
+  const batchSize = o.batchSize ?? 500;
+  let batch: Observation[] = [];
+  const seen = new Set<string>();
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const res = await o.discovery.observeMany(batch, o.priority ?? Priority.backlog);
+    for (const c of res.values()) count(report, c);
+    batch = [];
+  };
+
+  const stack = [root];
+  let dirsSinceYield = 0;
+  while (stack.length) {
+    if (o.signal?.aborted) break;
+    const dir = stack.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      report.unreadableDirs.push(dir);
+      o.log.warn({ dir, code: (e as NodeJS.ErrnoException).code }, 'cannot read folder; its files are left as they were');
+      // Keep what is under it: an unreadable folder is not a deleted one.
+      for (const p of known.keys()) if (p.startsWith(dir + path.sep)) seen.add(p);
+      continue;
+    }
+    const sidecars = new Map<string, string>(); // lower-case name -> real name
+    for (const e of entries) if (e.isFile() && isSidecarName(e.name)) sidecars.set(e.name.toLowerCase(), e.name);
+    for (const e of entries) {
+      if (isIgnoredName(e.name)) continue;
+      const full = path.join(dir, e.name);
+      if (excluded(full)) continue;
+      if (e.isDirectory()) {
+        stack.push(full);
+        continue;
+      }
+      if (!e.isFile() || !mediaKind(e.name)) continue;
+      let st: BigIntStats;
+      try {
+        st = lstatSync(full, { bigint: true });
+      } catch {
+        continue; // vanished during the walk
+      }
+      seen.add(full);
+      report.seen++;
+      const sidecar = pickSidecar(dir, e.name, sidecars);
+      const k = known.get(full);
+      if (k && k.state === 'present' && k.size === Number(st.size) && k.mtime_ns === st.mtimeNs.toString() && k.sidecar_sig === (sidecar ? `${sidecar.stat.size}:${sidecar.stat.mtimeNs}` : null)) {
+        continue; // gate 1: unchanged, not a byte read
+      }
+      batch.push({ path: full, root, stat: st, sidecar });
+      if (batch.length >= batchSize) await flush();
+    }
+    if (++dirsSinceYield >= 50) {
+      dirsSinceYield = 0;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  await flush();
+  if (!o.signal?.aborted) {
+    const missing = [...known.entries()].filter(([p, k]) => !seen.has(p) && k.state !== 'gone').map(([p]) => p);
+    report.gone = o.discovery.markGone(missing);
+  }
+  report.ms = Date.now() - t0;
+  return report;
+}
+
+function pickSidecar(dir: string, name: string, sidecars: Map<string, string>): Observation['sidecar'] {
+  if (sidecars.size === 0) return null;
+  const stem = name.slice(0, name.length - (extOf(name).length + 1));
+  for (const cand of [`${name}.xmp`, `${stem}.xmp`]) {
+    const real = sidecars.get(cand.toLowerCase());
+    if (!real) continue;
+    const p = path.join(dir, real);
+    try {
+      return { path: p, stat: lstatSync(p, { bigint: true }) };
+    } catch {
+      /* raced */
+    }
+  }
+  return null;
+}
+
+function count(r: ReconcileReport, c: Change): void {
+  if (c === 'added') r.added++;
+  else if (c === 'changed' || c === 'sidecar') r.changed++;
+  else if (c === 'moved') r.moved++;
+  else if (c === 'cloud') r.cloud++;
+}
