@@ -14,6 +14,8 @@ import type { Places } from './platform/places.js';
 import { DB_FILE, openDb, type WritableDb } from './store/db.js';
 import { Discovery, noDatalessProbe, type DatalessProbe } from './watch/discover.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
+import { LibraryWatcher } from './watch/watcher.js';
+import { Priority } from './queue/queue.js';
 
 export interface CoreOptions {
   places: Places;
@@ -113,5 +115,74 @@ export class Core {
       /* best effort */
     }
     this.db.close();
+  }
+}
+
+export interface DaemonOptions extends CoreOptions {
+  /** Library folders (config `libraries`, or `run --library`). */
+  libraries: readonly string[];
+}
+
+/**
+ * The long-running daemon: Core plus the watcher, reconciling on start. The API and the upkeep
+ * schedule attach to it through `onStart` hooks set by the run command.
+ */
+export class Daemon {
+  readonly core: Core;
+  watcher: LibraryWatcher | null = null;
+  private readonly stopHooks: { name: string; stop: () => unknown }[] = [];
+  private reconciling: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly o: DaemonOptions) {
+    this.core = Core.open(o);
+  }
+
+  /** Registers something to stop before the core closes (API, upkeep); stopped in reverse order. */
+  addStopHook(name: string, stop: () => unknown): void {
+    this.stopHooks.push({ name, stop });
+  }
+
+  /** Walks a folder (or every library) again; serialised so two walks never interleave. */
+  rescan(dirs: readonly string[] = this.o.libraries): Promise<unknown> {
+    const run = this.reconciling.then(() => this.core.reconcile(dirs.length ? dirs : this.o.libraries, Priority.watch));
+    this.reconciling = run.catch(() => undefined);
+    return run;
+  }
+
+  async start(): Promise<void> {
+    const { config, log } = this.o;
+    const swept = this.core.pipeline.sweep();
+    if (swept) log.info({ queued: swept }, 'queued passes whose version or inputs changed');
+    this.core.pipeline.start();
+    if (config.watch.enabled) {
+      this.watcher = new LibraryWatcher({
+        db: this.core.db,
+        discovery: this.core.discovery,
+        log: log.child({ component: 'watch' }),
+        roots: this.o.libraries,
+        exclude: config.exclude,
+        settleMs: config.watch.settleMs,
+        backend: config.watch.backend,
+        rescan: async (dir) => {
+          const root = this.o.libraries.find((r) => dir === r || dir.startsWith(r + path.sep));
+          if (root) await this.core.reconcile([root], Priority.watch);
+        },
+      });
+      // Watch first, then walk: a change during the walk is seen by one or the other.
+      await this.watcher.start();
+    }
+    await this.rescan();
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    await this.watcher?.close();
+    for (const h of [...this.stopHooks].reverse()) {
+      try {
+        await h.stop();
+      } catch (e) {
+        this.o.log.warn({ err: e, what: h.name }, 'error while stopping');
+      }
+    }
+    await this.core.close(graceMs);
   }
 }

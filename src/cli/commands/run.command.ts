@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, readConfigFile, configPath, type ConfigInput } from '../../config/index.js';
+import { createLogger } from '../../log/index.js';
+import { Daemon } from '../../main.js';
+import { defaultLibrary } from '../../platform/places.js';
+import { UsageError, type CliCommand } from '../command.js';
+import { acquireDaemonLock } from '../lock.js';
+
+/** How long running passes get to finish after SIGTERM before their leases are released. */
+const SHUTDOWN_GRACE_MS = 8_000;
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'Run the daemon in the foreground (what launchd/systemd start)',
+  usage: 'rawlight run [--library DIR]... [--port N]',
+  async run(args, env) {
+    const { values } = parseArgs({
+      args,
+      options: { library: { type: 'string', multiple: true }, port: { type: 'string' } },
+    });
+    const overrides: Partial<ConfigInput> = {};
+    if (values.library?.length) overrides.libraries = values.library.map((l) => path.resolve(l));
+    if (values.port !== undefined) {
+      const port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number 0..65535, got ${values.port}`);
+      const fileApi = (readConfigFile(configPath(env.places)).api ?? {}) as Record<string, unknown>;
+      overrides.api = { ...fileApi, port } as ConfigInput['api'];
+    }
+    const config = loadConfig(env.places, { env: env.env, overrides });
+    const log = createLogger({ logsDir: env.places.logsDir, console: true });
+    let libraries = config.libraries;
+    if (libraries.length === 0) {
+      const def = defaultLibrary();
+      libraries = existsSync(def) ? [def] : [];
+      log.warn({ using: libraries }, libraries.length ? 'no libraries configured; using the default folder' : 'no libraries configured and no default folder; add one with the API or config');
+    }
+    const lock = acquireDaemonLock(env.places, 'run');
+    const daemon = new Daemon({ places: env.places, config, log, libraries });
+    let stopping: Promise<void> | null = null;
+    let stopped!: () => void;
+    const done = new Promise<void>((resolve) => (stopped = resolve));
+    const stop = (signal: string) => {
+      if (stopping) {
+        log.warn({ signal }, 'second signal: exiting now');
+        process.exit(1);
+      }
+      log.info({ signal }, 'stopping: finishing running passes');
+      stopping = daemon
+        .stop(SHUTDOWN_GRACE_MS)
+        .catch((e: unknown) => log.error({ err: e }, 'error during shutdown'))
+        .finally(() => {
+          lock.release();
+          log.info('stopped');
+          log.flush();
+          stopped();
+        });
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('uncaughtException', (e) => {
+      log.fatal({ err: e }, 'crashed: uncaught exception');
+      log.flush();
+      lock.release();
+      process.exit(1);
+    });
+    process.on('unhandledRejection', (e) => log.error({ err: e }, 'unhandled promise rejection'));
+    try {
+      await daemon.start();
+    } catch (e) {
+      log.fatal({ err: e }, 'could not start');
+      await daemon.stop(1000).catch(() => undefined);
+      lock.release();
+      throw e;
+    }
+    log.info({ libraries, home: env.places.dataDir, pid: process.pid }, 'rawlight is running');
+    await done;
+    return 0;
+  },
+};
