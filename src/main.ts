@@ -8,6 +8,11 @@ import { createMetadataPass } from './passes/metadata.pass.js';
 import type { Pass } from './passes/pass.js';
 import { createPreviewPass } from './passes/preview.pass.js';
 import { createScanPass } from './passes/scan.pass.js';
+import { createFacesPass } from './passes/faces.pass.js';
+import { createPlacesPass } from './passes/places.pass.js';
+import { createModelRegistry, type ModelRegistry } from './ml/registry.js';
+import { ModelSessions } from './ml/session.js';
+import { createReverseGeocoder } from './places/index.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import type { Places } from './platform/places.js';
@@ -39,6 +44,8 @@ export class Core {
   readonly discovery: Discovery;
   readonly bus: PipelineBus;
   readonly dbPath: string;
+  readonly models: ModelRegistry;
+  readonly sessions: ModelSessions;
   private closed = false;
   private readonly closers: { name: string; close: () => unknown }[] = [];
 
@@ -56,10 +63,17 @@ export class Core {
     this.closers.push({ name: 'exiftool', close: () => this.exif.end() });
     const cacheDir = places.cacheDir;
     const dataless = o.dataless ?? noDatalessProbe;
+    this.models = createModelRegistry(config, places);
+    this.sessions = new ModelSessions({ log: log.child({ component: 'ml' }) });
+    // Model sessions close after the workers have drained (closers run in reverse order).
+    this.closers.unshift({ name: 'model sessions', close: () => this.sessions.close() });
+    const geocoder = createReverseGeocoder({ log: log.child({ component: 'places' }) });
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif }),
       createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders() }),
+      createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config }),
+      createPlacesPass({ geocoder, config }),
       ...(o.extraPasses?.({ exif: this.exif, cacheDir }) ?? []),
     ];
     this.pipeline = new Pipeline({

@@ -42,3 +42,13 @@ export function acquireDaemonLock(places: Places, what: string): HeldLock {
   }
   throw new DaemonError('DAEMON_ALREADY_RUNNING', `could not take the lock in ${places.dataDir}`);
 }
+
+/** True when a live process holds the lock of this home. */
+export function daemonRunning(places: Places): boolean {
+  try {
+    const other = JSON.parse(readFileSync(path.join(places.dataDir, 'rawlight.lock'), 'utf8')) as { pid?: number };
+    return other.pid !== undefined && alive(other.pid);
+  } catch {
+    return false;
+  }
+}

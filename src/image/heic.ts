@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,9 +15,17 @@ export interface HeicDecoder {
 async function viaTemp(fn: (out: string) => Promise<unknown>): Promise<Buffer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rawlight-heic-'));
   try {
-    const out = path.join(dir, 'out.jpg');
-    await fn(out);
-    return await readFile(out);
+    await fn(path.join(dir, 'out.jpg'));
+    // A HEIF with several top-level images (bursts, iPhone collections) gives out-1.jpg, out-2.jpg…:
+    // the largest is the photo, the others are thumbnails or depth maps.
+    let best: { file: string; size: number } | null = null;
+    for (const f of await readdir(dir)) {
+      if (!f.endsWith('.jpg')) continue;
+      const size = (await stat(path.join(dir, f))).size;
+      if (!best || size > best.size) best = { file: f, size };
+    }
+    if (!best) throw new Error('the decoder wrote no image');
+    return await readFile(path.join(dir, best.file));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -32,7 +40,7 @@ export const sipsDecoder: HeicDecoder = {
 /** Linux: libheif's `heif-convert` (Debian libheif-examples) when installed. */
 export const heifConvertDecoder: HeicDecoder = {
   name: 'heif-convert',
-  toJpeg: (file) => viaTemp((out) => run('heif-convert', ['-q', '90', file, out], { timeout: 60_000 })),
+  toJpeg: (file) => viaTemp((out) => run('heif-convert', ['--quiet', '-q', '90', file, out], { timeout: 60_000 })),
 };
 
 /**

@@ -69,7 +69,9 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
             // Platform decoders apply the HEIF transforms themselves: pixels come out upright.
             yield { name: d.name, input: await d.toJpeg(f.path), orientation: 1 };
           } catch (e) {
-            tried.push(`${d.name}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed' : (e as Error).message.split('\n')[0]}`);
+            const err = e as NodeJS.ErrnoException;
+            const missing = err.code === 'ENOENT' && err.syscall?.startsWith('spawn');
+            tried.push(`${d.name}: ${missing ? 'not installed' : (err.message.split('\n').find((l) => /error|invalid|unsupported/i.test(l)) ?? err.message.split('\n')[0])}`);
           }
         }
         const thumb = await embedded(f.path, tried);
@@ -116,7 +118,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
         }
       }
       if (!rendered || !used) {
-        if (HEIF_EXTS.has(f.ext) && tried.some((t) => /not installed|heif-convert|sips/.test(t))) {
+        if (HEIF_EXTS.has(f.ext) && tried.some((t) => /: not installed$/.test(t))) {
           throw new DaemonError('HEIC_DECODER_MISSING', `${tried.join('; ')}. On Linux install heif-convert (Debian: libheif-examples)`);
         }
         throw new DaemonError('PREVIEW_NONE', tried.length ? tried.join('; ') : 'no embedded JPEG, TIFF or thumbnail');

@@ -39,7 +39,8 @@ export class Pipeline {
   private readonly byName = new Map<string, Pass>();
   private readonly dependents = new Map<string, Pass[]>();
   private readonly abort = new AbortController();
-  private readonly inflight = new Map<number, Promise<void>>();
+  // Keyed by the claimed row object, not its id: SQLite reuses the ids of deleted jobs.
+  private readonly inflight = new Map<JobRow, Promise<void>>();
   private readonly wakers = new Set<() => void>();
   private running = false;
   private paused = false;
@@ -173,7 +174,7 @@ export class Pipeline {
     const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
     if ((await Promise.race([all.then(() => 'done' as const), timer])) === 'timeout') {
       this.abort.abort();
-      for (const jobId of this.inflight.keys()) release(this.o.db, jobId);
+      for (const job of this.inflight.keys()) release(this.o.db, job.id);
       this.o.log.warn({ released: this.inflight.size }, 'passes still running at shutdown; leases released');
     }
     await Promise.race([Promise.allSettled(this.loops), new Promise((r) => setTimeout(r, 1000).unref())]);
@@ -193,8 +194,8 @@ export class Pipeline {
         await this.sleep(passNames);
         continue;
       }
-      const p = this.execute(job).finally(() => this.inflight.delete(job.id));
-      this.inflight.set(job.id, p);
+      const p = this.execute(job).finally(() => this.inflight.delete(job));
+      this.inflight.set(job, p);
       await p;
     }
   }

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -26,7 +26,15 @@ export function copyFixtures(dest: string, rels: string[]): string[] {
     const to = path.join(dest, rel);
     mkdirSync(path.dirname(to), { recursive: true });
     cpSync(path.join(FIXTURES, rel), to, { recursive: true, mode: 0 });
+    makeWritable(to);
     out.push(to);
   }
   return out;
+}
+
+/** The originals are read-only; their copies must be writable for tests that edit them. */
+export function makeWritable(p: string): void {
+  const st = statSync(p);
+  chmodSync(p, st.mode | 0o200 | (st.isDirectory() ? 0o100 : 0));
+  if (st.isDirectory()) for (const e of readdirSync(p)) makeWritable(path.join(p, e));
 }

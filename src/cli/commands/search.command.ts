@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/index.js';
+import { DaemonError } from '../../errors/index.js';
+import { clipSourceFromRegistry } from '../../ml/clip/model-sources.js';
+import { createModelRegistry } from '../../ml/registry.js';
+import { parseDateBound } from '../../search/date-range.js';
+import { search, type ClipQueryEncoder, type SearchResponse } from '../../search/search.js';
+import { getSpace } from '../../search/clip-embedding.repository.js';
+import { DB_FILE, openReadonlyDb } from '../../store/db.js';
+import { printJson, UsageError, type CliCommand, type CliIO } from '../command.js';
+
+export function printResults(io: CliIO, r: SearchResponse, json: boolean): void {
+  if (json) {
+    // The contract: {"results": [{"path", "score", "why"}]} (extend, never rename).
+    printJson(io, { mode: r.mode, results: r.results.map((x) => ({ path: x.path, score: x.score, why: x.why })) });
+    return;
+  }
+  if (r.results.length === 0) {
+    io.stdout.write('no matches\n');
+    return;
+  }
+  for (const x of r.results) io.stdout.write(`${x.score.toFixed(3)}  ${x.path}  (${x.why})\n`);
+}
+
+export const searchCommand: CliCommand = {
+  name: 'search',
+  summary: 'Find photos by words (CLIP when a model is installed), names, tags, places, people',
+  usage: 'rawlight search "TEXT" [--limit N] [--json] [--from DATE --to DATE --camera X --person X --tag X --place X --folder DIR]',
+  async run(args, env) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        limit: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        camera: { type: 'string' },
+        person: { type: 'string' },
+        tag: { type: 'string' },
+        place: { type: 'string' },
+        folder: { type: 'string' },
+      },
+    });
+    const query = positionals.join(' ');
+    const anyFilter = [values.from, values.to, values.camera, values.person, values.tag, values.place, values.folder].some((v) => v !== undefined);
+    if (!query.trim() && !anyFilter) throw new UsageError('give search text or at least one filter');
+    const limit = values.limit === undefined ? 20 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000');
+    const from = values.from === undefined ? undefined : parseDateBound(values.from, 'from');
+    const to = values.to === undefined ? undefined : parseDateBound(values.to, 'to');
+    if (from === null || to === null) throw new UsageError('dates are YYYY, YYYY-MM, YYYY-MM-DD or an ISO time');
+
+    const dbFile = path.join(env.places.dataDir, DB_FILE);
+    if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_FOUND', 'nothing indexed yet (run `rawlight index` first)');
+    const cfg = loadConfig(env.places, { env: env.env });
+    const db = openReadonlyDb(dbFile);
+    const clip = clipSourceFromRegistry(createModelRegistry(cfg, env.places));
+    try {
+      let encoder: ClipQueryEncoder | null = null;
+      const h = clip.current();
+      // Load the text tower only when the library has embeddings of that model to rank.
+      if (h && getSpace(db, h.id)) {
+        try {
+          encoder = await h.get();
+        } catch (e) {
+          env.io.stderr.write(`rawlight: CLIP model ${h.id} unavailable (${(e as Error).message}); searching tags and names instead\n`);
+        }
+      }
+      const r = await search(db, query, {
+        limit,
+        clip: encoder,
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+        ...(values.camera ? { camera: values.camera } : {}),
+        ...(values.person ? { person: values.person } : {}),
+        ...(values.tag ? { tag: values.tag } : {}),
+        ...(values.place ? { place: values.place } : {}),
+        ...(values.folder ? { folder: path.resolve(values.folder) } : {}),
+      });
+      printResults(env.io, r, values.json);
+      return 0;
+    } finally {
+      await clip.close();
+      db.close();
+    }
+  },
+};

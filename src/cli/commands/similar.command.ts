@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DaemonError } from '../../errors/index.js';
+import { latestSpaceOf } from '../../search/clip-embedding.repository.js';
+import { similar } from '../../search/search.js';
+import { DB_FILE, openReadonlyDb } from '../../store/db.js';
+import { getFileByPath } from '../../store/repositories/file.repository.js';
+import { UsageError, type CliCommand } from '../command.js';
+import { printResults } from './search.command.js';
+
+export const similarCommand: CliCommand = {
+  name: 'similar',
+  summary: 'Photos that look like this one (CLIP image embeddings)',
+  usage: 'rawlight similar PATH [--limit N] [--json]',
+  async run(args, env) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { limit: { type: 'string' }, json: { type: 'boolean', default: false } } });
+    if (positionals.length !== 1) throw new UsageError('give one file');
+    const limit = values.limit === undefined ? 20 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000');
+    const dbFile = path.join(env.places.dataDir, DB_FILE);
+    if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_FOUND', 'nothing indexed yet (run `rawlight index` first)');
+    const db = openReadonlyDb(dbFile);
+    try {
+      const f = getFileByPath(db, path.resolve(positionals[0]!));
+      if (!f) throw new DaemonError('FILE_NOT_FOUND', `${positionals[0]} is not indexed`);
+      if (!latestSpaceOf(db, f.id)) throw new DaemonError('NOT_EMBEDDED', f.path);
+      printResults(env.io, similar(db, f.id, limit), values.json);
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};

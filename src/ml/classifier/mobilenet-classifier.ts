@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { DaemonError } from '../../errors/index.js';
+import { IMAGENET_PREPROCESS, imageToTensor, type ImagePreprocess } from '../clip/image-tensor.js';
+import { inputInfo, openOnnxSession, ort, outputInfo, type OrtSession } from '../clip/onnx-session.js';
+
+export interface ClassScore {
+  index: number;
+  label: string;
+  prob: number;
+}
+
+export interface ClassifierFiles {
+  id: string;
+  model: string;
+  /** JSON array of class names in index order (imagenet-simple-labels.json). */
+  labels: string;
+}
+
+export function softmax(logits: Float32Array): Float32Array {
+  let max = -Infinity;
+  for (const v of logits) if (v > max) max = v;
+  const out = new Float32Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i]! - max);
+  for (let i = 0; i < out.length; i++) out[i]! /= sum;
+  return out;
+}
+
+function readLabels(file: string): string[] {
+  let labels: unknown;
+  try {
+    labels = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new DaemonError(missing ? 'MODEL_MISSING' : 'MODEL_INVALID', `classifier labels ${file}`, { cause: e });
+  }
+  if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string')) throw new DaemonError('MODEL_INVALID', `classifier labels ${file}: not a string array`);
+  return labels as string[];
+}
+
+/** An ImageNet-1k classifier (MobileNetV2 int8 by default): image in, softmax over 1000 classes out. */
+export class ImageClassifier {
+  readonly id: string;
+  private readonly input: string;
+  private readonly output: string;
+  private readonly dynamicBatch: boolean;
+
+  constructor(
+    id: string,
+    private readonly session: OrtSession,
+    private readonly labels: readonly string[],
+    private readonly preprocess: ImagePreprocess = IMAGENET_PREPROCESS,
+  ) {
+    this.id = id;
+    const ins = inputInfo(session).filter((t) => t.type === 'float32');
+    const outs = outputInfo(session).filter((t) => t.type === 'float32');
+    if (ins.length !== 1 || outs.length < 1) throw new DaemonError('MODEL_INVALID', `classifier ${id}: expected one float input and a float output`);
+    this.input = ins[0]!.name;
+    this.output = outs[0]!.name;
+    this.dynamicBatch = typeof ins[0]!.shape[0] !== 'number';
+    const classes = outs[0]!.shape[1];
+    if (typeof classes === 'number' && classes !== labels.length) {
+      throw new DaemonError('MODEL_INVALID', `classifier ${id}: ${classes} outputs but ${labels.length} labels`);
+    }
+  }
+
+  static async load(files: ClassifierFiles): Promise<ImageClassifier> {
+    const labels = readLabels(files.labels);
+    const session = await openOnnxSession(files.model);
+    return new ImageClassifier(files.id, session, labels);
+  }
+
+  /** Over a session opened elsewhere (the daemon's shared ModelSessions). */
+  static fromSession(id: string, session: OrtSession, labelsFile: string): ImageClassifier {
+    return new ImageClassifier(id, session, readLabels(labelsFile));
+  }
+
+
+  /** Class probabilities for each image, top `k` per image, best first. */
+  async classify(inputs: readonly (string | Buffer)[], k = 10): Promise<ClassScore[][]> {
+    const per = 3 * this.preprocess.size * this.preprocess.size;
+    const out: ClassScore[][] = [];
+    const step = this.dynamicBatch ? 8 : 1;
+    for (let at = 0; at < inputs.length; at += step) {
+      const chunk = inputs.slice(at, at + step);
+      const data = new Float32Array(chunk.length * per);
+      for (let i = 0; i < chunk.length; i++) data.set(await imageToTensor(chunk[i]!, this.preprocess), i * per);
+      let t: ort.Tensor;
+      try {
+        const r = await this.session.run({ [this.input]: new ort.Tensor('float32', data, [chunk.length, 3, this.preprocess.size, this.preprocess.size]) });
+        t = r[this.output]!;
+      } catch (e) {
+        throw new DaemonError('INFERENCE_FAILED', `classifier ${this.id}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+      }
+      const all = t.data as Float32Array;
+      const n = this.labels.length;
+      for (let i = 0; i < chunk.length; i++) {
+        const p = softmax(all.subarray(i * n, (i + 1) * n));
+        const idx = [...p.keys()].sort((a, b) => p[b]! - p[a]!).slice(0, k);
+        out.push(idx.map((j) => ({ index: j, label: this.labels[j]!, prob: p[j]! })));
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

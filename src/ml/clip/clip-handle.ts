@@ -1,0 +1,54 @@
+import { ClipModel } from './clip-model.js';
+import { openOnnxSession, type OrtSession } from './onnx-session.js';
+import { ClipTokenizer } from './tokenizer.js';
+
+/** Files of one CLIP model (what the model registry resolves the `clip` role to). */
+export interface ClipFiles {
+  id: string;
+  visual: string;
+  textual: string;
+  /** bpe_simple_vocab_16e6.txt.gz */
+  vocab: string;
+  padId?: number;
+}
+
+/** Opens one of the two networks; default: a private CPU session (tests, one-shot CLI). */
+export type SessionOpener = (file: string, part: 'visual' | 'textual') => Promise<OrtSession>;
+
+/** A lazily loaded CLIP model shared by the embed pass, the tags pass and search. */
+export interface ClipHandle {
+  readonly id: string;
+  get(): Promise<ClipModel>;
+  close(): Promise<void>;
+}
+
+/** Loads on first use; a failed load is not cached (the file may be installed or repaired later). */
+export function createClipHandle(files: ClipFiles, opts: { openSession?: SessionOpener; ownsSessions?: boolean } = {}): ClipHandle {
+  const open = opts.openSession ?? ((file: string) => openOnnxSession(file));
+  // Sessions from a shared owner (ModelSessions) are released by that owner, not here.
+  const owns = opts.ownsSessions ?? !opts.openSession;
+  let loading: Promise<ClipModel> | null = null;
+  return {
+    id: files.id,
+    get() {
+      if (!loading) {
+        const p = (async () => {
+          const tokenizer = ClipTokenizer.fromFile(files.vocab);
+          const [visual, textual] = await Promise.all([open(files.visual, 'visual'), open(files.textual, 'textual')]);
+          return new ClipModel({ id: files.id, visual, textual, tokenizer, ...(files.padId !== undefined ? { padId: files.padId } : {}) });
+        })();
+        loading = p;
+        p.catch(() => {
+          if (loading === p) loading = null;
+        });
+      }
+      return loading;
+    },
+    async close() {
+      const l = loading;
+      loading = null;
+      const m = l ? await l.catch(() => null) : null;
+      if (m && owns) await m.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import sharp from 'sharp';
+import { DaemonError } from '../../errors/index.js';
+
+/** How one image model wants its pixels (from the model's manifest entry). */
+export interface ImagePreprocess {
+  /** Square crop fed to the model. */
+  size: number;
+  /** Shortest side is resized to this before the centre crop (CLIP: = size; ImageNet: 256). */
+  resizeShortest: number;
+  mean: readonly [number, number, number];
+  std: readonly [number, number, number];
+  kernel: 'cubic' | 'lanczos3' | 'linear';
+}
+
+export const CLIP_PREPROCESS: ImagePreprocess = Object.freeze({
+  size: 224,
+  resizeShortest: 224,
+  mean: [0.48145466, 0.4578275, 0.40821073] as const,
+  std: [0.26862954, 0.26130258, 0.27577711] as const,
+  kernel: 'cubic' as const,
+});
+
+export const IMAGENET_PREPROCESS: ImagePreprocess = Object.freeze({
+  size: 224,
+  resizeShortest: 256,
+  mean: [0.485, 0.456, 0.406] as const,
+  std: [0.229, 0.224, 0.225] as const,
+  kernel: 'linear' as const,
+});
+
+/**
+ * Decodes an (already upright) image and returns RGB NCHW floats for one batch row: shortest side
+ * to `resizeShortest`, centre crop `size`, x/255, (x - mean) / std.
+ */
+export async function imageToTensor(input: string | Buffer, p: ImagePreprocess): Promise<Float32Array> {
+  let rgb: Buffer;
+  try {
+    const img = sharp(input, { failOn: 'error' });
+    const meta = await img.metadata();
+    const w = meta.width;
+    const h = meta.height;
+    if (!w || !h) throw new Error('no image size');
+    const scale = p.resizeShortest / Math.min(w, h);
+    const rw = Math.max(p.size, Math.round(w * scale));
+    const rh = Math.max(p.size, Math.round(h * scale));
+    // fastShrinkOnLoad off: JPEG shrink-on-load would change the resampling the model expects.
+    rgb = await img
+      .removeAlpha()
+      .toColourspace('srgb')
+      .resize(rw, rh, { fit: 'fill', kernel: p.kernel, fastShrinkOnLoad: false })
+      .extract({ left: Math.floor((rw - p.size) / 2), top: Math.floor((rh - p.size) / 2), width: p.size, height: p.size })
+      .raw()
+      .toBuffer();
+  } catch (e) {
+    throw new DaemonError('PREVIEW_DECODE_FAILED', `${typeof input === 'string' ? input : 'buffer'}: ${(e as Error).message}`, { cause: e });
+  }
+  const n = p.size * p.size;
+  if (rgb.length !== n * 3) throw new DaemonError('PREVIEW_DECODE_FAILED', `expected ${n * 3} RGB bytes, got ${rgb.length}`);
+  const out = new Float32Array(3 * n);
+  for (let c = 0; c < 3; c++) {
+    const m = p.mean[c]!;
+    const s = p.std[c]!;
+    const base = c * n;
+    for (let i = 0; i < n; i++) out[base + i] = (rgb[i * 3 + c]! / 255 - m) / s;
+  }
+  return out;
+}

@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { RgbImage } from '../image.js';
+import { FACE_CROP_DIR } from './face.repository.js';
+
+/** Relative (to the cache folder) path of a face crop: keyed by preview hash, so a re-run overwrites. */
+export function faceCropPath(previewHash: string, idx: number): string {
+  return path.join(FACE_CROP_DIR, previewHash.slice(0, 2), `${previewHash}-${idx}.jpg`);
+}
+
+/**
+ * Writes a small square JPEG around a face (box in pixels, with a margin so hair and chin show),
+ * for the people page. Returns the relative path.
+ */
+export async function writeFaceCrop(img: RgbImage, box: readonly number[], cacheDir: string, rel: string, size = 160): Promise<string> {
+  const [x, y, w, h] = box as [number, number, number, number];
+  const side = Math.min(Math.max(w, h) * 1.5, img.width, img.height);
+  const cx = x + w / 2, cy = y + h / 2;
+  const left = Math.round(Math.min(Math.max(0, cx - side / 2), img.width - side));
+  const top = Math.round(Math.min(Math.max(0, cy - side / 2), img.height - side));
+  const s = Math.max(1, Math.min(Math.round(side), img.width - left, img.height - top));
+  const abs = path.join(cacheDir, rel);
+  mkdirSync(path.dirname(abs), { recursive: true });
+  await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .extract({ left, top, width: s, height: s })
+    .resize(size, size, { fit: 'cover' })
+    .jpeg({ quality: 82 })
+    .toFile(abs);
+  return rel;
+}

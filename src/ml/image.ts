@@ -1,0 +1,66 @@
+import sharp from 'sharp';
+import { DaemonError } from '../errors/index.js';
+
+/** Interleaved 8-bit RGB pixels, row-major. */
+export interface RgbImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Decodes an image file (the cached upright preview) to raw RGB. No rotation: previews are upright already. */
+export async function decodeRgb(file: string): Promise<RgbImage> {
+  try {
+    const { data, info } = await sharp(file, { failOn: 'error' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+    return { data, width: info.width, height: info.height };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || /Input file is missing/.test((e as Error).message)) {
+      throw new DaemonError('FILE_NOT_FOUND', file, { cause: e });
+    }
+    throw new DaemonError('PREVIEW_DECODE_FAILED', `${file}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Resizes raw RGB (bilinear-ish via sharp) to exactly width x height. */
+export async function resizeRgb(img: RgbImage, width: number, height: number): Promise<RgbImage> {
+  if (img.width === width && img.height === height) return img;
+  const { data, info } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .resize(width, height, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+export interface ChannelNorm {
+  channels: 'RGB' | 'BGR';
+  scale: number;
+  mean: readonly [number, number, number];
+  std: readonly [number, number, number];
+}
+
+/**
+ * Writes an RGB image into a planar NCHW float32 tensor of size (dstW x dstH) at offset 0,0; the
+ * rest (letterbox padding) stays as `pad`. Channel order, scale and mean/std come from the manifest.
+ */
+export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelNorm, pad = 0): Float32Array {
+  const plane = dstW * dstH;
+  const out = new Float32Array(3 * plane);
+  if (pad !== 0) out.fill(pad);
+  const order = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  const w = Math.min(img.width, dstW);
+  const h = Math.min(img.height, dstH);
+  for (let c = 0; c < 3; c++) {
+    const src = order[c]!;
+    const m = norm.mean[c]!;
+    const k = norm.scale / norm.std[c]!;
+    const mk = m / norm.std[c]!;
+    const base = c * plane;
+    for (let y = 0; y < h; y++) {
+      const row = y * img.width * 3;
+      const o = base + y * dstW;
+      for (let x = 0; x < w; x++) out[o + x] = img.data[row + x * 3 + src]! * k - mk;
+    }
+  }
+  return out;
+}

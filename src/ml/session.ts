@@ -1,0 +1,169 @@
+import os from 'node:os';
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { DaemonError } from '../errors/index.js';
+import type { Logger } from '../log/index.js';
+import type { ModelEntry, TensorSpecT } from './manifest.js';
+
+export type ExecutionProvider = 'coreml' | 'cpu';
+
+export interface LoadedSession {
+  modelId: string;
+  path: string;
+  session: ort.InferenceSession;
+  /** The provider the session was created with (CoreML may still run some nodes on CPU). */
+  provider: ExecutionProvider;
+  loadMs: number;
+}
+
+export interface SessionInfo {
+  modelId: string;
+  path: string;
+  provider: ExecutionProvider;
+  loadMs: number;
+}
+
+export interface ModelSessionsOptions {
+  platform?: NodeJS.Platform;
+  arch?: string;
+  /** Default max(1, cpus/2): inference must not starve the daemon's own loop and I/O. */
+  intraOpNumThreads?: number;
+  log?: Logger;
+}
+
+/**
+ * Owns every onnxruntime session: created lazily on first use, one per model file, shared by all
+ * passes; `close()` releases them (late in the shutdown order, after the workers drained).
+ */
+export class ModelSessions {
+  private readonly sessions = new Map<string, Promise<LoadedSession>>();
+  private readonly loaded = new Map<string, LoadedSession>();
+  private readonly opts: Required<Omit<ModelSessionsOptions, 'log'>> & { log: Logger | undefined };
+  private closed = false;
+
+  constructor(opts: ModelSessionsOptions = {}) {
+    this.opts = {
+      platform: opts.platform ?? process.platform,
+      arch: opts.arch ?? process.arch,
+      intraOpNumThreads: opts.intraOpNumThreads ?? Math.max(1, Math.floor(os.availableParallelism() / 2)),
+      log: opts.log,
+    };
+  }
+
+  /**
+   * The session for a model file, loading it on first use. A file that onnxruntime cannot load,
+   * or whose tensors differ from the manifest signature, is MODEL_INVALID (the file is not cached,
+   * so a reinstalled model is picked up on the next call).
+   */
+  get(entry: ModelEntry, file: string, signature: { inputs: TensorSpecT[]; outputs: TensorSpecT[] } = entry.signature): Promise<LoadedSession> {
+    if (this.closed) return Promise.reject(new DaemonError('MODEL_INVALID', 'model sessions are closed (shutting down)'));
+    let p = this.sessions.get(file);
+    if (!p) {
+      p = this.load(entry, file, signature);
+      this.sessions.set(file, p);
+      p.then(
+        (s) => this.loaded.set(file, s),
+        () => this.sessions.delete(file),
+      );
+    }
+    return p;
+  }
+
+  /** What is loaded and on which provider (for `status` and `rawlight models`). */
+  info(): SessionInfo[] {
+    return [...this.loaded.values()].map(({ modelId, path, provider, loadMs }) => ({ modelId, path, provider, loadMs }));
+  }
+
+  /** The providers this platform tries, best first. */
+  providers(): ExecutionProvider[] {
+    return this.opts.platform === 'darwin' && this.opts.arch === 'arm64' ? ['coreml', 'cpu'] : ['cpu'];
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    this.loaded.clear();
+    for (const p of all) {
+      try {
+        await (await p).session.release();
+      } catch {
+        // A session that failed to load has nothing to release.
+      }
+    }
+  }
+
+  private async load(entry: ModelEntry, file: string, signature: { inputs: TensorSpecT[]; outputs: TensorSpecT[] }): Promise<LoadedSession> {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      throw new DaemonError('MODEL_MISSING', `${entry.id}: cannot read ${file} (${(e as Error).message})`, { cause: e });
+    }
+    const started = performance.now();
+    let lastErr: unknown;
+    for (const provider of this.providers()) {
+      let session: ort.InferenceSession;
+      try {
+        session = await ort.InferenceSession.create(bytes, {
+          executionProviders: [provider],
+          intraOpNumThreads: this.opts.intraOpNumThreads,
+          interOpNumThreads: 1,
+          graphOptimizationLevel: 'all',
+        });
+      } catch (e) {
+        lastErr = e;
+        this.opts.log?.warn({ model: entry.id, provider, err: (e as Error).message }, 'model load failed on this provider');
+        continue;
+      }
+      try {
+        checkSignature(entry, file, session, signature);
+      } catch (e) {
+        await session.release().catch(() => undefined);
+        throw e;
+      }
+      const loadMs = Math.round(performance.now() - started);
+      this.opts.log?.info({ model: entry.id, provider, loadMs }, 'model loaded');
+      return { modelId: entry.id, path: file, session, provider, loadMs };
+    }
+    const msg = lastErr instanceof Error ? lastErr.message.split('\n')[0] : String(lastErr);
+    throw new DaemonError('MODEL_INVALID', `${entry.id}: onnxruntime cannot load ${file} (corrupt or truncated? run \`rawlight models verify\`): ${msg}`, { cause: lastErr });
+  }
+}
+
+/** Compares the loaded graph's tensors with the manifest (names only where the manifest is sure of them). */
+export function checkSignature(entry: ModelEntry, file: string, session: ort.InferenceSession, sig: { inputs: TensorSpecT[]; outputs: TensorSpecT[] }): void {
+  const problems: string[] = [];
+  const enforceNames = entry.signature.names === 'confirmed';
+  if (session.inputNames.length !== sig.inputs.length) problems.push(`${session.inputNames.length} inputs, expected ${sig.inputs.length}`);
+  sig.inputs.forEach((want, i) => {
+    const got = session.inputMetadata[i];
+    if (!got) return;
+    if (enforceNames && got.name !== want.name) problems.push(`input ${i} is "${got.name}", expected "${want.name}"`);
+    if (got.isTensor) {
+      if (got.type !== want.type) problems.push(`input "${got.name}" is ${got.type}, expected ${want.type}`);
+      if (want.shape && got.shape.length !== want.shape.length) problems.push(`input "${got.name}" has rank ${got.shape.length}, expected ${want.shape.length}`);
+      else if (want.shape) {
+        want.shape.forEach((d, k) => {
+          const g = got.shape[k];
+          if (typeof d === 'number' && typeof g === 'number' && d !== g) problems.push(`input "${got.name}" dim ${k} is ${g}, expected ${d}`);
+        });
+      }
+    } else problems.push(`input "${got.name}" is not a tensor`);
+  });
+  if (enforceNames) {
+    for (const o of sig.outputs) if (!session.outputNames.includes(o.name)) problems.push(`no output "${o.name}" (has ${session.outputNames.join(', ')})`);
+  } else if (session.outputNames.length < Math.max(1, sig.outputs.length)) {
+    problems.push(`${session.outputNames.length} outputs, expected ${sig.outputs.length}`);
+  }
+  // Output widths matter: an embedder of the wrong dim would poison the vector table.
+  sig.outputs.forEach((want, i) => {
+    const got = enforceNames ? session.outputMetadata.find((m) => m.name === want.name) : session.outputMetadata[i];
+    if (!got || !got.isTensor || !want.shape) return;
+    want.shape.forEach((d, k) => {
+      const g = got.shape[k];
+      if (typeof d === 'number' && typeof g === 'number' && d !== g) problems.push(`output "${got.name}" dim ${k} is ${g}, expected ${d}`);
+    });
+  });
+  if (problems.length) throw new DaemonError('MODEL_INVALID', `${entry.id} (${file}) does not match the manifest signature: ${problems.join('; ')}`);
+}
