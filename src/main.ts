@@ -147,8 +147,12 @@ export class Daemon {
   private readonly stopHooks: { name: string; stop: () => unknown }[] = [];
   private reconciling: Promise<unknown> = Promise.resolve();
 
+  /** The live list of library roots (changes when the API adds or removes one). */
+  readonly libraries: string[];
+
   constructor(readonly o: DaemonOptions) {
     this.core = Core.open(o);
+    this.libraries = [...o.libraries];
   }
 
   /** Registers something to stop before the core closes (API, upkeep); stopped in reverse order. */
@@ -156,9 +160,24 @@ export class Daemon {
     this.stopHooks.push({ name, stop });
   }
 
+  /** A library added at run time (API): watch it and walk it. */
+  async addLibrary(dir: string): Promise<void> {
+    if (!this.libraries.includes(dir)) this.libraries.push(dir);
+    await this.restartWatcher();
+    await this.rescan([dir]);
+  }
+
+  /** A library removed at run time: stop watching it; its files stay indexed (offline). */
+  async removeLibrary(dir: string): Promise<void> {
+    const i = this.libraries.indexOf(dir);
+    if (i >= 0) this.libraries.splice(i, 1);
+    await this.restartWatcher();
+    this.core.discovery.markRootOffline(dir);
+  }
+
   /** Walks a folder (or every library) again; serialised so two walks never interleave. */
-  rescan(dirs: readonly string[] = this.o.libraries): Promise<unknown> {
-    const run = this.reconciling.then(() => this.core.reconcile(dirs.length ? dirs : this.o.libraries, Priority.watch));
+  rescan(dirs: readonly string[] = this.libraries): Promise<unknown> {
+    const run = this.reconciling.then(() => this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.watch));
     this.reconciling = run.catch(() => undefined);
     return run;
   }
@@ -168,24 +187,31 @@ export class Daemon {
     const swept = this.core.pipeline.sweep();
     if (swept) log.info({ queued: swept }, 'queued passes whose version or inputs changed');
     this.core.pipeline.start();
-    if (config.watch.enabled) {
+    await this.restartWatcher();
+    await this.rescan();
+  }
+
+  private async restartWatcher(): Promise<void> {
+    const { config, log } = this.o;
+    await this.watcher?.close();
+    this.watcher = null;
+    if (config.watch.enabled && this.libraries.length) {
       this.watcher = new LibraryWatcher({
         db: this.core.db,
         discovery: this.core.discovery,
         log: log.child({ component: 'watch' }),
-        roots: this.o.libraries,
+        roots: [...this.libraries],
         exclude: config.exclude,
         settleMs: config.watch.settleMs,
         backend: config.watch.backend,
         rescan: async (dir) => {
-          const root = this.o.libraries.find((r) => dir === r || dir.startsWith(r + path.sep));
-          if (root) await this.core.reconcile([root], Priority.watch);
+          const root = this.libraries.find((r) => dir === r || dir.startsWith(r + path.sep));
+          if (root) await this.rescan([root]);
         },
       });
       // Watch first, then walk: a change during the walk is seen by one or the other.
       await this.watcher.start();
     }
-    await this.rescan();
   }
 
   async stop(graceMs = 10_000): Promise<void> {

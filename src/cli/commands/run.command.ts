@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, readConfigFile, configPath, type ConfigInput } from '../../config/index.js';
 import { createLogger } from '../../log/index.js';
 import { Daemon } from '../../main.js';
+import { startDaemonApi } from '../../daemon-api.js';
 import { defaultLibrary } from '../../platform/places.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { acquireDaemonLock } from '../lock.js';
@@ -74,7 +75,14 @@ export const runCommand: CliCommand = {
       lock.release();
       throw e;
     }
-    log.info({ libraries, home: env.places.dataDir, pid: process.pid }, 'rawlight is running');
+    let url: string | null = null;
+    try {
+      url = (await startDaemonApi(daemon)).url;
+    } catch (e) {
+      // Indexing goes on without the page; the reason is in the log and in `rawlight doctor`.
+      log.error({ err: e }, 'the status page and API could not start');
+    }
+    log.info({ libraries, home: env.places.dataDir, pid: process.pid, url }, 'rawlight is running');
     await done;
     return 0;
   },

@@ -1,0 +1,55 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import type { PipelineBus } from '../pipeline/events.js';
+import type { Places } from '../platform/places.js';
+import type { WritableDb } from '../store/db.js';
+import type { ModelsPort, PeoplePort, PermissionsPort, SearchPort, UpkeepPort, WritebackPort } from './ports.js';
+
+export interface WebDirs {
+  pageDir: string;
+  staticDir: string;
+  builtDir: string;
+}
+
+/** What the daemon lets the API do; main.ts backs it with the pipeline, watcher and config file. */
+export interface ApiControl {
+  pause(): void | Promise<void>;
+  resume(): void | Promise<void>;
+  isPaused(): boolean;
+  /** Current library folders (the frozen config is stale after an add/remove). */
+  libraries(): readonly string[];
+  /** Adds a folder, saves it to config.json and starts watching/scanning it. */
+  addLibrary(dir: string): Promise<void>;
+  removeLibrary(dir: string): Promise<void>;
+  /** Dead jobs back to pending: all, or one. Returns how many. */
+  retryDead(jobId?: number): number;
+  /** Watcher state for the status page (backend, folders watched, errors). */
+  watchState?(): unknown;
+  /** Every registered pass, so the status lists passes that have not run yet. */
+  passNames?(): readonly string[];
+}
+
+export interface ApiDeps {
+  /** GET routes read; changes go through `control` and the feature ports. */
+  db: WritableDb;
+  places: Places;
+  config: Config;
+  /** Source of live events (SSE). */
+  bus: PipelineBus;
+  /** Secret for state-changing routes (ensureToken). */
+  token: string;
+  control: ApiControl;
+  log: Logger;
+  search?: SearchPort | undefined;
+  people?: PeoplePort | undefined;
+  writeback?: WritebackPort | undefined;
+  models?: ModelsPort | undefined;
+  permissions?: PermissionsPort | undefined;
+  upkeep?: UpkeepPort | undefined;
+  /** "Show in Finder"; default: open -R / xdg-open through execFile. */
+  reveal?: ((file: string) => Promise<{ revealed: boolean; how: string }>) | undefined;
+  /** Page files: index.html, hand-written static files, compiled modules. Defaults: web/, web/static, dist/web. */
+  web?: WebDirs | undefined;
+  /** How long a status snapshot may be reused under load (ms); default 250. */
+  statusCacheMs?: number | undefined;
+}

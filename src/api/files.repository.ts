@@ -1,0 +1,286 @@
+import path from 'node:path';
+import type { ReadableDb } from '../store/db.js';
+import { hasColumn, hasTable } from './schema-probe.js';
+
+export interface FileFilter {
+  offset: number;
+  limit: number;
+  /** Plain text: matched against path, title, keywords, camera, tags, places and person names. */
+  q?: string | undefined;
+  root?: string | undefined;
+  kind?: 'raw' | 'image' | undefined;
+  /** Capture date range, inclusive, as epoch ms. */
+  from?: number | undefined;
+  to?: number | undefined;
+  camera?: string | undefined;
+  person?: string | undefined;
+  tag?: string | undefined;
+  place?: string | undefined;
+  /** Restrict to these ids, keeping their order (search hits). */
+  ids?: readonly number[] | undefined;
+}
+
+export interface FileItem {
+  id: number;
+  path: string;
+  name: string;
+  root: string;
+  kind: string;
+  ext: string;
+  state: string;
+  capturedAt: string | null;
+  camera: string | null;
+  width: number | null;
+  height: number | null;
+  thumbnail: string | null;
+  preview: string | null;
+}
+
+interface ItemRow {
+  id: number;
+  path: string;
+  root: string;
+  kind: string;
+  ext: string;
+  state: string;
+  captured_at: string | null;
+  make: string | null;
+  model: string | null;
+  pw: number | null;
+  ph: number | null;
+  mw: number | null;
+  mh: number | null;
+  preview_hash: string | null;
+}
+
+function like(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+}
+
+/** URLs carry the preview hash so browsers may cache them forever: a new preview is a new URL. */
+function imageUrl(id: number, which: 'thumbnail' | 'preview', hash: string | null): string | null {
+  return hash ? `/api/files/${id}/${which}?v=${encodeURIComponent(hash.slice(0, 16))}` : null;
+}
+
+function toItem(r: ItemRow): FileItem {
+  const camera = [r.make, r.model && r.make && r.model.startsWith(r.make) ? r.model.slice(r.make.length).trim() : r.model].filter(Boolean).join(' ') || null;
+  return {
+    id: r.id,
+    path: r.path,
+    name: path.basename(r.path),
+    root: r.root,
+    kind: r.kind,
+    ext: r.ext,
+    state: r.state,
+    capturedAt: r.captured_at,
+    camera,
+    width: r.pw ?? r.mw,
+    height: r.ph ?? r.mh,
+    thumbnail: imageUrl(r.id, 'thumbnail', r.preview_hash),
+    preview: imageUrl(r.id, 'preview', r.preview_hash),
+  };
+}
+
+const ITEM_SELECT = `SELECT f.id, f.path, f.root, f.kind, f.ext, f.state, m.captured_at, m.make, m.model,
+  p.width AS pw, p.height AS ph, m.width AS mw, m.height AS mh, p.preview_hash
+  FROM files f LEFT JOIN metadata m ON m.file_id = f.id LEFT JOIN previews p ON p.file_id = f.id`;
+
+/** A page of live files matching the filter, newest capture first (or in `ids` order). */
+export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items: FileItem[] } {
+  const where: string[] = [`f.state = 'present'`];
+  const args: unknown[] = [];
+  if (f.root) {
+    where.push('f.root = ?');
+    args.push(f.root);
+  }
+  if (f.kind) {
+    where.push('f.kind = ?');
+    args.push(f.kind);
+  }
+  if (f.from !== undefined) {
+    where.push('m.captured_ts >= ?');
+    args.push(f.from);
+  }
+  if (f.to !== undefined) {
+    where.push('m.captured_ts <= ?');
+    args.push(f.to);
+  }
+  if (f.camera) {
+    where.push(`(coalesce(m.make, '') || ' ' || coalesce(m.model, '')) LIKE ? ESCAPE '\\'`);
+    args.push(like(f.camera));
+  }
+  const tags = hasTable(db, 'tags');
+  const places = hasTable(db, 'places');
+  const people = hasTable(db, 'faces') && hasTable(db, 'face_person') && hasTable(db, 'persons');
+  const personExists = `EXISTS (SELECT 1 FROM faces fa JOIN face_person fp ON fp.face_id = fa.id JOIN persons pe ON pe.id = fp.person_id
+    WHERE fa.file_id = f.id AND pe.name LIKE ? ESCAPE '\\')`;
+  if (f.tag) {
+    if (!tags) return { total: 0, items: [] };
+    where.push(`EXISTS (SELECT 1 FROM tags t WHERE t.file_id = f.id AND t.label LIKE ? ESCAPE '\\')`);
+    args.push(like(f.tag));
+  }
+  if (f.place) {
+    if (!places) return { total: 0, items: [] };
+    where.push(`EXISTS (SELECT 1 FROM places pl WHERE pl.file_id = f.id AND (coalesce(pl.city,'') || ' ' || coalesce(pl.region,'') || ' ' || coalesce(pl.country,'') || ' ' || coalesce(pl.country_code,'')) LIKE ? ESCAPE '\\')`);
+    args.push(like(f.place));
+  }
+  if (f.person) {
+    where.push(`(m.people LIKE ? ESCAPE '\\'${people ? ` OR ${personExists}` : ''})`);
+    args.push(like(f.person));
+    if (people) args.push(like(f.person));
+  }
+  if (f.q) {
+    const terms = f.q.split(/\s+/).filter(Boolean).slice(0, 8);
+    for (const t of terms) {
+      const ors = [
+        `f.path LIKE ? ESCAPE '\\'`,
+        `m.title LIKE ? ESCAPE '\\'`,
+        `m.keywords LIKE ? ESCAPE '\\'`,
+        `m.people LIKE ? ESCAPE '\\'`,
+        `(coalesce(m.make, '') || ' ' || coalesce(m.model, '')) LIKE ? ESCAPE '\\'`,
+      ];
+      if (tags) ors.push(`EXISTS (SELECT 1 FROM tags t WHERE t.file_id = f.id AND t.label LIKE ? ESCAPE '\\')`);
+      if (places) ors.push(`EXISTS (SELECT 1 FROM places pl WHERE pl.file_id = f.id AND (coalesce(pl.city,'') || ' ' || coalesce(pl.country,'')) LIKE ? ESCAPE '\\')`);
+      if (people) ors.push(personExists);
+      where.push(`(${ors.join(' OR ')})`);
+      for (let i = 0; i < ors.length; i++) args.push(like(t));
+    }
+  }
+  if (f.ids) {
+    if (f.ids.length === 0) return { total: 0, items: [] };
+    where.push(`f.id IN (SELECT value FROM json_each(?))`);
+    args.push(JSON.stringify(f.ids));
+  }
+  const whereSql = where.join(' AND ');
+  const total = (db.prepare(`SELECT count(*) AS n FROM files f LEFT JOIN metadata m ON m.file_id = f.id WHERE ${whereSql}`).get(...args) as { n: number }).n;
+  const order = f.ids ? `(SELECT key FROM json_each(?) WHERE value = f.id)` : `m.captured_ts IS NULL, m.captured_ts DESC, f.id DESC`;
+  const orderArgs = f.ids ? [JSON.stringify(f.ids)] : [];
+  const rows = db.prepare(`${ITEM_SELECT} WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, ...orderArgs, f.limit, f.offset) as ItemRow[];
+  return { total, items: rows.map(toItem) };
+}
+
+export function getFileItem(db: ReadableDb, id: number): FileItem | undefined {
+  const r = db.prepare(`${ITEM_SELECT} WHERE f.id = ?`).get(id) as ItemRow | undefined;
+  return r ? toItem(r) : undefined;
+}
+
+export interface CachedImage {
+  /** Relative to the cache folder, exactly as stored. */
+  rel: string;
+  hash: string;
+}
+
+export function previewImage(db: ReadableDb, fileId: number, which: 'thumbnail' | 'preview'): CachedImage | undefined {
+  const r = db.prepare('SELECT preview_hash, path, thumb_path FROM previews WHERE file_id = ?').get(fileId) as
+    | { preview_hash: string; path: string; thumb_path: string }
+    | undefined;
+  if (!r) return undefined;
+  return { rel: which === 'thumbnail' ? r.thumb_path : r.path, hash: r.preview_hash };
+}
+
+export function faceCrop(db: ReadableDb, faceId: number): CachedImage | undefined {
+  if (!hasTable(db, 'faces')) return undefined;
+  const r = db.prepare('SELECT crop_path, preview_hash FROM faces WHERE id = ?').get(faceId) as { crop_path: string | null; preview_hash: string } | undefined;
+  return r?.crop_path ? { rel: r.crop_path, hash: `${r.preview_hash}-${faceId}` } : undefined;
+}
+
+export interface FaceBox {
+  id: number;
+  idx: number;
+  box: { x: number; y: number; w: number; h: number };
+  score: number | null;
+  personId: number | null;
+  personName: string | null;
+  crop: string | null;
+}
+
+function parseJson(s: string | null | undefined): unknown {
+  if (s === null || s === undefined) return null;
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    return s;
+  }
+}
+
+/** Everything the detail view shows about one file. */
+export function fileDetail(db: ReadableDb, id: number) {
+  const item = getFileItem(db, id);
+  if (!item) return undefined;
+  const m = db.prepare('SELECT * FROM metadata WHERE file_id = ?').get(id) as Record<string, unknown> | undefined;
+  const metadata = m
+    ? Object.fromEntries(
+        Object.entries(m)
+          .filter(([k]) => k !== 'file_id')
+          .map(([k, v]) => [k, ['keywords', 'hierarchical', 'people', 'regions', 'warnings'].includes(k) ? parseJson(v as string) : v]),
+      )
+    : null;
+  const previewRow = db.prepare('SELECT preview_hash, source, width, height, orientation, made_at FROM previews WHERE file_id = ?').get(id) ?? null;
+
+  let faces: FaceBox[] = [];
+  if (hasTable(db, 'faces')) {
+    const people = hasTable(db, 'face_person') && hasTable(db, 'persons');
+    const rows = db
+      .prepare(
+        people
+          ? `SELECT fa.id, fa.idx, fa.box_x, fa.box_y, fa.box_w, fa.box_h, fa.score, fa.crop_path, pe.id AS person_id, pe.name AS person_name
+             FROM faces fa LEFT JOIN face_person fp ON fp.face_id = fa.id LEFT JOIN persons pe ON pe.id = fp.person_id
+             WHERE fa.file_id = ? ORDER BY fa.idx`
+          : `SELECT fa.id, fa.idx, fa.box_x, fa.box_y, fa.box_w, fa.box_h, fa.score, fa.crop_path, NULL AS person_id, NULL AS person_name
+             FROM faces fa WHERE fa.file_id = ? ORDER BY fa.idx`,
+      )
+      .all(id) as {
+      id: number;
+      idx: number;
+      box_x: number;
+      box_y: number;
+      box_w: number;
+      box_h: number;
+      score: number | null;
+      crop_path: string | null;
+      person_id: number | null;
+      person_name: string | null;
+    }[];
+    faces = rows.map((r) => ({
+      id: r.id,
+      idx: r.idx,
+      box: { x: r.box_x, y: r.box_y, w: r.box_w, h: r.box_h },
+      score: r.score,
+      personId: r.person_id,
+      personName: r.person_name,
+      crop: r.crop_path ? `/api/faces/${r.id}/crop` : null,
+    }));
+  }
+  const tags = hasTable(db, 'tags')
+    ? (db.prepare('SELECT label, score, source, model FROM tags WHERE file_id = ? ORDER BY score DESC').all(id) as { label: string; score: number; source: string; model: string | null }[])
+    : [];
+  const place = hasTable(db, 'places')
+    ? ((db.prepare('SELECT city, region, country, country_code AS countryCode, distance_km AS distanceKm, source, lat, lon FROM places WHERE file_id = ?').get(id) as Record<string, unknown> | undefined) ?? null)
+    : null;
+  const results = (
+    db.prepare('SELECT pass, version, status, output, error_code, error, completed_at, duration_ms FROM pass_results WHERE file_id = ? ORDER BY pass').all(id) as ({ pass: string; output: string | null } & Record<string, unknown>)[]
+  ).map((r) => ({ ...r, output: parseJson(r.output) }));
+  const runs = db.prepare('SELECT pass, version, status, error_code, error, started_at, duration_ms FROM pass_runs WHERE file_id = ? ORDER BY id DESC LIMIT 50').all(id);
+  const jobs = db.prepare('SELECT id, pass, state, attempts, run_after, last_error_code, last_error FROM jobs WHERE file_id = ? ORDER BY id').all(id);
+  const file = db.prepare('SELECT size, content_hash, sidecar_path, first_seen_at, last_seen_at FROM files WHERE id = ?').get(id) as Record<string, unknown>;
+  return { ...item, file, metadata, preview: item.preview, previewInfo: previewRow, faces, tags, place, passResults: results, passRuns: runs, jobs };
+}
+
+export function fileExists(db: ReadableDb, id: number): boolean {
+  return db.prepare('SELECT 1 FROM files WHERE id = ?').get(id) !== undefined;
+}
+
+export function fileRow(db: ReadableDb, id: number): { id: number; path: string; root: string } | undefined {
+  return db.prepare('SELECT id, path, root FROM files WHERE id = ?').get(id) as { id: number; path: string; root: string } | undefined;
+}
+
+/** Distinct cameras and tags for the page's filter suggestions. */
+export function facets(db: ReadableDb): { cameras: string[]; tags: string[]; places: string[] } {
+  const cameras = (db.prepare(`SELECT DISTINCT trim(coalesce(make,'') || ' ' || coalesce(model,'')) AS c FROM metadata WHERE make IS NOT NULL OR model IS NOT NULL ORDER BY c LIMIT 200`).all() as { c: string }[]).map((r) => r.c);
+  const tags = hasTable(db, 'tags') ? (db.prepare('SELECT label FROM tags GROUP BY label ORDER BY count(*) DESC LIMIT 200').all() as { label: string }[]).map((r) => r.label) : [];
+  const places =
+    hasTable(db, 'places') && hasColumn(db, 'places', 'city')
+      ? (db.prepare(`SELECT DISTINCT coalesce(city, country) AS p FROM places WHERE coalesce(city, country) IS NOT NULL ORDER BY p LIMIT 200`).all() as { p: string }[]).map((r) => r.p)
+      : [];
+  return { cameras, tags, places };
+}

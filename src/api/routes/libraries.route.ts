@@ -1,0 +1,39 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../api-context.js';
+import { badRequest, notFound } from '../api-error.js';
+
+const pathBody = {
+  type: 'object',
+  required: ['path'],
+  additionalProperties: false,
+  properties: { path: { type: 'string', minLength: 1, maxLength: 4096 } },
+} as const;
+
+export function registerLibraryRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const { control } = ctx.deps;
+  const list = () => ({ libraries: control.libraries() });
+
+  app.get('/api/libraries', { schema: {} }, async () => list());
+
+  app.post<{ Body: { path: string } }>('/api/libraries', { schema: { body: pathBody } }, async (req) => {
+    const dir = req.body.path.trim();
+    if (!path.isAbsolute(dir) || dir.includes('\0')) throw badRequest('the library must be an absolute folder path');
+    const norm = path.resolve(dir);
+    const st = await stat(norm).catch(() => null);
+    // Same answer for "missing" and "not a folder": the API does not probe the disk for callers.
+    if (!st?.isDirectory()) throw badRequest('not an existing folder');
+    if (!control.libraries().includes(norm)) await control.addLibrary(norm);
+    ctx.hub.broadcast('libraries', list());
+    return list();
+  });
+
+  app.post<{ Body: { path: string } }>('/api/libraries/remove', { schema: { body: pathBody } }, async (req) => {
+    const norm = path.resolve(req.body.path.trim());
+    if (!control.libraries().includes(norm)) throw notFound('library');
+    await control.removeLibrary(norm);
+    ctx.hub.broadcast('libraries', list());
+    return list();
+  });
+}

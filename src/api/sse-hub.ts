@@ -1,0 +1,126 @@
+import type { ServerResponse } from 'node:http';
+import type { PipelineBus } from '../pipeline/events.js';
+
+export interface SseHubOptions {
+  bus: PipelineBus;
+  /** Computes the status snapshot pushed to clients (once per tick, shared by all of them). */
+  status: () => unknown | Promise<unknown>;
+  statusEveryMs?: number;
+  heartbeatMs?: number;
+  maxClients?: number;
+}
+
+const BUS_EVENTS = ['pass-done', 'job-error', 'file-changed', 'idle', 'paused'] as const;
+
+/**
+ * Server-Sent Events fan-out. Listens to the bus only while someone is connected; the status
+ * snapshot is computed once per tick for all clients, so 50 open pages cost one query.
+ */
+export class SseHub {
+  private readonly clients = new Set<ServerResponse>();
+  private readonly listeners: [string, (...a: unknown[]) => void][] = [];
+  private statusTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private lastStatus = '';
+  private seq = 0;
+
+  constructor(private readonly opts: SseHubOptions) {}
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  get full(): boolean {
+    return this.clients.size >= (this.opts.maxClients ?? 64);
+  }
+
+  add(res: ServerResponse): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
+    });
+    res.write('retry: 2000\n\n');
+    this.clients.add(res);
+    res.on('close', () => this.remove(res));
+    if (this.clients.size === 1) this.start();
+    // A new page gets the current state at once, not after the next tick.
+    void Promise.resolve()
+      .then(() => this.opts.status())
+      .then((s) => this.clients.has(res) && this.writeTo(res, 'status', s), () => undefined);
+  }
+
+  broadcast(event: string, data: unknown): void {
+    if (this.clients.size === 0) return;
+    const frame = this.frame(event, data);
+    for (const c of this.clients) c.write(frame);
+  }
+
+  /** Ends every stream (server shutdown). */
+  close(): void {
+    for (const c of this.clients) c.end();
+    this.clients.clear();
+    this.stop();
+  }
+
+  private remove(res: ServerResponse): void {
+    if (this.clients.delete(res) && this.clients.size === 0) this.stop();
+  }
+
+  private start(): void {
+    for (const name of BUS_EVENTS) {
+      const fn = (...args: unknown[]) => {
+        this.broadcast(name, args[0] ?? {});
+        if (name === 'paused' || name === 'idle') this.tick(true);
+      };
+      this.listeners.push([name, fn]);
+      (this.opts.bus as unknown as NodeJS.EventEmitter).on(name, fn);
+    }
+    this.statusTimer = setInterval(() => this.tick(false), this.opts.statusEveryMs ?? 1000);
+    this.heartbeatTimer = setInterval(() => {
+      for (const c of this.clients) c.write(': ping\n\n');
+    }, this.opts.heartbeatMs ?? 15_000);
+    this.statusTimer.unref();
+    this.heartbeatTimer.unref();
+  }
+
+  private stop(): void {
+    for (const [name, fn] of this.listeners) (this.opts.bus as unknown as NodeJS.EventEmitter).off(name, fn);
+    this.listeners.length = 0;
+    clearInterval(this.statusTimer);
+    clearInterval(this.heartbeatTimer);
+    this.statusTimer = this.heartbeatTimer = undefined;
+  }
+
+  private ticking = false;
+
+  private tick(force: boolean): void {
+    if (this.clients.size === 0 || this.ticking) return;
+    this.ticking = true;
+    void Promise.resolve()
+      .then(() => this.opts.status())
+      .then(
+        (s) => this.publish(s, force),
+        () => undefined, // a busy database this tick: the next one will do
+      )
+      .finally(() => (this.ticking = false));
+  }
+
+  private publish(snapshot: unknown, force: boolean): void {
+    const { generatedAt: _g, ...rest } = snapshot as Record<string, unknown>;
+    const key = JSON.stringify(rest);
+    if (!force && key === this.lastStatus) return;
+    this.lastStatus = key;
+    this.broadcast('status', snapshot);
+  }
+
+  private writeTo(res: ServerResponse, event: string, data: unknown): void {
+    res.write(this.frame(event, data));
+  }
+
+  private frame(event: string, data: unknown): string {
+    return `id: ${++this.seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  }
+}

@@ -1,0 +1,78 @@
+import { readStatus, type StatusJson } from '../store/repositories/status.repository.js';
+import type { ApiDeps } from './api-deps.js';
+import type { ModelState, PermissionState } from './ports.js';
+
+export interface FullStatus extends StatusJson {
+  paused: boolean;
+  watch: unknown;
+  libraries: readonly string[];
+  models: ModelState[];
+  permissions: PermissionState[];
+  upkeep: unknown;
+}
+
+const SLOW_CHECK_MS = 30_000;
+
+/** The default when no permissions port is wired: say what is known and what to do. */
+export function defaultPermissions(platform = process.platform, binary = process.execPath): PermissionState[] {
+  if (platform !== 'darwin') return [{ name: 'fullDiskAccess', state: 'not-needed', binary }];
+  return [
+    {
+      name: 'fullDiskAccess',
+      state: 'unknown',
+      binary,
+      howTo: `Open System Settings → Privacy & Security → Full Disk Access, click +, press ⌘⇧G and enter ${binary}, switch it on, then restart rawlight (launchctl kickstart -k gui/$UID/rawlight).`,
+    },
+  ];
+}
+
+/**
+ * Status for the API: the shared DB snapshot (readStatus) plus daemon state. The DB part is
+ * reused for a few hundred ms so a burst of pollers costs one query; model and permission checks
+ * (which touch the disk) are refreshed at most every 30 s.
+ */
+export function createStatusService(deps: ApiDeps) {
+  const cacheMs = deps.statusCacheMs ?? 250;
+  let cached: { at: number; value: StatusJson } | undefined;
+  let slow: { at: number; models: ModelState[]; permissions: PermissionState[]; upkeep: unknown } | undefined;
+  let slowPending: Promise<void> | undefined;
+
+  async function refreshSlow(): Promise<void> {
+    const [models, permissions, upkeep] = await Promise.all([
+      deps.models ? Promise.resolve(deps.models.list()).catch(() => []) : [],
+      deps.permissions ? Promise.resolve(deps.permissions.check()).catch(() => defaultPermissions()) : defaultPermissions(),
+      deps.upkeep ? Promise.resolve(deps.upkeep.status()).catch(() => null) : null,
+    ]);
+    slow = { at: Date.now(), models, permissions, upkeep };
+  }
+
+  function dbStatus(): StatusJson {
+    const now = Date.now();
+    if (!cached || now - cached.at >= cacheMs) {
+      const passNames = deps.control.passNames?.() ?? [];
+      cached = { at: now, value: readStatus(deps.db, { passNames, now }) };
+    }
+    return cached.value;
+  }
+
+  return {
+    dbStatus,
+    async full(): Promise<FullStatus> {
+      if (!slow || Date.now() - slow.at > SLOW_CHECK_MS) {
+        slowPending ??= refreshSlow().finally(() => (slowPending = undefined));
+        if (!slow) await slowPending;
+      }
+      return {
+        ...dbStatus(),
+        paused: deps.control.isPaused(),
+        watch: deps.control.watchState?.() ?? null,
+        libraries: deps.control.libraries(),
+        models: slow?.models ?? [],
+        permissions: slow?.permissions ?? [],
+        upkeep: slow?.upkeep ?? null,
+      };
+    },
+  };
+}
+
+export type StatusService = ReturnType<typeof createStatusService>;

@@ -1,0 +1,72 @@
+import { api, type Status } from './api.js';
+import { basename, byId, notify } from './dom.js';
+import { initDetailView } from './detail-view.js';
+import { initPeopleView, load as loadPeople } from './people-view.js';
+import { initSearchView, loadFacets, showSimilar } from './search-view.js';
+import { addActivity, initStatusView, loadStatus, renderStatus } from './status-view.js';
+
+const TABS = ['status', 'search', 'people'] as const;
+type Tab = (typeof TABS)[number];
+
+function currentTab(): Tab {
+  const t = location.hash.slice(1);
+  return (TABS as readonly string[]).includes(t) ? (t as Tab) : 'status';
+}
+
+function showTab(): void {
+  const tab = currentTab();
+  for (const t of TABS) byId(`view-${t}`).hidden = t !== tab;
+  document.querySelectorAll<HTMLAnchorElement>('nav a').forEach((a) => a.classList.toggle('active', a.dataset.tab === tab));
+  const load = tab === 'search' ? loadFacets() : tab === 'people' ? loadPeople() : loadStatus();
+  load.catch((e: Error) => notify(e.message, 'error'));
+}
+
+/** Live updates; EventSource reconnects by itself (the server sends retry: 2000). */
+function connect(): void {
+  const live = byId('live');
+  const es = new EventSource('/api/events');
+  es.onopen = () => {
+    live.textContent = 'live';
+    live.className = 'live on';
+  };
+  es.onerror = () => {
+    live.textContent = 'reconnecting…';
+    live.className = 'live off';
+  };
+  es.addEventListener('status', (e) => renderStatus(JSON.parse((e as MessageEvent<string>).data) as Status));
+  es.addEventListener('pass-done', (e) => {
+    const d = JSON.parse((e as MessageEvent<string>).data) as { pass: string; path: string; status: string; durationMs: number; code?: string };
+    addActivity(`${d.pass} ${d.status === 'ok' ? '✓' : '✗ ' + (d.code ?? '')} ${basename(d.path)} (${d.durationMs} ms)`, d.status === 'ok' ? '' : 'bad');
+  });
+  es.addEventListener('job-error', (e) => {
+    const d = JSON.parse((e as MessageEvent<string>).data) as { pass: string; path: string; code: string; dead: boolean };
+    addActivity(`${d.pass} ${d.dead ? 'dead' : 'will retry'}: ${d.code} ${basename(d.path)}`, 'bad');
+  });
+  es.addEventListener('file-changed', (e) => {
+    const d = JSON.parse((e as MessageEvent<string>).data) as { path: string; change: string };
+    addActivity(`${d.change}: ${basename(d.path)}`, 'muted');
+  });
+  es.addEventListener('people-changed', () => {
+    if (currentTab() === 'people') void loadPeople();
+  });
+}
+
+async function checkSession(): Promise<void> {
+  const s = await api<{ authorized: boolean }>('/api/session');
+  if (!s.authorized) notify('This page was opened from another site, so it cannot change anything. Open it directly (type the address) to enable actions.', 'error');
+}
+
+function main(): void {
+  initStatusView();
+  initSearchView();
+  initPeopleView();
+  initDetailView(showSimilar);
+  window.addEventListener('hashchange', showTab);
+  showTab();
+  connect();
+  void checkSession();
+  void api<Status>('/api/status').then(renderStatus).catch(() => undefined);
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
+else main();

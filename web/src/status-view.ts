@@ -1,0 +1,141 @@
+import { api, type Status } from './api.js';
+import { basename, byId, clear, duration, h, notify, timeAgo } from './dom.js';
+
+const PASS_ORDER = ['scan', 'metadata', 'preview', 'faces', 'embed', 'tags', 'places', 'writeback'];
+
+function stat(label: string, value: string | number, cls = ''): HTMLElement {
+  return h('div', { class: `stat ${cls}` }, h('b', {}, value), h('span', {}, label));
+}
+
+async function act(path: string, body?: unknown): Promise<void> {
+  try {
+    await api(path, { method: 'POST', body: body ?? {} });
+  } catch (e) {
+    notify((e as Error).message, 'error');
+  }
+}
+
+export function renderStatus(s: Status): void {
+  const pending = s.queue.pending + s.queue.leased;
+  const pauseBtn = h('button', { class: 'primary', id: 'pause', onclick: () => void act(s.paused ? '/api/resume' : '/api/pause') }, s.paused ? 'Resume' : 'Pause');
+  clear(
+    byId('summary'),
+    stat('files', s.files.toLocaleString()),
+    stat('queued', pending.toLocaleString()),
+    stat('running', s.queue.leased),
+    stat('dead', s.queue.dead, s.queue.dead ? 'bad' : ''),
+    stat('runs / min', s.throughput.runsPerMinute),
+    stat('files / min', s.throughput.filesPerMinute),
+    stat('ETA', pending ? duration(s.eta.seconds) : 'idle'),
+    stat('state', s.paused ? 'paused' : pending ? 'indexing' : 'idle', s.paused ? 'paused' : ''),
+    h('div', { class: 'stat' }, pauseBtn),
+  );
+
+  const names = Object.keys(s.passes).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  clear(
+    byId('passes'),
+    ...names.map((name) => {
+      const p = s.passes[name]!;
+      const total = p.done + p.failed + p.pending;
+      const pct = (n: number) => (total ? (100 * n) / total : 0);
+      return h(
+        'tr',
+        { 'data-pass': name },
+        h('td', {}, name),
+        h(
+          'td',
+          { class: 'bar' },
+          h('div', { class: 'progress', title: `${p.done} done, ${p.failed} failed, ${p.pending} pending` }, h('i', { style: `width:${pct(p.done)}%` }), h('i', { class: 'failed', style: `width:${pct(p.failed)}%` })),
+        ),
+        h('td', { class: 'done' }, p.done),
+        h('td', { class: p.failed ? 'bad' : '' }, p.failed),
+        h('td', { class: 'pending' }, p.pending + (p.dead ? ` (+${p.dead} dead)` : '')),
+        h('td', {}, p.perMinute ? `${p.perMinute}/min` : '—'),
+        h('td', {}, p.pending ? duration(p.etaSeconds) : '✓'),
+      );
+    }),
+  );
+
+  const dead = byId('dead');
+  clear(
+    dead,
+    ...s.deadJobs.map((j) =>
+      h(
+        'li',
+        {},
+        h('code', {}, j.code ?? 'ERROR'),
+        h('span', { class: 'msg', title: `${j.path ?? ''}\n${j.error ?? ''}` }, `${j.pass} · ${basename(j.path)} · ${j.error ?? ''}`),
+        h('button', { class: 'small', onclick: () => void act('/api/jobs/retry', { jobId: j.jobId }) }, 'Retry'),
+      ),
+    ),
+  );
+  byId('retry-all').hidden = s.deadJobs.length === 0;
+  clear(
+    byId('errors'),
+    ...(s.recentErrors.length
+      ? s.recentErrors.map((e) => h('li', {}, h('code', {}, e.code ?? e.status), h('span', { class: 'msg', title: `${e.path ?? ''}\n${e.error ?? ''}` }, `${e.pass} · ${basename(e.path)} · ${e.error ?? ''}`), h('span', { class: 'muted' }, timeAgo(e.at))))
+      : [h('li', { class: 'muted' }, 'No errors.')]),
+  );
+
+  clear(
+    byId('libraries'),
+    ...(s.libraries.length
+      ? s.libraries.map((l) => h('li', {}, h('span', { style: 'flex:1' }, l), h('button', { class: 'small', onclick: () => confirm(`Stop indexing ${l}?`) && void act('/api/libraries/remove', { path: l }) }, 'Remove')))
+      : [h('li', { class: 'muted' }, 'No library folders yet: add one below.')]),
+  );
+  clear(
+    byId('models'),
+    ...(s.models.length
+      ? s.models.map((m) => h('li', {}, h('span', { class: m.present ? 'ok' : 'bad' }, m.present ? '✓' : '✗'), h('span', {}, h('b', {}, m.role), ` ${m.id ?? 'none'}`, m.hint && !m.present ? h('span', { class: 'how' }, m.hint) : null)))
+      : [h('li', { class: 'muted' }, 'No model information from this daemon.')]),
+  );
+  clear(
+    byId('permissions'),
+    ...s.permissions.map((p) =>
+      h(
+        'li',
+        {},
+        h('span', { class: p.state === 'granted' || p.state === 'not-needed' ? 'ok' : p.state === 'denied' ? 'bad' : 'warn' }, p.state === 'granted' || p.state === 'not-needed' ? '✓' : '!'),
+        h('span', {}, h('b', {}, label(p.name)), ` ${p.state}`, p.binary ? h('span', { class: 'how' }, `binary: ${p.binary}`) : null, p.howTo && p.state !== 'granted' && p.state !== 'not-needed' ? h('span', { class: 'how' }, p.howTo) : null),
+      ),
+    ),
+  );
+  byId('watch').textContent = describeWatch(s.watch);
+}
+
+function rank(name: string): number {
+  const i = PASS_ORDER.indexOf(name);
+  return i < 0 ? 99 : i;
+}
+
+function label(name: string): string {
+  return name === 'fullDiskAccess' ? 'Full Disk Access' : name;
+}
+
+function describeWatch(w: unknown): string {
+  if (w === null || w === undefined) return 'No watcher information.';
+  if (typeof w !== 'object') return String(w);
+  return Object.entries(w as Record<string, unknown>)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' · ');
+}
+
+export function addActivity(text: string, cls = ''): void {
+  const list = byId('activity');
+  list.prepend(h('li', { class: cls }, `${new Date().toLocaleTimeString()} ${text}`));
+  while (list.children.length > 100) list.lastElementChild?.remove();
+}
+
+export function initStatusView(): void {
+  byId('retry-all').addEventListener('click', () => void act('/api/jobs/retry', {}));
+  const form = byId<HTMLFormElement>('add-library');
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const input = form.elements.namedItem('path') as HTMLInputElement;
+    void act('/api/libraries', { path: input.value.trim() }).then(() => (input.value = ''));
+  });
+}
+
+export async function loadStatus(): Promise<void> {
+  renderStatus(await api<Status>('/api/status'));
+}
