@@ -13,6 +13,10 @@ import { createPlacesPass } from './passes/places.pass.js';
 import { createModelRegistry, type ModelRegistry } from './ml/registry.js';
 import { ModelSessions } from './ml/session.js';
 import { createReverseGeocoder } from './places/index.js';
+import { createExifToolWriter } from './exiftool/writer.js';
+import { createWritebackPass } from './passes/writeback.pass.js';
+import { createSpotlight, isOwnWrite, reconcileJournal } from './xmp/index.js';
+import { attachNewFaces } from './people/index.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import type { Places } from './platform/places.js';
@@ -68,12 +72,20 @@ export class Core {
     // Model sessions close after the workers have drained (closers run in reverse order).
     this.closers.unshift({ name: 'model sessions', close: () => this.sessions.close() });
     const geocoder = createReverseGeocoder({ log: log.child({ component: 'places' }) });
+    // One dedicated ExifTool writer, separate from the read pool; Spotlight xattrs after writes.
+    const writer = createExifToolWriter({ timeoutMs: config.xmp.writeTimeoutMs });
+    const spotlight = createSpotlight({ enabled: config.xmp.spotlight, finderTags: config.xmp.finderTags, batchDelayMs: 2000, log: log.child({ component: 'spotlight' }) });
+    this.closers.unshift({ name: 'xmp writer', close: async () => {
+      await spotlight.close();
+      await writer.end();
+    } });
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif }),
       createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders() }),
       createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config }),
       createPlacesPass({ geocoder, config }),
+      createWritebackPass({ db, writer, spotlight, config, backupDir: path.join(cacheDir, 'writeback'), log: log.child({ component: 'writeback' }) }),
       ...(o.extraPasses?.({ exif: this.exif, cacheDir }) ?? []),
     ];
     this.pipeline = new Pipeline({
@@ -86,8 +98,25 @@ export class Core {
       retryBaseMs: config.queue.retryBaseSeconds * 1000,
       leaseMs: config.queue.leaseSeconds * 1000,
       passTimeoutMs: 10 * 60_000,
+      onPassDone: (file, pass) => {
+        if (pass.name !== 'faces') return;
+        // New faces join known people at once (and XMP names are imported); the rest wait for regrouping.
+        try {
+          const ids = (db.prepare('SELECT id FROM faces WHERE file_id = ?').all(file.id) as { id: number }[]).map((r) => r.id);
+          if (ids.length) attachNewFaces(db, ids);
+        } catch (e) {
+          log.warn({ err: e, path: file.path }, 'attaching new faces to people failed; the next regroup retries');
+        }
+      },
     });
-    this.discovery = new Discovery({ db, pipeline: this.pipeline, bus: this.bus, log: log.child({ component: 'discovery' }), dataless });
+    this.discovery = new Discovery({
+      db,
+      pipeline: this.pipeline,
+      bus: this.bus,
+      log: log.child({ component: 'discovery' }),
+      dataless,
+      isOwnWrite: (p, st) => isOwnWrite(db, p, st),
+    });
   }
 
   static open(o: CoreOptions): Core {
@@ -184,6 +213,9 @@ export class Daemon {
 
   async start(): Promise<void> {
     const { config, log } = this.o;
+    // Writes interrupted or edited while we were down: their photos' metadata is read again.
+    const journal = await reconcileJournal(this.core.db);
+    if (journal.changed.length) log.info({ changed: journal.changed.length }, 'sidecars changed since rawlight wrote them; re-reading their metadata');
     const swept = this.core.pipeline.sweep();
     if (swept) log.info({ queued: swept }, 'queued passes whose version or inputs changed');
     this.core.pipeline.start();

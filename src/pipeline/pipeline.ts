@@ -53,7 +53,8 @@ export class Pipeline {
     }
     for (const p of o.passes) {
       for (const dep of p.after) {
-        if (!this.byName.has(dep)) throw new DaemonError('INTERNAL', `pass ${p.name} runs after unknown pass ${dep}`);
+        // A pass that is not registered (feature switched off, model role absent) is simply not waited for.
+        if (!this.byName.has(dep)) continue;
         const list = this.dependents.get(dep) ?? [];
         list.push(p);
         this.dependents.set(dep, list);

@@ -11,6 +11,7 @@ import { agentCommand } from './agent.command.js';
 import { writebackCommand } from './writeback.command.js';
 import { searchCommand } from './search.command.js';
 import { similarCommand } from './similar.command.js';
+import { peopleCommand } from './people.command.js';
 
 /**
  * Every CLI command, in the order `rawlight help` lists them. Each lives in its own
@@ -28,5 +29,6 @@ export const commands: CliCommand[] = [
   writebackCommand,
   searchCommand,
   similarCommand,
+  peopleCommand,
   agentCommand,
 ];

@@ -1,0 +1,64 @@
+import type { BigIntStats, Stats } from 'node:fs';
+import type { ReadableDb, WritableDb } from '../store/db.js';
+
+export interface JournalRow {
+  path: string;
+  file_id: number | null;
+  phase: 'writing' | 'written';
+  pre_size: number | null;
+  pre_mtime_ns: string | null;
+  size: number | null;
+  mtime_ns: string | null;
+  sha256: string | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
+/** size + mtime (ns) of a file, as the journal keeps them. */
+export interface FileSig {
+  size: number;
+  mtimeNs: string;
+}
+
+export function sigOf(st: Stats | BigIntStats): FileSig {
+  if (typeof st.size === 'bigint') {
+    const b = st as BigIntStats;
+    return { size: Number(b.size), mtimeNs: b.mtimeNs.toString() };
+  }
+  const s = st as Stats;
+  return { size: s.size, mtimeNs: BigInt(Math.round(s.mtimeMs * 1e6)).toString() };
+}
+
+export function getJournal(db: ReadableDb, p: string): JournalRow | undefined {
+  return db.prepare('SELECT * FROM xmp_journal WHERE path = ?').get(p) as JournalRow | undefined;
+}
+
+/** Before a write: the path is about to change because of rawlight. */
+export function journalBegin(db: WritableDb, p: string, fileId: number | null, pre: FileSig | null, now = Date.now()): void {
+  db.prepare(
+    `INSERT INTO xmp_journal (path, file_id, phase, pre_size, pre_mtime_ns, size, mtime_ns, sha256, started_at, finished_at)
+     VALUES (?, ?, 'writing', ?, ?, NULL, NULL, NULL, ?, NULL)
+     ON CONFLICT (path) DO UPDATE SET file_id = excluded.file_id, phase = 'writing', pre_size = excluded.pre_size,
+       pre_mtime_ns = excluded.pre_mtime_ns, size = NULL, mtime_ns = NULL, sha256 = NULL,
+       started_at = excluded.started_at, finished_at = NULL`,
+  ).run(p, fileId, pre?.size ?? null, pre?.mtimeNs ?? null, now);
+}
+
+/** After a write: the exact state rawlight left the file in. */
+export function journalFinish(db: WritableDb, p: string, post: FileSig & { sha256: string }, now = Date.now()): void {
+  db.prepare(`UPDATE xmp_journal SET phase = 'written', size = ?, mtime_ns = ?, sha256 = ?, finished_at = ? WHERE path = ?`).run(
+    post.size,
+    post.mtimeNs,
+    post.sha256,
+    now,
+    p,
+  );
+}
+
+export function journalDelete(db: WritableDb, p: string): void {
+  db.prepare('DELETE FROM xmp_journal WHERE path = ?').run(p);
+}
+
+export function listJournal(db: ReadableDb): JournalRow[] {
+  return db.prepare('SELECT * FROM xmp_journal ORDER BY path').all() as JournalRow[];
+}

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync, type BigIntStats, type Stats } from 'node:fs';
+import type { ReadableDb, WritableDb } from '../store/db.js';
+import { getJournal, journalBegin, journalDelete, journalFinish, listJournal, sigOf, type FileSig } from './journal.repository.js';
+
+/** A write still marked in progress after this long is assumed dead (crash), not ours. */
+export const STALE_WRITE_MS = 10 * 60_000;
+
+export async function sha256File(p: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(p)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+function statSig(p: string): FileSig | null {
+  try {
+    return sigOf(statSync(p, { bigint: true }));
+  } catch {
+    return null;
+  }
+}
+
+/** ns mtimes from a non-bigint Stats are rounded: compare within a microsecond. */
+function sameMtime(a: string, b: string): boolean {
+  const d = BigInt(a) - BigInt(b);
+  return (d < 0n ? -d : d) <= 1000n;
+}
+
+/**
+ * For the watcher: true when the file at `path` is exactly as rawlight's last write left it (or a
+ * rawlight write to it is in progress), so the event is ours and needs no re-processing.
+ */
+export function isOwnWrite(db: ReadableDb, path: string, stat: Stats | BigIntStats, now = Date.now()): boolean {
+  const j = getJournal(db, path);
+  if (!j) return false;
+  if (j.phase === 'writing') return now - j.started_at < STALE_WRITE_MS;
+  if (j.size === null || j.mtime_ns === null) return false;
+  const s = sigOf(stat);
+  return s.size === j.size && sameMtime(s.mtimeNs, j.mtime_ns);
+}
+
+/** Records the intent before a write (the pre-write signature, if the file exists). */
+export function beginOwnWrite(db: WritableDb, path: string, fileId: number | null, now = Date.now()): void {
+  journalBegin(db, path, fileId, statSig(path), now);
+}
+
+/** Records the post-write size, mtime and hash. */
+export async function finishOwnWrite(db: WritableDb, path: string, now = Date.now()): Promise<void> {
+  const sha256 = await sha256File(path);
+  const sig = statSig(path);
+  if (!sig) {
+    journalDelete(db, path);
+    return;
+  }
+  journalFinish(db, path, { ...sig, sha256 }, now);
+}
+
+/**
+ * After a failed write: if the file is as it was, forget the intent; if it changed, record the
+ * new state as ours (it was our process that changed it).
+ */
+export async function settleOwnWrite(db: WritableDb, path: string, now = Date.now()): Promise<void> {
+  const j = getJournal(db, path);
+  const sig = statSig(path);
+  if (!j) return;
+  if (!sig || (j.pre_size === sig.size && j.pre_mtime_ns !== null && sameMtime(j.pre_mtime_ns, sig.mtimeNs))) {
+    journalDelete(db, path);
+    return;
+  }
+  await finishOwnWrite(db, path, now);
+}
+
+export interface ReconcileReport {
+  /** Entries that still match the file: kept, so a late watcher event is still recognised. */
+  kept: string[];
+  /** Paths changed by someone else since rawlight wrote them (or mid-write at a crash): re-import metadata. */
+  changed: string[];
+  /** Entries whose file is gone. */
+  gone: string[];
+}
+
+/**
+ * At start: compares every journal entry with the file on disk. A file whose size/mtime differ is
+ * confirmed by hash (a touch without a change is still ours); one that really differs, or whose
+ * write never finished, was changed outside rawlight and is reported for a metadata re-import.
+ */
+export async function reconcileJournal(db: WritableDb): Promise<ReconcileReport> {
+  const out: ReconcileReport = { kept: [], changed: [], gone: [] };
+  for (const j of listJournal(db)) {
+    const sig = statSig(j.path);
+    if (!sig) {
+      journalDelete(db, j.path);
+      out.gone.push(j.path);
+      continue;
+    }
+    if (j.phase === 'written' && j.size === sig.size && j.mtime_ns !== null && sameMtime(j.mtime_ns, sig.mtimeNs)) {
+      out.kept.push(j.path);
+      continue;
+    }
+    if (j.phase === 'written' && j.sha256 && j.size === sig.size && (await sha256File(j.path)) === j.sha256) {
+      journalFinish(db, j.path, { ...sig, sha256: j.sha256 });
+      out.kept.push(j.path);
+      continue;
+    }
+    journalDelete(db, j.path);
+    out.changed.push(j.path);
+  }
+  return out;
+}
