@@ -1,0 +1,86 @@
+import type { Dirent } from 'node:fs';
+import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { UpkeepJob } from './upkeep-job.js';
+import { referencedCachePaths } from './upkeep.repository.js';
+
+/** Cache folders of rebuildable files: previews, thumbnails (preview pass), face crops (faces pass). */
+export const PRUNE_DIRS = ['previews', 'thumbs', 'faces'] as const;
+/**
+ * A file younger than this is never pruned: passes write their cache file during run() and the row
+ * pointing at it only in the commit that follows, so a fresh file may not be referenced yet.
+ */
+export const PRUNE_GRACE_MS = 60 * 60 * 1000;
+
+interface Candidate {
+  rel: string;
+  bytes: number;
+}
+
+async function walk(root: string, rel: string, out: Candidate[], olderThan: number, signal: AbortSignal): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(path.join(root, rel), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (signal.aborted) return;
+    const r = path.join(rel, e.name);
+    if (e.isDirectory()) await walk(root, r, out, olderThan, signal);
+    else if (e.isFile()) {
+      try {
+        const st = await lstat(path.join(root, r));
+        if (st.mtimeMs < olderThan) out.push({ rel: r, bytes: st.size });
+      } catch {
+        // gone meanwhile
+      }
+    }
+    // symlinks and others are never followed nor removed: we only delete what we wrote
+  }
+}
+
+async function removeEmptyDirs(root: string, rel: string): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(path.join(root, rel), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) if (e.isDirectory()) await removeEmptyDirs(root, path.join(rel, e.name));
+  if (rel.includes(path.sep)) await rmdir(path.join(root, rel)).catch(() => {}); // keep the top-level folders
+}
+
+export function createPruneJob(opts: { graceMs?: number; dirs?: readonly string[] } = {}): UpkeepJob {
+  const grace = opts.graceMs ?? PRUNE_GRACE_MS;
+  return {
+    name: 'prune',
+    enabled: () => true,
+    async run(ctx) {
+      const cache = ctx.places.cacheDir;
+      const before = referencedCachePaths(ctx.db);
+      const dirs = new Set<string>(opts.dirs ?? PRUNE_DIRS);
+      const candidates: Candidate[] = [];
+      for (const d of dirs) await walk(cache, d, candidates, ctx.now() - grace, ctx.signal);
+      // Second look right before deleting: a row committed during the walk (say, a restored photo
+      // whose preview file was still here) keeps its file.
+      const after = referencedCachePaths(ctx.db);
+      let removed = 0;
+      let bytes = 0;
+      for (const c of candidates) {
+        if (ctx.signal.aborted) break;
+        const key = c.rel.split(path.sep).join('/');
+        if (before.has(key) || after.has(key) || before.has(c.rel) || after.has(c.rel)) continue;
+        try {
+          await unlink(path.join(cache, c.rel));
+          removed++;
+          bytes += c.bytes;
+        } catch {
+          // already gone
+        }
+      }
+      for (const d of dirs) await removeEmptyDirs(cache, d);
+      return { checked: candidates.length, removed, bytesFreed: bytes, referenced: after.size };
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/** People: faces grouped into persons, named once, remembered forever. The public surface. */
+export { attachNewFaces, regroupAll, DefaultGroupingOptions, type AttachReport, type GroupingOptions, type RegroupReport } from './grouping.js';
+export {
+  ignorePerson,
+  markNotFace,
+  mergePeople,
+  moveFace,
+  namePerson,
+  removeFace,
+  renamePerson,
+  resolvePerson,
+  undoLast,
+  type ActionResult,
+} from './actions.js';
+export { listPeople, peopleInFile, personForFace, suggestionsFor, type PeopleListing, type PersonListing, type Suggestion, type NamedFace } from './read.js';
+export { importXmpNames } from './import.js';
+export { resolveThresholds, thresholdsFor, DefaultGroupingThresholds, type GroupingThresholds } from './thresholds.js';

@@ -1,0 +1,201 @@
+import type { ReadableDb } from '../store/db.js';
+
+/** Filters every search can combine (all optional; AND-ed). */
+export interface SearchFilters {
+  /** captured_ts range, epoch ms: from inclusive, to exclusive. */
+  from?: number;
+  to?: number;
+  /** Substring of "make model", case-insensitive. */
+  camera?: string;
+  /** A person's name (people tables, or names read from the file's metadata). */
+  person?: string;
+  /** A tag label or a keyword in the file's metadata. */
+  tag?: string;
+  /** City, region, country or country code. */
+  place?: string;
+  /** Absolute folder; matches files under it. */
+  folder?: string;
+}
+
+export interface FilterSql {
+  /** SELECT returning the ids of present files that pass every filter. */
+  sql: string;
+  params: unknown[];
+  /** Human words for each active filter (results' "why"). */
+  why: string[];
+  active: boolean;
+}
+
+function hasTable(db: ReadableDb, name: string): boolean {
+  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?").get(name);
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function personClause(db: ReadableDb, col: string): { sql: string; n: number } {
+  // The people engineer's tables may not exist in every database (older schema, tests).
+  const viaPeople = hasTable(db, 'persons') && hasTable(db, 'face_person') && hasTable(db, 'faces')
+    ? `EXISTS (SELECT 1 FROM faces fa JOIN face_person fp ON fp.face_id = fa.id JOIN persons pe ON pe.id = fp.person_id
+         WHERE fa.file_id = ${col} AND pe.ignored = 0 AND pe.name = ? COLLATE NOCASE) OR `
+    : '';
+  const viaMeta = `EXISTS (SELECT 1 FROM metadata m, json_each(m.people) pp WHERE m.file_id = ${col} AND pp.value = ? COLLATE NOCASE)`;
+  return { sql: `(${viaPeople}${viaMeta})`, n: viaPeople ? 2 : 1 };
+}
+
+/** Builds the filter SELECT. Without filters it selects every present file. */
+export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
+  const where: string[] = ["f.state = 'present'"];
+  const params: unknown[] = [];
+  const why: string[] = [];
+  if (f.from !== undefined || f.to !== undefined) {
+    where.push('EXISTS (SELECT 1 FROM metadata m WHERE m.file_id = f.id AND m.captured_ts >= ? AND m.captured_ts < ?)');
+    params.push(f.from ?? Number.MIN_SAFE_INTEGER, f.to ?? Number.MAX_SAFE_INTEGER);
+    why.push(`date ${f.from !== undefined ? new Date(f.from).toISOString().slice(0, 10) : '…'}–${f.to !== undefined ? new Date(f.to - 1).toISOString().slice(0, 10) : '…'}`);
+  }
+  if (f.camera) {
+    where.push(`EXISTS (SELECT 1 FROM metadata m WHERE m.file_id = f.id AND (coalesce(m.make, '') || ' ' || coalesce(m.model, '')) LIKE ? ESCAPE '\\')`);
+    params.push(`%${likeEscape(f.camera)}%`);
+    why.push(`camera ${f.camera}`);
+  }
+  if (f.tag) {
+    where.push(`(EXISTS (SELECT 1 FROM tags t WHERE t.file_id = f.id AND t.label = ? COLLATE NOCASE)
+      OR EXISTS (SELECT 1 FROM metadata m, json_each(m.keywords) k WHERE m.file_id = f.id AND k.value = ? COLLATE NOCASE))`);
+    params.push(f.tag, f.tag);
+    why.push(`tag ${f.tag}`);
+  }
+  if (f.place) {
+    if (hasTable(db, 'places')) {
+      where.push(`EXISTS (SELECT 1 FROM places p WHERE p.file_id = f.id AND (p.city = ?1 COLLATE NOCASE OR p.region = ?1 COLLATE NOCASE OR p.country = ?1 COLLATE NOCASE OR p.country_code = ?1 COLLATE NOCASE))`.replaceAll('?1', '?'));
+      params.push(f.place, f.place, f.place, f.place);
+    } else where.push('0');
+    why.push(`place ${f.place}`);
+  }
+  if (f.person) {
+    const c = personClause(db, 'f.id');
+    where.push(c.sql);
+    for (let i = 0; i < c.n; i++) params.push(f.person);
+    why.push(`person ${f.person}`);
+  }
+  if (f.folder) {
+    const dir = f.folder.replace(/\/+$/, '');
+    where.push("f.path LIKE ? ESCAPE '\\'");
+    params.push(`${likeEscape(dir)}/%`);
+    why.push(`folder ${dir}`);
+  }
+  return { sql: `SELECT f.id FROM files f WHERE ${where.join(' AND ')}`, params, why, active: why.length > 0 };
+}
+
+export interface FileHit {
+  id: number;
+  path: string;
+  captured_ts: number | null;
+}
+
+/** Present files among `ids`, with path and capture time. */
+export function filesByIds(db: ReadableDb, ids: readonly number[]): Map<number, FileHit> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .prepare(
+      `SELECT f.id, f.path, m.captured_ts FROM files f LEFT JOIN metadata m ON m.file_id = f.id
+       WHERE f.id IN (SELECT value FROM json_each(?)) AND f.state = 'present'`,
+    )
+    .all(JSON.stringify(ids)) as FileHit[];
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Files passing the filter, newest first (a query with filters but no text). */
+export function filteredFiles(db: ReadableDb, filter: FilterSql, limit: number): FileHit[] {
+  return db
+    .prepare(
+      `SELECT f.id, f.path, m.captured_ts FROM files f LEFT JOIN metadata m ON m.file_id = f.id
+       WHERE f.id IN (${filter.sql}) ORDER BY m.captured_ts DESC NULLS LAST, f.path LIMIT ?`,
+    )
+    .all(...filter.params, limit) as FileHit[];
+}
+
+/** Files whose name contains `needle` (case-insensitive), restricted to the filter. */
+export function filesByName(db: ReadableDb, needle: string, filter: FilterSql, limit: number): FileHit[] {
+  return db
+    .prepare(
+      `SELECT f.id, f.path, m.captured_ts FROM files f LEFT JOIN metadata m ON m.file_id = f.id
+       WHERE f.path LIKE ? ESCAPE '\\' AND f.id IN (${filter.sql}) LIMIT ?`,
+    )
+    .all(`%${likeEscape(needle)}%`, ...filter.params, limit * 20) as FileHit[];
+}
+
+export type TermSource = 'tag' | 'keyword' | 'place' | 'person' | 'name';
+
+export interface TermMatch {
+  fileId: number;
+  source: TermSource;
+  /** What matched (the tag label, the place name …). */
+  value: string;
+  weight: number;
+}
+
+/**
+ * Files matching one search term (already lower-cased; `forms` are its spellings, e.g. singular
+ * and plural) by tag, keyword, place, person or file name, within the filter.
+ */
+export function termMatches(db: ReadableDb, forms: readonly string[], filter: FilterSql, cap = 5000): TermMatch[] {
+  const out: TermMatch[] = [];
+  const formsJson = JSON.stringify(forms);
+  const inFilter = `IN (${filter.sql})`;
+  const tagRows = db
+    .prepare(
+      `SELECT t.file_id AS fileId, t.label AS value, t.score AS score FROM tags t
+       WHERE (lower(t.label) IN (SELECT value FROM json_each(?1))
+              OR EXISTS (SELECT 1 FROM json_each(?1) w WHERE ' ' || lower(t.label) || ' ' LIKE '% ' || w.value || ' %'))
+         AND t.file_id ${inFilter} LIMIT ${cap}`.replace(/\?1/g, '?'),
+    )
+    .all(formsJson, formsJson, ...filter.params) as { fileId: number; value: string; score: number }[];
+  for (const r of tagRows) {
+    const exact = forms.includes(r.value.toLowerCase());
+    out.push({ fileId: r.fileId, source: 'tag', value: r.value, weight: (exact ? 1 : 0.8) * Math.max(0.5, Math.min(1, r.score * 2)) });
+  }
+  const kwRows = db
+    .prepare(
+      `SELECT m.file_id AS fileId, k.value AS value FROM metadata m, json_each(m.keywords) k
+       WHERE EXISTS (SELECT 1 FROM json_each(?) w WHERE ' ' || lower(k.value) || ' ' LIKE '% ' || w.value || ' %')
+         AND m.file_id ${inFilter} LIMIT ${cap}`,
+    )
+    .all(formsJson, ...filter.params) as { fileId: number; value: string }[];
+  for (const r of kwRows) out.push({ fileId: r.fileId, source: 'keyword', value: r.value, weight: forms.includes(r.value.toLowerCase()) ? 0.95 : 0.8 });
+  if (hasTable(db, 'places')) {
+    const placeRows = db
+      .prepare(
+        `SELECT p.file_id AS fileId, coalesce(p.city, p.region, p.country) AS value FROM places p
+         WHERE (lower(p.city) IN (SELECT value FROM json_each(?1)) OR lower(p.region) IN (SELECT value FROM json_each(?1))
+                OR lower(p.country) IN (SELECT value FROM json_each(?1)) OR lower(p.country_code) IN (SELECT value FROM json_each(?1)))
+           AND p.file_id ${inFilter} LIMIT ${cap}`.replace(/\?1/g, '?'),
+      )
+      .all(formsJson, formsJson, formsJson, formsJson, ...filter.params) as { fileId: number; value: string }[];
+    for (const r of placeRows) out.push({ fileId: r.fileId, source: 'place', value: r.value, weight: 1 });
+  }
+  if (hasTable(db, 'persons') && hasTable(db, 'face_person') && hasTable(db, 'faces')) {
+    const personRows = db
+      .prepare(
+        `SELECT DISTINCT fa.file_id AS fileId, pe.name AS value FROM persons pe JOIN face_person fp ON fp.person_id = pe.id JOIN faces fa ON fa.id = fp.face_id
+         WHERE pe.ignored = 0 AND pe.name IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(?) w WHERE lower(pe.name) = w.value OR lower(pe.name) LIKE w.value || ' %' OR lower(pe.name) LIKE '% ' || w.value)
+           AND fa.file_id ${inFilter} LIMIT ${cap}`,
+      )
+      .all(formsJson, ...filter.params) as { fileId: number; value: string }[];
+    for (const r of personRows) out.push({ fileId: r.fileId, source: 'person', value: r.value, weight: 1 });
+  }
+  const metaPeople = db
+    .prepare(
+      `SELECT m.file_id AS fileId, pp.value AS value FROM metadata m, json_each(m.people) pp
+       WHERE EXISTS (SELECT 1 FROM json_each(?) w WHERE lower(pp.value) = w.value OR lower(pp.value) LIKE w.value || ' %' OR lower(pp.value) LIKE '% ' || w.value)
+         AND m.file_id ${inFilter} LIMIT ${cap}`,
+    )
+    .all(formsJson, ...filter.params) as { fileId: number; value: string }[];
+  for (const r of metaPeople) out.push({ fileId: r.fileId, source: 'person', value: r.value, weight: 1 });
+  for (const form of forms) {
+    if (form.length < 3) continue;
+    for (const r of filesByName(db, form, filter, Math.ceil(cap / 20))) {
+      const base = r.path.slice(r.path.lastIndexOf('/') + 1).toLowerCase();
+      if (base.includes(form)) out.push({ fileId: r.id, source: 'name', value: base, weight: 0.6 });
+    }
+  }
+  return out;
+}

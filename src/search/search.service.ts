@@ -1,0 +1,34 @@
+import type { ClipSource } from '../ml/clip/model-sources.js';
+import type { ReadableDb } from '../store/db.js';
+import { BitIndexCache } from './clip-embedding.repository.js';
+import { search, similar, type ClipQueryEncoder, type SearchFilters, type SearchResponse } from './search.js';
+
+export interface SearchServiceDeps {
+  db: ReadableDb;
+  clip: ClipSource;
+}
+
+/**
+ * Search for a long-lived owner (the daemon's API): keeps the bit indexes warm between queries and
+ * loads the CLIP text tower on first use. Fits the API's SearchPort (results carry fileId + score).
+ */
+export function createSearchService({ db, clip }: SearchServiceDeps) {
+  const bitIndexes = new BitIndexCache();
+  async function encoder(): Promise<ClipQueryEncoder | null> {
+    const h = clip.current();
+    if (!h) return null;
+    // A CLIP model that fails to load leaves text search working.
+    return h.get().catch(() => null);
+  }
+  return {
+    async search(q: string, opts: { limit: number } & SearchFilters): Promise<SearchResponse['results']> {
+      return (await search(db, q, { ...opts, clip: await encoder(), bitIndexes })).results;
+    },
+    similar(fileId: number, opts: { limit: number }): SearchResponse['results'] {
+      const h = clip.current();
+      return similar(db, fileId, opts.limit, { bitIndexes, ...(h ? { modelId: h.id } : {}) }).results;
+    },
+  };
+}
+
+export type SearchService = ReturnType<typeof createSearchService>;

@@ -1,0 +1,117 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createClassifierHandle, noClip, staticClassifierSource } from '../../../src/ml/clip/model-sources.js';
+import { createTagsPass } from '../../../src/passes/tags.pass.js';
+import { tagsForFile } from '../../../src/search/tag.repository.js';
+import { isDaemonError } from '../../../src/errors/index.js';
+import { MODELS, tempDir } from '../../helpers/fixtures.js';
+import { addPhoto, makeLibrary, runPass, type TestLibrary } from '../search/test-library.js';
+
+const MODEL = path.join(MODELS, 'mobilenetv2-12-int8', 'mobilenetv2-12-int8.onnx');
+const LABELS = path.join(MODELS, 'mobilenetv2-12-int8', 'imagenet-simple-labels.json');
+
+// Clear cases only (labels.json "tags"): what a photographer would call them.
+const CLEAR: [string, string][] = [
+  ['scenes/eagle.jpg', 'bird'],
+  ['scenes/peacock.jpg', 'bird'],
+  ['scenes/prairie_falcon.jpg', 'bird'],
+  ['scenes/dog_corgi.jpg', 'dog'],
+  ['scenes/dog_pug_red.jpg', 'dog'],
+  ['scenes/dog_pug_yellow.jpg', 'dog'],
+  ['scenes/cat_black.jpg', 'cat'],
+  ['gps/cat_brown.jpg', 'cat'],
+  ['gps/zebra.jpg', 'zebra'],
+  ['gps/elephants.jpg', 'elephant'],
+  ['scenes/jellyfish.jpg', 'jellyfish'],
+  ['scenes/sea_turtle.jpg', 'turtle'],
+  ['scenes/food_pineapple.jpg', 'fruit'],
+  ['scenes/beach_palms.jpg', 'beach'],
+  ['gps/chameleon.jpg', 'lizard'],
+];
+
+describe('tags pass with the MobileNetV2 classifier (no CLIP)', () => {
+  let lib: TestLibrary;
+  const ids = new Map<string, number>();
+  const config = { passes: { tags: true, embed: true } };
+
+  before(async () => {
+    assert.ok(existsSync(MODEL), `classifier model missing at ${MODEL}`);
+    lib = makeLibrary();
+    for (const [rel] of CLEAR) ids.set(rel, await addPhoto(lib, rel));
+    ids.set('scenes/horses.jpg', await addPhoto(lib, 'scenes/horses.jpg'));
+  });
+  after(() => lib?.cleanup());
+
+  const pass = () =>
+    createTagsPass({
+      clip: noClip,
+      classifier: staticClassifierSource(createClassifierHandle({ id: 'mobilenetv2-12-int8', model: MODEL, labels: LABELS })),
+      cacheDir: lib.cacheDir,
+      config,
+    });
+
+  test('clear photos get the expected tag, with source and score', async () => {
+    const p = pass();
+    const misses: string[] = [];
+    for (const [rel, want] of CLEAR) {
+      const { key } = await runPass(lib, p, ids.get(rel)!);
+      assert.match(key ?? '', /:cls:mobilenetv2-12-int8:/);
+      const tags = tagsForFile(lib.db, ids.get(rel)!);
+      const t = tags.find((x) => x.label === want);
+      if (!t) misses.push(`${rel}: wanted ${want}, got ${tags.map((x) => `${x.label} ${x.score}`).join(', ') || 'nothing'}`);
+      else {
+        assert.equal(t.source, 'classifier');
+        assert.ok(t.score > 0 && t.score <= 1, `${rel} score ${t.score}`);
+      }
+    }
+    assert.deepEqual(misses, []);
+  });
+
+  test('a photo of horses is not called a bird or a dog', async () => {
+    const id = ids.get('scenes/horses.jpg')!;
+    await runPass(lib, pass(), id);
+    const labels = tagsForFile(lib.db, id).map((t) => t.label);
+    assert.ok(!labels.includes('bird') && !labels.includes('dog'), labels.join(', '));
+  });
+
+  test('re-running replaces machine tags and keeps a user tag', async () => {
+    const id = ids.get('scenes/dog_corgi.jpg')!;
+    lib.db.prepare("INSERT INTO tags (file_id, label, score, source) VALUES (?, 'favourite', 1, 'user')").run(id);
+    lib.db.prepare("INSERT INTO tags (file_id, label, score, source) VALUES (?, 'stale-label', 0.9, 'classifier')").run(id);
+    await runPass(lib, pass(), id);
+    const tags = tagsForFile(lib.db, id);
+    assert.ok(tags.some((t) => t.label === 'favourite' && t.source === 'user'));
+    assert.ok(!tags.some((t) => t.label === 'stale-label'));
+    assert.equal(tags.filter((t) => t.label === 'dog').length, 1);
+  });
+
+  test('without a preview or a model the pass does not apply', async () => {
+    const noPrev = await addPhoto(lib, 'scenes/bus.jpg', { as: 'x/bus.jpg', noPreview: true });
+    assert.equal((await runPass(lib, pass(), noPrev)).key, null);
+    const none = createTagsPass({ clip: noClip, classifier: staticClassifierSource(null), cacheDir: lib.cacheDir, config });
+    assert.equal((await runPass(lib, none, ids.get('gps/zebra.jpg')!)).key, null);
+    const off = createTagsPass({ clip: noClip, classifier: staticClassifierSource(createClassifierHandle({ id: 'm', model: MODEL, labels: LABELS })), cacheDir: lib.cacheDir, config: { passes: { tags: false, embed: true } } });
+    assert.equal((await runPass(lib, off, ids.get('gps/zebra.jpg')!)).key, null);
+  });
+
+  test('a truncated or missing classifier file fails the run with a model code, not a crash', async () => {
+    const t = tempDir();
+    try {
+      const truncated = path.join(t.dir, 'mobilenet-truncated.onnx');
+      writeFileSync(truncated, readFileSync(MODEL).subarray(0, 100_000));
+      const labels = path.join(t.dir, 'labels.json');
+      copyFileSync(LABELS, labels);
+      for (const [model, code] of [[truncated, 'MODEL_INVALID'], [path.join(t.dir, 'absent.onnx'), 'MODEL_MISSING']] as const) {
+        const p = createTagsPass({ clip: noClip, classifier: staticClassifierSource(createClassifierHandle({ id: 'broken', model, labels })), cacheDir: lib.cacheDir, config });
+        await assert.rejects(runPass(lib, p, ids.get('gps/zebra.jpg')!), (e: unknown) => isDaemonError(e) && e.code === code);
+      }
+      // The zebra's earlier tags are untouched by the failed runs.
+      await runPass(lib, pass(), ids.get('gps/zebra.jpg')!);
+      assert.ok(tagsForFile(lib.db, ids.get('gps/zebra.jpg')!).some((x) => x.label === 'zebra'));
+    } finally {
+      t.cleanup();
+    }
+  });
+});
