@@ -16,7 +16,9 @@ import { createReverseGeocoder } from './places/index.js';
 import { createExifToolWriter } from './exiftool/writer.js';
 import { createWritebackPass } from './passes/writeback.pass.js';
 import { createSpotlight, isOwnWrite, reconcileJournal } from './xmp/index.js';
-import { attachNewFaces } from './people/index.js';
+import { attachNewFaces, regroupAll } from './people/index.js';
+import { createUpkeep } from './jobs/index.js';
+import type { Platform } from './platform/index.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import type { Places } from './platform/places.js';
@@ -164,6 +166,7 @@ export class Core {
 export interface DaemonOptions extends CoreOptions {
   /** Library folders (config `libraries`, or `run --library`). */
   libraries: readonly string[];
+  platform?: Platform;
 }
 
 /**
@@ -221,6 +224,25 @@ export class Daemon {
     this.core.pipeline.start();
     await this.restartWatcher();
     await this.rescan();
+    // Scheduled upkeep (bree schedules; the jobs run in this process on the one writable handle).
+    const upkeep = createUpkeep({
+      db: this.core.db,
+      dbPath: this.core.dbPath,
+      places: this.o.places,
+      config,
+      log: log.child({ component: 'upkeep' }),
+      deps: {
+        reconcile: () => this.rescan(),
+        regroup: async () => regroupAll(this.core.db),
+      },
+    });
+    await upkeep.start();
+    this.addStopHook('upkeep', () => upkeep.stop());
+    const platform = this.o.platform;
+    if (platform) {
+      // After the first big import, go back to launchd's Background class (turbo ends).
+      this.core.bus.on('idle', () => void platform.agent.settle().catch((e: unknown) => log.warn({ err: e }, 'could not settle the agent')));
+    }
   }
 
   private async restartWatcher(): Promise<void> {

@@ -56,7 +56,11 @@ export function createTagsPass(deps: TagsPassDeps): Pass {
     return p;
   }
 
-  const useClip = () => (config.passes.embed ? clip.current() : null);
+  // CLIP only when the embed pass runs and the model loads; otherwise the classifier tags.
+  const useClip = () => {
+    const h = config.passes.embed ? clip.current() : null;
+    return h && !h.broken ? h : null;
+  };
 
   return {
     name: 'tags',

@@ -20,9 +20,9 @@ export interface GroupingThresholds {
 
 /**
  * Used when the manifest has no numbers for the embedder. Measured on the fixture people photos
- * with faceplugin-fr-feature-512 (YuNet landmarks): same-person pairs >= 0.52, different-person
- * pairs <= 0.16; the margin is wide, so the defaults sit in the gap, nearer the different side
- * for `suggest` and nearer the same side for automatic decisions.
+ * (tests/medium/people/quality.test.ts) with faceplugin-fr-feature-512 and YuNet landmarks:
+ * same-person pairs 0.584..0.993, different-person pairs -0.218..0.217. The defaults sit in that
+ * gap: automatic decisions nearer the same-person side, suggestions nearer the other.
  */
 export const DefaultGroupingThresholds: Readonly<GroupingThresholds> = Object.freeze({
   link: 0.42,

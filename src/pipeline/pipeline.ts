@@ -192,13 +192,24 @@ export class Pipeline {
         }
       }
       if (!job) {
+        this.noteIdle();
         await this.sleep(passNames);
         continue;
       }
+      this.idleAnnounced = false;
       const p = this.execute(job).finally(() => this.inflight.delete(job));
       this.inflight.set(job, p);
       await p;
     }
+  }
+
+  private idleAnnounced = false;
+
+  /** Emits 'idle' once each time the queue runs dry (the agent settles out of turbo on it). */
+  private noteIdle(): void {
+    if (this.idleAnnounced || this.paused || !this.isIdle()) return;
+    this.idleAnnounced = true;
+    this.o.bus.emit('idle');
   }
 
   private sleep(passNames: string[]): Promise<void> {

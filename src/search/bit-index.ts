@@ -1,3 +1,10 @@
+/** Packed bytes → little-endian 32-bit words (a partial last word is zero-padded). */
+function toWords(packed: Uint8Array, words: number): Uint32Array {
+  const out = new Uint32Array(words);
+  for (let i = 0; i < packed.length && i < words * 4; i++) out[i >> 2]! |= packed[i]! << ((i & 3) * 8);
+  return out;
+}
+
 /**
  * An in-memory 1-bit (sign) index over one CLIP space, for libraries too big for an exact scan
  * per query. Hamming distance over packed sign bits picks candidates; the caller re-ranks them by
@@ -31,9 +38,7 @@ export class BitIndex {
       this.slotOf.set(fileId, slot);
       this.ids[slot] = fileId;
     }
-    const w = this.words;
-    const dv = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
-    for (let i = 0; i < w; i++) this.bits[slot * w + i] = i * 4 + 4 <= packed.byteLength ? dv.getUint32(i * 4, true) : 0;
+    this.bits.set(toWords(packed, this.words), slot * this.words);
   }
 
   /**
@@ -42,9 +47,7 @@ export class BitIndex {
    */
   nearest(packedQuery: Uint8Array, n: number, allow?: ReadonlySet<number>): number[] {
     const w = this.words;
-    const q = new Uint32Array(w);
-    const dv = new DataView(packedQuery.buffer, packedQuery.byteOffset, packedQuery.byteLength);
-    for (let i = 0; i < w; i++) q[i] = i * 4 + 4 <= packedQuery.byteLength ? dv.getUint32(i * 4, true) : 0;
+    const q = toWords(packedQuery, w);
     const dist = new Uint16Array(this.count);
     const hist = new Uint32Array(this.dim + 2);
     const bits = this.bits;
@@ -67,7 +70,7 @@ export class BitIndex {
     // Counting selection: the smallest distance bound that covers n vectors.
     let bound = 0;
     let seen = 0;
-    while (bound <= this.dim && seen + hist[bound]! < n) seen += hist[bound++]!;
+    while (bound < this.dim && seen + hist[bound]! < n) seen += hist[bound++]!;
     const out: number[] = [];
     for (let s = 0; s < this.count && out.length < n; s++) if (dist[s]! < bound) out.push(this.ids[s]!);
     for (let s = 0; s < this.count && out.length < n; s++) if (dist[s] === bound) out.push(this.ids[s]!);

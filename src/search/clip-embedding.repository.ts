@@ -149,8 +149,12 @@ export function latestSpaceOf(db: ReadableDb, fileId: number): ClipSpace | undef
     .get(fileId) as ClipSpace | undefined;
 }
 
+/**
+ * About how many vectors a space holds, in O(log n): the highest write sequence number (re-embeds
+ * count again, deletions are not subtracted). Enough to pick a search strategy.
+ */
 export function spaceSize(db: ReadableDb, space: ClipSpace): number {
-  return (db.prepare('SELECT count(*) AS n FROM clip_embeddings WHERE space_id = ?').get(space.id) as { n: number }).n;
+  return (db.prepare(`SELECT coalesce(max(seq), 0) AS n FROM ${qTable(space)}`).get() as { n: number }).n;
 }
 
 export interface Neighbour {

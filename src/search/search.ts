@@ -59,7 +59,7 @@ export function queryTerms(q: string): string[][] {
     if (w.length > 3 && w.endsWith('ies')) forms.add(w.slice(0, -3) + 'y');
     else if (w.length > 3 && /(ches|shes|xes|ses)$/.test(w)) forms.add(w.slice(0, -2));
     else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) forms.add(w.slice(0, -1));
-    else forms.add(w + 's');
+    else forms.add(/(ch|sh|x|z|s)$/.test(w) ? w + 'es' : w + 's');
     return [...forms];
   });
 }

@@ -6,6 +6,7 @@ import { ExifReader } from '../../exiftool/reader.js';
 import { DB_FILE, defaultMigrationsDir, openReadonlyDb } from '../../store/db.js';
 import { listMigrations, schemaVersion } from '../../store/migrate.js';
 import { printJson, type CliCommand, type CliEnv } from '../command.js';
+import { platformDoctorProvider } from './agent.command.js';
 
 export interface Check {
   name: string;
@@ -68,7 +69,7 @@ export async function spineChecks(env: CliEnv): Promise<Check[]> {
 }
 
 /** Extra check providers (agent, permissions, models, disk): each returns its checks. */
-export const doctorProviders: ((env: CliEnv) => Promise<Check[]>)[] = [];
+export const doctorProviders: ((env: CliEnv) => Promise<Check[]>)[] = [platformDoctorProvider];
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',

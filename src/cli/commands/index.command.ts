@@ -39,7 +39,7 @@ export const indexCommand: CliCommand = {
     }
     const config = loadConfig(env.places, { env: env.env });
     const log = createLogger({ logsDir: env.places.logsDir, console: !values.json && env.io.stderr.isTTY === true ? false : false });
-    const lock = acquireDaemonLock(env.places, 'index');
+    const lock = acquireDaemonLock(env.places);
     const t0 = Date.now();
     const core = await Core.open({ places: env.places, config, log });
     try {

@@ -5,6 +5,7 @@ import { loadConfig, readConfigFile, configPath, type ConfigInput } from '../../
 import { createLogger } from '../../log/index.js';
 import { Daemon } from '../../main.js';
 import { startDaemonApi } from '../../daemon-api.js';
+import { createPlatform } from '../../platform/index.js';
 import { defaultLibrary } from '../../platform/places.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { acquireDaemonLock } from '../lock.js';
@@ -37,8 +38,9 @@ export const runCommand: CliCommand = {
       libraries = existsSync(def) ? [def] : [];
       log.warn({ using: libraries }, libraries.length ? 'no libraries configured; using the default folder' : 'no libraries configured and no default folder; add one with the API or config');
     }
-    const lock = acquireDaemonLock(env.places, 'run');
-    const daemon = new Daemon({ places: env.places, config, log, libraries });
+    const lock = acquireDaemonLock(env.places);
+    const platform = createPlatform({ places: env.places, turbo: config.agent.turbo, log });
+    const daemon = new Daemon({ places: env.places, config, log, libraries, platform, dataless: platform.dataless });
     let stopping: Promise<void> | null = null;
     let stopped!: () => void;
     const done = new Promise<void>((resolve) => (stopped = resolve));

@@ -18,6 +18,8 @@ export type SessionOpener = (file: string, part: 'visual' | 'textual') => Promis
 /** A lazily loaded CLIP model shared by the embed pass, the tags pass and search. */
 export interface ClipHandle {
   readonly id: string;
+  /** True after a failed load, until a load succeeds (the tags pass then uses the classifier). */
+  readonly broken: boolean;
   get(): Promise<ClipModel>;
   close(): Promise<void>;
 }
@@ -28,8 +30,12 @@ export function createClipHandle(files: ClipFiles, opts: { openSession?: Session
   // Sessions from a shared owner (ModelSessions) are released by that owner, not here.
   const owns = opts.ownsSessions ?? !opts.openSession;
   let loading: Promise<ClipModel> | null = null;
+  let broken = false;
   return {
     id: files.id,
+    get broken() {
+      return broken;
+    },
     get() {
       if (!loading) {
         const p = (async () => {
@@ -38,9 +44,13 @@ export function createClipHandle(files: ClipFiles, opts: { openSession?: Session
           return new ClipModel({ id: files.id, visual, textual, tokenizer, ...(files.padId !== undefined ? { padId: files.padId } : {}) });
         })();
         loading = p;
-        p.catch(() => {
-          if (loading === p) loading = null;
-        });
+        p.then(
+          () => (broken = false),
+          () => {
+            broken = true;
+            if (loading === p) loading = null;
+          },
+        );
       }
       return loading;
     },

@@ -145,9 +145,13 @@ describe('CLIP end to end with the tiny signature models', () => {
       assert.deepEqual(listSpaces(lib.db).map((s) => s.model_id).sort(), ['clip-tiny-immich-signature', 'clip-tiny-xenova-signature']);
       const r = await search(lib.db, 'a dog', { clip: await h2.get() });
       assert.equal(r.results.length, PHOTOS.length);
+      const old = getSpace(lib.db, 'clip-tiny-xenova-signature')!.id;
+      const tablesOf = (sid: number) => lib.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)").pluck().all(`clip_vec_${sid}`, `clip_q_${sid}`, `clip_f_${sid}`);
+      assert.equal(tablesOf(old).length, 3);
       assert.deepEqual(pruneSpaces(lib.db, 'clip-tiny-immich-signature'), ['clip-tiny-xenova-signature']);
       assert.equal(listSpaces(lib.db).length, 1);
-      assert.equal(lib.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'clip_vec_%' OR name LIKE 'clip_q_%' OR name LIKE 'clip_f_%'").pluck().get() as number > 0, true);
+      assert.deepEqual(tablesOf(old), []);
+      assert.equal(lib.db.prepare('SELECT count(*) FROM clip_text_cache WHERE model_id = ?').pluck().get('clip-tiny-xenova-signature'), 0);
       const bus = ids.get('trip/bus.jpg')!;
       lib.db.prepare('DELETE FROM files WHERE id = ?').run(bus);
       const space = getSpace(lib.db, 'clip-tiny-immich-signature')!;

@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import type { CliEnv } from '../../../src/cli/command.js';
 import { createAgentCommand, EXIT_AGENT_UNAVAILABLE } from '../../../src/cli/commands/agent.command.js';
 import { isDaemonError } from '../../../src/errors/index.js';
+import { buildAgentSpec } from '../../../src/platform/agent.js';
+import { resolveNodeBinary } from '../../../src/platform/app-paths.js';
 import { createPlatform } from '../../../src/platform/index.js';
+import { renderUnit } from '../../../src/platform/linux/systemd-unit.js';
+import { REPO } from '../../helpers/fixtures.js';
 import { agentEnv } from './agent-env.js';
 import { FAKE_SYSTEMCTL } from './fake-bin.js';
 
@@ -149,5 +155,26 @@ describe('systemd user unit (fake systemctl on PATH)', () => {
       createPlatform({ places: e.places, platform: 'linux', runner: e.runner, env: e.env, homedir: e.home, appRoot: path.join(e.root, 'nowhere'), nodePath: e.nodePath }).agent.install(),
       (err) => isDaemonError(err) && err.code === 'AGENT_NOT_BUILT' && err.message.includes(path.join(e.root, 'nowhere', 'dist', 'cli', 'main.js')),
     );
+  });
+});
+
+describe('the unit as systemd itself reads it', () => {
+  test('systemd-analyze verify accepts the rendered unit, odd paths included (Linux)', () => {
+    if (process.platform !== 'linux') return; // systemd exists only there
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rawlight-unit-'));
+    try {
+      const places = { configDir: dir, dataDir: path.join(dir, 'data 100%'), cacheDir: path.join(dir, 'cache'), logsDir: path.join(dir, 'logs') };
+      for (const mode of ['turbo', 'background'] as const) {
+        const spec = buildAgentSpec({ places, nodePath: resolveNodeBinary(REPO), cliPath: path.join(REPO, 'src', 'cli', 'main.ts'), mode, platform: 'linux', env: { RAWLIGHT_HOME: path.join(dir, 'home $x') } });
+        const file = path.join(dir, 'rawlight.service');
+        writeFileSync(file, renderUnit(spec));
+        const r = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' });
+        assert.equal(r.error, undefined, 'systemd-analyze must be installed on Linux (Debian: systemd)');
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr.trim(), '', `systemd complained about the ${mode} unit`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

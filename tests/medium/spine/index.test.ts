@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { renameSync, rmSync, utimesSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -274,15 +273,16 @@ describe('failure paths', () => {
     const t = tempDir();
     try {
       const home = path.join(t.dir, 'home');
-      mkdirSync(home, { recursive: true });
-      const holder = execFileSync('sh', ['-c', 'sleep 30 >/dev/null 2>&1 & echo $!']).toString().trim();
-      writeFileSync(path.join(home, 'rawlight.lock'), JSON.stringify({ pid: Number(holder), what: 'run' }));
+      const { acquireLock } = await import('../../../src/lifecycle/lock.js');
+      const held = acquireLock(home, { pid: 4242 });
       mkdirSync(path.join(t.dir, 'lib'));
       const r = await cli(home, ['index', path.join(t.dir, 'lib')]);
-      process.kill(Number(holder));
+      held.release();
       assert.equal(r.code, 75);
       assert.match(r.stderr, /DAEMON_ALREADY_RUNNING/);
-      assert.match(r.stderr, new RegExp(`pid ${holder}`));
+      assert.match(r.stderr, /pid 4242/);
+      const after = await cli(home, ['index', path.join(t.dir, 'lib'), '--json']);
+      assert.equal(after.code, 0, 'free again once released');
     } finally {
       t.cleanup();
     }

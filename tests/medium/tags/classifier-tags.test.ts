@@ -2,7 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createClassifierHandle, noClip, staticClassifierSource } from '../../../src/ml/clip/model-sources.js';
+import { createClipHandle } from '../../../src/ml/clip/clip-handle.js';
+import { createClassifierHandle, noClip, staticClassifierSource, staticClipSource } from '../../../src/ml/clip/model-sources.js';
+import { createEmbedPass } from '../../../src/passes/embed.pass.js';
 import { createTagsPass } from '../../../src/passes/tags.pass.js';
 import { tagsForFile } from '../../../src/search/tag.repository.js';
 import { isDaemonError } from '../../../src/errors/index.js';
@@ -94,6 +96,27 @@ describe('tags pass with the MobileNetV2 classifier (no CLIP)', () => {
     assert.equal((await runPass(lib, none, ids.get('gps/zebra.jpg')!)).key, null);
     const off = createTagsPass({ clip: noClip, classifier: staticClassifierSource(createClassifierHandle({ id: 'm', model: MODEL, labels: LABELS })), cacheDir: lib.cacheDir, config: { passes: { tags: false, embed: true } } });
     assert.equal((await runPass(lib, off, ids.get('gps/zebra.jpg')!)).key, null);
+  });
+
+  test('a CLIP model that fails to load hands tagging to the classifier', async () => {
+    const t = tempDir();
+    try {
+      const tiny = path.join(MODELS, 'clip-signature-tiny');
+      const truncated = path.join(t.dir, 'text.onnx');
+      writeFileSync(truncated, readFileSync(path.join(tiny, 'xenova_text_model.onnx')).subarray(0, 50_000));
+      const clip = staticClipSource(createClipHandle({ id: 'clip-broken', visual: path.join(tiny, 'xenova_vision_model.onnx'), textual: truncated, vocab: path.join(MODELS, 'clip-tokenizer', 'bpe_simple_vocab_16e6.txt.gz') }));
+      const classifier = staticClassifierSource(createClassifierHandle({ id: 'mobilenetv2-12-int8', model: MODEL, labels: LABELS }));
+      const tags = createTagsPass({ clip, classifier, cacheDir: lib.cacheDir, config });
+      const embed = createEmbedPass({ clip, cacheDir: lib.cacheDir, config });
+      const id = ids.get('gps/zebra.jpg')!;
+      assert.equal((await runPass(lib, tags, id)).key, null, 'waits for the embedding while CLIP looks usable');
+      await assert.rejects(runPass(lib, embed, id), (e: unknown) => isDaemonError(e) && e.code === 'MODEL_INVALID');
+      const { key } = await runPass(lib, tags, id);
+      assert.match(key ?? '', /:cls:mobilenetv2-12-int8:/);
+      assert.ok(tagsForFile(lib.db, id).some((x) => x.label === 'zebra' && x.source === 'classifier'));
+    } finally {
+      t.cleanup();
+    }
   });
 
   test('a truncated or missing classifier file fails the run with a model code, not a crash', async () => {

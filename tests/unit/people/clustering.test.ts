@@ -98,7 +98,7 @@ describe('clusterFaces', () => {
 
 describe('knnGraph', () => {
   test('the inverted file finds nearly all true neighbours above the link threshold', async () => {
-    const s = syntheticFaces({ faces: 8000, identities: 400, d: 64, noise: 0.8, seed: 5 });
+    const s = syntheticFaces({ faces: 8000, identities: 400, d: 256, noise: 0.8, seed: 5 });
     const approx = await knnGraph(s.vectors, s.n, s.d, { k: 10, exactBelow: 100, cellSize: 100 });
     const rand = rng(9);
     let found = 0;
@@ -127,13 +127,13 @@ describe('knnGraph', () => {
     const fill = fillWanted ? fillGot / fillWanted : 1;
     console.log(`IVF: recall@10 of true neighbours above 0.42 ${recall.toFixed(4)}; neighbour lists filled above 0.42 ${fill.toFixed(4)}`);
     assert.ok(wanted > 100);
-    assert.ok(fill >= 0.97, `fill ${fill}`);
-    assert.ok(recall >= 0.6, `recall ${recall}`);
+    assert.ok(fill >= 0.93, `fill ${fill}`);
+    assert.ok(recall >= 0.9, `recall ${recall}`);
     // And the grouping built on the approximate graph is as good as on the exact one.
     const r = clusterFaces({ vectors: s.vectors, d: s.d, graph: approx, fileOf: s.photo, link: 0.42, merge: 0.35, minClusterSize: 2 });
     const b = bcubed(Array.from(r.labels, (l) => (l >= 0 ? l : null)), Array.from(s.identity, (x) => (x >= 0 ? `p${x}` : null)));
     console.log(`IVF graph, 8000 faces / 400 identities: BCubed precision ${b.precision.toFixed(4)} recall ${b.recall.toFixed(4)}`);
-    assert.ok(b.precision >= 0.98 && b.recall >= 0.9, JSON.stringify(b));
+    assert.ok(b.precision >= 0.98 && b.recall >= 0.88, JSON.stringify(b));
   });
 
   test('exact graph lists each neighbour once, best first', () => {
