@@ -9,6 +9,9 @@ import type { Pass } from './passes/pass.js';
 import { createPreviewPass } from './passes/preview.pass.js';
 import { createScanPass } from './passes/scan.pass.js';
 import { createFacesPass } from './passes/faces.pass.js';
+import { createEmbedPass } from './passes/embed.pass.js';
+import { createTagsPass } from './passes/tags.pass.js';
+import { classifierSourceFromRegistry, clipSourceFromRegistry } from './ml/clip/model-sources.js';
 import { createPlacesPass } from './passes/places.pass.js';
 import { createModelRegistry, type ModelRegistry } from './ml/registry.js';
 import { ModelSessions } from './ml/session.js';
@@ -81,11 +84,16 @@ export class Core {
       await spotlight.close();
       await writer.end();
     } });
+    const clip = clipSourceFromRegistry(this.models, this.sessions);
+    this.closers.unshift({ name: 'clip', close: () => clip.close() });
+    const classifier = classifierSourceFromRegistry(this.models, this.sessions);
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif }),
       createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders() }),
       createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config }),
+      createEmbedPass({ clip, cacheDir, config }),
+      createTagsPass({ clip, classifier, cacheDir, config }),
       createPlacesPass({ geocoder, config }),
       createWritebackPass({ db, writer, spotlight, config, backupDir: path.join(cacheDir, 'writeback'), log: log.child({ component: 'writeback' }) }),
       ...(o.extraPasses?.({ exif: this.exif, cacheDir }) ?? []),

@@ -1,15 +1,23 @@
 import { facesForFile } from '../ml/faces/face.repository.js';
+import { peopleInFile } from '../people/index.js';
 import { placeForFile } from '../places/index.js';
+import { tagsForFile } from '../search/tag.repository.js';
 import type { ReadableDb } from '../store/db.js';
+import { xmpStateForFile } from '../xmp/index.js';
 
 /**
- * The feature sections of `show --json` (faces, tags, place, xmp), each from its owner's read
- * function.
+ * The feature sections of `show --json` (faces, tags, place, people, xmp), each from its owner's
+ * read function.
  */
 export function detailSections(db: ReadableDb, fileId: number): Record<string, unknown> {
+  const named = new Map(peopleInFile(db, fileId).map((p) => [p.faceId, p] as const));
   return {
-    faces: facesForFile(db, fileId),
-    tags: [],
+    faces: facesForFile(db, fileId).map((f) => {
+      const p = named.get(f.id);
+      return p ? { ...f, person: { id: p.personId, name: p.name } } : f;
+    }),
+    tags: tagsForFile(db, fileId).map((t) => ({ label: t.label, score: t.score, source: t.source })),
     place: placeForFile(db, fileId),
+    xmp: xmpStateForFile(db, fileId),
   };
 }
