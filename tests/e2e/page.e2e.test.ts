@@ -5,13 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { parseConfig } from '../../src/config/index.js';
-import { ExifToolWriter } from '../../src/exiftool/writer.js';
 import { silentLogger } from '../../src/log/index.js';
 import { Daemon } from '../../src/main.js';
-import { createWritebackPass } from '../../src/passes/writeback.pass.js';
 import { regroupAll } from '../../src/people/index.js';
 import type { Places } from '../../src/platform/places.js';
-import { openDb, type WritableDb } from '../../src/store/db.js';
 import { copyFixtures, MODELS, REPO, tempDir } from '../helpers/fixtures.js';
 import { buildWeb, daemonApiDeps } from './daemon-api.js';
 
@@ -58,8 +55,6 @@ describe('the status page in headless Chromium against a daemon indexing the fix
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
-  let writerDb: WritableDb;
-  let writer: ExifToolWriter;
 
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
@@ -72,20 +67,8 @@ describe('the status page in headless Chromium against a daemon indexing the fix
     library = path.join(dir, 'library');
     mkdirSync(library, { recursive: true });
     const config = parseConfig({ libraries: [library], api: { port: 0 }, watch: { enabled: false }, modelsDir: MODELS, queue: { retryBaseSeconds: 1 } });
-    writer = new ExifToolWriter({ timeoutMs: 30_000 });
-    daemon = new Daemon({
-      places,
-      config,
-      log: silentLogger(),
-      libraries: [library],
-      extraPasses: ({ cacheDir }) => {
-        writerDb = openDb(path.join(home, 'rawlight.db')).db;
-        const writeback = createWritebackPass({ db: writerDb, writer, config, backupDir: path.join(cacheDir, 'writeback') });
-        // Only passes this daemon runs may be named as inputs (no tags pass yet).
-        const present = new Set(['scan', 'metadata', 'preview', 'faces', 'places']);
-        return [{ ...writeback, after: writeback.after.filter((a) => present.has(a)) }];
-      },
-    });
+    // The daemon exactly as `rawlight run` builds it (its own writeback pass and writer).
+    daemon = new Daemon({ places, config, log: silentLogger(), libraries: [library] });
     await daemon.start();
     server = await startServer(daemonApiDeps(daemon, TOKEN));
     browser = await chromium.launch({
@@ -99,8 +82,6 @@ describe('the status page in headless Chromium against a daemon indexing the fix
     await browser?.close();
     await server?.close();
     await daemon?.stop(3000);
-    writerDb?.close();
-    await writer?.end?.();
     cleanup?.();
   });
 
