@@ -198,7 +198,9 @@ export function knn(db: ReadableDb, space: ClipSpace, query: Float32Array, k: nu
     allow = new Set((db.prepare(opts.candidateSql).pluck().all(...params) as number[]).map(Number));
     if (allow.size === 0) return [];
   }
-  const ids = idx.nearest(packSigns(query), Math.max(MIN_RERANK, k * RERANK_FACTOR), allow);
+  // 1-bit codes lose more neighbours as the library grows: re-rank at least 1 in 1000 vectors.
+  const coarse = Math.max(MIN_RERANK, k * RERANK_FACTOR, Math.ceil(idx.size / 1000));
+  const ids = idx.nearest(packSigns(query), coarse, allow);
   if (ids.length === 0) return [];
   const rows = db
     .prepare(
