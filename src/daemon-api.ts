@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { ensureToken } from './api/api-token.js';
-import type { PeoplePort } from './api/ports.js';
+import type { ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
+import { upkeepStatus } from './jobs/index.js';
+import { createSearchService } from './search/search.service.js';
+import { runWriteback } from './cli/commands/writeback.command.js';
+import { requestPass } from './queue/queue.js';
+import { getFile } from './store/repositories/file.repository.js';
+import { xmpStateForFile } from './xmp/index.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
 import { isDaemonError } from './errors/index.js';
@@ -26,6 +32,71 @@ export function peoplePort(daemon: Daemon): PeoplePort {
       }
     },
   };
+}
+
+/** Model roles for the status page: chosen model, licence, provider, and what to do when missing. */
+export function modelsPort(daemon: Daemon): ModelsPort {
+  return {
+    list: () => {
+      const providers = new Map(daemon.core.sessions.info().map((i) => [i.modelId, i.provider] as const));
+      return [...daemon.core.models.reports().values()].map((r) => ({
+        role: r.role,
+        id: r.chosen?.id ?? null,
+        present: r.state === 'ready',
+        state: r.state,
+        licence: r.licence,
+        provider: r.chosen ? (providers.get(r.chosen.id) ?? 'not loaded yet') : null,
+        ...(r.problem ? { hint: [r.problem, r.howToGet].filter(Boolean).join(' ') } : {}),
+      }));
+    },
+  };
+}
+
+/** Full Disk Access and library access, checked inside the daemon's own process. */
+export function permissionsPort(daemon: Daemon): PermissionsPort | undefined {
+  const platform = daemon.o.platform;
+  if (!platform) return undefined;
+  return {
+    async check() {
+      const r = await platform.permissions.check(daemon.libraries);
+      const state = (s: string) => (s === 'granted' ? 'granted' : s === 'denied' ? 'denied' : s === 'not-applicable' ? 'not-needed' : 'unknown') as 'granted' | 'denied' | 'unknown' | 'not-needed';
+      return [
+        { name: 'Full Disk Access', state: state(r.fullDiskAccess), binary: r.binaryPath, howTo: r.steps.join(' ') },
+        ...r.libraries.map((l) => ({ name: `library ${l.root}`, state: state(l.state === 'online' ? 'granted' : l.state === 'denied' ? 'denied' : 'not-determined'), binary: r.binaryPath, howTo: l.state === 'offline' ? 'the folder is not reachable (unmounted drive?); it is rechecked when it mounts' : r.steps.join(' ') })),
+      ];
+    },
+  };
+}
+
+/**
+ * Writeback for the page: a dry-run plan per file; apply writes at once in review mode and
+ * otherwise queues the writeback pass (so the daemon's one writer does the write).
+ */
+export function writebackPort(daemon: Daemon): WritebackPort {
+  const { db } = daemon.core;
+  const config = daemon.o.config;
+  const backupDir = path.join(daemon.o.places.cacheDir, 'writeback');
+  const paths = (ids: readonly number[]) => ids.map((id) => getFile(db, id)?.path).filter((p): p is string => !!p);
+  return {
+    // An empty path list means "every file" to runWriteback: never pass one from here.
+    preview: async (fileId) => {
+      const p = paths([fileId]);
+      return (p.length ? (await runWriteback({ db, config, dryRun: true, paths: p, backupDir })).files[0] : undefined) ?? { changes: [], conflicts: [] };
+    },
+    apply: async (fileIds) => {
+      const p = paths(fileIds);
+      if (p.length === 0) return 0;
+      if (config.writeback === 'review') return (await runWriteback({ db, config, dryRun: false, paths: p, backupDir })).summary.written;
+      for (const id of fileIds) requestPass(db, id, 'writeback');
+      daemon.core.pipeline.wake();
+      return fileIds.length;
+    },
+    state: (fileId) => xmpStateForFile(db, fileId),
+  };
+}
+
+export function upkeepPort(daemon: Daemon): UpkeepPort {
+  return { status: () => upkeepStatus(daemon.core.db) };
 }
 
 /** ApiDeps for a running daemon: pause/resume, libraries saved to config.json, dead-job retry. */
@@ -73,6 +144,11 @@ export function daemonApiDeps(daemon: Daemon, token: string, extra: Partial<ApiD
       watchState: () => daemon.watcher?.state ?? { enabled: daemon.o.config.watch.enabled, watching: 0 },
     },
     people: peoplePort(daemon),
+    search: createSearchService({ db, clip: daemon.core.clip }),
+    models: modelsPort(daemon),
+    permissions: permissionsPort(daemon),
+    upkeep: upkeepPort(daemon),
+    ...(daemon.o.config.passes.writeback && daemon.o.config.writeback !== 'off' ? { writeback: writebackPort(daemon) } : {}),
     ...extra,
   };
 }

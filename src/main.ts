@@ -11,7 +11,7 @@ import { createScanPass } from './passes/scan.pass.js';
 import { createFacesPass } from './passes/faces.pass.js';
 import { createEmbedPass } from './passes/embed.pass.js';
 import { createTagsPass } from './passes/tags.pass.js';
-import { classifierSourceFromRegistry, clipSourceFromRegistry } from './ml/clip/model-sources.js';
+import { classifierSourceFromRegistry, clipSourceFromRegistry, type ClipSource } from './ml/clip/model-sources.js';
 import { createPlacesPass } from './passes/places.pass.js';
 import { createModelRegistry, type ModelRegistry } from './ml/registry.js';
 import { ModelSessions } from './ml/session.js';
@@ -20,7 +20,7 @@ import { createExifToolWriter } from './exiftool/writer.js';
 import { createWritebackPass } from './passes/writeback.pass.js';
 import { createSpotlight, isOwnWrite, reconcileJournal } from './xmp/index.js';
 import { attachNewFaces, regroupAll } from './people/index.js';
-import { createUpkeep } from './jobs/index.js';
+import { createUpkeep, type Upkeep } from './jobs/index.js';
 import type { Platform } from './platform/index.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
@@ -55,6 +55,7 @@ export class Core {
   readonly dbPath: string;
   readonly models: ModelRegistry;
   readonly sessions: ModelSessions;
+  readonly clip: ClipSource;
   private closed = false;
   private readonly closers: { name: string; close: () => unknown }[] = [];
 
@@ -85,6 +86,7 @@ export class Core {
       await writer.end();
     } });
     const clip = clipSourceFromRegistry(this.models, this.sessions);
+    this.clip = clip;
     this.closers.unshift({ name: 'clip', close: () => clip.close() });
     const classifier = classifierSourceFromRegistry(this.models, this.sessions);
     const passes: Pass[] = [
@@ -184,6 +186,7 @@ export interface DaemonOptions extends CoreOptions {
 export class Daemon {
   readonly core: Core;
   watcher: LibraryWatcher | null = null;
+  upkeep: Upkeep | null = null;
   private readonly stopHooks: { name: string; stop: () => unknown }[] = [];
   private reconciling: Promise<unknown> = Promise.resolve();
 
@@ -245,6 +248,7 @@ export class Daemon {
       },
     });
     await upkeep.start();
+    this.upkeep = upkeep;
     this.addStopHook('upkeep', () => upkeep.stop());
     const platform = this.o.platform;
     if (platform) {

@@ -177,8 +177,14 @@ export interface SimilarOptions {
 
 /** Photos whose CLIP image embedding is closest to the file's; empty when the file has none. */
 export function similar(db: ReadableDb, fileId: number, limit = DEFAULT_LIMIT, opts: SimilarOptions = {}): SearchResponse {
-  const space = opts.modelId ? getSpace(db, opts.modelId) : latestSpaceOf(db, fileId);
-  const v = space ? getImageEmbedding(db, space, fileId) : undefined;
+  // The current model's space when the file is in it, else the newest space it has (mid-switch).
+  const preferred = opts.modelId ? getSpace(db, opts.modelId) : undefined;
+  let space = preferred;
+  let v = space ? getImageEmbedding(db, space, fileId) : undefined;
+  if (!v) {
+    space = latestSpaceOf(db, fileId);
+    v = space ? getImageEmbedding(db, space, fileId) : undefined;
+  }
   if (!space || !v) return { mode: 'clip', results: [] };
   const hits = knn(db, space, v, limit + 10, opts.bitIndexes ? { bitIndexes: opts.bitIndexes } : {});
   const files = filesByIds(db, hits.map((h) => h.fileId));

@@ -9,6 +9,7 @@ import { createEmbedPass } from '../../../src/passes/embed.pass.js';
 import { createTagsPass } from '../../../src/passes/tags.pass.js';
 import { getSpace, knn, listSpaces, pruneSpaces } from '../../../src/search/clip-embedding.repository.js';
 import { search, similar } from '../../../src/search/search.js';
+import { createSearchService } from '../../../src/search/search.service.js';
 import { tagsForFile } from '../../../src/search/tag.repository.js';
 import { dot } from '../../../src/search/vector-blob.js';
 import { MODELS } from '../../helpers/fixtures.js';
@@ -135,6 +136,15 @@ describe('CLIP end to end with the tiny signature models', () => {
     const s = await cli(lib.dir, ['similar', path.join(lib.libraryDir, 'home/pug.jpg'), '--json', '--limit', '1']);
     assert.equal(s.code, 0, s.stderr);
     assert.equal(s.json<{ results: { path: string }[] }>().results[0]!.path, path.join(lib.libraryDir, 'trip/pug-copy.jpg'));
+  });
+
+  test('the search service (API port) keeps its index and answers search and similar', async () => {
+    const svc = createSearchService({ db: lib.db, clip: staticClipSource(handle) });
+    const hits = await svc.search('a photo of a dog', { limit: 3 });
+    const direct = await search(lib.db, 'a photo of a dog', { clip: await handle.get(), limit: 3 });
+    assert.deepEqual(hits.map((h) => [h.fileId, h.score]), direct.results.map((h) => [h.fileId, h.score]));
+    const sim = svc.similar(ids.get('home/pug.jpg')!, { limit: 1 });
+    assert.equal(sim[0]!.fileId, ids.get('trip/pug-copy.jpg'));
   });
 
   test('a model switch gets its own space; pruning drops the old one; deleted files leave no vectors', async () => {
