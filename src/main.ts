@@ -37,6 +37,8 @@ export interface CoreOptions {
   log: Logger;
   bus?: PipelineBus;
   dataless?: DatalessProbe;
+  /** Keep only these passes (benchmarks measuring part of the chain); default: all. */
+  onlyPasses?: readonly string[];
   /** Extra passes (tests); production passes are built here from the config. */
   extraPasses?: (core: { exif: ExifReader; cacheDir: string }) => Pass[];
 }
@@ -102,7 +104,7 @@ export class Core {
     ];
     this.pipeline = new Pipeline({
       db,
-      passes,
+      passes: o.onlyPasses ? passes.filter((p) => o.onlyPasses!.includes(p.name)) : passes,
       log: log.child({ component: 'pipeline' }),
       bus: this.bus,
       concurrency: { io: config.queue.ioConcurrency, cpu: config.queue.cpuConcurrency },

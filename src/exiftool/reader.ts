@@ -17,10 +17,12 @@ export class ExifReader {
 
   constructor(opts: ReaderOptions = {}) {
     this.et = new ExifTool({
-      maxProcs: opts.maxProcs ?? Math.max(1, Math.min(4, Math.floor(os.cpus().length / 2))),
+      // One per core: metadata reads are mostly ExifTool CPU time, and the I/O workers feed it.
+      maxProcs: opts.maxProcs ?? Math.max(1, Math.min(4, os.cpus().length)),
       taskTimeoutMillis: opts.taskTimeoutMillis ?? 30_000,
-      // -fast would skip trailers where some cameras keep previews; we want everything readable.
-      readArgs: ['-api', 'LargeFileSupport=1'],
+      // -fast: no scan to the end of JPEGs for trailers (metadata we use is never there; previews
+      // are extracted separately with -b). LargeFileSupport: RAW/video containers over 2 GB.
+      readArgs: ['-fast', '-api', 'LargeFileSupport=1'],
       ignoreZeroZeroLatLon: true,
       useMWG: true,
     });
