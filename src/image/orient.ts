@@ -25,7 +25,3 @@ export function applyOrientation(img: Sharp, orientation: number | null | undefi
   }
 }
 
-/** True for orientations that swap width and height. */
-export function swapsAxes(orientation: number | null | undefined): boolean {
-  return orientation !== null && orientation !== undefined && orientation >= 5 && orientation <= 8;
-}
