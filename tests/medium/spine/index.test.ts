@@ -279,7 +279,10 @@ describe('failure paths', () => {
       const held = acquireLock(home, { pid: 4242 });
       mkdirSync(path.join(t.dir, 'lib'));
       const r = await cli(home, ['index', path.join(t.dir, 'lib')]);
+      const seen = (await cli(home, ['setup', '--json', '--library', path.join(t.dir, 'lib')])).json<{ running: boolean }>();
+      assert.equal(seen.running, true, 'setup (install.sh) sees the running daemon without disturbing it');
       held.release();
+      assert.equal((await cli(home, ['setup', '--json', '--library', path.join(t.dir, 'lib')])).json<{ running: boolean }>().running, false);
       assert.equal(r.code, 75);
       assert.match(r.stderr, /DAEMON_ALREADY_RUNNING/);
       assert.match(r.stderr, /pid 4242/);
