@@ -13,7 +13,8 @@ export const REPO = repo;
 /** A fresh temp folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'rawlight-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  // Retries: a logger's worker thread may still be flushing into the folder when a test ends.
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
 /**

@@ -7,6 +7,8 @@ import { DB_FILE, defaultMigrationsDir, openReadonlyDb } from '../../store/db.js
 import { listMigrations, schemaVersion } from '../../store/migrate.js';
 import { printJson, type CliCommand, type CliEnv } from '../command.js';
 import { platformDoctorProvider } from './agent.command.js';
+import { createModelRegistry } from '../../ml/registry.js';
+import { spotlightReport } from '../../xmp/index.js';
 
 export interface Check {
   name: string;
@@ -69,14 +71,32 @@ export async function spineChecks(env: CliEnv): Promise<Check[]> {
 }
 
 /** Extra check providers (agent, permissions, models, disk): each returns its checks. */
-export const doctorProviders: ((env: CliEnv) => Promise<Check[]>)[] = [platformDoctorProvider];
+/** Each model role: chosen model and licence, or what is missing and how to get it. */
+async function modelChecks(env: CliEnv): Promise<Check[]> {
+  const cfg = loadConfig(env.places, { env: env.env });
+  const registry = createModelRegistry(cfg, env.places);
+  return [...registry.reports().values()].map((r) => {
+    // CLIP is optional (search falls back to tags and names); the other roles have defaults.
+    const optional = r.role === 'clip';
+    const ok = r.state === 'ready' || (optional && r.state === 'missing');
+    return {
+      name: `model ${r.role}`,
+      ok,
+      detail: r.state === 'ready' ? `${r.chosen!.id}${r.licence ? ` (licence: ${r.licence.name}${r.licence.commercial ? '' : ', non-commercial'})` : ''}` : `${r.state}: ${r.problem ?? ''}`,
+      ...(r.howToGet ? { fix: r.howToGet } : {}),
+    };
+  });
+}
+
+export const doctorProviders: ((env: CliEnv) => Promise<Check[]>)[] = [modelChecks, platformDoctorProvider];
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
   summary: 'Check database, ExifTool, runtime, models, permissions, agent; non-zero exit when something is wrong',
-  usage: 'rawlight doctor [--json]',
+  usage: 'rawlight doctor [--json] [--spotlight FILE]',
   async run(args, env) {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: false });
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, spotlight: { type: 'string' } }, allowPositionals: false });
+    if (values.spotlight) return spotlightDoctor(path.resolve(values.spotlight), values.json === true, env);
     const checks = await spineChecks(env);
     for (const p of doctorProviders) {
       try {
@@ -93,3 +113,22 @@ export const doctorCommand: CliCommand = {
     return ok ? 0 : 1;
   },
 };
+
+/** `doctor --spotlight FILE`: what Spotlight's index holds for a photo next to what rawlight set. */
+async function spotlightDoctor(file: string, json: boolean, env: CliEnv): Promise<number> {
+  const dbFile = path.join(env.places.dataDir, DB_FILE);
+  const db = existsSync(dbFile) ? openReadonlyDb(dbFile) : null;
+  try {
+    const r = await spotlightReport(file, { ...(db ? { db } : {}), env: env.env });
+    if (json) printJson(env.io, r);
+    else {
+      env.io.stdout.write(`${r.path}\n  rawlight set:   ${r.written ? JSON.stringify(r.written) : '(nothing)'}\n`);
+      env.io.stdout.write(`  Spotlight has: ${r.indexed ? `keywords ${JSON.stringify(r.indexed.keywords)}, tags ${JSON.stringify(r.indexed.userTags)}` : '(not available)'}\n`);
+      if (r.missing.length) env.io.stdout.write(`  not indexed yet: ${r.missing.join(', ')}\n`);
+      env.io.stdout.write(`  ${r.note}\n`);
+    }
+    return r.missing.length ? 1 : 0;
+  } finally {
+    db?.close();
+  }
+}

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { DB_FILE, openReadonlyDb } from '../../store/db.js';
 import { readStatus, type StatusJson } from '../../store/repositories/status.repository.js';
 import { printJson, type CliCommand } from '../command.js';
+import { upkeepStatus, type UpkeepJobStatus } from '../../jobs/index.js';
+import { writebackCounts } from '../../xmp/index.js';
 
 export const statusCommand: CliCommand = {
   name: 'status',
@@ -20,9 +22,9 @@ export const statusCommand: CliCommand = {
     }
     const db = openReadonlyDb(file);
     try {
-      const s = readStatus(db);
+      const s = { ...readStatus(db), upkeep: upkeepStatus(db), writeback: writebackCounts(db) };
       if (values.json) printJson(env.io, s);
-      else env.io.stdout.write(formatStatus(s));
+      else env.io.stdout.write(formatStatus(s) + formatUpkeep(s.upkeep));
       return 0;
     } finally {
       db.close();
@@ -44,4 +46,10 @@ function formatStatus(s: StatusJson): string {
     for (const e of s.recentErrors.slice(0, 10)) lines.push(`  ${e.pass} ${e.code ?? ''} ${e.path ?? ''}: ${e.error ?? ''}`);
   }
   return lines.join('\n') + '\n';
+}
+
+function formatUpkeep(jobs: UpkeepJobStatus[]): string {
+  if (!jobs.length) return '';
+  const when = (t: number | null | undefined) => (t ? new Date(t).toLocaleString() : '-');
+  return '\nscheduled upkeep:\n' + jobs.map((j) => `  ${String(j.name).padEnd(10)} last ${when(j.lastStartedAt)} (${j.lastStatus ?? 'never run'}${j.lastError ? `: ${j.lastError}` : ''}), next ${when(j.nextRunAt)}`).join('\n') + '\n';
 }
