@@ -236,7 +236,8 @@ export class Daemon {
     if (swept) log.info({ queued: swept }, 'queued passes whose version or inputs changed');
     this.core.pipeline.start();
     await this.restartWatcher();
-    await this.rescan();
+    const reports = (await this.rescan()) as ReconcileReport[];
+    await this.checkWatchLimits(reports);
     // Scheduled upkeep (bree schedules; the jobs run in this process on the one writable handle).
     const upkeep = createUpkeep({
       db: this.core.db,
@@ -256,6 +257,26 @@ export class Daemon {
     if (platform) {
       // After the first big import, go back to launchd's Background class (turbo ends).
       this.core.bus.on('idle', () => void platform.agent.settle().catch((e: unknown) => log.warn({ err: e }, 'could not settle the agent')));
+    }
+  }
+
+  /**
+   * Linux inotify needs one watch per folder, counted per user: say clearly when the libraries
+   * need more than the system allows (events in the unwatched folders are then only caught by the
+   * nightly reconcile).
+   */
+  private async checkWatchLimits(reports: readonly ReconcileReport[]): Promise<void> {
+    const platform = this.o.platform;
+    if (!platform || this.watcher?.backend !== 'chokidar') return;
+    const limits = await platform.watchLimits().catch(() => null);
+    const dirs = reports.reduce((n, r) => n + r.dirs, 0);
+    if (!limits?.maxUserWatches) return;
+    const others = Math.max(0, (limits.usedWatches ?? 0) - (limits.usedByThisProcess ?? 0));
+    const fields = { folders: dirs, maxUserWatches: limits.maxUserWatches, usedByOtherProcesses: others };
+    if (dirs + others > limits.maxUserWatches) {
+      this.o.log.error(fields, `the libraries have ${dirs} folders but inotify allows ${limits.maxUserWatches} watches for this user (${others} used elsewhere): raise it with 'sudo sysctl fs.inotify.max_user_watches=${Math.max(524288, 2 ** Math.ceil(Math.log2((dirs + others) * 2)))}' (and in /etc/sysctl.d/ to keep it); until then changes in some folders are only found by the nightly reconcile`);
+    } else {
+      this.o.log.info(fields, 'inotify watches suffice for the libraries');
     }
   }
 

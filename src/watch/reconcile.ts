@@ -21,6 +21,8 @@ export interface ReconcileReport {
   root: string;
   state: 'online' | 'offline' | 'denied';
   seen: number;
+  /** Folders walked (Linux: each needs one inotify watch). */
+  dirs: number;
   added: number;
   changed: number;
   moved: number;
@@ -44,7 +46,7 @@ interface Known {
  */
 export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<ReconcileReport> {
   const t0 = Date.now();
-  const report: ReconcileReport = { root, state: 'online', seen: 0, added: 0, changed: 0, moved: 0, gone: 0, cloud: 0, unreadableDirs: [], ms: 0 };
+  const report: ReconcileReport = { root, state: 'online', seen: 0, dirs: 0, added: 0, changed: 0, moved: 0, gone: 0, cloud: 0, unreadableDirs: [], ms: 0 };
   try {
     if (!statSync(root).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (e) {
@@ -77,6 +79,7 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
   while (stack.length) {
     if (o.signal?.aborted) break;
     const dir = stack.pop()!;
+    report.dirs++;
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import { parseConfig } from '../../../src/config/index.js';
+import { Daemon } from '../../../src/main.js';
+import { createPlatform } from '../../../src/platform/index.js';
+import type { Places } from '../../../src/platform/places.js';
+import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
+
+const SPINE_ONLY = { faces: false, embed: false, tags: false, places: false, writeback: false };
+
+function capturingLogger(): { log: pino.Logger; lines: () => { level: number; msg: string; [k: string]: unknown }[] } {
+  const out: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      out.push(String(chunk));
+      cb();
+    },
+  });
+  return { log: pino({ level: 'debug' }, stream), lines: () => out.flatMap((l) => l.split('\n').filter(Boolean).map((x) => JSON.parse(x))) };
+}
+
+async function until(what: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('the watcher picks up new, changed, moved and deleted photos within seconds, and sidecar edits re-read metadata only', async () => {
+  const t = tempDir();
+  const lib = path.join(t.dir, 'lib');
+  mkdirSync(lib, { recursive: true });
+  const home = path.join(t.dir, 'home');
+  const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
+  const config = parseConfig({ libraries: [lib], passes: SPINE_ONLY, watch: { settleMs: 300 } });
+  const daemon = new Daemon({ places, config, log: pino({ level: 'silent' }), libraries: [lib] });
+  try {
+    await daemon.start();
+    const db = daemon.core.db;
+    const row = (p: string) => db.prepare('SELECT f.state, (SELECT count(*) FROM pass_results r WHERE r.file_id = f.id AND r.status = \'ok\') AS done FROM files f WHERE path = ?').get(p) as { state: string; done: number } | undefined;
+    const a = path.join(lib, 'a.jpg');
+    copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), a);
+    await until(() => (row(a)?.done ?? 0) >= 3);
+    // A sidecar written by someone else: metadata is read again, nothing else.
+    const before = db.prepare(`SELECT count(*) AS n FROM pass_runs`).get() as { n: number };
+    writeFileSync(path.join(lib, 'a.xmp'), `<?xpacket begin=''?><x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description rdf:about='' xmlns:dc='http://purl.org/dc/elements/1.1/'><dc:subject><rdf:Bag><rdf:li>striped</rdf:li></rdf:Bag></dc:subject></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end='w'?>`);
+    await until(() => {
+      const m = db.prepare(`SELECT m.keywords FROM metadata m JOIN files f ON f.id = m.file_id WHERE f.path = ?`).get(a) as { keywords: string } | undefined;
+      return !!m && JSON.parse(m.keywords).includes('striped');
+    });
+    const runs = db.prepare(`SELECT pass FROM pass_runs WHERE id > ?`).all(before.n) as { pass: string }[];
+    assert.deepEqual([...new Set(runs.map((r) => r.pass))], ['metadata']);
+    // Move within the library keeps the row; delete marks it gone.
+    const b = path.join(lib, 'sub', 'b.jpg');
+    mkdirSync(path.dirname(b));
+    const id = (db.prepare('SELECT id FROM files WHERE path = ?').get(a) as { id: number }).id;
+    renameSync(a, b);
+    await until(() => (db.prepare('SELECT path FROM files WHERE id = ?').get(id) as { path: string }).path === b);
+    rmSync(b);
+    await until(() => row(b)?.state === 'gone');
+  } finally {
+    await daemon.stop(2000);
+    t.cleanup();
+  }
+});
+
+test('Linux: a library with more folders than inotify allows is reported clearly', async () => {
+  const t = tempDir();
+  const lib = path.join(t.dir, 'lib');
+  for (let i = 0; i < 12; i++) mkdirSync(path.join(lib, `d${i}`), { recursive: true });
+  const home = path.join(t.dir, 'home');
+  const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
+  const real = createPlatform({ places, platform: 'linux' });
+  // The machine's limit is large: pretend it is 5 (all else real).
+  const platform = { ...real, watchLimits: async () => ({ ...(await real.watchLimits()), maxUserWatches: 5, usedWatches: 0, usedByThisProcess: 0 }) };
+  const { log, lines } = capturingLogger();
+  const daemon = new Daemon({ places, config: parseConfig({ libraries: [lib], passes: SPINE_ONLY, watch: { backend: 'chokidar' } }), log, libraries: [lib], platform });
+  try {
+    await daemon.start();
+    const err = lines().find((l) => l.level === 50 && /inotify allows 5 watches/.test(l.msg));
+    assert.ok(err, 'an error naming the limit');
+    assert.equal(err.folders, 13);
+    assert.match(err.msg, /sysctl fs\.inotify\.max_user_watches=/);
+  } finally {
+    await daemon.stop(2000);
+    t.cleanup();
+  }
+});
