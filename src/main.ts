@@ -1,35 +1,36 @@
 import path from 'node:path';
-import sharp from 'sharp';
 import type { Logger } from 'pino';
+import sharp from 'sharp';
 import type { Config } from './config/index.js';
 import { ExifReader } from './exiftool/reader.js';
+import { createExifToolWriter } from './exiftool/writer.js';
 import { platformHeicDecoders } from './image/heic.js';
-import { createMetadataPass } from './passes/metadata.pass.js';
-import type { Pass } from './passes/pass.js';
-import { createPreviewPass } from './passes/preview.pass.js';
-import { createScanPass } from './passes/scan.pass.js';
-import { createFacesPass } from './passes/faces.pass.js';
-import { createEmbedPass } from './passes/embed.pass.js';
-import { createTagsPass } from './passes/tags.pass.js';
+import { createUpkeep, type Upkeep } from './jobs/index.js';
 import { classifierSourceFromRegistry, clipSourceFromRegistry, type ClipSource } from './ml/clip/model-sources.js';
-import { createPlacesPass } from './passes/places.pass.js';
+import { facesForFile } from './ml/faces/face.repository.js';
 import { createModelRegistry, type ModelRegistry } from './ml/registry.js';
 import { ModelSessions } from './ml/session.js';
-import { createReverseGeocoder } from './places/index.js';
-import { createExifToolWriter } from './exiftool/writer.js';
+import { createEmbedPass } from './passes/embed.pass.js';
+import { createFacesPass } from './passes/faces.pass.js';
+import { createMetadataPass } from './passes/metadata.pass.js';
+import type { Pass } from './passes/pass.js';
+import { createPlacesPass } from './passes/places.pass.js';
+import { createPreviewPass } from './passes/preview.pass.js';
+import { createScanPass } from './passes/scan.pass.js';
+import { createTagsPass } from './passes/tags.pass.js';
 import { createWritebackPass } from './passes/writeback.pass.js';
-import { createSpotlight, isOwnWrite, reconcileJournal } from './xmp/index.js';
 import { attachNewFaces, regroupAll } from './people/index.js';
-import { createUpkeep, type Upkeep } from './jobs/index.js';
-import type { Platform } from './platform/index.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import { createReverseGeocoder } from './places/index.js';
+import type { Platform } from './platform/index.js';
 import type { Places } from './platform/places.js';
+import { Priority } from './queue/queue.js';
 import { DB_FILE, openDb, type WritableDb } from './store/db.js';
 import { Discovery, noDatalessProbe, type DatalessProbe } from './watch/discover.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
-import { Priority } from './queue/queue.js';
+import { createSpotlight, isOwnWrite, reconcileJournal } from './xmp/index.js';
 
 export interface CoreOptions {
   places: Places;
@@ -59,6 +60,7 @@ export class Core {
   readonly sessions: ModelSessions;
   readonly clip: ClipSource;
   private closed = false;
+  /** Long-lived resources, closed in reverse order of creation after the workers have stopped. */
   private readonly closers: { name: string; close: () => unknown }[] = [];
 
   private constructor(readonly o: CoreOptions) {
@@ -77,19 +79,21 @@ export class Core {
     const dataless = o.dataless ?? noDatalessProbe;
     this.models = createModelRegistry(config, places);
     this.sessions = new ModelSessions({ log: log.child({ component: 'ml' }) });
-    // Model sessions close after the workers have drained (closers run in reverse order).
-    this.closers.unshift({ name: 'model sessions', close: () => this.sessions.close() });
+    this.closers.push({ name: 'model sessions', close: () => this.sessions.close() });
     const geocoder = createReverseGeocoder({ log: log.child({ component: 'places' }) });
     // One dedicated ExifTool writer, separate from the read pool; Spotlight xattrs after writes.
     const writer = createExifToolWriter({ timeoutMs: config.xmp.writeTimeoutMs });
     const spotlight = createSpotlight({ enabled: config.xmp.spotlight, finderTags: config.xmp.finderTags, batchDelayMs: 2000, log: log.child({ component: 'spotlight' }) });
-    this.closers.unshift({ name: 'xmp writer', close: async () => {
-      await spotlight.close();
-      await writer.end();
-    } });
+    this.closers.push({
+      name: 'xmp writer',
+      close: async () => {
+        await spotlight.close();
+        await writer.end();
+      },
+    });
     const clip = clipSourceFromRegistry(this.models, this.sessions);
     this.clip = clip;
-    this.closers.unshift({ name: 'clip', close: () => clip.close() });
+    this.closers.push({ name: 'clip', close: () => clip.close() });
     const classifier = classifierSourceFromRegistry(this.models, this.sessions);
     const passes: Pass[] = [
       createScanPass({ dataless }),
@@ -116,7 +120,7 @@ export class Core {
         if (pass.name !== 'faces') return;
         // New faces join known people at once (and XMP names are imported); the rest wait for regrouping.
         try {
-          const ids = (db.prepare('SELECT id FROM faces WHERE file_id = ?').all(file.id) as { id: number }[]).map((r) => r.id);
+          const ids = facesForFile(db, file.id).map((f) => f.id);
           if (ids.length) attachNewFaces(db, ids);
         } catch (e) {
           log.warn({ err: e, path: file.path }, 'attaching new faces to people failed; the next regroup retries');

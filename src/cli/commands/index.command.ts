@@ -38,7 +38,8 @@ export const indexCommand: CliCommand = {
       if (!ok) throw new UsageError(`${r} is not a folder`);
     }
     const config = loadConfig(env.places, { env: env.env });
-    const log = createLogger({ logsDir: env.places.logsDir, console: !values.json && env.io.stderr.isTTY === true ? false : false });
+    // The log file gets everything; the terminal gets the progress bar and the summary.
+    const log = createLogger({ logsDir: env.places.logsDir });
     const lock = acquireDaemonLock(env.places);
     const t0 = Date.now();
     const core = await Core.open({ places: env.places, config, log });
