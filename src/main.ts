@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
 import type { Config } from './config/index.js';
+import { storeError } from './errors/index.js';
 import { ExifReader } from './exiftool/reader.js';
 import { createExifToolWriter } from './exiftool/writer.js';
 import { platformHeicDecoders } from './image/heic.js';
@@ -225,9 +226,16 @@ export class Daemon {
   }
 
   /** Walks a folder (or every library) again; serialised so two walks never interleave. */
-  rescan(dirs: readonly string[] = this.libraries): Promise<unknown> {
-    const run = this.reconciling.then(() => this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.watch));
-    this.reconciling = run.catch(() => undefined);
+  rescan(dirs: readonly string[] = this.libraries): Promise<ReconcileReport[]> {
+    const run = this.reconciling.then(() =>
+      this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.watch).catch((e: unknown) => {
+        // A walk that cannot record what it found (disk full) is logged; the next walk catches up.
+        const err = storeError(e);
+        this.o.log.error({ err: e, code: err.code }, `library walk stopped: ${err.message}`);
+        return [] as ReconcileReport[];
+      }),
+    );
+    this.reconciling = run;
     return run;
   }
 
@@ -240,7 +248,7 @@ export class Daemon {
     if (swept) log.info({ queued: swept }, 'queued passes whose version or inputs changed');
     this.core.pipeline.start();
     await this.restartWatcher();
-    const reports = (await this.rescan()) as ReconcileReport[];
+    const reports = await this.rescan();
     await this.checkWatchLimits(reports);
     // Scheduled upkeep (bree schedules; the jobs run in this process on the one writable handle).
     const upkeep = createUpkeep({

@@ -49,6 +49,8 @@ export const ErrorCodes = {
   PERSON_CONFLICT: { retryable: false, message: 'Two faces of one photo cannot be the same person' },
   PERSON_NAME_INVALID: { retryable: false, message: 'A person name must be 1-200 characters without "|" or line breaks' },
   NOTHING_TO_UNDO: { retryable: false, message: 'There is no people action to undo' },
+  STORE_FULL: { retryable: true, message: 'The database cannot grow (disk full or size limit); work is paused' },
+  STORE_FAILED: { retryable: true, message: 'The database failed a write' },
   INTERNAL: { retryable: true, message: 'Unexpected internal error' },
 } as const satisfies Record<string, { retryable: boolean; message: string }>;
 

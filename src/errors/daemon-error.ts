@@ -37,3 +37,13 @@ export function toDaemonError(e: unknown): DaemonError {
       return new DaemonError('INTERNAL', msg, { cause: e });
   }
 }
+
+/** Sorts a SQLite failure: a full disk (or size limit) is STORE_FULL, the rest STORE_FAILED. */
+export function storeError(e: unknown): DaemonError {
+  if (e instanceof DaemonError) return e;
+  const code = (e as { code?: string } | undefined)?.code ?? '';
+  if (code === 'SQLITE_FULL' || (e as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC') {
+    return new DaemonError('STORE_FULL', 'free disk space (the database, previews and sidecars need room); work resumes by itself', { cause: e });
+  }
+  return new DaemonError('STORE_FAILED', (e as Error)?.message ?? String(e), { cause: e });
+}

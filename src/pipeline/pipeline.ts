@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DaemonError, toDaemonError } from '../errors/index.js';
+import { DaemonError, storeError, toDaemonError } from '../errors/index.js';
 import type { Pass, PassResource } from '../passes/pass.js';
 import { claim, complete, enqueue, fail, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, type JobRow } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
@@ -184,22 +184,32 @@ export class Pipeline {
   private async loop(passNames: string[]): Promise<void> {
     while (this.running) {
       let job: JobRow | undefined;
-      if (!this.paused) {
-        try {
-          job = claim(this.o.db, passNames, this.owner, this.o.leaseMs);
-        } catch (e) {
-          this.o.log.error({ err: e }, 'claiming a job failed');
+      try {
+        if (!this.paused) job = claim(this.o.db, passNames, this.owner, this.o.leaseMs);
+        if (!job) {
+          this.noteIdle();
+          await this.sleep(passNames);
+          continue;
         }
+        this.idleAnnounced = false;
+        const p = this.execute(job).finally(() => this.inflight.delete(job!));
+        this.inflight.set(job, p);
+        await p;
+      } catch (e) {
+        // The store itself failed (disk full, I/O error): a worker must never die of it. The job's
+        // lease expires and it runs again once the store accepts writes.
+        const err = storeError(e);
+        this.o.log.error({ err: e, code: err.code, pass: job?.pass, fileId: job?.file_id }, err.message);
+        if (job) {
+          this.o.bus.emit('job-error', { fileId: job.file_id, path: '', pass: job.pass, error: err.message, code: err.code, dead: false });
+          try {
+            release(this.o.db, job.id); // an UPDATE in place usually still fits; else the lease expires
+          } catch {
+            /* the lease expires */
+          }
+        }
+        await new Promise((r) => setTimeout(r, Math.max(200, this.o.retryBaseMs)));
       }
-      if (!job) {
-        this.noteIdle();
-        await this.sleep(passNames);
-        continue;
-      }
-      this.idleAnnounced = false;
-      const p = this.execute(job).finally(() => this.inflight.delete(job));
-      this.inflight.set(job, p);
-      await p;
     }
   }
 
