@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openDb, type WritableDb } from '../../../src/store/db.js';
+import { claim, complete, enqueue, fail, queueCounts, recoverLeases, release, requestPass, retryDead, RECONSIDER_KEY } from '../../../src/queue/queue.js';
+
+function freshDb(): WritableDb {
+  const { db } = openDb(':memory:');
+  db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (1, '/l/a.jpg', '/l', 'jpg', 'image', 0, 0), (2, '/l/b.jpg', '/l', 'jpg', 'image', 0, 0)`).run();
+  return db;
+}
+
+test('one job per (file, pass, input key): enqueueing twice never duplicates; a higher priority wins', () => {
+  const db = freshDb();
+  assert.equal(enqueue(db, 1, 'scan', 'k1', 0), true);
+  enqueue(db, 1, 'scan', 'k1', 10);
+  enqueue(db, 1, 'scan', 'k1', 0);
+  const rows = db.prepare('SELECT priority FROM jobs').all() as { priority: number }[];
+  assert.deepEqual(rows, [{ priority: 10 }]);
+  enqueue(db, 1, 'scan', 'k2');
+  assert.equal(queueCounts(db).pending, 2);
+});
+
+test('claim takes the highest priority first, leases it, and never hands the same job out twice', () => {
+  const db = freshDb();
+  enqueue(db, 1, 'scan', 'a', 0);
+  enqueue(db, 2, 'scan', 'b', 10);
+  const first = claim(db, ['scan'], 'w1', 1000, 100)!;
+  const second = claim(db, ['scan'], 'w2', 1000, 100)!;
+  assert.equal(first.file_id, 2, 'new files (higher priority) before backlog');
+  assert.equal(second.file_id, 1);
+  assert.equal(claim(db, ['scan'], 'w3', 1000, 100), undefined);
+  assert.equal(claim(db, ['metadata'], 'w3', 1000, 100), undefined, 'only the passes asked for');
+  assert.equal(first.state, 'leased');
+  assert.equal(first.attempts, 1);
+});
+
+test('failure: exponential backoff, then dead after maxAttempts; retryDead revives; non-retryable is dead at once', () => {
+  const db = freshDb();
+  enqueue(db, 1, 'metadata', 'k');
+  const opts = { maxAttempts: 3, retryBaseMs: 1000, retryable: true };
+  let j = claim(db, ['metadata'], 'w', 60_000, 0)!;
+  assert.equal(fail(db, j, { code: 'FILE_UNREADABLE', message: 'x' }, opts, 0), false);
+  assert.equal(claim(db, ['metadata'], 'w', 60_000, 500), undefined, 'waits out the backoff');
+  j = claim(db, ['metadata'], 'w', 60_000, 1000)!;
+  assert.equal(fail(db, j, { code: 'FILE_UNREADABLE', message: 'x' }, opts, 1000), false);
+  assert.equal(claim(db, ['metadata'], 'w', 60_000, 2500), undefined, 'the second wait is twice as long');
+  j = claim(db, ['metadata'], 'w', 60_000, 3000)!;
+  assert.equal(fail(db, j, { code: 'FILE_UNREADABLE', message: 'gone bad' }, opts, 3000), true);
+  assert.deepEqual(queueCounts(db, 3000), { pending: 0, leased: 0, dead: 1, waiting: 0 });
+  assert.equal(retryDead(db, { codes: ['MODEL_MISSING'] }), 0, 'only the codes asked for');
+  assert.equal(retryDead(db, { codes: ['FILE_UNREADABLE'] }), 1);
+  j = claim(db, ['metadata'], 'w', 60_000, 4000)!;
+  assert.equal(j.attempts, 1, 'a revived job starts counting again');
+  assert.equal(fail(db, j, { code: 'X', message: 'y' }, { ...opts, retryable: false }, 4000), true);
+});
+
+test('leases of a killed process are recovered at start; release gives a job back without counting the attempt', () => {
+  const db = freshDb();
+  enqueue(db, 1, 'scan', 'k');
+  enqueue(db, 2, 'scan', 'k');
+  const a = claim(db, ['scan'], 'dead-process', 60_000, 0)!;
+  const b = claim(db, ['scan'], 'me', 60_000, 0)!;
+  assert.equal(recoverLeases(db, 'me', 10), 1);
+  const again = claim(db, ['scan'], 'me', 60_000, 10)!;
+  assert.equal(again.id, a.id);
+  release(db, b.id);
+  const rb = db.prepare('SELECT state, attempts FROM jobs WHERE id = ?').get(b.id) as { state: string; attempts: number };
+  assert.deepEqual(rb, { state: 'pending', attempts: 0 });
+  complete(db, again.id);
+  assert.equal(queueCounts(db).pending, 1);
+});
+
+test('requestPass is idempotent and revives a dead reconsider job', () => {
+  const db = freshDb();
+  requestPass(db, 1, 'writeback');
+  requestPass(db, 1, 'writeback');
+  const rows = db.prepare('SELECT input_key FROM jobs').all() as { input_key: string }[];
+  assert.deepEqual(rows, [{ input_key: RECONSIDER_KEY }]);
+  db.prepare(`UPDATE jobs SET state = 'dead', attempts = 5`).run();
+  requestPass(db, 1, 'writeback');
+  assert.deepEqual(db.prepare('SELECT state, attempts FROM jobs').get(), { state: 'pending', attempts: 0 });
+});
+
+test('deleting a file removes its jobs (foreign keys are on)', () => {
+  const db = freshDb();
+  enqueue(db, 1, 'scan', 'k');
+  db.prepare('DELETE FROM files WHERE id = 1').run();
+  assert.equal(queueCounts(db).pending, 0);
+});
