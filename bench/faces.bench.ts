@@ -47,8 +47,11 @@ for (const id of ids) {
   detInputs.push({ tensor: input.tensor, w: input.inputW, h: input.inputH });
   for (const d of await det.run(input)) faceTensors.push(emb.tensorFor(alignFace(img, d.landmarks)));
 }
-const detSession = (await sessions.get(det.model.entry, det.model.onnxPath)).session;
-const embSession = (await sessions.get(emb.model.entry, emb.model.onnxPath)).session;
+// The baseline is onnxruntime itself, in this thread, with the daemon's session options (the pass
+// runs its sessions on the ML worker thread; that hop is part of the pipeline's cost).
+const bareOptions = { executionProviders: sessions.providers(), intraOpNumThreads: Math.max(1, Math.floor(os.availableParallelism() / 2)), interOpNumThreads: 1, graphOptimizationLevel: 'all' } as const;
+const detSession = await ort.InferenceSession.create(det.model.onnxPath, bareOptions);
+const embSession = await ort.InferenceSession.create(emb.model.onnxPath, bareOptions);
 
 async function bare(): Promise<number> {
   const t = performance.now();
@@ -84,6 +87,8 @@ console.log(`faces bench: ${ids.length} previews, ${faces} faces, best of ${roun
 console.log(line('bare onnxruntime loop', bareMs));
 console.log(line('faces pass (run + commit)', passMs));
 console.log(`ratio pass/bare: ${(passMs / bareMs).toFixed(2)}x`);
+await detSession.release();
+await embSession.release();
 await sessions.close();
 db.close();
 cleanup();

@@ -23,7 +23,7 @@ import { createWritebackPass } from './passes/writeback.pass.js';
 import { attachNewFaces, regroupAll } from './people/index.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
-import { createReverseGeocoder } from './places/index.js';
+import { createThreadedGeocoder } from './places/index.js';
 import type { Platform } from './platform/index.js';
 import type { Places } from './platform/places.js';
 import { Priority } from './queue/queue.js';
@@ -81,7 +81,9 @@ export class Core {
     this.models = createModelRegistry(config, places);
     this.sessions = new ModelSessions({ log: log.child({ component: 'ml' }) });
     this.closers.push({ name: 'model sessions', close: () => this.sessions.close() });
-    const geocoder = createReverseGeocoder({ log: log.child({ component: 'places' }) });
+    // Town index and lookups on a worker thread: building it is ~1 s of synchronous work.
+    const geocoder = createThreadedGeocoder({ log: log.child({ component: 'places' }) });
+    this.closers.push({ name: 'places geocoder', close: () => geocoder.close() });
     // One dedicated ExifTool writer, separate from the read pool; Spotlight xattrs after writes.
     const writer = createExifToolWriter({ timeoutMs: config.xmp.writeTimeoutMs });
     const spotlight = createSpotlight({ enabled: config.xmp.spotlight, finderTags: config.xmp.finderTags, batchDelayMs: 2000, log: log.child({ component: 'spotlight' }) });
@@ -143,15 +145,17 @@ export class Core {
   }
 
   /** Reconciles library roots with the database (everything that changed while we were down). */
-  async reconcile(roots: readonly string[], priority?: number): Promise<ReconcileReport[]> {
+  async reconcile(roots: readonly string[], priority?: number, signal?: AbortSignal): Promise<ReconcileReport[]> {
     const out: ReconcileReport[] = [];
     for (const root of roots) {
+      if (signal?.aborted) break;
       const r = await reconcileRoot(root, {
         db: this.db,
         discovery: this.discovery,
         log: this.o.log.child({ component: 'reconcile' }),
         exclude: this.o.config.exclude,
         ...(priority !== undefined ? { priority } : {}),
+        ...(signal ? { signal } : {}),
       });
       this.o.log.info(r, 'library reconciled');
       out.push(r);
@@ -196,6 +200,8 @@ export class Daemon {
   upkeep: Upkeep | null = null;
   private readonly stopHooks: { name: string; stop: () => unknown }[] = [];
   private reconciling: Promise<unknown> = Promise.resolve();
+  private starting: Promise<void> | null = null;
+  private readonly abort = new AbortController();
 
   /** The live list of library roots (changes when the API adds or removes one). */
   readonly libraries: string[];
@@ -228,7 +234,7 @@ export class Daemon {
   /** Walks a folder (or every library) again; serialised so two walks never interleave. */
   rescan(dirs: readonly string[] = this.libraries): Promise<ReconcileReport[]> {
     const run = this.reconciling.then(() =>
-      this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.watch).catch((e: unknown) => {
+      this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.watch, this.abort.signal).catch((e: unknown) => {
         // A walk that cannot record what it found (disk full) is logged; the next walk catches up.
         const err = storeError(e);
         this.o.log.error({ err: e, code: err.code }, `library walk stopped: ${err.message}`);
@@ -239,7 +245,17 @@ export class Daemon {
     return run;
   }
 
+  /** True once stop() has begun: start() stops at its next step, and nothing new attaches. */
+  get stopping(): boolean {
+    return this.abort.signal.aborted;
+  }
+
   async start(): Promise<void> {
+    this.starting = this.startSteps();
+    return this.starting;
+  }
+
+  private async startSteps(): Promise<void> {
     const { config, log } = this.o;
     // Writes interrupted or edited while we were down: their photos' metadata is read again.
     const journal = await reconcileJournal(this.core.db);
@@ -248,8 +264,11 @@ export class Daemon {
     if (swept) log.info({ queued: swept }, 'queued passes whose version or inputs changed');
     this.core.pipeline.start();
     await this.restartWatcher();
+    if (this.stopping) return;
     const reports = await this.rescan();
+    if (this.stopping) return;
     await this.checkWatchLimits(reports);
+    if (this.stopping) return;
     // Scheduled upkeep (bree schedules; the jobs run in this process on the one writable handle).
     const upkeep = createUpkeep({
       db: this.core.db,
@@ -316,6 +335,10 @@ export class Daemon {
   }
 
   async stop(graceMs = 10_000): Promise<void> {
+    // A stop that arrives while starting (SIGTERM during the first walk) lets start() reach a
+    // step boundary first, so nothing attaches to a closed database.
+    this.abort.abort();
+    await this.starting?.catch(() => undefined);
     await this.watcher?.close();
     for (const h of [...this.stopHooks].reverse()) {
       try {

@@ -42,11 +42,13 @@ export interface ChannelNorm {
 /**
  * Writes an RGB image into a planar NCHW float32 tensor of size (dstW x dstH) at offset 0,0; the
  * rest (letterbox padding) stays as `pad`. Channel order, scale and mean/std come from the manifest.
+ * `into` reuses a buffer of exactly 3*dstW*dstH floats (it is cleared to `pad` first).
  */
-export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelNorm, pad = 0): Float32Array {
+export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelNorm, pad = 0, into?: Float32Array): Float32Array {
   const plane = dstW * dstH;
-  const out = new Float32Array(3 * plane);
-  if (pad !== 0) out.fill(pad);
+  if (into && into.length !== 3 * plane) throw new Error(`toNchw: buffer has ${into.length} floats, need ${3 * plane}`);
+  const out = into ?? new Float32Array(3 * plane);
+  if (pad !== 0 || into) out.fill(pad);
   const order = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
   const w = Math.min(img.width, dstW);
   const h = Math.min(img.height, dstH);

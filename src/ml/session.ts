@@ -1,16 +1,16 @@
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
 import { DaemonError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import type { ModelEntry, TensorSpecT } from './manifest.js';
+import { OrtWorkerError, OrtWorkerHost, type OrtSessionLike } from './ort-host.js';
 
 export type ExecutionProvider = 'coreml' | 'cpu';
 
 export interface LoadedSession {
   modelId: string;
   path: string;
-  session: ort.InferenceSession;
+  /** Runs on the ML worker thread (see ort-host.ts), never on the daemon's event loop. */
+  session: OrtSessionLike;
   /** The provider the session was created with (CoreML may still run some nodes on CPU). */
   provider: ExecutionProvider;
   loadMs: number;
@@ -33,12 +33,15 @@ export interface ModelSessionsOptions {
 
 /**
  * Owns every onnxruntime session: created lazily on first use, one per model file, shared by all
- * passes; `close()` releases them (late in the shutdown order, after the workers drained).
+ * passes; `close()` releases them (late in the shutdown order, after the workers drained). The
+ * sessions live on one ML worker thread: onnxruntime-node runs inference synchronously on the
+ * calling thread, which on the daemon's thread stalled the API for the length of each inference.
  */
 export class ModelSessions {
   private readonly sessions = new Map<string, Promise<LoadedSession>>();
   private readonly loaded = new Map<string, LoadedSession>();
   private readonly opts: Required<Omit<ModelSessionsOptions, 'log'>> & { log: Logger | undefined };
+  private readonly host = new OrtWorkerHost();
   private closed = false;
 
   constructor(opts: ModelSessionsOptions = {}) {
@@ -48,6 +51,12 @@ export class ModelSessions {
       intraOpNumThreads: opts.intraOpNumThreads ?? Math.max(1, Math.floor(os.availableParallelism() / 2)),
       log: opts.log,
     };
+    // A crashed worker took every session with it: the next get() loads them again.
+    this.host.onExit(() => {
+      this.sessions.clear();
+      this.loaded.clear();
+      this.opts.log?.warn('the ML worker thread exited; models load again on next use');
+    });
   }
 
   /**
@@ -91,27 +100,25 @@ export class ModelSessions {
         // A session that failed to load has nothing to release.
       }
     }
+    await this.host.close();
   }
 
   private async load(entry: ModelEntry, file: string, signature: { inputs: TensorSpecT[]; outputs: TensorSpecT[] }): Promise<LoadedSession> {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (e) {
-      throw new DaemonError('MODEL_MISSING', `${entry.id}: cannot read ${file} (${(e as Error).message})`, { cause: e });
-    }
     const started = performance.now();
     let lastErr: unknown;
     for (const provider of this.providers()) {
-      let session: ort.InferenceSession;
+      let session: OrtSessionLike;
       try {
-        session = await ort.InferenceSession.create(bytes, {
+        session = await this.host.load(file, {
           executionProviders: [provider],
           intraOpNumThreads: this.opts.intraOpNumThreads,
           interOpNumThreads: 1,
           graphOptimizationLevel: 'all',
         });
       } catch (e) {
+        if (e instanceof OrtWorkerError && e.kind === 'read') {
+          throw new DaemonError('MODEL_MISSING', `${entry.id}: cannot read ${file} (${e.message})`, { cause: e });
+        }
         lastErr = e;
         this.opts.log?.warn({ model: entry.id, provider, err: (e as Error).message }, 'model load failed on this provider');
         continue;
@@ -132,7 +139,7 @@ export class ModelSessions {
 }
 
 /** Compares the loaded graph's tensors with the manifest (names only where the manifest is sure of them). */
-export function checkSignature(entry: ModelEntry, file: string, session: ort.InferenceSession, sig: { inputs: TensorSpecT[]; outputs: TensorSpecT[] }): void {
+export function checkSignature(entry: ModelEntry, file: string, session: OrtSessionLike, sig: { inputs: TensorSpecT[]; outputs: TensorSpecT[] }): void {
   const problems: string[] = [];
   const enforceNames = entry.signature.names === 'confirmed';
   if (session.inputNames.length !== sig.inputs.length) problems.push(`${session.inputNames.length} inputs, expected ${sig.inputs.length}`);

@@ -86,12 +86,21 @@ export function createFacesPass(deps: FacesPassDeps): Pass {
       const found = await detector.detect(img, { scoreThreshold: config.faces.minScore });
       const minSide = config.faces.minFaceSize;
       const kept = found.filter((d) => Math.min(d.box[2], d.box[3]) >= minSide);
+      if (ctx.signal.aborted) throw new DaemonError('PASS_TIMEOUT', 'stopped: shutting down');
+      // All faces at once: the ML worker embeds face k while this thread aligns face k+1 and
+      // libvips writes the crops, instead of each step waiting for the previous one.
+      const work = kept.map((d, idx) => {
+        const embedding = embedder!.embed(alignFace(img, d.landmarks));
+        const cropPath = writeFaceCrop(img, d.box, cacheDir, faceCropPath(p.preview_hash, idx));
+        return Promise.all([embedding, cropPath]);
+      });
+      const done = await Promise.all(work.map((w) => w.catch((e: unknown) => e as Error)));
+      const failed = done.find((r): r is Error => r instanceof Error);
+      if (failed) throw failed;
       const faces: NewFace[] = [];
       for (const [idx, d] of kept.entries()) {
-        if (ctx.signal.aborted) throw new DaemonError('PASS_TIMEOUT', 'stopped: shutting down');
-        const embedding = await embedder.embed(alignFace(img, d.landmarks));
+        const [embedding, cropPath] = done[idx] as [Float32Array, string];
         const box = clampBox([d.box[0] / img.width, d.box[1] / img.height, d.box[2] / img.width, d.box[3] / img.height]);
-        const cropPath = await writeFaceCrop(img, d.box, cacheDir, faceCropPath(p.preview_hash, idx));
         faces.push({
           idx,
           box,

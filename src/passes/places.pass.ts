@@ -50,7 +50,7 @@ export function createPlacesPass({ geocoder, config }: PlacesPassDeps): Pass {
       const key = parsePlacesInputKey(ctx.inputKey);
       if (key === null) throw new DaemonError('JOB_STALE', `places input key not understood: ${ctx.inputKey}`);
       if (key.datasetVersion !== geocoder.datasetVersion) throw new DaemonError('JOB_STALE', 'place data changed since the job was queued');
-      const place: Place | null = geocoder.lookup(key.lat, key.lon);
+      const place: Place | null = geocoder.lookupAsync ? await geocoder.lookupAsync(key.lat, key.lon) : geocoder.lookup(key.lat, key.lon);
       if (place === null) {
         return { output: { place: null, reason: 'no country or town near' }, commit: (db) => deletePlace(db, fileId) };
       }

@@ -29,6 +29,8 @@ export interface ReverseGeocoder {
   readonly datasetVersion: string;
   /** Null for 0,0, NaN, out-of-range positions and open sea far from any country and town. */
   lookup(lat: number, lon: number): Place | null;
+  /** The same answer without blocking the caller's thread (the daemon's geocoder runs on a worker). */
+  lookupAsync?(lat: number, lon: number): Promise<Place | null>;
   stats(): GeocoderStats;
 }
 

@@ -79,7 +79,7 @@ export const runCommand: CliCommand = {
     }
     let url: string | null = null;
     try {
-      url = (await startDaemonApi(daemon)).url;
+      if (!daemon.stopping) url = (await startDaemonApi(daemon)).url;
     } catch (e) {
       // Indexing goes on without the page; the reason is in the log and in `rawlight doctor`.
       log.error({ err: e }, 'the status page and API could not start');

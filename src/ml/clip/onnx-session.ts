@@ -1,8 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { DaemonError } from '../../errors/index.js';
+import type { OrtSessionLike } from '../ort-host.js';
 
-export type OrtSession = ort.InferenceSession;
+/** A real in-process session or one on the ML worker thread (ModelSessions). */
+export type OrtSession = OrtSessionLike;
 
 export interface TensorInfo {
   name: string;

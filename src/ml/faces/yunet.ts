@@ -35,8 +35,15 @@ export class YunetDetector {
     this.nmsIoU = (d.nmsIoU as number | undefined) ?? 0.3;
   }
 
+  /**
+   * Input tensors reused across detect() calls, in shared memory: a fresh 5 MB tensor per photo
+   * cost page faults and GC pauses on the daemon's thread, and shared memory reaches the ML worker
+   * thread without a copy.
+   */
+  private readonly spare: Float32Array[] = [];
+
   /** Letterboxes the image into the network input (top-left, zero padding) as BGR NCHW. */
-  async prepare(img: RgbImage): Promise<DetectorInput> {
+  async prepare(img: RgbImage, reuse = false): Promise<DetectorInput> {
     const loaded = await this.sessions.get(this.model.entry, this.model.onnxPath);
     const meta = loaded.session.inputMetadata[0];
     const shape = meta && meta.isTensor ? meta.shape : [];
@@ -57,7 +64,13 @@ export class YunetDetector {
     const rw = Math.max(1, Math.min(inputW, Math.round(img.width * scale)));
     const rh = Math.max(1, Math.min(inputH, Math.round(img.height * scale)));
     const resized = await resizeRgb(img, rw, rh);
-    const tensor = toNchw(resized, inputW, inputH, pre);
+    const size = 3 * inputW * inputH;
+    let into: Float32Array | undefined;
+    if (reuse) {
+      const i = this.spare.findIndex((b) => b.length === size);
+      into = i >= 0 ? this.spare.splice(i, 1)[0]! : new Float32Array(new SharedArrayBuffer(size * 4));
+    }
+    const tensor = toNchw(resized, inputW, inputH, pre, 0, into);
     return { tensor, inputW, inputH, scale };
   }
 
@@ -100,7 +113,12 @@ export class YunetDetector {
   }
 
   async detect(img: RgbImage, opts: DetectOptions = {}): Promise<Detection[]> {
-    return this.run(await this.prepare(img), opts);
+    const input = await this.prepare(img, true);
+    try {
+      return await this.run(input, opts);
+    } finally {
+      if (this.spare.length < 2) this.spare.push(input.tensor);
+    }
   }
 }
 

@@ -1,0 +1,221 @@
+import { Worker } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+
+/** A tensor as it crosses the thread boundary. */
+export interface WireTensor {
+  type: ort.Tensor.Type;
+  data: ort.Tensor.DataType;
+  dims: readonly number[];
+}
+
+export interface SessionMeta {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  inputMetadata: readonly ort.InferenceSession.ValueMetadata[];
+  outputMetadata: readonly ort.InferenceSession.ValueMetadata[];
+}
+
+export type HostRequest =
+  | { op: 'load'; id: number; sid: number; file: string; options: ort.InferenceSession.SessionOptions }
+  | { op: 'run'; id: number; sid: number; feeds: Record<string, WireTensor>; fetches?: string[] }
+  | { op: 'release'; id: number; sid: number };
+
+export type HostReply =
+  | { id: number; ok: true; meta?: SessionMeta; outputs?: Record<string, WireTensor> }
+  | { id: number; ok: false; kind: 'read' | 'load' | 'run'; message: string };
+
+/** Failure reported by the worker: `kind` says whether the file could not be read, loaded or run. */
+export class OrtWorkerError extends Error {
+  constructor(
+    readonly kind: 'read' | 'load' | 'run' | 'exit',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * What callers use of an onnxruntime session. Both a real `ort.InferenceSession` and a
+ * `WorkerSession` (inference on the ML worker thread) fit.
+ */
+export type OrtSessionLike = Pick<ort.InferenceSession, 'inputNames' | 'outputNames' | 'inputMetadata' | 'outputMetadata' | 'run' | 'release'>;
+
+interface Pending {
+  resolve: (r: HostReply & { ok: true }) => void;
+  reject: (e: Error) => void;
+}
+
+/** Inputs at least this big cross the thread boundary through a reused shared buffer. */
+const SHARED_MIN_BYTES = 64 * 1024;
+
+/**
+ * Reusable SharedArrayBuffers for large inputs: a structured clone (or a fresh buffer) of a 5 MB
+ * detector tensor costs 3-12 ms of copying and page faults on the daemon's thread; a memcpy into
+ * a buffer the worker already has mapped costs about 0.5 ms, and the caller's tensor stays intact.
+ */
+class SharedPool {
+  private readonly free = new Map<number, SharedArrayBuffer[]>();
+
+  take(bytes: number): SharedArrayBuffer {
+    return this.free.get(bytes)?.pop() ?? new SharedArrayBuffer(bytes);
+  }
+
+  give(b: SharedArrayBuffer): void {
+    const list = this.free.get(b.byteLength) ?? [];
+    if (list.length < 2) list.push(b);
+    this.free.set(b.byteLength, list);
+  }
+}
+
+/**
+ * One worker thread that owns onnxruntime sessions and runs them one request at a time, so that
+ * inference never blocks the daemon's event loop (onnxruntime-node runs synchronously on the thread
+ * that calls it). Started on first use; holds the process open only while a request is pending.
+ * If the worker dies, pending requests fail and the next load starts a new worker.
+ */
+export class OrtWorkerHost {
+  /** Shared input buffers, reused across runs (see SharedPool). */
+  readonly pool = new SharedPool();
+  private worker: Worker | null = null;
+  private generation = 0;
+  private nextId = 1;
+  private nextSid = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly exitListeners = new Set<() => void>();
+  private closed = false;
+
+  /** Called when the worker exits unexpectedly: every session it held is gone. */
+  onExit(fn: () => void): void {
+    this.exitListeners.add(fn);
+  }
+
+  async load(file: string, options: ort.InferenceSession.SessionOptions): Promise<WorkerSession> {
+    const sid = this.nextSid++;
+    const gen = this.ensure();
+    const r = await this.request({ op: 'load', id: 0, sid, file, options });
+    return new WorkerSession(this, sid, gen, r.meta!);
+  }
+
+  /** Sends a request; resolves with the worker's reply. */
+  request(msg: HostRequest): Promise<HostReply & { ok: true }> {
+    if (this.closed) return Promise.reject(new OrtWorkerError('exit', 'the ML worker is closed'));
+    const w = this.worker ?? this.start();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) w.ref();
+      w.postMessage({ ...msg, id });
+    });
+  }
+
+  isCurrent(generation: number): boolean {
+    return this.worker !== null && generation === this.generation;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+    this.failAll('the ML worker was closed');
+  }
+
+  private ensure(): number {
+    if (!this.worker) this.start();
+    return this.generation;
+  }
+
+  private start(): Worker {
+    // Compiled (dist, .js) or run from source under tsx (.ts): the worker is the sibling file.
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const w = new Worker(new URL(`./ort-worker${ext}`, import.meta.url), { name: 'rawlight-ml' });
+    this.generation++;
+    this.worker = w;
+    w.unref();
+    w.on('message', (r: HostReply) => {
+      const p = this.pending.get(r.id);
+      if (!p) return;
+      this.pending.delete(r.id);
+      if (this.pending.size === 0) w.unref();
+      if (r.ok) p.resolve(r);
+      else p.reject(new OrtWorkerError(r.kind, r.message));
+    });
+    const died = (why: string) => {
+      if (this.worker !== w) return;
+      this.worker = null;
+      this.failAll(why);
+      for (const fn of this.exitListeners) fn();
+    };
+    w.on('error', (e) => died(`the ML worker failed: ${e.message}`));
+    w.on('exit', (code) => died(`the ML worker exited (code ${code})`));
+    return w;
+  }
+
+  private failAll(why: string): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(new OrtWorkerError('exit', why));
+  }
+}
+
+type TypedArrayCtor = new (buffer: SharedArrayBuffer, byteOffset: number, length: number) => ArrayBufferView & { set(a: ArrayLike<unknown>): void };
+
+function toWire(t: ort.Tensor, pool: SharedPool, lent: SharedArrayBuffer[]): WireTensor {
+  let data = t.data;
+  if (ArrayBuffer.isView(data) && !(data.buffer instanceof SharedArrayBuffer) && data.byteLength >= SHARED_MIN_BYTES) {
+    const sab = pool.take(data.byteLength);
+    const view = new (data.constructor as TypedArrayCtor)(sab, 0, (data as unknown as ArrayLike<unknown>).length);
+    view.set(data as unknown as ArrayLike<unknown>);
+    lent.push(sab);
+    data = view as unknown as typeof data;
+  } else if (ArrayBuffer.isView(data) && (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength)) {
+    // A view into a larger buffer would be cloned whole: send just its bytes.
+    data = data.slice() as typeof data;
+  }
+  return { type: t.type, data, dims: t.dims };
+}
+
+/** A session living on the ML worker; `run()` takes and returns ort.Tensors like the real one. */
+export class WorkerSession implements OrtSessionLike {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ort.InferenceSession.ValueMetadata[];
+  readonly outputMetadata: readonly ort.InferenceSession.ValueMetadata[];
+  private released = false;
+
+  constructor(
+    private readonly host: OrtWorkerHost,
+    private readonly sid: number,
+    private readonly generation: number,
+    meta: SessionMeta,
+  ) {
+    this.inputNames = meta.inputNames;
+    this.outputNames = meta.outputNames;
+    this.inputMetadata = meta.inputMetadata;
+    this.outputMetadata = meta.outputMetadata;
+  }
+
+  readonly run = (async (feeds: ort.InferenceSession.FeedsType, fetchesOrOptions?: unknown): Promise<ort.InferenceSession.ReturnType> => {
+    if (this.released || !this.host.isCurrent(this.generation)) throw new OrtWorkerError('exit', 'the session is no longer loaded (ML worker restarted or session released)');
+    const wireFeeds: Record<string, WireTensor> = {};
+    const lent: SharedArrayBuffer[] = [];
+    for (const [name, t] of Object.entries(feeds)) wireFeeds[name] = toWire(t, this.host.pool, lent);
+    const fetches = Array.isArray(fetchesOrOptions) ? (fetchesOrOptions as string[]) : undefined;
+    let r: HostReply & { ok: true };
+    try {
+      r = await this.host.request({ op: 'run', id: 0, sid: this.sid, feeds: wireFeeds, ...(fetches ? { fetches } : {}) });
+    } finally {
+      // The worker has finished with the shared inputs once it replied (or died).
+      for (const b of lent) this.host.pool.give(b);
+    }
+    const out: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(r.outputs ?? {})) out[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+    return out;
+  }) as ort.InferenceSession['run'];
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    if (this.host.isCurrent(this.generation)) await this.host.request({ op: 'release', id: 0, sid: this.sid }).catch(() => undefined);
+  }
+}
