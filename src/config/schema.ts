@@ -67,7 +67,8 @@ export const ConfigSchema = z
         maxAttempts: z.number().int().min(1).max(50).default(5),
         leaseSeconds: z.number().int().min(5).default(600),
         cpuConcurrency: z.number().int().min(1).max(64).default(1),
-        ioConcurrency: z.number().int().min(1).max(64).default(4),
+        /** I/O workers (hashing, ExifTool reads): enough waiting reads to fill each ExifTool batch. */
+        ioConcurrency: z.number().int().min(1).max(64).default(8),
         /** Backoff base for retries, doubled per attempt. */
         retryBaseSeconds: z.number().min(0).default(30),
       })

@@ -174,7 +174,9 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
     },
     async run(ctx: PassContext): Promise<PassOutcome> {
       const f = ctx.file;
-      const tags = await deps.exif.read(f.path);
+      // Photo and sidecar are asked for together, so the reader answers both with one ExifTool command.
+      const sidecarRead = f.sidecar_path ? readSidecar(deps.exif, f.sidecar_path) : null;
+      const [tags, side] = await Promise.all([deps.exif.read(f.path), sidecarRead]);
       const rec = tags as Record<string, unknown>;
       const errors = [...list(rec.Error), ...((tags.errors as string[] | undefined) ?? [])];
       if (errors.length) throw new DaemonError('METADATA_UNREADABLE', [...new Set(errors)].join('; '));
@@ -189,17 +191,8 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
         warnings.push(`content is ${fileType}, extension says ${ext}`);
       }
       let sidecar: Tags | null = null;
-      if (f.sidecar_path) {
-        try {
-          if (!statSync(f.sidecar_path).isFile()) throw new Error('not a regular file');
-          sidecar = await deps.exif.read(f.sidecar_path);
-          const se = list((sidecar as Record<string, unknown>).Error);
-          if (se.length || (sidecar as Record<string, unknown>).FileType !== 'XMP') throw new Error(se.join('; ') || 'not XMP');
-        } catch (e) {
-          sidecar = null;
-          warnings.push(`sidecar ${f.sidecar_path} is malformed and was ignored: ${(e as Error).message.split('\n')[0]}`);
-        }
-      }
+      if (side && 'error' in side) warnings.push(`sidecar ${f.sidecar_path} is malformed and was ignored: ${side.error.split('\n')[0]}`);
+      else if (side) sidecar = side.tags;
       const row = toMetadataRow(tags, sidecar, warnings);
       return {
         output: { fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: sidecar ? f.sidecar_path : null },
@@ -208,6 +201,19 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       };
     },
   };
+}
+
+/** The sidecar's tags, or why it is ignored (never rejects: a bad sidecar only adds a warning). */
+async function readSidecar(exif: ExifReader, file: string): Promise<{ tags: Tags } | { error: string }> {
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a regular file');
+    const tags = await exif.read(file);
+    const se = list((tags as Record<string, unknown>).Error);
+    if (se.length || (tags as Record<string, unknown>).FileType !== 'XMP') throw new Error(se.join('; ') || 'not XMP');
+    return { tags };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
 }
 
 export function saveMetadata(db: WritableDb, fileId: number, m: MetadataRow): void {

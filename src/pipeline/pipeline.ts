@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DaemonError, storeError, toDaemonError } from '../errors/index.js';
 import type { Pass, PassResource } from '../passes/pass.js';
-import { claim, complete, enqueue, fail, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, type JobRow } from '../queue/queue.js';
+import { claim, claimForFile, complete, enqueue, fail, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, type JobRow } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { getFile, type FileRow } from '../store/repositories/file.repository.js';
 import { hasResult, recordRun, saveResult } from '../store/repositories/pass-result.repository.js';
@@ -135,7 +135,10 @@ export class Pipeline {
     if (recovered) this.o.log.info({ recovered }, 'recovered jobs leased by a previous process');
     for (const resource of ['io', 'cpu'] as const) {
       const names = this.o.passes.filter((p) => p.resource === resource).map((p) => p.name);
-      for (let i = 0; i < this.o.concurrency[resource]; i++) this.loops.push(this.loop(names));
+      // io workers go depth-first (a file's scan, then its metadata, …): ExifTool then reads while
+      // other workers hash, instead of idling until every file is hashed. The cpu pool stays
+      // breadth-first, so every file gets its preview before the slower ML passes.
+      for (let i = 0; i < this.o.concurrency[resource]; i++) this.loops.push(this.loop(names, resource === 'io'));
     }
   }
 
@@ -181,11 +184,13 @@ export class Pipeline {
     await Promise.race([Promise.allSettled(this.loops), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 
-  private async loop(passNames: string[]): Promise<void> {
+  private async loop(passNames: string[], depthFirst: boolean): Promise<void> {
+    let next: JobRow | undefined;
     while (this.running) {
-      let job: JobRow | undefined;
+      let job: JobRow | undefined = next;
+      next = undefined;
       try {
-        if (!this.paused) job = claim(this.o.db, passNames, this.owner, this.o.leaseMs);
+        if (!job && !this.paused) job = claim(this.o.db, passNames, this.owner, this.o.leaseMs);
         if (!job) {
           this.noteIdle();
           await this.sleep(passNames);
@@ -195,6 +200,7 @@ export class Pipeline {
         const p = this.execute(job).finally(() => this.inflight.delete(job!));
         this.inflight.set(job, p);
         await p;
+        if (depthFirst && this.running && !this.paused) next = claimForFile(this.o.db, job.file_id, passNames, this.owner, this.o.leaseMs);
       } catch (e) {
         // The store itself failed (disk full, I/O error): a worker must never die of it. The job's
         // lease expires and it runs again once the store accepts writes.
@@ -209,6 +215,13 @@ export class Pipeline {
           }
         }
         await new Promise((r) => setTimeout(r, Math.max(200, this.o.retryBaseMs)));
+      }
+    }
+    if (next) {
+      try {
+        release(this.o.db, next.id); // claimed as a continuation, never started
+      } catch {
+        /* the lease expires */
       }
     }
   }

@@ -79,6 +79,28 @@ export function claim(db: WritableDb, passes: readonly string[], owner: string, 
     .get(owner, now + leaseMs, now, now, ...passes) as JobRow | undefined;
 }
 
+/**
+ * Claims a runnable job of one file among `passes` (the next step of a file a worker has just
+ * advanced), unless a job of higher priority is waiting among those passes: a continuation never
+ * jumps ahead of more urgent work. Served by the (file_id, …) and claim indexes: no queue scan.
+ */
+export function claimForFile(db: WritableDb, fileId: number, passes: readonly string[], owner: string, leaseMs: number, now = Date.now()): JobRow | undefined {
+  if (passes.length === 0) return undefined;
+  const marks = passes.map(() => '?').join(',');
+  return db
+    .prepare(
+      `UPDATE jobs SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+       WHERE id = (
+         SELECT j.id FROM jobs j
+         WHERE j.file_id = ? AND j.state = 'pending' AND j.run_after <= ? AND j.pass IN (${marks})
+           AND NOT EXISTS (SELECT 1 FROM jobs h WHERE h.state = 'pending' AND h.priority > j.priority AND h.run_after <= ? AND h.pass IN (${marks}))
+         ORDER BY j.priority DESC, j.id
+         LIMIT 1)
+       RETURNING *`,
+    )
+    .get(owner, now + leaseMs, now, fileId, now, ...passes, now, ...passes) as JobRow | undefined;
+}
+
 /** Removes a finished job (its result row is the record). */
 export function complete(db: WritableDb, jobId: number): void {
   db.prepare('DELETE FROM jobs WHERE id = ?').run(jobId);
