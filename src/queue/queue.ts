@@ -59,24 +59,22 @@ export function requestPass(db: WritableDb, fileId: number, pass: string, priori
   ).run(fileId, pass, RECONSIDER_KEY, priority, now, now);
 }
 
-/**
- * Claims the next runnable job among `passes` with a lease. One UPDATE … RETURNING, so two
- * workers (or processes) can never claim the same job.
- */
-export function claim(db: WritableDb, passes: readonly string[], owner: string, leaseMs: number, now = Date.now()): JobRow | undefined {
-  if (passes.length === 0) return undefined;
-  const marks = passes.map(() => '?').join(',');
+/** Leases the job the given SELECT picks. One UPDATE … RETURNING: no job is ever claimed twice. */
+function leaseOne(db: WritableDb, pick: string, params: unknown[], owner: string, leaseMs: number, now: number): JobRow | undefined {
   return db
     .prepare(
       `UPDATE jobs SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-       WHERE id = (
-         SELECT id FROM jobs
-         WHERE state = 'pending' AND run_after <= ? AND pass IN (${marks})
-         ORDER BY priority DESC, id
-         LIMIT 1)
-       RETURNING *`,
+       WHERE id = (${pick}) RETURNING *`,
     )
-    .get(owner, now + leaseMs, now, now, ...passes) as JobRow | undefined;
+    .get(owner, now + leaseMs, now, ...params) as JobRow | undefined;
+}
+
+/** Claims the next runnable job among `passes` (highest priority, then oldest) with a lease. */
+export function claim(db: WritableDb, passes: readonly string[], owner: string, leaseMs: number, now = Date.now()): JobRow | undefined {
+  if (passes.length === 0) return undefined;
+  const marks = passes.map(() => '?').join(',');
+  const pick = `SELECT id FROM jobs WHERE state = 'pending' AND run_after <= ? AND pass IN (${marks}) ORDER BY priority DESC, id LIMIT 1`;
+  return leaseOne(db, pick, [now, ...passes], owner, leaseMs, now);
 }
 
 /**
@@ -87,18 +85,11 @@ export function claim(db: WritableDb, passes: readonly string[], owner: string, 
 export function claimForFile(db: WritableDb, fileId: number, passes: readonly string[], owner: string, leaseMs: number, now = Date.now()): JobRow | undefined {
   if (passes.length === 0) return undefined;
   const marks = passes.map(() => '?').join(',');
-  return db
-    .prepare(
-      `UPDATE jobs SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-       WHERE id = (
-         SELECT j.id FROM jobs j
-         WHERE j.file_id = ? AND j.state = 'pending' AND j.run_after <= ? AND j.pass IN (${marks})
-           AND NOT EXISTS (SELECT 1 FROM jobs h WHERE h.state = 'pending' AND h.priority > j.priority AND h.run_after <= ? AND h.pass IN (${marks}))
-         ORDER BY j.priority DESC, j.id
-         LIMIT 1)
-       RETURNING *`,
-    )
-    .get(owner, now + leaseMs, now, fileId, now, ...passes, now, ...passes) as JobRow | undefined;
+  const pick = `SELECT j.id FROM jobs j
+     WHERE j.file_id = ? AND j.state = 'pending' AND j.run_after <= ? AND j.pass IN (${marks})
+       AND NOT EXISTS (SELECT 1 FROM jobs h WHERE h.state = 'pending' AND h.priority > j.priority AND h.run_after <= ? AND h.pass IN (${marks}))
+     ORDER BY j.priority DESC, j.id LIMIT 1`;
+  return leaseOne(db, pick, [fileId, now, ...passes, now, ...passes], owner, leaseMs, now);
 }
 
 /** Removes a finished job (its result row is the record). */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { cli } from '../../helpers/cli.js';
+import { okPassRuns } from '../../helpers/db.js';
 import { FIXTURES, REPO, tempDir } from '../../helpers/fixtures.js';
 
 const SPINE_ONLY = { passes: { faces: false, embed: false, tags: false, places: false, writeback: false } };
@@ -26,18 +27,6 @@ function library(dir: string, copies: number): number {
   return n;
 }
 
-function countRuns(home: string): number {
-  try {
-    const d = new Database(path.join(home, 'rawlight.db'), { readonly: true, fileMustExist: true });
-    try {
-      return (d.prepare(`SELECT count(*) AS n FROM pass_runs WHERE status = 'ok'`).get() as { n: number }).n;
-    } finally {
-      d.close();
-    }
-  } catch {
-    return 0;
-  }
-}
 
 test('kill -9 in the middle of indexing, then restart: the run completes, nothing ran twice, no duplicates', async () => {
   const t = tempDir();
@@ -56,8 +45,8 @@ test('kill -9 in the middle of indexing, then restart: the run completes, nothin
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, sig) => resolve(sig)));
     const deadline = Date.now() + 120_000;
-    while (countRuns(home) < 150 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const before = countRuns(home);
+    while (okPassRuns(home) < 150 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const before = okPassRuns(home);
     child.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL');
     assert.ok(before >= 150 && before < total * 3, `killed mid-run after ${before} pass runs (of ${total * 3})`);

@@ -5,20 +5,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { cli } from '../../helpers/cli.js';
+import { okPassRuns } from '../../helpers/db.js';
 import { FIXTURES, REPO, tempDir } from '../../helpers/fixtures.js';
 
-function okRuns(home: string): number {
-  try {
-    const d = new Database(path.join(home, 'rawlight.db'), { readonly: true, fileMustExist: true });
-    try {
-      return (d.prepare(`SELECT count(*) AS n FROM pass_runs WHERE status = 'ok'`).get() as { n: number }).n;
-    } finally {
-      d.close();
-    }
-  } catch {
-    return 0;
-  }
-}
 
 test('SIGTERM mid-indexing: `rawlight run` exits 0 within the bound, no job is lost, the next start finishes', async () => {
   const t = tempDir();
@@ -51,7 +40,7 @@ test('SIGTERM mid-indexing: `rawlight run` exits 0 within the bound, no job is l
       let sentAt = 0;
       child.on('exit', (code) => resolve({ code, ms: Date.now() - sentAt }));
       const poll = setInterval(() => {
-        if (okRuns(home) >= 60) {
+        if (okPassRuns(home) >= 60) {
           clearInterval(poll);
           sentAt = Date.now();
           child.kill('SIGTERM');
