@@ -41,8 +41,6 @@ export interface CoreOptions {
   dataless?: DatalessProbe;
   /** Keep only these passes (benchmarks measuring part of the chain); default: all. */
   onlyPasses?: readonly string[];
-  /** Extra passes (tests); production passes are built here from the config. */
-  extraPasses?: (core: { exif: ExifReader; cacheDir: string }) => Pass[];
 }
 
 /**
@@ -107,7 +105,6 @@ export class Core {
       createTagsPass({ clip, classifier, cacheDir, config }),
       createPlacesPass({ geocoder, config }),
       createWritebackPass({ db, writer, spotlight, config, backupDir: path.join(cacheDir, 'writeback'), log: log.child({ component: 'writeback' }) }),
-      ...(o.extraPasses?.({ exif: this.exif, cacheDir }) ?? []),
     ];
     this.pipeline = new Pipeline({
       db,

@@ -4,7 +4,7 @@ import { DaemonError, storeError, toDaemonError } from '../errors/index.js';
 import type { Pass, PassResource } from '../passes/pass.js';
 import { claim, claimForFile, complete, enqueue, fail, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, type JobRow } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
-import { getFile, type FileRow } from '../store/repositories/file.repository.js';
+import { getFile, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
 import { hasResult, recordRun, saveResult } from '../store/repositories/pass-result.repository.js';
 import type { PipelineBus } from './events.js';
 
@@ -303,7 +303,7 @@ export class Pipeline {
     tx(db, () => {
       if (err.code === 'FILE_NOT_FOUND') {
         // Vanished between discovery and this pass: the file is gone, not failed.
-        db.prepare(`UPDATE files SET state = 'gone', gone_at = ? WHERE id = ?`).run(Date.now(), file.id);
+        markFileGone(db, file.id);
         complete(db, job.id);
         recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'failed', error_code: err.code, error: message, started_at: started, duration_ms: durationMs });
         final = true;

@@ -5,7 +5,7 @@ import type { PipelineBus } from '../pipeline/events.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { Priority } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
-import { getFile, getFileByPath, type FileRow } from '../store/repositories/file.repository.js';
+import { getFile, getFileByPath, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
 import { extOf, mediaKind, sidecarCandidates } from './media.js';
 
 /** Says which of the given paths are iCloud placeholders (dataless), without materialising them. */
@@ -179,7 +179,7 @@ export class Discovery {
       for (const p of paths) {
         const row = getFileByPath(this.o.db, p);
         if (!row || row.state === 'gone') continue;
-        this.o.db.prepare(`UPDATE files SET state = 'gone', gone_at = ? WHERE id = ?`).run(now, row.id);
+        markFileGone(this.o.db, row.id, now);
         this.o.db.prepare(`DELETE FROM jobs WHERE file_id = ? AND state != 'leased'`).run(row.id);
         gone.push({ id: row.id, path: p });
         n++;

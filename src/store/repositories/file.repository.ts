@@ -33,10 +33,7 @@ export function getFileByPath(db: ReadableDb, p: string): FileRow | undefined {
   return db.prepare('SELECT * FROM files WHERE path = ?').get(p) as FileRow | undefined;
 }
 
-export function findByDevIno(db: ReadableDb, dev: number, ino: number): FileRow[] {
-  return db.prepare('SELECT * FROM files WHERE dev = ? AND ino = ?').all(dev, ino) as FileRow[];
-}
-
-export function setFileState(db: WritableDb, id: number, state: FileState, now = Date.now()): void {
-  db.prepare('UPDATE files SET state = ?, gone_at = CASE WHEN ? = \'gone\' THEN ? ELSE NULL END WHERE id = ?').run(state, state, now, id);
+/** The file is no longer at its path (deleted, or vanished between discovery and a pass). */
+export function markFileGone(db: WritableDb, id: number, now = Date.now()): void {
+  db.prepare(`UPDATE files SET state = 'gone', gone_at = ? WHERE id = ?`).run(now, id);
 }
