@@ -31,7 +31,7 @@ import { DB_FILE, openDb, type WritableDb } from './store/db.js';
 import { Discovery, noDatalessProbe, type DatalessProbe } from './watch/discover.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
-import { createSpotlight, isOwnWrite, reconcileJournal } from './xmp/index.js';
+import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites } from './xmp/index.js';
 
 export interface CoreOptions {
   places: Places;
@@ -255,6 +255,9 @@ export class Daemon {
   private async startSteps(): Promise<void> {
     const { config, log } = this.o;
     // Writes interrupted or edited while we were down: their photos' metadata is read again.
+    for (const r of await recoverInterruptedWrites(this.core.db)) {
+      (r.action === 'restored' || r.action === 'temp-removed' ? log.info : log.error).call(log, { path: r.path, action: r.action, detail: r.detail }, 'interrupted XMP write recovered at start');
+    }
     const journal = await reconcileJournal(this.core.db);
     if (journal.changed.length) log.info({ changed: journal.changed.length }, 'sidecars changed since rawlight wrote them; re-reading their metadata');
     const swept = this.core.pipeline.sweep();

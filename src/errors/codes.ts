@@ -32,6 +32,8 @@ export const ErrorCodes = {
   WRITE_FAILED: { retryable: true, message: 'Writing XMP failed' },
   WRITE_VERIFY_FAILED: { retryable: false, message: 'The image data changed during an embedded write; the original was restored' },
   WRITE_TIMEOUT: { retryable: true, message: 'The XMP write timed out' },
+  SIDECAR_BUSY: { retryable: true, message: 'The XMP sidecar kept changing while rawlight wrote it (another app saving); nothing written' },
+  WRITE_UNVERIFIABLE: { retryable: false, message: 'ExifTool cannot hash this file\'s image data, so nothing is written into it; its XMP went to a sidecar' },
   PASS_TIMEOUT: { retryable: true, message: 'The pass took too long' },
   JOB_STALE: { retryable: false, message: 'The job no longer matches the file; superseded' },
   NOT_EMBEDDED: { retryable: false, message: 'The photo has no CLIP image embedding (no CLIP model, or not indexed yet)' },

@@ -6,3 +6,4 @@ export { createSpotlight, spotlightReport, SpotlightAdapter, type SpotlightOptio
 export { xmpStateForFile, type XmpStateView } from './xmp-state.js';
 export { writebackCounts, pendingFileIds } from './xmp.repository.js';
 export { uprightToStored, storedToUpright, toCentre, fromCentre, type Box } from './orientation.js';
+export { recoverInterruptedWrites, recoveryCounts, type Recovery, type RecoveryCounts } from './recover-writes.js';

@@ -1,3 +1,4 @@
+import { recoveryCounts, type RecoveryCounts } from './recover-writes.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FieldName } from './fields.js';
 import type { RecordStatus, ValueRecord } from './plan.js';
@@ -85,10 +86,10 @@ export function pendingFileIds(db: ReadableDb): number[] {
 }
 
 /** Counts for `status`: files written, waiting for review, failed, and open conflicts. */
-export function writebackCounts(db: ReadableDb): { ok: number; pending: number; failed: number; conflicts: number } {
+export function writebackCounts(db: ReadableDb): { ok: number; pending: number; failed: number; conflicts: number; recoveries: RecoveryCounts } {
   const s = db
     .prepare(`SELECT coalesce(sum(status = 'ok'), 0) AS ok, coalesce(sum(status = 'pending'), 0) AS pending, coalesce(sum(status = 'failed'), 0) AS failed FROM xmp_state`)
     .get() as { ok: number; pending: number; failed: number };
   const c = db.prepare(`SELECT count(*) AS n FROM xmp_values WHERE status = 'conflict'`).get() as { n: number };
-  return { ...s, conflicts: c.n };
+  return { ...s, conflicts: c.n, recoveries: recoveryCounts(db) };
 }
