@@ -11,6 +11,7 @@ import type { SpotlightAdapter } from '../xmp/spotlight.js';
 import { applyWriteback, prepareWriteback, recordWritebackFailure, resolveTarget, reviewCommit } from '../xmp/writeback.js';
 import { displayValue } from '../xmp/xmp-state.js';
 import type { Pass, PassOutcome } from './pass.js';
+import { upstreamPending, WRITEBACK_UPSTREAM } from './writeback-settled.js';
 
 export interface WritebackPassDeps {
   /** The daemon's writable handle: the own-write journal is recorded before each write, outside the completion transaction. */
@@ -31,6 +32,7 @@ function ownsValues(db: ReadableDb, fileId: number): boolean {
 export function writebackInputKey(db: ReadableDb, file: FileRow, config: Config): string | null {
   if (config.writeback === 'off' || !config.passes.writeback || file.state !== 'present') return null;
   if (!db.prepare('SELECT 1 FROM metadata WHERE file_id = ?').get(file.id)) return null; // metadata not read yet
+  if (upstreamPending(db, file.id)) return null; // not settled: the last upstream pass to finish considers writeback again
   const desired = readDesiredState(db, file.id, config.xmp);
   // Nothing to write and nothing of ours to take back: no job (most of a fresh library).
   if (isDesiredEmpty(desired) && !ownsValues(db, file.id)) return null;
@@ -51,7 +53,7 @@ export function createWritebackPass(deps: WritebackPassDeps): Pass {
     name: 'writeback',
     version: 1,
     resource: 'io',
-    after: ['metadata', 'tags', 'places', 'faces'],
+    after: WRITEBACK_UPSTREAM,
     description: 'Reads tags, named people, places; writes XMP sidecars (or embedded, opt-in) and Spotlight xattrs.',
     inputKey(db, file) {
       return writebackInputKey(db, file, config);

@@ -45,6 +45,11 @@ export function planIsNoop(p: Plan): boolean {
   return p.changes.length === 0 && p.setDims === null;
 }
 
+/** A value as compared for idempotence: NFC (macOS file systems hand out NFD), spacing collapsed. */
+export function normalizeValue(s: string): string {
+  return s.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
 /** Tolerance for matching a region's area as read back (decimal text -> float). */
 const AREA_TOL = 5e-6;
 
@@ -78,12 +83,20 @@ export function planChanges(desired: DesiredState, current: XmpSnapshot, previou
   const prev = (field: FieldName, status: RecordStatus) => previous.filter((r) => r.field === field && r.status === status).map((r) => r.value);
 
   for (const field of LIST_FIELDS) {
-    const want = new Set(desired[field]);
-    const have = new Set(current.lists[field]);
+    const want = new Set<string>();
+    const wantNorm = new Set<string>();
+    for (const v of desired[field]) {
+      if (wantNorm.has(normalizeValue(v))) continue;
+      want.add(v);
+      wantNorm.add(normalizeValue(v));
+    }
+    // Compared as ExifTool reads them back (Unicode form, spacing): a value already there in any
+    // spelling is never appended again.
+    const have = new Set(current.lists[field].map(normalizeValue));
     const sticky = new Set(prev(field, 'user-removed'));
     for (const v of sticky) rec(field, v, 'user-removed');
     for (const v of prev(field, 'written')) {
-      if (!have.has(v)) {
+      if (!have.has(normalizeValue(v))) {
         userRemoved.push({ field, value: v });
         sticky.add(v);
         rec(field, v, 'user-removed');
@@ -94,7 +107,7 @@ export function planChanges(desired: DesiredState, current: XmpSnapshot, previou
       }
     }
     for (const v of want) {
-      if (have.has(v) || sticky.has(v)) continue;
+      if (have.has(normalizeValue(v)) || sticky.has(v)) continue;
       changes.push({ field, op: 'add', value: v });
       rec(field, v, 'written');
     }

@@ -110,13 +110,16 @@ describe('ExifTool arguments', () => {
       },
       Date.UTC(2026, 0, 2, 3, 4, 5),
     );
-    assert.deepEqual(args.slice(0, 7), [
+    assert.deepEqual(args.slice(0, 9), [
+      // add-if-absent: never a second copy, even if the file gained the value meanwhile
+      '-XMP-dc:Subject-=dog',
       '-XMP-dc:Subject+=dog',
       '-XMP-photoshop:City-=Arezzo',
       '-XMP-photoshop:City=Siena',
       '-XMP-photoshop:State-=',
       '-XMP-photoshop:State=Tuscany',
       '-XMP-photoshop:Country-=Italy',
+      '-XMP-mwg-rs:RegionList-={Area={X=0.500000,Y=0.500000,W=0.100000,H=0.100000,Unit=normalized},Name=Ann,Type=Face}',
       '-XMP-mwg-rs:RegionList+={Area={X=0.500000,Y=0.500000,W=0.100000,H=0.100000,Unit=normalized},Name=Ann,Type=Face}',
     ]);
     assert.ok(args.includes('-XMP-mwg-rs:RegionAppliedToDimensionsW=10'));

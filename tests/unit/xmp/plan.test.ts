@@ -132,3 +132,28 @@ describe('planChanges', () => {
     assert.deepEqual(p.records, prev);
   });
 });
+
+describe('idempotent adds', () => {
+  test('a value already in the file in another Unicode form or spacing is not appended again', () => {
+    const nfd = 'Cafe\u0301 de Flore';
+    const snap = emptySnapshot();
+    snap.exists = true;
+    snap.lists.subject = [`  ${nfd} `];
+    snap.lists.person = ['Marie  Curie'];
+    const d = desired({ subject: ['Café de Flore', 'dog'], person: ['Marie Curie'] });
+    const p = planChanges(d, snap, []);
+    assert.deepEqual(p.changes.map((c) => [c.field, c.op, c.value]), [['subject', 'add', 'dog']]);
+  });
+
+  test('a desired list with the same value twice (two faces of one person) adds it once', () => {
+    const p = planChanges(desired({ person: ['Marie Curie', 'Marie Curie'], subject: ['Palisade', 'Palisade'] }), emptySnapshot(), []);
+    assert.deepEqual(p.changes.map((c) => [c.field, c.value]), [['subject', 'Palisade'], ['person', 'Marie Curie']]);
+  });
+
+  test('planning again on the written result is a no-op (second import writes nothing)', () => {
+    const d = desired({ subject: ['Palisade'], person: ['Marie Curie'], regions: [region('Marie Curie')] });
+    const p1 = planChanges(d, emptySnapshot(), []);
+    const p2 = planChanges(d, apply(emptySnapshot(), p1), p1.records);
+    assert.ok(planIsNoop(p2));
+  });
+});
