@@ -3,10 +3,10 @@ import { ensureToken } from './api/api-token.js';
 import type { ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
-import { runWriteback } from './cli/commands/writeback.command.js';
 import { requestPass } from './queue/queue.js';
 import { getFile } from './store/repositories/file.repository.js';
-import { xmpStateForFile } from './xmp/index.js';
+import { runWriteback, xmpStateForFile } from './xmp/index.js';
+import { removeEndpoint, writeEndpoint } from './api/api-endpoint.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
 import { isDaemonError } from './errors/index.js';
@@ -76,17 +76,20 @@ export function writebackPort(daemon: Daemon): WritebackPort {
   const { db } = daemon.core;
   const config = daemon.o.config;
   const backupDir = path.join(daemon.o.places.cacheDir, 'writeback');
+  // The daemon's one ExifTool writer: `rawlight writeback` and review mode never open another.
+  const { xmpWriter: writer, spotlight } = daemon.core;
   const paths = (ids: readonly number[]) => ids.map((id) => getFile(db, id)?.path).filter((p): p is string => !!p);
   return {
     // An empty path list means "every file" to runWriteback: never pass one from here.
     preview: async (fileId) => {
       const p = paths([fileId]);
-      return (p.length ? (await runWriteback({ db, config, dryRun: true, paths: p, backupDir })).files[0] : undefined) ?? { changes: [], conflicts: [] };
+      return (p.length ? (await runWriteback({ db, config, writer, dryRun: true, paths: p, backupDir })).files[0] : undefined) ?? { changes: [], conflicts: [] };
     },
+    run: (o) => runWriteback({ db, config, writer, spotlight, backupDir, dryRun: o.dryRun, repair: o.repair, paths: o.paths }),
     apply: async (fileIds) => {
       const p = paths(fileIds);
       if (p.length === 0) return 0;
-      if (config.writeback === 'review') return (await runWriteback({ db, config, dryRun: false, paths: p, backupDir })).summary.written;
+      if (config.writeback === 'review') return (await runWriteback({ db, config, writer, spotlight, dryRun: false, paths: p, backupDir })).summary.written;
       for (const id of fileIds) requestPass(db, id, 'writeback');
       daemon.core.pipeline.wake();
       return fileIds.length;
@@ -157,6 +160,11 @@ export function daemonApiDeps(daemon: Daemon, token: string, extra: Partial<ApiD
 export async function startDaemonApi(daemon: Daemon, extra: Partial<ApiDeps> = {}): Promise<{ url: string }> {
   const token = ensureToken(daemon.o.places);
   const api = await startServer(daemonApiDeps(daemon, token, extra));
-  daemon.addStopHook('api', () => api.close());
+  // `rawlight writeback` finds the daemon here (the port may differ from the configured one).
+  writeEndpoint(daemon.o.places, api.url);
+  daemon.addStopHook('api', async () => {
+    removeEndpoint(daemon.o.places);
+    await api.close();
+  });
   return { url: api.url };
 }

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import type { Config } from './config/index.js';
 import { storeError } from './errors/index.js';
 import { ExifReader } from './exiftool/reader.js';
-import { createExifToolWriter } from './exiftool/writer.js';
+import { createExifToolWriter, type XmpWriter } from './exiftool/writer.js';
 import { platformHeicDecoders } from './image/heic.js';
 import { createUpkeep, type Upkeep } from './jobs/index.js';
 import { classifierSourceFromRegistry, clipSourceFromRegistry, type ClipSource } from './ml/clip/model-sources.js';
@@ -31,7 +31,7 @@ import { DB_FILE, openDb, type WritableDb } from './store/db.js';
 import { Discovery, noDatalessProbe, type DatalessProbe } from './watch/discover.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
-import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites } from './xmp/index.js';
+import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, type SpotlightAdapter } from './xmp/index.js';
 
 export interface CoreOptions {
   places: Places;
@@ -58,6 +58,9 @@ export class Core {
   readonly models: ModelRegistry;
   readonly sessions: ModelSessions;
   readonly clip: ClipSource;
+  /** The one ExifTool writer (XMP) and the Spotlight adapter: the API's writeback uses them too. */
+  readonly xmpWriter: XmpWriter;
+  readonly spotlight: SpotlightAdapter;
   private closed = false;
   /** Long-lived resources, closed in reverse order of creation after the workers have stopped. */
   private readonly closers: { name: string; close: () => unknown }[] = [];
@@ -85,6 +88,8 @@ export class Core {
     // One dedicated ExifTool writer, separate from the read pool; Spotlight xattrs after writes.
     const writer = createExifToolWriter({ timeoutMs: config.xmp.writeTimeoutMs });
     const spotlight = createSpotlight({ enabled: config.xmp.spotlight, finderTags: config.xmp.finderTags, batchDelayMs: 2000, log: log.child({ component: 'spotlight' }) });
+    this.xmpWriter = writer;
+    this.spotlight = spotlight;
     this.closers.push({
       name: 'xmp writer',
       close: async () => {

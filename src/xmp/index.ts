@@ -7,3 +7,4 @@ export { xmpStateForFile, type XmpStateView } from './xmp-state.js';
 export { writebackCounts, pendingFileIds } from './xmp.repository.js';
 export { uprightToStored, storedToUpright, toCentre, fromCentre, type Box } from './orientation.js';
 export { recoverInterruptedWrites, recoveryCounts, type Recovery, type RecoveryCounts } from './recover-writes.js';
+export { runWriteback, selectFiles, type RunWritebackOptions, type WritebackReport, type WritebackFileReport } from './run-writeback.js';

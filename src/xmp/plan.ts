@@ -57,7 +57,7 @@ function close(a: number | null, b: string): boolean {
   return a !== null && Math.abs(a - Number(b)) <= AREA_TOL;
 }
 
-function regionMatches(c: CurrentRegion, r: RegionValue): boolean {
+export function regionMatches(c: CurrentRegion, r: RegionValue): boolean {
   return c.name === r.name && close(c.x, r.x) && close(c.y, r.y) && close(c.w, r.w) && close(c.h, r.h);
 }
 
