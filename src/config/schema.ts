@@ -28,7 +28,7 @@ export const ConfigSchema = z
         /** Write into DNG/JPEG/HEIC/TIFF instead of a sidecar (verified by ImageDataHash). Never RAW. */
         embedded: z.boolean().default(false),
         /** Sidecar name when none exists yet: adobe = IMG_1.xmp, darktable = IMG_1.CR3.xmp. */
-        sidecarStyle: z.enum(['adobe', 'darktable']).default('adobe'),
+        sidecarStyle: z.enum(['adobe', 'darktable', 'ext']).default('adobe'),
         /** Root of rawlight's keywords in lr:hierarchicalSubject. */
         keywordRoot: z.string().min(1).regex(/^[^|]+$/, 'must not contain "|"').default('rawlight'),
         /** Minimum tag score to write a keyword. */

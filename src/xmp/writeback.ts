@@ -9,7 +9,7 @@ import type { FileRow } from '../store/repositories/file.repository.js';
 import { readDesiredState, type DesiredState } from './desired-state.js';
 import { planArgs } from './exiftool-args.js';
 import { LIST_FIELDS, READ_TAGS, SCALAR_FIELDS, parseRegionKey } from './fields.js';
-import { isEmbeddable } from './formats.js';
+import { kindFromFileType, photoKind } from './photo-kind.js';
 import { fingerprint, SidecarChangedError, writeSidecarAtomically, type SidecarFingerprint, type SidecarStep } from './atomic-sidecar.js';
 import { beginOwnWrite, finishOwnWrite, settleOwnWrite, sha256File } from './own-writes.js';
 import { planChanges, planIsNoop, type Plan, type ValueRecord } from './plan.js';
@@ -48,22 +48,26 @@ export function siblingsOf(db: ReadableDb, file: Pick<FileRow, 'path'>): { path:
   const prefix = (ext ? file.path.slice(0, -ext.length) : file.path) + '.';
   // A range on the unique path index rather than LIKE (case and wildcard characters in names).
   const rows = db
-    .prepare(`SELECT path, kind FROM files WHERE path >= ? AND path < ? AND path <> ? AND state = 'present'`)
-    .all(prefix, prefix + '\uffff', file.path) as { path: string; kind: string }[];
-  return rows.filter((r) => SIBLING_EXT_RE.test(r.path.slice(prefix.length))).map((r) => ({ path: r.path, isRaw: r.kind === 'raw' }));
+    .prepare(
+      `SELECT f.path, f.kind, f.ext, m.file_type FROM files f LEFT JOIN metadata m ON m.file_id = f.id
+       WHERE f.path >= ? AND f.path < ? AND f.path <> ? AND f.state = 'present'`,
+    )
+    .all(prefix, prefix + '\uffff', file.path) as { path: string; kind: FileRow['kind']; ext: string; file_type: string | null }[];
+  return rows.filter((r) => SIBLING_EXT_RE.test(r.path.slice(prefix.length))).map((r) => ({ path: r.path, isRaw: kindFromFileType(r.file_type, r).isRaw }));
 }
 
 /** Where this file's XMP goes: the file itself (embedded opt-in, safe formats only) or a sidecar. */
 export function resolveTarget(db: ReadableDb, file: FileRow, config: Config): Target {
-  // isEmbeddable is DNG/JPEG/HEIC/TIFF only: a proprietary RAW never gets written into.
-  if (config.xmp.embedded && isEmbeddable(file.ext)) {
+  // By ExifTool's FileType: DNG/JPEG/HEIC/TIFF only; a proprietary RAW under any name never gets written into.
+  const kind = photoKind(db, file);
+  if (config.xmp.embedded && kind.embeddable) {
     return { path: file.path, kind: 'embedded', exists: true };
   }
   const choice = chooseSidecar({
     photoPath: file.path,
     existing: existingSidecars(file.path),
     siblings: siblingsOf(db, file),
-    isRaw: file.kind === 'raw',
+    isRaw: kind.isRaw,
     style: config.xmp.sidecarStyle,
   });
   return { path: choice.path, kind: 'sidecar', exists: choice.exists };

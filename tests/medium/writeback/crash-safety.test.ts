@@ -13,7 +13,7 @@ import { applyWriteback, prepareWriteback } from '../../../src/xmp/writeback.js'
 import { writebackCounts } from '../../../src/xmp/xmp.repository.js';
 import { copyFixtures, REPO, tempDir } from '../../helpers/fixtures.js';
 import { exiv2List, exiv2Props, leftovers } from '../xmp/readers.js';
-import { addFile, addTag, openTestDb, testConfig, writeback } from './helpers.js';
+import { addFile, addTag, openTestDb, rawWithLightroomSidecar, testConfig, writeback } from './helpers.js';
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 const CHILD = path.join(REPO, 'tests/medium/writeback/write-child.ts');
@@ -38,7 +38,7 @@ describe('crash-safe sidecar writes (kill -9 at each step)', () => {
   for (const step of ['journaled', 'temp-written', 'temp-synced', 'checked', 'renamed', 'dir-synced'] as const) {
     test(`killed after "${step}": the Lightroom sidecar is the old or the new one, complete; start-up removes the leftover`, async () => {
       const dir = path.join(t.dir, step);
-      const [jpg, xmp] = copyFixtures(dir, ['photos/sidecars/IMG_5910.jpg', 'photos/sidecars/IMG_5910.xmp']);
+      const [jpg, xmp] = rawWithLightroomSidecar(dir);
       const db = openTestDb(dir);
       const file = addFile(db, jpg!);
       addTag(db, file.id, 'squirrel');
@@ -173,7 +173,7 @@ describe('lost update: a sidecar saved by another app between plan and write', (
   });
 
   test('the write is planned again on the new sidecar: the other app\'s change and ours are both kept', async () => {
-    const [jpg, xmp] = copyFixtures(t.dir, ['photos/sidecars/IMG_5910.jpg', 'photos/sidecars/IMG_5910.xmp']);
+    const [jpg, xmp] = rawWithLightroomSidecar(t.dir);
     const db = openTestDb(t.dir);
     const file = addFile(db, jpg!);
     addTag(db, file.id, 'squirrel');
@@ -190,7 +190,7 @@ describe('lost update: a sidecar saved by another app between plan and write', (
 
   test('a same-size, same-mtime edit is caught by the hash', async () => {
     const dir = path.join(t.dir, 'samesize');
-    const [jpg, xmp] = copyFixtures(dir, ['photos/sidecars/IMG_5910.jpg', 'photos/sidecars/IMG_5910.xmp']);
+    const [jpg, xmp] = rawWithLightroomSidecar(dir);
     const db = openTestDb(dir);
     const file = addFile(db, jpg!);
     addTag(db, file.id, 'squirrel');
@@ -210,7 +210,7 @@ describe('lost update: a sidecar saved by another app between plan and write', (
 
   test('a sidecar that changes on every attempt: SIDECAR_BUSY, nothing of ours written', async () => {
     const dir = path.join(t.dir, 'busy');
-    const [jpg, xmp] = copyFixtures(dir, ['photos/sidecars/IMG_5910.jpg', 'photos/sidecars/IMG_5910.xmp']);
+    const [jpg, xmp] = rawWithLightroomSidecar(dir);
     const db = openTestDb(dir);
     const file = addFile(db, jpg!);
     addTag(db, file.id, 'squirrel');

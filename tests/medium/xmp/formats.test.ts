@@ -70,9 +70,11 @@ describe('writeback into sidecars for every RAW and photo format', () => {
 
       const ext = path.extname(photo);
       const stem = photo.slice(0, -ext.length);
-      // exiftool_CanonRaw.cr2/.cr3/.crw share a base name: each gets name.ext.xmp, never a shared one.
-      const shared = [...rows.values()].some((r) => r.path !== photo && r.path.slice(0, -path.extname(r.path).length) === stem);
-      const expected = shared ? `${photo}.xmp` : `${stem}.xmp`;
+      // A RAW gets IMG.xmp; any other photo IMG.JPG.xmp. exiftool_CanonRaw.cr2/.cr3/.crw are RAWs
+      // sharing a base name: each gets name.ext.xmp, never a shared one.
+      const isRaw = row.kind === 'raw';
+      const shared = [...rows.values()].some((r) => r.path !== photo && r.kind === 'raw' && r.path.slice(0, -path.extname(r.path).length) === stem);
+      const expected = !isRaw || shared ? `${photo}.xmp` : `${stem}.xmp`;
       if (rel.startsWith('raw/exiftool_CanonRaw.')) assert.ok(shared);
       assert.equal(res.target.path, expected);
       assert.equal(res.target.kind, 'sidecar');

@@ -9,7 +9,7 @@ import { READ_TAGS } from '../../../src/xmp/fields.js';
 import { parseSnapshot } from '../../../src/xmp/snapshot.js';
 import { xmpStateForFile } from '../../../src/xmp/xmp-state.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
-import { addFace, addFile, addPlace, addTag, openTestDb, testConfig, writeback } from '../writeback/helpers.js';
+import { addFace, addFile, addPlace, addTag, openTestDb, testConfig, writeback, rawWithLightroomSidecar } from '../writeback/helpers.js';
 import { exiv2List, exiv2Props, exiv2Regions, leftovers } from './readers.js';
 
 /** exiv2 keys rawlight may change; everything else must read back identical. */
@@ -43,8 +43,9 @@ describe('merge, never clobber', () => {
     let sidecar: string;
     let original: Map<string, { type: string; value: string }>;
     before(() => {
-      const [jpg] = copyFixtures(t.dir, ['photos/sidecars/IMG_5910.jpg', 'photos/sidecars/IMG_5910.xmp']);
-      sidecar = jpg!.replace(/\.jpg$/, '.xmp');
+      const [raw, xmp] = rawWithLightroomSidecar(t.dir);
+      const jpg = raw;
+      sidecar = xmp;
       original = exiv2Props(sidecar);
       file = addFile(db, jpg!, { width: 1394, height: 930 });
       addTag(db, file.id, 'squirrel');
