@@ -57,10 +57,10 @@ export function siblingsOf(db: ReadableDb, file: Pick<FileRow, 'path'>): { path:
 }
 
 /** Where this file's XMP goes: the file itself (embedded opt-in, safe formats only) or a sidecar. */
-export function resolveTarget(db: ReadableDb, file: FileRow, config: Config): Target {
+export function resolveTarget(db: ReadableDb, file: FileRow, config: Config, opts: { forceSidecar?: boolean } = {}): Target {
   // By ExifTool's FileType: DNG/JPEG/HEIC/TIFF only; a proprietary RAW under any name never gets written into.
   const kind = photoKind(db, file);
-  if (config.xmp.embedded && kind.embeddable) {
+  if (config.xmp.embedded && kind.embeddable && !opts.forceSidecar) {
     return { path: file.path, kind: 'embedded', exists: true };
   }
   const choice = chooseSidecar({
@@ -83,11 +83,25 @@ export interface PreparedWriteback {
   spotlightBefore: SpotlightRecord | null;
   /** The sidecar as read for this plan (null: none yet); a write checks it is still so. */
   fingerprint: SidecarFingerprint | null;
+  /** Embedded target: the image data hash before the write (verified after it). */
+  imageHash: string | null;
+  /** Why the target is not the configured one (WRITE_UNVERIFIABLE: a sidecar instead of embedded). */
+  notice: DaemonError | null;
 }
 
 /** Reads everything and plans; writes nothing. Throws SIDECAR_MALFORMED for a broken sidecar. */
 export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer' | 'config'>, file: FileRow): Promise<PreparedWriteback> {
-  const target = resolveTarget(deps.db, file, deps.config);
+  let target = resolveTarget(deps.db, file, deps.config);
+  let imageHash: string | null = null;
+  let notice: DaemonError | null = null;
+  if (target.kind === 'embedded') {
+    imageHash = await deps.writer.imageDataHash(target.path);
+    if (!imageHash) {
+      // Without a hash an embedded write cannot be verified: the values go to a sidecar instead.
+      notice = new DaemonError('WRITE_UNVERIFIABLE', `${file.path}: ExifTool cannot hash its image data, so nothing is written into it; its XMP goes to a sidecar`);
+      target = resolveTarget(deps.db, file, deps.config, { forceSidecar: true });
+    }
+  }
   if (target.kind === 'sidecar' && target.exists) assertSidecarWritable(target.path);
   // Taken before the read: a save after it makes the write re-plan.
   const fp = target.kind === 'sidecar' ? await fingerprint(target.path) : null;
@@ -98,7 +112,7 @@ export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer'
   const current = target.exists ? parseSnapshot(await deps.writer.readTags(target.path, READ_TAGS)) : emptySnapshot();
   const plan = planChanges(desired, current, previous);
   const spotlightBefore = state?.spotlight ? (JSON.parse(state.spotlight) as SpotlightRecord) : null;
-  return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp };
+  return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice };
 }
 
 export interface WritebackResult {
@@ -161,6 +175,11 @@ export function recordWritebackFailure(db: WritableDb, file: FileRow, config: Co
 /** Sidecar saves by another tool between plan and write after which rawlight gives up for now. */
 export const MAX_WRITE_ATTEMPTS = 3;
 
+/** The notice (WRITE_UNVERIFIABLE) kept on the file's XMP state, or a cleared one. */
+function noticeFields(p: PreparedWriteback): { errorCode: string | null; error: string | null } {
+  return { errorCode: p.notice?.code ?? null, error: p.notice?.message ?? null };
+}
+
 function noopResult(deps: WritebackDeps, p: PreparedWriteback, warnings: string[], spot: SpotlightRecord | null | undefined, now: number): WritebackResult {
   const { file, target, plan } = p;
   return {
@@ -170,7 +189,7 @@ function noopResult(deps: WritebackDeps, p: PreparedWriteback, warnings: string[
     warnings,
     commit: (wdb) => {
       replaceValueRecords(wdb, file.id, plan.records, now);
-      upsertXmpState(wdb, file.id, { target: target.path, targetKind: target.kind, status: 'ok', ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) }, now);
+      upsertXmpState(wdb, file.id, { target: target.path, targetKind: target.kind, status: 'ok', ...noticeFields(p), ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) }, now);
     },
   };
 }
@@ -185,7 +204,7 @@ async function writeEmbedded(deps: WritebackDeps, p: PreparedWriteback, args: re
   const { db, writer } = deps;
   const target = p.target;
   const step = (s: WriteStep) => deps.onStep?.(s);
-  const hashBefore = await writer.imageDataHash(target.path);
+  const hashBefore = p.imageHash ?? (await writer.imageDataHash(target.path));
   if (!hashBefore) throw new DaemonError('WRITE_VERIFY_FAILED', `${target.path}: ExifTool cannot hash its image data, so an embedded write could not be verified; nothing written`);
   mkdirSync(deps.backupDir, { recursive: true });
   let backup: string | null = path.join(mkdtempSync(path.join(deps.backupDir, 'wb-')), path.basename(target.path));
@@ -239,6 +258,7 @@ export async function applyWriteback(deps: WritebackDeps, prepared: PreparedWrit
   const warnings: string[] = [];
   let p = prepared;
 
+  if (p.notice) warnings.push(`${p.notice.code}: ${p.notice.message}`);
   for (let attempt = 1; ; attempt++) {
     if (planIsNoop(p.plan)) return noopResult(deps, p, warnings, await updateSpotlight(deps, p, warnings), now);
     try {
@@ -280,7 +300,7 @@ export async function applyWriteback(deps: WritebackDeps, prepared: PreparedWrit
       upsertXmpState(
         wdb,
         file.id,
-        { target: target.path, targetKind: target.kind, status: 'ok', writtenAt: now, ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) },
+        { target: target.path, targetKind: target.kind, status: 'ok', writtenAt: now, ...noticeFields(p), ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) },
         now,
       );
     },
