@@ -43,7 +43,7 @@ function changeArgs(c: Change): string[] {
     if (!r) return [];
     return addOrRemove(tag, c.op, regionStruct(r));
   }
-  if (c.field === 'subject' || c.field === 'hierarchical' || c.field === 'person') {
+  if (c.field === 'subject' || c.field === 'hierarchical' || c.field === 'person' || c.field === 'tagsList') {
     return addOrRemove(tag, c.op, encodeValue(c.value));
   }
   // Scalars: always conditional, so a value someone else put there meanwhile is never replaced.

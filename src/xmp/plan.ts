@@ -1,5 +1,5 @@
 import type { DesiredState } from './desired-state.js';
-import { LIST_FIELDS, SCALAR_FIELDS, parseRegionKey, regionKey, type FieldName, type RegionValue } from './fields.js';
+import { LIST_FIELDS, ONLY_IF_PRESENT, SCALAR_FIELDS, parseRegionKey, regionKey, type FieldName, type RegionValue } from './fields.js';
 import type { CurrentRegion, XmpSnapshot } from './snapshot.js';
 
 export type RecordStatus = 'written' | 'user-removed' | 'conflict';
@@ -72,7 +72,12 @@ function sameRegion(a: RegionValue, b: RegionValue): boolean {
  * - a value rawlight wrote that is gone from the file was removed by a user: it is not put back;
  * - a scalar holding a value rawlight did not write is a conflict: recorded, not overwritten.
  */
-export function planChanges(desired: DesiredState, current: XmpSnapshot, previous: readonly ValueRecord[]): Plan {
+export interface PlanOptions {
+  /** The photo names a place outside the target (its own IPTC/XMP, another sidecar). */
+  placeHeldOutside?: boolean;
+}
+
+export function planChanges(desired: DesiredState, current: XmpSnapshot, previous: readonly ValueRecord[], opts: PlanOptions = {}): Plan {
   const changes: Change[] = [];
   const conflicts: Conflict[] = [];
   const userRemoved: { field: FieldName; value: string }[] = [];
@@ -85,7 +90,9 @@ export function planChanges(desired: DesiredState, current: XmpSnapshot, previou
   for (const field of LIST_FIELDS) {
     const want = new Set<string>();
     const wantNorm = new Set<string>();
-    for (const v of desired[field]) {
+    // digiKam:TagsList only where it exists (or where rawlight already writes it).
+    const skip = ONLY_IF_PRESENT.includes(field) && current.lists[field].length === 0 && !prev(field, 'written').length;
+    for (const v of skip ? [] : desired[field]) {
       if (wantNorm.has(normalizeValue(v))) continue;
       want.add(v);
       wantNorm.add(normalizeValue(v));
@@ -113,6 +120,14 @@ export function planChanges(desired: DesiredState, current: XmpSnapshot, previou
     }
   }
 
+  // Place fields are one group: if any of them holds a value rawlight did not write (here or in
+  // the photo itself), rawlight adds none (a differing value is still reported as a conflict).
+  const placeHeld =
+    !!opts.placeHeldOutside ||
+    SCALAR_FIELDS.some((f) => {
+      const have = current.scalars[f];
+      return have !== undefined && !previous.some((r) => r.field === f && r.status === 'written' && r.value === have);
+    });
   for (const field of SCALAR_FIELDS) {
     const want = desired.scalars[field];
     const have = current.scalars[field];
@@ -143,7 +158,7 @@ export function planChanges(desired: DesiredState, current: XmpSnapshot, previou
     if (holder !== undefined) {
       conflicts.push({ field, wanted: want, fileValue: holder });
       rec(field, want, 'conflict', holder);
-    } else if (!sticky.has(want)) {
+    } else if (!sticky.has(want) && !placeHeld) {
       changes.push({ field, op: 'add', value: want, expect: null });
       rec(field, want, 'written');
     }

@@ -20,7 +20,7 @@ export interface XmpSnapshot {
 }
 
 export function emptySnapshot(): XmpSnapshot {
-  return { exists: false, lists: { subject: [], hierarchical: [], person: [] }, regions: [], hasDims: false, scalars: {} };
+  return { exists: false, lists: { subject: [], hierarchical: [], person: [], tagsList: [] }, regions: [], hasDims: false, scalars: {} };
 }
 
 function str(v: unknown): string | null {

@@ -10,6 +10,7 @@ import { readDesiredState, type DesiredState } from './desired-state.js';
 import { planArgs } from './exiftool-args.js';
 import { LIST_FIELDS, READ_TAGS, SCALAR_FIELDS, parseRegionKey } from './fields.js';
 import { kindFromFileType, photoKind } from './photo-kind.js';
+import { placeHeldOutside } from './place-group.js';
 import { fingerprint, SidecarChangedError, writeSidecarAtomically, type SidecarFingerprint, type SidecarStep } from './atomic-sidecar.js';
 import { beginOwnWrite, finishOwnWrite, settleOwnWrite, sha256File } from './own-writes.js';
 import { planChanges, planIsNoop, type Plan, type ValueRecord } from './plan.js';
@@ -110,7 +111,9 @@ export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer'
   // Records describe one target: after a move to another target rawlight starts afresh.
   const previous: ValueRecord[] = state && state.target === target.path ? loadValueRecords(deps.db, file.id) : [];
   const current = target.exists ? parseSnapshot(await deps.writer.readTags(target.path, READ_TAGS)) : emptySnapshot();
-  const plan = planChanges(desired, current, previous);
+  const wantsPlace = Object.keys(desired.scalars).length > 0;
+  const held = wantsPlace && target.kind === 'sidecar' ? await placeHeldOutside(deps.writer, file.path, target.path) : null;
+  const plan = planChanges(desired, current, previous, { placeHeldOutside: held !== null });
   const spotlightBefore = state?.spotlight ? (JSON.parse(state.spotlight) as SpotlightRecord) : null;
   return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice };
 }

@@ -79,7 +79,8 @@ describe('merge, never clobber', () => {
       assert.equal(p.get('Xmp.photoshop.State')?.value, 'California');
       assert.equal(p.get('Xmp.photoshop.Country')?.value, 'United States');
       assert.equal(p.get('Xmp.iptc.CountryCode')?.value, 'US');
-      assert.equal(p.get('Xmp.iptc.Location')?.value, 'Arezzo'); // was empty: written
+      // Place fields are one group: the sidecar already names a place, so not even the empty Location is ours.
+      assert.equal(p.get('Xmp.iptc.Location'), undefined);
       const st = xmpStateForFile(db, file.id)!;
       assert.deepEqual(
         st.conflicts.map((c) => [c.field, c.value, c.fileValue]).sort(),
@@ -133,13 +134,18 @@ describe('merge, never clobber', () => {
     });
 
     test('a value rawlight wrote and a user changed is a conflict from then on, never overwritten', async () => {
+      const [cr3] = copyFixtures(path.join(t.dir, 'own-place'), ['raw/nom-exif_canon-r6.cr3']);
+      const own = addFile(db, cr3!);
+      const sidecar = cr3!.replace(/\.cr3$/, '.xmp');
+      addPlace(db, own.id, { city: 'Arezzo', region: 'Tuscany', country: 'Italy', code: 'IT' });
+      await writeback(db, writer, own, config, backup);
+      assert.equal(exiv2Props(sidecar).get('Xmp.iptc.Location')?.value, 'Arezzo', 'no place anywhere else: the whole group is written');
       await writer.write(sidecar, ['-XMP-iptcCore:Location-=Arezzo', '-XMP-iptcCore:Location=Piazza Grande']);
-      addPlace(db, file.id, { city: 'Siena', region: 'Tuscany', country: 'Italy', code: 'IT' });
-      await writeback(db, writer, file, config, backup);
+      addPlace(db, own.id, { city: 'Siena', region: 'Tuscany', country: 'Italy', code: 'IT' });
+      await writeback(db, writer, own, config, backup);
       const p = exiv2Props(sidecar);
       assert.equal(p.get('Xmp.iptc.Location')?.value, 'Piazza Grande');
-      const st = xmpStateForFile(db, file.id)!;
-      assert.ok(st.conflicts.some((c) => c.field === 'location' && c.fileValue === 'Piazza Grande' && c.value === 'Siena'));
+      assert.ok(xmpStateForFile(db, own.id)!.conflicts.some((c) => c.field === 'location' && c.fileValue === 'Piazza Grande' && c.value === 'Siena'));
     });
   });
 

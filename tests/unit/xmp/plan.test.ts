@@ -6,7 +6,7 @@ import { planChanges, planIsNoop, type Plan, type ValueRecord } from '../../../s
 import { emptySnapshot, type XmpSnapshot } from '../../../src/xmp/snapshot.js';
 
 function desired(over: Partial<DesiredState> = {}): DesiredState {
-  return { subject: [], hierarchical: [], person: [], regions: [], dims: { w: 100, h: 50 }, scalars: {}, spotlightKeywords: [], people: [], ...over };
+  return { subject: [], hierarchical: [], person: [], tagsList: [], regions: [], dims: { w: 100, h: 50 }, scalars: {}, spotlightKeywords: [], people: [], ...over };
 }
 
 /** Applies a plan's changes to a snapshot (what a faithful ExifTool write would do). */
@@ -14,7 +14,7 @@ function apply(snap: XmpSnapshot, plan: Plan): XmpSnapshot {
   const s = structuredClone(snap);
   s.exists = true;
   for (const c of plan.changes) {
-    if (c.field === 'subject' || c.field === 'hierarchical' || c.field === 'person') {
+    if (c.field === 'subject' || c.field === 'hierarchical' || c.field === 'person' || c.field === 'tagsList') {
       s.lists[c.field] = c.op === 'add' ? [...s.lists[c.field], c.value] : s.lists[c.field].filter((v) => v !== c.value);
     } else if (c.field === 'region') {
       const r = JSON.parse(c.value) as { name: string; x: string; y: string; w: string; h: string };
