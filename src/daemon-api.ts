@@ -85,7 +85,7 @@ export function writebackPort(daemon: Daemon): WritebackPort {
       const p = paths([fileId]);
       return (p.length ? (await runWriteback({ db, config, writer, dryRun: true, paths: p, backupDir })).files[0] : undefined) ?? { changes: [], conflicts: [] };
     },
-    run: (o) => runWriteback({ db, config, writer, spotlight, backupDir, dryRun: o.dryRun, repair: o.repair, paths: o.paths }),
+    run: (o) => runWriteback({ db, config, writer, spotlight, backupDir, dryRun: o.dryRun, repair: o.repair, restore: o.restore, paths: o.paths }),
     apply: async (fileIds) => {
       const p = paths(fileIds);
       if (p.length === 0) return 0;

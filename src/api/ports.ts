@@ -37,7 +37,7 @@ export interface WritebackPort {
   /** Writes (or queues) XMP for these files; returns how many were accepted. */
   apply(fileIds: readonly number[]): MaybePromise<number>;
   /** `rawlight writeback` run by the daemon's writer (paths: files or folders; none = all). */
-  run?(o: { paths: readonly string[]; dryRun: boolean; repair: boolean }): MaybePromise<unknown>;
+  run?(o: { paths: readonly string[]; dryRun: boolean; repair: boolean; restore: boolean }): MaybePromise<unknown>;
   /** XMP state of one file for the detail view (sidecar, last write, conflicts). */
   state?(fileId: number): MaybePromise<unknown>;
 }

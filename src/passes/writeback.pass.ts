@@ -10,6 +10,7 @@ import { XMP_NAME } from '../xmp/fields.js';
 import type { SpotlightAdapter } from '../xmp/spotlight.js';
 import { applyWriteback, prepareWriteback, recordWritebackFailure, resolveTarget, reviewCommit } from '../xmp/writeback.js';
 import { displayValue } from '../xmp/xmp-state.js';
+import { statSig } from '../xmp/own-writes.js';
 import type { Pass, PassOutcome } from './pass.js';
 import { upstreamPending, WRITEBACK_UPSTREAM } from './writeback-settled.js';
 
@@ -37,7 +38,13 @@ export function writebackInputKey(db: ReadableDb, file: FileRow, config: Config)
   // Nothing to write and nothing of ours to take back: no job (most of a fresh library).
   if (isDesiredEmpty(desired) && !ownsValues(db, file.id)) return null;
   const target = resolveTarget(db, file, config);
-  const h = createHash('sha256').update(`${target.kind}\n${target.path}\n${desiredStateHash(desired)}`).digest('hex').slice(0, 32);
+  // The sidecar's size and mtime: another app saving it (Lightroom rewriting it) makes writeback
+  // look again when the metadata pass re-reads the photo; rawlight's own writes are not re-read.
+  const sig = target.kind === 'sidecar' ? statSig(target.path) : null;
+  const h = createHash('sha256')
+    .update(`${target.kind}\n${target.path}\n${desiredStateHash(desired)}\n${sig ? `${sig.size}:${sig.mtimeNs}` : '-'}`)
+    .digest('hex')
+    .slice(0, 32);
   return `${config.writeback}:${h}`;
 }
 

@@ -51,6 +51,8 @@ export const READ_TAGS: readonly string[] = [
   ...LIST_FIELDS.map((f) => EXIFTOOL_TAG[f]),
   ...SCALAR_FIELDS.map((f) => EXIFTOOL_TAG[f]),
   'XMP-mwg-rs:RegionInfo',
+  'XMP-xmp:MetadataDate',
+  'XMP-xmp:CreatorTool',
 ];
 
 /** A face region as rawlight writes it: MWG centre + size, normalised, in stored orientation. */

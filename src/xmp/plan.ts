@@ -2,7 +2,8 @@ import type { DesiredState } from './desired-state.js';
 import { LIST_FIELDS, ONLY_IF_PRESENT, SCALAR_FIELDS, parseRegionKey, regionKey, type FieldName, type RegionValue } from './fields.js';
 import type { CurrentRegion, XmpSnapshot } from './snapshot.js';
 
-export type RecordStatus = 'written' | 'user-removed' | 'conflict';
+/** overwritten: gone because another tool rewrote the sidecar (Lightroom): not put back until asked. */
+export type RecordStatus = 'written' | 'user-removed' | 'conflict' | 'overwritten';
 
 /** What rawlight knows about one value of one field of a file (a row of xmp_values). */
 export interface ValueRecord {

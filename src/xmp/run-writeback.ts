@@ -65,6 +65,8 @@ export interface RunWritebackOptions {
   dryRun: boolean;
   /** Remove exact duplicates of rawlight's own values instead of writing new ones. */
   repair?: boolean;
+  /** Write back rawlight's values into sidecars another app (Lightroom) overwrote without them. */
+  restore?: boolean;
   paths: readonly string[];
   backupDir: string;
 }
@@ -83,7 +85,7 @@ export async function runWriteback(opts: RunWritebackOptions): Promise<Writeback
     report.summary.considered++;
     const fr: WritebackFileReport = { path: file.path, target: null, targetKind: null, targetExists: false, changes: [], conflicts: [], written: false, warnings: [], error: null };
     try {
-      let prepared = await prepareWriteback({ db, writer, config }, file);
+      let prepared = await prepareWriteback({ db, writer, config }, file, { restoreOverwritten: opts.restore ?? false });
       if (repair) prepared = { ...prepared, plan: planRepair(prepared.current, loadValueRecords(db, file.id)) };
       fr.target = prepared.target.path;
       fr.targetKind = prepared.target.kind;

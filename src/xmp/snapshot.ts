@@ -17,10 +17,13 @@ export interface XmpSnapshot {
   regions: CurrentRegion[];
   hasDims: boolean;
   scalars: Partial<Record<ScalarField, string>>;
+  /** xmp:MetadataDate and xmp:CreatorTool as read (who saved the file last, and when). */
+  metadataDate: string | null;
+  creatorTool: string | null;
 }
 
 export function emptySnapshot(): XmpSnapshot {
-  return { exists: false, lists: { subject: [], hierarchical: [], person: [], tagsList: [] }, regions: [], hasDims: false, scalars: {} };
+  return { exists: false, lists: { subject: [], hierarchical: [], person: [], tagsList: [] }, regions: [], hasDims: false, scalars: {}, metadataDate: null, creatorTool: null };
 }
 
 function str(v: unknown): string | null {
@@ -58,6 +61,8 @@ export function parseSnapshot(tags: Record<string, unknown>, exists = true): Xmp
     const v = str(tags[EXIFTOOL_TAG[f]]);
     if (v !== null && v !== '') snap.scalars[f] = v;
   }
+  snap.metadataDate = str(tags['XMP-xmp:MetadataDate']);
+  snap.creatorTool = str(tags['XMP-xmp:CreatorTool']);
   const info = obj(tags['XMP-mwg-rs:RegionInfo']);
   if (info) {
     const dims = obj(info.AppliedToDimensions);

@@ -9,6 +9,7 @@ import type { FileRow } from '../store/repositories/file.repository.js';
 import { readDesiredState, type DesiredState } from './desired-state.js';
 import { planArgs } from './exiftool-args.js';
 import { LIST_FIELDS, READ_TAGS, SCALAR_FIELDS, parseRegionKey } from './fields.js';
+import { looksOverwritten } from './lightroom-overwrite.js';
 import { kindFromFileType, photoKind } from './photo-kind.js';
 import { placeHeldOutside } from './place-group.js';
 import { fingerprint, SidecarChangedError, writeSidecarAtomically, type SidecarFingerprint, type SidecarStep } from './atomic-sidecar.js';
@@ -88,10 +89,19 @@ export interface PreparedWriteback {
   imageHash: string | null;
   /** Why the target is not the configured one (WRITE_UNVERIFIABLE: a sidecar instead of embedded). */
   notice: DaemonError | null;
+  /** Lightroom (or another tool) rewrote the sidecar without rawlight's values: nothing is written back. */
+  overwritten: boolean;
+  /** ...and this plan is the one that noticed it. */
+  newlyOverwritten: boolean;
+}
+
+export interface PrepareOptions {
+  /** Put back values lost when another tool overwrote the sidecar (`rawlight writeback --restore`). */
+  restoreOverwritten?: boolean;
 }
 
 /** Reads everything and plans; writes nothing. Throws SIDECAR_MALFORMED for a broken sidecar. */
-export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer' | 'config'>, file: FileRow): Promise<PreparedWriteback> {
+export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer' | 'config'>, file: FileRow, opts: PrepareOptions = {}): Promise<PreparedWriteback> {
   let target = resolveTarget(deps.db, file, deps.config);
   let imageHash: string | null = null;
   let notice: DaemonError | null = null;
@@ -109,13 +119,28 @@ export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer'
   const desired = readDesiredState(deps.db, file.id, deps.config.xmp);
   const state = getXmpState(deps.db, file.id);
   // Records describe one target: after a move to another target rawlight starts afresh.
-  const previous: ValueRecord[] = state && state.target === target.path ? loadValueRecords(deps.db, file.id) : [];
+  let previous: ValueRecord[] = state && state.target === target.path ? loadValueRecords(deps.db, file.id) : [];
   const current = target.exists ? parseSnapshot(await deps.writer.readTags(target.path, READ_TAGS)) : emptySnapshot();
+  // Don't fight a tool that rewrites the sidecar from its catalog: no write until the user asks.
+  let overwritten = state?.status === 'overwritten' && state.target === target.path;
+  let newlyOverwritten = false;
+  if (overwritten && opts.restoreOverwritten) {
+    previous = previous.filter((r) => r.status !== 'overwritten');
+    overwritten = false;
+  } else if (!overwritten && looksOverwritten(previous, current, state?.target === target.path ? (state.written_metadata_date ?? null) : null)) {
+    previous = previous.map((r) => (r.status === 'written' ? { ...r, status: 'overwritten' } : r));
+    overwritten = newlyOverwritten = true;
+  }
+  if (overwritten) {
+    const plan = { changes: [], conflicts: [], userRemoved: [], setDims: null, records: previous };
+    const spotlightBefore = state?.spotlight ? (JSON.parse(state.spotlight) as SpotlightRecord) : null;
+    return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice, overwritten, newlyOverwritten };
+  }
   const wantsPlace = Object.keys(desired.scalars).length > 0;
   const held = wantsPlace && target.kind === 'sidecar' ? await placeHeldOutside(deps.writer, file.path, target.path) : null;
   const plan = planChanges(desired, current, previous, { placeHeldOutside: held !== null });
   const spotlightBefore = state?.spotlight ? (JSON.parse(state.spotlight) as SpotlightRecord) : null;
-  return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice };
+  return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice, overwritten: false, newlyOverwritten: false };
 }
 
 export interface WritebackResult {
@@ -192,7 +217,12 @@ function noopResult(deps: WritebackDeps, p: PreparedWriteback, warnings: string[
     warnings,
     commit: (wdb) => {
       replaceValueRecords(wdb, file.id, plan.records, now);
-      upsertXmpState(wdb, file.id, { target: target.path, targetKind: target.kind, status: 'ok', ...noticeFields(p), ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) }, now);
+      upsertXmpState(
+        wdb,
+        file.id,
+        { target: target.path, targetKind: target.kind, status: p.overwritten ? 'overwritten' : 'ok', ...noticeFields(p), ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) },
+        now,
+      );
     },
   };
 }
@@ -262,6 +292,11 @@ export async function applyWriteback(deps: WritebackDeps, prepared: PreparedWrit
   let p = prepared;
 
   if (p.notice) warnings.push(`${p.notice.code}: ${p.notice.message}`);
+  if (p.newlyOverwritten) {
+    const msg = `${p.target.path} was rewritten by another app (Lightroom?) without rawlight's values; not writing them back. In Lightroom: Metadata › Read Metadata from Files after \`rawlight writeback --restore\``;
+    warnings.push(msg);
+    deps.log?.warn({ file: p.file.path, target: p.target.path }, 'sidecar overwritten by another app; rawlight values not written back');
+  }
   for (let attempt = 1; ; attempt++) {
     if (planIsNoop(p.plan)) return noopResult(deps, p, warnings, await updateSpotlight(deps, p, warnings), now);
     try {
@@ -303,7 +338,15 @@ export async function applyWriteback(deps: WritebackDeps, prepared: PreparedWrit
       upsertXmpState(
         wdb,
         file.id,
-        { target: target.path, targetKind: target.kind, status: 'ok', writtenAt: now, ...noticeFields(p), ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) },
+        {
+          target: target.path,
+          targetKind: target.kind,
+          status: 'ok',
+          writtenAt: now,
+          writtenMetadataDate: after.metadataDate,
+          ...noticeFields(p),
+          ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}),
+        },
         now,
       );
     },

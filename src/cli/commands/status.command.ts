@@ -24,7 +24,7 @@ export const statusCommand: CliCommand = {
     try {
       const s = { ...readStatus(db), upkeep: upkeepStatus(db), writeback: writebackCounts(db) };
       if (values.json) printJson(env.io, s);
-      else env.io.stdout.write(formatStatus(s) + formatUpkeep(s.upkeep) + formatRecoveries(s.writeback.recoveries));
+      else env.io.stdout.write(formatStatus(s) + formatUpkeep(s.upkeep) + formatRecoveries(s.writeback.recoveries) + formatOverwritten(s.writeback.overwritten));
       return 0;
     } finally {
       db.close();
@@ -46,6 +46,11 @@ function formatStatus(s: StatusJson): string {
     for (const e of s.recentErrors.slice(0, 10)) lines.push(`  ${e.pass} ${e.code ?? ''} ${e.path ?? ''}: ${e.error ?? ''}`);
   }
   return lines.join('\n') + '\n';
+}
+
+function formatOverwritten(n: number): string {
+  if (!n) return '';
+  return `\n${n} sidecar(s) were rewritten by another app (Lightroom writing its catalog to XMP) without rawlight's values; rawlight does not fight it.\n  fix: rawlight writeback --restore, then in Lightroom select those photos and choose Metadata › Read Metadata from Files\n`;
 }
 
 function formatRecoveries(r: RecoveryCounts): string {

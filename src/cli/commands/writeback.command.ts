@@ -16,6 +16,7 @@ interface RunArgs {
   paths: string[];
   dryRun: boolean;
   repair: boolean;
+  restore: boolean;
 }
 
 /** The running daemon does the write with its own writer (one writer per home). */
@@ -81,19 +82,19 @@ function formatReport(io: CliIO, r: WritebackReport): void {
 export const writebackCommand: CliCommand = {
   name: 'writeback',
   summary: 'Write keywords, people and places to XMP now (or --dry-run to list the changes)',
-  usage: 'rawlight writeback [--repair] [--dry-run] [--json] [PATH...]',
+  usage: 'rawlight writeback [--repair | --restore] [--dry-run] [--json] [PATH...]',
   async run(args, env) {
     let parsed;
     try {
       parsed = parseArgs({
         args,
         allowPositionals: true,
-        options: { 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, repair: { type: 'boolean', default: false } },
+        options: { 'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, repair: { type: 'boolean', default: false }, restore: { type: 'boolean', default: false } },
       });
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const a: RunArgs = { paths: parsed.positionals.map((p) => path.resolve(p)), dryRun: parsed.values['dry-run'], repair: parsed.values.repair };
+    const a: RunArgs = { paths: parsed.positionals.map((p) => path.resolve(p)), dryRun: parsed.values['dry-run'], repair: parsed.values.repair, restore: parsed.values.restore };
     const report = daemonRunning(env.places) ? await askDaemon(env, a) : await runLocally(env, a);
     if (parsed.values.json) printJson(env.io, report);
     else formatReport(env.io, report);

@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS face_person (face_id INTEGER PRIMARY KEY REFERENCES f
 export function openTestDb(dir: string): WritableDb {
   const mig = path.join(dir, 'migrations');
   mkdirSync(mig, { recursive: true });
-  for (const f of ['0010-spine.sql', '0020-writeback.sql', '0070-writeback-atomic.sql']) copyFileSync(path.join(REPO, 'migrations', f), path.join(mig, f));
+  for (const f of ['0010-spine.sql', '0020-writeback.sql', '0070-writeback-atomic.sql', '0071-writeback-overwritten.sql']) copyFileSync(path.join(REPO, 'migrations', f), path.join(mig, f));
   const { db } = openDb(path.join(dir, 'rawlight.db'), { migrationsDir: mig });
   db.exec(CONTRACT_DDL);
   return db;

@@ -145,7 +145,7 @@ describe('one writer: `rawlight writeback` and the daemon', () => {
       assert.equal(seen.length, 1);
       assert.equal(seen[0]!.url, '/api/writeback/run');
       assert.equal(seen[0]!.headers['x-rawlight-token'], token);
-      assert.deepEqual(JSON.parse(seen[0]!.body), { paths: [path.join(t.dir, 'lib2')], dryRun: false, repair: true });
+      assert.deepEqual(JSON.parse(seen[0]!.body), { paths: [path.join(t.dir, 'lib2')], dryRun: false, repair: true, restore: false });
       assert.deepEqual(readFileSync(sidecar), before, 'the CLI wrote nothing itself');
       assert.ok(!existsSync(path.join(places.cacheDir, 'writeback')));
     } finally {
