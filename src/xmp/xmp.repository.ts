@@ -103,3 +103,13 @@ export function writebackCounts(db: ReadableDb): { ok: number; pending: number; 
   const c = db.prepare(`SELECT count(*) AS n FROM xmp_values WHERE status = 'conflict'`).get() as { n: number };
   return { ...s, conflicts: c.n, recoveries: recoveryCounts(db) };
 }
+
+/**
+ * What needs the user's eye on the status page: sidecars another app overwrote, and interrupted
+ * writes that could not be recovered. Index-backed counts (xmp_state_status), cheap at any size.
+ */
+export function writebackAttention(db: ReadableDb): { overwritten: number; unrecovered: number } {
+  const o = db.prepare(`SELECT count(*) AS n FROM xmp_state WHERE status = 'overwritten'`).get() as { n: number };
+  const r = db.prepare(`SELECT count(*) AS n FROM xmp_recoveries WHERE action IN ('restore-failed', 'temp-kept')`).get() as { n: number };
+  return { overwritten: o.n, unrecovered: r.n };
+}

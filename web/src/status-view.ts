@@ -29,6 +29,10 @@ export function renderStatus(s: Status): void {
     stat('ETA', pending ? duration(s.eta.seconds) : 'idle'),
     stat('state', s.paused ? 'paused' : pending ? 'indexing' : 'idle', s.paused ? 'paused' : ''),
     h('div', { class: 'stat' }, pauseBtn),
+    ...(s.xmp?.overwritten
+      ? [h('div', { class: 'stat bad', title: 'Lightroom rewrote these sidecars from its catalog without rawlight\'s values. Fix: rawlight writeback --restore, then in Lightroom Metadata › Read Metadata from Files.' }, h('b', {}, s.xmp.overwritten), h('span', {}, 'XMP overwritten by Lightroom: run rawlight writeback --restore, then Metadata › Read Metadata from Files'))]
+      : []),
+    ...(s.xmp?.unrecovered ? [stat('interrupted XMP writes not recovered (see the log)', s.xmp.unrecovered, 'bad')] : []),
   );
 
   const names = Object.keys(s.passes).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
