@@ -34,7 +34,13 @@ function hasPlace(tags: Record<string, unknown>): boolean {
 export async function placeHeldOutside(writer: XmpWriter, photoPath: string, target: string): Promise<string | null> {
   const sources = [photoPath, ...existingSidecars(photoPath)].filter((p) => p !== target);
   for (const p of sources) {
-    if (hasPlace(await writer.readTags(p, PLACE_SOURCE_TAGS))) return p;
+    let tags: Record<string, unknown>;
+    try {
+      tags = await writer.readTags(p, PLACE_SOURCE_TAGS);
+    } catch {
+      continue; // a file ExifTool cannot read names no place rawlight could see
+    }
+    if (hasPlace(tags)) return p;
   }
   return null;
 }
