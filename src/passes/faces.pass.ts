@@ -67,7 +67,9 @@ export function createFacesPass(deps: FacesPassDeps): Pass {
       if (!p) return null;
       const m = models();
       if (!m) return null;
-      return `${p.preview_hash}:${m.det.id}:${m.emb.id}`;
+      // The detection threshold is part of the input: a recalibrated one re-runs detection.
+      const threshold = config.faces.minScore ?? (m.det.entry.decode?.scoreThreshold as number | undefined) ?? 0.9;
+      return `${p.preview_hash}:${m.det.id}:${m.emb.id}:${threshold}`;
     },
 
     async run(ctx: PassContext): Promise<PassOutcome> {
