@@ -36,8 +36,8 @@ export interface ApiDeps {
   config: Config;
   /** Source of live events (SSE). */
   bus: PipelineBus;
-  /** Secret for state-changing routes (ensureToken). */
-  token: string;
+  /** The API token (ensureToken), or a reader that follows `rawlight token rotate` (tokenReader). */
+  token: string | (() => string);
   control: ApiControl;
   log: Logger;
   search?: SearchPort | undefined;

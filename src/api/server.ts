@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { fastifyCookie } from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isLoopback } from '../config/index.js';
@@ -49,16 +50,21 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   });
   const port = opts.port ?? (() => deps.config.api.port);
   const remote = deps.config.api.allowRemote && !isLoopback(deps.config.api.host);
+  const given = deps.token;
+  const token = typeof given === 'function' ? given : () => given;
   const status = createStatusService(deps);
-  const hub = new SseHub({ bus: deps.bus, status: () => status.full() });
-  const ctx: ApiContext = { deps, status, hub, reveal: deps.reveal ?? createRevealer() };
+  // A rotated token ends the open event streams: their reconnect then needs the new session.
+  const hub = new SseHub({ bus: deps.bus, status: () => status.full(), session: token });
+  const ctx: ApiContext = { deps, status, hub, token, reveal: deps.reveal ?? createRevealer() };
   const allowedRoots = () => deps.control.libraries();
 
+  // Parsing and serialising only (hook: false): the security hook reads the session cookie itself.
+  void app.register(fastifyCookie, { hook: false });
   app.setErrorHandler(createErrorHandler(deps.log, allowedRoots));
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: { code: 'API_NOT_FOUND', message: 'No such resource' } });
   });
-  app.addHook('onRequest', createSecurityHook({ token: deps.token, port, extraHosts: remote ? [deps.config.api.host] : [], remote }));
+  app.addHook('onRequest', createSecurityHook({ token, port, extraHosts: remote ? [deps.config.api.host] : [] }));
   app.addHook('preClose', (done) => {
     hub.close();
     done();
@@ -115,7 +121,8 @@ export async function startServer(deps: ApiDeps, opts: StartOptions = {}): Promi
   if (!isLoopback(host) && !deps.config.api.allowRemote) {
     throw new DaemonError('API_REMOTE_NOT_ALLOWED', `${host} is not a loopback address; set api.allowRemote to true to bind it`);
   }
-  if (!isLoopback(host) && (!deps.token || deps.token.length < 16)) throw new DaemonError('API_REMOTE_NOT_ALLOWED', 'no API token');
+  const token = typeof deps.token === 'function' ? deps.token() : deps.token;
+  if (!isLoopback(host) && (!token || token.length < 16)) throw new DaemonError('API_REMOTE_NOT_ALLOWED', 'no API token');
 
   const loopback = isLoopback(host);
   const bindHost = loopback ? '127.0.0.1' : host;

@@ -8,6 +8,32 @@ export interface SseHubOptions {
   statusEveryMs?: number;
   heartbeatMs?: number;
   maxClients?: number;
+  /** The current session key (the API token): when it changes, every stream is ended. */
+  session?: () => string;
+}
+
+/** Rounds to two significant figures: an ETA of 3 599 s and 3 601 s is the same news. */
+export function roundSignificant(n: number): number {
+  if (!Number.isFinite(n) || n === 0) return n;
+  const mag = Math.pow(10, Math.floor(Math.log10(Math.abs(n))) - 1);
+  return Math.round(n / mag) * mag;
+}
+
+const ROUNDED_KEYS = new Set(['etaSeconds', 'seconds', 'perMinute', 'runsPerMinute', 'filesPerMinute']);
+
+/**
+ * The snapshot as pushed: rates and ETAs rounded, so a status that only drifts (an ETA counting
+ * down, a rate wobbling) is not news and an idle page receives nothing but the heartbeat.
+ */
+export function roundedSnapshot(value: unknown, key = ''): unknown {
+  if (typeof value === 'number') return ROUNDED_KEYS.has(key) ? roundSignificant(value) : value;
+  if (Array.isArray(value)) return value.map((v) => roundedSnapshot(v));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = roundedSnapshot(v, k);
+    return out;
+  }
+  return value;
 }
 
 const BUS_EVENTS = ['pass-done', 'job-error', 'file-changed', 'idle', 'paused'] as const;
@@ -23,6 +49,7 @@ export class SseHub {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastStatus = '';
   private seq = 0;
+  private sessionKey: string | undefined;
 
   constructor(private readonly opts: SseHubOptions) {}
 
@@ -43,13 +70,14 @@ export class SseHub {
       'x-content-type-options': 'nosniff',
     });
     res.write('retry: 2000\n\n');
+    this.sessionKey = this.opts.session?.();
     this.clients.add(res);
     res.on('close', () => this.remove(res));
     if (this.clients.size === 1) this.start();
     // A new page gets the current state at once, not after the next tick.
     void Promise.resolve()
       .then(() => this.opts.status())
-      .then((s) => this.clients.has(res) && this.writeTo(res, 'status', s), () => undefined);
+      .then((s) => this.clients.has(res) && this.writeTo(res, 'status', roundedSnapshot(s)), () => undefined);
   }
 
   broadcast(event: string, data: unknown): void {
@@ -97,6 +125,13 @@ export class SseHub {
   private ticking = false;
 
   private tick(force: boolean): void {
+    if (this.opts.session && this.sessionKey !== undefined && this.opts.session() !== this.sessionKey) {
+      // Signed out (token rotated): end the streams; reconnecting needs the new session.
+      for (const c of this.clients) c.end();
+      this.clients.clear();
+      this.stop();
+      return;
+    }
     if (this.clients.size === 0 || this.ticking) return;
     this.ticking = true;
     void Promise.resolve()
@@ -109,11 +144,12 @@ export class SseHub {
   }
 
   private publish(snapshot: unknown, force: boolean): void {
-    const { generatedAt: _g, ...rest } = snapshot as Record<string, unknown>;
+    const rounded = roundedSnapshot(snapshot) as Record<string, unknown>;
+    const { generatedAt: _g, ...rest } = rounded;
     const key = JSON.stringify(rest);
     if (!force && key === this.lastStatus) return;
     this.lastStatus = key;
-    this.broadcast('status', snapshot);
+    this.broadcast('status', rounded);
   }
 
   private writeTo(res: ServerResponse, event: string, data: unknown): void {

@@ -3,13 +3,13 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startServer, type RunningServer } from '../../../src/api/server.js';
 import { parseConfig } from '../../../src/config/index.js';
-import { makeHarness, passResult, seedFile, type Harness } from './harness.js';
+import { makeHarness, passResult, seedFile, TOKEN, type Harness } from './harness.js';
 
 /** Reads SSE frames from a real socket until `want` returns true (or the deadline). */
 async function readEvents(url: string, want: (events: { event: string; data: unknown }[]) => boolean, trigger: () => void, timeoutMs = 8000) {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), timeoutMs);
-  const res = await fetch(url, { signal: ac.signal, headers: { accept: 'text/event-stream' } });
+  const res = await fetch(url, { signal: ac.signal, headers: { accept: 'text/event-stream', 'x-rawlight-token': TOKEN } });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
   const events: { event: string; data: unknown }[] = [];
@@ -60,14 +60,15 @@ describe('startServer on real sockets', () => {
 
   test('listens on loopback and answers on 127.0.0.1 (and ::1 when the machine has it)', async () => {
     assert.match(srv.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const r = await fetch(`${srv.url}api/status`);
+    const r = await fetch(`${srv.url}api/status`, { headers: { 'x-rawlight-token': TOKEN } });
     assert.equal(r.status, 200);
     assert.equal(((await r.json()) as { files: number }).files, 1);
     const addrs = srv.app.addresses().map((a) => a.address);
     assert.ok(addrs.every((a) => a === '127.0.0.1' || a === '::1'), addrs.join(','));
-    if (addrs.includes('::1')) assert.equal((await fetch(`http://[::1]:${srv.port}/api/status`)).status, 200);
+    if (addrs.includes('::1')) assert.equal((await fetch(`http://[::1]:${srv.port}/api/status`, { headers: { 'x-rawlight-token': TOKEN } })).status, 200);
     const page = await fetch(srv.url);
-    assert.match(page.headers.get('set-cookie') ?? '', /HttpOnly; SameSite=Strict/);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('set-cookie'), null, 'a plain GET / signs nobody in');
   });
 
   test('SSE: the current status at once, then pipeline events and status changes live', async () => {
@@ -99,7 +100,7 @@ describe('startServer on real sockets', () => {
         assert.ok(s2.port > taken && s2.port < taken + 10);
         assert.match(warnings.join('\n'), new RegExp(`port ${taken} is in use; using ${s2.port}`));
         // Host checks follow the port actually bound.
-        assert.equal((await fetch(`${s2.url}api/status`)).status, 200);
+        assert.equal((await fetch(`${s2.url}api/status`, { headers: { 'x-rawlight-token': TOKEN } })).status, 200);
       } finally {
         await s2.close();
       }
