@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ensureToken, tokenReader } from './api/api-token.js';
+import { removeApiUrl, writeApiUrl } from './api/api-url-file.js';
 import type { ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
@@ -157,6 +158,10 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
 export async function startDaemonApi(daemon: Daemon, extra: Partial<ApiDeps> = {}): Promise<{ url: string }> {
   const token = ensureToken(daemon.o.places);
   const api = await startServer(daemonApiDeps(daemon, tokenReader(daemon.o.places, token), extra));
-  daemon.addStopHook('api', () => api.close());
+  writeApiUrl(daemon.o.places, api.url);
+  daemon.addStopHook('api', async () => {
+    removeApiUrl(daemon.o.places);
+    await api.close();
+  });
   return { url: api.url };
 }
