@@ -52,4 +52,6 @@ export interface ApiDeps {
   web?: WebDirs | undefined;
   /** How long a status snapshot may be reused under load (ms); default 250. */
   statusCacheMs?: number | undefined;
+  /** Open event streams allowed at once (default 64); past it, 429 + Retry-After. */
+  sseMaxClients?: number | undefined;
 }

@@ -54,7 +54,7 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   const token = typeof given === 'function' ? given : () => given;
   const status = createStatusService(deps);
   // A rotated token ends the open event streams: their reconnect then needs the new session.
-  const hub = new SseHub({ bus: deps.bus, status: () => status.full(), session: token });
+  const hub = new SseHub({ bus: deps.bus, status: () => status.full(), session: token, ...(deps.sseMaxClients ? { maxClients: deps.sseMaxClients } : {}) });
   const ctx: ApiContext = { deps, status, hub, token, reveal: deps.reveal ?? createRevealer() };
   const allowedRoots = () => deps.control.libraries();
 
