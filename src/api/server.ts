@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fastifyCookie } from '@fastify/cookie';
@@ -99,6 +100,8 @@ export interface RunningServer {
   url: string;
   port: number;
   app: FastifyInstance;
+  /** Every address answering, e.g. ['127.0.0.1', '::1']. */
+  addresses: string[];
   close(): Promise<void>;
 }
 
@@ -143,19 +146,39 @@ export async function startServer(deps: ApiDeps, opts: StartOptions = {}): Promi
 
   let bound = port;
   const app = buildServer(deps, { port: () => bound });
-  // 'localhost' makes fastify listen on every loopback address it resolves to (127.0.0.1 and ::1).
-  await app.listen({ host: loopback ? 'localhost' : bindHost, port });
+  await app.listen({ host: bindHost, port });
   const addr = app.server.address();
   if (addr && typeof addr === 'object') bound = addr.port;
+  // ::1 too when the machine has it, whatever 'localhost' resolves to (many Linux hosts files map
+  // it to 127.0.0.1 only): a browser may pick either. Same handler, so the same hooks and routes.
+  const v6 = loopback ? await listenV6(app, bound, deps.log) : null;
+  const addresses = [bindHost, ...(v6 ? ['::1'] : [])];
 
   const url = `http://${loopback ? '127.0.0.1' : bindHost.includes(':') ? `[${bindHost}]` : bindHost}:${bound}/`;
-  deps.log.info({ url, addresses: app.addresses() }, `rawlight status page: ${url}`);
+  deps.log.info({ url, addresses }, `rawlight status page: ${url}`);
   return {
     url,
     port: bound,
     app,
+    addresses,
     async close() {
+      if (v6) {
+        v6.close();
+        v6.closeAllConnections();
+      }
       await app.close();
     },
   };
+}
+
+/** A second listener on [::1]:port feeding fastify's own request handler; null when ::1 is missing or taken. */
+function listenV6(app: FastifyInstance, port: number, log: ApiDeps['log']): Promise<http.Server | null> {
+  return new Promise((resolve) => {
+    const s = http.createServer(app.routing);
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      log.info({ code: e.code }, 'not listening on [::1] (no IPv6 loopback here, or the port is taken there)');
+      resolve(null);
+    });
+    s.listen({ host: '::1', port, ipv6Only: true }, () => resolve(s));
+  });
 }

@@ -12,6 +12,12 @@ export interface SseHubOptions {
   session?: () => string;
 }
 
+/** What makes two snapshots the same news (generatedAt is always new). */
+function statusKey(snapshot: unknown): string {
+  const { generatedAt: _g, ...rest } = snapshot as Record<string, unknown>;
+  return JSON.stringify(rest);
+}
+
 /** Rounds to two significant figures: an ETA of 3 599 s and 3 601 s is the same news. */
 export function roundSignificant(n: number): number {
   if (!Number.isFinite(n) || n === 0) return n;
@@ -77,7 +83,14 @@ export class SseHub {
     // A new page gets the current state at once, not after the next tick.
     void Promise.resolve()
       .then(() => this.opts.status())
-      .then((s) => this.clients.has(res) && this.writeTo(res, 'status', roundedSnapshot(s)), () => undefined);
+      .then((s) => {
+        if (!this.clients.has(res)) return;
+        const rounded = roundedSnapshot(s);
+        // The only listener: the next tick need not repeat what it just got. (With others, they
+        // may hold an older state, so the next tick still compares against what they saw.)
+        if (this.clients.size === 1) this.lastStatus = statusKey(rounded);
+        this.writeTo(res, 'status', rounded);
+      }, () => undefined);
   }
 
   broadcast(event: string, data: unknown): void {
@@ -144,9 +157,8 @@ export class SseHub {
   }
 
   private publish(snapshot: unknown, force: boolean): void {
-    const rounded = roundedSnapshot(snapshot) as Record<string, unknown>;
-    const { generatedAt: _g, ...rest } = rounded;
-    const key = JSON.stringify(rest);
+    const rounded = roundedSnapshot(snapshot);
+    const key = statusKey(rounded);
     if (!force && key === this.lastStatus) return;
     this.lastStatus = key;
     this.broadcast('status', rounded);

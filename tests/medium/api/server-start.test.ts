@@ -63,9 +63,18 @@ describe('startServer on real sockets', () => {
     const r = await fetch(`${srv.url}api/status`, { headers: { 'x-rawlight-token': TOKEN } });
     assert.equal(r.status, 200);
     assert.equal(((await r.json()) as { files: number }).files, 1);
-    const addrs = srv.app.addresses().map((a) => a.address);
+    const addrs = srv.addresses;
     assert.ok(addrs.every((a) => a === '127.0.0.1' || a === '::1'), addrs.join(','));
-    if (addrs.includes('::1')) assert.equal((await fetch(`http://[::1]:${srv.port}/api/status`, { headers: { 'x-rawlight-token': TOKEN } })).status, 200);
+    // The README promises ::1 whenever the machine has an IPv6 loopback (whatever /etc/hosts says).
+    const hasV6 = await new Promise<boolean>((resolve) => {
+      const s = net.createServer().once('error', () => resolve(false));
+      s.listen({ host: '::1', port: 0 }, () => s.close(() => resolve(true)));
+    });
+    assert.equal(addrs.includes('::1'), hasV6, `::1 bound: ${addrs.join(',')}`);
+    if (hasV6) {
+      assert.equal((await fetch(`http://[::1]:${srv.port}/api/status`, { headers: { 'x-rawlight-token': TOKEN } })).status, 200);
+      assert.equal((await fetch(`http://[::1]:${srv.port}/api/status`)).status, 401, 'the same hooks guard ::1');
+    }
     const page = await fetch(srv.url);
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('set-cookie'), null, 'a plain GET / signs nobody in');
@@ -84,6 +93,24 @@ describe('startServer on real sockets', () => {
     assert.equal(statuses[0]!.passes.metadata?.done ?? 0, 0);
     assert.equal(statuses.at(-1)!.passes.metadata!.done, 1, 'progress advanced without a reload');
     assert.deepEqual((events.find((e) => e.event === 'pass-done')!.data as { pass: string }).pass, 'metadata');
+  });
+
+  test('past the stream cap: 429 with Retry-After (EventSource gives up on it; the page retries by itself)', async () => {
+    const capped = await startServer({ ...h.deps, sseMaxClients: 1 });
+    const ac = new AbortController();
+    try {
+      const first = await fetch(`${capped.url}api/events`, { signal: ac.signal, headers: { 'x-rawlight-token': TOKEN } });
+      assert.equal(first.status, 200);
+      const second = await fetch(`${capped.url}api/events`, { headers: { 'x-rawlight-token': TOKEN } });
+      assert.equal(second.status, 429);
+      assert.equal(second.headers.get('retry-after'), '10');
+      assert.equal(((await second.json()) as { error: { code: string } }).error.code, 'API_TOO_MANY_STREAMS');
+      const noToken = await fetch(`${capped.url}api/events`);
+      assert.equal(noToken.status, 401, 'the stream needs the token like every /api route');
+    } finally {
+      ac.abort();
+      await capped.close();
+    }
   });
 
   test('a taken port moves to the next free one and says so', async () => {
