@@ -171,6 +171,11 @@ describe('API security', () => {
     assert.match(s.body, new RegExp(`${h.library.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/a\\.jpg`), 'library paths may be shown');
     assert.doesNotMatch(s.body, /at .*\.ts:\d+/);
     assert.equal(redactPaths('open /etc/shadow and /lib/x/y.jpg', ['/lib/x']), 'open <path> and /lib/x/y.jpg');
+    // Field names and media types are not paths.
+    assert.equal(redactPaths("content-type is set to 'application/json'", []), "content-type is set to 'application/json'");
+    assert.equal(redactPaths('querystring/limit must NOT have more than 3 characters', []), 'querystring/limit must NOT have more than 3 characters');
+    assert.equal(redactPaths("ENOENT: open '/Users/x/secret.db'", []), "ENOENT: open '<path>'");
+    assert.equal(redactPaths('path=/root/.ssh/id_rsa', []), 'path=<path>');
     await failing.close();
   });
 
