@@ -80,18 +80,22 @@ export function rotateToken(places: Places): string {
 /**
  * The daemon's view of the token: re-read when the file changes (a rename gives it a new inode),
  * so a rotation takes effect at once without a restart. One stat per call; the file is read only
- * when it changed. If the file vanishes, the last token stays valid (deleting it is not a rotation).
+ * when it changed, and at least once a second anyway (a file system with coarse timestamps could
+ * give a new file the old one's inode, time and size). If the file vanishes, the last token stays
+ * valid (deleting it is not a rotation).
  */
-export function tokenReader(places: Places, initial: string): () => string {
+export function tokenReader(places: Places, initial: string, now: () => number = Date.now): () => string {
   const file = tokenPath(places);
   let token = initial;
   let key = statKey(file);
+  let readAt = now();
   return () => {
-    const now = statKey(file);
-    if (now !== null && now !== key) {
+    const k = statKey(file);
+    if (k !== null && (k !== key || now() - readAt >= 1000)) {
       const t = readTokenFile(file);
       if (t) token = t;
-      key = now;
+      key = k;
+      readAt = now();
     }
     return token;
   };

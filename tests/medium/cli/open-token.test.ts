@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { tokenPath } from '../../../src/api/api-token.js';
+import { tokenPath, tokenReader } from '../../../src/api/api-token.js';
 import { writeApiUrl } from '../../../src/api/api-url-file.js';
 import { acquireDaemonLock } from '../../../src/cli/lock.js';
 import { createOpenCommand } from '../../../src/cli/commands/open.command.js';
 import { resolvePlaces } from '../../../src/platform/places.js';
 import { cli } from '../../helpers/cli.js';
-import { tempDir } from '../../helpers/fixtures.js';
+import { REPO, tempDir } from '../../helpers/fixtures.js';
 import { makeFakeBin, type FakeBin } from '../platform/fake-bin.js';
 
 describe('rawlight open / open --print / token rotate', () => {
@@ -86,6 +88,28 @@ describe('rawlight open / open --print / token rotate', () => {
     assert.equal(code, 0);
     assert.deepEqual(bin.calls('open'), [[path.join(home, 'open.html')]]);
     assert.match(out, /opened http:\/\/127\.0\.0\.1:7414\/ \(signed in\)/);
+  });
+
+  test('race: another process rotating 300 times while the daemon reads: never a torn or empty token', async () => {
+    const places = resolvePlaces({ env: { RAWLIGHT_HOME: home } });
+    const read = tokenReader(places, token());
+    const src = pathToFileURL(path.join(REPO, 'src/api/api-token.ts')).href;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `const { rotateToken } = await import(${JSON.stringify(src)}); for (let i = 0; i < 300; i++) rotateToken(${JSON.stringify(places)});`], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let running = true;
+    void exited.then(() => (running = false));
+    const seen = new Set<string>();
+    while (running) {
+      const t = read();
+      assert.match(t, /^[A-Za-z0-9_-]{43}$/, 'a whole token, every time');
+      seen.add(t);
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.ok(seen.size > 1, `the reader followed the rotations (${seen.size} tokens seen)`);
+    assert.equal(read(), token(), 'and ends on the last one');
   });
 
   test('token rotate: a new 0600 token; the next sign-in URL carries it', async () => {
