@@ -55,7 +55,8 @@ export class SseHub {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastStatus = '';
   private seq = 0;
-  private sessionKey: string | undefined;
+  /** The session (token) each stream was opened with. */
+  private readonly sessions = new Map<ServerResponse, string>();
 
   constructor(private readonly opts: SseHubOptions) {}
 
@@ -76,7 +77,7 @@ export class SseHub {
       'x-content-type-options': 'nosniff',
     });
     res.write('retry: 2000\n\n');
-    this.sessionKey = this.opts.session?.();
+    if (this.opts.session) this.sessions.set(res, this.opts.session());
     this.clients.add(res);
     res.on('close', () => this.remove(res));
     if (this.clients.size === 1) this.start();
@@ -103,10 +104,12 @@ export class SseHub {
   close(): void {
     for (const c of this.clients) c.end();
     this.clients.clear();
+    this.sessions.clear();
     this.stop();
   }
 
   private remove(res: ServerResponse): void {
+    this.sessions.delete(res);
     if (this.clients.delete(res) && this.clients.size === 0) this.stop();
   }
 
@@ -138,12 +141,14 @@ export class SseHub {
   private ticking = false;
 
   private tick(force: boolean): void {
-    if (this.opts.session && this.sessionKey !== undefined && this.opts.session() !== this.sessionKey) {
-      // Signed out (token rotated): end the streams; reconnecting needs the new session.
-      for (const c of this.clients) c.end();
-      this.clients.clear();
-      this.stop();
-      return;
+    if (this.opts.session && this.sessions.size) {
+      // Signed out (token rotated): end the streams opened with the old token; reconnecting needs the new session.
+      const current = this.opts.session();
+      for (const [c, key] of [...this.sessions]) {
+        if (key === current) continue;
+        this.remove(c); // before end(): nothing may be written to it afterwards
+        c.end();
+      }
     }
     if (this.clients.size === 0 || this.ticking) return;
     this.ticking = true;

@@ -75,10 +75,14 @@ describe('SseHub', () => {
       await flush();
       assert.equal(a.ended || b.ended, false);
       token = 'b'.repeat(32);
+      const c = new FakeRes(); // signed in with the new token before the tick
+      hub.add(c as unknown as ServerResponse);
       mock.timers.tick(1000);
       await flush();
       assert.equal(a.ended && b.ended, true);
-      assert.equal(hub.size, 0);
+      assert.equal(c.ended, false, 'a stream opened with the new token stays');
+      assert.equal(hub.size, 1);
+      hub.close();
     } finally {
       mock.timers.reset();
     }
