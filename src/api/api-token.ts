@@ -60,8 +60,12 @@ export function tokenMatches(expected: string, given: string | undefined): boole
  * changes it, so `rawlight token rotate` signs every browser out.
  */
 export function sessionSecret(token: string): string {
-  return createHmac('sha256', token).update('rawlight browser session v1').digest('base64url');
+  if (token !== lastSecret[0]) lastSecret = [token, createHmac('sha256', token).update('rawlight browser session v1').digest('base64url')];
+  return lastSecret[1];
 }
+
+/** The last token's secret: every request checks it, the token rarely changes. */
+let lastSecret: [string, string] = ['', ''];
 
 /**
  * Replaces the token with a new one (a temp file renamed over the old, so a reader sees the old
