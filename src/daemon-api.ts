@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { ensureToken } from './api/api-token.js';
+import { ensureToken, tokenReader } from './api/api-token.js';
+import { removeApiUrl, writeApiUrl } from './api/api-url-file.js';
 import type { ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
 import { requestPass } from './queue/queue.js';
 import { getFile } from './store/repositories/file.repository.js';
 import { runWriteback, xmpStateForFile } from './xmp/index.js';
-import { removeEndpoint, writeEndpoint } from './api/api-endpoint.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
 import { isDaemonError } from './errors/index.js';
@@ -103,7 +103,7 @@ export function upkeepPort(daemon: Daemon): UpkeepPort {
 }
 
 /** ApiDeps for a running daemon: pause/resume, libraries saved to config.json, dead-job retry. */
-export function daemonApiDeps(daemon: Daemon, token: string, extra: Partial<ApiDeps> = {}): ApiDeps {
+export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Partial<ApiDeps> = {}): ApiDeps {
   const libs = [...daemon.o.libraries];
   const { pipeline, db, bus } = daemon.core;
   const places = daemon.o.places;
@@ -159,11 +159,10 @@ export function daemonApiDeps(daemon: Daemon, token: string, extra: Partial<ApiD
 /** Starts the loopback API and page for a daemon; stopped with the daemon. */
 export async function startDaemonApi(daemon: Daemon, extra: Partial<ApiDeps> = {}): Promise<{ url: string }> {
   const token = ensureToken(daemon.o.places);
-  const api = await startServer(daemonApiDeps(daemon, token, extra));
-  // `rawlight writeback` finds the daemon here (the port may differ from the configured one).
-  writeEndpoint(daemon.o.places, api.url);
+  const api = await startServer(daemonApiDeps(daemon, tokenReader(daemon.o.places, token), extra));
+  writeApiUrl(daemon.o.places, api.url);
   daemon.addStopHook('api', async () => {
-    removeEndpoint(daemon.o.places);
+    removeApiUrl(daemon.o.places);
     await api.close();
   });
   return { url: api.url };

@@ -1,8 +1,5 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readEndpoint } from '../../api/api-endpoint.js';
-import { TOKEN_HEADER } from '../../api/security.hook.js';
-import { ensureToken } from '../../api/api-token.js';
 import { loadConfig } from '../../config/index.js';
 import { DaemonError } from '../../errors/index.js';
 import { createExifToolWriter } from '../../exiftool/writer.js';
@@ -10,7 +7,8 @@ import { DB_FILE, openDb } from '../../store/db.js';
 import { createSpotlight } from '../../xmp/spotlight.js';
 import { runWriteback, type WritebackReport } from '../../xmp/run-writeback.js';
 import { printJson, UsageError, type CliCommand, type CliEnv, type CliIO } from '../command.js';
-import { acquireDaemonLock, daemonRunning } from '../lock.js';
+import { createDaemonClient, type DaemonClient } from '../daemon-client.js';
+import { acquireDaemonLock } from '../lock.js';
 
 interface RunArgs {
   paths: string[];
@@ -20,20 +18,14 @@ interface RunArgs {
 }
 
 /** The running daemon does the write with its own writer (one writer per home). */
-async function askDaemon(env: CliEnv, a: RunArgs): Promise<WritebackReport> {
-  const ep = readEndpoint(env.places);
-  if (!ep) throw new DaemonError('API_FEATURE_UNAVAILABLE', 'the daemon is running but its API address is unknown (started without the API?); stop it or wait for it to finish starting');
+async function askDaemon(client: DaemonClient, a: RunArgs): Promise<WritebackReport> {
   let res: Response;
   try {
-    res = await fetch(new URL('api/writeback/run', ep.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: ensureToken(env.places) },
-      body: JSON.stringify(a),
-    });
+    res = await client.fetch('/api/writeback/run', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) });
   } catch (e) {
-    throw new DaemonError('API_FEATURE_UNAVAILABLE', `the daemon's API at ${ep.url} did not answer: ${(e as Error).message}`, { cause: e });
+    throw new DaemonError('API_FEATURE_UNAVAILABLE', `the running daemon's API at ${client.baseUrl} did not answer: ${(e as Error).message}`, { cause: e });
   }
-  const body = (await res.json()) as unknown;
+  const body = (await res.json().catch(() => ({}))) as unknown;
   if (!res.ok) {
     const err = (body as { error?: { code?: string; message?: string } }).error;
     throw new DaemonError('API_FEATURE_UNAVAILABLE', `the daemon refused the writeback (${res.status}${err?.code ? ` ${err.code}` : ''}): ${err?.message ?? ''}`);
@@ -95,7 +87,8 @@ export const writebackCommand: CliCommand = {
       throw new UsageError((e as Error).message);
     }
     const a: RunArgs = { paths: parsed.positionals.map((p) => path.resolve(p)), dryRun: parsed.values['dry-run'], repair: parsed.values.repair, restore: parsed.values.restore };
-    const report = daemonRunning(env.places) ? await askDaemon(env, a) : await runLocally(env, a);
+    const client = createDaemonClient(env.places, loadConfig(env.places, { env: env.env }));
+    const report = client.running ? await askDaemon(client, a) : await runLocally(env, a);
     if (parsed.values.json) printJson(env.io, report);
     else formatReport(env.io, report);
     return report.summary.failed > 0 || report.unmatched.length > 0 ? 1 : 0;

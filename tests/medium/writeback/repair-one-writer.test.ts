@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { writeEndpoint } from '../../../src/api/api-endpoint.js';
+import { writeApiUrl } from '../../../src/api/api-url-file.js';
 import { ensureToken } from '../../../src/api/api-token.js';
 import { writebackCommand } from '../../../src/cli/commands/writeback.command.js';
 import { isDaemonError } from '../../../src/errors/index.js';
@@ -139,7 +139,7 @@ describe('one writer: `rawlight writeback` and the daemon', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const daemonLock = acquireLock(places.dataDir);
     try {
-      writeEndpoint(places, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      writeApiUrl(places, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
       const out = io();
       assert.equal(await writebackCommand.run(['--repair', path.join(t.dir, 'lib2')], { places, io: out.io, env: process.env }), 0);
       assert.equal(seen.length, 1);
@@ -154,7 +154,7 @@ describe('one writer: `rawlight writeback` and the daemon', () => {
     }
   });
 
-  test('a daemon running without a known API address: a clear error, nothing written', async () => {
+  test('a daemon running whose API does not answer: a clear error, nothing written', async () => {
     const places = resolvePlaces({ env: { RAWLIGHT_HOME: path.join(t.dir, 'home3') } });
     const { sidecar } = olderVersionSidecar(places, path.join(t.dir, 'lib3'));
     const before = readFileSync(sidecar);
