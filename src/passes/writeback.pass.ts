@@ -58,7 +58,8 @@ export function createWritebackPass(deps: WritebackPassDeps): Pass {
   const { config } = deps;
   return {
     name: 'writeback',
-    version: 1,
+    // 2: the sidecar names table (RAW -> IMG.xmp, other photos -> IMG.JPG.xmp); a re-run moves values.
+    version: 2,
     resource: 'io',
     after: WRITEBACK_UPSTREAM,
     description: 'Reads tags, named people, places; writes XMP sidecars (or embedded, opt-in) and Spotlight xattrs.',

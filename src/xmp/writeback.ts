@@ -10,6 +10,7 @@ import { readDesiredState, type DesiredState } from './desired-state.js';
 import { planArgs } from './exiftool-args.js';
 import { LIST_FIELDS, READ_TAGS, SCALAR_FIELDS, parseRegionKey } from './fields.js';
 import { looksOverwritten } from './lightroom-overwrite.js';
+import { planTargetMove, type TargetMove } from './target-move.js';
 import { kindFromFileType, photoKind } from './photo-kind.js';
 import { placeHeldOutside } from './place-group.js';
 import { fingerprint, SidecarChangedError, writeSidecarAtomically, type SidecarFingerprint, type SidecarStep } from './atomic-sidecar.js';
@@ -93,6 +94,8 @@ export interface PreparedWriteback {
   overwritten: boolean;
   /** ...and this plan is the one that noticed it. */
   newlyOverwritten: boolean;
+  /** The photo's previous sidecar, to take rawlight's values out of (the target changed). */
+  move: TargetMove | null;
 }
 
 export interface PrepareOptions {
@@ -120,6 +123,8 @@ export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer'
   const state = getXmpState(deps.db, file.id);
   // Records describe one target: after a move to another target rawlight starts afresh.
   let previous: ValueRecord[] = state && state.target === target.path ? loadValueRecords(deps.db, file.id) : [];
+  // Records describe one target: after a move rawlight starts afresh there, and takes its values out of the old one.
+  const move = state && state.target !== target.path && state.target_kind === 'sidecar' ? await planTargetMove(deps.writer, state.target, loadValueRecords(deps.db, file.id)) : null;
   const current = target.exists ? parseSnapshot(await deps.writer.readTags(target.path, READ_TAGS)) : emptySnapshot();
   // Don't fight a tool that rewrites the sidecar from its catalog: no write until the user asks.
   let overwritten = state?.status === 'overwritten' && state.target === target.path;
@@ -134,13 +139,13 @@ export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer'
   if (overwritten) {
     const plan = { changes: [], conflicts: [], userRemoved: [], setDims: null, records: previous };
     const spotlightBefore = state?.spotlight ? (JSON.parse(state.spotlight) as SpotlightRecord) : null;
-    return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice, overwritten, newlyOverwritten };
+    return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice, overwritten, newlyOverwritten, move };
   }
   const wantsPlace = Object.keys(desired.scalars).length > 0;
   const held = wantsPlace && target.kind === 'sidecar' ? await placeHeldOutside(deps.writer, file.path, target.path) : null;
   const plan = planChanges(desired, current, previous, { placeHeldOutside: held !== null });
   const spotlightBefore = state?.spotlight ? (JSON.parse(state.spotlight) as SpotlightRecord) : null;
-  return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice, overwritten: false, newlyOverwritten: false };
+  return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice, overwritten: false, newlyOverwritten: false, move };
 }
 
 export interface WritebackResult {
@@ -280,6 +285,16 @@ function fsyncFile(p: string): void {
   }
 }
 
+/** Takes rawlight's values out of the photo's previous sidecar; a failure there never blocks the new write. */
+async function moveOut(deps: WritebackDeps, p: PreparedWriteback, move: TargetMove, warnings: string[], now: number): Promise<void> {
+  try {
+    await writeSidecarAtomically({ db: deps.db, writer: deps.writer, target: move.from, fileId: p.file.id, args: planArgs(move.plan, now), planned: move.fingerprint, now });
+    deps.log?.info({ file: p.file.path, from: move.from, to: p.target.path, removed: move.plan.changes.length }, 'xmp target changed: rawlight values moved');
+  } catch (e) {
+    warnings.push(`rawlight's values could not be taken out of the previous sidecar ${move.from}: ${(e as Error).message}`);
+  }
+}
+
 /**
  * Applies a prepared plan with one ExifTool write: crash-safe (sidecars: temp file + rename;
  * embedded: journaled backup). When a sidecar changed since it was read for the plan, it is read
@@ -297,6 +312,7 @@ export async function applyWriteback(deps: WritebackDeps, prepared: PreparedWrit
     warnings.push(msg);
     deps.log?.warn({ file: p.file.path, target: p.target.path }, 'sidecar overwritten by another app; rawlight values not written back');
   }
+  if (p.move) await moveOut(deps, p, p.move, warnings, now);
   for (let attempt = 1; ; attempt++) {
     if (planIsNoop(p.plan)) return noopResult(deps, p, warnings, await updateSpotlight(deps, p, warnings), now);
     try {

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,6 +8,8 @@ import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool
 import type { WritableDb } from '../../../src/store/db.js';
 import type { FileRow } from '../../../src/store/repositories/file.repository.js';
 import { xmpStateForFile } from '../../../src/xmp/xmp-state.js';
+import { replaceValueRecords, upsertXmpState } from '../../../src/xmp/xmp.repository.js';
+import { tx } from '../../../src/store/db.js';
 import { copyFixtures, FIXTURES, tempDir } from '../../helpers/fixtures.js';
 import { exiv2List, exiv2Props } from '../xmp/readers.js';
 import { addFile, addTag, openTestDb, testConfig, writeback } from './helpers.js';
@@ -99,5 +102,30 @@ describe('the kind of a photo comes from ExifTool, not its name', () => {
       assert.deepEqual(exiv2List(exiv2Props(rawSidecar), 'Xmp.dc.subject'), ['raw-only'], `${order}: the RAW's`);
       assert.deepEqual(exiv2List(exiv2Props(jpgSidecar), 'Xmp.dc.subject'), ['jpeg-only'], `${order}: the JPEG's`);
     }
+  });
+
+  test('a JPEG an older rawlight wrote into IMG_5.xmp: its values move to IMG_5.JPG.xmp (foreign ones stay); the RAW arriving later does not adopt them', async () => {
+    const dir = path.join(t.dir, 'move');
+    const [cr2] = copyFixtures(dir, ['raw/exiftool_CanonRaw.cr2']);
+    const jpg = cr2!.replace(/\.cr2$/, '.JPG');
+    copyFileSync(path.join(FIXTURES, 'photos/people/obama_3.jpg'), jpg);
+    const old = cr2!.replace(/\.cr2$/, '.xmp');
+    execFileSync('exiftool', ['-q', '-XMP-dc:Subject+=Holiday', '-XMP-dc:Subject+=beach', old]);
+    const jf = await indexed(jpg);
+    addTag(db, jf.id, 'beach');
+    // What the older version recorded: IMG_5.xmp was the JPEG's, holding its "beach".
+    tx(db, () => {
+      replaceValueRecords(db, jf.id, [{ field: 'subject', value: 'beach', status: 'written', fileValue: null }]);
+      upsertXmpState(db, jf.id, { target: old, targetKind: 'sidecar', status: 'ok' });
+    });
+    const res = await writeback(db, writer, jf, testConfig(), path.join(t.dir, 'b'));
+    assert.equal(res.target.path, `${jpg}.xmp`);
+    assert.deepEqual(exiv2List(exiv2Props(`${jpg}.xmp`), 'Xmp.dc.subject'), ['beach']);
+    assert.deepEqual(exiv2List(exiv2Props(old), 'Xmp.dc.subject'), ['Holiday'], 'rawlight\'s value taken out, the foreign one kept');
+
+    const rf = await indexed(cr2!);
+    addTag(db, rf.id, 'lens');
+    await writeback(db, writer, rf, testConfig(), path.join(t.dir, 'b'));
+    assert.deepEqual(exiv2List(exiv2Props(old), 'Xmp.dc.subject'), ['Holiday', 'lens'], 'the RAW\'s sidecar holds nothing of the JPEG');
   });
 });
