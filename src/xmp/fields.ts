@@ -53,6 +53,7 @@ export const READ_TAGS: readonly string[] = [
   'XMP-mwg-rs:RegionInfo',
   'XMP-xmp:MetadataDate',
   'XMP-xmp:CreatorTool',
+  'IPTC:Keywords',
 ];
 
 /** A face region as rawlight writes it: MWG centre + size, normalised, in stored orientation. */

@@ -9,6 +9,7 @@ import type { FileRow } from '../store/repositories/file.repository.js';
 import { readDesiredState, type DesiredState } from './desired-state.js';
 import { planArgs } from './exiftool-args.js';
 import { LIST_FIELDS, READ_TAGS, SCALAR_FIELDS, parseRegionKey } from './fields.js';
+import { iptcSyncArgs } from './iptc-sync.js';
 import { looksOverwritten } from './lightroom-overwrite.js';
 import { planTargetMove, type TargetMove } from './target-move.js';
 import { kindFromFileType, photoKind } from './photo-kind.js';
@@ -317,7 +318,7 @@ export async function applyWriteback(deps: WritebackDeps, prepared: PreparedWrit
     if (planIsNoop(p.plan)) return noopResult(deps, p, warnings, await updateSpotlight(deps, p, warnings), now);
     try {
       const args = planArgs(p.plan, now);
-      if (p.target.kind === 'embedded') await writeEmbedded(deps, p, args, now);
+      if (p.target.kind === 'embedded') await writeEmbedded(deps, p, [...iptcSyncArgs(p.plan, p.current), ...args], now);
       else await writeSidecarAtomically({ db, writer, target: p.target.path, fileId: p.file.id, args, planned: p.fingerprint, now, onStep: deps.onStep });
       break;
     } catch (e) {

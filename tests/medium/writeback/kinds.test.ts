@@ -128,4 +128,22 @@ describe('the kind of a photo comes from ExifTool, not its name', () => {
     await writeback(db, writer, rf, testConfig(), path.join(t.dir, 'b'));
     assert.deepEqual(exiv2List(exiv2Props(old), 'Xmp.dc.subject'), ['Holiday', 'lens'], 'the RAW\'s sidecar holds nothing of the JPEG');
   });
+
+  test('embedded mode, a JPEG with IPTC-only keywords: they stay visible to MWG readers, ours reach IPTC too', async () => {
+    const dir = path.join(t.dir, 'iptc');
+    const [jpg] = copyFixtures(dir, ['photos/scenes/flower_keywords.jpg']);
+    const theirs = ['cactus', 'ever', 'lang', 'alo', 'sonne'];
+    const file = await indexed(jpg!);
+    addTag(db, file.id, 'flower');
+    const res = await writeback(db, writer, file, embedded, path.join(t.dir, 'b'));
+    assert.equal(res.target.kind, 'embedded');
+    const p = exiv2Props(jpg!);
+    assert.deepEqual(exiv2List(p, 'Xmp.dc.subject').sort(), [...theirs, 'flower'].sort(), 'XMP holds theirs and ours');
+    const iptc = execFileSync('exiv2', ['-pi', jpg!], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('Iptc.Application2.Keywords')).map((l) => l.replace(/^\S+\s+\S+\s+\d+\s+/, '').trim());
+    assert.deepEqual(iptc.sort(), [...theirs, 'flower'].sort(), 'IPTC holds theirs and ours');
+    // What an MWG reader (ExifTool's MWG module) shows as the photo's keywords.
+    const mwg = JSON.parse(execFileSync('exiftool', ['-j', '-use', 'MWG', '-MWG:Keywords', jpg!], { encoding: 'utf8' }))[0].Keywords as string[];
+    assert.deepEqual([...mwg].sort(), [...theirs, 'flower'].sort());
+    assert.equal((await writeback(db, writer, file, embedded, path.join(t.dir, 'b'))).written, false, 'a second run changes nothing');
+  });
 });
