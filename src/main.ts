@@ -115,6 +115,7 @@ export class Core {
       maxAttempts: config.queue.maxAttempts,
       retryBaseMs: config.queue.retryBaseSeconds * 1000,
       leaseMs: config.queue.leaseSeconds * 1000,
+      runHistoryDays: config.queue.runHistoryDays,
       passTimeoutMs: 10 * 60_000,
       onPassDone: (file, pass) => {
         if (pass.name !== 'faces') return;
@@ -231,7 +232,7 @@ export class Daemon {
   /** Walks a folder (or every library) again; serialised so two walks never interleave. */
   rescan(dirs: readonly string[] = this.libraries): Promise<ReconcileReport[]> {
     const run = this.reconciling.then(() =>
-      this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.watch, this.abort.signal).catch((e: unknown) => {
+      this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.walk, this.abort.signal).catch((e: unknown) => {
         // A walk that cannot record what it found (disk full) is logged; the next walk catches up.
         const err = storeError(e);
         this.o.log.error({ err: e, code: err.code }, `library walk stopped: ${err.message}`);

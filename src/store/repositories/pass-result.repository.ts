@@ -47,11 +47,38 @@ export interface PassRunInsert {
   duration_ms: number;
 }
 
-export function recordRun(db: WritableDb, r: PassRunInsert): void {
+export const DEFAULT_RUN_HISTORY_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+/**
+ * Records a run and keeps the history of this (file, pass) bounded in the same statement set: older
+ * successful runs of another (version, input key) and failures past `historyDays` go. Earlier
+ * runs of the same input stay, so a pass that ran twice for one input is still visible.
+ */
+export function recordRun(db: WritableDb, r: PassRunInsert, historyDays = DEFAULT_RUN_HISTORY_DAYS): void {
+  const id = db
+    .prepare(
+      `INSERT INTO pass_runs (file_id, pass, version, input_key, status, error_code, error, started_at, duration_ms)
+       VALUES (@file_id, @pass, @version, @input_key, @status, @error_code, @error, @started_at, @duration_ms)`,
+    )
+    .run(r).lastInsertRowid;
   db.prepare(
-    `INSERT INTO pass_runs (file_id, pass, version, input_key, status, error_code, error, started_at, duration_ms)
-     VALUES (@file_id, @pass, @version, @input_key, @status, @error_code, @error, @started_at, @duration_ms)`,
-  ).run(r);
+    `DELETE FROM pass_runs WHERE file_id = ? AND pass = ? AND id < ?
+       AND ((status = 'ok' AND NOT (version = ? AND input_key = ?)) OR (status <> 'ok' AND started_at < ?))`,
+  ).run(r.file_id, r.pass, id, r.version, r.input_key, r.started_at - historyDays * DAY_MS);
+}
+
+/**
+ * The daily part of the bound: failures older than `historyDays` that are not the latest run of
+ * their (file, pass). Walks only failures (the partial index pass_runs_failures).
+ */
+export function pruneRunHistory(db: WritableDb, historyDays = DEFAULT_RUN_HISTORY_DAYS, now = Date.now()): number {
+  return db
+    .prepare(
+      `DELETE FROM pass_runs WHERE status <> 'ok' AND started_at < ?
+         AND EXISTS (SELECT 1 FROM pass_runs n WHERE n.file_id = pass_runs.file_id AND n.pass = pass_runs.pass AND n.id > pass_runs.id)`,
+    )
+    .run(now - historyDays * DAY_MS).changes;
 }
 
 export function resultsForFile(db: ReadableDb, fileId: number): PassResultRow[] {
