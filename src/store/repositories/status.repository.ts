@@ -171,7 +171,7 @@ export function listDeadJobs(db: ReadableDb, opts: { limit?: number; offset?: nu
     .prepare(
       `SELECT j.id AS jobId, j.file_id AS fileId, f.path AS path, j.pass, j.attempts, j.last_error_code AS code,
               j.last_error AS error, j.updated_at AS at
-       FROM jobs j LEFT JOIN files f ON f.id = j.file_id
+       FROM jobs j INDEXED BY jobs_dead LEFT JOIN files f ON f.id = j.file_id
        WHERE j.state = 'dead' ORDER BY j.updated_at DESC, j.id DESC LIMIT ? OFFSET ?`, // the partial index jobs_dead
     )
     .all(opts.limit ?? 100, opts.offset ?? 0) as DeadJob[];
@@ -183,7 +183,7 @@ export function countDeadJobs(db: ReadableDb): number {
 
 /** Pending jobs still in their retry backoff (a range of the partial index jobs_waiting). */
 export function countWaiting(db: ReadableDb, now: number): number {
-  return (db.prepare(`SELECT count(*) AS n FROM jobs WHERE state = 'pending' AND run_after > ?`).get(now) as { n: number }).n;
+  return (db.prepare(`SELECT count(*) AS n FROM jobs INDEXED BY jobs_waiting WHERE state = 'pending' AND run_after > ?`).get(now) as { n: number }).n;
 }
 
 function round1(n: number): number {
