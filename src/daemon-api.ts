@@ -6,6 +6,7 @@ import { createSearchService } from './search/search.service.js';
 import { runWriteback } from './cli/commands/writeback.command.js';
 import { requestPass } from './queue/queue.js';
 import { getFile } from './store/repositories/file.repository.js';
+import { openReadonlyDb } from './store/db.js';
 import { xmpStateForFile } from './xmp/index.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
@@ -156,7 +157,13 @@ export function daemonApiDeps(daemon: Daemon, token: string, extra: Partial<ApiD
 /** Starts the loopback API and page for a daemon; stopped with the daemon. */
 export async function startDaemonApi(daemon: Daemon, extra: Partial<ApiDeps> = {}): Promise<{ url: string }> {
   const token = ensureToken(daemon.o.places);
-  const api = await startServer(daemonApiDeps(daemon, token, extra));
-  daemon.addStopHook('api', () => api.close());
+  // Status and listings read through their own read-only connection: a page polling every second
+  // never queues behind, nor holds up, the pipeline's writes.
+  const readDb = daemon.core.dbPath === ':memory:' ? undefined : openReadonlyDb(daemon.core.dbPath);
+  const api = await startServer(daemonApiDeps(daemon, token, { readDb, ...extra }));
+  daemon.addStopHook('api', async () => {
+    await api.close();
+    readDb?.close();
+  });
   return { url: api.url };
 }

@@ -19,6 +19,7 @@ import { registerStatusRoutes } from './routes/status.route.js';
 import { registerWritebackRoutes } from './routes/writeback.route.js';
 import { createSecurityHook } from './security.hook.js';
 import { SseHub } from './sse-hub.js';
+import { streamedStatus } from './status-stream.js';
 import { createStatusService } from './status-service.js';
 
 export type { ApiDeps, ApiControl, WebDirs } from './api-deps.js';
@@ -50,7 +51,7 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   const port = opts.port ?? (() => deps.config.api.port);
   const remote = deps.config.api.allowRemote && !isLoopback(deps.config.api.host);
   const status = createStatusService(deps);
-  const hub = new SseHub({ bus: deps.bus, status: () => status.full() });
+  const hub = new SseHub({ bus: deps.bus, status: async () => streamedStatus(await status.full()) });
   const ctx: ApiContext = { deps, status, hub, reveal: deps.reveal ?? createRevealer() };
   const allowedRoots = () => deps.control.libraries();
 

@@ -50,7 +50,7 @@ export function createStatusService(deps: ApiDeps) {
     const now = Date.now();
     if (!cached || now - cached.at >= cacheMs) {
       const passNames = deps.control.passNames?.() ?? [];
-      cached = { at: now, value: readStatus(deps.db, { passNames, now }) };
+      cached = { at: now, value: readStatus(deps.readDb ?? deps.db, { passNames, now }) };
     }
     return cached.value;
   }

@@ -58,7 +58,7 @@ export function toFilter(q: FilterQuery): FileFilter {
 const versionQuery = { type: 'object', properties: { v: { type: 'string', maxLength: 64 } } } as const;
 
 export function registerFileRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const { db } = ctx.deps;
+  const db = ctx.deps.readDb ?? ctx.deps.db; // read-only routes: never on the pipeline's connection
 
   app.get<{ Querystring: FilterQuery }>(
     '/api/files',
