@@ -158,6 +158,8 @@ export class Core {
       this.o.log.info(r, 'library reconciled');
       out.push(r);
     }
+    // A walk that added many files changed the tables' shape: fresh planner statistics for the claim.
+    if (out.reduce((n, r) => n + r.added + r.changed, 0) >= LARGE_IMPORT_FILES) this.pipeline.optimize();
     return out;
   }
 
@@ -181,6 +183,9 @@ export class Core {
     this.db.close();
   }
 }
+
+/** A walk that adds or changes this many files counts as a large import (PRAGMA optimize after it). */
+const LARGE_IMPORT_FILES = 1000;
 
 export interface DaemonOptions extends CoreOptions {
   /** Library folders (config `libraries`, or `run --library`). */

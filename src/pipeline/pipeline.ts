@@ -28,6 +28,9 @@ export interface PipelineOptions {
   onPassDone?: (file: FileRow, pass: Pass) => void;
 }
 
+/** Results committed between two `PRAGMA optimize` runs during an import. */
+export const OPTIMIZE_EVERY_RESULTS = 5000;
+
 export interface RunStats {
   executed: Record<string, number>;
   failed: { fileId: number; path: string; pass: string; code: string; error: string }[];
@@ -50,6 +53,7 @@ export class Pipeline {
   private running = false;
   private paused = false;
   private leaseTimer: NodeJS.Timeout | undefined;
+  private committed = 0;
   private loops: Promise<void>[] = [];
 
   constructor(private readonly o: PipelineOptions) {
@@ -161,6 +165,15 @@ export class Pipeline {
   isIdle(): boolean {
     if (this.inflight.size > 0) return false;
     return !hasWork(this.o.db);
+  }
+
+  /** `PRAGMA optimize` on the pipeline's connection (after large imports). */
+  optimize(): void {
+    try {
+      this.o.db.pragma('optimize');
+    } catch (e) {
+      this.o.log.warn({ err: e }, 'PRAGMA optimize failed; the nightly optimize will retry');
+    }
   }
 
   /** Renews the leases of jobs still running here, then returns expired leases to pending. */
@@ -312,6 +325,9 @@ export class Pipeline {
         if (fresh) this.considerDependents(fresh, pass.name, job.priority);
       });
       this.stats.executed[pass.name] = (this.stats.executed[pass.name] ?? 0) + 1;
+      // A first import grows every table by orders of magnitude: refresh the planner's statistics
+      // as it goes, not only at the nightly optimize (cheap: only stale tables are analysed).
+      if (++this.committed % OPTIMIZE_EVERY_RESULTS === 0) this.optimize();
       this.o.bus.emit('pass-done', { fileId: file.id, path: file.path, pass: pass.name, status: 'ok', durationMs });
       const fresh = getFile(db, file.id);
       if (fresh) this.o.onPassDone?.(fresh, pass);

@@ -42,6 +42,10 @@ export function openDb(file: string, opts: OpenOptions = {}): { db: WritableDb; 
     db.pragma('synchronous = NORMAL');
     configure(db, opts.busyTimeoutMs ?? 5000);
     const migrations = migrate(db, opts.migrationsDir ?? defaultMigrationsDir());
+    // Planner statistics for a long-lived connection (SQLite's advice: at open, with a bounded
+    // analysis so a big library opens fast); the pipeline repeats it after large imports.
+    db.pragma('analysis_limit = 400');
+    db.pragma('optimize = 0x10002');
     return { db: db as WritableDb, migrations };
   } catch (e) {
     db.close();
