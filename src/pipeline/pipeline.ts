@@ -5,6 +5,7 @@ import type { Pass, PassContext, PassOutcome, PassResource } from '../passes/pas
 import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, renewLeases, sweepExpiredLeases, type JobRow } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { getFile, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
+import { getKv, setKv } from '../store/repositories/kv.repository.js';
 import { hasResult, recordRun, saveResult } from '../store/repositories/pass-result.repository.js';
 import type { PipelineBus } from './events.js';
 
@@ -27,6 +28,9 @@ export interface PipelineOptions {
   /** Called after each committed pass result (inside nothing: after the transaction). */
   onPassDone?: (file: FileRow, pass: Pass) => void;
 }
+
+/** kv: the (pass → version) map of the last completed start-up sweep. */
+export const SWEPT_VERSIONS_KEY = 'pipeline.sweptVersions';
 
 /** Results committed between two `PRAGMA optimize` runs during an import. */
 export const OPTIMIZE_EVERY_RESULTS = 5000;
@@ -102,14 +106,17 @@ export class Pipeline {
   }
 
   /**
-   * Start-up sweep: for every present file and pass whose stored result is for another version
-   * (or missing while its inputs are there), queue it. A version bump thus re-runs that pass, and
-   * its dependents follow through their changed inputs.
+   * Start-up sweep, for the passes whose (name, version) differs from the last completed sweep
+   * (a version bump, a pass switched on): queue that pass for every present file whose stored
+   * result is for another version or missing. Nothing else needs a sweep (discovery queues new
+   * files, each commit queues its dependents), so an ordinary start touches no file at all.
    */
   sweep(): number {
     const db = this.o.db;
+    const swept = getKv<Record<string, number>>(db, SWEPT_VERSIONS_KEY) ?? {};
     let n = 0;
     for (const p of this.o.passes) {
+      if (swept[p.name] === p.version) continue;
       const rows = db
         .prepare(
           `SELECT f.* FROM files f LEFT JOIN pass_results r ON r.file_id = f.id AND r.pass = ?
@@ -123,6 +130,9 @@ export class Pipeline {
         for (const f of batch) if (this.consider(f, p)) n++;
       });
     }
+    // Exactly the passes registered now: one switched off and on again is swept again (files
+    // found while it was off were never queued for it).
+    setKv(db, SWEPT_VERSIONS_KEY, Object.fromEntries(this.o.passes.map((p) => [p.name, p.version])));
     return n;
   }
 
