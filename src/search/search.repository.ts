@@ -1,3 +1,4 @@
+import { rangeParams, underDir } from '../store/path-range.js';
 import type { ReadableDb } from '../store/db.js';
 
 /** Filters every search can combine (all optional; AND-ed). */
@@ -78,8 +79,9 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
   }
   if (f.folder) {
     const dir = f.folder.replace(/\/+$/, '');
-    where.push("f.path LIKE ? ESCAPE '\\'");
-    params.push(`${likeEscape(dir)}/%`);
+    // An exact, case-sensitive range on the path index: `Trip/` never matches `trip/`.
+    where.push('(f.path >= ? AND f.path < ?)');
+    params.push(...rangeParams(underDir(dir, '/')));
     why.push(`folder ${dir}`);
   }
   return { sql: `SELECT f.id FROM files f WHERE ${where.join(' AND ')}`, params, why, active: why.length > 0 };
