@@ -10,6 +10,7 @@ import { openReadonlyDb } from './store/db.js';
 import { xmpStateForFile } from './xmp/index.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
+import { checkNewLibrary, resolveLibraryRoot } from './config/libraries.js';
 import { isDaemonError } from './errors/index.js';
 import type { Daemon } from './main.js';
 import { ignorePerson, mergePeople, namePerson, removeFace, undoLast } from './people/index.js';
@@ -122,8 +123,9 @@ export function daemonApiDeps(daemon: Daemon, token: string, extra: Partial<ApiD
       isPaused: () => pipeline.isPaused(),
       libraries: () => libs,
       async addLibrary(dir) {
-        const abs = path.resolve(dir);
+        const abs = resolveLibraryRoot(dir);
         if (libs.includes(abs)) return;
+        checkNewLibrary(libs, abs); // never two libraries claiming the same files
         libs.push(abs);
         saveLibraries();
         await daemon.addLibrary(abs);

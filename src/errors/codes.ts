@@ -12,6 +12,7 @@ export const ErrorCodes = {
   AGENT_NOT_BUILT: { retryable: false, message: 'The compiled daemon or the pinned Node binary is missing; run the install script first' },
   PLATFORM_COMMAND_FAILED: { retryable: true, message: 'A system command failed' },
   LIBRARY_OFFLINE: { retryable: true, message: 'The library is on a volume that is not mounted' },
+  LIBRARY_NESTED: { retryable: false, message: 'The folder is inside (or around) a library that already covers it' },
   UPKEEP_UNKNOWN_JOB: { retryable: false, message: 'There is no upkeep job with that name' },
   BACKUP_FAILED: { retryable: true, message: 'The database backup failed' },
   FILE_NOT_FOUND: { retryable: false, message: 'The file vanished before it could be read' },
