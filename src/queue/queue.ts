@@ -1,5 +1,6 @@
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import { countWaiting } from '../store/repositories/status.repository.js';
+import { stmt } from '../store/statements.js';
 
 /** Input key meaning "work out the current key when the job is claimed". */
 export const RECONSIDER_KEY = '*';
@@ -33,15 +34,11 @@ export interface JobRow {
  * is left dead (retry is explicit). Returns true when a new job was inserted.
  */
 export function enqueue(db: WritableDb, fileId: number, pass: string, inputKey: string, priority: number = Priority.backlog, now = Date.now()): boolean {
-  const r = db
-    .prepare(
-      `INSERT INTO jobs (file_id, pass, input_key, state, priority, created_at, updated_at)
+  const r = stmt(db, `INSERT INTO jobs (file_id, pass, input_key, state, priority, created_at, updated_at)
        VALUES (?, ?, ?, 'pending', ?, ?, ?)
        ON CONFLICT (file_id, pass, input_key) DO UPDATE SET
          priority = max(jobs.priority, excluded.priority)
-       WHERE jobs.state = 'pending' AND jobs.priority < excluded.priority`,
-    )
-    .run(fileId, pass, inputKey, priority, now, now);
+       WHERE jobs.state = 'pending' AND jobs.priority < excluded.priority`).run(fileId, pass, inputKey, priority, now, now);
   return r.changes > 0;
 }
 
@@ -53,25 +50,19 @@ export function enqueue(db: WritableDb, fileId: number, pass: string, inputKey: 
  * edited): e.g. requestPass(db, fileId, 'writeback').
  */
 export function requestPass(db: WritableDb, fileId: number, pass: string, priority: number = Priority.reconsider, now = Date.now()): void {
-  db.prepare(
-    `INSERT INTO jobs (file_id, pass, input_key, state, priority, created_at, updated_at)
+  stmt(db, `INSERT INTO jobs (file_id, pass, input_key, state, priority, created_at, updated_at)
      VALUES (?, ?, ?, 'pending', ?, ?, ?)
      ON CONFLICT (file_id, pass, input_key) DO UPDATE SET
        state = CASE WHEN jobs.state = 'dead' THEN 'pending' ELSE jobs.state END,
        attempts = CASE WHEN jobs.state = 'dead' THEN 0 ELSE jobs.attempts END,
        run_after = CASE WHEN jobs.state = 'dead' THEN 0 ELSE jobs.run_after END,
-       priority = max(jobs.priority, excluded.priority), updated_at = excluded.updated_at`,
-  ).run(fileId, pass, RECONSIDER_KEY, priority, now, now);
+       priority = max(jobs.priority, excluded.priority), updated_at = excluded.updated_at`).run(fileId, pass, RECONSIDER_KEY, priority, now, now);
 }
 
 /** Leases the job the given SELECT picks. One UPDATE … RETURNING: no job is ever claimed twice. */
 function leaseOne(db: WritableDb, pick: string, params: unknown[], owner: string, leaseMs: number, now: number): JobRow | undefined {
-  return db
-    .prepare(
-      `UPDATE jobs SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-       WHERE id = (${pick}) RETURNING *`,
-    )
-    .get(owner, now + leaseMs, now, ...params) as JobRow | undefined;
+  return stmt(db, `UPDATE jobs SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+       WHERE id = (${pick}) RETURNING *`).get(owner, now + leaseMs, now, ...params) as JobRow | undefined;
 }
 
 /** No two jobs of one (file, pass) run at once (say a reconsider job beside a keyed one). */
@@ -109,7 +100,7 @@ export function claimForFile(db: WritableDb, fileId: number, passes: readonly st
 
 /** Removes a finished job (its result row is the record). */
 export function complete(db: WritableDb, jobId: number): void {
-  db.prepare('DELETE FROM jobs WHERE id = ?').run(jobId);
+  stmt(db, 'DELETE FROM jobs WHERE id = ?').run(jobId);
 }
 
 /** Retries later with exponential backoff, or marks dead after maxAttempts. Returns true if dead. */
@@ -123,19 +114,15 @@ export function fail(
   const dead = !opts.retryable || job.attempts >= opts.maxAttempts;
   const delay = opts.retryBaseMs * 2 ** Math.max(0, job.attempts - 1);
   // A retry is backlog: a file that failed once never holds up a photo just dropped in.
-  db.prepare(
-    `UPDATE jobs SET state = ?, run_after = ?, lease_owner = NULL, lease_until = NULL, priority = min(priority, ?),
-       last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
-  ).run(dead ? 'dead' : 'pending', dead ? 0 : now + delay, Priority.backlog, err.code, err.message, now, job.id);
+  stmt(db, `UPDATE jobs SET state = ?, run_after = ?, lease_owner = NULL, lease_until = NULL, priority = min(priority, ?),
+       last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`).run(dead ? 'dead' : 'pending', dead ? 0 : now + delay, Priority.backlog, err.code, err.message, now, job.id);
   return dead;
 }
 
 /** Gives a leased job back untouched (shutdown): the attempt does not count. */
 export function release(db: WritableDb, jobId: number, now = Date.now()): void {
-  db.prepare(
-    `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL,
-       attempts = max(0, attempts - 1), updated_at = ? WHERE id = ? AND state = 'leased'`,
-  ).run(now, jobId);
+  stmt(db, `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL,
+       attempts = max(0, attempts - 1), updated_at = ? WHERE id = ? AND state = 'leased'`).run(now, jobId);
 }
 
 /**
@@ -143,9 +130,7 @@ export function release(db: WritableDb, jobId: number, now = Date.now()): void {
  * per home (lock), so every lease not owned by `owner` is orphaned.
  */
 export function recoverLeases(db: WritableDb, owner: string, now = Date.now()): number {
-  return db
-    .prepare(`UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'leased' AND (lease_owner IS NOT ? OR lease_until < ?)`)
-    .run(now, owner, now).changes;
+  return stmt(db, `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'leased' AND (lease_owner IS NOT ? OR lease_until < ?)`).run(now, owner, now).changes;
 }
 
 /**
@@ -154,24 +139,22 @@ export function recoverLeases(db: WritableDb, owner: string, now = Date.now()): 
  * job still running is never handed to a second worker.
  */
 export function sweepExpiredLeases(db: WritableDb, now = Date.now()): number {
-  return db
-    .prepare(`UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'leased' AND lease_until < ?`)
-    .run(now, now).changes;
+  return stmt(db, `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'leased' AND lease_until < ?`).run(now, now).changes;
 }
 
 /** Extends the leases `owner` holds on `jobIds` (jobs still running). */
 export function renewLeases(db: WritableDb, jobIds: readonly number[], owner: string, leaseMs: number, now = Date.now()): number {
   if (jobIds.length === 0) return 0;
-  const stmt = db.prepare(`UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'leased' AND lease_owner = ?`);
+  const renew = stmt(db, `UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'leased' AND lease_owner = ?`);
   let n = 0;
-  for (const id of jobIds) n += stmt.run(now + leaseMs, id, owner).changes;
+  for (const id of jobIds) n += renew.run(now + leaseMs, id, owner).changes;
   return n;
 }
 
 /** True when some job is leased or runnable now (any process's). */
 export function hasWork(db: ReadableDb, now = Date.now()): boolean {
   return (
-    db.prepare(`SELECT 1 WHERE EXISTS (SELECT 1 FROM jobs WHERE state = 'leased') OR EXISTS (SELECT 1 FROM jobs WHERE state = 'pending' AND run_after <= ?)`).get(now) !==
+    stmt(db, `SELECT 1 WHERE EXISTS (SELECT 1 FROM jobs WHERE state = 'leased') OR EXISTS (SELECT 1 FROM jobs WHERE state = 'pending' AND run_after <= ?)`).get(now) !==
     undefined
   );
 }
@@ -179,16 +162,14 @@ export function hasWork(db: ReadableDb, now = Date.now()): boolean {
 /** Dead jobs back to pending (all, one, or only those whose error code is in `codes`). */
 export function retryDead(db: WritableDb, opts: { jobId?: number; codes?: readonly string[] } = {}, now = Date.now()): number {
   if (opts.jobId !== undefined) {
-    return db.prepare(`UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE id=? AND state='dead'`).run(now, opts.jobId).changes;
+    return stmt(db, `UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE id=? AND state='dead'`).run(now, opts.jobId).changes;
   }
   if (opts.codes) {
     if (opts.codes.length === 0) return 0;
     const marks = opts.codes.map(() => '?').join(',');
-    return db
-      .prepare(`UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE state='dead' AND last_error_code IN (${marks})`)
-      .run(now, ...opts.codes).changes;
+    return stmt(db, `UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE state='dead' AND last_error_code IN (${marks})`).run(now, ...opts.codes).changes;
   }
-  return db.prepare(`UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE state='dead'`).run(now).changes;
+  return stmt(db, `UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE state='dead'`).run(now).changes;
 }
 
 export interface QueueCounts {
@@ -201,14 +182,10 @@ export interface QueueCounts {
 
 /** Queue totals from the trigger-kept job_counts (O(passes)) plus the few jobs in backoff. */
 export function queueCounts(db: ReadableDb, now = Date.now()): QueueCounts {
-  const r = db
-    .prepare(
-      `SELECT coalesce(sum(CASE WHEN state = 'pending' THEN n END), 0) AS pending,
+  const r = stmt(db, `SELECT coalesce(sum(CASE WHEN state = 'pending' THEN n END), 0) AS pending,
               coalesce(sum(CASE WHEN state = 'leased' THEN n END), 0) AS leased,
               coalesce(sum(CASE WHEN state = 'dead' THEN n END), 0) AS dead
-       FROM job_counts`,
-    )
-    .get() as Omit<QueueCounts, 'waiting'>;
+       FROM job_counts`).get() as Omit<QueueCounts, 'waiting'>;
   return { ...r, waiting: countWaiting(db, now) };
 }
 
@@ -216,6 +193,6 @@ export function queueCounts(db: ReadableDb, now = Date.now()): QueueCounts {
 export function nextRunAfter(db: ReadableDb, passes: readonly string[]): number | null {
   if (passes.length === 0) return null;
   const marks = passes.map(() => '?').join(',');
-  const r = db.prepare(`SELECT min(run_after) AS t FROM jobs WHERE state = 'pending' AND pass IN (${marks})`).get(...passes) as { t: number | null };
+  const r = stmt(db, `SELECT min(run_after) AS t FROM jobs WHERE state = 'pending' AND pass IN (${marks})`).get(...passes) as { t: number | null };
   return r.t;
 }
