@@ -6,6 +6,7 @@ export const ErrorCodes = {
   CONFIG_INVALID: { retryable: false, message: 'The configuration file is invalid' },
   CONFIG_UNREADABLE: { retryable: false, message: 'The configuration file cannot be read' },
   DB_FROM_FUTURE: { retryable: false, message: 'The database was written by a newer rawlight' },
+  DB_OUT_OF_DATE: { retryable: false, message: 'The database schema is older than this rawlight; start the daemon once to upgrade it' },
   DB_MIGRATION_FAILED: { retryable: false, message: 'A database migration failed' },
   DAEMON_ALREADY_RUNNING: { retryable: false, message: 'Another rawlight daemon is running on this home' },
   AGENT_UNAVAILABLE: { retryable: false, message: 'No service manager (launchd or a user systemd) is available; start the daemon with `rawlight run`' },

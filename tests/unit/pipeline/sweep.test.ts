@@ -37,7 +37,7 @@ test('the start-up sweep touches files only for a pass whose version changed or 
   done();
   calls.length = 0;
   assert.equal(pipeline(db, [pass('a', 1, calls), pass('b', 1, calls)]).sweep(), 0);
-  assert.deepEqual(calls, [], 'an ordinary start considers no file');
+  assert.equal(calls.length, 0, 'an ordinary start considers no file');
   va = 2;
   assert.equal(pipeline(db, [pass('a', 2, calls), pass('b', 1, calls)]).sweep(), 50, 'a bump of a re-queues a only');
   assert.ok(calls.every((c) => c.startsWith('a:')));
