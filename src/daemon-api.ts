@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { ensureToken } from './api/api-token.js';
+import { ensureToken, tokenReader } from './api/api-token.js';
+import { removeApiUrl, writeApiUrl } from './api/api-url-file.js';
 import type { ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
@@ -102,7 +103,7 @@ export function upkeepPort(daemon: Daemon): UpkeepPort {
 }
 
 /** ApiDeps for a running daemon: pause/resume, libraries saved to config.json, dead-job retry. */
-export function daemonApiDeps(daemon: Daemon, token: string, extra: Partial<ApiDeps> = {}): ApiDeps {
+export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Partial<ApiDeps> = {}): ApiDeps {
   const libs = [...daemon.o.libraries];
   const { pipeline, db, bus } = daemon.core;
   const places = daemon.o.places;
@@ -162,8 +163,10 @@ export async function startDaemonApi(daemon: Daemon, extra: Partial<ApiDeps> = {
   // Status and listings read through their own read-only connection: a page polling every second
   // never queues behind, nor holds up, the pipeline's writes.
   const readDb = daemon.core.dbPath === ':memory:' ? undefined : openReadonlyDb(daemon.core.dbPath);
-  const api = await startServer(daemonApiDeps(daemon, token, { readDb, ...extra }));
+  const api = await startServer(daemonApiDeps(daemon, tokenReader(daemon.o.places, token), { readDb, ...extra }));
+  writeApiUrl(daemon.o.places, api.url);
   daemon.addStopHook('api', async () => {
+    removeApiUrl(daemon.o.places);
     await api.close();
     readDb?.close();
   });
