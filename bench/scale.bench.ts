@@ -17,7 +17,9 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { ensureToken } from '../src/api/api-token.js';
 import { listFiles } from '../src/api/files.repository.js';
+import { TOKEN_HEADER } from '../src/api/security.hook.js';
 import { listPeople } from '../src/api/people.repository.js';
 import { statusCommand } from '../src/cli/commands/status.command.js';
 import { parseConfig } from '../src/config/index.js';
@@ -190,9 +192,10 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
   });
   console.log(`  daemon opened: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   const api = await startDaemonApi(daemon);
+  const headers = { [TOKEN_HEADER]: ensureToken(places) };
   console.log(`  API listening: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   const started = daemon.start();
-  const firstStatus = await fetch(`${api.url}api/status`).then(async (r) => ((await r.arrayBuffer()), performance.now() - t0));
+  const firstStatus = await fetch(`${api.url}api/status`, { headers }).then(async (r) => ((await r.arrayBuffer()), performance.now() - t0));
   report('start → first /api/status answer', firstStatus / 1000, 's', 3);
   report('start → first job claimed and finished', (await firstWork) / 1000, 's', 3);
   // A photo dropped into the watched library while the backlog runs and the API is under load.
@@ -203,7 +206,7 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
   const pendingAtDrop = daemon.core.db.prepare(`SELECT count(*) FROM jobs WHERE state = 'pending'`).pluck().get() as number;
   const dropAt = performance.now();
   copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), dropped);
-  const r = await autocannon({ url: `${api.url}api/status`, connections, duration: seconds, pipelining: 1 });
+  const r = await autocannon({ url: `${api.url}api/status`, headers, connections, duration: seconds, pipelining: 1 });
   report(`/api/status p50, ${connections} connections while the pipeline works`, r.latency.p50, 'ms', null);
   report(`/api/status p99, ${connections} connections while the pipeline works`, r.latency.p99, 'ms', 50);
   if (r.errors + r.timeouts + r.non2xx > 0) console.log(`API errors: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
