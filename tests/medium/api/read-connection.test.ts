@@ -5,7 +5,7 @@ import { buildServer } from '../../../src/api/server.js';
 import { streamedStatus } from '../../../src/api/status-stream.js';
 import type { FullStatus } from '../../../src/api/status-service.js';
 import { openReadonlyDb } from '../../../src/store/db.js';
-import { makeHarness, TOKEN } from './harness.js';
+import { authed, makeHarness } from './harness.js';
 
 test('/api/status reads through its own read-only connection: it answers during a pipeline write and shows only committed rows', async () => {
   const h = makeHarness();
@@ -17,7 +17,7 @@ test('/api/status reads through its own read-only connection: it answers during 
     add.run('/l/committed.jpg');
     h.db.exec('BEGIN IMMEDIATE'); // the pipeline in the middle of a commit
     add.run('/l/uncommitted.jpg');
-    const r = await app.inject({ url: '/api/status', headers: { authorization: `Bearer ${TOKEN}`, host: '127.0.0.1:7414' } });
+    const r = await app.inject({ url: '/api/status', headers: authed() });
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(r.json<FullStatus>().files, 1, 'the writer’s open transaction is invisible and did not block the read');
     h.db.exec('COMMIT');
