@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { buildServer } from '../../../src/api/server.js';
+import { roundedSnapshot } from '../../../src/api/sse-hub.js';
 import { streamedStatus } from '../../../src/api/status-stream.js';
 import type { FullStatus } from '../../../src/api/status-service.js';
 import { openReadonlyDb } from '../../../src/store/db.js';
@@ -38,11 +39,12 @@ test('the event stream’s status is stable while nothing changes: ETA and rates
       eta: { seconds, at: now + seconds * 1000 }, recentErrors: [], deadJobs: [], generatedAt: now,
       paused: false, watch: null, libraries: [], models: [], permissions: [], upkeep: null,
     }) as FullStatus;
+  // What the hub sends: this snapshot, then its rounding of rates and ETA seconds.
+  const sent = (s: FullStatus) => roundedSnapshot(streamedStatus(s)) as FullStatus;
   const strip = (s: FullStatus) => JSON.stringify({ ...s, generatedAt: 0 });
-  const a = streamedStatus(base(1250, 24.31, 1_020_000));
-  const b = streamedStatus(base(1247, 24.12, 1_021_000));
+  const a = sent(base(1230, 24.31, 1_040_000));
+  const b = sent(base(1227, 24.12, 1_041_000));
   assert.equal(strip(a), strip(b), 'a second later, the same frame');
-  assert.equal(a.eta.seconds, 1260);
-  assert.equal(a.throughput.runsPerMinute, 24);
-  assert.notEqual(strip(a), strip(streamedStatus(base(600, 24.3, 1_000_000))), 'a real change still shows');
+  assert.equal(a.eta.at, 2_280_000, 'eta.at to the minute');
+  assert.notEqual(strip(a), strip(sent(base(600, 24.3, 1_000_000))), 'a real change still shows');
 });
