@@ -31,6 +31,7 @@ export function peoplePort(daemon: Daemon): PeoplePort {
         throw e;
       }
     },
+    group: () => daemon.core.grouping.runNow(),
   };
 }
 

@@ -29,6 +29,8 @@ export interface PeoplePort {
   ignore(personId: number, ignored: boolean): MaybePromise<void>;
   /** Reverts the last people change; returns a description or null when there is nothing to undo. */
   undo(): MaybePromise<string | null>;
+  /** Groups the faces that fit no known person now ("Group now"); returns the grouping report. */
+  group?(): MaybePromise<unknown>;
 }
 
 export interface WritebackPort {

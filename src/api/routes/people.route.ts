@@ -104,6 +104,15 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ApiContext): voi
     return { faceId, removed: true };
   });
 
+  // "Group now": the faces that fit no known person are clustered into groups at once.
+  app.post('/api/people/group', { schema: {} }, async () => {
+    const port = people();
+    if (!port.group) throw unavailable('grouping is not running in this process');
+    const report = await port.group();
+    changed('grouped', null);
+    return { grouped: true, report };
+  });
+
   app.post('/api/people/undo', { schema: {} }, async () => {
     const undone = await people().undo();
     if (undone) changed('undone', null);
