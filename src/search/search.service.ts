@@ -1,6 +1,7 @@
 import type { ClipSource } from '../ml/clip/model-sources.js';
 import type { ReadableDb } from '../store/db.js';
 import { BitIndexCache } from './clip-embedding.repository.js';
+import { dbLexicon } from './lexicon.repository.js';
 import { search, similar, type ClipQueryEncoder, type SearchFilters, type SearchResponse } from './search.js';
 
 export interface SearchServiceDeps {
@@ -14,6 +15,8 @@ export interface SearchServiceDeps {
  */
 export function createSearchService({ db, clip }: SearchServiceDeps) {
   const bitIndexes = new BitIndexCache();
+  // Camera and lens lists are reused for a while; places, people and tags are looked up per query.
+  const lexicon = dbLexicon(db);
   async function encoder(): Promise<ClipQueryEncoder | null> {
     const h = clip.current();
     if (!h) return null;
@@ -22,7 +25,15 @@ export function createSearchService({ db, clip }: SearchServiceDeps) {
   }
   return {
     async search(q: string, opts: { limit: number } & SearchFilters): Promise<SearchResponse['results']> {
-      return (await search(db, q, { ...opts, clip: await encoder(), bitIndexes })).results;
+      return (await this.query(q, opts)).results;
+    },
+    /** The whole answer: results, what the query was read as, and what ran. */
+    async query(q: string, opts: { limit: number } & SearchFilters): Promise<SearchResponse> {
+      return search(db, q, { ...opts, clip: await encoder(), clipInstalled: clip.current() !== null, bitIndexes, lexicon });
+    },
+    /** "More like this" needs CLIP image embeddings: false when no CLIP model is installed. */
+    clipInstalled(): boolean {
+      return clip.current() !== null;
     },
     similar(fileId: number, opts: { limit: number }): SearchResponse['results'] {
       const h = clip.current();
