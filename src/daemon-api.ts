@@ -11,7 +11,7 @@ import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
 import { isDaemonError } from './errors/index.js';
 import type { Daemon } from './main.js';
-import { ignorePerson, mergePeople, namePerson, removeFace, undoLast } from './people/index.js';
+import { ignorePerson, mergePeople, moveFace, namePerson, removeFace, undoLast } from './people/index.js';
 import { retryDead } from './queue/queue.js';
 
 /** The people module's actions behind the API's port. */
@@ -32,6 +32,7 @@ export function peoplePort(daemon: Daemon): PeoplePort {
       }
     },
     group: () => daemon.core.grouping.runNow(),
+    nameFace: (faceId, name) => ({ personId: moveFace(db, faceId, name).personId ?? 0 }),
   };
 }
 

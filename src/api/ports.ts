@@ -33,6 +33,8 @@ export interface PeoplePort {
   ignore(personId: number, ignored: boolean): MaybePromise<void>;
   /** Reverts the last people change; returns a description or null when there is nothing to undo. */
   undo(): MaybePromise<string | null>;
+  /** Puts one face with the named person (an unknown name creates that person); the viewer's "who is this?". */
+  nameFace?(faceId: number, name: string): MaybePromise<{ personId: number }>;
   /** Groups the faces that fit no known person now ("Group now"); returns the grouping report. */
   group?(): MaybePromise<unknown>;
 }
