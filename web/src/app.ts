@@ -1,24 +1,43 @@
 import { api, type Status } from './api.js';
 import { basename, byId, notify } from './dom.js';
 import { initDetailView } from './detail-view.js';
-import { initPeopleView, load as loadPeople } from './people-view.js';
+import { initMapView, loadMap } from './map-view.js';
+import { initPeopleView, load as loadPeople, loadPerson } from './people-view.js';
 import { initSearchView, loadFacets, showSimilar } from './search-view.js';
 import { addActivity, initStatusView, loadStatus, renderStatus } from './status-view.js';
+import { initTimelineView, loadTimeline } from './timeline-view.js';
 
-const TABS = ['status', 'search', 'people'] as const;
-type Tab = (typeof TABS)[number];
+/**
+ * The page: a photo browser over the daemon's API. Views are sections switched by the URL hash
+ * (#photos, #search, #people, #people/ID, #map, #status); each view module owns its section.
+ * A view added later registers here with its tab and loader.
+ */
+const VIEWS: Record<string, { section: string; tab: string; load: (arg: string | undefined) => Promise<void> }> = {
+  photos: { section: 'view-photos', tab: 'photos', load: () => loadTimeline() },
+  search: { section: 'view-search', tab: 'search', load: () => loadFacets() },
+  people: { section: 'view-people', tab: 'people', load: (id) => (id ? loadPerson(Number(id)) : loadPeople()) },
+  map: { section: 'view-map', tab: 'map', load: () => loadMap() },
+  status: { section: 'view-status', tab: 'status', load: () => loadStatus() },
+};
 
-function currentTab(): Tab {
-  const t = location.hash.slice(1);
-  return (TABS as readonly string[]).includes(t) ? (t as Tab) : 'status';
+let lastStatus: Status | null = null;
+
+function route(): { name: string; arg: string | undefined } {
+  const [name, arg] = location.hash.slice(1).split('/');
+  return name && VIEWS[name] ? { name, arg } : { name: 'photos', arg: undefined };
 }
 
-function showTab(): void {
-  const tab = currentTab();
-  for (const t of TABS) byId(`view-${t}`).hidden = t !== tab;
-  document.querySelectorAll<HTMLAnchorElement>('nav a').forEach((a) => a.classList.toggle('active', a.dataset.tab === tab));
-  const load = tab === 'search' ? loadFacets() : tab === 'people' ? loadPeople() : loadStatus();
-  load.catch((e: Error) => notify(e.message, 'error'));
+function showView(): void {
+  const { name, arg } = route();
+  const section = name === 'people' && arg ? 'view-person' : VIEWS[name]!.section;
+  document.querySelectorAll<HTMLElement>('main > .view').forEach((v) => (v.hidden = v.id !== section));
+  document.querySelectorAll<HTMLAnchorElement>('nav a').forEach((a) => {
+    const on = a.dataset.tab === VIEWS[name]!.tab;
+    a.classList.toggle('active', on);
+    if (on) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
+  VIEWS[name]!.load(arg).catch((e: Error) => notify(e.message, 'error'));
 }
 
 /** Live updates; EventSource reconnects by itself (the server sends retry: 2000). */
@@ -33,21 +52,24 @@ function connect(): void {
     live.textContent = 'reconnecting…';
     live.className = 'live off';
   };
-  es.addEventListener('status', (e) => renderStatus(JSON.parse((e as MessageEvent<string>).data) as Status));
+  es.addEventListener('status', (e) => {
+    lastStatus = JSON.parse((e as MessageEvent<string>).data) as Status;
+    renderStatus(lastStatus);
+  });
   es.addEventListener('pass-done', (e) => {
     const d = JSON.parse((e as MessageEvent<string>).data) as { pass: string; path: string; status: string; durationMs: number; code?: string };
     addActivity(`${d.pass} ${d.status === 'ok' ? '✓' : '✗ ' + (d.code ?? '')} ${basename(d.path)} (${d.durationMs} ms)`, d.status === 'ok' ? '' : 'bad');
   });
   es.addEventListener('job-error', (e) => {
     const d = JSON.parse((e as MessageEvent<string>).data) as { pass: string; path: string; code: string; dead: boolean };
-    addActivity(`${d.pass} ${d.dead ? 'dead' : 'will retry'}: ${d.code} ${basename(d.path)}`, 'bad');
+    addActivity(`${d.pass} ${d.dead ? 'gave up' : 'will retry'}: ${d.code} ${basename(d.path)}`, 'bad');
   });
   es.addEventListener('file-changed', (e) => {
     const d = JSON.parse((e as MessageEvent<string>).data) as { path: string; change: string };
     addActivity(`${d.change}: ${basename(d.path)}`, 'muted');
   });
   es.addEventListener('people-changed', () => {
-    if (currentTab() === 'people') void loadPeople();
+    if (route().name === 'people' && !route().arg) void loadPeople();
   });
 }
 
@@ -56,16 +78,28 @@ async function checkSession(): Promise<void> {
   if (!s.authorized) notify('This page was opened from another site, so it cannot change anything. Open it directly (type the address) to enable actions.', 'error');
 }
 
+/** Whether a CLIP model is installed (from the last status): "More like this" says so when not. */
+function clipInstalled(): boolean {
+  return lastStatus ? lastStatus.models.some((m) => m.role === 'clip' && m.present) : true;
+}
+
 function main(): void {
   initStatusView();
   initSearchView();
   initPeopleView();
-  initDetailView(showSimilar);
-  window.addEventListener('hashchange', showTab);
-  showTab();
+  initTimelineView();
+  initMapView();
+  initDetailView(showSimilar, clipInstalled);
+  window.addEventListener('hashchange', showView);
+  showView();
   connect();
   void checkSession();
-  void api<Status>('/api/status').then(renderStatus).catch(() => undefined);
+  void api<Status>('/api/status')
+    .then((s) => {
+      lastStatus = s;
+      renderStatus(s);
+    })
+    .catch(() => undefined);
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
