@@ -16,9 +16,18 @@ let cached: WorldOutline | null = null;
 
 type Ring = [number, number][];
 
+/**
+ * A ring as path data. Rings crossing the antimeridian (Russia, Fiji) jump from +180 to −180;
+ * their longitudes are unwrapped to stay continuous, and the map's viewBox clips what passes 180.
+ */
 function ringPath(ring: Ring): string {
   let s = '';
-  ring.forEach(([lon, lat], i) => {
+  let prev: number | null = null;
+  ring.forEach(([lon0, lat], i) => {
+    let lon = lon0;
+    if (prev !== null) while (lon - prev > 180) lon -= 360;
+    if (prev !== null) while (prev - lon > 180) lon += 360;
+    prev = lon;
     s += `${i === 0 ? 'M' : 'L'}${lon.toFixed(2)} ${(-lat).toFixed(2)}`;
   });
   return `${s}Z`;

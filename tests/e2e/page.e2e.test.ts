@@ -86,7 +86,7 @@ describe('the status page in headless Chromium against a daemon indexing the fix
   });
 
   test('the status page shows progress advancing live, without a reload', async () => {
-    await page.goto(server.url);
+    await page.goto(`${server.url}#status`);
     await page.waitForSelector('#live.on');
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same-page'));
     const before = await doneOnPage(page);

@@ -36,7 +36,9 @@ function headline(s: Status): string {
 function needs(s: Status): HTMLElement[] {
   const out: HTMLElement[] = [];
   for (const m of s.models.filter((x) => !x.present)) {
-    out.push(h('li', { 'data-need': `model-${m.role}` }, `${ROLE_WORDS[m.role] ?? m.role} needs a model, and none is installed`, m.hint ? ` — ${m.hint}` : ''));
+    // One line: the first way to fix it (the full list of accepted files is in `rawlight models`).
+    const fix = m.hint?.split(/;\s*/)[0]?.trim();
+    out.push(h('li', { 'data-need': `model-${m.role}`, title: m.hint ?? '' }, `${ROLE_WORDS[m.role] ?? m.role} needs a model, and none is installed`, fix ? ` — ${fix}` : '', h('span', { class: 'muted' }, ' (details: rawlight models)')));
   }
   for (const p of s.permissions.filter((x) => x.state === 'denied')) out.push(h('li', {}, `${label(p.name)} is not granted`, p.howTo ? ` — ${p.howTo}` : ''));
   if (s.queue.dead) out.push(h('li', {}, `${s.queue.dead} ${s.queue.dead === 1 ? 'task' : 'tasks'} failed too often; see Errors below (Retry runs them again).`));

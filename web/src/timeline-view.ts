@@ -98,9 +98,24 @@ function itemAt(pos: number): PhotoRef | undefined {
   return Array.isArray(b) ? b[pos % BLOCK] : undefined;
 }
 
+/** Start position of each day (prefix sums of the counts), for seeking by day. */
+let dayStarts: number[] = [];
+
+function dayOf(pos: number): { day: string; skip: number } {
+  let lo = 0;
+  let hi = dayStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (dayStarts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return { day: days[lo]?.day ?? 'none', skip: pos - (dayStarts[lo] ?? 0) };
+}
+
 function ensureBlock(b: number): void {
   if (blocks.has(b) || b * BLOCK >= total) return;
-  const p = api<{ items: PhotoRef[] }>(`/api/timeline${qs({ offset: b * BLOCK, limit: BLOCK })}`)
+  const at = dayOf(b * BLOCK);
+  const p = api<{ items: PhotoRef[] }>(`/api/timeline${qs({ day: at.day, skip: at.skip, limit: BLOCK })}`)
     .then((r) => {
       blocks.set(b, r.items);
       // Rows drawn with placeholders for this block are drawn again.
@@ -191,6 +206,12 @@ export async function loadTimeline(force = false): Promise<void> {
   const changed = r.total !== total || JSON.stringify(r.days) !== JSON.stringify(days);
   days = r.days;
   total = r.total;
+  dayStarts = [];
+  let acc = 0;
+  for (const d of days) {
+    dayStarts.push(acc);
+    acc += d.count;
+  }
   loaded = true;
   byId('timeline-info').textContent = total ? `${total.toLocaleString()} photos, newest first` : 'No photos yet: add a library folder on the Status tab, and photos appear here as they are indexed.';
   if (changed) {

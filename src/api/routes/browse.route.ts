@@ -3,7 +3,7 @@ import { idOf, idParams, pageQuery, type ApiContext } from '../api-context.js';
 import { notFound } from '../api-error.js';
 import { mapPoints } from '../map.repository.js';
 import { coverFaces, personPhotos } from '../person-photos.repository.js';
-import { timelineDays, timelinePage } from '../timeline.repository.js';
+import { timelineDays, timelineFromDay, timelinePage } from '../timeline.repository.js';
 import { worldOutline } from '../world-outline.js';
 
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#2463eb"/><circle cx="16" cy="16" r="8" fill="none" stroke="#fff" stroke-width="3"/><circle cx="16" cy="16" r="3" fill="#ffd400"/></svg>`;
@@ -18,10 +18,27 @@ export function registerBrowseRoutes(app: FastifyInstance, ctx: ApiContext): voi
     return { total: days.reduce((n, d) => n + d.count, 0), days };
   });
 
-  app.get<{ Querystring: { offset: number; limit: number } }>(
+  app.get<{ Querystring: { offset: number; limit: number; day?: string; skip: number } }>(
     '/api/timeline',
-    { schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuery } } } },
-    async (req) => ({ offset: req.query.offset, items: timelinePage(db, req.query.offset, req.query.limit) }),
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...pageQuery,
+            // From a day on (the page's fast path): "2013-11-18", or "none" for the undated photos.
+            day: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2}|none)$' },
+            skip: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 0 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { day, skip, offset, limit } = req.query;
+      if (day !== undefined) return { day, skip, items: timelineFromDay(db, day === 'none' ? null : day, skip, limit) };
+      return { offset, items: timelinePage(db, offset, limit) };
+    },
   );
 
   app.get('/api/map/points', { schema: { querystring: { type: 'object', additionalProperties: false, properties: {} } } }, async () => ({ points: mapPoints(db) }));
