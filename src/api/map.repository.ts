@@ -10,7 +10,8 @@ export type MapPoint = [number, number, number];
 export function mapPoints(db: ReadableDb): MapPoint[] {
   const rows = db
     .prepare(
-      `SELECT m.file_id AS id, m.gps_lat AS lat, m.gps_lon AS lon FROM metadata m JOIN files f ON f.id = m.file_id
+      // CROSS JOIN: metadata first, through the partial GPS index (only photos with a position).
+      `SELECT m.file_id AS id, m.gps_lat AS lat, m.gps_lon AS lon FROM metadata m CROSS JOIN files f ON f.id = m.file_id
        WHERE m.gps_lat IS NOT NULL AND m.gps_lon IS NOT NULL AND f.state = 'present'
          AND NOT (m.gps_lat = 0 AND m.gps_lon = 0) AND m.gps_lat BETWEEN -90 AND 90 AND m.gps_lon BETWEEN -180 AND 180`,
     )

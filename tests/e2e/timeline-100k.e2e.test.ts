@@ -93,8 +93,11 @@ describe('timeline with 100K photos', { timeout: 240_000 }, () => {
     const pos = (h.db.prepare(`SELECT count(*) AS n FROM metadata m WHERE (m.captured_at, m.file_id) > (SELECT captured_at, file_id FROM metadata WHERE file_id = ?) OR (m.captured_at IS NOT NULL AND (SELECT captured_at FROM metadata WHERE file_id = ?) IS NULL)`).get(first[0], first[0]) as { n: number }).n;
     assert.deepEqual([idAt(pos), idAt(pos + 1), idAt(pos + 2)], first);
     await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-100k-middle.png') });
-    await scrollTo(0.9999);
-    assert.ok(await page.$('.tl-month:text("No date")'), 'undated photos at the end under "No date"');
+    // The very end: the undated photos, the last of them the last tile.
+    await scrollTo(1);
+    const last = await page.$$eval('.tl-row .tile[data-file-id]', (t) => Number(t.at(-1)?.getAttribute('data-file-id')));
+    assert.equal(last, idAt(N - 1));
+    assert.equal((h.db.prepare('SELECT captured_at FROM metadata WHERE file_id = ?').get(last) as { captured_at: string | null }).captured_at, null);
   });
 
   test('no console errors, no failed requests', () => {
