@@ -76,7 +76,9 @@ function draw(): void {
     const n = c.ids.length;
     const cx = c.x / n;
     const cy = c.y / n;
-    const r = (b.w / 90) * (1 + Math.log10(n));
+    // Sized in screen pixels (a finger-sized target on a phone), whatever the zoom.
+    const unitsPerPx = b.w / Math.max(1, svg.clientWidth);
+    const r = (11 + 5 * Math.log10(n)) * unitsPerPx;
     const g = svgEl('g', { role: 'button', tabindex: 0, 'aria-label': `${n} ${n === 1 ? 'photo' : 'photos'}`, 'data-file-id': c.ids[0]!, 'data-count': n });
     g.append(svgEl('circle', { class: 'cluster', cx, cy, r }));
     const t = svgEl('text', { x: cx, y: cy, 'font-size': r });

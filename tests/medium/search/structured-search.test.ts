@@ -94,4 +94,10 @@ describe('structured search on the real fixtures (camera, dates) without CLIP', 
     const text = await cli(home, ['search', 'Canon 6D 2013']);
     assert.match(text.stdout, /^searched by camera, date/m);
   });
+
+  test('"More like this" (rawlight similar) says it needs a CLIP model when none is installed', async () => {
+    const r = await cli(home, ['similar', path.join(lib, 'photos', 'people', 'obama_1.jpg')]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr + r.stdout, /needs a CLIP model, and none is installed/);
+  });
 });
