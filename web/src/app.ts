@@ -21,6 +21,16 @@ const VIEWS: Record<string, { section: string; tab: string; load: (arg: string |
 };
 
 let lastStatus: Status | null = null;
+let refreshTimer = 0;
+
+/** New photos while the timeline is open: re-read the day counts at most every 3 s. */
+function refreshTimelineSoon(): void {
+  if (refreshTimer) return;
+  refreshTimer = window.setTimeout(() => {
+    refreshTimer = 0;
+    void loadTimeline(true).catch(() => undefined);
+  }, 3000);
+}
 
 function route(): { name: string; arg: string | undefined } {
   const [name, arg] = location.hash.slice(1).split('/');
@@ -58,6 +68,7 @@ function connect(): void {
   });
   es.addEventListener('pass-done', (e) => {
     const d = JSON.parse((e as MessageEvent<string>).data) as { pass: string; path: string; status: string; durationMs: number; code?: string };
+    if ((d.pass === 'metadata' || d.pass === 'preview') && route().name === 'photos') refreshTimelineSoon();
     addActivity(`${d.pass} ${d.status === 'ok' ? '✓' : '✗ ' + (d.code ?? '')} ${basename(d.path)} (${d.durationMs} ms)`, d.status === 'ok' ? '' : 'bad');
   });
   es.addEventListener('job-error', (e) => {
