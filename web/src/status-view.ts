@@ -18,7 +18,7 @@ async function act(path: string, body?: unknown): Promise<void> {
 const ROLE_WORDS: Record<string, string> = {
   faceDetector: 'Finding faces',
   faceEmbedder: 'Recognising people',
-  clip: 'Searching by description and “More like this”',
+  clip: 'Searching by description (and “More like this”)',
   classifier: 'Tagging what photos show',
 };
 
