@@ -62,9 +62,9 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     why.push(`camera ${f.camera}`);
   }
   if (f.cameras) {
-    // An indexed equality per pair (metadata_camera), instead of LIKE over every row.
-    const pairs = f.cameras.map((c) => [c.make ?? '', c.model ?? '']);
-    where.push(`EXISTS (SELECT 1 FROM metadata m WHERE m.file_id = f.id AND (coalesce(m.make, ''), coalesce(m.model, '')) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?)))`);
+    // Driven by the metadata_camera index: one (make, model) seek per camera, then files by id.
+    const pairs = f.cameras.map((c) => [c.make, c.model]);
+    where.push(`f.id IN (SELECT m.file_id FROM json_each(?) j CROSS JOIN metadata m ON m.make IS j.value ->> 0 AND m.model IS j.value ->> 1)`);
     params.push(JSON.stringify(pairs));
     why.push(`camera ${f.cameras.length === 1 ? `${f.cameras[0]!.make ?? ''} ${f.cameras[0]!.model ?? ''}`.trim() : `(${f.cameras.length} models)`}`);
   }

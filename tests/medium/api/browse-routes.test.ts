@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PeoplePort } from '../../../src/api/ports.js';
 import { buildServer } from '../../../src/api/server.js';
 import { noClip } from '../../../src/ml/clip/model-sources.js';
+import { buildFilter } from '../../../src/search/search.repository.js';
 import { createSearchService } from '../../../src/search/search.service.js';
 import { addFace, addPerson, authed, headers, makeHarness, passResult, seedFile, type Harness } from './harness.js';
 
@@ -134,5 +135,8 @@ describe('browse routes', () => {
     assert.match(plan(`SELECT DISTINCT make, model FROM metadata WHERE make IS NOT NULL OR model IS NOT NULL`), /metadata_camera/);
     assert.match(plan(`SELECT label FROM tags WHERE label = ? COLLATE NOCASE LIMIT 1`, 'dog'), /tags_label/);
     assert.match(plan(`SELECT city FROM places WHERE city = ? COLLATE NOCASE`, 'Arezzo'), /places_city/);
+    // A parsed camera phrase filters through the (make, model) index, one seek per camera.
+    const cam = buildFilter(h.db, { cameras: [{ make: 'Canon', model: 'Canon EOS 6D' }] });
+    assert.match(plan(cam.sql, ...cam.params), /SEARCH m USING COVERING INDEX metadata_camera \(make=\? AND model=\?\)/);
   });
 });
