@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { signInUrl } from '../../src/api/routes/page.route.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { parseConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log/index.js';
@@ -112,8 +113,9 @@ describe('the photo browser in Chromium against a daemon on the fixtures', { tim
         page.on('response', (r) => {
           if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
         });
-        // Signing in: the token in the URL once (the page keeps it as a cookie).
-        await page.goto(`${server.url}?token=${TOKEN}#photos`);
+        // Signing in the way `rawlight open` does: the sign-in URL once, then the session cookie.
+        await page.goto(signInUrl(server.url, TOKEN));
+        await page.goto(`${server.url}#photos`);
       });
       after(async () => ctx?.close());
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { signInUrl } from '../../src/api/routes/page.route.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { REPO } from '../helpers/fixtures.js';
 import { buildWeb, makeHarness, TOKEN, type Harness } from '../medium/api/harness.js';
@@ -47,7 +48,8 @@ describe('timeline with 100K photos', { timeout: 240_000 }, () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url()}`));
-    await page.goto(`${server.url}?token=${TOKEN}#photos`);
+    await page.goto(signInUrl(server.url, TOKEN));
+    await page.goto(`${server.url}#photos`);
   });
 
   after(async () => {

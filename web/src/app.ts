@@ -6,6 +6,8 @@ import { initPeopleView, load as loadPeople, loadPerson } from './people-view.js
 import { initSearchView, loadFacets, showSimilar } from './search-view.js';
 import { addActivity, initStatusView, loadStatus, renderStatus } from './status-view.js';
 import { initTimelineView, loadTimeline } from './timeline-view.js';
+import { openLiveStream, type LiveState } from './live-stream.js';
+import { showSignIn, signedIn } from './signin.js';
 
 /**
  * The page: a photo browser over the daemon's API. Views are sections switched by the URL hash
@@ -50,18 +52,13 @@ function showView(): void {
   VIEWS[name]!.load(arg).catch((e: Error) => notify(e.message, 'error'));
 }
 
-/** Live updates; EventSource reconnects by itself (the server sends retry: 2000). */
+/** Live updates, with a reconnect loop of its own (live-stream.ts: past the server's cap, after a restart). */
 function connect(): void {
   const live = byId('live');
-  const es = new EventSource('/api/events');
-  es.onopen = () => {
-    live.textContent = 'live';
-    live.className = 'live on';
-  };
-  es.onerror = () => {
-    live.textContent = 'reconnecting…';
-    live.className = 'live off';
-  };
+  const es = openLiveStream('/api/events', (s: LiveState) => {
+    live.textContent = s.live ? 'live' : s.retryInMs === null ? 'reconnecting…' : `offline: retrying in ${Math.ceil(s.retryInMs / 1000)} s`;
+    live.className = s.live ? 'live on' : 'live off';
+  }, showSignIn);
   es.addEventListener('status', (e) => {
     lastStatus = JSON.parse((e as MessageEvent<string>).data) as Status;
     renderStatus(lastStatus);
@@ -84,17 +81,14 @@ function connect(): void {
   });
 }
 
-async function checkSession(): Promise<void> {
-  const s = await api<{ authorized: boolean }>('/api/session');
-  if (!s.authorized) notify('This page was opened from another site, so it cannot change anything. Open it directly (type the address) to enable actions.', 'error');
-}
-
 /** Whether a CLIP model is installed (from the last status): "More like this" says so when not. */
 function clipInstalled(): boolean {
   return lastStatus ? lastStatus.models.some((m) => m.role === 'clip' && m.present) : true;
 }
 
-function main(): void {
+async function main(): Promise<void> {
+  // No session: one screen saying how to sign in (rawlight open), and no data request at all.
+  if (!(await signedIn())) return showSignIn();
   initStatusView();
   initSearchView();
   initPeopleView();
@@ -104,7 +98,6 @@ function main(): void {
   window.addEventListener('hashchange', showView);
   showView();
   connect();
-  void checkSession();
   void api<Status>('/api/status')
     .then((s) => {
       lastStatus = s;
@@ -113,5 +106,5 @@ function main(): void {
     .catch(() => undefined);
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
-else main();
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void main());
+else void main();

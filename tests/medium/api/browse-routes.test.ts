@@ -56,7 +56,7 @@ describe('browse routes', () => {
   });
 
   const get = async (url: string) => {
-    const r = await app.inject({ url, headers: headers() });
+    const r = await app.inject({ url, headers: authed() });
     assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
     return r.json();
   };
@@ -74,7 +74,7 @@ describe('browse routes', () => {
     const raw = all.items.find((i: { id: number }) => i.id === ids.raw);
     assert.equal(raw.thumbnail, null);
     assert.match(raw.previewError, /PREVIEW_NONE/);
-    assert.equal((await app.inject({ url: '/api/timeline?day=yesterday', headers: headers() })).statusCode, 400);
+    assert.equal((await app.inject({ url: '/api/timeline?day=yesterday', headers: authed() })).statusCode, 400);
   });
 
   test('map: photos with usable GPS only (0,0 is no fix); outlines from Natural Earth', async () => {
@@ -92,7 +92,7 @@ describe('browse routes', () => {
     const covers = await get(`/api/people/covers?ids=${person},999`);
     assert.ok(covers.covers[person].crop.startsWith('/api/faces/'));
     assert.equal(covers.covers[999], undefined);
-    assert.equal((await app.inject({ url: '/api/people/999/photos', headers: headers() })).statusCode, 404);
+    assert.equal((await app.inject({ url: '/api/people/999/photos', headers: authed() })).statusCode, 404);
   });
 
   test('Group now and naming one face go through the people port (with the token)', async () => {
@@ -117,7 +117,7 @@ describe('browse routes', () => {
     const t = await get('/api/search?q=corgi');
     assert.equal(t.mode, 'text');
     assert.match(t.label, /install a CLIP model/);
-    const sim = await app.inject({ url: `/api/files/${ids.dog}/similar`, headers: headers() });
+    const sim = await app.inject({ url: `/api/files/${ids.dog}/similar`, headers: authed() });
     assert.equal(sim.statusCode, 503);
     assert.match(sim.json().error.message, /needs a CLIP model/);
   });
