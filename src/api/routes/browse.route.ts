@@ -10,7 +10,7 @@ const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><re
 
 /** Read routes of the photo browser: timeline, map, a person's photos, cover faces, the favicon. */
 export function registerBrowseRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const { db } = ctx.deps;
+  const db = ctx.deps.readDb ?? ctx.deps.db; // read-only routes: never on the pipeline's connection
   const hasPeople = () => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'face_person'").get();
 
   app.get('/api/timeline/days', { schema: { querystring: { type: 'object', additionalProperties: false, properties: {} } } }, async () => {
