@@ -13,7 +13,7 @@ import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
 import { checkNewLibrary, resolveLibraryRoot } from './config/libraries.js';
 import { isDaemonError } from './errors/index.js';
 import type { Daemon } from './main.js';
-import { ignorePerson, mergePeople, namePerson, removeFace, undoLast } from './people/index.js';
+import { ignorePerson, mergePeople, moveFace, namePerson, personForFace, removeFace, undoLast } from './people/index.js';
 import { retryDead } from './queue/queue.js';
 
 /** The people module's actions behind the API's port. */
@@ -32,6 +32,14 @@ export function peoplePort(daemon: Daemon): PeoplePort {
         if (isDaemonError(e) && e.code === 'NOTHING_TO_UNDO') return null;
         throw e;
       }
+    },
+    group: () => daemon.core.grouping.runNow(),
+    // A face of an unnamed group names the group (its other photos are the same person); a face
+    // of a named person given another name is a correction: it moves.
+    nameFace: (faceId, name) => {
+      const p = personForFace(db, faceId);
+      if (p && !p.notFace && p.name === null) return { personId: namePerson(db, p.personId, name).personId ?? p.personId };
+      return { personId: moveFace(db, faceId, name).personId ?? 0 };
     },
   };
 }

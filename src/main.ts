@@ -21,6 +21,7 @@ import { createScanPass } from './passes/scan.pass.js';
 import { createTagsPass } from './passes/tags.pass.js';
 import { createWritebackPass } from './passes/writeback.pass.js';
 import { attachNewFaces, regroupAll } from './people/index.js';
+import { GroupingTrigger } from './people/grouping-trigger.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { createThreadedGeocoder } from './places/index.js';
@@ -61,6 +62,8 @@ export class Core {
   /** The one ExifTool writer (XMP) and the Spotlight adapter: the API's writeback uses them too. */
   readonly xmpWriter: XmpWriter;
   readonly spotlight: SpotlightAdapter;
+  /** Groups new faces that fit no known person while an import runs (and at its end). */
+  readonly grouping: GroupingTrigger;
   private closed = false;
   /** Long-lived resources, closed in reverse order of creation after the workers have stopped. */
   private readonly closers: { name: string; close: () => unknown }[] = [];
@@ -101,6 +104,15 @@ export class Core {
     this.clip = clip;
     this.closers.push({ name: 'clip', close: () => clip.close() });
     const classifier = classifierSourceFromRegistry(this.models, this.sessions);
+    const groupingLog = log.child({ component: 'people' });
+    this.grouping = new GroupingTrigger({
+      run: () => regroupAll(db),
+      onRun: (r) =>
+        r.ok
+          ? groupingLog.info({ faces: r.faces, ms: r.ms, report: r.result }, 'grouped new faces into people')
+          : groupingLog.warn({ err: r.error, faces: r.faces }, 'grouping new faces failed; the next trigger or the nightly regroup retries'),
+    });
+    this.bus.on('idle', () => this.grouping.idle());
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif }),
@@ -127,7 +139,7 @@ export class Core {
         // New faces join known people at once (and XMP names are imported); the rest wait for regrouping.
         try {
           const ids = facesForFile(db, file.id).map((f) => f.id);
-          if (ids.length) attachNewFaces(db, ids);
+          if (ids.length) this.grouping.facesLeft(attachNewFaces(db, ids).left.length);
         } catch (e) {
           log.warn({ err: e, path: file.path }, 'attaching new faces to people failed; the next regroup retries');
         }
@@ -173,6 +185,7 @@ export class Core {
     if (this.closed) return;
     this.closed = true;
     await this.pipeline.stop(graceMs);
+    await this.grouping.close();
     for (const c of this.closers.reverse()) {
       try {
         await c.close();
@@ -289,7 +302,7 @@ export class Daemon {
       log: log.child({ component: 'upkeep' }),
       deps: {
         reconcile: () => this.rescan(),
-        regroup: async () => regroupAll(this.core.db),
+        regroup: () => this.core.grouping.runNow(),
       },
     });
     await upkeep.start();

@@ -11,6 +11,7 @@ import type { ApiContext } from './api-context.js';
 import type { ApiDeps, WebDirs } from './api-deps.js';
 import { createErrorHandler } from './api-error.js';
 import { createRevealer } from './reveal.js';
+import { registerBrowseRoutes } from './routes/browse.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
 import { registerJobRoutes } from './routes/jobs.route.js';
 import { registerLibraryRoutes } from './routes/libraries.route.js';
@@ -87,6 +88,7 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   registerWritebackRoutes(app, ctx);
   registerJobRoutes(app, ctx);
   registerLibraryRoutes(app, ctx);
+  registerBrowseRoutes(app, ctx);
   return app;
 }
 

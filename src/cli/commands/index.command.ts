@@ -49,6 +49,8 @@ export const indexCommand: CliCommand = {
       core.pipeline.start();
       const stop = showProgress(env.io.stderr, core.db, core.bus);
       await core.pipeline.whenIdle();
+      // The new faces that fit no known person are grouped before exiting: `rawlight people` lists them.
+      await core.grouping.flush();
       stop();
       const report = summarize(core, roots, reports, Date.now() - t0);
       if (values.json) printJson(env.io, report);
