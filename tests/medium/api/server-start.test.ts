@@ -63,7 +63,7 @@ describe('startServer on real sockets', () => {
     const r = await fetch(`${srv.url}api/status`);
     assert.equal(r.status, 200);
     assert.equal(((await r.json()) as { files: number }).files, 1);
-    const addrs = srv.app.addresses().map((a) => a.address);
+    const addrs = srv.app.addresses().map((a) => (typeof a === 'string' ? a : a.address));
     assert.ok(addrs.every((a) => a === '127.0.0.1' || a === '::1'), addrs.join(','));
     if (addrs.includes('::1')) assert.equal((await fetch(`http://[::1]:${srv.port}/api/status`)).status, 200);
     const page = await fetch(srv.url);

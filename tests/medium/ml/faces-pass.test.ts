@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { cosine } from '../../../src/ml/faces/embedder.js';
 import { allFaceEmbeddings, faceEmbedding, facesForFile, nearestFaces, purgeFaces, type FaceView } from '../../../src/ml/faces/face.repository.js';
 import { iou } from '../../../src/ml/faces/nms.js';
@@ -39,7 +39,7 @@ async function mwgRegions(et: ExifTool, file: string): Promise<Map<string, Box>>
   return out;
 }
 
-function orientationOf(meta: sharp.Metadata): number {
+function orientationOf(meta: Metadata): number {
   return meta.orientation ?? 1;
 }
 
