@@ -6,7 +6,7 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import { Priority } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { getFile, getFileByPath, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
-import { noDatalessProbe, type DatalessProbe } from '../platform/dataless.js';
+import { maybeDataless, noDatalessProbe, type DatalessProbe } from '../platform/dataless.js';
 import { extOf, mediaKind, sidecarCandidates } from './media.js';
 
 export type Change = 'added' | 'changed' | 'moved' | 'unchanged' | 'cloud' | 'sidecar';

@@ -5,4 +5,4 @@ export { isOwnWrite, reconcileJournal, type ReconcileReport } from './own-writes
 export { createSpotlight, spotlightReport, SpotlightAdapter, type SpotlightOptions, type SpotlightReport, type SpotlightRecord } from './spotlight.js';
 export { xmpStateForFile, type XmpStateView } from './xmp-state.js';
 export { writebackCounts, pendingFileIds } from './xmp.repository.js';
-export { uprightToStored, storedToUpright, toCentre, fromCentre, type Box } from './orientation.js';
+export { uprightToStored, storedToUpright, toCentre, fromCentre, type Box } from '../geometry/box.js';
