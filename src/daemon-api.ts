@@ -11,12 +11,12 @@ import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
 import { isDaemonError } from './errors/index.js';
 import type { Daemon } from './main.js';
+import type { WritableDb } from './store/db.js';
 import { ignorePerson, mergePeople, namePerson, removeFace, undoLast } from './people/index.js';
 import { retryDead } from './queue/queue.js';
 
-/** The people module's actions behind the API's port. */
-export function peoplePort(daemon: Daemon): PeoplePort {
-  const db = daemon.core.db;
+/** The people module's actions behind the API's port (the database is all it needs: testable alone). */
+export function peoplePort(db: WritableDb): PeoplePort {
   return {
     name: (id, name) => ({ personId: namePerson(db, id, name).personId ?? id }),
     merge: (from, into) => void mergePeople(db, from, into),
@@ -24,8 +24,9 @@ export function peoplePort(daemon: Daemon): PeoplePort {
     ignore: (id, ignored) => void ignorePerson(db, id, ignored),
     undo: () => {
       try {
+        // What was undone (the page says "Undone: name (action 7)"), not the undo itself.
         const r = undoLast(db);
-        return `${r.kind} (action ${r.actionId})`;
+        return `${String(r.details.kind)} (action ${String(r.details.undid)})`;
       } catch (e) {
         if (isDaemonError(e) && e.code === 'NOTHING_TO_UNDO') return null;
         throw e;
@@ -143,7 +144,7 @@ export function daemonApiDeps(daemon: Daemon, token: string, extra: Partial<ApiD
       passNames: () => pipeline.passes.map((p) => p.name),
       watchState: () => daemon.watcher?.state ?? { enabled: daemon.o.config.watch.enabled, watching: 0 },
     },
-    people: peoplePort(daemon),
+    people: peoplePort(db),
     search: createSearchService({ db, clip: daemon.core.clip }),
     models: modelsPort(daemon),
     permissions: permissionsPort(daemon),
