@@ -21,6 +21,8 @@ export const TOOLS = [
   { name: 'djxl', why: 'JPEG XL decoding', debian: 'libjxl-tools', brew: 'jpeg-xl' },
   { name: 'setfattr', why: 'xattr tests (Finder-tag stand-in)', debian: 'attr', brew: null, platforms: ['linux'] },
   { name: 'getfattr', why: 'xattr tests (Finder-tag stand-in)', debian: 'attr', brew: null, platforms: ['linux'] },
+  { name: 'systemd-analyze', why: 'verifies the rendered systemd unit', debian: 'systemd', brew: null, platforms: ['linux'] },
+  { name: 'setpriv', why: 'runs a child without root\'s permission bypass (unreadable-folder tests)', debian: 'util-linux', brew: null, platforms: ['linux'] },
   { name: 'chromium', why: 'the status page in a real browser', debian: 'chromium', brew: 'chromium', cask: true, paths: ['/usr/bin/chromium', '/Applications/Chromium.app/Contents/MacOS/Chromium'] },
 ];
 
