@@ -72,6 +72,13 @@ module.exports = {
       to: { path: ENTRY, pathNot: '^src/cli/commands/writeback\\.command\\.ts$' },
     },
     {
+      name: 'one-onnx-session-factory',
+      comment: 'onnxruntime is reached only through ml/ (ModelSessions: one worker thread, CoreML where available)',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/ml/' },
+      to: { path: 'node_modules/onnxruntime-node/' },
+    },
+    {
       name: 'src-never-imports-tests',
       severity: 'error',
       from: { path: '^src/' },
