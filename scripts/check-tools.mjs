@@ -47,7 +47,7 @@ function run(cmd, args, env = process.env) {
 }
 
 function isDebian() {
-  return existsSync('/etc/debian_version') && onPath('apt-get');
+  return existsSync('/etc/debian_version') && (onPath('apt-get') || existsSync('/usr/bin/apt-get'));
 }
 
 /** Installs what it can; returns the one command line the user must run otherwise (or null). */
