@@ -13,12 +13,15 @@ import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
 import { checkNewLibrary, resolveLibraryRoot } from './config/libraries.js';
 import { isDaemonError } from './errors/index.js';
 import type { Daemon } from './main.js';
+import type { WritableDb } from './store/db.js';
 import { ignorePerson, mergePeople, moveFace, namePerson, personForFace, removeFace, undoLast } from './people/index.js';
 import { retryDead } from './queue/queue.js';
 
-/** The people module's actions behind the API's port. */
-export function peoplePort(daemon: Daemon): PeoplePort {
-  const db = daemon.core.db;
+/**
+ * The people module's actions behind the API's port (the database, and the daemon's grouping
+ * trigger for "Group now", are all it needs: testable alone).
+ */
+export function peoplePort(db: WritableDb, group?: () => Promise<unknown>): PeoplePort {
   return {
     name: (id, name) => ({ personId: namePerson(db, id, name).personId ?? id }),
     merge: (from, into) => void mergePeople(db, from, into),
@@ -26,14 +29,15 @@ export function peoplePort(daemon: Daemon): PeoplePort {
     ignore: (id, ignored) => void ignorePerson(db, id, ignored),
     undo: () => {
       try {
+        // What was undone (the page says "Undone: name (action 7)"), not the undo itself.
         const r = undoLast(db);
-        return `${r.kind} (action ${r.actionId})`;
+        return `${String(r.details.kind)} (action ${String(r.details.undid)})`;
       } catch (e) {
         if (isDaemonError(e) && e.code === 'NOTHING_TO_UNDO') return null;
         throw e;
       }
     },
-    group: () => daemon.core.grouping.runNow(),
+    ...(group ? { group } : {}),
     // A face of an unnamed group names the group (its other photos are the same person); a face
     // of a named person given another name is a correction: it moves.
     nameFace: (faceId, name) => {
@@ -157,7 +161,7 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
       passNames: () => pipeline.passes.map((p) => p.name),
       watchState: () => daemon.watcher?.state ?? { enabled: daemon.o.config.watch.enabled, watching: 0 },
     },
-    people: peoplePort(daemon),
+    people: peoplePort(db, () => daemon.core.grouping.runNow()),
     search: createSearchService({ db, clip: daemon.core.clip }),
     models: modelsPort(daemon),
     permissions: permissionsPort(daemon),

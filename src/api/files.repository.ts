@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ReadableDb } from '../store/db.js';
 import { buildFilter, type SearchFilters } from '../search/search.repository.js';
+import type { Box } from '../geometry/box.js';
 
 export interface FileFilter {
   offset: number;
@@ -177,7 +178,7 @@ export function faceCrop(db: ReadableDb, faceId: number): CachedImage | undefine
 export interface FaceBox {
   id: number;
   idx: number;
-  box: { x: number; y: number; w: number; h: number };
+  box: Box;
   score: number | null;
   personId: number | null;
   personName: string | null;
