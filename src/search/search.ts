@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ReadableDb } from '../store/db.js';
 import { getImageEmbedding, getSpace, knn, latestSpaceOf, spaceSize, type BitIndexCache } from './clip-embedding.repository.js';
+import { mergeTextInPhotos, textInPhotos } from './ocr-text.source.js';
 import { buildFilter, filesByIds, filesByName, filteredFiles, termMatches, type FileHit, type SearchFilters, type TermMatch } from './search.repository.js';
 import { tagsForFiles } from './tag.repository.js';
 
@@ -85,6 +86,8 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
   }
 
   if (looksLikeFileName(q)) return { mode: 'name', results: nameSearch(db, q, filter, limit, filterWhy) };
+  // Words written in the photos (ocr pass) join whichever ranking answers: `why: text "…"`.
+  const inText = textInPhotos(db, q, limit, filter);
 
   const space = opts.clip ? getSpace(db, opts.clip.id) : undefined;
   if (opts.clip && space) {
@@ -109,11 +112,11 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
           results.push({ fileId: f.id, path: f.path, score: round(h.similarity), why: joinWhy([`clip ${round(h.similarity)}`, tagHit ? `tag ${tagHit.label}` : null, ...filterWhy]) });
           if (results.length >= limit) break;
         }
-        return { mode: 'clip', results };
+        return { mode: 'clip', results: mergeTextInPhotos(db, results, inText, limit, filterWhy, true) };
       }
     }
   }
-  return { mode: 'text', results: textSearch(db, q, filter, limit, filterWhy) };
+  return { mode: 'text', results: mergeTextInPhotos(db, textSearch(db, q, filter, limit, filterWhy), inText, limit, filterWhy, false) };
 }
 
 function nameSearch(db: ReadableDb, q: string, filter: ReturnType<typeof buildFilter>, limit: number, filterWhy: string[]): SearchResult[] {
