@@ -14,6 +14,7 @@ import { createModelRegistry, type ModelRegistry } from './ml/registry.js';
 import { ModelSessions } from './ml/session.js';
 import { createEmbedPass } from './passes/embed.pass.js';
 import { createFacesPass } from './passes/faces.pass.js';
+import { createFingerprintPass } from './passes/fingerprint.pass.js';
 import { createMetadataPass } from './passes/metadata.pass.js';
 import { createOcrPass } from './passes/ocr.pass.js';
 import type { Pass } from './passes/pass.js';
@@ -107,6 +108,7 @@ export class Core {
       createTagsPass({ clip, classifier, cacheDir, config }),
       createPlacesPass({ geocoder, config }),
       createOcrPass({ ocr: ocrSourceFromRegistry(this.models, this.sessions), cacheDir, config }),
+      createFingerprintPass({ cacheDir }),
       createWritebackPass({ db, writer, spotlight, config, backupDir: path.join(cacheDir, 'writeback'), log: log.child({ component: 'writeback' }) }),
     ];
     this.pipeline = new Pipeline({

@@ -12,6 +12,7 @@ import { writebackCommand } from './writeback.command.js';
 import { searchCommand } from './search.command.js';
 import { similarCommand } from './similar.command.js';
 import { peopleCommand } from './people.command.js';
+import { duplicatesCommand } from './duplicates.command.js';
 
 /**
  * Every CLI command, in the order `rawlight help` lists them. Each lives in its own
@@ -30,5 +31,6 @@ export const commands: CliCommand[] = [
   searchCommand,
   similarCommand,
   peopleCommand,
+  duplicatesCommand,
   agentCommand,
 ];
