@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { ensureToken } from './api/api-token.js';
-import type { ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
+import type { DuplicatesPort, ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
+import { findDuplicates } from './duplicates/find-duplicates.js';
+import { judgeForLibrary } from './duplicates/judge-for-library.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
 import { runWriteback } from './cli/commands/writeback.command.js';
@@ -95,6 +97,21 @@ export function writebackPort(daemon: Daemon): WritebackPort {
   };
 }
 
+/** Duplicate groups on request (the judge's classifier is loaded for the call and released). */
+export function duplicatesPort(daemon: Daemon): DuplicatesPort {
+  return {
+    async find() {
+      const { db } = daemon.core;
+      const { judge, close } = await judgeForLibrary(db, daemon.o.config, daemon.o.places);
+      try {
+        return { groups: await findDuplicates({ db, cacheDir: daemon.o.places.cacheDir, judge }), confirmedBy: judge?.name ?? 'hash' };
+      } finally {
+        await close();
+      }
+    },
+  };
+}
+
 export function upkeepPort(daemon: Daemon): UpkeepPort {
   return { status: () => upkeepStatus(daemon.core.db) };
 }
@@ -148,6 +165,7 @@ export function daemonApiDeps(daemon: Daemon, token: string, extra: Partial<ApiD
     models: modelsPort(daemon),
     permissions: permissionsPort(daemon),
     upkeep: upkeepPort(daemon),
+    duplicates: duplicatesPort(daemon),
     ...(daemon.o.config.passes.writeback && daemon.o.config.writeback !== 'off' ? { writeback: writebackPort(daemon) } : {}),
     ...extra,
   };

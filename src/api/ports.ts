@@ -65,6 +65,11 @@ export interface PermissionsPort {
   check(): MaybePromise<PermissionState[]>;
 }
 
+/** Duplicate groups for the page's review view (rawlight never deletes or moves anything). */
+export interface DuplicatesPort {
+  find(): MaybePromise<{ groups: { kind: string; files: string[]; fileIds: number[]; keep: string }[]; confirmedBy: string }>;
+}
+
 export interface UpkeepPort {
   status(): MaybePromise<unknown>;
 }

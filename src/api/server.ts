@@ -9,6 +9,7 @@ import type { ApiContext } from './api-context.js';
 import type { ApiDeps, WebDirs } from './api-deps.js';
 import { createErrorHandler } from './api-error.js';
 import { createRevealer } from './reveal.js';
+import { registerDuplicateRoutes } from './routes/duplicates.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
 import { registerJobRoutes } from './routes/jobs.route.js';
 import { registerLibraryRoutes } from './routes/libraries.route.js';
@@ -79,6 +80,7 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   registerWritebackRoutes(app, ctx);
   registerJobRoutes(app, ctx);
   registerLibraryRoutes(app, ctx);
+  registerDuplicateRoutes(app, ctx);
   return app;
 }
 

@@ -11,6 +11,8 @@ export type DuplicateKind = 'exact' | 'near' | 'burst';
 export interface DuplicateGroup {
   kind: DuplicateKind;
   files: string[];
+  /** The files' ids, in the same order (the page's thumbnails). */
+  fileIds: number[];
   /** The suggested one to keep (rawlight never deletes or moves anything). */
   keep: string;
   /** Per file, what `keep` compared (same order as files). */
@@ -227,6 +229,7 @@ export async function findDuplicates(deps: DuplicateDeps, opts: Partial<Duplicat
     out.push({
       kind: g.kind,
       files: members.map((r) => r.path),
+      fileIds: members.map((r) => r.id),
       keep: ranked[0]!.row.path,
       measured: measured.map((m) => ({ path: m.row.path, width: m.row.width, height: m.row.height, sharpness: m.q ? round(m.q.sharpness) : null, faceSharpness: m.q?.faceSharpness != null ? round(m.q.faceSharpness) : null, exposure: m.q ? round(m.q.exposure) : null })),
     });

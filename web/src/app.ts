@@ -1,11 +1,12 @@
 import { api, type Status } from './api.js';
 import { basename, byId, notify } from './dom.js';
 import { initDetailView } from './detail-view.js';
+import { initDuplicatesView, load as loadDuplicates } from './duplicates-view.js';
 import { initPeopleView, load as loadPeople } from './people-view.js';
 import { initSearchView, loadFacets, showSimilar } from './search-view.js';
 import { addActivity, initStatusView, loadStatus, renderStatus } from './status-view.js';
 
-const TABS = ['status', 'search', 'people'] as const;
+const TABS = ['status', 'search', 'people', 'duplicates'] as const;
 type Tab = (typeof TABS)[number];
 
 function currentTab(): Tab {
@@ -17,7 +18,7 @@ function showTab(): void {
   const tab = currentTab();
   for (const t of TABS) byId(`view-${t}`).hidden = t !== tab;
   document.querySelectorAll<HTMLAnchorElement>('nav a').forEach((a) => a.classList.toggle('active', a.dataset.tab === tab));
-  const load = tab === 'search' ? loadFacets() : tab === 'people' ? loadPeople() : loadStatus();
+  const load = tab === 'search' ? loadFacets() : tab === 'people' ? loadPeople() : tab === 'duplicates' ? loadDuplicates() : loadStatus();
   load.catch((e: Error) => notify(e.message, 'error'));
 }
 
@@ -60,6 +61,7 @@ function main(): void {
   initStatusView();
   initSearchView();
   initPeopleView();
+  initDuplicatesView();
   initDetailView(showSimilar);
   window.addEventListener('hashchange', showTab);
   showTab();
