@@ -10,6 +10,8 @@ export interface SearchHit {
   fileId: number;
   /** Higher is better (cosine similarity for CLIP). */
   score: number;
+  /** What matched ("text \"EXIT\"", "clip 0.31; tag dog"): the page's chips. */
+  why?: string;
 }
 
 export interface SearchPort {

@@ -51,15 +51,19 @@ export function clipJudge(db: ReadableDb, threshold = 0.95): SimilarityJudge {
  * proposes scores 0.77.
  */
 export function classifierJudge(classifier: ImageClassifier, cacheDir: string, threshold = 0.82): SimilarityJudge {
-  const cache = new Map<number, Promise<Float32Array>>();
+  const cache = new Map<number, Promise<Float32Array | null>>();
   const probs = (id: number, rel: string) => {
     let p = cache.get(id);
     if (!p) {
-      p = classifier.classify([path.join(cacheDir, rel)], 1000).then(([top]) => {
-        const v = new Float32Array(1000);
-        for (const c of top ?? []) v[c.index] = c.prob;
-        return v;
-      });
+      p = classifier.classify([path.join(cacheDir, rel)], 1000).then(
+        ([top]) => {
+          const v = new Float32Array(1000);
+          for (const c of top ?? []) v[c.index] = c.prob;
+          return v;
+        },
+        // A preview gone from the cache or damaged: this judge cannot tell (the hash decides).
+        () => null,
+      );
       cache.set(id, p);
     }
     return p;
@@ -70,6 +74,7 @@ export function classifierJudge(classifier: ImageClassifier, cacheDir: string, t
     async similarity(a, b) {
       if (!a.preview_path || !b.preview_path) return null;
       const [p, q] = await Promise.all([probs(a.id, a.preview_path), probs(b.id, b.preview_path)]);
+      if (!p || !q) return null;
       let bc = 0;
       for (let i = 0; i < p.length; i++) bc += Math.sqrt(p[i]! * q[i]!);
       return bc;

@@ -6,6 +6,8 @@ interface Detail extends FileItem {
   faces: { id: number; box: { x: number; y: number; w: number; h: number }; personId: number | null; personName: string | null }[];
   tags: { label: string; score: number; source: string }[];
   place: { city?: string | null; region?: string | null; country?: string | null } | null;
+  /** Text read in the photo (older daemons: absent). */
+  text?: { text: string; score: number }[];
   passResults: { pass: string; status: string; error_code: string | null; error: string | null; completed_at: number }[];
   xmp: unknown;
 }
@@ -68,6 +70,8 @@ export async function openDetail(id: number): Promise<void> {
     h('div', { class: 'chips' }, ...(people.length ? people.map((p) => h('span', { class: 'chip' }, p)) : [h('span', { class: 'muted' }, d.faces.length ? 'not named yet' : 'none found')])),
     h('h2', {}, 'Tags'),
     h('div', { class: 'chips', id: 'detail-tags' }, ...(d.tags.length ? d.tags.map((t) => h('span', { class: 'chip', title: `${t.source} ${t.score.toFixed(2)}` }, t.label)) : [h('span', { class: 'muted' }, 'none yet')])),
+    h('h2', {}, 'Text in the photo'),
+    h('div', { class: 'chips', id: 'detail-text' }, ...(d.text?.length ? d.text.map((t) => h('span', { class: 'chip', title: `read with ${Math.round(t.score * 100)}% confidence` }, t.text)) : [h('span', { class: 'muted' }, 'none found')])),
     h('h2', {}, 'XMP'),
     h('div', { class: 'muted' }, d.xmp ? summarizeXmp(d.xmp) : 'not written yet'),
     h('h2', {}, 'Passes'),

@@ -13,6 +13,8 @@ function tile(f: FileItem): HTMLElement {
     { class: 'tile', 'data-id': f.id, title: f.path, onclick: () => void openDetail(f.id).catch((e: Error) => notify(e.message, 'error')) },
     f.thumbnail ? h('img', { src: f.thumbnail, loading: 'lazy', alt: f.name }) : h('div', { class: 'noimg' }, 'no preview yet'),
     h('div', { class: 'cap' }, f.name),
+    // A match found in the words written in the photo says so.
+    f.why?.startsWith('text "') ? h('span', { class: 'chip text-match', title: f.why }, f.why.split(';')[0]!) : null,
   );
 }
 
