@@ -3,6 +3,7 @@ import { ensureToken } from './api/api-token.js';
 import type { DuplicatesPort, ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
 import { findDuplicates } from './duplicates/find-duplicates.js';
 import { judgeForLibrary } from './duplicates/judge-for-library.js';
+import { markDuplicates } from './duplicates/mark.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
 import { runWriteback } from './cli/commands/writeback.command.js';
@@ -108,6 +109,11 @@ export function duplicatesPort(daemon: Daemon): DuplicatesPort {
       } finally {
         await close();
       }
+    },
+    mark(fileIds, label) {
+      const n = markDuplicates(daemon.core.db, fileIds, label);
+      daemon.core.pipeline.wake();
+      return n;
     },
   };
 }

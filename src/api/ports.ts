@@ -70,6 +70,8 @@ export interface PermissionsPort {
 /** Duplicate groups for the page's review view (rawlight never deletes or moves anything). */
 export interface DuplicatesPort {
   find(): MaybePromise<{ groups: { kind: string; files: string[]; fileIds: number[]; keep: string }[]; confirmedBy: string }>;
+  /** Marks the user's chosen files (a keyword through the normal writeback); returns how many. */
+  mark?(fileIds: readonly number[], label?: string): MaybePromise<number>;
 }
 
 export interface UpkeepPort {

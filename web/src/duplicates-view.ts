@@ -7,11 +7,22 @@ interface DupGroup { kind: 'exact' | 'near' | 'burst'; keep: string; files: DupF
 
 const KIND: Record<DupGroup['kind'], string> = { exact: 'Exact copies', near: 'Same picture', burst: 'Burst' };
 
+/** Only when the user asks: the others get a "duplicate" keyword through the normal writeback. */
+async function markOthers(g: DupGroup): Promise<void> {
+  const others = g.files.filter((f) => !f.keep).map((f) => f.id);
+  try {
+    const r = await api<{ marked: number }>('/api/duplicates/mark', { method: 'POST', body: { fileIds: others } });
+    notify(`Marked ${r.marked} ${r.marked === 1 ? 'file' : 'files'} "duplicate" (written to XMP by the writeback; nothing deleted).`);
+  } catch (e) {
+    notify((e as Error).message, 'error');
+  }
+}
+
 function group(g: DupGroup): HTMLElement {
   return h(
     'div',
     { class: `card dup-group dup-${g.kind}`, 'data-kind': g.kind },
-    h('h3', {}, `${KIND[g.kind]} · ${g.files.length} files · keep ${basename(g.keep)}`),
+    h('h3', {}, `${KIND[g.kind]} · ${g.files.length} files · keep ${basename(g.keep)} `, h('button', { class: 'small', onclick: () => void markOthers(g) }, 'Mark the others')),
     h(
       'div',
       { class: 'dup-row' },

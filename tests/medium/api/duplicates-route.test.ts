@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildServer } from '../../../src/api/server.js';
 import { findDuplicates } from '../../../src/duplicates/find-duplicates.js';
-import { headers, makeHarness, seedFile, type Harness } from './harness.js';
+import { markDuplicates } from '../../../src/duplicates/mark.js';
+import { readDesiredState } from '../../../src/xmp/desired-state.js';
+import { authed, headers, makeHarness, seedFile, type Harness } from './harness.js';
 
 describe('GET /api/duplicates (the page\'s review view)', () => {
   let h: Harness;
@@ -44,6 +46,29 @@ describe('GET /api/duplicates (the page\'s review view)', () => {
       const r = await app.inject({ url: '/api/duplicates', headers: headers() });
       assert.equal(r.statusCode, 503);
       assert.equal(r.json<{ error: { code: string } }>().error.code, 'API_FEATURE_UNAVAILABLE');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('marking happens only on request: a keyword through the writeback, never a deletion', async () => {
+    const port = { find: async () => ({ groups: [], confirmedBy: 'hash' }), mark: (ids: readonly number[], label?: string) => markDuplicates(h.db, ids, label) };
+    const app = buildServer({ ...h.deps, duplicates: port });
+    try {
+      const anon = await app.inject({ method: 'POST', url: '/api/duplicates/mark', headers: headers({ 'content-type': 'application/json' }), payload: { fileIds: [ids.b] } });
+      assert.equal(anon.statusCode, 401, 'a state change needs the token');
+      const bad = await app.inject({ method: 'POST', url: '/api/duplicates/mark', headers: authed({ 'content-type': 'application/json' }), payload: { fileIds: [ids.b], label: 'a|b' } });
+      assert.equal(bad.statusCode, 400);
+      const r = await app.inject({ method: 'POST', url: '/api/duplicates/mark', headers: authed({ 'content-type': 'application/json' }), payload: { fileIds: [ids.b] } });
+      assert.equal(r.statusCode, 200, r.body);
+      assert.deepEqual(r.json(), { marked: 1 });
+      const want = readDesiredState(h.db, ids.b!, { keywordRoot: 'rawlight', minTagScore: 0.25 });
+      assert.ok(JSON.stringify(want).includes('duplicate'), JSON.stringify(want));
+      const job = h.db.prepare("SELECT state FROM jobs WHERE file_id = ? AND pass = 'writeback'").get(ids.b) as { state: string } | undefined;
+      assert.equal(job?.state, 'pending', 'the writeback pass is asked for');
+      assert.equal((h.db.prepare("SELECT state FROM files WHERE id = ?").get(ids.b) as { state: string }).state, 'present');
+      const missing = await app.inject({ method: 'POST', url: '/api/duplicates/mark', headers: authed({ 'content-type': 'application/json' }), payload: { fileIds: [999999] } });
+      assert.equal(missing.statusCode, 404);
     } finally {
       await app.close();
     }
