@@ -114,6 +114,20 @@ describe('ocr pass on the real PP-OCRv4 models (through the daemon ModelSessions
     assert.equal((lib.db.prepare('SELECT count(*) AS n FROM ocr_fts WHERE rowid = ?').get(id.get('cafe')!) as { n: number }).n, 1);
   });
 
+  test('race: two workers read two photos at once through the one shared engine; neither gets the other\'s text', async () => {
+    const p = pass();
+    const { silentLogger } = await import('../../../src/log/index.js');
+    const run = (fid: number) => {
+      const file = getFile(lib.db, fid)!;
+      return p.run({ file, inputKey: p.inputKey(lib.db, file)!, log: silentLogger(), signal: new AbortController().signal, db: lib.db });
+    };
+    const [a, b] = await Promise.all([run(id.get('signs')!), run(id.get('gps/berlin_shop.jpg')!)]);
+    const ta = (a.output!.text as string[]).map(norm);
+    const tb = (b.output!.text as string[]).map(norm);
+    assert.ok(ta.includes('miramar') && !ta.includes('felgentreff'), ta.join(' | '));
+    assert.ok(tb.includes('felgentreff') && !tb.includes('miramar'), tb.join(' | '));
+  });
+
   test('not applicable without a model or when switched off; a changed preview is a stale job', async () => {
     const file = getFile(lib.db, id.get('horses') ?? id.get('scenes/horses.jpg')!)!;
     assert.equal(createOcrPass({ ocr: noOcr, cacheDir: lib.cacheDir, config }).inputKey(lib.db, file), null);
