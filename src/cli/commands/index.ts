@@ -13,6 +13,8 @@ import { searchCommand } from './search.command.js';
 import { similarCommand } from './similar.command.js';
 import { peopleCommand } from './people.command.js';
 import { duplicatesCommand } from './duplicates.command.js';
+import { openCommand } from './open.command.js';
+import { tokenCommand } from './token.command.js';
 
 /**
  * Every CLI command, in the order `rawlight help` lists them. Each lives in its own
@@ -33,4 +35,6 @@ export const commands: CliCommand[] = [
   peopleCommand,
   duplicatesCommand,
   agentCommand,
+  openCommand,
+  tokenCommand,
 ];
