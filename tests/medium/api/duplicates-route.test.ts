@@ -24,7 +24,7 @@ describe('GET /api/duplicates (the page\'s review view)', () => {
   test('groups come with each file\'s thumbnail and exactly one keep', async () => {
     const app = buildServer({ ...h.deps, duplicates: { find: async () => ({ groups: await findDuplicates({ db: h.db, cacheDir: h.places.cacheDir, judge: null }), confirmedBy: 'hash' }) } });
     try {
-      const r = await app.inject({ url: '/api/duplicates', headers: headers() });
+      const r = await app.inject({ url: '/api/duplicates', headers: authed() });
       assert.equal(r.statusCode, 200, r.body);
       const body = r.json<{ confirmedBy: string; groups: { kind: string; keep: string; files: { id: number; thumbnail: string | null; keep: boolean }[] }[] }>();
       assert.equal(body.groups.length, 1);
@@ -33,7 +33,7 @@ describe('GET /api/duplicates (the page\'s review view)', () => {
       assert.deepEqual(g.files.map((f) => f.id).sort(), [ids.a, ids.b].sort());
       assert.equal(g.files.filter((f) => f.keep).length, 1);
       for (const f of g.files) assert.match(f.thumbnail ?? '', new RegExp(`^/api/files/${f.id}/thumbnail\\?v=`));
-      const thumb = await app.inject({ url: g.files[0]!.thumbnail!, headers: headers() });
+      const thumb = await app.inject({ url: g.files[0]!.thumbnail!, headers: authed() });
       assert.equal(thumb.statusCode, 200);
     } finally {
       await app.close();
@@ -43,7 +43,7 @@ describe('GET /api/duplicates (the page\'s review view)', () => {
   test('a daemon without the feature answers 503 with its code', async () => {
     const app = buildServer(h.deps);
     try {
-      const r = await app.inject({ url: '/api/duplicates', headers: headers() });
+      const r = await app.inject({ url: '/api/duplicates', headers: authed() });
       assert.equal(r.statusCode, 503);
       assert.equal(r.json<{ error: { code: string } }>().error.code, 'API_FEATURE_UNAVAILABLE');
     } finally {
