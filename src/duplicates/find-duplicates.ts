@@ -65,7 +65,9 @@ class UnionFind {
     const by = new Map<number, number[]>();
     for (const id of ids) {
       const r = this.find(id);
-      by.set(r, [...(by.get(r) ?? []), id]);
+      const list = by.get(r);
+      if (list) list.push(id);
+      else by.set(r, [id]);
     }
     return [...by.values()].filter((g) => g.length > 1);
   }
@@ -96,8 +98,14 @@ function featureless(h: SplitHash): boolean {
 /** Pairs of hashes within `max` bits: 4 bands of 16 bits, each probed at distance ≤ 1, finds every pair within 7. */
 export function hashPairs(items: { id: number; h: SplitHash }[], max: number): [number, number][] {
   const tables = [0, 1, 2, 3].map(() => new Map<number, number[]>());
-  items.forEach((it, i) => bandsOf(it.h).forEach((b, k) => tables[k]!.set(b, [...(tables[k]!.get(b) ?? []), i])));
-  const seen = new Set<string>();
+  items.forEach((it, i) =>
+    bandsOf(it.h).forEach((b, k) => {
+      const list = tables[k]!.get(b);
+      if (list) list.push(i);
+      else tables[k]!.set(b, [i]);
+    }),
+  );
+  const seen = new Set<number>();
   const out: [number, number][] = [];
   items.forEach((it, i) => {
     bandsOf(it.h).forEach((b, k) => {
@@ -105,7 +113,8 @@ export function hashPairs(items: { id: number; h: SplitHash }[], max: number): [
         const probe = bit < 0 ? b : b ^ (1 << bit);
         for (const j of tables[k]!.get(probe) ?? []) {
           if (j <= i) continue;
-          const key = `${i}:${j}`;
+          // A pair met through several bands or probes is checked once.
+          const key = i * items.length + j;
           if (seen.has(key)) continue;
           seen.add(key);
           if (hammingSplit(it.h, items[j]!.h) <= max) out.push([it.id, items[j]!.id]);

@@ -27,11 +27,8 @@ export interface DuplicateCandidateRow {
   dhash: bigint | null;
 }
 
-/** Every present file with what grouping needs, in one pass over the library (ordered by id). */
-export function duplicateCandidates(db: ReadableDb): DuplicateCandidateRow[] {
-  return db
-    .prepare(
-      `SELECT f.id, f.path, f.content_hash, f.size, m.make, m.model, m.captured_ts,
+/** The one scan of the library behind duplicateCandidates (its plan is pinned in a test). */
+export const DUPLICATE_CANDIDATES_SQL = `SELECT f.id, f.path, f.content_hash, f.size, m.make, m.model, m.captured_ts,
               coalesce(m.width, p.width) AS width, coalesce(m.height, p.height) AS height,
               p.path AS preview_path, p.width AS preview_w, p.height AS preview_h,
               CASE WHEN h.preview_hash = p.preview_hash THEN h.dhash END AS dhash
@@ -40,8 +37,12 @@ export function duplicateCandidates(db: ReadableDb): DuplicateCandidateRow[] {
        LEFT JOIN previews p ON p.file_id = f.id
        LEFT JOIN image_hashes h ON h.file_id = f.id
        WHERE f.state = 'present'
-       ORDER BY f.id`,
-    )
+       ORDER BY f.id`;
+
+/** Every present file with what grouping needs, in one pass over the library (ordered by id). */
+export function duplicateCandidates(db: ReadableDb): DuplicateCandidateRow[] {
+  return db
+    .prepare(DUPLICATE_CANDIDATES_SQL)
     .safeIntegers(true)
     .all()
     .map((r) => {
