@@ -10,9 +10,11 @@ import { createSearchService } from './search/search.service.js';
 import { runWriteback } from './cli/commands/writeback.command.js';
 import { requestPass } from './queue/queue.js';
 import { getFile } from './store/repositories/file.repository.js';
+import { openReadonlyDb } from './store/db.js';
 import { xmpStateForFile } from './xmp/index.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
+import { checkNewLibrary, resolveLibraryRoot } from './config/libraries.js';
 import { isDaemonError } from './errors/index.js';
 import type { Daemon } from './main.js';
 import { ignorePerson, mergePeople, namePerson, removeFace, undoLast } from './people/index.js';
@@ -145,8 +147,9 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
       isPaused: () => pipeline.isPaused(),
       libraries: () => libs,
       async addLibrary(dir) {
-        const abs = path.resolve(dir);
+        const abs = resolveLibraryRoot(dir);
         if (libs.includes(abs)) return;
+        checkNewLibrary(libs, abs); // never two libraries claiming the same files
         libs.push(abs);
         saveLibraries();
         await daemon.addLibrary(abs);
@@ -181,11 +184,15 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
 /** Starts the loopback API and page for a daemon; stopped with the daemon. */
 export async function startDaemonApi(daemon: Daemon, extra: Partial<ApiDeps> = {}): Promise<{ url: string }> {
   const token = ensureToken(daemon.o.places);
-  const api = await startServer(daemonApiDeps(daemon, tokenReader(daemon.o.places, token), extra));
+  // Status and listings read through their own read-only connection: a page polling every second
+  // never queues behind, nor holds up, the pipeline's writes.
+  const readDb = daemon.core.dbPath === ':memory:' ? undefined : openReadonlyDb(daemon.core.dbPath);
+  const api = await startServer(daemonApiDeps(daemon, tokenReader(daemon.o.places, token), { readDb, ...extra }));
   writeApiUrl(daemon.o.places, api.url);
   daemon.addStopHook('api', async () => {
     removeApiUrl(daemon.o.places);
     await api.close();
+    readDb?.close();
   });
   return { url: api.url };
 }

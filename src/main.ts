@@ -120,6 +120,7 @@ export class Core {
       maxAttempts: config.queue.maxAttempts,
       retryBaseMs: config.queue.retryBaseSeconds * 1000,
       leaseMs: config.queue.leaseSeconds * 1000,
+      runHistoryDays: config.queue.runHistoryDays,
       passTimeoutMs: 10 * 60_000,
       onPassDone: (file, pass) => {
         if (pass.name !== 'faces') return;
@@ -162,6 +163,8 @@ export class Core {
       this.o.log.info(r, 'library reconciled');
       out.push(r);
     }
+    // A walk that added many files changed the tables' shape: fresh planner statistics for the claim.
+    if (out.reduce((n, r) => n + r.added + r.changed, 0) >= LARGE_IMPORT_FILES) this.pipeline.optimize();
     return out;
   }
 
@@ -185,6 +188,9 @@ export class Core {
     this.db.close();
   }
 }
+
+/** A walk that adds or changes this many files counts as a large import (PRAGMA optimize after it). */
+const LARGE_IMPORT_FILES = 1000;
 
 export interface DaemonOptions extends CoreOptions {
   /** Library folders (config `libraries`, or `run --library`). */
@@ -236,7 +242,7 @@ export class Daemon {
   /** Walks a folder (or every library) again; serialised so two walks never interleave. */
   rescan(dirs: readonly string[] = this.libraries): Promise<ReconcileReport[]> {
     const run = this.reconciling.then(() =>
-      this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.watch, this.abort.signal).catch((e: unknown) => {
+      this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.walk, this.abort.signal).catch((e: unknown) => {
         // A walk that cannot record what it found (disk full) is logged; the next walk catches up.
         const err = storeError(e);
         this.o.log.error({ err: e, code: err.code }, `library walk stopped: ${err.message}`);

@@ -22,6 +22,7 @@ import { registerStatusRoutes } from './routes/status.route.js';
 import { registerWritebackRoutes } from './routes/writeback.route.js';
 import { createSecurityHook } from './security.hook.js';
 import { SseHub } from './sse-hub.js';
+import { streamedStatus } from './status-stream.js';
 import { createStatusService } from './status-service.js';
 
 export type { ApiDeps, ApiControl, WebDirs } from './api-deps.js';
@@ -56,7 +57,7 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   const token = typeof given === 'function' ? given : () => given;
   const status = createStatusService(deps);
   // A rotated token ends the open event streams: their reconnect then needs the new session.
-  const hub = new SseHub({ bus: deps.bus, status: () => status.full(), session: token, ...(deps.sseMaxClients ? { maxClients: deps.sseMaxClients } : {}) });
+  const hub = new SseHub({ bus: deps.bus, status: async () => streamedStatus(await status.full()), session: token, ...(deps.sseMaxClients ? { maxClients: deps.sseMaxClients } : {}) });
   const ctx: ApiContext = { deps, status, hub, token, reveal: deps.reveal ?? createRevealer() };
   const allowedRoots = () => deps.control.libraries();
 

@@ -12,6 +12,8 @@ export interface FullStatus extends StatusJson {
 }
 
 const SLOW_CHECK_MS = 30_000;
+/** How long the very first status waits for the model and permission checks. */
+const FIRST_SLOW_WAIT_MS = 1000;
 
 /** The default when no permissions port is wired: say what is known and what to do. */
 export function defaultPermissions(platform = process.platform, binary = process.execPath): PermissionState[] {
@@ -50,7 +52,7 @@ export function createStatusService(deps: ApiDeps) {
     const now = Date.now();
     if (!cached || now - cached.at >= cacheMs) {
       const passNames = deps.control.passNames?.() ?? [];
-      cached = { at: now, value: readStatus(deps.db, { passNames, now }) };
+      cached = { at: now, value: readStatus(deps.readDb ?? deps.db, { passNames, now }) };
     }
     return cached.value;
   }
@@ -60,7 +62,9 @@ export function createStatusService(deps: ApiDeps) {
     async full(): Promise<FullStatus> {
       if (!slow || Date.now() - slow.at > SLOW_CHECK_MS) {
         slowPending ??= refreshSlow().finally(() => (slowPending = undefined));
-        if (!slow) await slowPending;
+        // The first answer waits a little for them, never long: status must answer within
+        // seconds of start even while model files are still being checked.
+        if (!slow) await Promise.race([slowPending, new Promise((r) => setTimeout(r, FIRST_SLOW_WAIT_MS).unref())]);
       }
       return {
         ...dbStatus(),

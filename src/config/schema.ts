@@ -73,6 +73,8 @@ export const ConfigSchema = z
         ioConcurrency: z.number().int().min(1).max(64).default(8),
         /** Backoff base for retries, doubled per attempt. */
         retryBaseSeconds: z.number().min(0).default(30),
+        /** Failed runs are kept this many days in the run history (the latest run of each file and pass always). */
+        runHistoryDays: z.number().min(0).default(30),
       })
       .strict()
       .prefault({}),

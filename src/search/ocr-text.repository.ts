@@ -20,7 +20,6 @@ export function replaceOcrText(db: WritableDb, fileId: number, lines: readonly O
 
 /** The file's text lines in reading order. */
 export function ocrTextForFile(db: ReadableDb, fileId: number): OcrTextRow[] {
-  if (!hasOcrTables(db)) return [];
   const rows = db.prepare('SELECT text, x, y, w, h, score FROM ocr_lines WHERE file_id = ? ORDER BY seq').all(fileId) as { text: string; x: number; y: number; w: number; h: number; score: number }[];
   return rows.map((r) => ({ text: r.text, box: { x: r.x, y: r.y, w: r.w, h: r.h }, score: r.score }));
 }
@@ -38,7 +37,6 @@ export interface OcrMatch {
  * (`candidateSql`, the search filters). The MATCH drives the plan: the filter is checked per hit.
  */
 export function ocrMatches(db: ReadableDb, ftsQuery: string, limit: number, candidateSql?: string, candidateParams: readonly unknown[] = []): OcrMatch[] {
-  if (!hasOcrTables(db)) return [];
   return db.prepare(ocrMatchSql(candidateSql)).all(ftsQuery, ...candidateParams, limit) as OcrMatch[];
 }
 
@@ -49,8 +47,4 @@ export function ocrMatchSql(candidateSql?: string): string {
   const filter = candidateSql ? `AND ocr_fts.rowid IN (${candidateSql})` : `AND EXISTS (SELECT 1 FROM files f WHERE f.id = ocr_fts.rowid AND f.state = 'present')`;
   return `SELECT ocr_fts.rowid AS fileId, bm25(ocr_fts) AS rank, snippet(ocr_fts, 0, '', '', '…', 8) AS snippet
        FROM ocr_fts WHERE ocr_fts MATCH ? ${filter} ORDER BY rank LIMIT ?`;
-}
-
-function hasOcrTables(db: ReadableDb): boolean {
-  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'ocr_fts'").get();
 }

@@ -1,3 +1,4 @@
+import { rangeParams, underDir } from '../store/path-range.js';
 import type { ReadableDb } from '../store/db.js';
 
 /** Filters every search can combine (all optional; AND-ed). */
@@ -26,20 +27,14 @@ export interface FilterSql {
   active: boolean;
 }
 
-function hasTable(db: ReadableDb, name: string): boolean {
-  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?").get(name);
-}
-
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function personClause(db: ReadableDb, col: string): { sql: string; n: number } {
-  // The people engineer's tables may not exist in every database (older schema, tests).
-  const viaPeople = hasTable(db, 'persons') && hasTable(db, 'face_person') && hasTable(db, 'faces')
-    ? `EXISTS (SELECT 1 FROM faces fa JOIN face_person fp ON fp.face_id = fa.id JOIN persons pe ON pe.id = fp.person_id
-         WHERE fa.file_id = ${col} AND pe.ignored = 0 AND pe.name = ? COLLATE NOCASE) OR `
-    : '';
+function personClause(_db: ReadableDb, col: string): { sql: string; n: number } {
+  // Every table exists: a connection is only ever open on the current schema (store/db.ts).
+  const viaPeople = `EXISTS (SELECT 1 FROM faces fa JOIN face_person fp ON fp.face_id = fa.id JOIN persons pe ON pe.id = fp.person_id
+         WHERE fa.file_id = ${col} AND pe.ignored = 0 AND pe.name = ? COLLATE NOCASE) OR `;
   const viaMeta = `EXISTS (SELECT 1 FROM metadata m, json_each(m.people) pp WHERE m.file_id = ${col} AND pp.value = ? COLLATE NOCASE)`;
-  return { sql: `(${viaPeople}${viaMeta})`, n: viaPeople ? 2 : 1 };
+  return { sql: `(${viaPeople}${viaMeta})`, n: 2 };
 }
 
 /** Builds the filter SELECT. Without filters it selects every present file. */
@@ -64,10 +59,8 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     why.push(`tag ${f.tag}`);
   }
   if (f.place) {
-    if (hasTable(db, 'places')) {
-      where.push(`EXISTS (SELECT 1 FROM places p WHERE p.file_id = f.id AND (p.city = ?1 COLLATE NOCASE OR p.region = ?1 COLLATE NOCASE OR p.country = ?1 COLLATE NOCASE OR p.country_code = ?1 COLLATE NOCASE))`.replaceAll('?1', '?'));
-      params.push(f.place, f.place, f.place, f.place);
-    } else where.push('0');
+    where.push(`EXISTS (SELECT 1 FROM places p WHERE p.file_id = f.id AND (p.city = ?1 COLLATE NOCASE OR p.region = ?1 COLLATE NOCASE OR p.country = ?1 COLLATE NOCASE OR p.country_code = ?1 COLLATE NOCASE))`.replaceAll('?1', '?'));
+    params.push(f.place, f.place, f.place, f.place);
     why.push(`place ${f.place}`);
   }
   if (f.person) {
@@ -78,8 +71,9 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
   }
   if (f.folder) {
     const dir = f.folder.replace(/\/+$/, '');
-    where.push("f.path LIKE ? ESCAPE '\\'");
-    params.push(`${likeEscape(dir)}/%`);
+    // An exact, case-sensitive range on the path index: `Trip/` never matches `trip/`.
+    where.push('(f.path >= ? AND f.path < ?)');
+    params.push(...rangeParams(underDir(dir, '/')));
     why.push(`folder ${dir}`);
   }
   return { sql: `SELECT f.id FROM files f WHERE ${where.join(' AND ')}`, params, why, active: why.length > 0 };
@@ -161,7 +155,7 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
     )
     .all(formsJson, ...filter.params) as { fileId: number; value: string }[];
   for (const r of kwRows) out.push({ fileId: r.fileId, source: 'keyword', value: r.value, weight: forms.includes(r.value.toLowerCase()) ? 0.95 : 0.8 });
-  if (hasTable(db, 'places')) {
+  {
     const placeRows = db
       .prepare(
         `SELECT p.file_id AS fileId, coalesce(p.city, p.region, p.country) AS value FROM places p
@@ -172,7 +166,7 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
       .all(formsJson, formsJson, formsJson, formsJson, ...filter.params) as { fileId: number; value: string }[];
     for (const r of placeRows) out.push({ fileId: r.fileId, source: 'place', value: r.value, weight: 1 });
   }
-  if (hasTable(db, 'persons') && hasTable(db, 'face_person') && hasTable(db, 'faces')) {
+  {
     const personRows = db
       .prepare(
         `SELECT DISTINCT fa.file_id AS fileId, pe.name AS value FROM persons pe JOIN face_person fp ON fp.person_id = pe.id JOIN faces fa ON fa.id = fp.face_id

@@ -33,10 +33,13 @@ export interface FilterQuery {
   place?: string;
 }
 
-function dateMs(s: string, endOfDay: boolean): number {
-  const t = Date.parse(`${s}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`);
+const DAY_MS = 86_400_000;
+
+/** A day's start; for `to`, the next day's start: the day itself is included, the bound exclusive. */
+function dateMs(s: string, through: boolean): number {
+  const t = Date.parse(`${s}T00:00:00.000Z`);
   if (Number.isNaN(t)) throw badRequest(`not a date: ${s}`);
-  return t;
+  return through ? t + DAY_MS : t;
 }
 
 export function toFilter(q: FilterQuery): FileFilter {
@@ -58,7 +61,7 @@ export function toFilter(q: FilterQuery): FileFilter {
 const versionQuery = { type: 'object', properties: { v: { type: 'string', maxLength: 64 } } } as const;
 
 export function registerFileRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const { db } = ctx.deps;
+  const db = ctx.deps.readDb ?? ctx.deps.db; // read-only routes: never on the pipeline's connection
 
   app.get<{ Querystring: FilterQuery }>(
     '/api/files',

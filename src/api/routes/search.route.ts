@@ -7,7 +7,7 @@ import { filterProps, toFilter, type FilterQuery } from './files.route.js';
 const CANDIDATES = 500;
 
 export function registerSearchRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const { db } = ctx.deps;
+  const db = ctx.deps.readDb ?? ctx.deps.db; // read-only routes: never on the pipeline's connection
   app.get<{ Querystring: FilterQuery & { q: string; mode?: 'auto' | 'text' } }>(
     '/api/search',
     {
