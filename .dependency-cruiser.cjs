@@ -6,7 +6,7 @@
 //   2 platform, lifecycle                   (the OS: paths, launchd/systemd, xattrs, lock, shutdown)
 //   3 config
 //   4 store; the adapters exiftool, image, ml, places; xmp (also exiftool); search (also ml)
-//   5 queue; passes (adapters, never the queue); people (grouping: ml, queue)
+//   5 queue; passes (adapters, never the queue); people (grouping: ml, queue); duplicates (grouping: store, queue)
 //   6 pipeline, watch, jobs, api            (each binds lower layers to an outside trigger)
 //   7 main.ts + daemon-api.ts               (composition: build and wire concrete objects)
 //   cli/ commands                           (entry points; may reach anything, nothing reaches them)
@@ -45,6 +45,7 @@ module.exports = {
     layer('queue-over-store', dirs('queue'), ['exiftool', 'image', 'ml', 'places', 'xmp', 'search', 'passes', 'people', ...ABOVE_5], 'queue/ is durable jobs over the store; it knows no pass'),
     layer('passes-never-queue', dirs('passes'), ['queue', 'people', ...ABOVE_5], 'a pass knows nothing of the queue, the watcher or the API (README: one file per pass, the contract as data)'),
     layer('people-below-bindings', dirs('people'), ['passes', ...ABOVE_5], 'people/ groups faces; the pipeline, jobs and api call it'),
+    layer('duplicates-below-bindings', dirs('duplicates'), ['passes', 'people', ...ABOVE_5], 'duplicates/ groups copies and bursts from stored fingerprints; the api and cli call it'),
     layer('pipeline-binds-passes', dirs('pipeline'), ['watch', 'jobs', 'api'], 'pipeline/ binds queue jobs to passes; the watcher, jobs and api feed it'),
     layer('watch-feeds-pipeline', dirs('watch'), ['passes', 'jobs', 'api'], 'watch/ turns file events into the pipeline\'s work; it never runs a pass itself'),
     layer('jobs-enqueue', dirs('jobs'), ['watch', 'api', 'passes'], 'jobs/ are schedules over the queue, store and people'),

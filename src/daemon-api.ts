@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { ensureToken, tokenReader } from './api/api-token.js';
 import { removeApiUrl, writeApiUrl } from './api/api-url-file.js';
-import type { ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
+import type { DuplicatesPort, ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
+import { findDuplicates } from './duplicates/find-duplicates.js';
+import { judgeForLibrary } from './duplicates/judge-for-library.js';
+import { markDuplicates } from './duplicates/mark.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
 import { requestPass } from './queue/queue.js';
@@ -112,6 +115,26 @@ export function writebackPort(daemon: Daemon): WritebackPort {
   };
 }
 
+/** Duplicate groups on request (the judge's classifier is loaded for the call and released). */
+export function duplicatesPort(daemon: Daemon): DuplicatesPort {
+  return {
+    async find() {
+      const { db } = daemon.core;
+      const { judge, close } = await judgeForLibrary(db, daemon.o.config, daemon.o.places);
+      try {
+        return { groups: await findDuplicates({ db, cacheDir: daemon.o.places.cacheDir, judge }), confirmedBy: judge?.name ?? 'hash' };
+      } finally {
+        await close();
+      }
+    },
+    mark(fileIds, label) {
+      const n = markDuplicates(daemon.core.db, fileIds, label);
+      daemon.core.pipeline.wake();
+      return n;
+    },
+  };
+}
+
 export function upkeepPort(daemon: Daemon): UpkeepPort {
   return { status: () => upkeepStatus(daemon.core.db) };
 }
@@ -166,6 +189,7 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
     models: modelsPort(daemon),
     permissions: permissionsPort(daemon),
     upkeep: upkeepPort(daemon),
+    duplicates: duplicatesPort(daemon),
     ...(daemon.o.config.passes.writeback && daemon.o.config.writeback !== 'off' ? { writeback: writebackPort(daemon) } : {}),
     ...extra,
   };

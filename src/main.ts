@@ -9,11 +9,14 @@ import { platformHeicDecoders } from './image/heic.js';
 import { createUpkeep, type Upkeep } from './jobs/index.js';
 import { classifierSourceFromRegistry, clipSourceFromRegistry, type ClipSource } from './ml/clip/model-sources.js';
 import { facesForFile } from './ml/faces/face.repository.js';
+import { ocrSourceFromRegistry } from './ml/ocr/ocr-source.js';
 import { createModelRegistry, type ModelRegistry } from './ml/registry.js';
 import { ModelSessions } from './ml/session.js';
 import { createEmbedPass } from './passes/embed.pass.js';
 import { createFacesPass } from './passes/faces.pass.js';
+import { createFingerprintPass } from './passes/fingerprint.pass.js';
 import { createMetadataPass } from './passes/metadata.pass.js';
+import { createOcrPass } from './passes/ocr.pass.js';
 import type { Pass } from './passes/pass.js';
 import { createPlacesPass } from './passes/places.pass.js';
 import { createPreviewPass } from './passes/preview.pass.js';
@@ -122,6 +125,8 @@ export class Core {
       createEmbedPass({ clip, cacheDir, config }),
       createTagsPass({ clip, classifier, cacheDir, config }),
       createPlacesPass({ geocoder, config }),
+      createOcrPass({ ocr: ocrSourceFromRegistry(this.models, this.sessions), cacheDir, config }),
+      createFingerprintPass({ cacheDir }),
       createWritebackPass({ db, writer, spotlight, config, backupDir: path.join(cacheDir, 'writeback'), log: log.child({ component: 'writeback' }) }),
     ];
     this.pipeline = new Pipeline({

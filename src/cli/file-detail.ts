@@ -1,6 +1,7 @@
 import { facesForFile } from '../ml/faces/face.repository.js';
 import { peopleInFile } from '../people/index.js';
 import { placeForFile } from '../places/index.js';
+import { ocrTextForFile } from '../search/ocr-text.repository.js';
 import { tagsForFile } from '../search/tag.repository.js';
 import type { Box } from '../geometry/box.js';
 import type { ReadableDb } from '../store/db.js';
@@ -22,6 +23,7 @@ export function detailSections(db: ReadableDb, fileId: number): Record<string, u
     tags: tagsForFile(db, fileId).map((t) => ({ label: t.label, score: t.score, source: t.source })),
     place: placeForFile(db, fileId),
     xmp: xmpStateForFile(db, fileId),
+    text: ocrTextForFile(db, fileId),
   };
 }
 

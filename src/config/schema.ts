@@ -10,9 +10,10 @@ export const PassSwitches = z
     tags: z.boolean().default(true),
     places: z.boolean().default(true),
     writeback: z.boolean().default(true),
+    ocr: z.boolean().default(true),
   })
   .strict()
-  .default({ faces: true, embed: true, tags: true, places: true, writeback: true });
+  .default({ faces: true, embed: true, tags: true, places: true, writeback: true, ocr: true });
 
 export const ConfigSchema = z
   .object({
@@ -59,6 +60,7 @@ export const ConfigSchema = z
         faceEmbedder: z.string().optional(),
         clip: z.string().optional(),
         classifier: z.string().optional(),
+        ocr: z.string().optional(),
       })
       .strict()
       .prefault({}),
