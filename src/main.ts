@@ -23,6 +23,7 @@ import { createWritebackPass } from './passes/writeback.pass.js';
 import { attachNewFaces, regroupAll } from './people/index.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import { cpuWorkers } from './pipeline/worker-count.js';
 import { createThreadedGeocoder } from './places/index.js';
 import type { Platform } from './platform/index.js';
 import type { Places } from './platform/places.js';
@@ -111,7 +112,7 @@ export class Core {
       passes: o.onlyPasses ? passes.filter((p) => o.onlyPasses!.includes(p.name)) : passes,
       log: log.child({ component: 'pipeline' }),
       bus: this.bus,
-      concurrency: { io: config.queue.ioConcurrency, cpu: config.queue.cpuConcurrency },
+      concurrency: { io: config.queue.ioConcurrency, cpu: cpuWorkers(config.queue.cpuConcurrency) },
       maxAttempts: config.queue.maxAttempts,
       retryBaseMs: config.queue.retryBaseSeconds * 1000,
       leaseMs: config.queue.leaseSeconds * 1000,
