@@ -10,6 +10,7 @@ import { createUpkeep, type Upkeep } from './jobs/index.js';
 import { classifierSourceFromRegistry, clipSourceFromRegistry, type ClipSource } from './ml/clip/model-sources.js';
 import { facesForFile } from './ml/faces/face.repository.js';
 import { createModelRegistry, type ModelRegistry } from './ml/registry.js';
+import { DecodedPreviews } from './ml/decoded-previews.js';
 import { ModelSessions } from './ml/session.js';
 import { createEmbedPass } from './passes/embed.pass.js';
 import { createFacesPass } from './passes/faces.pass.js';
@@ -97,13 +98,17 @@ export class Core {
     this.clip = clip;
     this.closers.push({ name: 'clip', close: () => clip.close() });
     const classifier = classifierSourceFromRegistry(this.models, this.sessions);
+    // One decode of each preview between faces, CLIP and tags (2 per CPU worker: a file's ML jobs
+    // are claimed side by side); emptied whenever the queue runs dry, so an idle daemon holds no pixels.
+    const decoded = new DecodedPreviews({ cacheDir, maxEntries: 2 * cpuWorkers(config.queue.cpuConcurrency) });
+    this.bus.on('idle', () => decoded.clear());
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif }),
       createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders() }),
-      createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config }),
-      createEmbedPass({ clip, cacheDir, config }),
-      createTagsPass({ clip, classifier, cacheDir, config }),
+      createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config, decoded }),
+      createEmbedPass({ clip, cacheDir, config, decoded }),
+      createTagsPass({ clip, classifier, cacheDir, config, decoded }),
       createPlacesPass({ geocoder, config }),
       createWritebackPass({ db, writer, spotlight, config, backupDir: path.join(cacheDir, 'writeback'), log: log.child({ component: 'writeback' }) }),
     ];

@@ -4,6 +4,7 @@ import { ExifTool, type Tags } from 'exiftool-vendored';
 import { ReadTaskOptionFields, type ReadTaskOptions } from 'exiftool-vendored/dist/ReadTask.js';
 import { DaemonError, isDaemonError } from '../errors/index.js';
 import { BatchReadTask, type BatchReadResult } from './batch-read-task.js';
+import { EmbeddedImagesTask, type EmbeddedImages } from './embedded-images-task.js';
 
 export interface ReaderOptions {
   /** ExifTool processes in the read pool. */
@@ -47,8 +48,10 @@ export class ExifReader {
   private queue: Waiter[] = [];
   private inflight = 0;
   private pumpScheduled = false;
+  private embeddedQueue = new Map<string, { file: string; resolve: (m: EmbeddedImages) => void }[]>();
+  private embeddedScheduled = false;
   /** Counters for benchmarks and tests. */
-  readonly stats = { batches: 0, batchedFiles: 0, singles: 0 };
+  readonly stats = { batches: 0, batchedFiles: 0, singles: 0, embeddedCommands: 0 };
 
   constructor(opts: ReaderOptions = {}) {
     // One per core: metadata reads are mostly ExifTool CPU time, and the I/O workers feed it.
@@ -81,14 +84,46 @@ export class ExifReader {
     }
   }
 
-  /** An embedded binary image as a buffer, or null when the tag is absent or empty. */
-  async binary(tag: string, file: string): Promise<Buffer | null> {
+  /**
+   * Every one of `tags` the file embeds, extracted in one ExifTool command (never rejects: a file
+   * ExifTool cannot read simply has none). Requests made in the same tick share a command.
+   */
+  embeddedImages(file: string, tags: readonly string[]): Promise<EmbeddedImages> {
+    const key = tags.join(',');
+    return new Promise((resolve) => {
+      const list = this.embeddedQueue.get(key) ?? [];
+      list.push({ file: path.resolve(file), resolve });
+      this.embeddedQueue.set(key, list);
+      if (this.embeddedScheduled) return;
+      this.embeddedScheduled = true;
+      setImmediate(() => {
+        this.embeddedScheduled = false;
+        const queued = this.embeddedQueue;
+        this.embeddedQueue = new Map();
+        for (const [k, waiters] of queued) {
+          for (let i = 0; i < waiters.length; i += this.maxBatch) void this.extractEmbedded(k.split(','), waiters.slice(i, i + this.maxBatch));
+        }
+      });
+    });
+  }
+
+  private async extractEmbedded(tags: string[], waiters: { file: string; resolve: (m: EmbeddedImages) => void }[]): Promise<void> {
+    const files = [...new Set(waiters.map((w) => w.file))];
+    const run = async (fs: string[]) => {
+      this.stats.embeddedCommands++;
+      return this.et.enqueueTask(() => EmbeddedImagesTask.for(fs, tags), false);
+    };
+    let results: Map<string, EmbeddedImages> | null = null;
     try {
-      const b = await this.et.extractBinaryTagToBuffer(tag, file);
-      return b.length > 0 ? b : null;
+      results = await run(files);
     } catch {
-      return null;
+      // One unreadable file must not cost its neighbours their previews: each on its own.
+      if (files.length > 1) {
+        results = new Map();
+        for (const f of files) results.set(f, (await run([f]).catch(() => null))?.get(f) ?? new Map());
+      }
     }
+    for (const w of waiters) w.resolve(results?.get(w.file) ?? new Map());
   }
 
   version(): Promise<string> {

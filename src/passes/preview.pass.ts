@@ -1,7 +1,8 @@
 import { DaemonError, isDaemonError } from '../errors/index.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import type { HeicDecoder } from '../image/heic.js';
-import { probeImage, renderPreview, type Rendered } from '../image/render.js';
+import { chooseEmbedded } from '../image/choose-embedded.js';
+import { PREVIEW_SIZE, probeImage, renderPreview, type Rendered } from '../image/render.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
@@ -10,8 +11,6 @@ import type { Pass, PassContext, PassOutcome } from './pass.js';
 const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'] as const;
 /** Below this long side an embedded image is a placeholder, not a preview. */
 const MIN_USEFUL = 32;
-/** An embedded image at least this big ends the search (no need to decode the rest). */
-const GOOD_ENOUGH = 320;
 
 const DIRECT_EXTS = new Set(['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp']);
 const HEIF_EXTS = new Set(['heic', 'heif', 'hif']);
@@ -20,6 +19,8 @@ export interface PreviewPassDeps {
   exif: ExifReader;
   cacheDir: string;
   heicDecoders: HeicDecoder[];
+  /** Long side of the cached preview (default PREVIEW_SIZE). */
+  previewSize?: number;
 }
 
 interface Source {
@@ -39,10 +40,17 @@ function orientationOf(db: ReadableDb, fileId: number): number | null {
  * platform decoder for HEIC), upright, bounded, stored once in the cache with a thumbnail.
  */
 export function createPreviewPass(deps: PreviewPassDeps): Pass {
+  const previewSize = deps.previewSize ?? PREVIEW_SIZE;
+  /**
+   * The smallest embedded image that still covers the preview size (a full-size JpgFromRaw costs
+   * several times the decode of a 2048 px PreviewImage), else the largest there is. All candidates
+   * come out of one ExifTool command; only their headers are read to choose.
+   */
   async function embedded(file: string, tried: string[]): Promise<{ name: string; buf: Buffer } | null> {
-    let best: { name: string; buf: Buffer; long: number } | null = null;
+    const images = await deps.exif.embeddedImages(file, EMBEDDED_TAGS);
+    const usable: { name: string; buf: Buffer; long: number }[] = [];
     for (const tag of EMBEDDED_TAGS) {
-      const buf = await deps.exif.binary(tag, file);
+      const buf = images.get(tag);
       if (!buf) continue;
       const m = await probeImage(buf);
       if (!m) {
@@ -54,10 +62,9 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
         tried.push(`${tag}: only ${m.width}x${m.height}`);
         continue;
       }
-      if (!best || long > best.long) best = { name: tag, buf, long };
-      if (long >= GOOD_ENOUGH) break;
+      usable.push({ name: tag, buf, long });
     }
-    return best;
+    return chooseEmbedded(usable, previewSize);
   }
 
   async function sources(f: FileRow, orientation: number | null, tried: string[]): Promise<AsyncGenerator<Source>> {
@@ -109,7 +116,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       let used: Source | null = null;
       for await (const s of await sources(f, orientation, tried)) {
         try {
-          rendered = await renderPreview(s.input, s.orientation, { cacheDir: deps.cacheDir });
+          rendered = await renderPreview(s.input, s.orientation, { cacheDir: deps.cacheDir, previewSize });
           used = s;
           break;
         } catch (e) {
