@@ -3,7 +3,8 @@ import path from 'node:path';
 import { ExifTool, type Tags } from 'exiftool-vendored';
 import { ReadTaskOptionFields, type ReadTaskOptions } from 'exiftool-vendored/dist/ReadTask.js';
 import { DaemonError, isDaemonError } from '../errors/index.js';
-import { BatchReadTask, type BatchReadResult } from './batch-read-task.js';
+import { BatchReadTask, readTaskFor, type BatchReadResult } from './batch-read-task.js';
+import { METADATA_TAGS } from './metadata-tags.js';
 import { EmbeddedImagesTask, type EmbeddedImages } from './embedded-images-task.js';
 
 export interface ReaderOptions {
@@ -12,6 +13,8 @@ export interface ReaderOptions {
   taskTimeoutMillis?: number;
   /** Most files one ExifTool command reads (1 = one command per file). */
   maxBatch?: number;
+  /** Tags to read (default METADATA_TAGS); null = every tag (`-all`). */
+  tags?: readonly string[] | null;
 }
 
 interface Waiter {
@@ -45,6 +48,7 @@ export class ExifReader {
   private readonly maxProcs: number;
   private readonly maxBatch: number;
   private readonly readOptions: ReadTaskOptions;
+  private readonly tags: readonly string[] | undefined;
   private queue: Waiter[] = [];
   private inflight = 0;
   private pumpScheduled = false;
@@ -57,6 +61,7 @@ export class ExifReader {
     // One per core: metadata reads are mostly ExifTool CPU time, and the I/O workers feed it.
     this.maxProcs = opts.maxProcs ?? Math.max(1, Math.min(4, os.cpus().length));
     this.maxBatch = Math.max(1, opts.maxBatch ?? 8);
+    this.tags = opts.tags === null ? undefined : (opts.tags ?? METADATA_TAGS);
     this.et = new ExifTool({
       maxProcs: this.maxProcs,
       taskTimeoutMillis: opts.taskTimeoutMillis ?? 30_000,
@@ -163,7 +168,7 @@ export class ExifReader {
     const files = [...new Set(batch.map((w) => w.file))];
     let results: BatchReadResult | undefined;
     if (files.length > 1) {
-      const task = BatchReadTask.for(files, this.readOptions);
+      const task = BatchReadTask.for(files, this.readOptions, this.tags);
       if (task) {
         try {
           // Not retried as a batch: on any failure each file is read on its own below.
@@ -186,7 +191,7 @@ export class ExifReader {
         let p = singles.get(w.file);
         if (!p) {
           this.stats.singles++;
-          p = this.et.read(w.file);
+          p = this.et.enqueueTask(() => readTaskFor(w.file, this.readOptions, this.tags));
           singles.set(w.file, p);
         }
         try {
