@@ -24,6 +24,7 @@ import { createWritebackPass } from './passes/writeback.pass.js';
 import { attachNewFaces, regroupAll } from './people/index.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import { withPrerequisites } from './pipeline/pass-selection.js';
 import { cpuWorkers } from './pipeline/worker-count.js';
 import { createThreadedGeocoder } from './places/index.js';
 import type { Platform } from './platform/index.js';
@@ -41,7 +42,7 @@ export interface CoreOptions {
   log: Logger;
   bus?: PipelineBus;
   dataless?: DatalessProbe;
-  /** Keep only these passes (benchmarks measuring part of the chain); default: all. */
+  /** Run only these passes and the ones they read from (`index --passes`, benchmarks); default: all. */
   onlyPasses?: readonly string[];
 }
 
@@ -114,7 +115,7 @@ export class Core {
     ];
     this.pipeline = new Pipeline({
       db,
-      passes: o.onlyPasses ? passes.filter((p) => o.onlyPasses!.includes(p.name)) : passes,
+      passes: o.onlyPasses ? withPrerequisites(passes, o.onlyPasses) : passes,
       log: log.child({ component: 'pipeline' }),
       bus: this.bus,
       concurrency: { io: config.queue.ioConcurrency, cpu: cpuWorkers(config.queue.cpuConcurrency) },
