@@ -6,6 +6,7 @@ import { storeError } from './errors/index.js';
 import { ExifReader } from './exiftool/reader.js';
 import { createExifToolWriter } from './exiftool/writer.js';
 import { platformHeicDecoders } from './image/heic.js';
+import { platformJxlDecoders } from './image/jxl.js';
 import { createUpkeep, type Upkeep } from './jobs/index.js';
 import { classifierSourceFromRegistry, clipSourceFromRegistry, type ClipSource } from './ml/clip/model-sources.js';
 import { facesForFile } from './ml/faces/face.repository.js';
@@ -106,7 +107,7 @@ export class Core {
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif }),
-      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders() }),
+      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders(), jxlDecoders: platformJxlDecoders() }),
       createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config, decoded }),
       createEmbedPass({ clip, cacheDir, config, decoded }),
       createTagsPass({ clip, classifier, cacheDir, config, decoded }),

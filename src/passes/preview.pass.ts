@@ -14,11 +14,17 @@ const MIN_USEFUL = 32;
 
 const DIRECT_EXTS = new Set(['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp']);
 const HEIF_EXTS = new Set(['heic', 'heif', 'hif']);
+/** AVIF: sharp's libheif decodes AV1 and applies the container's rotation/mirror itself. */
+const AVIF_EXTS = new Set(['avif']);
+/** JPEG XL: no loader in sharp's libvips; a platform decoder (sips / djxl) turns it upright. */
+const JXL_EXTS = new Set(['jxl']);
 
 export interface PreviewPassDeps {
   exif: ExifReader;
   cacheDir: string;
   heicDecoders: HeicDecoder[];
+  /** JPEG XL decoders, tried in order (default none: JPEG XL files get PREVIEW_NONE). */
+  jxlDecoders?: HeicDecoder[];
   /** Long side of the cached preview (default PREVIEW_SIZE). */
   previewSize?: number;
 }
@@ -28,6 +34,13 @@ interface Source {
   input: Buffer | string;
   /** Orientation still to apply to this source's pixels. */
   orientation: number | null;
+}
+
+/** A platform decoder's failure in one line ("not installed" when the tool is missing). */
+function decoderFailure(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ENOENT' && err.syscall?.startsWith('spawn')) return 'not installed';
+  return err.message.split('\n').find((l) => /error|invalid|unsupported/i.test(l)) ?? err.message.split('\n')[0] ?? String(e);
 }
 
 function orientationOf(db: ReadableDb, fileId: number): number | null {
@@ -69,6 +82,20 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
 
   async function sources(f: FileRow, orientation: number | null, tried: string[]): Promise<AsyncGenerator<Source>> {
     return (async function* () {
+      if (AVIF_EXTS.has(f.ext)) {
+        yield { name: 'file', input: f.path, orientation: 1 };
+        return;
+      }
+      if (JXL_EXTS.has(f.ext)) {
+        for (const d of deps.jxlDecoders ?? []) {
+          try {
+            yield { name: d.name, input: await d.toJpeg(f.path), orientation: 1 };
+          } catch (e) {
+            tried.push(`${d.name}: ${decoderFailure(e)}`);
+          }
+        }
+        return;
+      }
       if (HEIF_EXTS.has(f.ext)) {
         if (await probeImage(f.path)) yield { name: 'file', input: f.path, orientation };
         for (const d of deps.heicDecoders) {
@@ -76,9 +103,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
             // Platform decoders apply the HEIF transforms themselves: pixels come out upright.
             yield { name: d.name, input: await d.toJpeg(f.path), orientation: 1 };
           } catch (e) {
-            const err = e as NodeJS.ErrnoException;
-            const missing = err.code === 'ENOENT' && err.syscall?.startsWith('spawn');
-            tried.push(`${d.name}: ${missing ? 'not installed' : (err.message.split('\n').find((l) => /error|invalid|unsupported/i.test(l)) ?? err.message.split('\n')[0])}`);
+            tried.push(`${d.name}: ${decoderFailure(e)}`);
           }
         }
         const thumb = await embedded(f.path, tried);
@@ -127,6 +152,9 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       if (!rendered || !used) {
         if (HEIF_EXTS.has(f.ext) && tried.some((t) => /: not installed$/.test(t))) {
           throw new DaemonError('HEIC_DECODER_MISSING', `${tried.join('; ')}. On Linux install heif-convert (Debian: libheif-examples)`);
+        }
+        if (JXL_EXTS.has(f.ext) && (tried.length === 0 || tried.some((t) => /: not installed$/.test(t)))) {
+          throw new DaemonError('JXL_DECODER_MISSING', `${tried.join('; ') || 'no decoder'}. On Linux install djxl (Debian: libjxl-tools); on macOS 14+ sips reads JPEG XL`);
         }
         throw new DaemonError('PREVIEW_NONE', tried.length ? tried.join('; ') : 'no embedded JPEG, TIFF or thumbnail');
       }
