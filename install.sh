@@ -72,22 +72,27 @@ if [ "$(readlink "$HOME/.local/bin/rawlight" 2>/dev/null)" != "$root/bin/rawligh
 fi
 case ":$PATH:" in *":$HOME/.local/bin:"*) ;; *) say "add ~/.local/bin to your PATH to run 'rawlight' directly" ;; esac
 
-# 7. Start.
+# 7. Start. Every way out ends with the sign-in URL (the page needs it: only the signed-in user gets in).
+signin() { say "open the status page, signed in: rawlight open  (or this URL: $("$root/bin/rawlight" open --print 2>/dev/null))"; }
 if [ "$start" = 0 ]; then
   say "installed (not started: --no-start). Start with: rawlight run"
+  signin
   exit 0
 fi
 if [ "$agent" = 1 ] && "$root/bin/rawlight" agent install >/dev/null 2>&1; then
   "$root/bin/rawlight" agent status || true
-  say "rawlight runs as a login agent; status page: http://127.0.0.1:7414/"
+  say "rawlight runs as a login agent"
+  signin
   exit 0
 fi
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
 info=$("$root/bin/rawlight" setup --json)
 if [ "$(echo "$info" | field running)" = true ]; then
   say "rawlight is already running"
+  signin
   exit 0
 fi
 logdir=$(echo "$info" | field logsDir)
 nohup "$root/bin/rawlight" run >>"$logdir/daemon.out" 2>&1 &
 say "started 'rawlight run' in the background (pid $!; no launchd/systemd agent: it will not restart at login). Logs: $logdir"
+signin

@@ -32,12 +32,13 @@ const config = parseConfig({ libraries: [library], api: { port: 0 }, watch: { en
 const daemon = new Daemon({ places, config, log: silentLogger(), libraries: [library] });
 const { db, pipeline, bus } = daemon.core;
 const libs = [library];
+const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 const server = await startServer({
   db,
   places,
   config,
   bus,
-  token: 'bench-token-0123456789abcdef',
+  token: BENCH_TOKEN,
   log: silentLogger(),
   control: {
     pause: () => pipeline.setPaused(true),
@@ -66,7 +67,7 @@ interface Row {
 }
 
 async function hit(route: string, conns = connections): Promise<Row> {
-  const r = await autocannon({ url: server.url + route.slice(1), connections: conns, duration: seconds, pipelining: 1 });
+  const r = await autocannon({ url: server.url + route.slice(1), headers: { 'x-rawlight-token': BENCH_TOKEN }, connections: conns, duration: seconds, pipelining: 1 });
   return { route, requests: r.requests.total, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }
 

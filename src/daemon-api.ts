@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { ensureToken } from './api/api-token.js';
+import { ensureToken, tokenReader } from './api/api-token.js';
+import { removeApiUrl, writeApiUrl } from './api/api-url-file.js';
 import type { ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
@@ -100,7 +101,7 @@ export function upkeepPort(daemon: Daemon): UpkeepPort {
 }
 
 /** ApiDeps for a running daemon: pause/resume, libraries saved to config.json, dead-job retry. */
-export function daemonApiDeps(daemon: Daemon, token: string, extra: Partial<ApiDeps> = {}): ApiDeps {
+export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Partial<ApiDeps> = {}): ApiDeps {
   const libs = [...daemon.o.libraries];
   const { pipeline, db, bus } = daemon.core;
   const places = daemon.o.places;
@@ -156,7 +157,11 @@ export function daemonApiDeps(daemon: Daemon, token: string, extra: Partial<ApiD
 /** Starts the loopback API and page for a daemon; stopped with the daemon. */
 export async function startDaemonApi(daemon: Daemon, extra: Partial<ApiDeps> = {}): Promise<{ url: string }> {
   const token = ensureToken(daemon.o.places);
-  const api = await startServer(daemonApiDeps(daemon, token, extra));
-  daemon.addStopHook('api', () => api.close());
+  const api = await startServer(daemonApiDeps(daemon, tokenReader(daemon.o.places, token), extra));
+  writeApiUrl(daemon.o.places, api.url);
+  daemon.addStopHook('api', async () => {
+    removeApiUrl(daemon.o.places);
+    await api.close();
+  });
   return { url: api.url };
 }

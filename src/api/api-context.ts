@@ -7,6 +7,8 @@ export interface ApiContext {
   deps: ApiDeps;
   status: StatusService;
   hub: SseHub;
+  /** The current API token (changes when `rawlight token rotate` runs). */
+  token: () => string;
   reveal: (file: string) => Promise<{ revealed: boolean; how: string }>;
 }
 

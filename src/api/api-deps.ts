@@ -36,8 +36,8 @@ export interface ApiDeps {
   config: Config;
   /** Source of live events (SSE). */
   bus: PipelineBus;
-  /** Secret for state-changing routes (ensureToken). */
-  token: string;
+  /** The API token (ensureToken), or a reader that follows `rawlight token rotate` (tokenReader). */
+  token: string | (() => string);
   control: ApiControl;
   log: Logger;
   search?: SearchPort | undefined;
@@ -52,4 +52,6 @@ export interface ApiDeps {
   web?: WebDirs | undefined;
   /** How long a status snapshot may be reused under load (ms); default 250. */
   statusCacheMs?: number | undefined;
+  /** Open event streams allowed at once (default 64); past it, 429 + Retry-After. */
+  sseMaxClients?: number | undefined;
 }

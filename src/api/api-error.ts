@@ -8,6 +8,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   API_FORBIDDEN_HOST: 403,
   API_CROSS_ORIGIN: 403,
   API_UNAUTHORIZED: 401,
+  API_TOO_MANY_STREAMS: 429,
+  PLATFORM_NO_DESKTOP: 409,
+  PLATFORM_COMMAND_FAILED: 502,
   API_FEATURE_UNAVAILABLE: 503,
   CONFIG_INVALID: 400,
   FILE_NOT_FOUND: 404,
@@ -40,7 +43,9 @@ export interface ErrorBody {
  * inside (a model folder, the cache, a home directory) never tells a caller how the disk looks.
  */
 export function redactPaths(message: string, allowedRoots: readonly string[]): string {
-  return message.replace(/(?:[A-Za-z]:)?(?:\/[^\s'"`:,;()<>[\]{}]+)+\/?/g, (p) =>
+  // A path starts the message or follows a space, quote, bracket or '=': `application/json` and
+  // `querystring/limit` are not paths and keep their names.
+  return message.replace(/(?<=^|[\s'"`(=[<{,:])(?:[A-Za-z]:)?(?:\/[^\s'"`:,;()<>[\]{}]+)+\/?/g, (p) =>
     allowedRoots.some((r) => p === r || p.startsWith(r.endsWith('/') ? r : r + '/')) ? p : '<path>',
   );
 }

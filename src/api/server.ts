@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { fastifyCookie } from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { isLoopback } from '../config/index.js';
@@ -49,16 +51,21 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   });
   const port = opts.port ?? (() => deps.config.api.port);
   const remote = deps.config.api.allowRemote && !isLoopback(deps.config.api.host);
+  const given = deps.token;
+  const token = typeof given === 'function' ? given : () => given;
   const status = createStatusService(deps);
-  const hub = new SseHub({ bus: deps.bus, status: () => status.full() });
-  const ctx: ApiContext = { deps, status, hub, reveal: deps.reveal ?? createRevealer() };
+  // A rotated token ends the open event streams: their reconnect then needs the new session.
+  const hub = new SseHub({ bus: deps.bus, status: () => status.full(), session: token, ...(deps.sseMaxClients ? { maxClients: deps.sseMaxClients } : {}) });
+  const ctx: ApiContext = { deps, status, hub, token, reveal: deps.reveal ?? createRevealer() };
   const allowedRoots = () => deps.control.libraries();
 
+  // Parsing and serialising only (hook: false): the security hook reads the session cookie itself.
+  void app.register(fastifyCookie, { hook: false });
   app.setErrorHandler(createErrorHandler(deps.log, allowedRoots));
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: { code: 'API_NOT_FOUND', message: 'No such resource' } });
   });
-  app.addHook('onRequest', createSecurityHook({ token: deps.token, port, extraHosts: remote ? [deps.config.api.host] : [], remote }));
+  app.addHook('onRequest', createSecurityHook({ token, port, extraHosts: remote ? [deps.config.api.host] : [] }));
   app.addHook('preClose', (done) => {
     hub.close();
     done();
@@ -93,6 +100,8 @@ export interface RunningServer {
   url: string;
   port: number;
   app: FastifyInstance;
+  /** Every address answering, e.g. ['127.0.0.1', '::1']. */
+  addresses: string[];
   close(): Promise<void>;
 }
 
@@ -115,7 +124,8 @@ export async function startServer(deps: ApiDeps, opts: StartOptions = {}): Promi
   if (!isLoopback(host) && !deps.config.api.allowRemote) {
     throw new DaemonError('API_REMOTE_NOT_ALLOWED', `${host} is not a loopback address; set api.allowRemote to true to bind it`);
   }
-  if (!isLoopback(host) && (!deps.token || deps.token.length < 16)) throw new DaemonError('API_REMOTE_NOT_ALLOWED', 'no API token');
+  const token = typeof deps.token === 'function' ? deps.token() : deps.token;
+  if (!isLoopback(host) && (!token || token.length < 16)) throw new DaemonError('API_REMOTE_NOT_ALLOWED', 'no API token');
 
   const loopback = isLoopback(host);
   const bindHost = loopback ? '127.0.0.1' : host;
@@ -136,19 +146,39 @@ export async function startServer(deps: ApiDeps, opts: StartOptions = {}): Promi
 
   let bound = port;
   const app = buildServer(deps, { port: () => bound });
-  // 'localhost' makes fastify listen on every loopback address it resolves to (127.0.0.1 and ::1).
-  await app.listen({ host: loopback ? 'localhost' : bindHost, port });
+  await app.listen({ host: bindHost, port });
   const addr = app.server.address();
   if (addr && typeof addr === 'object') bound = addr.port;
+  // ::1 too when the machine has it, whatever 'localhost' resolves to (many Linux hosts files map
+  // it to 127.0.0.1 only): a browser may pick either. Same handler, so the same hooks and routes.
+  const v6 = loopback ? await listenV6(app, bound, deps.log) : null;
+  const addresses = [bindHost, ...(v6 ? ['::1'] : [])];
 
   const url = `http://${loopback ? '127.0.0.1' : bindHost.includes(':') ? `[${bindHost}]` : bindHost}:${bound}/`;
-  deps.log.info({ url, addresses: app.addresses() }, `rawlight status page: ${url}`);
+  deps.log.info({ url, addresses }, `rawlight status page: ${url}`);
   return {
     url,
     port: bound,
     app,
+    addresses,
     async close() {
+      if (v6) {
+        v6.close();
+        v6.closeAllConnections();
+      }
       await app.close();
     },
   };
+}
+
+/** A second listener on [::1]:port feeding fastify's own request handler; null when ::1 is missing or taken. */
+function listenV6(app: FastifyInstance, port: number, log: ApiDeps['log']): Promise<http.Server | null> {
+  return new Promise((resolve) => {
+    const s = http.createServer(app.routing);
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      log.info({ code: e.code }, 'not listening on [::1] (no IPv6 loopback here, or the port is taken there)');
+      resolve(null);
+    });
+    s.listen({ host: '::1', port, ipv6Only: true }, () => resolve(s));
+  });
 }

@@ -8,6 +8,38 @@ export interface SseHubOptions {
   statusEveryMs?: number;
   heartbeatMs?: number;
   maxClients?: number;
+  /** The current session key (the API token): when it changes, every stream is ended. */
+  session?: () => string;
+}
+
+/** What makes two snapshots the same news (generatedAt is always new). */
+function statusKey(snapshot: unknown): string {
+  const { generatedAt: _g, ...rest } = snapshot as Record<string, unknown>;
+  return JSON.stringify(rest);
+}
+
+/** Rounds to two significant figures: an ETA of 3 599 s and 3 601 s is the same news. */
+export function roundSignificant(n: number): number {
+  if (!Number.isFinite(n) || n === 0) return n;
+  const mag = Math.pow(10, Math.floor(Math.log10(Math.abs(n))) - 1);
+  return Math.round(n / mag) * mag;
+}
+
+const ROUNDED_KEYS = new Set(['etaSeconds', 'seconds', 'perMinute', 'runsPerMinute', 'filesPerMinute']);
+
+/**
+ * The snapshot as pushed: rates and ETAs rounded, so a status that only drifts (an ETA counting
+ * down, a rate wobbling) is not news and an idle page receives nothing but the heartbeat.
+ */
+export function roundedSnapshot(value: unknown, key = ''): unknown {
+  if (typeof value === 'number') return ROUNDED_KEYS.has(key) ? roundSignificant(value) : value;
+  if (Array.isArray(value)) return value.map((v) => roundedSnapshot(v));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = roundedSnapshot(v, k);
+    return out;
+  }
+  return value;
 }
 
 const BUS_EVENTS = ['pass-done', 'job-error', 'file-changed', 'idle', 'paused'] as const;
@@ -23,6 +55,8 @@ export class SseHub {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastStatus = '';
   private seq = 0;
+  /** The session (token) each stream was opened with. */
+  private readonly sessions = new Map<ServerResponse, string>();
 
   constructor(private readonly opts: SseHubOptions) {}
 
@@ -43,13 +77,21 @@ export class SseHub {
       'x-content-type-options': 'nosniff',
     });
     res.write('retry: 2000\n\n');
+    if (this.opts.session) this.sessions.set(res, this.opts.session());
     this.clients.add(res);
     res.on('close', () => this.remove(res));
     if (this.clients.size === 1) this.start();
     // A new page gets the current state at once, not after the next tick.
     void Promise.resolve()
       .then(() => this.opts.status())
-      .then((s) => this.clients.has(res) && this.writeTo(res, 'status', s), () => undefined);
+      .then((s) => {
+        if (!this.clients.has(res)) return;
+        const rounded = roundedSnapshot(s);
+        // The only listener: the next tick need not repeat what it just got. (With others, they
+        // may hold an older state, so the next tick still compares against what they saw.)
+        if (this.clients.size === 1) this.lastStatus = statusKey(rounded);
+        this.writeTo(res, 'status', rounded);
+      }, () => undefined);
   }
 
   broadcast(event: string, data: unknown): void {
@@ -62,10 +104,12 @@ export class SseHub {
   close(): void {
     for (const c of this.clients) c.end();
     this.clients.clear();
+    this.sessions.clear();
     this.stop();
   }
 
   private remove(res: ServerResponse): void {
+    this.sessions.delete(res);
     if (this.clients.delete(res) && this.clients.size === 0) this.stop();
   }
 
@@ -97,6 +141,15 @@ export class SseHub {
   private ticking = false;
 
   private tick(force: boolean): void {
+    if (this.opts.session && this.sessions.size) {
+      // Signed out (token rotated): end the streams opened with the old token; reconnecting needs the new session.
+      const current = this.opts.session();
+      for (const [c, key] of [...this.sessions]) {
+        if (key === current) continue;
+        this.remove(c); // before end(): nothing may be written to it afterwards
+        c.end();
+      }
+    }
     if (this.clients.size === 0 || this.ticking) return;
     this.ticking = true;
     void Promise.resolve()
@@ -109,11 +162,11 @@ export class SseHub {
   }
 
   private publish(snapshot: unknown, force: boolean): void {
-    const { generatedAt: _g, ...rest } = snapshot as Record<string, unknown>;
-    const key = JSON.stringify(rest);
+    const rounded = roundedSnapshot(snapshot);
+    const key = statusKey(rounded);
     if (!force && key === this.lastStatus) return;
     this.lastStatus = key;
-    this.broadcast('status', snapshot);
+    this.broadcast('status', rounded);
   }
 
   private writeTo(res: ServerResponse, event: string, data: unknown): void {

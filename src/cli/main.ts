@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { isDaemonError } from '../errors/index.js';
 import { resolvePlaces } from '../platform/places.js';
+import { applyPrivateUmask } from '../platform/private-files.js';
 import { UsageError, type CliEnv } from './command.js';
 import { commands } from './commands/index.js';
 
@@ -46,6 +47,8 @@ export async function main(argv: string[], env: CliEnv): Promise<number> {
 
 // Run when executed directly (bin/rawlight, launchd), not when imported by tests.
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.js') || process.argv[1]?.endsWith('/cli/main.ts')) {
+  // Every file any rawlight command creates (database, cache, logs, token) is the user's alone.
+  applyPrivateUmask();
   const code = await main(process.argv.slice(2), { places: resolvePlaces(), io: { stdout: process.stdout, stderr: process.stderr }, env: process.env });
   process.exitCode = code;
 }

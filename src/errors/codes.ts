@@ -44,6 +44,8 @@ export const ErrorCodes = {
   API_FEATURE_UNAVAILABLE: { retryable: true, message: 'This feature is not available in this daemon' },
   API_PORT_IN_USE: { retryable: true, message: 'The API port is already in use' },
   API_REMOTE_NOT_ALLOWED: { retryable: false, message: 'Binding a non-loopback address needs api.allowRemote and a token' },
+  API_TOO_MANY_STREAMS: { retryable: true, message: 'Too many open event streams; retry later' },
+  PLATFORM_NO_DESKTOP: { retryable: false, message: 'No desktop session to open a window in' },
   PLACES_DATA_UNAVAILABLE: { retryable: false, message: 'The offline place-name data could not be loaded' },
   PERSON_NOT_FOUND: { retryable: false, message: 'No such person or group' },
   FACE_NOT_FOUND: { retryable: false, message: 'No such face' },

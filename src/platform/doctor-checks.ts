@@ -3,6 +3,7 @@ import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { Platform } from './index.js';
 import type { Places } from './places.js';
+import { looseModes } from './private-files.js';
 
 /** One line of `rawlight doctor`. */
 export interface CheckResult {
@@ -119,6 +120,19 @@ export function logLocationCheck(places: Places): CheckResult {
   return check('logs', true, `${dir}${files.length ? ` (${files.join(', ')})` : ''}`);
 }
 
+/** rawlight's folders and files are the user's alone (0700 / 0600); anything looser is named. */
+export function privateFilesCheck(places: Places): CheckResult {
+  const loose = looseModes(places);
+  if (loose.length === 0) return check('private files', true, 'config, data, cache and log folders are 0700, their files 0600');
+  const shown = loose.slice(0, 5).map((l) => `${l.path} (${l.mode.toString(8).padStart(4, '0')})`).join(', ');
+  return check(
+    'private files',
+    false,
+    `readable by other users: ${shown}${loose.length > 5 ? ` and ${loose.length - 5} more` : ''}`,
+    'restart rawlight (it tightens its folders at start), or chmod 700 the folders and chmod 600 the files',
+  );
+}
+
 /** Every platform check, in the order doctor prints them. */
 export async function platformChecks(platform: Platform, opts: { places: Places; libraries: readonly string[]; watchedDirs?: number }): Promise<CheckResult[]> {
   return [
@@ -127,5 +141,6 @@ export async function platformChecks(platform: Platform, opts: { places: Places;
     await watchLimitsCheck(platform, opts.watchedDirs !== undefined ? { watchedDirs: opts.watchedDirs } : {}),
     await diskSpaceCheck(opts.places),
     logLocationCheck(opts.places),
+    privateFilesCheck(opts.places),
   ];
 }

@@ -169,4 +169,5 @@ export function createPlatform(opts: PlatformOptions): Platform {
   };
 }
 export type { CheckResult } from './doctor-checks.js';
-export { agentCheck, permissionsCheck, watchLimitsCheck, diskSpaceCheck, logLocationCheck, platformChecks } from './doctor-checks.js';
+export { agentCheck, permissionsCheck, watchLimitsCheck, diskSpaceCheck, logLocationCheck, privateFilesCheck, platformChecks } from './doctor-checks.js';
+export { applyPrivateUmask, tightenPrivateFiles, looseModes } from './private-files.js';

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { signInUrl } from '../../src/api/routes/page.route.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { parseConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/log/index.js';
@@ -15,6 +16,8 @@ import { buildWeb, daemonApiDeps } from './daemon-api.js';
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO, 'test-artifacts', 'e2e');
 const TOKEN = 'e2e-token-0123456789abcdef0123456789';
+/** Node's fetch is a script: it sends the token header (the page uses its session cookie). */
+const AUTH = { headers: { 'x-rawlight-token': TOKEN } };
 const PHOTOS = [
   'photos/people/obama_1.jpg',
   'photos/people/obama_2.jpg',
@@ -86,7 +89,9 @@ describe('the status page in headless Chromium against a daemon indexing the fix
   });
 
   test('the status page shows progress advancing live, without a reload', async () => {
-    await page.goto(server.url);
+    // Signed in the way `rawlight open` does it: the sign-in URL once, then the session cookie.
+    await page.goto(signInUrl(server.url, TOKEN));
+    assert.equal(page.url(), server.url, 'the token left the address bar');
     await page.waitForSelector('#live.on');
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same-page'));
     const before = await doneOnPage(page);
@@ -112,7 +117,7 @@ describe('the status page in headless Chromium against a daemon indexing the fix
   test('a search returns thumbnails', async () => {
     await page.goto(`${server.url}#search`);
     await until('previews', async () => {
-      const r = (await (await fetch(`${server.url}api/status`)).json()) as { passes: { preview: { done: number; pending: number } } };
+      const r = (await (await fetch(`${server.url}api/status`, AUTH)).json()) as { passes: { preview: { done: number; pending: number } } };
       return r.passes.preview.pending === 0 && r.passes.preview.done === PHOTOS.length;
     });
     await page.fill('#search-form input[name=q]', 'obama');
@@ -130,7 +135,7 @@ describe('the status page in headless Chromium against a daemon indexing the fix
 
   test('naming a face group in the page puts PersonInImage in the photo’s sidecar', async () => {
     await until('faces for every photo', async () => {
-      const r = (await (await fetch(`${server.url}api/status`)).json()) as { passes: { faces?: { done: number; failed: number; pending: number } } };
+      const r = (await (await fetch(`${server.url}api/status`, AUTH)).json()) as { passes: { faces?: { done: number; failed: number; pending: number } } };
       const f = r.passes.faces;
       return f && f.pending === 0 && f.done + f.failed === PHOTOS.length;
     }, 90_000, 500);
@@ -147,7 +152,7 @@ describe('the status page in headless Chromium against a daemon indexing the fix
     await page.waitForFunction((id) => document.querySelector(`.person[data-person="${id}"] h3`)?.textContent?.startsWith('Ada Testperson'), personId);
     await page.screenshot({ path: path.join(ARTIFACTS, '5-people-named.png') });
 
-    const person = (await (await fetch(`${server.url}api/people/${personId}`)).json()) as { facesDetail: { fileId: number }[] };
+    const person = (await (await fetch(`${server.url}api/people/${personId}`, AUTH)).json()) as { facesDetail: { fileId: number }[] };
     const fileIds = [...new Set(person.facesDetail.map((f) => f.fileId))];
     assert.ok(fileIds.length > 0);
     const sidecars = await until('the sidecars to be written', () => {

@@ -4,6 +4,8 @@ import { initDetailView } from './detail-view.js';
 import { initPeopleView, load as loadPeople } from './people-view.js';
 import { initSearchView, loadFacets, showSimilar } from './search-view.js';
 import { addActivity, initStatusView, loadStatus, renderStatus } from './status-view.js';
+import { openLiveStream, type LiveState } from './live-stream.js';
+import { showSignIn, signedIn } from './signin.js';
 
 const TABS = ['status', 'search', 'people'] as const;
 type Tab = (typeof TABS)[number];
@@ -21,18 +23,13 @@ function showTab(): void {
   load.catch((e: Error) => notify(e.message, 'error'));
 }
 
-/** Live updates; EventSource reconnects by itself (the server sends retry: 2000). */
+/** Live updates, with a reconnect loop of its own (live-stream.ts: past the server's cap, after a restart). */
 function connect(): void {
   const live = byId('live');
-  const es = new EventSource('/api/events');
-  es.onopen = () => {
-    live.textContent = 'live';
-    live.className = 'live on';
-  };
-  es.onerror = () => {
-    live.textContent = 'reconnecting…';
-    live.className = 'live off';
-  };
+  const es = openLiveStream('/api/events', (s: LiveState) => {
+    live.textContent = s.live ? 'live' : s.retryInMs === null ? 'reconnecting…' : `offline: retrying in ${Math.ceil(s.retryInMs / 1000)} s`;
+    live.className = s.live ? 'live on' : 'live off';
+  }, showSignIn);
   es.addEventListener('status', (e) => renderStatus(JSON.parse((e as MessageEvent<string>).data) as Status));
   es.addEventListener('pass-done', (e) => {
     const d = JSON.parse((e as MessageEvent<string>).data) as { pass: string; path: string; status: string; durationMs: number; code?: string };
@@ -51,12 +48,9 @@ function connect(): void {
   });
 }
 
-async function checkSession(): Promise<void> {
-  const s = await api<{ authorized: boolean }>('/api/session');
-  if (!s.authorized) notify('This page was opened from another site, so it cannot change anything. Open it directly (type the address) to enable actions.', 'error');
-}
-
-function main(): void {
+async function main(): Promise<void> {
+  // No session: one screen saying how to sign in (rawlight open), and no data request at all.
+  if (!(await signedIn())) return showSignIn();
   initStatusView();
   initSearchView();
   initPeopleView();
@@ -64,9 +58,8 @@ function main(): void {
   window.addEventListener('hashchange', showTab);
   showTab();
   connect();
-  void checkSession();
   void api<Status>('/api/status').then(renderStatus).catch(() => undefined);
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
-else main();
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void main());
+else void main();

@@ -6,7 +6,8 @@ export function registerStatusRoutes(app: FastifyInstance, ctx: ApiContext): voi
 
   app.get('/api/events', { schema: { querystring: { type: 'object', properties: {} } } }, async (req, reply) => {
     if (ctx.hub.full) {
-      return reply.status(503).header('retry-after', '10').send({ error: { code: 'API_FEATURE_UNAVAILABLE', message: 'Too many open event streams' } });
+      // 429 + Retry-After: the page's own reconnect loop waits that long (EventSource gives up on any non-200).
+      return reply.status(429).header('retry-after', '10').send({ error: { code: 'API_TOO_MANY_STREAMS', message: 'Too many open event streams; retry later' } });
     }
     reply.hijack();
     ctx.hub.add(reply.raw);

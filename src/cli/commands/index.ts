@@ -12,6 +12,8 @@ import { writebackCommand } from './writeback.command.js';
 import { searchCommand } from './search.command.js';
 import { similarCommand } from './similar.command.js';
 import { peopleCommand } from './people.command.js';
+import { openCommand } from './open.command.js';
+import { tokenCommand } from './token.command.js';
 
 /**
  * Every CLI command, in the order `rawlight help` lists them. Each lives in its own
@@ -31,4 +33,6 @@ export const commands: CliCommand[] = [
   similarCommand,
   peopleCommand,
   agentCommand,
+  openCommand,
+  tokenCommand,
 ];

@@ -5,7 +5,7 @@ import { loadConfig, readConfigFile, configPath, type ConfigInput } from '../../
 import { createLogger } from '../../log/index.js';
 import { Daemon } from '../../main.js';
 import { startDaemonApi } from '../../daemon-api.js';
-import { createPlatform } from '../../platform/index.js';
+import { applyPrivateUmask, createPlatform, tightenPrivateFiles } from '../../platform/index.js';
 import { defaultLibrary } from '../../platform/places.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { acquireDaemonLock } from '../lock.js';
@@ -31,7 +31,11 @@ export const runCommand: CliCommand = {
       overrides.api = { ...fileApi, port } as ConfigInput['api'];
     }
     const config = loadConfig(env.places, { env: env.env, overrides });
+    // Before the first file is created (the log): everything rawlight writes is the user's alone.
+    applyPrivateUmask();
+    const tightened = tightenPrivateFiles(env.places);
     const log = createLogger({ logsDir: env.places.logsDir, console: true });
+    if (tightened.length) log.info({ count: tightened.length, paths: tightened.slice(0, 20).map((t) => t.path) }, 'made rawlight\'s folders and files private (0700/0600)');
     let libraries = config.libraries;
     if (libraries.length === 0) {
       const def = defaultLibrary();

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ensureToken } from '../../api/api-token.js';
 import { configPath, parseConfig, readConfigFile, saveConfigFile } from '../../config/index.js';
 import { defaultLibrary } from '../../platform/places.js';
+import { tightenPrivateFiles } from '../../platform/private-files.js';
 import { printJson, type CliCommand } from '../command.js';
 import { daemonRunning } from '../lock.js';
 
@@ -18,7 +19,8 @@ export const setupCommand: CliCommand = {
   async run(args, env) {
     const { values } = parseArgs({ args, options: { library: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } } });
     const p = env.places;
-    for (const d of [p.configDir, p.dataDir, p.cacheDir, p.logsDir]) mkdirSync(d, { recursive: true });
+    // Folders 0700 (an install from before this release is tightened); the CLI entry set the umask.
+    tightenPrivateFiles(p);
     const file = configPath(p);
     const raw = readConfigFile(file);
     parseConfig(raw, file); // refuse to touch an invalid config: say why instead
@@ -35,6 +37,7 @@ export const setupCommand: CliCommand = {
     }
     if (changed) saveConfigFile(p, { ...raw, libraries: [...libs] });
     ensureToken(p);
+    tightenPrivateFiles(p); // config.json when an in-process caller did not set the umask
     const out = { config: file, changed, libraries: [...libs], places: p, logsDir: p.logsDir, running: daemonRunning(p) };
     if (values.json) printJson(env.io, out);
     else env.io.stdout.write(`${changed ? 'wrote' : 'unchanged'} ${file}; libraries: ${[...libs].join(', ')}\n`);

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../../src/api/server.js';
 import type { PeoplePort, SearchPort, WritebackPort } from '../../../src/api/ports.js';
-import { addFace, addJob, buildWeb, addPerson, authed, headers, makeHarness, passResult, seedFile, type Harness } from './harness.js';
+import { addFace, addJob, buildWeb, addPerson, authed, headers, makeHarness, passResult, seedFile, TOKEN, type Harness } from './harness.js';
 
 /** A people port backed by the real tables (what the people module does, minimally). */
 function tablePeople(h: Harness): PeoplePort & { undoStack: string[] } {
@@ -88,7 +88,7 @@ describe('API routes (inject, real SQLite and cache files)', () => {
   });
 
   test('GET /api/status has the status contract plus daemon state', async () => {
-    const r = await app.inject({ url: '/api/status', headers: headers() });
+    const r = await app.inject({ url: '/api/status', headers: authed() });
     assert.equal(r.statusCode, 200);
     const s = r.json();
     assert.equal(s.files, 5);
@@ -109,28 +109,28 @@ describe('API routes (inject, real SQLite and cache files)', () => {
   });
 
   test('GET /api/files pages and filters', async () => {
-    const all = (await app.inject({ url: '/api/files?limit=2', headers: headers() })).json();
+    const all = (await app.inject({ url: '/api/files?limit=2', headers: authed() })).json();
     assert.equal(all.total, 5);
     assert.equal(all.items.length, 2);
     assert.equal(all.items[0].id, ids.beach, 'newest capture first');
-    const page2 = (await app.inject({ url: '/api/files?limit=2&offset=2', headers: headers() })).json();
+    const page2 = (await app.inject({ url: '/api/files?limit=2&offset=2', headers: authed() })).json();
     assert.equal(page2.items[0].id, ids.biden);
-    const byTag = (await app.inject({ url: '/api/files?tag=dog', headers: headers() })).json();
+    const byTag = (await app.inject({ url: '/api/files?tag=dog', headers: authed() })).json();
     assert.deepEqual(byTag.items.map((i: { id: number }) => i.id), [ids.dog]);
-    const byPlace = (await app.inject({ url: '/api/files?place=arezzo', headers: headers() })).json();
+    const byPlace = (await app.inject({ url: '/api/files?place=arezzo', headers: authed() })).json();
     assert.deepEqual(byPlace.items.map((i: { id: number }) => i.id), [ids.beach]);
-    const byCamera = (await app.inject({ url: '/api/files?camera=nikon', headers: headers() })).json();
+    const byCamera = (await app.inject({ url: '/api/files?camera=nikon', headers: authed() })).json();
     assert.deepEqual(byCamera.items.map((i: { id: number }) => i.id), [ids.biden]);
-    const byPerson = (await app.inject({ url: '/api/files?person=obama', headers: headers() })).json();
+    const byPerson = (await app.inject({ url: '/api/files?person=obama', headers: authed() })).json();
     assert.deepEqual(byPerson.items.map((i: { id: number }) => i.id), [ids.obama]);
-    const byDate = (await app.inject({ url: '/api/files?from=2015-01-01&to=2020-12-31', headers: headers() })).json();
+    const byDate = (await app.inject({ url: '/api/files?from=2015-01-01&to=2020-12-31', headers: authed() })).json();
     assert.deepEqual(byDate.items.map((i: { id: number }) => i.id).sort(), [ids.biden, ids.dog].sort());
     assert.match(all.items[0].thumbnail, /^\/api\/files\/\d+\/thumbnail\?v=/);
   });
 
   test('bad query parameters are clear 400s', async () => {
     for (const url of ['/api/files?limit=0', '/api/files?limit=abc', '/api/files?offset=-1', '/api/files?from=yesterday', '/api/files?kind=video', '/api/files?bogus=1', '/api/search', '/api/search?q=', '/api/search?q=%20%20', '/api/jobs/dead?limit=100000', '/api/people?sample=99']) {
-      const r = await app.inject({ url, headers: headers() });
+      const r = await app.inject({ url, headers: authed() });
       assert.equal(r.statusCode, 400, url);
       assert.equal(r.json().error.code, 'API_BAD_REQUEST', url);
       assert.match(r.json().error.message, /Invalid request: .+/, url);
@@ -138,88 +138,88 @@ describe('API routes (inject, real SQLite and cache files)', () => {
   });
 
   test('GET /api/files/:id returns metadata, faces, tags, place, pass history', async () => {
-    const d = (await app.inject({ url: `/api/files/${ids.obama}`, headers: headers() })).json();
+    const d = (await app.inject({ url: `/api/files/${ids.obama}`, headers: authed() })).json();
     assert.equal(d.name, 'obama_1.jpg');
     assert.equal(d.camera, 'Canon EOS 5D Mark III');
     assert.equal(d.faces.length, 1);
     assert.equal(d.faces[0].personName, 'Barack Obama');
     assert.deepEqual(d.faces[0].box, { x: 0.3, y: 0.15, w: 0.35, h: 0.3 });
     assert.equal(d.passResults[0].pass, 'metadata');
-    const beach = (await app.inject({ url: `/api/files/${ids.beach}`, headers: headers() })).json();
+    const beach = (await app.inject({ url: `/api/files/${ids.beach}`, headers: authed() })).json();
     assert.equal(beach.place.city, 'Arezzo');
     assert.equal(beach.tags[0].label, 'beach');
-    assert.equal((await app.inject({ url: '/api/files/999999', headers: headers() })).statusCode, 404);
+    assert.equal((await app.inject({ url: '/api/files/999999', headers: authed() })).statusCode, 404);
   });
 
   test('thumbnails and previews: real JPEG bytes, cache validators, 404 when none', async () => {
-    const list = (await app.inject({ url: '/api/files?limit=1', headers: headers() })).json();
+    const list = (await app.inject({ url: '/api/files?limit=1', headers: authed() })).json();
     const url = list.items[0].thumbnail as string;
-    const r = await app.inject({ url, headers: headers() });
+    const r = await app.inject({ url, headers: authed() });
     assert.equal(r.statusCode, 200);
     assert.equal(r.headers['content-type'], 'image/jpeg');
     assert.equal(r.rawPayload.subarray(0, 2).toString('hex'), 'ffd8');
     assert.match(String(r.headers['cache-control']), /immutable/);
     const etag = String(r.headers.etag);
-    const again = await app.inject({ url, headers: headers({ 'if-none-match': etag }) });
+    const again = await app.inject({ url, headers: authed({ 'if-none-match': etag }) });
     assert.equal(again.statusCode, 304);
-    const unversioned = await app.inject({ url: `/api/files/${ids.beach}/preview`, headers: headers() });
+    const unversioned = await app.inject({ url: `/api/files/${ids.beach}/preview`, headers: authed() });
     assert.equal(unversioned.statusCode, 200);
     assert.match(String(unversioned.headers['cache-control']), /no-cache/);
     assert.ok(unversioned.rawPayload.length > r.rawPayload.length, 'preview is bigger than the thumbnail');
-    assert.equal((await app.inject({ url: `/api/files/${ids.nopreview}/thumbnail`, headers: headers() })).statusCode, 404);
-    assert.equal((await app.inject({ url: '/api/files/424242/preview', headers: headers() })).statusCode, 404);
-    const crop = await app.inject({ url: `/api/faces/${faceIds[0]}/crop`, headers: headers() });
+    assert.equal((await app.inject({ url: `/api/files/${ids.nopreview}/thumbnail`, headers: authed() })).statusCode, 404);
+    assert.equal((await app.inject({ url: '/api/files/424242/preview', headers: authed() })).statusCode, 404);
+    const crop = await app.inject({ url: `/api/faces/${faceIds[0]}/crop`, headers: authed() });
     assert.equal(crop.statusCode, 200);
     assert.equal(crop.headers['content-type'], 'image/jpeg');
-    assert.equal((await app.inject({ url: '/api/faces/9999/crop', headers: headers() })).statusCode, 404);
+    assert.equal((await app.inject({ url: '/api/faces/9999/crop', headers: authed() })).statusCode, 404);
   });
 
   test('search: semantic through the port with filters, text without it', async () => {
-    const r = (await app.inject({ url: '/api/search?q=a%20dog', headers: headers() })).json();
+    const r = (await app.inject({ url: '/api/search?q=a%20dog', headers: authed() })).json();
     assert.equal(r.mode, 'semantic');
     assert.deepEqual(r.items.map((i: { id: number }) => i.id), [ids.dog, ids.beach]);
     assert.equal(r.items[0].score, 0.31);
-    const filtered = (await app.inject({ url: '/api/search?q=dog&place=Arezzo', headers: headers() })).json();
+    const filtered = (await app.inject({ url: '/api/search?q=dog&place=Arezzo', headers: authed() })).json();
     assert.deepEqual(filtered.items.map((i: { id: number }) => i.id), [ids.beach]);
-    const text = (await app.inject({ url: '/api/search?q=corgi&mode=text', headers: headers() })).json();
+    const text = (await app.inject({ url: '/api/search?q=corgi&mode=text', headers: authed() })).json();
     assert.equal(text.mode, 'text');
     assert.deepEqual(text.items.map((i: { id: number }) => i.id), [ids.dog]);
     const bare = buildServer(h.deps);
-    const t2 = (await bare.inject({ url: '/api/search?q=obama', headers: headers() })).json();
+    const t2 = (await bare.inject({ url: '/api/search?q=obama', headers: authed() })).json();
     assert.deepEqual(t2.items.map((i: { id: number }) => i.id), [ids.obama]);
-    const sim = await bare.inject({ url: `/api/files/${ids.dog}/similar`, headers: headers() });
+    const sim = await bare.inject({ url: `/api/files/${ids.dog}/similar`, headers: authed() });
     assert.equal(sim.statusCode, 503);
     assert.equal(sim.json().error.code, 'API_FEATURE_UNAVAILABLE');
     await bare.close();
   });
 
   test('similar: excludes the file itself, 404 for unknown ids', async () => {
-    const r = (await app.inject({ url: `/api/files/${ids.dog}/similar`, headers: headers() })).json();
+    const r = (await app.inject({ url: `/api/files/${ids.dog}/similar`, headers: authed() })).json();
     assert.deepEqual(r.items.map((i: { id: number }) => i.id), [ids.beach]);
-    assert.equal((await app.inject({ url: '/api/files/77777/similar', headers: headers() })).statusCode, 404);
-    assert.equal((await app.inject({ url: `/api/files/${ids.dog}/similar?limit=x`, headers: headers() })).statusCode, 400);
+    assert.equal((await app.inject({ url: '/api/files/77777/similar', headers: authed() })).statusCode, 404);
+    assert.equal((await app.inject({ url: `/api/files/${ids.dog}/similar?limit=x`, headers: authed() })).statusCode, 400);
   });
 
   test('people: list, suggest, name, merge, remove face, ignore, undo', async () => {
-    const list = (await app.inject({ url: '/api/people', headers: headers() })).json();
+    const list = (await app.inject({ url: '/api/people', headers: authed() })).json();
     assert.equal(list.total, 2);
     assert.equal(list.items[0].name, 'Barack Obama', 'named first');
     assert.equal(list.items[1].name, null);
     assert.deepEqual(list.items[1].faces, [faceIds[1]]);
     assert.equal(list.editable, true);
-    const sug = (await app.inject({ url: '/api/people/suggest?q=bar', headers: headers() })).json();
+    const sug = (await app.inject({ url: '/api/people/suggest?q=bar', headers: authed() })).json();
     assert.deepEqual(sug.names, ['Barack Obama']);
 
     const named = await app.inject({ method: 'POST', url: `/api/people/${unnamed}/name`, headers: authed(), payload: { name: '  Joe   Biden ' } });
     assert.equal(named.statusCode, 200, named.body);
     assert.equal(named.json().name, 'Joe Biden');
-    assert.equal((await app.inject({ url: `/api/people/${unnamed}`, headers: headers() })).json().name, 'Joe Biden');
+    assert.equal((await app.inject({ url: `/api/people/${unnamed}`, headers: authed() })).json().name, 'Joe Biden');
     const wb = h.db.prepare(`SELECT file_id FROM jobs WHERE pass = 'writeback'`).all() as { file_id: number }[];
     assert.deepEqual(wb.map((j) => j.file_id), [ids.biden], 'naming asks writeback to reconsider the photo');
 
     const undo = (await app.inject({ method: 'POST', url: '/api/people/undo', headers: authed(), payload: {} })).json();
     assert.match(undo.undone, /person/);
-    assert.equal((await app.inject({ url: `/api/people/${unnamed}`, headers: headers() })).json().name, null);
+    assert.equal((await app.inject({ url: `/api/people/${unnamed}`, headers: authed() })).json().name, null);
 
     assert.equal((await app.inject({ method: 'POST', url: `/api/people/${unnamed}/name`, headers: authed(), payload: { name: '' } })).statusCode, 400);
     assert.equal((await app.inject({ method: 'POST', url: `/api/people/${unnamed}/name`, headers: authed(), payload: {} })).statusCode, 400);
@@ -227,8 +227,8 @@ describe('API routes (inject, real SQLite and cache files)', () => {
 
     const ign = (await app.inject({ method: 'POST', url: `/api/people/${unnamed}/ignore`, headers: authed(), payload: { ignored: true } })).json();
     assert.equal(ign.ignored, true);
-    assert.equal((await app.inject({ url: '/api/people', headers: headers() })).json().total, 1, 'ignored people are hidden by default');
-    assert.equal((await app.inject({ url: '/api/people?ignored=true', headers: headers() })).json().total, 2);
+    assert.equal((await app.inject({ url: '/api/people', headers: authed() })).json().total, 1, 'ignored people are hidden by default');
+    assert.equal((await app.inject({ url: '/api/people?ignored=true', headers: authed() })).json().total, 2);
     await app.inject({ method: 'POST', url: `/api/people/${unnamed}/ignore`, headers: authed(), payload: { ignored: false } });
 
     assert.equal((await app.inject({ method: 'POST', url: `/api/people/${unnamed}/merge`, headers: authed(), payload: { into: unnamed } })).statusCode, 400);
@@ -236,11 +236,11 @@ describe('API routes (inject, real SQLite and cache files)', () => {
     const merged = await app.inject({ method: 'POST', url: `/api/people/${unnamed}/merge`, headers: authed(), payload: { into: obamaPerson } });
     assert.equal(merged.statusCode, 200, merged.body);
     assert.equal(merged.json().faceCount, 2);
-    assert.equal((await app.inject({ url: `/api/people/${unnamed}`, headers: headers() })).statusCode, 404);
+    assert.equal((await app.inject({ url: `/api/people/${unnamed}`, headers: authed() })).statusCode, 404);
 
     const removed = await app.inject({ method: 'POST', url: `/api/faces/${faceIds[1]}/remove`, headers: authed(), payload: {} });
     assert.equal(removed.statusCode, 200);
-    assert.equal((await app.inject({ url: `/api/people/${obamaPerson}`, headers: headers() })).json().faceCount, 1);
+    assert.equal((await app.inject({ url: `/api/people/${obamaPerson}`, headers: authed() })).json().faceCount, 1);
     assert.equal((await app.inject({ method: 'POST', url: '/api/faces/99999/remove', headers: authed(), payload: {} })).statusCode, 404);
   });
 
@@ -248,14 +248,14 @@ describe('API routes (inject, real SQLite and cache files)', () => {
     const bare = buildServer(h.deps);
     const r = await bare.inject({ method: 'POST', url: `/api/people/${obamaPerson}/name`, headers: authed(), payload: { name: 'B' } });
     assert.equal(r.statusCode, 503);
-    assert.equal((await bare.inject({ url: '/api/people', headers: headers() })).json().editable, false);
+    assert.equal((await bare.inject({ url: '/api/people', headers: authed() })).json().editable, false);
     await bare.close();
   });
 
   test('writeback preview and apply', async () => {
-    const p = (await app.inject({ url: `/api/files/${ids.obama}/writeback`, headers: headers() })).json();
+    const p = (await app.inject({ url: `/api/files/${ids.obama}/writeback`, headers: authed() })).json();
     assert.equal(p.preview.fileId, ids.obama);
-    assert.equal((await app.inject({ url: '/api/files/31337/writeback', headers: headers() })).statusCode, 404);
+    assert.equal((await app.inject({ url: '/api/files/31337/writeback', headers: authed() })).statusCode, 404);
     const a = await app.inject({ method: 'POST', url: '/api/writeback/apply', headers: authed(), payload: { fileIds: [ids.obama, ids.dog] } });
     assert.deepEqual(a.json(), { accepted: 2 });
     assert.deepEqual(writebackApplied.at(-1), [ids.obama, ids.dog]);
@@ -264,7 +264,7 @@ describe('API routes (inject, real SQLite and cache files)', () => {
     assert.equal((await app.inject({ method: 'POST', url: '/api/writeback/apply', headers: authed(), payload: { fileIds: [123456] } })).statusCode, 404);
     // Without the port, apply falls back to asking the queue.
     const bare = buildServer(h.deps);
-    assert.equal((await bare.inject({ url: `/api/files/${ids.obama}/writeback`, headers: headers() })).statusCode, 503);
+    assert.equal((await bare.inject({ url: `/api/files/${ids.obama}/writeback`, headers: authed() })).statusCode, 503);
     const q = await bare.inject({ method: 'POST', url: '/api/writeback/apply', headers: authed(), payload: { fileIds: [ids.beach] } });
     assert.deepEqual(q.json(), { accepted: 1 });
     assert.ok(h.db.prepare(`SELECT 1 FROM jobs WHERE pass = 'writeback' AND file_id = ?`).get(ids.beach));
@@ -272,7 +272,7 @@ describe('API routes (inject, real SQLite and cache files)', () => {
   });
 
   test('dead jobs: list and retry one or all', async () => {
-    const dead = (await app.inject({ url: '/api/jobs/dead', headers: headers() })).json();
+    const dead = (await app.inject({ url: '/api/jobs/dead', headers: authed() })).json();
     assert.equal(dead.total, 1);
     const jobId = dead.items[0].jobId as number;
     assert.equal(dead.items[0].code, 'INFERENCE_FAILED');
@@ -287,7 +287,7 @@ describe('API routes (inject, real SQLite and cache files)', () => {
   });
 
   test('libraries: list, add (existing folders only), remove', async () => {
-    assert.deepEqual((await app.inject({ url: '/api/libraries', headers: headers() })).json(), { libraries: [h.library] });
+    assert.deepEqual((await app.inject({ url: '/api/libraries', headers: authed() })).json(), { libraries: [h.library] });
     const extra = h.places.cacheDir;
     const add = await app.inject({ method: 'POST', url: '/api/libraries', headers: authed(), payload: { path: extra } });
     assert.equal(add.statusCode, 200);
@@ -305,7 +305,7 @@ describe('API routes (inject, real SQLite and cache files)', () => {
 
   test('pause and resume', async () => {
     assert.deepEqual((await app.inject({ method: 'POST', url: '/api/pause', headers: authed() })).json(), { paused: true });
-    assert.equal((await app.inject({ url: '/api/status', headers: headers() })).json().paused, true);
+    assert.equal((await app.inject({ url: '/api/status', headers: authed() })).json().paused, true);
     assert.deepEqual((await app.inject({ method: 'POST', url: '/api/resume', headers: authed() })).json(), { paused: false });
     assert.equal(h.control.paused, false);
   });
@@ -318,19 +318,22 @@ describe('API routes (inject, real SQLite and cache files)', () => {
     assert.equal((await app.inject({ method: 'POST', url: '/api/files/987654/reveal', headers: authed(), payload: {} })).statusCode, 404);
   });
 
-  test('the page at / sets the HttpOnly SameSite=Strict token cookie for same-origin loads only', async () => {
+  test('the page at / sets nothing; /?token= signs in (HttpOnly, SameSite=Strict, derived secret) and redirects to /', async () => {
     const r = await app.inject({ url: '/', headers: headers({ 'sec-fetch-site': 'none' }) });
     assert.equal(r.statusCode, 200);
     assert.match(r.body, /<title>rawlight<\/title>/);
-    const cookie = String(r.headers['set-cookie']);
-    assert.match(cookie, /^rawlight_token=[^;]+; Path=\/; HttpOnly; SameSite=Strict$/);
+    assert.equal(r.headers['set-cookie'], undefined, 'a plain GET / signs nobody in');
     assert.match(String(r.headers['content-security-policy']), /frame-ancestors 'none'/);
-    const cross = await app.inject({ url: '/', headers: headers({ 'sec-fetch-site': 'cross-site' }) });
-    assert.equal(cross.statusCode, 200);
-    assert.equal(cross.headers['set-cookie'], undefined);
+    const signIn = await app.inject({ url: `/?token=${encodeURIComponent(TOKEN)}`, headers: headers({ 'sec-fetch-site': 'none' }) });
+    assert.equal(signIn.statusCode, 303);
+    assert.equal(signIn.headers.location, '/');
+    const cookie = String(signIn.headers['set-cookie']);
+    assert.match(cookie, /^rawlight_session=[A-Za-z0-9_-]{20,}; Max-Age=\d{8}; Path=\/; HttpOnly; SameSite=Strict$/);
+    assert.ok(!cookie.includes(TOKEN), 'the cookie never holds the token itself');
     const session = await app.inject({ url: '/api/session', headers: headers({ cookie: cookie.split(';')[0]! }) });
+    assert.equal(session.statusCode, 200);
     assert.equal(session.json().authorized, true);
-    assert.equal((await app.inject({ url: '/api/session', headers: headers() })).json().authorized, false);
+    assert.equal((await app.inject({ url: '/api/session', headers: headers() })).statusCode, 401);
     const css = await app.inject({ url: '/style.css', headers: headers() });
     assert.equal(css.statusCode, 200);
     const js = await app.inject({ url: '/app.js', headers: headers() });
@@ -339,7 +342,7 @@ describe('API routes (inject, real SQLite and cache files)', () => {
   });
 
   test('unknown routes are JSON 404s', async () => {
-    const r = await app.inject({ url: '/api/nope', headers: headers() });
+    const r = await app.inject({ url: '/api/nope', headers: authed() });
     assert.equal(r.statusCode, 404);
     assert.equal(r.json().error.code, 'API_NOT_FOUND');
   });

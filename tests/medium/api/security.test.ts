@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { ensureToken, tokenPath } from '../../../src/api/api-token.js';
+import { ensureToken, sessionSecret, tokenPath } from '../../../src/api/api-token.js';
 import { redactPaths } from '../../../src/api/api-error.js';
 import { buildServer, startServer } from '../../../src/api/server.js';
 import { parseConfig } from '../../../src/config/index.js';
@@ -59,7 +59,7 @@ describe('API security', () => {
       }
     }
     for (const host of [`localhost:${PORT}`, `127.0.0.1:${PORT}`, `[::1]:${PORT}`, `LOCALHOST:${PORT}`]) {
-      assert.equal((await app.inject({ url: '/api/status', headers: { host } })).statusCode, 200, host);
+      assert.equal((await app.inject({ url: '/api/status', headers: { host, 'x-rawlight-token': TOKEN } })).statusCode, 200, host);
     }
   });
 
@@ -79,7 +79,7 @@ describe('API security', () => {
     }
     assert.equal(h.control.paused, false, 'nothing was paused');
     // Reads from another site are refused too (an <img> or fetch() could probe the library).
-    const probe = await app.inject({ url: `/api/files/${fileId}/thumbnail`, headers: headers({ 'sec-fetch-site': 'cross-site' }) });
+    const probe = await app.inject({ url: `/api/files/${fileId}/thumbnail`, headers: authed({ 'sec-fetch-site': 'cross-site' }) });
     assert.equal(probe.statusCode, 403);
     const ok = await app.inject({ method: 'POST', url: '/api/pause', headers: authed({ origin: `http://${HOST}`, 'sec-fetch-site': 'same-origin' }) });
     assert.equal(ok.statusCode, 200);
@@ -90,7 +90,7 @@ describe('API security', () => {
     const callsBefore = h.control.calls.length;
     const posts = ['/api/pause', '/api/resume', '/api/jobs/retry', '/api/libraries', '/api/libraries/remove', '/api/writeback/apply', '/api/people/undo', `/api/people/1/name`, `/api/files/${fileId}/reveal`, '/api/faces/1/remove', '/api/nonexistent'];
     for (const url of posts) {
-      for (const auth of [{}, { 'x-rawlight-token': 'wrong' }, { cookie: 'rawlight_token=wrong' }, { 'x-rawlight-token': TOKEN.slice(0, -1) }]) {
+      for (const auth of [{}, { 'x-rawlight-token': 'wrong' }, { cookie: 'rawlight_session=wrong' }, { cookie: `rawlight_session=${TOKEN}` }, { 'x-rawlight-token': TOKEN.slice(0, -1) }]) {
         const r = await app.inject({ method: 'POST', url, headers: headers(auth), payload: {} });
         assert.equal(r.statusCode, 401, `${url} ${JSON.stringify(auth)}`);
         assert.equal(r.json().error.code, 'API_UNAUTHORIZED');
@@ -101,7 +101,7 @@ describe('API security', () => {
     }
     assert.equal(h.control.calls.length, callsBefore, 'no control action ran');
     assert.equal(h.control.paused, false);
-    const viaCookie = await app.inject({ method: 'POST', url: '/api/pause', headers: headers({ cookie: `other=1; rawlight_token=${TOKEN}` }) });
+    const viaCookie = await app.inject({ method: 'POST', url: '/api/pause', headers: headers({ cookie: `other=1; rawlight_session=${sessionSecret(TOKEN)}` }) });
     assert.equal(viaCookie.statusCode, 200);
     assert.equal(h.control.paused, true);
     await app.inject({ method: 'POST', url: '/api/resume', headers: authed() });
@@ -124,11 +124,11 @@ describe('API security', () => {
         }
       }
       for (const url of ['/..%2F..%2Fetc%2Fpasswd', '/../../etc/passwd', '/%2Fetc%2Fpasswd', '/static/..%2F..%2Fsecret.jpg', '/api/files/1/thumbnail/..%2F..%2F..%2Fsecret.jpg', '/style.css/..%2F..%2Fpackage.json', '/.env']) {
-        const r = await app.inject({ url, headers: headers() });
+        const r = await app.inject({ url, headers: authed() });
         assert.equal(r.statusCode, 404, url);
       }
       // Query parameters are never paths: ?v= is only compared to the stored hash.
-      const v = await app.inject({ url: `/api/files/${fileId}/thumbnail?v=..%2F..%2Fsecret.jpg`, headers: headers() });
+      const v = await app.inject({ url: `/api/files/${fileId}/thumbnail?v=..%2F..%2Fsecret.jpg`, headers: authed() });
       assert.equal(v.statusCode, 200);
       assert.doesNotMatch(v.body, /TOP-SECRET/);
       assert.ok(reads.some((p) => p.includes('thumbs')), 'the spy does see real reads');
@@ -141,11 +141,11 @@ describe('API security', () => {
   test('a database row pointing outside the cache (or a symlink out of it) is not served', async () => {
     const rel = path.relative(h.places.cacheDir, secret);
     h.db.prepare('UPDATE previews SET thumb_path = ?, path = ? WHERE file_id = ?').run(rel, secret, fileId);
-    assert.equal((await app.inject({ url: `/api/files/${fileId}/thumbnail`, headers: headers() })).statusCode, 404);
-    assert.equal((await app.inject({ url: `/api/files/${fileId}/preview`, headers: headers() })).statusCode, 404);
+    assert.equal((await app.inject({ url: `/api/files/${fileId}/thumbnail`, headers: authed() })).statusCode, 404);
+    assert.equal((await app.inject({ url: `/api/files/${fileId}/preview`, headers: authed() })).statusCode, 404);
     symlinkSync(secret, path.join(h.places.cacheDir, 'link.jpg'));
     h.db.prepare('UPDATE previews SET thumb_path = ? WHERE file_id = ?').run('link.jpg', fileId);
-    const r = await app.inject({ url: `/api/files/${fileId}/thumbnail`, headers: headers() });
+    const r = await app.inject({ url: `/api/files/${fileId}/thumbnail`, headers: authed() });
     assert.equal(r.statusCode, 404);
     assert.doesNotMatch(r.body, /TOP-SECRET/);
   });
@@ -162,15 +162,20 @@ describe('API security', () => {
         },
       },
     });
-    const r = await failing.inject({ url: '/api/search?q=x', headers: headers() });
+    const r = await failing.inject({ url: '/api/search?q=x', headers: authed() });
     assert.equal(r.statusCode, 500);
     assert.deepEqual(r.json(), { error: { code: 'INTERNAL', message: 'Unexpected internal error' } });
-    const s = await failing.inject({ url: `/api/files/${fileId}/similar`, headers: headers() });
+    const s = await failing.inject({ url: `/api/files/${fileId}/similar`, headers: authed() });
     assert.equal(s.statusCode, 500);
     assert.doesNotMatch(s.body, new RegExp(h.places.cacheDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     assert.match(s.body, new RegExp(`${h.library.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/a\\.jpg`), 'library paths may be shown');
     assert.doesNotMatch(s.body, /at .*\.ts:\d+/);
     assert.equal(redactPaths('open /etc/shadow and /lib/x/y.jpg', ['/lib/x']), 'open <path> and /lib/x/y.jpg');
+    // Field names and media types are not paths.
+    assert.equal(redactPaths("content-type is set to 'application/json'", []), "content-type is set to 'application/json'");
+    assert.equal(redactPaths('querystring/limit must NOT have more than 3 characters', []), 'querystring/limit must NOT have more than 3 characters');
+    assert.equal(redactPaths("ENOENT: open '/Users/x/secret.db'", []), "ENOENT: open '<path>'");
+    assert.equal(redactPaths('path=/root/.ssh/id_rsa', []), 'path=<path>');
     await failing.close();
   });
 

@@ -70,7 +70,7 @@ describe('platform adapter', () => {
     assert.match(l.detail, new RegExp(e.places.logsDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     e.bin.setState('systemctl', {});
     const all = await platformChecks(make('linux'), { places: e.places, libraries: [path.join(e.root, 'lib')] });
-    assert.deepEqual(all.map((c) => c.name), ['agent', 'permissions', `library ${path.join(e.root, 'lib')}`, 'watch limits', 'disk space', 'logs']);
+    assert.deepEqual(all.map((c) => c.name), ['agent', 'permissions', `library ${path.join(e.root, 'lib')}`, 'watch limits', 'disk space', 'logs', 'private files']);
     const agent = all[0]!;
     assert.equal(agent.ok, false);
     assert.equal(agent.fix, 'rawlight agent install');

@@ -1,0 +1,43 @@
+import { ensureToken } from '../api/api-token.js';
+import { readApiUrl } from '../api/api-url-file.js';
+import { TOKEN_HEADER } from '../api/security.hook.js';
+import { isLoopback, type Config } from '../config/index.js';
+import type { Places } from '../platform/places.js';
+import { daemonRunning } from './lock.js';
+
+export interface DaemonClient {
+  /** The page's URL, ending in '/': where the running daemon listens (or would, from config). */
+  baseUrl: string;
+  /** True when a daemon holds this home's lock (the URL then comes from the daemon itself). */
+  running: boolean;
+  /** The header every API call needs. */
+  headers: Record<string, string>;
+  token: string;
+  /** fetch() against the daemon with the token header; `path` starts with /api/. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/** The URL from the configuration alone (the daemon moves to the next port when this one is taken). */
+export function configuredBaseUrl(config: Config): string {
+  const h = config.api.host;
+  const host = isLoopback(h) ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h;
+  return `http://${host}:${config.api.port}/`;
+}
+
+/**
+ * The one way CLI commands talk to a running daemon: its bound URL (the api-url file it writes
+ * at start) and the token header. Issue 10's `rawlight writeback` via the daemon uses this too.
+ */
+export function createDaemonClient(places: Places, config: Config): DaemonClient {
+  const running = daemonRunning(places);
+  const baseUrl = (running ? readApiUrl(places) : null) ?? configuredBaseUrl(config);
+  const token = ensureToken(places);
+  const headers = { [TOKEN_HEADER]: token };
+  return {
+    baseUrl,
+    running,
+    headers,
+    token,
+    fetch: (p, init = {}) => fetch(new URL(p, baseUrl), { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...headers } }),
+  };
+}
