@@ -105,8 +105,10 @@ export class ExifReader {
         this.embeddedScheduled = false;
         const queued = this.embeddedQueue;
         this.embeddedQueue = new Map();
+        // At most 4 files a command: a full-size JpgFromRaw travels base64-coded (~10 MB a file).
+        const per = Math.min(this.maxBatch, 4);
         for (const [k, waiters] of queued) {
-          for (let i = 0; i < waiters.length; i += this.maxBatch) void this.extractEmbedded(k.split(','), waiters.slice(i, i + this.maxBatch));
+          for (let i = 0; i < waiters.length; i += per) void this.extractEmbedded(k.split(','), waiters.slice(i, i + per));
         }
       });
     });
