@@ -1,7 +1,7 @@
 // AVIF, JPEG XL, Extended WebP and motion photos: each gets metadata, a preview and the passes
 // after them, through the real CLI on files made here (tests/fixtures/README.md).
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -10,6 +10,7 @@ import { cli } from '../../helpers/cli.js';
 import { REPO, tempDir } from '../../helpers/fixtures.js';
 import { createPreviewPass } from '../../../src/passes/preview.pass.js';
 import { ExifReader } from '../../../src/exiftool/reader.js';
+import { djxlDecoder } from '../../../src/image/jxl.js';
 
 const SRC = path.join(REPO, 'tests', 'fixtures', 'formats');
 
@@ -81,6 +82,26 @@ describe('new formats, end to end', () => {
     assert.equal(still.json<{ motionPhoto: unknown }>().motionPhoto, null);
     const text = await cli(home, ['show', path.join(lib, 'PXL_motion_cat_brown.MP.jpg')]);
     assert.match(text.stdout, /motion photo: the still is indexed; embedded video/);
+  });
+
+  test('a truncated JPEG XL or AVIF file is a recorded preview failure naming the decoder, not a crash', async () => {
+    const exif = new ExifReader({ maxProcs: 1 });
+    try {
+      const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, 'c3'), heicDecoders: [], jxlDecoders: [djxlDecoder] });
+      const db = { prepare: () => ({ get: () => undefined }) } as unknown as Parameters<typeof pass.inputKey>[0];
+      for (const [name, ext] of [['cat_brown.jxl', 'jxl'], ['cat_brown.avif', 'avif']] as const) {
+        const cut = path.join(t.dir, `cut.${ext}`);
+        writeFileSync(cut, readFileSync(path.join(SRC, name)).subarray(0, 600));
+        const file = { id: 1, path: cut, ext, content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
+        await assert.rejects(pass.run({ file, inputKey: 'x:1', db, log: undefined as never, signal: new AbortController().signal }), (e: { code?: string; message: string }) => {
+          assert.ok(['PREVIEW_NONE', 'PREVIEW_DECODE_FAILED'].includes(e.code ?? ''), `${ext}: ${e.code} ${e.message}`);
+          if (ext === 'jxl') assert.match(e.message, /djxl/);
+          return true;
+        });
+      }
+    } finally {
+      await exif.end();
+    }
   });
 
   test('JPEG XL without a decoder installed: JXL_DECODER_MISSING (retried, e.g. after installing djxl)', async () => {
