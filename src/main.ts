@@ -114,9 +114,18 @@ export class Core {
       createPlacesPass({ geocoder, config }),
       createWritebackPass({ db, writer, spotlight, config, backupDir: path.join(cacheDir, 'writeback'), log: log.child({ component: 'writeback' }) }),
     ];
+    let selected: Pass[] = passes;
+    try {
+      if (o.onlyPasses) selected = withPrerequisites(passes, o.onlyPasses);
+    } catch (e) {
+      // An unknown pass name: nothing was started yet; give back what was opened.
+      for (const c of [...this.closers].reverse()) void Promise.resolve().then(c.close).catch(() => undefined);
+      db.close();
+      throw e;
+    }
     this.pipeline = new Pipeline({
       db,
-      passes: o.onlyPasses ? withPrerequisites(passes, o.onlyPasses) : passes,
+      passes: selected,
       log: log.child({ component: 'pipeline' }),
       bus: this.bus,
       concurrency: { io: config.queue.ioConcurrency, cpu: cpuWorkers(config.queue.cpuConcurrency) },

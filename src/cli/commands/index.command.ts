@@ -45,7 +45,13 @@ export const indexCommand: CliCommand = {
     const log = createLogger({ logsDir: env.places.logsDir });
     const lock = acquireDaemonLock(env.places);
     const t0 = Date.now();
-    const core = await Core.open({ places: env.places, config, log, ...(onlyPasses ? { onlyPasses } : {}) });
+    let core: Core;
+    try {
+      core = await Core.open({ places: env.places, config, log, ...(onlyPasses ? { onlyPasses } : {}) });
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
     try {
       const reports = await core.reconcile(roots, Priority.user);
       // Unchanged files are not looked at again by the reconcile walk: queue what an earlier

@@ -46,6 +46,9 @@ test('asking again runs nothing; an unknown pass name is refused with the list o
   const bad = await cli(home, ['index', lib, '--passes', 'metadata,facez']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /unknown pass facez; passes: scan, metadata, preview, faces/);
+  // refused before any work, and the lock was given back: the next run goes ahead
+  const after = await cli(home, ['index', lib, '--passes', 'metadata', '--json']);
+  assert.equal(after.code, 0, after.stderr);
 });
 
 test('prerequisites are followed transitively and keep the chain order', () => {
