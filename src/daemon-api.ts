@@ -4,15 +4,16 @@ import { removeApiUrl, writeApiUrl } from './api/api-url-file.js';
 import type { ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
-import { runWriteback } from './cli/commands/writeback.command.js';
 import { requestPass } from './queue/queue.js';
 import { getFile } from './store/repositories/file.repository.js';
-import { xmpStateForFile } from './xmp/index.js';
+import { openReadonlyDb } from './store/db.js';
+import { runWriteback, xmpStateForFile } from './xmp/index.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
+import { checkNewLibrary, resolveLibraryRoot } from './config/libraries.js';
 import { isDaemonError } from './errors/index.js';
 import type { Daemon } from './main.js';
-import { ignorePerson, mergePeople, namePerson, removeFace, undoLast } from './people/index.js';
+import { ignorePerson, mergePeople, moveFace, namePerson, personForFace, removeFace, undoLast } from './people/index.js';
 import { retryDead } from './queue/queue.js';
 
 /** The people module's actions behind the API's port. */
@@ -31,6 +32,14 @@ export function peoplePort(daemon: Daemon): PeoplePort {
         if (isDaemonError(e) && e.code === 'NOTHING_TO_UNDO') return null;
         throw e;
       }
+    },
+    group: () => daemon.core.grouping.runNow(),
+    // A face of an unnamed group names the group (its other photos are the same person); a face
+    // of a named person given another name is a correction: it moves.
+    nameFace: (faceId, name) => {
+      const p = personForFace(db, faceId);
+      if (p && !p.notFace && p.name === null) return { personId: namePerson(db, p.personId, name).personId ?? p.personId };
+      return { personId: moveFace(db, faceId, name).personId ?? 0 };
     },
   };
 }
@@ -77,17 +86,20 @@ export function writebackPort(daemon: Daemon): WritebackPort {
   const { db } = daemon.core;
   const config = daemon.o.config;
   const backupDir = path.join(daemon.o.places.cacheDir, 'writeback');
+  // The daemon's one ExifTool writer: `rawlight writeback` and review mode never open another.
+  const { xmpWriter: writer, spotlight } = daemon.core;
   const paths = (ids: readonly number[]) => ids.map((id) => getFile(db, id)?.path).filter((p): p is string => !!p);
   return {
     // An empty path list means "every file" to runWriteback: never pass one from here.
     preview: async (fileId) => {
       const p = paths([fileId]);
-      return (p.length ? (await runWriteback({ db, config, dryRun: true, paths: p, backupDir })).files[0] : undefined) ?? { changes: [], conflicts: [] };
+      return (p.length ? (await runWriteback({ db, config, writer, dryRun: true, paths: p, backupDir })).files[0] : undefined) ?? { changes: [], conflicts: [] };
     },
+    run: (o) => runWriteback({ db, config, writer, spotlight, backupDir, dryRun: o.dryRun, repair: o.repair, restore: o.restore, paths: o.paths }),
     apply: async (fileIds) => {
       const p = paths(fileIds);
       if (p.length === 0) return 0;
-      if (config.writeback === 'review') return (await runWriteback({ db, config, dryRun: false, paths: p, backupDir })).summary.written;
+      if (config.writeback === 'review') return (await runWriteback({ db, config, writer, spotlight, dryRun: false, paths: p, backupDir })).summary.written;
       for (const id of fileIds) requestPass(db, id, 'writeback');
       daemon.core.pipeline.wake();
       return fileIds.length;
@@ -122,8 +134,9 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
       isPaused: () => pipeline.isPaused(),
       libraries: () => libs,
       async addLibrary(dir) {
-        const abs = path.resolve(dir);
+        const abs = resolveLibraryRoot(dir);
         if (libs.includes(abs)) return;
+        checkNewLibrary(libs, abs); // never two libraries claiming the same files
         libs.push(abs);
         saveLibraries();
         await daemon.addLibrary(abs);
@@ -157,11 +170,15 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
 /** Starts the loopback API and page for a daemon; stopped with the daemon. */
 export async function startDaemonApi(daemon: Daemon, extra: Partial<ApiDeps> = {}): Promise<{ url: string }> {
   const token = ensureToken(daemon.o.places);
-  const api = await startServer(daemonApiDeps(daemon, tokenReader(daemon.o.places, token), extra));
+  // Status and listings read through their own read-only connection: a page polling every second
+  // never queues behind, nor holds up, the pipeline's writes.
+  const readDb = daemon.core.dbPath === ':memory:' ? undefined : openReadonlyDb(daemon.core.dbPath);
+  const api = await startServer(daemonApiDeps(daemon, tokenReader(daemon.o.places, token), { readDb, ...extra }));
   writeApiUrl(daemon.o.places, api.url);
   daemon.addStopHook('api', async () => {
     removeApiUrl(daemon.o.places);
     await api.close();
+    readDb?.close();
   });
   return { url: api.url };
 }

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import type { Config } from './config/index.js';
 import { storeError } from './errors/index.js';
 import { ExifReader } from './exiftool/reader.js';
-import { createExifToolWriter } from './exiftool/writer.js';
+import { createExifToolWriter, type XmpWriter } from './exiftool/writer.js';
 import { platformHeicDecoders } from './image/heic.js';
 import { platformJxlDecoders } from './image/jxl.js';
 import { createUpkeep, type Upkeep } from './jobs/index.js';
@@ -23,6 +23,7 @@ import { createScanPass } from './passes/scan.pass.js';
 import { createTagsPass } from './passes/tags.pass.js';
 import { createWritebackPass } from './passes/writeback.pass.js';
 import { attachNewFaces, regroupAll } from './people/index.js';
+import { GroupingTrigger } from './people/grouping-trigger.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { withPrerequisites } from './pipeline/pass-selection.js';
@@ -35,7 +36,7 @@ import { DB_FILE, openDb, type WritableDb } from './store/db.js';
 import { Discovery, noDatalessProbe, type DatalessProbe } from './watch/discover.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
-import { createSpotlight, isOwnWrite, reconcileJournal } from './xmp/index.js';
+import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, type SpotlightAdapter } from './xmp/index.js';
 
 export interface CoreOptions {
   places: Places;
@@ -62,6 +63,11 @@ export class Core {
   readonly models: ModelRegistry;
   readonly sessions: ModelSessions;
   readonly clip: ClipSource;
+  /** The one ExifTool writer (XMP) and the Spotlight adapter: the API's writeback uses them too. */
+  readonly xmpWriter: XmpWriter;
+  readonly spotlight: SpotlightAdapter;
+  /** Groups new faces that fit no known person while an import runs (and at its end). */
+  readonly grouping: GroupingTrigger;
   private closed = false;
   /** Long-lived resources, closed in reverse order of creation after the workers have stopped. */
   private readonly closers: { name: string; close: () => unknown }[] = [];
@@ -89,6 +95,8 @@ export class Core {
     // One dedicated ExifTool writer, separate from the read pool; Spotlight xattrs after writes.
     const writer = createExifToolWriter({ timeoutMs: config.xmp.writeTimeoutMs });
     const spotlight = createSpotlight({ enabled: config.xmp.spotlight, finderTags: config.xmp.finderTags, batchDelayMs: 2000, log: log.child({ component: 'spotlight' }) });
+    this.xmpWriter = writer;
+    this.spotlight = spotlight;
     this.closers.push({
       name: 'xmp writer',
       close: async () => {
@@ -104,6 +112,15 @@ export class Core {
     // are claimed side by side); emptied whenever the queue runs dry, so an idle daemon holds no pixels.
     const decoded = new DecodedPreviews({ cacheDir, maxEntries: 2 * cpuWorkers(config.queue.cpuConcurrency) });
     this.bus.on('idle', () => decoded.clear());
+    const groupingLog = log.child({ component: 'people' });
+    this.grouping = new GroupingTrigger({
+      run: () => regroupAll(db),
+      onRun: (r) =>
+        r.ok
+          ? groupingLog.info({ faces: r.faces, ms: r.ms, report: r.result }, 'grouped new faces into people')
+          : groupingLog.warn({ err: r.error, faces: r.faces }, 'grouping new faces failed; the next trigger or the nightly regroup retries'),
+    });
+    this.bus.on('idle', () => this.grouping.idle());
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif }),
@@ -132,13 +149,14 @@ export class Core {
       maxAttempts: config.queue.maxAttempts,
       retryBaseMs: config.queue.retryBaseSeconds * 1000,
       leaseMs: config.queue.leaseSeconds * 1000,
+      runHistoryDays: config.queue.runHistoryDays,
       passTimeoutMs: 10 * 60_000,
       onPassDone: (file, pass) => {
         if (pass.name !== 'faces') return;
         // New faces join known people at once (and XMP names are imported); the rest wait for regrouping.
         try {
           const ids = facesForFile(db, file.id).map((f) => f.id);
-          if (ids.length) attachNewFaces(db, ids);
+          if (ids.length) this.grouping.facesLeft(attachNewFaces(db, ids).left.length);
         } catch (e) {
           log.warn({ err: e, path: file.path }, 'attaching new faces to people failed; the next regroup retries');
         }
@@ -174,6 +192,8 @@ export class Core {
       this.o.log.info(r, 'library reconciled');
       out.push(r);
     }
+    // A walk that added many files changed the tables' shape: fresh planner statistics for the claim.
+    if (out.reduce((n, r) => n + r.added + r.changed, 0) >= LARGE_IMPORT_FILES) this.pipeline.optimize();
     return out;
   }
 
@@ -182,6 +202,7 @@ export class Core {
     if (this.closed) return;
     this.closed = true;
     await this.pipeline.stop(graceMs);
+    await this.grouping.close();
     for (const c of this.closers.reverse()) {
       try {
         await c.close();
@@ -197,6 +218,9 @@ export class Core {
     this.db.close();
   }
 }
+
+/** A walk that adds or changes this many files counts as a large import (PRAGMA optimize after it). */
+const LARGE_IMPORT_FILES = 1000;
 
 export interface DaemonOptions extends CoreOptions {
   /** Library folders (config `libraries`, or `run --library`). */
@@ -248,7 +272,7 @@ export class Daemon {
   /** Walks a folder (or every library) again; serialised so two walks never interleave. */
   rescan(dirs: readonly string[] = this.libraries): Promise<ReconcileReport[]> {
     const run = this.reconciling.then(() =>
-      this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.watch, this.abort.signal).catch((e: unknown) => {
+      this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.walk, this.abort.signal).catch((e: unknown) => {
         // A walk that cannot record what it found (disk full) is logged; the next walk catches up.
         const err = storeError(e);
         this.o.log.error({ err: e, code: err.code }, `library walk stopped: ${err.message}`);
@@ -272,6 +296,9 @@ export class Daemon {
   private async startSteps(): Promise<void> {
     const { config, log } = this.o;
     // Writes interrupted or edited while we were down: their photos' metadata is read again.
+    for (const r of await recoverInterruptedWrites(this.core.db)) {
+      (r.action === 'restored' || r.action === 'temp-removed' ? log.info : log.error).call(log, { path: r.path, action: r.action, detail: r.detail }, 'interrupted XMP write recovered at start');
+    }
     const journal = await reconcileJournal(this.core.db);
     if (journal.changed.length) log.info({ changed: journal.changed.length }, 'sidecars changed since rawlight wrote them; re-reading their metadata');
     const swept = this.core.pipeline.sweep();
@@ -292,7 +319,7 @@ export class Daemon {
       log: log.child({ component: 'upkeep' }),
       deps: {
         reconcile: () => this.rescan(),
-        regroup: async () => regroupAll(this.core.db),
+        regroup: () => this.core.grouping.runNow(),
       },
     });
     await upkeep.start();

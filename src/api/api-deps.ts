@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { PipelineBus } from '../pipeline/events.js';
 import type { Places } from '../platform/places.js';
-import type { WritableDb } from '../store/db.js';
+import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { ModelsPort, PeoplePort, PermissionsPort, SearchPort, UpkeepPort, WritebackPort } from './ports.js';
 
 export interface WebDirs {
@@ -32,6 +32,11 @@ export interface ApiControl {
 export interface ApiDeps {
   /** GET routes read; changes go through `control` and the feature ports. */
   db: WritableDb;
+  /**
+   * A separate read-only connection for status and listings (WAL: a read never waits for, nor
+   * delays, the pipeline's writes on `db`). Defaults to `db`.
+   */
+  readDb?: ReadableDb | undefined;
   places: Places;
   config: Config;
   /** Source of live events (SSE). */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ReadableDb } from '../store/db.js';
-import { hasColumn, hasTable } from './schema-probe.js';
+import { buildFilter, type SearchFilters } from '../search/search.repository.js';
 
 export interface FileFilter {
   offset: number;
@@ -9,7 +9,7 @@ export interface FileFilter {
   q?: string | undefined;
   root?: string | undefined;
   kind?: 'raw' | 'image' | undefined;
-  /** Capture date range, inclusive, as epoch ms. */
+  /** Capture date range as epoch ms: `from` inclusive, `to` exclusive (as in search). */
   from?: number | undefined;
   to?: number | undefined;
   camera?: string | undefined;
@@ -97,37 +97,28 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
     where.push('f.kind = ?');
     args.push(f.kind);
   }
-  if (f.from !== undefined) {
-    where.push('m.captured_ts >= ?');
-    args.push(f.from);
-  }
-  if (f.to !== undefined) {
-    where.push('m.captured_ts <= ?');
-    args.push(f.to);
+  // Date, tag and place mean exactly what they mean in search (one read model): the same
+  // filter SQL, so `tag=dog` is the whole tag or keyword "dog" and `to` is an exclusive bound.
+  const shared: SearchFilters = {
+    ...(f.from !== undefined ? { from: f.from } : {}),
+    ...(f.to !== undefined ? { to: f.to } : {}),
+    ...(f.tag ? { tag: f.tag } : {}),
+    ...(f.place ? { place: f.place } : {}),
+  };
+  if (Object.keys(shared).length) {
+    const filter = buildFilter(db, shared);
+    where.push(`f.id IN (${filter.sql})`);
+    args.push(...filter.params);
   }
   if (f.camera) {
     where.push(`(coalesce(m.make, '') || ' ' || coalesce(m.model, '')) LIKE ? ESCAPE '\\'`);
     args.push(like(f.camera));
   }
-  const tags = hasTable(db, 'tags');
-  const places = hasTable(db, 'places');
-  const people = hasTable(db, 'faces') && hasTable(db, 'face_person') && hasTable(db, 'persons');
   const personExists = `EXISTS (SELECT 1 FROM faces fa JOIN face_person fp ON fp.face_id = fa.id JOIN persons pe ON pe.id = fp.person_id
     WHERE fa.file_id = f.id AND pe.name LIKE ? ESCAPE '\\')`;
-  if (f.tag) {
-    if (!tags) return { total: 0, items: [] };
-    where.push(`EXISTS (SELECT 1 FROM tags t WHERE t.file_id = f.id AND t.label LIKE ? ESCAPE '\\')`);
-    args.push(like(f.tag));
-  }
-  if (f.place) {
-    if (!places) return { total: 0, items: [] };
-    where.push(`EXISTS (SELECT 1 FROM places pl WHERE pl.file_id = f.id AND (coalesce(pl.city,'') || ' ' || coalesce(pl.region,'') || ' ' || coalesce(pl.country,'') || ' ' || coalesce(pl.country_code,'')) LIKE ? ESCAPE '\\')`);
-    args.push(like(f.place));
-  }
   if (f.person) {
-    where.push(`(m.people LIKE ? ESCAPE '\\'${people ? ` OR ${personExists}` : ''})`);
-    args.push(like(f.person));
-    if (people) args.push(like(f.person));
+    where.push(`(m.people LIKE ? ESCAPE '\\' OR ${personExists})`);
+    args.push(like(f.person), like(f.person));
   }
   if (f.q) {
     const terms = f.q.split(/\s+/).filter(Boolean).slice(0, 8);
@@ -139,9 +130,9 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
         `m.people LIKE ? ESCAPE '\\'`,
         `(coalesce(m.make, '') || ' ' || coalesce(m.model, '')) LIKE ? ESCAPE '\\'`,
       ];
-      if (tags) ors.push(`EXISTS (SELECT 1 FROM tags t WHERE t.file_id = f.id AND t.label LIKE ? ESCAPE '\\')`);
-      if (places) ors.push(`EXISTS (SELECT 1 FROM places pl WHERE pl.file_id = f.id AND (coalesce(pl.city,'') || ' ' || coalesce(pl.country,'')) LIKE ? ESCAPE '\\')`);
-      if (people) ors.push(personExists);
+      ors.push(`EXISTS (SELECT 1 FROM tags t WHERE t.file_id = f.id AND t.label LIKE ? ESCAPE '\\')`);
+      ors.push(`EXISTS (SELECT 1 FROM places pl WHERE pl.file_id = f.id AND (coalesce(pl.city,'') || ' ' || coalesce(pl.country,'')) LIKE ? ESCAPE '\\')`);
+      ors.push(personExists);
       where.push(`(${ors.join(' OR ')})`);
       for (let i = 0; i < ors.length; i++) args.push(like(t));
     }
@@ -179,7 +170,6 @@ export function previewImage(db: ReadableDb, fileId: number, which: 'thumbnail' 
 }
 
 export function faceCrop(db: ReadableDb, faceId: number): CachedImage | undefined {
-  if (!hasTable(db, 'faces')) return undefined;
   const r = db.prepare('SELECT crop_path, preview_hash FROM faces WHERE id = ?').get(faceId) as { crop_path: string | null; preview_hash: string } | undefined;
   return r?.crop_path ? { rel: r.crop_path, hash: `${r.preview_hash}-${faceId}` } : undefined;
 }
@@ -217,17 +207,14 @@ export function fileDetail(db: ReadableDb, id: number) {
     : null;
   const previewRow = db.prepare('SELECT preview_hash, source, width, height, orientation, made_at FROM previews WHERE file_id = ?').get(id) ?? null;
 
+  // Every table below exists: the schema is current whenever a connection is open (store/db.ts).
   let faces: FaceBox[] = [];
-  if (hasTable(db, 'faces')) {
-    const people = hasTable(db, 'face_person') && hasTable(db, 'persons');
+  {
     const rows = db
       .prepare(
-        people
-          ? `SELECT fa.id, fa.idx, fa.box_x, fa.box_y, fa.box_w, fa.box_h, fa.score, fa.crop_path, pe.id AS person_id, pe.name AS person_name
-             FROM faces fa LEFT JOIN face_person fp ON fp.face_id = fa.id LEFT JOIN persons pe ON pe.id = fp.person_id
-             WHERE fa.file_id = ? ORDER BY fa.idx`
-          : `SELECT fa.id, fa.idx, fa.box_x, fa.box_y, fa.box_w, fa.box_h, fa.score, fa.crop_path, NULL AS person_id, NULL AS person_name
-             FROM faces fa WHERE fa.file_id = ? ORDER BY fa.idx`,
+        `SELECT fa.id, fa.idx, fa.box_x, fa.box_y, fa.box_w, fa.box_h, fa.score, fa.crop_path, pe.id AS person_id, pe.name AS person_name
+         FROM faces fa LEFT JOIN face_person fp ON fp.face_id = fa.id LEFT JOIN persons pe ON pe.id = fp.person_id
+         WHERE fa.file_id = ? ORDER BY fa.idx`,
       )
       .all(id) as {
       id: number;
@@ -251,12 +238,9 @@ export function fileDetail(db: ReadableDb, id: number) {
       crop: r.crop_path ? `/api/faces/${r.id}/crop` : null,
     }));
   }
-  const tags = hasTable(db, 'tags')
-    ? (db.prepare('SELECT label, score, source, model FROM tags WHERE file_id = ? ORDER BY score DESC').all(id) as { label: string; score: number; source: string; model: string | null }[])
-    : [];
-  const place = hasTable(db, 'places')
-    ? ((db.prepare('SELECT city, region, country, country_code AS countryCode, distance_km AS distanceKm, source, lat, lon FROM places WHERE file_id = ?').get(id) as Record<string, unknown> | undefined) ?? null)
-    : null;
+  const tags = db.prepare('SELECT label, score, source, model FROM tags WHERE file_id = ? ORDER BY score DESC').all(id) as { label: string; score: number; source: string; model: string | null }[];
+  const place =
+    (db.prepare('SELECT city, region, country, country_code AS countryCode, distance_km AS distanceKm, source, lat, lon FROM places WHERE file_id = ?').get(id) as Record<string, unknown> | undefined) ?? null;
   const results = (
     db.prepare('SELECT pass, version, status, output, error_code, error, completed_at, duration_ms FROM pass_results WHERE file_id = ? ORDER BY pass').all(id) as ({ pass: string; output: string | null } & Record<string, unknown>)[]
   ).map((r) => ({ ...r, output: parseJson(r.output) }));
@@ -277,10 +261,7 @@ export function fileRow(db: ReadableDb, id: number): { id: number; path: string;
 /** Distinct cameras and tags for the page's filter suggestions. */
 export function facets(db: ReadableDb): { cameras: string[]; tags: string[]; places: string[] } {
   const cameras = (db.prepare(`SELECT DISTINCT trim(coalesce(make,'') || ' ' || coalesce(model,'')) AS c FROM metadata WHERE make IS NOT NULL OR model IS NOT NULL ORDER BY c LIMIT 200`).all() as { c: string }[]).map((r) => r.c);
-  const tags = hasTable(db, 'tags') ? (db.prepare('SELECT label FROM tags GROUP BY label ORDER BY count(*) DESC LIMIT 200').all() as { label: string }[]).map((r) => r.label) : [];
-  const places =
-    hasTable(db, 'places') && hasColumn(db, 'places', 'city')
-      ? (db.prepare(`SELECT DISTINCT coalesce(city, country) AS p FROM places WHERE coalesce(city, country) IS NOT NULL ORDER BY p LIMIT 200`).all() as { p: string }[]).map((r) => r.p)
-      : [];
+  const tags = (db.prepare('SELECT label FROM tags GROUP BY label ORDER BY count(*) DESC LIMIT 200').all() as { label: string }[]).map((r) => r.label);
+  const places = (db.prepare(`SELECT DISTINCT coalesce(city, country) AS p FROM places WHERE coalesce(city, country) IS NOT NULL ORDER BY p LIMIT 200`).all() as { p: string }[]).map((r) => r.p);
   return { cameras, tags, places };
 }

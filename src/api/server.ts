@@ -11,6 +11,7 @@ import type { ApiContext } from './api-context.js';
 import type { ApiDeps, WebDirs } from './api-deps.js';
 import { createErrorHandler } from './api-error.js';
 import { createRevealer } from './reveal.js';
+import { registerBrowseRoutes } from './routes/browse.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
 import { registerJobRoutes } from './routes/jobs.route.js';
 import { registerLibraryRoutes } from './routes/libraries.route.js';
@@ -21,6 +22,7 @@ import { registerStatusRoutes } from './routes/status.route.js';
 import { registerWritebackRoutes } from './routes/writeback.route.js';
 import { createSecurityHook } from './security.hook.js';
 import { SseHub } from './sse-hub.js';
+import { streamedStatus } from './status-stream.js';
 import { createStatusService } from './status-service.js';
 
 export type { ApiDeps, ApiControl, WebDirs } from './api-deps.js';
@@ -55,7 +57,7 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   const token = typeof given === 'function' ? given : () => given;
   const status = createStatusService(deps);
   // A rotated token ends the open event streams: their reconnect then needs the new session.
-  const hub = new SseHub({ bus: deps.bus, status: () => status.full(), session: token, ...(deps.sseMaxClients ? { maxClients: deps.sseMaxClients } : {}) });
+  const hub = new SseHub({ bus: deps.bus, status: async () => streamedStatus(await status.full()), session: token, ...(deps.sseMaxClients ? { maxClients: deps.sseMaxClients } : {}) });
   const ctx: ApiContext = { deps, status, hub, token, reveal: deps.reveal ?? createRevealer() };
   const allowedRoots = () => deps.control.libraries();
 
@@ -86,6 +88,7 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   registerWritebackRoutes(app, ctx);
   registerJobRoutes(app, ctx);
   registerLibraryRoutes(app, ctx);
+  registerBrowseRoutes(app, ctx);
   return app;
 }
 

@@ -1,5 +1,6 @@
 import { readStatus, type StatusJson } from '../store/repositories/status.repository.js';
 import type { ApiDeps } from './api-deps.js';
+import { writebackAttention } from '../xmp/xmp.repository.js';
 import type { ModelState, PermissionState } from './ports.js';
 
 export interface FullStatus extends StatusJson {
@@ -9,9 +10,13 @@ export interface FullStatus extends StatusJson {
   models: ModelState[];
   permissions: PermissionState[];
   upkeep: unknown;
+  /** XMP needing attention: sidecars overwritten by Lightroom, unrecovered interrupted writes. */
+  xmp: { overwritten: number; unrecovered: number } | null;
 }
 
 const SLOW_CHECK_MS = 30_000;
+/** How long the very first status waits for the model and permission checks. */
+const FIRST_SLOW_WAIT_MS = 1000;
 
 /** The default when no permissions port is wired: say what is known and what to do. */
 export function defaultPermissions(platform = process.platform, binary = process.execPath): PermissionState[] {
@@ -46,11 +51,19 @@ export function createStatusService(deps: ApiDeps) {
     slow = { at: Date.now(), models, permissions, upkeep };
   }
 
+  function xmpAttention(): FullStatus['xmp'] {
+    try {
+      return writebackAttention(deps.db);
+    } catch {
+      return null; // a database without the writeback tables (API tests with a bare schema)
+    }
+  }
+
   function dbStatus(): StatusJson {
     const now = Date.now();
     if (!cached || now - cached.at >= cacheMs) {
       const passNames = deps.control.passNames?.() ?? [];
-      cached = { at: now, value: readStatus(deps.db, { passNames, now }) };
+      cached = { at: now, value: readStatus(deps.readDb ?? deps.db, { passNames, now }) };
     }
     return cached.value;
   }
@@ -60,7 +73,9 @@ export function createStatusService(deps: ApiDeps) {
     async full(): Promise<FullStatus> {
       if (!slow || Date.now() - slow.at > SLOW_CHECK_MS) {
         slowPending ??= refreshSlow().finally(() => (slowPending = undefined));
-        if (!slow) await slowPending;
+        // The first answer waits a little for them, never long: status must answer within
+        // seconds of start even while model files are still being checked.
+        if (!slow) await Promise.race([slowPending, new Promise((r) => setTimeout(r, FIRST_SLOW_WAIT_MS).unref())]);
       }
       return {
         ...dbStatus(),
@@ -70,6 +85,7 @@ export function createStatusService(deps: ApiDeps) {
         models: slow?.models ?? [],
         permissions: slow?.permissions ?? [],
         upkeep: slow?.upkeep ?? null,
+        xmp: xmpAttention(),
       };
     },
   };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DaemonError } from '../errors/index.js';
 import type { Places } from '../platform/places.js';
 import { ConfigSchema, type Config, type ConfigInput } from './schema.js';
+import { nestedLibrariesProblem, resolveLibraryRoot } from './libraries.js';
 
 export const CONFIG_FILE = 'config.json';
 
@@ -36,7 +37,9 @@ export function parseConfig(raw: unknown, source = 'config'): Config {
   const res = ConfigSchema.safeParse(raw ?? {});
   if (!res.success) throw new DaemonError('CONFIG_INVALID', `${source}:\n${describeIssues(res.error)}`);
   const cfg = res.data;
-  cfg.libraries = [...new Set(cfg.libraries.map((l) => path.resolve(expandHome(l))))];
+  cfg.libraries = [...new Set(cfg.libraries.map((l) => resolveLibraryRoot(expandHome(l))))];
+  const nested = nestedLibrariesProblem(cfg.libraries);
+  if (nested) throw new DaemonError('CONFIG_INVALID', `${source}:\n${nested}`);
   if (cfg.modelsDir) cfg.modelsDir = path.resolve(expandHome(cfg.modelsDir));
   if (cfg.api.allowRemote === false && !isLoopback(cfg.api.host)) {
     throw new DaemonError('CONFIG_INVALID', `${source}:\napi.host: ${cfg.api.host} is not a loopback address; set api.allowRemote to true to bind it`);

@@ -28,7 +28,7 @@ export const ConfigSchema = z
         /** Write into DNG/JPEG/HEIC/TIFF instead of a sidecar (verified by ImageDataHash). Never RAW. */
         embedded: z.boolean().default(false),
         /** Sidecar name when none exists yet: adobe = IMG_1.xmp, darktable = IMG_1.CR3.xmp. */
-        sidecarStyle: z.enum(['adobe', 'darktable']).default('adobe'),
+        sidecarStyle: z.enum(['adobe', 'darktable', 'ext']).default('adobe'),
         /** Root of rawlight's keywords in lr:hierarchicalSubject. */
         keywordRoot: z.string().min(1).regex(/^[^|]+$/, 'must not contain "|"').default('rawlight'),
         /** Minimum tag score to write a keyword. */
@@ -72,6 +72,8 @@ export const ConfigSchema = z
         ioConcurrency: z.number().int().min(1).max(64).default(8),
         /** Backoff base for retries, doubled per attempt. */
         retryBaseSeconds: z.number().min(0).default(30),
+        /** Failed runs are kept this many days in the run history (the latest run of each file and pass always). */
+        runHistoryDays: z.number().min(0).default(30),
       })
       .strict()
       .prefault({}),

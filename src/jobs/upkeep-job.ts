@@ -19,7 +19,8 @@ export interface UpkeepDeps {
   regroup?: () => Promise<unknown>;
 }
 
-export type UpkeepConfig = Pick<Config, 'schedule'>;
+/** `queue.runHistoryDays` bounds the run history the optimize job prunes (default 30 days). */
+export type UpkeepConfig = Pick<Config, 'schedule'> & { queue?: Pick<Config['queue'], 'runHistoryDays'> };
 
 export interface UpkeepContext {
   db: WritableDb;

@@ -116,10 +116,6 @@ export function recordFinish(db: WritableDb, name: string, f: FinishRecord): voi
   );
 }
 
-function hasTable(db: ReadableDb, name: string): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
-}
-
 /** Every cache path (relative to the cache folder) a row still points at: previews, thumbnails, face crops. */
 export function referencedCachePaths(db: ReadableDb): Set<string> {
   const out = new Set<string>();
@@ -127,10 +123,8 @@ export function referencedCachePaths(db: ReadableDb): Set<string> {
     out.add(r.path);
     out.add(r.thumb_path);
   }
-  if (hasTable(db, 'faces')) {
-    for (const r of db.prepare('SELECT crop_path FROM faces WHERE crop_path IS NOT NULL').iterate() as Iterable<{ crop_path: string }>) {
-      out.add(r.crop_path);
-    }
+  for (const r of db.prepare('SELECT crop_path FROM faces WHERE crop_path IS NOT NULL').iterate() as Iterable<{ crop_path: string }>) {
+    out.add(r.crop_path);
   }
   return out;
 }

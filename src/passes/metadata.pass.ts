@@ -6,6 +6,7 @@ import type { ExifReader } from '../exiftool/reader.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
+import { userGps } from './metadata/user-values.js';
 
 /** An MWG face region as read: centre + size, normalised, in stored-image orientation. */
 export interface ReadRegion {
@@ -119,9 +120,7 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
   const regions = regionsSide.regions.length ? regionsSide : regionsFile;
   const keywords = [...new Set([...list(pick('Subject')), ...list(sidecar ? x.Keywords ?? (x.Subject ? [] : rec.Keywords) : rec.Keywords)])];
   const people = [...new Set([...list(pick('PersonInImage')), ...regions.regions.filter((r) => (r.type ?? 'Face') === 'Face' && r.name).map((r) => r.name!)])];
-  const lat = num(rec.GPSLatitude);
-  const lon = num(rec.GPSLongitude);
-  const noGps = lat === null || lon === null || (lat === 0 && lon === 0);
+  const gps = userGps(rec, sidecar ? x : null);
   return {
     file_type: str(rec.FileType),
     mime: str(rec.MIMEType),
@@ -138,9 +137,9 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
     width: num(rec.ImageWidth) ?? num(rec.ExifImageWidth),
     height: num(rec.ImageHeight) ?? num(rec.ExifImageHeight),
     orientation: num(pick('Orientation')),
-    gps_lat: noGps ? null : lat,
-    gps_lon: noGps ? null : lon,
-    gps_alt: noGps ? null : num(rec.GPSAltitude),
+    gps_lat: gps?.lat ?? null,
+    gps_lon: gps?.lon ?? null,
+    gps_alt: gps?.alt ?? null,
     rating: num(pick('Rating')),
     label: str(pick('Label')),
     title: str(pick('Title')),

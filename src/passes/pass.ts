@@ -10,7 +10,7 @@ export interface PassContext {
   /** The input key the job was queued with (already checked to be current). */
   inputKey: string;
   log: Logger;
-  /** Aborted on shutdown: long passes should stop early and let the lease go. */
+  /** Aborted on shutdown or past the pass timeout: a pass stops early (cancels its ExifTool task, drops an ONNX result). */
   signal: AbortSignal;
   /** Read access for inputs. Writes belong in the outcome's `commit`. */
   db: ReadableDb;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DaemonError, storeError, toDaemonError } from '../errors/index.js';
-import type { Pass, PassResource } from '../passes/pass.js';
-import { claim, claimForFile, complete, enqueue, fail, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, type JobRow } from '../queue/queue.js';
+import type { Pass, PassContext, PassOutcome, PassResource } from '../passes/pass.js';
+import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, renewLeases, sweepExpiredLeases, type JobRow } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { getFile, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
+import { getKv, setKv } from '../store/repositories/kv.repository.js';
 import { hasResult, recordRun, saveResult } from '../store/repositories/pass-result.repository.js';
 import type { PipelineBus } from './events.js';
 
@@ -17,11 +18,22 @@ export interface PipelineOptions {
   maxAttempts: number;
   retryBaseMs: number;
   leaseMs: number;
-  /** Upper bound for one pass run; past it the run is abandoned and retried. */
+  /**
+   * Upper bound for one pass run: past it the pass is aborted through its signal, its result (if
+   * it still comes) dropped, and PASS_TIMEOUT recorded; its worker slot stays taken until it stops.
+   */
   passTimeoutMs?: number;
+  /** Failed runs kept this many days in pass_runs (queue.runHistoryDays). */
+  runHistoryDays?: number;
   /** Called after each committed pass result (inside nothing: after the transaction). */
   onPassDone?: (file: FileRow, pass: Pass) => void;
 }
+
+/** kv: the (pass → version) map of the last completed start-up sweep. */
+export const SWEPT_VERSIONS_KEY = 'pipeline.sweptVersions';
+
+/** Results committed between two `PRAGMA optimize` runs during an import. */
+export const OPTIMIZE_EVERY_RESULTS = 5000;
 
 export interface RunStats {
   executed: Record<string, number>;
@@ -44,6 +56,8 @@ export class Pipeline {
   private readonly wakers = new Set<() => void>();
   private running = false;
   private paused = false;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private committed = 0;
   private loops: Promise<void>[] = [];
 
   constructor(private readonly o: PipelineOptions) {
@@ -92,14 +106,17 @@ export class Pipeline {
   }
 
   /**
-   * Start-up sweep: for every present file and pass whose stored result is for another version
-   * (or missing while its inputs are there), queue it. A version bump thus re-runs that pass, and
-   * its dependents follow through their changed inputs.
+   * Start-up sweep, for the passes whose (name, version) differs from the last completed sweep
+   * (a version bump, a pass switched on): queue that pass for every present file whose stored
+   * result is for another version or missing. Nothing else needs a sweep (discovery queues new
+   * files, each commit queues its dependents), so an ordinary start touches no file at all.
    */
   sweep(): number {
     const db = this.o.db;
+    const swept = getKv<Record<string, number>>(db, SWEPT_VERSIONS_KEY) ?? {};
     let n = 0;
     for (const p of this.o.passes) {
+      if (swept[p.name] === p.version) continue;
       const rows = db
         .prepare(
           `SELECT f.* FROM files f LEFT JOIN pass_results r ON r.file_id = f.id AND r.pass = ?
@@ -113,6 +130,9 @@ export class Pipeline {
         for (const f of batch) if (this.consider(f, p)) n++;
       });
     }
+    // Exactly the passes registered now: one switched off and on again is swept again (files
+    // found while it was off were never queued for it).
+    setKv(db, SWEPT_VERSIONS_KEY, Object.fromEntries(this.o.passes.map((p) => [p.name, p.version])));
     return n;
   }
 
@@ -133,6 +153,10 @@ export class Pipeline {
     this.running = true;
     const recovered = recoverLeases(this.o.db, this.owner);
     if (recovered) this.o.log.info({ recovered }, 'recovered jobs leased by a previous process');
+    // Leases are renewed for jobs still running and expired ones swept back to pending while the
+    // daemon runs (a release that failed on a full disk must not strand its job until a restart).
+    this.leaseTimer = setInterval(() => this.tendLeases(), Math.max(1000, Math.floor(this.o.leaseMs / 3)));
+    this.leaseTimer.unref();
     for (const resource of ['io', 'cpu'] as const) {
       const names = this.o.passes.filter((p) => p.resource === resource).map((p) => p.name);
       // io workers go depth-first (a file's scan, then its metadata, …): ExifTool then reads while
@@ -147,11 +171,36 @@ export class Pipeline {
     for (const w of [...this.wakers]) w();
   }
 
-  /** True when nothing is leased and nothing is runnable now. */
+  /** True when nothing is leased (by any worker or process) and nothing is runnable now. */
   isIdle(): boolean {
     if (this.inflight.size > 0) return false;
-    const r = this.o.db.prepare(`SELECT 1 FROM jobs WHERE state = 'pending' AND run_after <= ? LIMIT 1`).get(Date.now());
-    return r === undefined;
+    return !hasWork(this.o.db);
+  }
+
+  /** `PRAGMA optimize` on the pipeline's connection (after large imports). */
+  optimize(): void {
+    try {
+      this.o.db.pragma('optimize');
+    } catch (e) {
+      this.o.log.warn({ err: e }, 'PRAGMA optimize failed; the nightly optimize will retry');
+    }
+  }
+
+  /** Renews the leases of jobs still running here, then returns expired leases to pending. */
+  tendLeases(now = Date.now()): { renewed: number; swept: number } {
+    try {
+      const renewed = renewLeases(this.o.db, [...this.inflight.keys()].map((j) => j.id), this.owner, this.o.leaseMs, now);
+      const swept = sweepExpiredLeases(this.o.db, now);
+      if (swept) {
+        this.o.log.warn({ swept }, 'expired leases returned to the queue');
+        this.wake();
+      }
+      return { renewed, swept };
+    } catch (e) {
+      const err = storeError(e);
+      this.o.log.error({ err: e, code: err.code }, `could not tend leases: ${err.message}`);
+      return { renewed: 0, swept: 0 };
+    }
   }
 
   /** Resolves when the queue has nothing runnable and nothing in flight. */
@@ -173,6 +222,7 @@ export class Pipeline {
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    clearInterval(this.leaseTimer);
     this.wake();
     const all = Promise.allSettled([...this.inflight.values()]);
     const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
@@ -270,7 +320,7 @@ export class Pipeline {
     const started = Date.now();
     const log = this.o.log.child({ pass: pass.name, fileId: file.id });
     try {
-      const outcome = await this.withTimeout(pass.run({ file, inputKey: key, log, signal: this.abort.signal, db }), pass.name);
+      const outcome = await this.runBounded(pass, { file, inputKey: key, log, db });
       const durationMs = Date.now() - started;
       tx(db, () => {
         outcome.commit?.(db);
@@ -279,12 +329,15 @@ export class Pipeline {
           file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'ok',
           output: output ? JSON.stringify(output) : null, error_code: null, error: null, completed_at: Date.now(), duration_ms: durationMs,
         });
-        recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'ok', error_code: null, error: null, started_at: started, duration_ms: durationMs });
+        recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'ok', error_code: null, error: null, started_at: started, duration_ms: durationMs }, this.o.runHistoryDays);
         complete(db, job.id);
         const fresh = getFile(db, file.id);
         if (fresh) this.considerDependents(fresh, pass.name, job.priority);
       });
       this.stats.executed[pass.name] = (this.stats.executed[pass.name] ?? 0) + 1;
+      // A first import grows every table by orders of magnitude: refresh the planner's statistics
+      // as it goes, not only at the nightly optimize (cheap: only stale tables are analysed).
+      if (++this.committed % OPTIMIZE_EVERY_RESULTS === 0) this.optimize();
       this.o.bus.emit('pass-done', { fileId: file.id, path: file.path, pass: pass.name, status: 'ok', durationMs });
       const fresh = getFile(db, file.id);
       if (fresh) this.o.onPassDone?.(fresh, pass);
@@ -305,7 +358,7 @@ export class Pipeline {
         // Vanished between discovery and this pass: the file is gone, not failed.
         markFileGone(db, file.id);
         complete(db, job.id);
-        recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'failed', error_code: err.code, error: message, started_at: started, duration_ms: durationMs });
+        recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'failed', error_code: err.code, error: message, started_at: started, duration_ms: durationMs }, this.o.runHistoryDays);
         final = true;
         return;
       }
@@ -316,7 +369,7 @@ export class Pipeline {
         dead = fail(db, job, { code: err.code, message }, { maxAttempts: this.o.maxAttempts, retryBaseMs: this.o.retryBaseMs, retryable: true });
         final = dead;
       }
-      recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: final ? 'failed' : 'retry', error_code: err.code, error: message, started_at: started, duration_ms: durationMs });
+      recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: final ? 'failed' : 'retry', error_code: err.code, error: message, started_at: started, duration_ms: durationMs }, this.o.runHistoryDays);
       if (final) {
         saveResult(db, {
           file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'failed',
@@ -338,13 +391,28 @@ export class Pipeline {
     this.o.bus.emit('job-error', { fileId: file.id, path: file.path, pass: pass.name, error: message, code: err.code, dead });
   }
 
-  private withTimeout<T>(p: Promise<T>, name: string): Promise<T> {
+  /**
+   * Runs a pass with a signal aborted at shutdown or when it exceeds the pass timeout. A timed-out
+   * pass is waited for (its slot is not given to another job while it still works: an ExifTool
+   * task is cancelled, an ONNX run finishes); whatever it returns is dropped and PASS_TIMEOUT thrown.
+   */
+  private async runBounded(pass: Pass, ctx: Omit<PassContext, 'signal'>): Promise<PassOutcome> {
     const ms = this.o.passTimeoutMs;
-    if (!ms) return p;
-    let t: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, rej) => {
-      t = setTimeout(() => rej(new DaemonError('PASS_TIMEOUT', `${name} ran longer than ${ms} ms`)), ms);
-    });
-    return Promise.race([p, timeout]).finally(() => clearTimeout(t));
+    const job = new AbortController();
+    const onShutdown = () => job.abort(this.abort.signal.reason);
+    this.abort.signal.addEventListener('abort', onShutdown, { once: true });
+    const timeout = new DaemonError('PASS_TIMEOUT', `${pass.name} ran longer than ${ms} ms`);
+    const t = ms ? setTimeout(() => job.abort(timeout), ms) : undefined;
+    try {
+      const outcome = await pass.run({ ...ctx, signal: job.signal });
+      if (job.signal.reason === timeout) throw timeout;
+      return outcome;
+    } catch (e) {
+      if (job.signal.reason === timeout) throw timeout;
+      throw e;
+    } finally {
+      clearTimeout(t);
+      this.abort.signal.removeEventListener('abort', onShutdown);
+    }
   }
 }

@@ -1,10 +1,16 @@
 import type { ReadableDb, WritableDb } from '../store/db.js';
+import { countWaiting } from '../store/repositories/status.repository.js';
+import { stmt } from '../store/statements.js';
 
 /** Input key meaning "work out the current key when the job is claimed". */
 export const RECONSIDER_KEY = '*';
 
-/** Priorities: work a user is waiting for first, then new files from the watcher, then backlog. */
-export const Priority = { backlog: 0, reconsider: 5, watch: 10, user: 20 } as const;
+/**
+ * Priorities: work a user is waiting for first, then watcher events (a new or changed photo, a
+ * sidecar edit), then a request to reconsider (a person named), then files a library walk found,
+ * then the backlog (version sweeps, retries). Dependents inherit their file's priority.
+ */
+export const Priority = { backlog: 0, walk: 3, reconsider: 5, watch: 10, user: 20 } as const;
 
 export interface JobRow {
   id: number;
@@ -28,15 +34,11 @@ export interface JobRow {
  * is left dead (retry is explicit). Returns true when a new job was inserted.
  */
 export function enqueue(db: WritableDb, fileId: number, pass: string, inputKey: string, priority: number = Priority.backlog, now = Date.now()): boolean {
-  const r = db
-    .prepare(
-      `INSERT INTO jobs (file_id, pass, input_key, state, priority, created_at, updated_at)
+  const r = stmt(db, `INSERT INTO jobs (file_id, pass, input_key, state, priority, created_at, updated_at)
        VALUES (?, ?, ?, 'pending', ?, ?, ?)
        ON CONFLICT (file_id, pass, input_key) DO UPDATE SET
          priority = max(jobs.priority, excluded.priority)
-       WHERE jobs.state = 'pending' AND jobs.priority < excluded.priority`,
-    )
-    .run(fileId, pass, inputKey, priority, now, now);
+       WHERE jobs.state = 'pending' AND jobs.priority < excluded.priority`).run(fileId, pass, inputKey, priority, now, now);
   return r.changes > 0;
 }
 
@@ -48,33 +50,37 @@ export function enqueue(db: WritableDb, fileId: number, pass: string, inputKey: 
  * edited): e.g. requestPass(db, fileId, 'writeback').
  */
 export function requestPass(db: WritableDb, fileId: number, pass: string, priority: number = Priority.reconsider, now = Date.now()): void {
-  db.prepare(
-    `INSERT INTO jobs (file_id, pass, input_key, state, priority, created_at, updated_at)
+  stmt(db, `INSERT INTO jobs (file_id, pass, input_key, state, priority, created_at, updated_at)
      VALUES (?, ?, ?, 'pending', ?, ?, ?)
      ON CONFLICT (file_id, pass, input_key) DO UPDATE SET
        state = CASE WHEN jobs.state = 'dead' THEN 'pending' ELSE jobs.state END,
        attempts = CASE WHEN jobs.state = 'dead' THEN 0 ELSE jobs.attempts END,
        run_after = CASE WHEN jobs.state = 'dead' THEN 0 ELSE jobs.run_after END,
-       priority = max(jobs.priority, excluded.priority), updated_at = excluded.updated_at`,
-  ).run(fileId, pass, RECONSIDER_KEY, priority, now, now);
+       priority = max(jobs.priority, excluded.priority), updated_at = excluded.updated_at`).run(fileId, pass, RECONSIDER_KEY, priority, now, now);
 }
 
 /** Leases the job the given SELECT picks. One UPDATE … RETURNING: no job is ever claimed twice. */
 function leaseOne(db: WritableDb, pick: string, params: unknown[], owner: string, leaseMs: number, now: number): JobRow | undefined {
-  return db
-    .prepare(
-      `UPDATE jobs SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-       WHERE id = (${pick}) RETURNING *`,
-    )
-    .get(owner, now + leaseMs, now, ...params) as JobRow | undefined;
+  return stmt(db, `UPDATE jobs SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+       WHERE id = (${pick}) RETURNING *`).get(owner, now + leaseMs, now, ...params) as JobRow | undefined;
 }
 
-/** Claims the next runnable job among `passes` (highest priority, then oldest) with a lease. */
+/** No two jobs of one (file, pass) run at once (say a reconsider job beside a keyed one). */
+const NOT_BUSY = `NOT EXISTS (SELECT 1 FROM jobs l WHERE l.file_id = j.file_id AND l.pass = j.pass AND l.state = 'leased')`;
+
+/**
+ * Claims the next runnable job among `passes` (highest priority, then oldest) with a lease. The
+ * best job of each pass is one short range of the claim index (state, pass, priority, id,
+ * run_after); the winner is picked among those few, so a pool never walks past the other pool's
+ * backlog.
+ */
 export function claim(db: WritableDb, passes: readonly string[], owner: string, leaseMs: number, now = Date.now()): JobRow | undefined {
   if (passes.length === 0) return undefined;
-  const marks = passes.map(() => '?').join(',');
-  const pick = `SELECT id FROM jobs WHERE state = 'pending' AND run_after <= ? AND pass IN (${marks}) ORDER BY priority DESC, id LIMIT 1`;
-  return leaseOne(db, pick, [now, ...passes], owner, leaseMs, now);
+  const best = `SELECT * FROM (SELECT j.id, j.priority FROM jobs j
+     WHERE j.state = 'pending' AND j.pass = ? AND j.run_after <= ? AND ${NOT_BUSY}
+     ORDER BY j.priority DESC, j.id LIMIT 1)`;
+  const pick = `SELECT id FROM (${passes.map(() => best).join(' UNION ALL ')}) ORDER BY priority DESC, id LIMIT 1`;
+  return leaseOne(db, pick, passes.flatMap((p) => [p, now]), owner, leaseMs, now);
 }
 
 /**
@@ -86,7 +92,7 @@ export function claimForFile(db: WritableDb, fileId: number, passes: readonly st
   if (passes.length === 0) return undefined;
   const marks = passes.map(() => '?').join(',');
   const pick = `SELECT j.id FROM jobs j
-     WHERE j.file_id = ? AND j.state = 'pending' AND j.run_after <= ? AND j.pass IN (${marks})
+     WHERE j.file_id = ? AND j.state = 'pending' AND j.run_after <= ? AND j.pass IN (${marks}) AND ${NOT_BUSY}
        AND NOT EXISTS (SELECT 1 FROM jobs h WHERE h.state = 'pending' AND h.priority > j.priority AND h.run_after <= ? AND h.pass IN (${marks}))
      ORDER BY j.priority DESC, j.id LIMIT 1`;
   return leaseOne(db, pick, [fileId, now, ...passes, now, ...passes], owner, leaseMs, now);
@@ -94,7 +100,7 @@ export function claimForFile(db: WritableDb, fileId: number, passes: readonly st
 
 /** Removes a finished job (its result row is the record). */
 export function complete(db: WritableDb, jobId: number): void {
-  db.prepare('DELETE FROM jobs WHERE id = ?').run(jobId);
+  stmt(db, 'DELETE FROM jobs WHERE id = ?').run(jobId);
 }
 
 /** Retries later with exponential backoff, or marks dead after maxAttempts. Returns true if dead. */
@@ -107,19 +113,16 @@ export function fail(
 ): boolean {
   const dead = !opts.retryable || job.attempts >= opts.maxAttempts;
   const delay = opts.retryBaseMs * 2 ** Math.max(0, job.attempts - 1);
-  db.prepare(
-    `UPDATE jobs SET state = ?, run_after = ?, lease_owner = NULL, lease_until = NULL,
-       last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
-  ).run(dead ? 'dead' : 'pending', dead ? 0 : now + delay, err.code, err.message, now, job.id);
+  // A retry is backlog: a file that failed once never holds up a photo just dropped in.
+  stmt(db, `UPDATE jobs SET state = ?, run_after = ?, lease_owner = NULL, lease_until = NULL, priority = min(priority, ?),
+       last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`).run(dead ? 'dead' : 'pending', dead ? 0 : now + delay, Priority.backlog, err.code, err.message, now, job.id);
   return dead;
 }
 
 /** Gives a leased job back untouched (shutdown): the attempt does not count. */
 export function release(db: WritableDb, jobId: number, now = Date.now()): void {
-  db.prepare(
-    `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL,
-       attempts = max(0, attempts - 1), updated_at = ? WHERE id = ? AND state = 'leased'`,
-  ).run(now, jobId);
+  stmt(db, `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL,
+       attempts = max(0, attempts - 1), updated_at = ? WHERE id = ? AND state = 'leased'`).run(now, jobId);
 }
 
 /**
@@ -127,24 +130,46 @@ export function release(db: WritableDb, jobId: number, now = Date.now()): void {
  * per home (lock), so every lease not owned by `owner` is orphaned.
  */
 export function recoverLeases(db: WritableDb, owner: string, now = Date.now()): number {
-  return db
-    .prepare(`UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'leased' AND (lease_owner IS NOT ? OR lease_until < ?)`)
-    .run(now, owner, now).changes;
+  return stmt(db, `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'leased' AND (lease_owner IS NOT ? OR lease_until < ?)`).run(now, owner, now).changes;
+}
+
+/**
+ * While the daemon runs: leases whose holder stopped renewing them (a release that failed, a
+ * worker that died) go back to pending. The pipeline renews its own in-flight leases first, so a
+ * job still running is never handed to a second worker.
+ */
+export function sweepExpiredLeases(db: WritableDb, now = Date.now()): number {
+  return stmt(db, `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE state = 'leased' AND lease_until < ?`).run(now, now).changes;
+}
+
+/** Extends the leases `owner` holds on `jobIds` (jobs still running). */
+export function renewLeases(db: WritableDb, jobIds: readonly number[], owner: string, leaseMs: number, now = Date.now()): number {
+  if (jobIds.length === 0) return 0;
+  const renew = stmt(db, `UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'leased' AND lease_owner = ?`);
+  let n = 0;
+  for (const id of jobIds) n += renew.run(now + leaseMs, id, owner).changes;
+  return n;
+}
+
+/** True when some job is leased or runnable now (any process's). */
+export function hasWork(db: ReadableDb, now = Date.now()): boolean {
+  return (
+    stmt(db, `SELECT 1 WHERE EXISTS (SELECT 1 FROM jobs WHERE state = 'leased') OR EXISTS (SELECT 1 FROM jobs WHERE state = 'pending' AND run_after <= ?)`).get(now) !==
+    undefined
+  );
 }
 
 /** Dead jobs back to pending (all, one, or only those whose error code is in `codes`). */
 export function retryDead(db: WritableDb, opts: { jobId?: number; codes?: readonly string[] } = {}, now = Date.now()): number {
   if (opts.jobId !== undefined) {
-    return db.prepare(`UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE id=? AND state='dead'`).run(now, opts.jobId).changes;
+    return stmt(db, `UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE id=? AND state='dead'`).run(now, opts.jobId).changes;
   }
   if (opts.codes) {
     if (opts.codes.length === 0) return 0;
     const marks = opts.codes.map(() => '?').join(',');
-    return db
-      .prepare(`UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE state='dead' AND last_error_code IN (${marks})`)
-      .run(now, ...opts.codes).changes;
+    return stmt(db, `UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE state='dead' AND last_error_code IN (${marks})`).run(now, ...opts.codes).changes;
   }
-  return db.prepare(`UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE state='dead'`).run(now).changes;
+  return stmt(db, `UPDATE jobs SET state='pending', attempts=0, run_after=0, updated_at=? WHERE state='dead'`).run(now).changes;
 }
 
 export interface QueueCounts {
@@ -155,24 +180,19 @@ export interface QueueCounts {
   waiting: number;
 }
 
+/** Queue totals from the trigger-kept job_counts (O(passes)) plus the few jobs in backoff. */
 export function queueCounts(db: ReadableDb, now = Date.now()): QueueCounts {
-  const r = db
-    .prepare(
-      `SELECT
-         coalesce(sum(state = 'pending'), 0) AS pending,
-         coalesce(sum(state = 'leased'), 0) AS leased,
-         coalesce(sum(state = 'dead'), 0) AS dead,
-         coalesce(sum(state = 'pending' AND run_after > ?), 0) AS waiting
-       FROM jobs`,
-    )
-    .get(now) as QueueCounts;
-  return r;
+  const r = stmt(db, `SELECT coalesce(sum(CASE WHEN state = 'pending' THEN n END), 0) AS pending,
+              coalesce(sum(CASE WHEN state = 'leased' THEN n END), 0) AS leased,
+              coalesce(sum(CASE WHEN state = 'dead' THEN n END), 0) AS dead
+       FROM job_counts`).get() as Omit<QueueCounts, 'waiting'>;
+  return { ...r, waiting: countWaiting(db, now) };
 }
 
 /** Earliest time a waiting (backoff) job becomes runnable, or null. */
 export function nextRunAfter(db: ReadableDb, passes: readonly string[]): number | null {
   if (passes.length === 0) return null;
   const marks = passes.map(() => '?').join(',');
-  const r = db.prepare(`SELECT min(run_after) AS t FROM jobs WHERE state = 'pending' AND pass IN (${marks})`).get(...passes) as { t: number | null };
+  const r = stmt(db, `SELECT min(run_after) AS t FROM jobs WHERE state = 'pending' AND pass IN (${marks})`).get(...passes) as { t: number | null };
   return r.t;
 }

@@ -1,3 +1,4 @@
+import { rangeParams, underDir } from '../store/path-range.js';
 import type { ReadableDb } from '../store/db.js';
 
 /** Filters every search can combine (all optional; AND-ed). */
@@ -15,6 +16,10 @@ export interface SearchFilters {
   place?: string;
   /** Absolute folder; matches files under it. */
   folder?: string;
+  /** Substring of the lens name, case-insensitive ("70-200mm"). */
+  lens?: string;
+  /** Exactly these (make, model) pairs: a parsed camera phrase resolved against the library. */
+  cameras?: readonly { make: string | null; model: string | null }[];
 }
 
 export interface FilterSql {
@@ -26,20 +31,14 @@ export interface FilterSql {
   active: boolean;
 }
 
-function hasTable(db: ReadableDb, name: string): boolean {
-  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?").get(name);
-}
-
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function personClause(db: ReadableDb, col: string): { sql: string; n: number } {
-  // The people engineer's tables may not exist in every database (older schema, tests).
-  const viaPeople = hasTable(db, 'persons') && hasTable(db, 'face_person') && hasTable(db, 'faces')
-    ? `EXISTS (SELECT 1 FROM faces fa JOIN face_person fp ON fp.face_id = fa.id JOIN persons pe ON pe.id = fp.person_id
-         WHERE fa.file_id = ${col} AND pe.ignored = 0 AND pe.name = ? COLLATE NOCASE) OR `
-    : '';
+function personClause(_db: ReadableDb, col: string): { sql: string; n: number } {
+  // Every table exists: a connection is only ever open on the current schema (store/db.ts).
+  const viaPeople = `EXISTS (SELECT 1 FROM faces fa JOIN face_person fp ON fp.face_id = fa.id JOIN persons pe ON pe.id = fp.person_id
+         WHERE fa.file_id = ${col} AND pe.ignored = 0 AND pe.name = ? COLLATE NOCASE) OR `;
   const viaMeta = `EXISTS (SELECT 1 FROM metadata m, json_each(m.people) pp WHERE m.file_id = ${col} AND pp.value = ? COLLATE NOCASE)`;
-  return { sql: `(${viaPeople}${viaMeta})`, n: viaPeople ? 2 : 1 };
+  return { sql: `(${viaPeople}${viaMeta})`, n: 2 };
 }
 
 /** Builds the filter SELECT. Without filters it selects every present file. */
@@ -57,6 +56,18 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     params.push(`%${likeEscape(f.camera)}%`);
     why.push(`camera ${f.camera}`);
   }
+  if (f.cameras) {
+    // Driven by the metadata_camera index: one (make, model) seek per camera, then files by id.
+    const pairs = f.cameras.map((c) => [c.make, c.model]);
+    where.push(`f.id IN (SELECT m.file_id FROM json_each(?) j CROSS JOIN metadata m ON m.make IS j.value ->> 0 AND m.model IS j.value ->> 1)`);
+    params.push(JSON.stringify(pairs));
+    why.push(`camera ${f.cameras.length === 1 ? `${f.cameras[0]!.make ?? ''} ${f.cameras[0]!.model ?? ''}`.trim() : `(${f.cameras.length} models)`}`);
+  }
+  if (f.lens) {
+    where.push(`EXISTS (SELECT 1 FROM metadata m WHERE m.file_id = f.id AND m.lens LIKE ? ESCAPE '\\')`);
+    params.push(`%${likeEscape(f.lens)}%`);
+    why.push(`lens ${f.lens}`);
+  }
   if (f.tag) {
     where.push(`(EXISTS (SELECT 1 FROM tags t WHERE t.file_id = f.id AND t.label = ? COLLATE NOCASE)
       OR EXISTS (SELECT 1 FROM metadata m, json_each(m.keywords) k WHERE m.file_id = f.id AND k.value = ? COLLATE NOCASE))`);
@@ -64,10 +75,8 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     why.push(`tag ${f.tag}`);
   }
   if (f.place) {
-    if (hasTable(db, 'places')) {
-      where.push(`EXISTS (SELECT 1 FROM places p WHERE p.file_id = f.id AND (p.city = ?1 COLLATE NOCASE OR p.region = ?1 COLLATE NOCASE OR p.country = ?1 COLLATE NOCASE OR p.country_code = ?1 COLLATE NOCASE))`.replaceAll('?1', '?'));
-      params.push(f.place, f.place, f.place, f.place);
-    } else where.push('0');
+    where.push(`EXISTS (SELECT 1 FROM places p WHERE p.file_id = f.id AND (p.city = ?1 COLLATE NOCASE OR p.region = ?1 COLLATE NOCASE OR p.country = ?1 COLLATE NOCASE OR p.country_code = ?1 COLLATE NOCASE))`.replaceAll('?1', '?'));
+    params.push(f.place, f.place, f.place, f.place);
     why.push(`place ${f.place}`);
   }
   if (f.person) {
@@ -78,8 +87,9 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
   }
   if (f.folder) {
     const dir = f.folder.replace(/\/+$/, '');
-    where.push("f.path LIKE ? ESCAPE '\\'");
-    params.push(`${likeEscape(dir)}/%`);
+    // An exact, case-sensitive range on the path index: `Trip/` never matches `trip/`.
+    where.push('(f.path >= ? AND f.path < ?)');
+    params.push(...rangeParams(underDir(dir, '/')));
     why.push(`folder ${dir}`);
   }
   return { sql: `SELECT f.id FROM files f WHERE ${where.join(' AND ')}`, params, why, active: why.length > 0 };
@@ -103,6 +113,15 @@ export function filesByIds(db: ReadableDb, ids: readonly number[]): Map<number, 
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/** Make and model of each file (for ranking by a parsed camera phrase). */
+export function camerasOfFiles(db: ReadableDb, ids: readonly number[]): Map<number, { make: string | null; model: string | null }> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .prepare(`SELECT m.file_id AS id, m.make, m.model FROM metadata m WHERE m.file_id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(ids)) as { id: number; make: string | null; model: string | null }[];
+  return new Map(rows.map((r) => [r.id, { make: r.make, model: r.model }]));
+}
+
 /** Files passing the filter, newest first (a query with filters but no text). */
 export function filteredFiles(db: ReadableDb, filter: FilterSql, limit: number): FileHit[] {
   return db
@@ -123,7 +142,14 @@ export function filesByName(db: ReadableDb, needle: string, filter: FilterSql, l
     .all(`%${likeEscape(needle)}%`, ...filter.params, limit * 20) as FileHit[];
 }
 
-export type TermSource = 'tag' | 'keyword' | 'place' | 'person' | 'name';
+/** Where a word matched; other sources (OCR text …) add their own names through a TermMatcher. */
+export type TermSource = 'tag' | 'keyword' | 'place' | 'person' | 'name' | (string & {});
+
+/**
+ * One source of word matches for text search. `termMatches` is the built-in set; a feature adds
+ * its own (recognised text, captions) by passing more matchers to search().
+ */
+export type TermMatcher = (db: ReadableDb, forms: readonly string[], filter: FilterSql, cap: number) => TermMatch[];
 
 export interface TermMatch {
   fileId: number;
@@ -161,7 +187,7 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
     )
     .all(formsJson, ...filter.params) as { fileId: number; value: string }[];
   for (const r of kwRows) out.push({ fileId: r.fileId, source: 'keyword', value: r.value, weight: forms.includes(r.value.toLowerCase()) ? 0.95 : 0.8 });
-  if (hasTable(db, 'places')) {
+  {
     const placeRows = db
       .prepare(
         `SELECT p.file_id AS fileId, coalesce(p.city, p.region, p.country) AS value FROM places p
@@ -172,7 +198,7 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
       .all(formsJson, formsJson, formsJson, formsJson, ...filter.params) as { fileId: number; value: string }[];
     for (const r of placeRows) out.push({ fileId: r.fileId, source: 'place', value: r.value, weight: 1 });
   }
-  if (hasTable(db, 'persons') && hasTable(db, 'face_person') && hasTable(db, 'faces')) {
+  {
     const personRows = db
       .prepare(
         `SELECT DISTINCT fa.file_id AS fileId, pe.name AS value FROM persons pe JOIN face_person fp ON fp.person_id = pe.id JOIN faces fa ON fa.id = fp.face_id

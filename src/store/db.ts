@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as sqliteVec from 'sqlite-vec';
-import { migrate, type MigrationReport } from './migrate.js';
+import { DaemonError } from '../errors/index.js';
+import { listMigrations, migrate, schemaVersion, type MigrationReport } from './migrate.js';
 
 /** A handle that may write. Only the daemon's composition root creates one. */
 export type WritableDb = Database.Database & { readonly __writable: true };
@@ -42,6 +43,10 @@ export function openDb(file: string, opts: OpenOptions = {}): { db: WritableDb; 
     db.pragma('synchronous = NORMAL');
     configure(db, opts.busyTimeoutMs ?? 5000);
     const migrations = migrate(db, opts.migrationsDir ?? defaultMigrationsDir());
+    // Planner statistics for a long-lived connection (SQLite's advice: at open, with a bounded
+    // analysis so a big library opens fast); the pipeline repeats it after large imports.
+    db.pragma('analysis_limit = 400');
+    db.pragma('optimize = 0x10002');
     return { db: db as WritableDb, migrations };
   } catch (e) {
     db.close();
@@ -49,12 +54,22 @@ export function openDb(file: string, opts: OpenOptions = {}): { db: WritableDb; 
   }
 }
 
-/** Opens an existing database read-only (no migration; refuses a future schema). */
+/**
+ * Opens an existing database read-only (no migration). A schema older or newer than this code is
+ * refused (DB_OUT_OF_DATE, DB_FROM_FUTURE): readers never guard tables at run time, they rely on
+ * the schema being exactly the one the migrations make.
+ */
 export function openReadonlyDb(file: string, opts: OpenOptions = {}): ReadableDb {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     configure(db, opts.busyTimeoutMs ?? 5000);
-    migrate(db, opts.migrationsDir ?? defaultMigrationsDir(), { checkOnly: true });
+    const dir = opts.migrationsDir ?? defaultMigrationsDir();
+    migrate(db, dir, { checkOnly: true });
+    const latest = listMigrations(dir).at(-1)?.version ?? 0;
+    const version = schemaVersion(db);
+    if (version < latest) {
+      throw new DaemonError('DB_OUT_OF_DATE', `database schema is version ${version}, this rawlight needs ${latest}; start the daemon (rawlight run) once to upgrade it`);
+    }
     return db;
   } catch (e) {
     db.close();

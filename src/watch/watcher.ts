@@ -5,6 +5,7 @@ import { watch as chokidarWatch, type FSWatcher as ChokidarWatcher } from 'choki
 import type { Logger } from 'pino';
 import { Priority } from '../queue/queue.js';
 import type { ReadableDb } from '../store/db.js';
+import { presentPathsUnder, presentPathsWithPrefix } from '../store/repositories/file.repository.js';
 import { Discovery } from './discover.js';
 import { compileExcludes, isIgnoredName, isSidecarName, mediaKind, sidecarOwnerStem } from './media.js';
 import { Settler } from './settle.js';
@@ -146,8 +147,7 @@ export class LibraryWatcher {
     const { exact, stem } = sidecarOwnerStem(sidecar);
     const owners = exact
       ? [exact]
-      : (this.o.db.prepare(`SELECT path FROM files WHERE state = 'present' AND path LIKE ? ESCAPE '\\'`).all(stem.replace(/[\\%_]/g, (c) => `\\${c}`) + '.%') as { path: string }[])
-          .map((r) => r.path)
+      : presentPathsWithPrefix(this.o.db, stem + '.')
           .filter((p) => path.dirname(p) === path.dirname(stem) && mediaKind(p));
     const batch = [];
     for (const p of owners) {
@@ -162,10 +162,8 @@ export class LibraryWatcher {
   }
 
   private goneUnder(dir: string): void {
-    const rows = this.o.db
-      .prepare(`SELECT path FROM files WHERE state = 'present' AND path LIKE ? ESCAPE '\\'`)
-      .all(dir.replace(/[\\%_]/g, (c) => `\\${c}`) + path.sep + '%') as { path: string }[];
-    if (rows.length) this.o.discovery.markGone(rows.map((r) => r.path));
+    const paths = presentPathsUnder(this.o.db, dir);
+    if (paths.length) this.o.discovery.markGone(paths);
   }
 
   async close(): Promise<void> {

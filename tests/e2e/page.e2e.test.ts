@@ -92,6 +92,7 @@ describe('the status page in headless Chromium against a daemon indexing the fix
     // Signed in the way `rawlight open` does it: the sign-in URL once, then the session cookie.
     await page.goto(signInUrl(server.url, TOKEN));
     assert.equal(page.url(), server.url, 'the token left the address bar');
+    await page.goto(`${server.url}#status`);
     await page.waitForSelector('#live.on');
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same-page'));
     const before = await doneOnPage(page);

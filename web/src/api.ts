@@ -57,6 +57,7 @@ export interface Status {
   libraries: string[];
   models: { role: string; id: string | null; present: boolean; hint?: string }[];
   permissions: { name: string; state: string; binary?: string; howTo?: string }[];
+  xmp?: { overwritten: number; unrecovered: number } | null;
 }
 
 export interface Person { id: number; name: string | null; ignored: boolean; faceCount: number; fileCount: number; faces: number[] }

@@ -33,10 +33,13 @@ export interface FilterQuery {
   place?: string;
 }
 
-function dateMs(s: string, endOfDay: boolean): number {
-  const t = Date.parse(`${s}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z`);
+const DAY_MS = 86_400_000;
+
+/** A day's start; for `to`, the next day's start: the day itself is included, the bound exclusive. */
+function dateMs(s: string, through: boolean): number {
+  const t = Date.parse(`${s}T00:00:00.000Z`);
   if (Number.isNaN(t)) throw badRequest(`not a date: ${s}`);
-  return t;
+  return through ? t + DAY_MS : t;
 }
 
 export function toFilter(q: FilterQuery): FileFilter {
@@ -58,7 +61,7 @@ export function toFilter(q: FilterQuery): FileFilter {
 const versionQuery = { type: 'object', properties: { v: { type: 'string', maxLength: 64 } } } as const;
 
 export function registerFileRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const { db } = ctx.deps;
+  const db = ctx.deps.readDb ?? ctx.deps.db; // read-only routes: never on the pipeline's connection
 
   app.get<{ Querystring: FilterQuery }>(
     '/api/files',
@@ -108,6 +111,7 @@ export function registerFileRoutes(app: FastifyInstance, ctx: ApiContext): void 
       const id = idOf(req.params);
       if (!fileExists(db, id)) throw notFound('file');
       if (!ctx.deps.search) throw unavailable('similar photos need the CLIP embeddings (embed pass)');
+      if (ctx.deps.search.clipInstalled && !ctx.deps.search.clipInstalled()) throw unavailable('More like this needs a CLIP model, and none is installed (see `rawlight models` for how to add one)');
       const hits = (await ctx.deps.search.similar(id, { limit: req.query.limit })).filter((h) => h.fileId !== id);
       const score = new Map(hits.map((h) => [h.fileId, h.score]));
       const r = listFiles(db, { offset: 0, limit: req.query.limit, ids: hits.map((h) => h.fileId) });

@@ -9,7 +9,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: { offset: number; limit: number } }>(
     '/api/jobs/dead',
     { schema: { querystring: { type: 'object', additionalProperties: false, properties: pageQuery } } },
-    async (req) => ({ offset: req.query.offset, limit: req.query.limit, total: countDeadJobs(db), items: listDeadJobs(db, req.query) }),
+    async (req) => ({ offset: req.query.offset, limit: req.query.limit, total: countDeadJobs(ctx.deps.readDb ?? db), items: listDeadJobs(ctx.deps.readDb ?? db, req.query) }),
   );
 
   app.post<{ Body: { jobId?: number } | undefined }>(

@@ -1,3 +1,4 @@
+import { rangeParams, underDir } from '../../store/path-range.js';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -60,6 +61,8 @@ export const indexCommand: CliCommand = {
       core.pipeline.start();
       const stop = showProgress(env.io.stderr, core.db, core.bus);
       await core.pipeline.whenIdle();
+      // The new faces that fit no known person are grouped before exiting: `rawlight people` lists them.
+      await core.grouping.flush();
       stop();
       const report = summarize(core, roots, reports, Date.now() - t0);
       if (values.json) printJson(env.io, report);
@@ -79,8 +82,9 @@ export const indexCommand: CliCommand = {
 };
 
 function under(roots: string[]): { sql: string; params: string[] } {
-  const parts = roots.map(() => `(f.path = ? OR f.path LIKE ? ESCAPE '\\')`);
-  const params = roots.flatMap((r) => [r, r.replace(/[\\%_]/g, (c) => `\\${c}`) + path.sep + '%']);
+  // Exact, case-sensitive ranges on the path index (see store/path-range.ts), never LIKE.
+  const parts = roots.map(() => `(f.path = ? OR (f.path >= ? AND f.path < ?))`);
+  const params = roots.flatMap((r) => [r, ...rangeParams(underDir(r))]);
   return { sql: `(${parts.join(' OR ')})`, params };
 }
 

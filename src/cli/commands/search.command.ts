@@ -14,9 +14,15 @@ import { printJson, UsageError, type CliCommand, type CliIO } from '../command.j
 export function printResults(io: CliIO, r: SearchResponse, json: boolean): void {
   if (json) {
     // The contract: {"results": [{"path", "score", "why"}]} (extend, never rename).
-    printJson(io, { mode: r.mode, results: r.results.map((x) => ({ path: x.path, score: x.score, why: x.why })) });
+    printJson(io, {
+      mode: r.mode,
+      ...(r.label !== undefined ? { label: r.label } : {}),
+      ...(r.parts ? { parsed: r.parts.map(({ kind, source, label }) => ({ kind, source, label })) } : {}),
+      results: r.results.map((x) => ({ path: x.path, score: x.score, why: x.why })),
+    });
     return;
   }
+  if (r.label) io.stdout.write(`searched ${r.label}\n`);
   if (r.results.length === 0) {
     io.stdout.write('no matches\n');
     return;
@@ -72,6 +78,7 @@ export const searchCommand: CliCommand = {
       const r = await search(db, query, {
         limit,
         clip: encoder,
+        clipInstalled: !!h,
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
         ...(values.camera ? { camera: values.camera } : {}),

@@ -1,4 +1,5 @@
 import type { ReadableDb, WritableDb } from '../db.js';
+import { prefixRange, underDir, type PathRange } from '../path-range.js';
 
 export type FileKind = 'raw' | 'image';
 export type FileState = 'present' | 'gone' | 'cloud' | 'offline';
@@ -36,4 +37,19 @@ export function getFileByPath(db: ReadableDb, p: string): FileRow | undefined {
 /** The file is no longer at its path (deleted, or vanished between discovery and a pass). */
 export function markFileGone(db: WritableDb, id: number, now = Date.now()): void {
   db.prepare(`UPDATE files SET state = 'gone', gone_at = ? WHERE id = ?`).run(now, id);
+}
+
+/** Present files inside folder `dir`, at any depth: an exact, case-sensitive range on the path index. */
+export function presentPathsUnder(db: ReadableDb, dir: string): string[] {
+  return presentPathsIn(db, underDir(dir));
+}
+
+/** Present files whose path starts with `prefix` (say a sidecar's stem plus '.'). */
+export function presentPathsWithPrefix(db: ReadableDb, prefix: string): string[] {
+  return presentPathsIn(db, prefixRange(prefix));
+}
+
+function presentPathsIn(db: ReadableDb, r: PathRange): string[] {
+  // `+state`: the state index must not win over the path range (most files are present).
+  return db.prepare(`SELECT path FROM files WHERE path >= ? AND path < ? AND +state = 'present'`).pluck().all(r.lo, r.hi) as string[];
 }

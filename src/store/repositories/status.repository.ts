@@ -1,4 +1,5 @@
 import type { ReadableDb } from '../db.js';
+import { keptCounts } from './status-counts.repository.js';
 
 /** Counts for one pass over live files. `pending` includes running (leased) jobs, never dead ones. */
 export interface PassStatus {
@@ -81,41 +82,35 @@ function readStatusNow(db: ReadableDb, opts: StatusOptions): StatusJson {
   const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
   const errorLimit = opts.errorLimit ?? 20;
 
-  const byState: Record<string, number> = {};
-  for (const r of db.prepare('SELECT state, count(*) AS n FROM files GROUP BY state').all() as { state: string; n: number }[]) byState[r.state] = r.n;
+  // Every count below is O(passes): kept by triggers (migrations/0060-status-counts.sql) in the
+  // transaction that changes the rows, never a scan of files, results or jobs.
+  const kept = keptCounts(db);
+  const byState: Record<string, number> = { ...kept.files };
 
   const passes: Record<string, PassStatus> = {};
   const pass = (name: string): PassStatus => (passes[name] ??= emptyPass());
   for (const name of opts.passNames ?? []) pass(name);
 
-  const results = db
-    .prepare(
-      `SELECT r.pass, r.status, count(*) AS n FROM pass_results r JOIN files f ON f.id = r.file_id
-       WHERE f.state = 'present' GROUP BY r.pass, r.status`,
-    )
-    .all() as { pass: string; status: string; n: number }[];
-  for (const r of results) {
-    if (r.status === 'ok') pass(r.pass).done += r.n;
-    else if (r.status === 'failed') pass(r.pass).failed += r.n;
+  for (const [name, byStatus] of Object.entries(kept.results)) {
+    const p = pass(name);
+    p.done += byStatus.ok ?? 0;
+    p.failed += byStatus.failed ?? 0;
   }
 
-  const jobs = db.prepare('SELECT pass, state, count(*) AS n FROM jobs GROUP BY pass, state').all() as { pass: string; state: string; n: number }[];
-  for (const j of jobs) {
-    const p = pass(j.pass);
-    if (j.state === 'pending') p.pending += j.n;
-    else if (j.state === 'leased') {
-      p.pending += j.n;
-      p.running += j.n;
-    } else if (j.state === 'dead') p.dead += j.n;
+  const queue = { pending: 0, leased: 0, dead: 0, waiting: 0 };
+  for (const [name, byJobState] of Object.entries(kept.jobs)) {
+    const p = pass(name);
+    const pending = byJobState.pending ?? 0;
+    const leased = byJobState.leased ?? 0;
+    const dead = byJobState.dead ?? 0;
+    p.pending += pending + leased;
+    p.running += leased;
+    p.dead += dead;
+    queue.pending += pending;
+    queue.leased += leased;
+    queue.dead += dead;
   }
-
-  const queue = db
-    .prepare(
-      `SELECT coalesce(sum(state = 'pending'), 0) AS pending, coalesce(sum(state = 'leased'), 0) AS leased,
-              coalesce(sum(state = 'dead'), 0) AS dead, coalesce(sum(state = 'pending' AND run_after > ?), 0) AS waiting
-       FROM jobs`,
-    )
-    .get(now) as StatusJson['queue'];
+  queue.waiting = countWaiting(db, now);
 
   const since = now - windowMs;
   const runs = db
@@ -124,7 +119,8 @@ function readStatusNow(db: ReadableDb, opts: StatusOptions): StatusJson {
   const overall = db
     .prepare('SELECT count(*) AS n, count(DISTINCT file_id) AS files, min(started_at) AS first, max(started_at + duration_ms) AS last FROM pass_runs WHERE started_at >= ?')
     .get(since) as { n: number; files: number; first: number | null; last: number | null };
-  const lastRun = (db.prepare('SELECT max(started_at + duration_ms) AS t FROM pass_runs').get() as { t: number | null }).t;
+  // The newest run by start (one step down the started_at index); its end is the last activity.
+  const lastRun = (db.prepare('SELECT started_at + duration_ms AS t FROM pass_runs ORDER BY started_at DESC LIMIT 1').get() as { t: number } | undefined)?.t ?? null;
 
   // The rate is measured over the part of the window that saw work, so a burst that began
   // 30 s ago is not diluted by 4.5 idle minutes.
@@ -146,7 +142,7 @@ function readStatusNow(db: ReadableDb, opts: StatusOptions): StatusJson {
       .prepare(
         `SELECT r.file_id AS fileId, f.path AS path, r.pass, r.error_code AS code, r.error, r.started_at AS at, r.status
          FROM pass_runs r LEFT JOIN files f ON f.id = r.file_id
-         WHERE r.status <> 'ok' ORDER BY r.id DESC LIMIT ?`,
+         WHERE r.status <> 'ok' ORDER BY r.id DESC LIMIT ?`, // the partial index pass_runs_failures
       )
       .all(errorLimit) as RecentError[]
   );
@@ -175,14 +171,19 @@ export function listDeadJobs(db: ReadableDb, opts: { limit?: number; offset?: nu
     .prepare(
       `SELECT j.id AS jobId, j.file_id AS fileId, f.path AS path, j.pass, j.attempts, j.last_error_code AS code,
               j.last_error AS error, j.updated_at AS at
-       FROM jobs j LEFT JOIN files f ON f.id = j.file_id
-       WHERE j.state = 'dead' ORDER BY j.updated_at DESC, j.id DESC LIMIT ? OFFSET ?`,
+       FROM jobs j INDEXED BY jobs_dead LEFT JOIN files f ON f.id = j.file_id
+       WHERE j.state = 'dead' ORDER BY j.updated_at DESC, j.id DESC LIMIT ? OFFSET ?`, // the partial index jobs_dead
     )
     .all(opts.limit ?? 100, opts.offset ?? 0) as DeadJob[];
 }
 
 export function countDeadJobs(db: ReadableDb): number {
-  return (db.prepare(`SELECT count(*) AS n FROM jobs WHERE state = 'dead'`).get() as { n: number }).n;
+  return (db.prepare(`SELECT coalesce(sum(n), 0) AS n FROM job_counts WHERE state = 'dead'`).get() as { n: number }).n;
+}
+
+/** Pending jobs still in their retry backoff (a range of the partial index jobs_waiting). */
+export function countWaiting(db: ReadableDb, now: number): number {
+  return (db.prepare(`SELECT count(*) AS n FROM jobs INDEXED BY jobs_waiting WHERE state = 'pending' AND run_after > ?`).get(now) as { n: number }).n;
 }
 
 function round1(n: number): number {

@@ -47,7 +47,7 @@ describe('face regions are written in stored-image coordinates', () => {
       // stored_* left empty: rawlight rotates the upright boxes back itself.
       for (const f of upright) addFace(db, file.id, f.name, f.box);
       const res = await writeback(db, writer, file, testConfig(), path.join(t.dir, 'backup'));
-      assert.equal(res.target.path, photo.replace(/\.jpg$/, '.xmp'));
+      assert.equal(res.target.path, `${photo}.xmp`, 'a JPEG gets IMG.JPG.xmp');
       const ours = parseSnapshot(await writer.readTags(res.target.path, READ_TAGS)).regions;
       const authors = parseSnapshot(await writer.readTags(photo, READ_TAGS)).regions;
       assert.equal(ours.length, 2);

@@ -1,0 +1,227 @@
+/**
+ * A library at scale (issue 11): builds a synthetic database through the project's repositories —
+ * 500K files, 3M pass runs (6 passes done per file, each with its result), 1M faces in 1K people,
+ * a 50K-job backlog — then measures, in one run, each figure against its goal:
+ *   status CLI ms (< 100), /api/status p50/p99 under 20 connections while the pipeline works
+ *   (p99 < 50), claim ms (< 1), start → first claim (< 3 s), a search and a people listing ms,
+ *   drop-to-preview seconds for a photo added during the backlog (< 10 s), peak RSS (< 500 MB).
+ *   npm run bench scale          (SCALE_FILES=20000 npm run bench scale while developing)
+ *   node --import tsx bench/scale.bench.ts [--files 500000] [--seconds 5] [--connections 20]
+ * Face vectors (sqlite-vec, 2 KB each) are left out: no figure here reads them, and 1M of them
+ * would add 2 GB to the build on a shared machine.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { ensureToken } from '../src/api/api-token.js';
+import { listFiles } from '../src/api/files.repository.js';
+import { TOKEN_HEADER } from '../src/api/security.hook.js';
+import { listPeople } from '../src/api/people.repository.js';
+import { statusCommand } from '../src/cli/commands/status.command.js';
+import { parseConfig } from '../src/config/index.js';
+import { startDaemonApi } from '../src/daemon-api.js';
+import { silentLogger } from '../src/log/index.js';
+import { Daemon } from '../src/main.js';
+import { SWEPT_VERSIONS_KEY } from '../src/pipeline/pipeline.js';
+import type { Places } from '../src/platform/places.js';
+import { claim, enqueue, Priority, release } from '../src/queue/queue.js';
+import { openDb, openReadonlyDb, tx, DB_FILE } from '../src/store/db.js';
+import { setKv } from '../src/store/repositories/kv.repository.js';
+import { recordRun, saveResult } from '../src/store/repositories/pass-result.repository.js';
+import { FIXTURES, tempDir } from '../tests/helpers/fixtures.js';
+
+const { values } = parseArgs({
+  options: {
+    files: { type: 'string', default: process.env.SCALE_FILES ?? '500000' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '20' },
+  },
+});
+const FILES = Number(values.files);
+const FACES = 2 * FILES; // 1M at 500K files
+const BACKLOG = Math.round(FILES / 10); // 50K at 500K files
+const PEOPLE = 1000;
+const DONE_PASSES = ['scan', 'metadata', 'preview', 'faces', 'embed', 'tags'] as const; // 6 runs a file: 3M at 500K
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+
+const { dir, cleanup } = tempDir('rawlight-scale-bench-');
+const home = path.join(dir, 'home');
+const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
+const library = path.join(dir, 'library');
+mkdirSync(library, { recursive: true });
+const dbPath = path.join(home, DB_FILE);
+// The synthetic files live under a root that is not a configured library (it does not exist on
+// disk): the daemon's start-up walk covers only the real, watched library the photo is dropped in.
+const SYNTHETIC_ROOT = path.join(dir, 'synthetic-library');
+const SPINE_ONLY = { faces: false, embed: false, tags: false, places: false, writeback: false };
+const config = parseConfig({ libraries: [library], api: { port: 0 }, passes: SPINE_ONLY, watch: { settleMs: 200 } });
+
+const rows: { what: string; value: string; goal: string; ok: boolean | null }[] = [];
+const report = (what: string, value: number, unit: string, goal: number | null) =>
+  rows.push({ what, value: `${value.toFixed(unit === 's' ? 2 : 1)} ${unit}`, goal: goal === null ? '-' : `< ${goal} ${unit}`, ok: goal === null ? null : value < goal });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
+
+// ---- build ---------------------------------------------------------------------------------
+const buildStart = performance.now();
+{
+  const { db } = openDb(dbPath);
+  const now = Date.now();
+  // Files as discovery records them (file.repository has readers only; discover.ts inserts).
+  const addFile = db.prepare(
+    `INSERT INTO files (id, path, root, ext, kind, size, mtime_ns, state, content_hash, hash_algo, first_seen_at, last_seen_at)
+     VALUES (?, ?, ?, 'cr3', 'raw', 25000000, '1', 'present', ?, 'sha256', ?, ?)`,
+  );
+  const addMeta = db.prepare(`INSERT INTO metadata (file_id, captured_ts, make, model, read_at) VALUES (?, ?, 'Canon', 'EOS R5', ?)`);
+  const addTag = db.prepare(`INSERT INTO tags (file_id, label, score, source) VALUES (?, ?, 0.9, 'clip')`);
+  const addPerson = db.prepare(`INSERT INTO persons (id, name, face_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`);
+  const addFace = db.prepare(`INSERT INTO faces (id, file_id, preview_hash, idx, box_x, box_y, box_w, box_h, score, detector, embedder, created_at) VALUES (?, ?, ?, ?, 0.1, 0.1, 0.2, 0.2, 0.9, 'yunet', 'sface', ?)`);
+  const addMember = db.prepare(`INSERT INTO face_person (face_id, person_id, source, confirmed, assigned_at) VALUES (?, ?, 'cluster', 0, ?)`);
+  const BATCH = 25_000;
+  for (let from = 1; from <= FILES; from += BATCH) {
+    tx(db, () => {
+      for (let id = from; id < Math.min(from + BATCH, FILES + 1); id++) {
+        const folder = `${SYNTHETIC_ROOT}/${2000 + (id % 25)}/${String(id % 365).padStart(3, '0')}`;
+        addFile.run(id, `${folder}/IMG_${id}.CR3`, SYNTHETIC_ROOT, `h${id}`, now, now);
+        addMeta.run(id, now - id * 60_000, now);
+        if (id % 10 === 0) addTag.run(id, id % 20 === 0 ? 'dog' : 'beach');
+        for (const pass of DONE_PASSES) {
+          const key = `k${id}`;
+          saveResult(db, { file_id: id, pass, version: 1, input_key: key, status: 'ok', output: null, error_code: null, error: null, completed_at: now, duration_ms: 5 });
+          recordRun(db, { file_id: id, pass, version: 1, input_key: key, status: 'ok', error_code: null, error: null, started_at: now - 86_400_000, duration_ms: 5 });
+        }
+      }
+    });
+  }
+  console.log(`  files, metadata, results and runs: ${((performance.now() - buildStart) / 1000).toFixed(1)} s`);
+  tx(db, () => {
+    for (let p = 1; p <= PEOPLE; p++) addPerson.run(p, p % 2 ? `Person ${p}` : null, Math.floor(FACES / PEOPLE), now, now);
+    for (let f = 1; f <= FACES; f++) {
+      const fileId = 1 + ((f - 1) % FILES);
+      addFace.run(f, fileId, `p${fileId}`, Math.floor((f - 1) / FILES), now);
+      if (f % 5 !== 0) addMember.run(f, 1 + (f % PEOPLE), now);
+    }
+  });
+  console.log(`  faces and people: ${((performance.now() - buildStart) / 1000).toFixed(1)} s`);
+  // The backlog: new files a walk found, queued for scan (their files do not exist: each job ends
+  // quickly as "gone", which keeps the pipeline writing during the measurements).
+  tx(db, () => {
+    for (let i = 1; i <= BACKLOG; i++) {
+      const id = FILES + i;
+      addFile.run(id, `${SYNTHETIC_ROOT}/backlog/IMG_${id}.CR3`, SYNTHETIC_ROOT, null, now, now);
+      enqueue(db, id, 'scan', `new:${id}`, Priority.walk);
+    }
+  });
+  db.pragma('optimize');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+const buildS = (performance.now() - buildStart) / 1000;
+console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and runs, ${FACES} faces in ${PEOPLE} people, ${BACKLOG} jobs pending in ${buildS.toFixed(0)} s`);
+
+// ---- status CLI ---------------------------------------------------------------------------------
+{
+  const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t = performance.now();
+    const code = await statusCommand.run(['--json'], { places, io: { stdout: sink(), stderr: sink() }, env: {} });
+    times.push(performance.now() - t);
+    if (code !== 0) throw new Error('status failed');
+  }
+  report('rawlight status --json (open, read, close; median of 7)', median(times), 'ms', 100);
+}
+
+// ---- claim ---------------------------------------------------------------------------------------
+{
+  const { db } = openDb(dbPath);
+  const cpu: number[] = [];
+  const io: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    let t = performance.now();
+    const j = claim(db, ['preview'], 'bench', 60_000); // the cpu pool walks past the io backlog
+    cpu.push(performance.now() - t);
+    if (j) release(db, j.id);
+    t = performance.now();
+    const k = claim(db, ['scan', 'metadata'], 'bench', 60_000);
+    io.push(performance.now() - t);
+    if (k) release(db, k.id);
+  }
+  report(`claim, io pool with a ${BACKLOG}-job backlog (median of 200)`, median(io), 'ms', 1);
+  report(`claim, io pool (p99 of 200)`, pct(io, 99), 'ms', null);
+  report('claim, cpu pool past the io backlog (median of 200)', median(cpu), 'ms', 1);
+  const ro = openReadonlyDb(dbPath);
+  const search: number[] = [];
+  const people: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let t = performance.now();
+    listFiles(ro, { offset: 0, limit: 60, tag: 'dog' });
+    search.push(performance.now() - t);
+    t = performance.now();
+    listPeople(ro, { includeIgnored: false, limit: 60, offset: 0, sample: 4 });
+    people.push(performance.now() - t);
+  }
+  report('search: files tagged "dog", first page (median of 5)', median(search), 'ms', null);
+  report('people listing, first page (median of 5)', median(people), 'ms', null);
+  ro.close();
+  db.close();
+}
+
+// ---- start, API under load, drop-to-preview --------------------------------------------------------
+{
+  const t0 = performance.now();
+  const daemon = new Daemon({ places, config, log: silentLogger(), libraries: [library] });
+  // As a previous run of this daemon left it: its passes' versions swept (an ordinary restart).
+  setKv(daemon.core.db, SWEPT_VERSIONS_KEY, Object.fromEntries(daemon.core.pipeline.passes.map((p) => [p.name, p.version])));
+  const bus = daemon.core.bus;
+  const firstWork = new Promise<number>((resolve) => {
+    const on = () => {
+      resolve(performance.now() - t0);
+      bus.off('pass-done', on);
+      bus.off('job-error', on);
+      bus.off('file-changed', on);
+    };
+    bus.on('pass-done', on);
+    bus.on('job-error', on);
+    bus.on('file-changed', on);
+  });
+  console.log(`  daemon opened: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  const api = await startDaemonApi(daemon);
+  const headers = { [TOKEN_HEADER]: ensureToken(places) };
+  console.log(`  API listening: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  const started = daemon.start();
+  const firstStatus = await fetch(`${api.url}api/status`, { headers }).then(async (r) => ((await r.arrayBuffer()), performance.now() - t0));
+  report('start → first /api/status answer', firstStatus / 1000, 's', 3);
+  report('start → first job claimed and finished', (await firstWork) / 1000, 's', 3);
+  // A photo dropped into the watched library while the backlog runs and the API is under load.
+  await started; // the watcher is up
+  const dropped = path.join(library, 'new', 'dropped.jpg');
+  mkdirSync(path.dirname(dropped), { recursive: true });
+  const previewed = new Promise<number>((resolve) => bus.on('pass-done', (e) => e.path === dropped && e.pass === 'preview' && resolve(performance.now())));
+  const pendingAtDrop = daemon.core.db.prepare(`SELECT count(*) FROM jobs WHERE state = 'pending'`).pluck().get() as number;
+  const dropAt = performance.now();
+  copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), dropped);
+  const r = await autocannon({ url: `${api.url}api/status`, headers, connections, duration: seconds, pipelining: 1 });
+  report(`/api/status p50, ${connections} connections while the pipeline works`, r.latency.p50, 'ms', null);
+  report(`/api/status p99, ${connections} connections while the pipeline works`, r.latency.p99, 'ms', 50);
+  if (r.errors + r.timeouts + r.non2xx > 0) console.log(`API errors: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
+  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 60_000).unref());
+  const at = await Promise.race([previewed, timeout]);
+  report(`drop → preview, dropped with ${pendingAtDrop} jobs pending, API under load`, (at - dropAt) / 1000, 's', 10);
+  await daemon.stop(3000);
+}
+
+const rssMb = process.resourceUsage().maxRSS / 1024;
+report('peak RSS (build, status, API, pipeline in this process)', rssMb, 'MB', 500);
+
+console.log(`\nload average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores (figures scale with it)`);
+console.log(`\nscale: ${FILES} files, ${FILES * DONE_PASSES.length} pass runs, ${FACES} faces, ${BACKLOG} backlog jobs\n`);
+const w = Math.max(...rows.map((r) => r.what.length));
+for (const r of rows) console.log(`${r.what.padEnd(w)}  ${r.value.padStart(10)}  goal ${r.goal.padEnd(9)} ${r.ok === null ? '' : r.ok ? 'OK' : 'OVER'}`);
+cleanup();
+process.exitCode = rows.some((r) => r.ok === false) ? 1 : 0;

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openDb, type ReadableDb } from '../../../src/store/db.js';
+import { claim, claimForFile, enqueue, hasWork, nextRunAfter, sweepExpiredLeases } from '../../../src/queue/queue.js';
+import { readStatus } from '../../../src/store/repositories/status.repository.js';
+
+/**
+ * Every hot query of the queue and of status, checked against EXPLAIN QUERY PLAN: a full scan of
+ * files, jobs or pass_runs fails the test. Each statement is captured as the code prepares it.
+ */
+function captured(db: ReadableDb, run: () => void): string[] {
+  const seen: string[] = [];
+  const prepare = db.prepare.bind(db);
+  (db as { prepare: unknown }).prepare = (sql: string) => {
+    seen.push(sql);
+    return prepare(sql);
+  };
+  try {
+    run();
+  } finally {
+    (db as { prepare: unknown }).prepare = prepare;
+  }
+  return seen;
+}
+
+function plan(db: ReadableDb, sql: string): string[] {
+  const n = (sql.match(/\?/g) ?? []).length;
+  const stmt = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
+  return (stmt.all(...Array.from({ length: n }, () => 1)) as { detail: string }[]).map((r) => r.detail);
+}
+
+const BIG = /^SCAN (files|jobs|pass_runs|pass_results)\b(?!.*USING)/;
+
+function seeded() {
+  const { db } = openDb(':memory:');
+  const f = db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'jpg', 'image', 0, 0)`);
+  for (let i = 1; i <= 2000; i++) f.run(i, `/l/${i}.jpg`);
+  for (let i = 1; i <= 2000; i++) enqueue(db, i, i % 2 ? 'scan' : 'faces', 'k', i % 3);
+  db.exec('ANALYZE');
+  return db;
+}
+
+test('claim, claimForFile, the lease sweep and the idle check use indexes, never a scan of jobs', () => {
+  const db = seeded();
+  const sqls = captured(db, () => {
+    claim(db, ['scan', 'metadata'], 'w', 1000, 5);
+    claimForFile(db, 3, ['scan', 'metadata'], 'w', 1000, 5);
+    sweepExpiredLeases(db, 5);
+    hasWork(db, 5);
+    nextRunAfter(db, ['scan']);
+  });
+  assert.ok(sqls.length >= 5);
+  for (const sql of sqls) {
+    const p = plan(db, sql);
+    assert.ok(!p.some((d) => BIG.test(d)), `full scan in:\n${sql}\n${p.join('\n')}`);
+    assert.ok(!p.some((d) => /^SCAN jobs$/.test(d)), `full scan in:\n${sql}\n${p.join('\n')}`);
+  }
+  const claimPlan = plan(db, sqls[0]!).join('\n');
+  assert.match(claimPlan, /jobs_claim \(state=\? AND pass=\?/, 'the claim index is used with the pass');
+});
+
+test('status reads O(passes): no statement scans files, jobs, pass_results or pass_runs', () => {
+  const db = seeded();
+  const sqls = captured(db, () => readStatus(db, { passNames: ['scan'] }));
+  assert.ok(sqls.length >= 5);
+  for (const sql of sqls) {
+    const p = plan(db, sql);
+    assert.ok(!p.some((d) => BIG.test(d) || /^SCAN (files|jobs|pass_runs|pass_results)$/.test(d)), `full scan in:\n${sql}\n${p.join('\n')}`);
+  }
+  const all = sqls.map((sql) => plan(db, sql).join(' ')).join('\n');
+  assert.match(all, /pass_runs_failures/, 'recent failures through their partial index');
+  assert.match(all, /jobs_dead/, 'dead jobs through their partial index');
+  assert.match(all, /jobs_waiting/, 'jobs in backoff through their partial index');
+});
