@@ -68,7 +68,8 @@ export const ConfigSchema = z
       .object({
         maxAttempts: z.number().int().min(1).max(50).default(5),
         leaseSeconds: z.number().int().min(5).default(600),
-        cpuConcurrency: z.number().int().min(1).max(64).default(1),
+        /** CPU workers (previews, faces, tags, CLIP): `auto` = one per core while there is a backlog. */
+        cpuConcurrency: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
         /** I/O workers (hashing, ExifTool reads): enough waiting reads to fill each ExifTool batch. */
         ioConcurrency: z.number().int().min(1).max(64).default(8),
         /** Backoff base for retries, doubled per attempt. */

@@ -10,6 +10,7 @@ import { replaceFaces, type NewFace } from '../ml/faces/face.repository.js';
 import { uprightToStored, type Box } from '../geometry/box.js';
 import { REGION_DETECTOR, undetectedRegionFaces } from '../ml/faces/region-faces.js';
 import { YunetDetector } from '../ml/faces/yunet.js';
+import type { DecodedPreviews } from '../ml/decoded-previews.js';
 import { decodeRgb } from '../ml/image.js';
 import type { ModelRegistry, ResolvedModel } from '../ml/registry.js';
 import type { ModelSessions } from '../ml/session.js';
@@ -23,6 +24,8 @@ export interface FacesPassDeps {
   /** Folder the previews' relative paths are under; face crops go to <cacheDir>/faces/. */
   cacheDir: string;
   config: Config;
+  /** Decoded previews shared with the other preview-keyed passes (one decode per photo). */
+  decoded?: DecodedPreviews;
 }
 
 interface PreviewRow {
@@ -94,7 +97,7 @@ export function createFacesPass(deps: FacesPassDeps): Pass {
       if (detector?.model.id !== m.det.id) detector = new YunetDetector(sessions, m.det);
       if (embedder?.model.id !== m.emb.id) embedder = new FaceEmbedder(sessions, m.emb);
 
-      const img = await decodeRgb(path.join(cacheDir, p.path));
+      const img = deps.decoded ? await deps.decoded.get(p.preview_hash, p.path) : await decodeRgb(path.join(cacheDir, p.path));
       const found = await detector.detect(img, { scoreThreshold: config.faces.minScore });
       const minSide = config.faces.minFaceSize;
       const detected = found.filter((d) => Math.min(d.box[2], d.box[3]) >= minSide).map((d) => ({ ...d, detector: m.det.id }));

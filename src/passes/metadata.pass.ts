@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Tags } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
+import { motionPhotoOf } from '../exiftool/motion-photo.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
@@ -179,7 +180,8 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       const rec = tags as Record<string, unknown>;
       const errors = [...list(rec.Error), ...((tags.errors as string[] | undefined) ?? [])];
       if (errors.length) throw new DaemonError('METADATA_UNREADABLE', [...new Set(errors)].join('; '));
-      const fileType = str(rec.FileType);
+      // "Extended WEBP" is a WebP with a VP8X header (metadata, alpha, animation): still WEBP.
+      const fileType = str(rec.FileType)?.replace(/^Extended /, '') ?? null;
       if (!fileType || !IMAGE_FILE_TYPES.test(fileType)) {
         throw new DaemonError('METADATA_UNREADABLE', `not a photo: ExifTool reads it as ${fileType ?? 'an unknown type'}`);
       }
@@ -193,8 +195,12 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       if (side && 'error' in side) warnings.push(`sidecar ${f.sidecar_path} is malformed and was ignored: ${side.error.split('\n')[0]}`);
       else if (side) sidecar = side.tags;
       const row = toMetadataRow(tags, sidecar, warnings);
+      const motion = motionPhotoOf(tags);
       return {
-        output: { fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: sidecar ? f.sidecar_path : null },
+        output: {
+          fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: sidecar ? f.sidecar_path : null,
+          ...(motion ? { motionPhoto: motion } : {}),
+        },
         warnings,
         commit: (db: WritableDb) => saveMetadata(db, f.id, row),
       };

@@ -47,6 +47,7 @@ export const runCommand: CliCommand = {
     }
     const lock = acquireDaemonLock(env.places);
     const platform = createPlatform({ places: env.places, turbo: config.agent.turbo, log });
+    log.info(platform.lowerCpuPriority(), 'CPU priority lowered: the user\'s apps come first');
     const daemon = new Daemon({ places: env.places, config, log, libraries, platform, dataless: platform.dataless });
     let stopped!: (code: number) => void;
     const done = new Promise<number>((resolve) => (stopped = resolve));

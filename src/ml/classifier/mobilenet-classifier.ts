@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DaemonError } from '../../errors/index.js';
+import type { RgbImage } from '../image.js';
 import { IMAGENET_PREPROCESS, imageToTensor, type ImagePreprocess } from '../clip/image-tensor.js';
 import { inputInfo, ort, outputInfo, type OrtSession } from '../clip/onnx-session.js';
 import { ModelSessions } from '../session.js';
@@ -89,7 +90,7 @@ export class ImageClassifier {
 
 
   /** Class probabilities for each image, top `k` per image, best first. */
-  async classify(inputs: readonly (string | Buffer)[], k = 10): Promise<ClassScore[][]> {
+  async classify(inputs: readonly (string | Buffer | RgbImage)[], k = 10): Promise<ClassScore[][]> {
     const per = 3 * this.preprocess.size * this.preprocess.size;
     const out: ClassScore[][] = [];
     const step = this.dynamicBatch ? 8 : 1;
