@@ -148,15 +148,17 @@ export class Discovery {
   }
 
   /**
-   * Our own XMP write changed the sidecar: the metadata we would re-read is what we wrote, so the
-   * metadata result is re-keyed to the new sidecar state instead of re-running it.
+   * Our own XMP write changed the sidecar: the metadata we would re-read is what we wrote, and the
+   * writeback that made it is done, so both results are re-keyed to the new sidecar state instead
+   * of re-running them (else the next upstream change, even a touch, would write the file again).
    */
   private adoptOwnSidecarWrite(file: FileRow): void {
-    const meta = this.o.pipeline.pass('metadata');
-    if (!meta) return;
-    const key = meta.inputKey(this.o.db, file);
-    if (key === null) return;
-    this.o.db.prepare(`UPDATE pass_results SET input_key = ? WHERE file_id = ? AND pass = 'metadata' AND status = 'ok'`).run(key, file.id);
+    for (const name of ['metadata', 'writeback']) {
+      const pass = this.o.pipeline.pass(name);
+      const key = pass?.inputKey(this.o.db, file) ?? null;
+      if (key === null) continue;
+      this.o.db.prepare(`UPDATE pass_results SET input_key = ? WHERE file_id = ? AND pass = ? AND status = 'ok'`).run(key, file.id, name);
+    }
   }
 
   /** Marks files gone (deleted, or moved out of every library). */
