@@ -78,11 +78,13 @@ interface Later {
 
 let laterModule: Later | undefined;
 
-/** bree's own copy of @breejs/later (resolved through bree, which depends on it). */
+/**
+ * @breejs/later, the cron engine bree schedules with, used through its public API (a direct
+ * dependency pinned to bree's version), so the next run we show is the one bree will fire.
+ */
 function later(): Later {
   if (!laterModule) {
-    const req = createRequire(import.meta.url);
-    laterModule = createRequire(req.resolve('bree'))('@breejs/later') as Later;
+    laterModule = createRequire(import.meta.url)('@breejs/later') as Later;
     laterModule.date.localTime(); // as bree does: crons are in local time
   }
   return laterModule;
