@@ -32,7 +32,7 @@ import { DB_FILE, openDb, type WritableDb } from './store/db.js';
 import { Discovery, noDatalessProbe, type DatalessProbe } from './watch/discover.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
-import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, type SpotlightAdapter } from './xmp/index.js';
+import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, scheduledRepair, type SpotlightAdapter } from './xmp/index.js';
 
 export interface CoreOptions {
   places: Places;
@@ -303,6 +303,8 @@ export class Daemon {
       deps: {
         reconcile: () => this.rescan(),
         regroup: () => this.core.grouping.runNow(),
+        // The daemon's one writer; the same repair as `rawlight writeback --repair`.
+        repair: () => scheduledRepair({ db: this.core.db, config, writer: this.core.xmpWriter, spotlight: this.core.spotlight, backupDir: path.join(this.o.places.cacheDir, 'writeback') }),
       },
     });
     await upkeep.start();
