@@ -20,6 +20,7 @@ import { createPreviewPass } from './passes/preview.pass.js';
 import { createScanPass } from './passes/scan.pass.js';
 import { createTagsPass } from './passes/tags.pass.js';
 import { createWritebackPass } from './passes/writeback.pass.js';
+import { reconsiderSiblingsOnRawChange } from './passes/metadata/raw-arrival.js';
 import { attachNewFaces, regroupAll } from './people/index.js';
 import { GroupingTrigger } from './people/grouping-trigger.js';
 import { PipelineBus } from './pipeline/events.js';
@@ -115,7 +116,7 @@ export class Core {
     this.bus.on('idle', () => this.grouping.idle());
     const passes: Pass[] = [
       createScanPass({ dataless }),
-      createMetadataPass({ exif: this.exif }),
+      createMetadataPass({ exif: this.exif, sidecarStyle: config.xmp.sidecarStyle }),
       createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders() }),
       createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config }),
       createEmbedPass({ clip, cacheDir, config }),
@@ -145,6 +146,7 @@ export class Core {
         }
       },
     });
+    reconsiderSiblingsOnRawChange({ db, bus: this.bus, pipeline: this.pipeline, log });
     this.discovery = new Discovery({
       db,
       pipeline: this.pipeline,

@@ -6,6 +6,8 @@ import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
 import { userGps } from './metadata/user-values.js';
+import { rawSiblingMark, readUserSidecars } from './metadata/user-sidecars.js';
+import type { SidecarStyle } from '../xmp/sidecar-path.js';
 
 /** An MWG face region as read: centre + size, normalised, in stored-image orientation. */
 export interface ReadRegion {
@@ -154,6 +156,8 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
 
 export interface MetadataPassDeps {
   exif: ExifReader;
+  /** Which of two sidecars wins for user values (config.xmp.sidecarStyle; default adobe). */
+  sidecarStyle?: SidecarStyle;
 }
 
 /**
@@ -168,14 +172,14 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
     resource: 'io',
     after: ['scan'],
     description: 'ExifTool: capture time, camera, lens, exposure, size, orientation, GPS, rating, keywords, people (file + sidecar)',
-    inputKey(_db: ReadableDb, f: FileRow) {
-      return f.content_hash ? `${f.content_hash}|${f.sidecar_sig ?? '-'}` : null;
+    inputKey(db: ReadableDb, f: FileRow) {
+      return f.content_hash ? `${f.content_hash}|${f.sidecar_sig ?? '-'}${rawSiblingMark(db, f)}` : null;
     },
     async run(ctx: PassContext): Promise<PassOutcome> {
       const f = ctx.file;
       // Photo and sidecar are asked for together, so the reader answers both with one ExifTool command.
-      const sidecarRead = f.sidecar_path ? readSidecar(deps.exif, f.sidecar_path) : null;
-      const [tags, side] = await Promise.all([deps.exif.read(f.path), sidecarRead]);
+      // Every sidecar of the photo (IMG_1.xmp and IMG_1.CR3.xmp), the style's first: user values from all.
+      const [tags, side] = await Promise.all([deps.exif.read(f.path), readUserSidecars(deps.exif, ctx.db, f, deps.sidecarStyle ?? 'adobe')]);
       const rec = tags as Record<string, unknown>;
       const errors = [...list(rec.Error), ...((tags.errors as string[] | undefined) ?? [])];
       if (errors.length) throw new DaemonError('METADATA_UNREADABLE', [...new Set(errors)].join('; '));
@@ -189,30 +193,16 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       if (!fileType.toUpperCase().startsWith(extType) && !(extType === 'HEIF' && fileType === 'HEIC')) {
         warnings.push(`content is ${fileType}, extension says ${ext}`);
       }
-      let sidecar: Tags | null = null;
-      if (side && 'error' in side) warnings.push(`sidecar ${f.sidecar_path} is malformed and was ignored: ${side.error.split('\n')[0]}`);
-      else if (side) sidecar = side.tags;
+      warnings.push(...side.warnings);
+      const sidecar = side.tags;
       const row = toMetadataRow(tags, sidecar, warnings);
       return {
-        output: { fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: sidecar ? f.sidecar_path : null },
+        output: { fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: side.paths[0] ?? null, ...(side.paths.length > 1 ? { sidecars: side.paths } : {}) },
         warnings,
         commit: (db: WritableDb) => saveMetadata(db, f.id, row),
       };
     },
   };
-}
-
-/** The sidecar's tags, or why it is ignored (never rejects: a bad sidecar only adds a warning). */
-async function readSidecar(exif: ExifReader, file: string): Promise<{ tags: Tags } | { error: string }> {
-  try {
-    if (!statSync(file).isFile()) throw new Error('not a regular file');
-    const tags = await exif.read(file);
-    const se = list((tags as Record<string, unknown>).Error);
-    if (se.length || (tags as Record<string, unknown>).FileType !== 'XMP') throw new Error(se.join('; ') || 'not XMP');
-    return { tags };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
 }
 
 export function saveMetadata(db: WritableDb, fileId: number, m: MetadataRow): void {
