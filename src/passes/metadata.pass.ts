@@ -7,6 +7,7 @@ import type { FileRow } from '../store/repositories/file.repository.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
 import { userGps } from './metadata/user-values.js';
 import { rawSiblingMark, readUserSidecars } from './metadata/user-sidecars.js';
+import { readMicrosoftRegions } from './metadata/foreign-regions.js';
 import type { SidecarStyle } from '../xmp/sidecar-path.js';
 
 /** An MWG face region as read: centre + size, normalised, in stored-image orientation. */
@@ -107,6 +108,8 @@ function readRegions(t: Tags): { regions: ReadRegion[]; w: number | null; h: num
     if (!a || [a.X, a.Y, a.W, a.H].some((v) => typeof v !== 'number')) continue;
     out.push({ name: str(r.Name), type: str(r.Type), x: a.X!, y: a.Y!, w: a.W!, h: a.H! });
   }
+  // No MWG regions: Microsoft Photo's become faces the same way (see foreign-regions.ts).
+  if (out.length === 0) return { regions: readMicrosoftRegions(t as Record<string, unknown>), w: null, h: null };
   return { regions: out, w: num(info?.AppliedToDimensions?.W), h: num(info?.AppliedToDimensions?.H) };
 }
 
