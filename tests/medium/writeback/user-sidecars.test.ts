@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { ExifReader } from '../../../src/exiftool/reader.js';
@@ -10,6 +10,9 @@ import { userSidecars } from '../../../src/xmp/sidecar-path.js';
 import { createMetadataPass } from '../../../src/passes/metadata.pass.js';
 import { PipelineBus } from '../../../src/pipeline/events.js';
 import { Pipeline } from '../../../src/pipeline/pipeline.js';
+import { createScanPass } from '../../../src/passes/scan.pass.js';
+import { Discovery } from '../../../src/watch/discover.js';
+import { reconcileRoot } from '../../../src/watch/reconcile.js';
 import { DB_FILE, openDb, type WritableDb } from '../../../src/store/db.js';
 import type { FileRow } from '../../../src/store/repositories/file.repository.js';
 import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
@@ -159,5 +162,41 @@ describe('metadata: user values from every sidecar of the photo', () => {
     assert.deepEqual(meta(db, f.id).keywords, ['good']);
     const w = JSON.parse(String((db.prepare('SELECT warnings FROM metadata WHERE file_id = ?').get(f.id) as { warnings: string }).warnings)) as string[];
     assert.ok(w.some((x) => x.includes('IMG_1.xmp') && x.includes('malformed')), w.join('; '));
+  });
+
+  test('an edit to either sidecar re-reads the photo\'s metadata (watcher and reconcile walk agree on the signature)', async () => {
+    const { db } = openDb(path.join(t.dir, 'edit-either', 'home', DB_FILE));
+    const dir = path.join(t.dir, 'edit-either', 'lib');
+    const bus = new PipelineBus();
+    const log = pino({ level: 'silent' });
+    const pipeline = new Pipeline({ db, passes: [createScanPass(), createMetadataPass({ exif, sidecarStyle: 'adobe' })], log, bus, concurrency: { cpu: 1, io: 1 }, maxAttempts: 1, retryBaseMs: 0, leaseMs: 60_000 });
+    open.push({ db, pipeline });
+    const discovery = new Discovery({ db, pipeline, bus, log });
+    const raw = place(dir, RAW, 'IMG_1.CR2');
+    xmp(path.join(dir, 'IMG_1.CR2.xmp'), ['-XMP-dc:Subject=darktable kw']);
+    xmp(path.join(dir, 'IMG_1.xmp'), ['-XMP-dc:Subject=Lightroom kw']);
+    const walk = () => reconcileRoot(dir, { db, discovery, log });
+    assert.equal((await walk()).added, 1);
+    pipeline.start();
+    await pipeline.whenIdle(20);
+    const id = (db.prepare('SELECT id FROM files WHERE path = ?').get(raw) as { id: number }).id;
+    assert.deepEqual(meta(db, id).keywords.sort(), ['Lightroom kw', 'darktable kw']);
+    assert.equal((await walk()).changed, 0, 'an unchanged pair of sidecars is unchanged to the walk');
+
+    // Lightroom edits IMG_1.xmp, the second sidecar in discovery's order: the watcher's observation is a sidecar change.
+    xmp(path.join(dir, 'IMG_1.xmp'), ['-XMP-dc:Subject+=added in Lightroom']);
+    const st = lstatSync(raw, { bigint: true });
+    const changes = await discovery.observeMany([{ path: raw, root: dir, stat: st, sidecar: await Discovery.findSidecar(raw) }]);
+    assert.equal(changes.get(raw), 'sidecar');
+    await pipeline.whenIdle(20);
+    assert.ok(meta(db, id).keywords.includes('added in Lightroom'), meta(db, id).keywords.join(', '));
+    assert.equal((await walk()).changed, 0, 'the walk computes the same signature as the watcher');
+
+    // And the walk alone catches an edit of the second sidecar too.
+    xmp(path.join(dir, 'IMG_1.xmp'), ['-XMP-dc:Subject+=seen by the walk']);
+    assert.equal((await walk()).changed, 1);
+    await pipeline.whenIdle(20);
+    assert.ok(meta(db, id).keywords.includes('seen by the walk'));
+    assert.deepEqual(pipeline.stats.failed, []);
   });
 });
