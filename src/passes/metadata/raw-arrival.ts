@@ -20,9 +20,8 @@ export function reconsiderSiblingsOnRawChange(o: { db: ReadableDb; bus: Pipeline
     if (!meta) return;
     try {
       for (const s of siblingsOf(o.db, { path: e.path })) {
-        if (s.isRaw) continue;
         const f = getFileByPath(o.db, s.path);
-        if (f) o.pipeline.consider(f, meta);
+        if (f && f.kind !== 'raw') o.pipeline.consider(f, meta);
       }
     } catch (err) {
       o.log.warn({ err, path: e.path }, 'could not reconsider the metadata of photos beside a RAW');

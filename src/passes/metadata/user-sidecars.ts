@@ -3,7 +3,7 @@ import type { Tags } from 'exiftool-vendored';
 import type { ExifReader } from '../../exiftool/reader.js';
 import type { ReadableDb } from '../../store/db.js';
 import type { FileRow } from '../../store/repositories/file.repository.js';
-import { photoKind } from '../../xmp/photo-kind.js';
+import { getFileByPath } from '../../store/repositories/file.repository.js';
 import { existingSidecars, userSidecars, type SidecarStyle } from '../../xmp/sidecar-path.js';
 import { siblingsOf } from '../../xmp/writeback.js';
 import { mergeSidecarTags } from './user-values.js';
@@ -16,11 +16,20 @@ export interface UserSidecarsRead {
   warnings: string[];
 }
 
+/**
+ * Which photos are RAW, for sidecar ownership, by the discovered kind (the extension), not by the
+ * FileType the metadata pass itself reads: the answer must not change as this pass's results come
+ * in (a JPEG named `.nef` beside `.heic` would otherwise flip its siblings' input keys mid-import).
+ */
+function kindSiblings(db: ReadableDb, f: FileRow): { path: string; isRaw: boolean }[] {
+  return siblingsOf(db, f).map((s) => ({ path: s.path, isRaw: getFileByPath(db, s.path)?.kind === 'raw' }));
+}
+
 /** The sidecars this photo's user values come from (see userSidecars in the naming module). */
 export function sidecarsOfPhoto(db: ReadableDb, f: FileRow, style: SidecarStyle): string[] {
   const existing = existingSidecars(f.path);
   if (existing.length === 0) return [];
-  return userSidecars({ photoPath: f.path, existing, siblings: siblingsOf(db, f), isRaw: photoKind(db, f).isRaw, style });
+  return userSidecars({ photoPath: f.path, existing, siblings: kindSiblings(db, f), isRaw: f.kind === 'raw', style });
 }
 
 /**
@@ -28,8 +37,8 @@ export function sidecarsOfPhoto(db: ReadableDb, f: FileRow, style: SidecarStyle)
  * while no RAW of its name exists, so a RAW arriving (or leaving) must re-read it.
  */
 export function rawSiblingMark(db: ReadableDb, f: FileRow): string {
-  if (photoKind(db, f).isRaw) return '';
-  return siblingsOf(db, f).some((s) => s.isRaw) ? '|raw-sibling' : '';
+  if (f.kind === 'raw') return '';
+  return kindSiblings(db, f).some((s) => s.isRaw) ? '|raw-sibling' : '';
 }
 
 /** Reads every sidecar of the photo; a malformed one only adds a warning (never rejects). */
