@@ -159,8 +159,7 @@ export class Discovery {
       if (change !== 'moved') change = revived && !contentChanged ? 'added' : 'changed';
     }
     if (sidecarChanged) {
-      // Ours only when every sidecar of the photo is as rawlight wrote it: a user's edit of the other one is never taken for ours.
-      const own = ob.sidecar && [ob.sidecar, ...(ob.sidecar.others ?? [])].every((s) => this.o.isOwnWrite?.(s.path, s.stat));
+      const own = this.isOwnSidecarChange(ob.sidecar, row.sidecar_sig);
       if (!own) {
         // Someone else edited the sidecar: re-read metadata only (ML passes key on the preview).
         const meta = this.o.pipeline.pass('metadata');
@@ -171,6 +170,24 @@ export class Discovery {
       }
     }
     return { id: row.id, change };
+  }
+
+  /**
+   * The sidecar change is rawlight's own write: at least one sidecar is as rawlight wrote it, every
+   * other is unchanged since last seen (its size:mtime was in the stored signature), and none
+   * went away. A user's edit of the other sidecar is thus never taken for ours.
+   */
+  private isOwnSidecarChange(sidecar: Observation['sidecar'], prevSig: string | null): boolean {
+    if (!sidecar || !this.o.isOwnWrite) return false;
+    const all = [sidecar, ...(sidecar.others ?? [])];
+    const prev = new Set(prevSig ? prevSig.split('+') : []);
+    if (prev.size > all.length) return false;
+    let ours = false;
+    for (const s of all) {
+      if (this.o.isOwnWrite(s.path, s.stat)) ours = true;
+      else if (!prev.has(statSig(s.stat))) return false;
+    }
+    return ours;
   }
 
   /**
