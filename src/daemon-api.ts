@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { ensureToken, tokenReader } from './api/api-token.js';
 import { removeApiUrl, writeApiUrl } from './api/api-url-file.js';
-import type { ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
+import type { DuplicatesPort, ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
+import { findDuplicates } from './duplicates/find-duplicates.js';
+import { judgeForLibrary } from './duplicates/judge-for-library.js';
+import { markDuplicates } from './duplicates/mark.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
 import { requestPass } from './queue/queue.js';
@@ -13,12 +16,15 @@ import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
 import { checkNewLibrary, resolveLibraryRoot } from './config/libraries.js';
 import { isDaemonError } from './errors/index.js';
 import type { Daemon } from './main.js';
+import type { WritableDb } from './store/db.js';
 import { ignorePerson, mergePeople, moveFace, namePerson, personForFace, removeFace, undoLast } from './people/index.js';
 import { retryDead } from './queue/queue.js';
 
-/** The people module's actions behind the API's port. */
-export function peoplePort(daemon: Daemon): PeoplePort {
-  const db = daemon.core.db;
+/**
+ * The people module's actions behind the API's port (the database, and the daemon's grouping
+ * trigger for "Group now", are all it needs: testable alone).
+ */
+export function peoplePort(db: WritableDb, group?: () => Promise<unknown>): PeoplePort {
   return {
     name: (id, name) => ({ personId: namePerson(db, id, name).personId ?? id }),
     merge: (from, into) => void mergePeople(db, from, into),
@@ -26,14 +32,15 @@ export function peoplePort(daemon: Daemon): PeoplePort {
     ignore: (id, ignored) => void ignorePerson(db, id, ignored),
     undo: () => {
       try {
+        // What was undone (the page says "Undone: name (action 7)"), not the undo itself.
         const r = undoLast(db);
-        return `${r.kind} (action ${r.actionId})`;
+        return `${String(r.details.kind)} (action ${String(r.details.undid)})`;
       } catch (e) {
         if (isDaemonError(e) && e.code === 'NOTHING_TO_UNDO') return null;
         throw e;
       }
     },
-    group: () => daemon.core.grouping.runNow(),
+    ...(group ? { group } : {}),
     // A face of an unnamed group names the group (its other photos are the same person); a face
     // of a named person given another name is a correction: it moves.
     nameFace: (faceId, name) => {
@@ -108,6 +115,26 @@ export function writebackPort(daemon: Daemon): WritebackPort {
   };
 }
 
+/** Duplicate groups on request (the judge's classifier is loaded for the call and released). */
+export function duplicatesPort(daemon: Daemon): DuplicatesPort {
+  return {
+    async find() {
+      const { db } = daemon.core;
+      const { judge, close } = await judgeForLibrary(db, daemon.o.config, daemon.o.places);
+      try {
+        return { groups: await findDuplicates({ db, cacheDir: daemon.o.places.cacheDir, judge }), confirmedBy: judge?.name ?? 'hash' };
+      } finally {
+        await close();
+      }
+    },
+    mark(fileIds, label) {
+      const n = markDuplicates(daemon.core.db, fileIds, label);
+      daemon.core.pipeline.wake();
+      return n;
+    },
+  };
+}
+
 export function upkeepPort(daemon: Daemon): UpkeepPort {
   return { status: () => upkeepStatus(daemon.core.db) };
 }
@@ -157,11 +184,12 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
       passNames: () => pipeline.passes.map((p) => p.name),
       watchState: () => daemon.watcher?.state ?? { enabled: daemon.o.config.watch.enabled, watching: 0 },
     },
-    people: peoplePort(daemon),
+    people: peoplePort(db, () => daemon.core.grouping.runNow()),
     search: createSearchService({ db, clip: daemon.core.clip }),
     models: modelsPort(daemon),
     permissions: permissionsPort(daemon),
     upkeep: upkeepPort(daemon),
+    duplicates: duplicatesPort(daemon),
     ...(daemon.o.config.passes.writeback && daemon.o.config.writeback !== 'off' ? { writeback: writebackPort(daemon) } : {}),
     ...extra,
   };

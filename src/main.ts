@@ -6,14 +6,19 @@ import { storeError } from './errors/index.js';
 import { ExifReader } from './exiftool/reader.js';
 import { createExifToolWriter, type XmpWriter } from './exiftool/writer.js';
 import { platformHeicDecoders } from './image/heic.js';
+import { platformJxlDecoders } from './image/jxl.js';
 import { createUpkeep, type Upkeep } from './jobs/index.js';
 import { classifierSourceFromRegistry, clipSourceFromRegistry, type ClipSource } from './ml/clip/model-sources.js';
 import { facesForFile } from './ml/faces/face.repository.js';
+import { ocrSourceFromRegistry } from './ml/ocr/ocr-source.js';
 import { createModelRegistry, type ModelRegistry } from './ml/registry.js';
+import { DecodedPreviews } from './ml/decoded-previews.js';
 import { ModelSessions } from './ml/session.js';
 import { createEmbedPass } from './passes/embed.pass.js';
 import { createFacesPass } from './passes/faces.pass.js';
+import { createFingerprintPass } from './passes/fingerprint.pass.js';
 import { createMetadataPass } from './passes/metadata.pass.js';
+import { createOcrPass } from './passes/ocr.pass.js';
 import type { Pass } from './passes/pass.js';
 import { createPlacesPass } from './passes/places.pass.js';
 import { createPreviewPass } from './passes/preview.pass.js';
@@ -25,12 +30,15 @@ import { attachNewFaces, regroupAll } from './people/index.js';
 import { GroupingTrigger } from './people/grouping-trigger.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import { withPrerequisites } from './pipeline/pass-selection.js';
+import { cpuWorkers } from './pipeline/worker-count.js';
 import { createThreadedGeocoder } from './places/index.js';
 import type { Platform } from './platform/index.js';
 import type { Places } from './platform/places.js';
 import { Priority } from './queue/queue.js';
 import { DB_FILE, openDb, type WritableDb } from './store/db.js';
-import { Discovery, noDatalessProbe, type DatalessProbe } from './watch/discover.js';
+import { noDatalessProbe, type DatalessProbe } from './platform/dataless.js';
+import { Discovery } from './watch/discover.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
 import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, scheduledRepair, type SpotlightAdapter } from './xmp/index.js';
@@ -41,7 +49,7 @@ export interface CoreOptions {
   log: Logger;
   bus?: PipelineBus;
   dataless?: DatalessProbe;
-  /** Keep only these passes (benchmarks measuring part of the chain); default: all. */
+  /** Run only these passes and the ones they read from (`index --passes`, benchmarks); default: all. */
   onlyPasses?: readonly string[];
 }
 
@@ -105,6 +113,10 @@ export class Core {
     this.clip = clip;
     this.closers.push({ name: 'clip', close: () => clip.close() });
     const classifier = classifierSourceFromRegistry(this.models, this.sessions);
+    // One decode of each preview between faces, CLIP and tags (2 per CPU worker: a file's ML jobs
+    // are claimed side by side); emptied whenever the queue runs dry, so an idle daemon holds no pixels.
+    const decoded = new DecodedPreviews({ cacheDir, maxEntries: 2 * cpuWorkers(config.queue.cpuConcurrency) });
+    this.bus.on('idle', () => decoded.clear());
     const groupingLog = log.child({ component: 'people' });
     this.grouping = new GroupingTrigger({
       run: () => regroupAll(db),
@@ -117,19 +129,30 @@ export class Core {
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif, sidecarStyle: config.xmp.sidecarStyle }),
-      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders() }),
-      createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config }),
-      createEmbedPass({ clip, cacheDir, config }),
-      createTagsPass({ clip, classifier, cacheDir, config }),
+      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders(), jxlDecoders: platformJxlDecoders() }),
+      createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config, decoded }),
+      createEmbedPass({ clip, cacheDir, config, decoded }),
+      createTagsPass({ clip, classifier, cacheDir, config, decoded }),
       createPlacesPass({ geocoder, config }),
+      createOcrPass({ ocr: ocrSourceFromRegistry(this.models, this.sessions), cacheDir, config }),
+      createFingerprintPass({ cacheDir }),
       createWritebackPass({ db, writer, spotlight, config, backupDir: path.join(cacheDir, 'writeback'), log: log.child({ component: 'writeback' }) }),
     ];
+    let selected: Pass[] = passes;
+    try {
+      if (o.onlyPasses) selected = withPrerequisites(passes, o.onlyPasses);
+    } catch (e) {
+      // An unknown pass name: nothing was started yet; give back what was opened.
+      for (const c of [...this.closers].reverse()) void Promise.resolve().then(c.close).catch(() => undefined);
+      db.close();
+      throw e;
+    }
     this.pipeline = new Pipeline({
       db,
-      passes: o.onlyPasses ? passes.filter((p) => o.onlyPasses!.includes(p.name)) : passes,
+      passes: selected,
       log: log.child({ component: 'pipeline' }),
       bus: this.bus,
-      concurrency: { io: config.queue.ioConcurrency, cpu: config.queue.cpuConcurrency },
+      concurrency: { io: config.queue.ioConcurrency, cpu: cpuWorkers(config.queue.cpuConcurrency) },
       maxAttempts: config.queue.maxAttempts,
       retryBaseMs: config.queue.retryBaseSeconds * 1000,
       leaseMs: config.queue.leaseSeconds * 1000,

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { ReadableDb } from '../store/db.js';
 import { buildFilter, type SearchFilters } from '../search/search.repository.js';
+import type { Box } from '../geometry/box.js';
+import { ocrTextForFile } from '../search/ocr-text.repository.js';
 
 export interface FileFilter {
   offset: number;
@@ -177,7 +179,7 @@ export function faceCrop(db: ReadableDb, faceId: number): CachedImage | undefine
 export interface FaceBox {
   id: number;
   idx: number;
-  box: { x: number; y: number; w: number; h: number };
+  box: Box;
   score: number | null;
   personId: number | null;
   personName: string | null;
@@ -247,7 +249,9 @@ export function fileDetail(db: ReadableDb, id: number) {
   const runs = db.prepare('SELECT pass, version, status, error_code, error, started_at, duration_ms FROM pass_runs WHERE file_id = ? ORDER BY id DESC LIMIT 50').all(id);
   const jobs = db.prepare('SELECT id, pass, state, attempts, run_after, last_error_code, last_error FROM jobs WHERE file_id = ? ORDER BY id').all(id);
   const file = db.prepare('SELECT size, content_hash, sidecar_path, first_seen_at, last_seen_at FROM files WHERE id = ?').get(id) as Record<string, unknown>;
-  return { ...item, file, metadata, preview: item.preview, previewInfo: previewRow, faces, tags, place, passResults: results, passRuns: runs, jobs };
+  // Text read in the photo (ocr pass), one read model with `show --json`.
+  const text = ocrTextForFile(db, id);
+  return { ...item, file, metadata, preview: item.preview, previewInfo: previewRow, faces, tags, place, text, passResults: results, passRuns: runs, jobs };
 }
 
 export function fileExists(db: ReadableDb, id: number): boolean {

@@ -10,6 +10,8 @@ export interface SearchHit {
   fileId: number;
   /** Higher is better (cosine similarity for CLIP). */
   score: number;
+  /** What matched ("text \"EXIT\"", "clip 0.31; tag dog"): the page's chips. */
+  why?: string;
 }
 
 export interface SearchPort {
@@ -73,6 +75,13 @@ export interface PermissionState {
 
 export interface PermissionsPort {
   check(): MaybePromise<PermissionState[]>;
+}
+
+/** Duplicate groups for the page's review view (rawlight never deletes or moves anything). */
+export interface DuplicatesPort {
+  find(): MaybePromise<{ groups: { kind: string; files: string[]; fileIds: number[]; keep: string }[]; confirmedBy: string }>;
+  /** Marks the user's chosen files (a keyword through the normal writeback); returns how many. */
+  mark?(fileIds: readonly number[], label?: string): MaybePromise<number>;
 }
 
 export interface UpkeepPort {

@@ -12,6 +12,7 @@ import type { ApiDeps, WebDirs } from './api-deps.js';
 import { createErrorHandler } from './api-error.js';
 import { createRevealer } from './reveal.js';
 import { registerBrowseRoutes } from './routes/browse.route.js';
+import { registerDuplicateRoutes } from './routes/duplicates.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
 import { registerJobRoutes } from './routes/jobs.route.js';
 import { registerLibraryRoutes } from './routes/libraries.route.js';
@@ -89,6 +90,7 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   registerJobRoutes(app, ctx);
   registerLibraryRoutes(app, ctx);
   registerBrowseRoutes(app, ctx);
+  registerDuplicateRoutes(app, ctx);
   return app;
 }
 

@@ -26,6 +26,7 @@ export const ErrorCodes = {
   PREVIEW_NONE: { retryable: false, message: 'The file has no usable embedded preview' },
   PREVIEW_DECODE_FAILED: { retryable: false, message: 'The image data could not be decoded' },
   HEIC_DECODER_MISSING: { retryable: true, message: 'No HEVC decoder is available for this HEIC file' },
+  JXL_DECODER_MISSING: { retryable: true, message: 'No JPEG XL decoder is available (macOS 14+ sips, or djxl from libjxl-tools on Linux)' },
   MODEL_MISSING: { retryable: true, message: 'A model needed by this pass is not installed' },
   MODEL_INVALID: { retryable: true, message: 'A model file is corrupt or has an unexpected signature' },
   INFERENCE_FAILED: { retryable: true, message: 'Model inference failed' },

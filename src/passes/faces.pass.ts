@@ -7,9 +7,10 @@ import { alignFace } from '../ml/faces/align.js';
 import { faceCropPath, writeFaceCrop } from '../ml/faces/crops.js';
 import { FaceEmbedder } from '../ml/faces/embedder.js';
 import { replaceFaces, type NewFace } from '../ml/faces/face.repository.js';
-import { uprightToStored, type Box } from '../ml/faces/orientation.js';
+import { uprightToStored, type Box } from '../geometry/box.js';
 import { REGION_DETECTOR, undetectedRegionFaces } from '../ml/faces/region-faces.js';
 import { YunetDetector } from '../ml/faces/yunet.js';
+import type { DecodedPreviews } from '../ml/decoded-previews.js';
 import { decodeRgb } from '../ml/image.js';
 import type { ModelRegistry, ResolvedModel } from '../ml/registry.js';
 import type { ModelSessions } from '../ml/session.js';
@@ -23,6 +24,8 @@ export interface FacesPassDeps {
   /** Folder the previews' relative paths are under; face crops go to <cacheDir>/faces/. */
   cacheDir: string;
   config: Config;
+  /** Decoded previews shared with the other preview-keyed passes (one decode per photo). */
+  decoded?: DecodedPreviews;
 }
 
 interface PreviewRow {
@@ -94,16 +97,16 @@ export function createFacesPass(deps: FacesPassDeps): Pass {
       if (detector?.model.id !== m.det.id) detector = new YunetDetector(sessions, m.det);
       if (embedder?.model.id !== m.emb.id) embedder = new FaceEmbedder(sessions, m.emb);
 
-      const img = await decodeRgb(path.join(cacheDir, p.path));
+      const img = deps.decoded ? await deps.decoded.get(p.preview_hash, p.path) : await decodeRgb(path.join(cacheDir, p.path));
       const found = await detector.detect(img, { scoreThreshold: config.faces.minScore });
       const minSide = config.faces.minFaceSize;
       const detected = found.filter((d) => Math.min(d.box[2], d.box[3]) >= minSide).map((d) => ({ ...d, detector: m.det.id }));
       const fromRegions = undetectedRegionFaces(
         regionsOf(ctx.db, ctx.file.id),
-        detected.map((d) => [d.box[0] / img.width, d.box[1] / img.height, d.box[2] / img.width, d.box[3] / img.height] as const),
+        detected.map((d) => ({ x: d.box[0] / img.width, y: d.box[1] / img.height, w: d.box[2] / img.width, h: d.box[3] / img.height })),
         p.orientation,
       ).map((r) => ({
-        box: [r.box[0] * img.width, r.box[1] * img.height, r.box[2] * img.width, r.box[3] * img.height] as [number, number, number, number],
+        box: [r.box.x * img.width, r.box.y * img.height, r.box.w * img.width, r.box.h * img.height] as [number, number, number, number],
         landmarks: r.landmarks.map((v, i) => (i % 2 === 0 ? v * img.width : v * img.height)),
         score: 0,
         detector: REGION_DETECTOR,
@@ -123,7 +126,7 @@ export function createFacesPass(deps: FacesPassDeps): Pass {
       const faces: NewFace[] = [];
       for (const [idx, d] of kept.entries()) {
         const [embedding, cropPath] = done[idx] as [Float32Array, string];
-        const box = clampBox([d.box[0] / img.width, d.box[1] / img.height, d.box[2] / img.width, d.box[3] / img.height]);
+        const box = clampBox({ x: d.box[0] / img.width, y: d.box[1] / img.height, w: d.box[2] / img.width, h: d.box[3] / img.height });
         faces.push({
           idx,
           box,
@@ -152,7 +155,7 @@ export function createFacesPass(deps: FacesPassDeps): Pass {
 
 /** Clips a normalised box to the image (a face cut by the frame edge starts at 0). */
 function clampBox(b: Box): Box {
-  const x0 = Math.max(0, b[0]), y0 = Math.max(0, b[1]);
-  const x1 = Math.min(1, b[0] + b[2]), y1 = Math.min(1, b[1] + b[3]);
-  return [x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0)];
+  const x0 = Math.max(0, b.x), y0 = Math.max(0, b.y);
+  const x1 = Math.min(1, b.x + b.w), y1 = Math.min(1, b.y + b.h);
+  return { x: x0, y: y0, w: Math.max(0, x1 - x0), h: Math.max(0, y1 - y0) };
 }

@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
 import type { Tags } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
+import { motionPhotoOf } from '../exiftool/motion-photo.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
@@ -186,7 +186,8 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       const rec = tags as Record<string, unknown>;
       const errors = [...list(rec.Error), ...((tags.errors as string[] | undefined) ?? [])];
       if (errors.length) throw new DaemonError('METADATA_UNREADABLE', [...new Set(errors)].join('; '));
-      const fileType = str(rec.FileType);
+      // "Extended WEBP" is a WebP with a VP8X header (metadata, alpha, animation): still WEBP.
+      const fileType = str(rec.FileType)?.replace(/^Extended /, '') ?? null;
       if (!fileType || !IMAGE_FILE_TYPES.test(fileType)) {
         throw new DaemonError('METADATA_UNREADABLE', `not a photo: ExifTool reads it as ${fileType ?? 'an unknown type'}`);
       }
@@ -199,8 +200,12 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       warnings.push(...side.warnings);
       const sidecar = side.tags;
       const row = toMetadataRow(tags, sidecar, warnings);
+      const motion = motionPhotoOf(tags);
       return {
-        output: { fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: side.paths[0] ?? null, ...(side.paths.length > 1 ? { sidecars: side.paths } : {}) },
+        output: {
+          fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: side.paths[0] ?? null, ...(side.paths.length > 1 ? { sidecars: side.paths } : {}),
+          ...(motion ? { motionPhoto: motion } : {}),
+        },
         warnings,
         commit: (db: WritableDb) => saveMetadata(db, f.id, row),
       };

@@ -6,6 +6,7 @@ import type { ClassifierSource, ClipSource } from '../ml/clip/model-sources.js';
 import { promptsFor, vocabulary, VOCABULARY_VERSION } from '../ml/clip/vocabulary.js';
 import { DefaultZeroShotOptions, ensemble, zeroShot, type ZeroShotOptions } from '../ml/clip/zero-shot.js';
 import { embeddedPreviewHash, getImageEmbedding, getSpace } from '../search/clip-embedding.repository.js';
+import type { DecodedPreviews } from '../ml/decoded-previews.js';
 import { previewInput } from '../search/preview-input.repository.js';
 import { replaceMachineTags } from '../search/tag.repository.js';
 import { getTextEmbeddings, putTextEmbeddings } from '../search/text-cache.repository.js';
@@ -20,6 +21,8 @@ export interface TagsPassDeps {
   classifier: ClassifierSource;
   cacheDir: string;
   config: { readonly passes: { readonly tags: boolean; readonly embed: boolean } };
+  /** Decoded previews shared with the other preview-keyed passes (one decode per photo). */
+  decoded?: DecodedPreviews;
   zeroShot?: Partial<ZeroShotOptions>;
   classifierTags?: Partial<ClassifierTagOptions>;
 }
@@ -108,7 +111,7 @@ export function createTagsPass(deps: TagsPassDeps): Pass {
       const c = classifier.current();
       if (kind !== 'cls' || !c || c.id !== modelId) throw new DaemonError('JOB_STALE', 'classifier changed since the job was queued');
       const model = await c.get();
-      const [probs] = await model.classify([path.join(cacheDir, p.path)], 1000);
+      const [probs] = await model.classify([deps.decoded ? await deps.decoded.get(p.preview_hash, p.path) : path.join(cacheDir, p.path)], 1000);
       const tags = mapImagenetTags(probs ?? [], clsOpts);
       return {
         output: { source: 'classifier', model: c.id, tags: tags.map((t) => t.label), top: probs?.slice(0, 3).map((x) => `${x.label} ${x.prob.toFixed(2)}`) ?? [] },

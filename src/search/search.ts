@@ -5,6 +5,7 @@ import type { CameraScore } from './camera-match.js';
 import { looksLikeFileName } from './file-name.js';
 import { dbLexicon } from './lexicon.repository.js';
 import { parseQuery, type Lexicon, type ParsedQuery, type QueryPart } from './query-parser.js';
+import { mergeTextInPhotos, textInPhotos } from './ocr-text.source.js';
 import { buildFilter, camerasOfFiles, filesByIds, filesByName, filteredFiles, termMatches, type FileHit, type FilterSql, type SearchFilters, type TermMatch, type TermMatcher } from './search.repository.js';
 import { tagsForFiles } from './tag.repository.js';
 
@@ -110,6 +111,9 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
   if (looksLikeFileName(q) || (files.length && !text)) return done('name', nameSearch(db, files[0] ?? q, filter, limit, filterWhy));
 
   if (!text) return done('filter', rankByCamera(db, cameraRank, filteredByCameraTier(db, filters, cameraRank, limit), filterWhy, limit));
+  // Words written in the photos (ocr pass) join whichever ranking answers: `why: text "…"`. All the
+  // query's words count there, place and people names included (a sign may read "Arezzo").
+  const inText = textInPhotos(db, parsed.words.trim() || text, limit, filter);
 
   if (clipRanks && opts.clip && space) {
     const size = spaceSize(db, space);
@@ -132,12 +136,12 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
           const tagHit = tags.get(h.fileId)?.find((t) => terms.includes(t.label.toLowerCase()));
           results.push({ fileId: f.id, path: f.path, score: round(h.similarity), why: joinWhy([`clip ${round(h.similarity)}`, tagHit ? `tag ${tagHit.label}` : null, ...filterWhy]) });
         }
-        return done('clip', rankByCamera(db, cameraRank, results, filterWhy, limit));
+        return done('clip', mergeTextInPhotos(db, rankByCamera(db, cameraRank, results, filterWhy, limit), inText, limit, filterWhy, true));
       }
     }
   }
   const matched = textSearch(db, text, filter, cameraRank ? limit * 5 : limit, filterWhy, opts.matchers ?? []);
-  return done('text', rankByCamera(db, cameraRank, matched, filterWhy, limit));
+  return done('text', mergeTextInPhotos(db, rankByCamera(db, cameraRank, matched, filterWhy, limit), inText, limit, filterWhy, false));
 }
 
 /** The parsed parts as filters, on top of the explicit ones (both apply). */

@@ -6,14 +6,8 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import { Priority } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { getFile, getFileByPath, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
+import { maybeDataless, noDatalessProbe, type DatalessProbe } from '../platform/dataless.js';
 import { extOf, mediaKind, sidecarCandidates } from './media.js';
-
-/** Says which of the given paths are iCloud placeholders (dataless), without materialising them. */
-export interface DatalessProbe {
-  check(paths: string[]): Promise<Set<string>>;
-}
-
-export const noDatalessProbe: DatalessProbe = { check: async () => new Set() };
 
 export type Change = 'added' | 'changed' | 'moved' | 'unchanged' | 'cloud' | 'sidecar';
 
@@ -47,11 +41,6 @@ export interface DiscoveryOptions {
 
 export function statSig(st: BigIntStats): string {
   return `${st.size}:${st.mtimeNs}`;
-}
-
-/** A cheap hint that a file may be an iCloud placeholder: allocated nothing yet holds bytes. */
-export function maybeDataless(st: BigIntStats): boolean {
-  return st.blocks === 0n && st.size > 0n;
 }
 
 /**
@@ -191,15 +180,17 @@ export class Discovery {
   }
 
   /**
-   * Our own XMP write changed the sidecar: the metadata we would re-read is what we wrote, so the
-   * metadata result is re-keyed to the new sidecar state instead of re-running it.
+   * Our own XMP write changed the sidecar: the metadata we would re-read is what we wrote, and the
+   * writeback that made it is done, so both results are re-keyed to the new sidecar state instead
+   * of re-running them (else the next upstream change, even a touch, would write the file again).
    */
   private adoptOwnSidecarWrite(file: FileRow): void {
-    const meta = this.o.pipeline.pass('metadata');
-    if (!meta) return;
-    const key = meta.inputKey(this.o.db, file);
-    if (key === null) return;
-    this.o.db.prepare(`UPDATE pass_results SET input_key = ? WHERE file_id = ? AND pass = 'metadata' AND status = 'ok'`).run(key, file.id);
+    for (const name of ['metadata', 'writeback']) {
+      const pass = this.o.pipeline.pass(name);
+      const key = pass?.inputKey(this.o.db, file) ?? null;
+      if (key === null) continue;
+      this.o.db.prepare(`UPDATE pass_results SET input_key = ? WHERE file_id = ? AND pass = ? AND status = 'ok'`).run(key, file.id, name);
+    }
   }
 
   /** Marks files gone (deleted, or moved out of every library). */

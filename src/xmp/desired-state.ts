@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ReadableDb } from '../store/db.js';
 import { fmtCoord, type RegionValue, type ScalarField } from './fields.js';
-import { toCentre, uprightToStored, type Box } from './orientation.js';
+import { toCentre, uprightToStored, type Box } from '../geometry/box.js';
 
 /** What the database says the file's XMP should hold (rawlight's part of it). */
 export interface DesiredState {

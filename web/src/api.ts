@@ -40,6 +40,8 @@ export interface FileItem {
   thumbnail: string | null;
   preview: string | null;
   score?: number | null;
+  /** Why a search matched ("text \"EXIT\"; tag dog"). */
+  why?: string | null;
 }
 
 export interface PassStatus { done: number; failed: number; pending: number; running: number; dead: number; perMinute: number; etaSeconds: number | null }

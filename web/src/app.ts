@@ -3,6 +3,7 @@ import { basename, byId, notify } from './dom.js';
 import { initDetailView } from './detail-view.js';
 import { initMapView, loadMap } from './map-view.js';
 import { initPeopleView, load as loadPeople, loadPerson } from './people-view.js';
+import { initDuplicatesView, load as loadDuplicates } from './duplicates-view.js';
 import { initSearchView, loadFacets, showSimilar } from './search-view.js';
 import { addActivity, initStatusView, loadStatus, renderStatus } from './status-view.js';
 import { initTimelineView, loadTimeline } from './timeline-view.js';
@@ -11,7 +12,7 @@ import { showSignIn, signedIn } from './signin.js';
 
 /**
  * The page: a photo browser over the daemon's API. Views are sections switched by the URL hash
- * (#photos, #search, #people, #people/ID, #map, #status); each view module owns its section.
+ * (#photos, #search, #people, #people/ID, #map, #duplicates, #status); each view module owns its section.
  * A view added later registers here with its tab and loader.
  */
 const VIEWS: Record<string, { section: string; tab: string; load: (arg: string | undefined) => Promise<void> }> = {
@@ -19,6 +20,7 @@ const VIEWS: Record<string, { section: string; tab: string; load: (arg: string |
   search: { section: 'view-search', tab: 'search', load: () => loadFacets() },
   people: { section: 'view-people', tab: 'people', load: (id) => (id ? loadPerson(Number(id)) : loadPeople()) },
   map: { section: 'view-map', tab: 'map', load: () => loadMap() },
+  duplicates: { section: 'view-duplicates', tab: 'duplicates', load: () => loadDuplicates() },
   status: { section: 'view-status', tab: 'status', load: () => loadStatus() },
 };
 
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
   initPeopleView();
   initTimelineView();
   initMapView();
+  initDuplicatesView();
   initDetailView(showSimilar, clipInstalled);
   window.addEventListener('hashchange', showView);
   showView();

@@ -14,6 +14,8 @@ interface Detail extends FileItem {
   faces: Face[];
   tags: { label: string; score: number; source: string }[];
   place: { city?: string | null; region?: string | null; country?: string | null } | null;
+  /** Text read in the photo (older daemons: absent). */
+  text?: { text: string; score: number }[];
   passResults: { pass: string; status: string; error_code: string | null; error: string | null; completed_at: number }[];
   xmp: unknown;
 }
@@ -192,6 +194,8 @@ function renderSide(d: Detail): void {
     ...(d.faces.length ? d.faces.map((f) => faceRow(d, f)) : [h('p', { class: 'muted' }, 'No faces found.')]),
     h('h2', {}, 'Tags'),
     h('div', { class: 'chips', id: 'detail-tags' }, ...(d.tags.length ? d.tags.map((t) => h('span', { class: 'chip', title: `${t.source} ${t.score.toFixed(2)}` }, t.label)) : [h('span', { class: 'muted' }, 'none yet')])),
+    h('h2', {}, 'Text in the photo'),
+    h('div', { class: 'chips', id: 'detail-text' }, ...(d.text?.length ? d.text.map((t) => h('span', { class: 'chip', title: `read with ${Math.round(t.score * 100)}% confidence` }, t.text)) : [h('span', { class: 'muted' }, 'none found')])),
     h('h2', {}, 'XMP'),
     h('div', { class: 'muted' }, d.xmp ? summarizeXmp(d.xmp) : 'not written yet'),
     h('h2', {}, 'Passes'),

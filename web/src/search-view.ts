@@ -62,6 +62,8 @@ async function run(append: boolean): Promise<void> {
     grid.append(...r.items.map((f) => {
       const t = photoTile({ id: f.id, name: f.name, thumbnail: f.thumbnail }, open);
       if (f.why) t.title = `${f.name}: ${f.why}`;
+      // A match found in the words written in the photo says so.
+      if (f.why?.startsWith('text "')) t.append(h('span', { class: 'chip text-match', title: f.why }, f.why.split(';')[0]!));
       return t;
     }));
     state.offset += r.items.length;

@@ -42,8 +42,9 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ApiContext): voi
       if (ctx.deps.search && req.query.mode !== 'text') {
         const hits = await ctx.deps.search.search(q, { limit: CANDIDATES });
         const score = new Map(hits.map((h) => [h.fileId, h.score]));
+        const why = new Map(hits.map((h) => [h.fileId, h.why ?? null]));
         const r = listFiles(db, { ...filter, q: undefined, ids: hits.map((h) => h.fileId) });
-        return { q, mode: 'semantic', offset: filter.offset, limit: filter.limit, total: r.total, items: r.items.map((i) => ({ ...i, score: score.get(i.id) ?? null })) };
+        return { q, mode: 'semantic', offset: filter.offset, limit: filter.limit, total: r.total, items: r.items.map((i) => ({ ...i, score: score.get(i.id) ?? null, why: why.get(i.id) ?? null })) };
       }
       const r = listFiles(db, filter);
       return { q, mode: 'text', offset: filter.offset, limit: filter.limit, total: r.total, items: r.items.map((i) => ({ ...i, score: null })) };

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/index.js';
 import { DaemonError } from '../../errors/index.js';
 import { clipSourceFromRegistry } from '../../ml/clip/model-sources.js';
 import { createModelRegistry } from '../../ml/registry.js';
+import { ModelSessions } from '../../ml/session.js';
 import { parseDateBound } from '../../search/date-range.js';
 import { search, type ClipQueryEncoder, type SearchResponse } from '../../search/search.js';
 import { getSpace } from '../../search/clip-embedding.repository.js';
@@ -63,7 +64,9 @@ export const searchCommand: CliCommand = {
     if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_FOUND', 'nothing indexed yet (run `rawlight index` first)');
     const cfg = loadConfig(env.places, { env: env.env });
     const db = openReadonlyDb(dbFile);
-    const clip = clipSourceFromRegistry(createModelRegistry(cfg, env.places));
+    // The one session factory (worker thread, CoreML where available), as in the daemon.
+    const sessions = new ModelSessions();
+    const clip = clipSourceFromRegistry(createModelRegistry(cfg, env.places), sessions);
     try {
       let encoder: ClipQueryEncoder | null = null;
       const h = clip.current();
@@ -91,6 +94,7 @@ export const searchCommand: CliCommand = {
       return 0;
     } finally {
       await clip.close();
+      await sessions.close();
       db.close();
     }
   },

@@ -36,6 +36,8 @@ export function fileDetail(db: ReadableDb, file: string): Record<string, unknown
         }
       : null,
     preview: preview ?? null,
+    // A motion photo's embedded video (only the still is indexed), as the metadata pass found it.
+    motionPhoto: (parse(resultsForFile(db, f.id).find((r) => r.pass === 'metadata' && r.status === 'ok')?.output ?? null) as { motionPhoto?: unknown } | null)?.motionPhoto ?? null,
     passes: resultsForFile(db, f.id).map((r) => ({ pass: r.pass, version: r.version, status: r.status, inputKey: r.input_key, output: parse(r.output), errorCode: r.error_code, error: r.error, completedAt: r.completed_at, ms: r.duration_ms })),
     history: runsForFile(db, f.id),
     jobs,
@@ -73,6 +75,7 @@ function formatDetail(d: Record<string, unknown>): string {
     const kw = m.keywords as string[];
     if (kw.length) lines.push(`  keywords: ${kw.join(', ')}`);
   }
+  if (d.motionPhoto) lines.push(`  motion photo: the still is indexed; embedded video ${JSON.stringify(d.motionPhoto)}`);
   for (const p of d.passes as { pass: string; status: string; error: string | null }[]) lines.push(`  ${p.pass}: ${p.status}${p.error ? ` (${p.error})` : ''}`);
   for (const [k, v] of Object.entries(d)) {
     if (['faces', 'tags', 'place', 'xmp', 'people'].includes(k) && v && (!Array.isArray(v) || v.length)) lines.push(`  ${k}: ${JSON.stringify(v)}`);

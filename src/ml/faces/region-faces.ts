@@ -1,5 +1,5 @@
 import { ARCFACE_TEMPLATE_112 } from './align.js';
-import { storedToUpright, type Box } from './orientation.js';
+import { boxIou, storedToUpright, type Box } from '../../geometry/box.js';
 
 /** `faces.detector` of a face taken from the file's own region rather than found by the detector. */
 export const REGION_DETECTOR = 'xmp-region';
@@ -40,14 +40,6 @@ function namedFaceRegions(json: string | null | undefined): Region[] {
   return out;
 }
 
-function overlap(a: Box, b: Box): number {
-  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
-  const union = a[2] * a[3] + b[2] * b[3] - inter;
-  return union > 0 ? inter / union : 0;
-}
-
 /**
  * The file's own named face regions (Lightroom, digiKam, Picasa, Windows Photo) that no detected
  * face covers: each becomes a face of its own, embedded from the region's crop, so a profile or a
@@ -57,11 +49,11 @@ function overlap(a: Box, b: Box): number {
 export function undetectedRegionFaces(regionsJson: string | null | undefined, detectedUpright: readonly Box[], orientation: number | null): RegionFace[] {
   const out: RegionFace[] = [];
   for (const r of namedFaceRegions(regionsJson)) {
-    const box = storedToUpright([r.x - r.w / 2, r.y - r.h / 2, r.w, r.h], orientation);
-    if (detectedUpright.some((d) => overlap(d, box) >= 0.3)) continue;
+    const box = storedToUpright({ x: r.x - r.w / 2, y: r.y - r.h / 2, w: r.w, h: r.h }, orientation);
+    if (detectedUpright.some((d) => boxIou(d, box) >= 0.3)) continue;
     const landmarks: number[] = [];
     for (let i = 0; i < ARCFACE_TEMPLATE_112.length; i += 2) {
-      landmarks.push(box[0] + (ARCFACE_TEMPLATE_112[i]! / 112) * box[2], box[1] + (ARCFACE_TEMPLATE_112[i + 1]! / 112) * box[3]);
+      landmarks.push(box.x + (ARCFACE_TEMPLATE_112[i]! / 112) * box.w, box.y + (ARCFACE_TEMPLATE_112[i + 1]! / 112) * box.h);
     }
     out.push({ name: r.name, box, landmarks });
   }

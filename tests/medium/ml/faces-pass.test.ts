@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { cosine } from '../../../src/ml/faces/embedder.js';
 import { allFaceEmbeddings, faceEmbedding, facesForFile, nearestFaces, purgeFaces, type FaceView } from '../../../src/ml/faces/face.repository.js';
-import { iou } from '../../../src/ml/faces/nms.js';
-import { storedToUpright, type Box } from '../../../src/ml/faces/orientation.js';
+import { boxIou as iou, fromCentre, storedToUpright, type Box } from '../../../src/geometry/box.js';
 import { ModelRegistry } from '../../../src/ml/registry.js';
 import { ModelSessions } from '../../../src/ml/session.js';
 import { createFacesPass } from '../../../src/passes/faces.pass.js';
@@ -38,12 +37,12 @@ async function mwgRegions(et: ExifTool, file: string): Promise<Map<string, Box>>
   const tags = (await et.read(file)) as unknown as { RegionInfo?: { RegionList?: { Name?: string; Area?: { X: number; Y: number; W: number; H: number } }[] } };
   const out = new Map<string, Box>();
   for (const r of tags.RegionInfo?.RegionList ?? []) {
-    if (r.Name && r.Area) out.set(r.Name, [r.Area.X - r.Area.W / 2, r.Area.Y - r.Area.H / 2, r.Area.W, r.Area.H]);
+    if (r.Name && r.Area) out.set(r.Name, fromCentre({ x: r.Area.X, y: r.Area.Y, w: r.Area.W, h: r.Area.H }));
   }
   return out;
 }
 
-function orientationOf(meta: sharp.Metadata): number {
+function orientationOf(meta: Metadata): number {
   return meta.orientation ?? 1;
 }
 
@@ -88,8 +87,8 @@ describe('faces pass on the real people photos with the default models', () => {
       assert.equal(fs.length, expectedFaces(name), `faces found: ${fs.map((f) => f.score.toFixed(3)).join(', ')}`);
       for (const f of fs) {
         assert.ok(f.score >= DEFAULT_THRESHOLD);
-        const [x, y, w, h] = f.box;
-        assert.ok(x >= 0 && y >= 0 && w > 0.02 && h > 0.02 && x + w <= 1 + 1e-9 && y + h <= 1 + 1e-9, `box ${f.box}`);
+        const { x, y, w, h } = f.box;
+        assert.ok(x >= 0 && y >= 0 && w > 0.02 && h > 0.02 && x + w <= 1 + 1e-9 && y + h <= 1 + 1e-9, `box ${JSON.stringify(f.box)}`);
         // The eyes lie inside the box, above the mouth corners.
         for (let k = 0; k < 2; k++) {
           assert.ok(f.landmarks[2 * k]! >= x && f.landmarks[2 * k]! <= x + w, 'eye x inside');
@@ -152,7 +151,7 @@ describe('faces pass on the real people photos with the default models', () => {
         const marie = regions.get('Marie Curie')!;
         assert.ok(marie, 'fixture has the region');
         const f = faces.get(name)!.reduce((a, b) => (iou(b.storedBox, marie) > iou(a.storedBox, marie) ? b : a));
-        assert.ok(iou(f.storedBox, marie) > 0.6, `${name}: stored ${f.storedBox.map((v) => v.toFixed(3))} vs MWG ${marie.map((v) => v.toFixed(3))}`);
+        assert.ok(iou(f.storedBox, marie) > 0.6, `${name}: stored ${JSON.stringify(f.storedBox)} vs MWG ${JSON.stringify(marie)}`);
         // And it is NOT the upright box for the rotated file (the maths did something).
         if (name.includes('orientation-6')) assert.ok(iou(f.box, marie) < 0.1);
       }
@@ -228,7 +227,7 @@ describe('faces pass options', () => {
       const regions = await mwgRegions(et, src);
       for (const who of ['Marie Curie', 'Pierre Curie']) {
         const r = regions.get(who)!;
-        assert.ok(fs.some((f) => iou(f.storedBox, r) > 0.5), `${who} region ${r} vs ${fs.map((f) => f.storedBox.join(','))}`);
+        assert.ok(fs.some((f) => iou(f.storedBox, r) > 0.5), `${who} region ${JSON.stringify(r)} vs ${JSON.stringify(fs.map((f) => f.storedBox))}`);
         assert.ok(fs.some((f) => iou(f.box, storedToUpright(r, 6)) > 0.5), `${who} upright`);
       }
       // Faces in this 840x700 preview are ~83-92 px wide: a 100 px minimum drops them all.

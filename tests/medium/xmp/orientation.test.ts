@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool/writer.js';
 import type { WritableDb } from '../../../src/store/db.js';
 import { READ_TAGS } from '../../../src/xmp/fields.js';
-import { fromCentre, storedToUpright } from '../../../src/xmp/orientation.js';
+import { fromCentre, storedToUpright } from '../../../src/geometry/box.js';
 import { parseSnapshot, type CurrentRegion } from '../../../src/xmp/snapshot.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
 import { addFace, addFile, openTestDb, testConfig, writeback } from '../writeback/helpers.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { encodeValue, planArgs, regionStruct } from '../../../src/xmp/exiftool-args.js';
 import { regionKey } from '../../../src/xmp/fields.js';
 import { isEmbeddable } from '../../../src/xmp/formats.js';
-import { storedToUpright, toCentre, uprightToStored } from '../../../src/xmp/orientation.js';
+import { storedToUpright, toCentre, uprightToStored } from '../../../src/geometry/box.js';
 import { chooseSidecar } from '../../../src/xmp/sidecar-path.js';
 import { kindFromFileType } from '../../../src/xmp/photo-kind.js';
 import { xmlWellFormedError } from '../../../src/xmp/xml-check.js';
