@@ -25,6 +25,7 @@ import { createPreviewPass } from './passes/preview.pass.js';
 import { createScanPass } from './passes/scan.pass.js';
 import { createTagsPass } from './passes/tags.pass.js';
 import { createWritebackPass } from './passes/writeback.pass.js';
+import { reconsiderSiblingsOnRawChange } from './passes/metadata/raw-arrival.js';
 import { attachNewFaces, regroupAll } from './people/index.js';
 import { GroupingTrigger } from './people/grouping-trigger.js';
 import { PipelineBus } from './pipeline/events.js';
@@ -40,7 +41,7 @@ import { noDatalessProbe, type DatalessProbe } from './platform/dataless.js';
 import { Discovery } from './watch/discover.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
-import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, type SpotlightAdapter } from './xmp/index.js';
+import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, scheduledRepair, type SpotlightAdapter } from './xmp/index.js';
 
 export interface CoreOptions {
   places: Places;
@@ -127,7 +128,7 @@ export class Core {
     this.bus.on('idle', () => this.grouping.idle());
     const passes: Pass[] = [
       createScanPass({ dataless }),
-      createMetadataPass({ exif: this.exif }),
+      createMetadataPass({ exif: this.exif, sidecarStyle: config.xmp.sidecarStyle }),
       createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders(), jxlDecoders: platformJxlDecoders() }),
       createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config, decoded }),
       createEmbedPass({ clip, cacheDir, config, decoded }),
@@ -168,6 +169,7 @@ export class Core {
         }
       },
     });
+    reconsiderSiblingsOnRawChange({ db, bus: this.bus, pipeline: this.pipeline, log });
     this.discovery = new Discovery({
       db,
       pipeline: this.pipeline,
@@ -326,6 +328,8 @@ export class Daemon {
       deps: {
         reconcile: () => this.rescan(),
         regroup: () => this.core.grouping.runNow(),
+        // The daemon's one writer; the same repair as `rawlight writeback --repair`.
+        repair: () => scheduledRepair({ db: this.core.db, config, writer: this.core.xmpWriter, spotlight: this.core.spotlight, backupDir: path.join(this.o.places.cacheDir, 'writeback') }),
       },
     });
     await upkeep.start();

@@ -97,6 +97,8 @@ export const ConfigSchema = z
         optimize: cron.default('15 5 * * *'),
         prune: cron.default('30 5 * * 0'),
         retryDead: cron.default('0 */6 * * *'),
+        // Weekly, Sunday night: removes duplicates of rawlight's own values older versions wrote.
+        repair: cron.default('45 5 * * 0'),
         backupsKept: z.number().int().min(1).max(100).default(7),
       })
       .strict()

@@ -4,7 +4,7 @@ import type { Places } from '../platform/places.js';
 import type { WritableDb } from '../store/db.js';
 
 /** The upkeep jobs; each name is also its key in `config.schedule`. */
-export const UPKEEP_JOBS = ['reconcile', 'regroup', 'backup', 'optimize', 'prune', 'retryDead'] as const;
+export const UPKEEP_JOBS = ['reconcile', 'regroup', 'backup', 'optimize', 'prune', 'retryDead', 'repair'] as const;
 export type UpkeepJobName = (typeof UPKEEP_JOBS)[number];
 
 export function isUpkeepJobName(s: string): s is UpkeepJobName {
@@ -17,6 +17,8 @@ export interface UpkeepDeps {
   reconcile: () => Promise<unknown>;
   /** Face regrouping; leave out until the people feature exists (the job is then disabled). */
   regroup?: () => Promise<unknown>;
+  /** Writeback repair through the daemon's one writer; leave out where there is no writer (the job is then disabled). */
+  repair?: () => Promise<unknown>;
 }
 
 /** `queue.runHistoryDays` bounds the run history the optimize job prunes (default 30 days). */

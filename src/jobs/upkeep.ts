@@ -8,6 +8,7 @@ import { createScheduler, nextCronRun } from './in-process-bree.js';
 import { optimizeJob } from './optimize.job.js';
 import { createPruneJob } from './prune.job.js';
 import { reconcileJob } from './reconcile.job.js';
+import { repairJob } from './repair.job.js';
 import { regroupJob } from './regroup.job.js';
 import { retryDeadJob } from './retry-dead.job.js';
 import { isUpkeepJobName, UPKEEP_JOBS, type UpkeepConfig, type UpkeepDeps, type UpkeepJob, type UpkeepJobName, type UpkeepSummary } from './upkeep-job.js';
@@ -50,7 +51,7 @@ export interface Upkeep {
 }
 
 export function defaultUpkeepJobs(opts: { pruneGraceMs?: number } = {}): UpkeepJob[] {
-  return [reconcileJob, regroupJob, backupJob, optimizeJob, createPruneJob(opts.pruneGraceMs !== undefined ? { graceMs: opts.pruneGraceMs } : {}), retryDeadJob];
+  return [reconcileJob, regroupJob, backupJob, optimizeJob, createPruneJob(opts.pruneGraceMs !== undefined ? { graceMs: opts.pruneGraceMs } : {}), retryDeadJob, repairJob];
 }
 
 /**

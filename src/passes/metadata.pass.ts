@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import type { Tags } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
 import { motionPhotoOf } from '../exiftool/motion-photo.js';
@@ -7,6 +6,9 @@ import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
 import { userGps } from './metadata/user-values.js';
+import { rawSiblingMark, readUserSidecars } from './metadata/user-sidecars.js';
+import { readMicrosoftRegions } from './metadata/foreign-regions.js';
+import type { SidecarStyle } from '../xmp/sidecar-path.js';
 
 /** An MWG face region as read: centre + size, normalised, in stored-image orientation. */
 export interface ReadRegion {
@@ -106,6 +108,8 @@ function readRegions(t: Tags): { regions: ReadRegion[]; w: number | null; h: num
     if (!a || [a.X, a.Y, a.W, a.H].some((v) => typeof v !== 'number')) continue;
     out.push({ name: str(r.Name), type: str(r.Type), x: a.X!, y: a.Y!, w: a.W!, h: a.H! });
   }
+  // No MWG regions: Microsoft Photo's become faces the same way (see foreign-regions.ts).
+  if (out.length === 0) return { regions: readMicrosoftRegions(t as Record<string, unknown>), w: null, h: null };
   return { regions: out, w: num(info?.AppliedToDimensions?.W), h: num(info?.AppliedToDimensions?.H) };
 }
 
@@ -155,6 +159,8 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
 
 export interface MetadataPassDeps {
   exif: ExifReader;
+  /** Which of two sidecars wins for user values (config.xmp.sidecarStyle; default adobe). */
+  sidecarStyle?: SidecarStyle;
 }
 
 /**
@@ -169,14 +175,14 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
     resource: 'io',
     after: ['scan'],
     description: 'ExifTool: capture time, camera, lens, exposure, size, orientation, GPS, rating, keywords, people (file + sidecar)',
-    inputKey(_db: ReadableDb, f: FileRow) {
-      return f.content_hash ? `${f.content_hash}|${f.sidecar_sig ?? '-'}` : null;
+    inputKey(db: ReadableDb, f: FileRow) {
+      return f.content_hash ? `${f.content_hash}|${f.sidecar_sig ?? '-'}${rawSiblingMark(db, f)}` : null;
     },
     async run(ctx: PassContext): Promise<PassOutcome> {
       const f = ctx.file;
       // Photo and sidecar are asked for together, so the reader answers both with one ExifTool command.
-      const sidecarRead = f.sidecar_path ? readSidecar(deps.exif, f.sidecar_path) : null;
-      const [tags, side] = await Promise.all([deps.exif.read(f.path), sidecarRead]);
+      // Every sidecar of the photo (IMG_1.xmp and IMG_1.CR3.xmp), the style's first: user values from all.
+      const [tags, side] = await Promise.all([deps.exif.read(f.path), readUserSidecars(deps.exif, ctx.db, f, deps.sidecarStyle ?? 'adobe')]);
       const rec = tags as Record<string, unknown>;
       const errors = [...list(rec.Error), ...((tags.errors as string[] | undefined) ?? [])];
       if (errors.length) throw new DaemonError('METADATA_UNREADABLE', [...new Set(errors)].join('; '));
@@ -191,14 +197,13 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       if (!fileType.toUpperCase().startsWith(extType) && !(extType === 'HEIF' && fileType === 'HEIC')) {
         warnings.push(`content is ${fileType}, extension says ${ext}`);
       }
-      let sidecar: Tags | null = null;
-      if (side && 'error' in side) warnings.push(`sidecar ${f.sidecar_path} is malformed and was ignored: ${side.error.split('\n')[0]}`);
-      else if (side) sidecar = side.tags;
+      warnings.push(...side.warnings);
+      const sidecar = side.tags;
       const row = toMetadataRow(tags, sidecar, warnings);
       const motion = motionPhotoOf(tags);
       return {
         output: {
-          fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: sidecar ? f.sidecar_path : null,
+          fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: side.paths[0] ?? null, ...(side.paths.length > 1 ? { sidecars: side.paths } : {}),
           ...(motion ? { motionPhoto: motion } : {}),
         },
         warnings,
@@ -206,19 +211,6 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       };
     },
   };
-}
-
-/** The sidecar's tags, or why it is ignored (never rejects: a bad sidecar only adds a warning). */
-async function readSidecar(exif: ExifReader, file: string): Promise<{ tags: Tags } | { error: string }> {
-  try {
-    if (!statSync(file).isFile()) throw new Error('not a regular file');
-    const tags = await exif.read(file);
-    const se = list((tags as Record<string, unknown>).Error);
-    if (se.length || (tags as Record<string, unknown>).FileType !== 'XMP') throw new Error(se.join('; ') || 'not XMP');
-    return { tags };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
 }
 
 export function saveMetadata(db: WritableDb, fileId: number, m: MetadataRow): void {

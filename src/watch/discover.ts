@@ -15,8 +15,18 @@ export interface Observation {
   path: string;
   root: string;
   stat: BigIntStats;
-  /** The sidecar that belongs to this photo now (and its stat), if any. */
-  sidecar: { path: string; stat: BigIntStats } | null;
+  /**
+   * The sidecar that belongs to this photo now (and its stat), if any. `others`: further sidecars
+   * of the same photo (`IMG_1.xmp` beside `IMG_1.CR3.xmp`); the metadata pass reads them all, so an
+   * edit to any of them is a sidecar change.
+   */
+  sidecar: { path: string; stat: BigIntStats; others?: { path: string; stat: BigIntStats }[] } | null;
+}
+
+/** The stored sidecar signature: the first sidecar's size:mtime, then any other's (same as before with one). */
+export function sidecarSigOf(sidecar: Observation['sidecar']): string | null {
+  if (!sidecar) return null;
+  return [sidecar, ...(sidecar.others ?? [])].map((s) => statSig(s.stat)).join('+');
 }
 
 export interface DiscoveryOptions {
@@ -42,17 +52,21 @@ export class Discovery {
 
   /** Finds the sidecar of a photo by stat (watcher path; the reconcile walk uses its listing). */
   static async findSidecar(photo: string): Promise<Observation['sidecar']> {
+    const found: { path: string; stat: BigIntStats }[] = [];
     for (const c of sidecarCandidates(photo)) {
+      // On a case-insensitive volume IMG_1.xmp and IMG_1.XMP are one file: keep the first spelling.
+      if (found.some((f) => f.path.toLowerCase() === c.toLowerCase())) continue;
       try {
         const st = await fs.stat(c, { bigint: true });
-        if (st.isFile()) return { path: c, stat: st };
         // A directory named like a sidecar is malformed: report it to the metadata pass as a sidecar.
-        if (st.isDirectory()) return { path: c, stat: st };
+        if (st.isFile() || st.isDirectory()) found.push({ path: c, stat: st });
       } catch {
         /* not there */
       }
     }
-    return null;
+    const [first, ...others] = found;
+    if (!first) return null;
+    return others.length ? { ...first, others } : first;
   }
 
   /** Applies a batch of observations (one transaction), queuing work for what changed. */
@@ -84,7 +98,7 @@ export class Discovery {
     const mtimeNs = st.mtimeNs.toString();
     const dev = Number(st.dev);
     const ino = Number(st.ino);
-    const sidecarSig = ob.sidecar ? statSig(ob.sidecar.stat) : null;
+    const sidecarSig = sidecarSigOf(ob.sidecar);
     let row = getFileByPath(db, ob.path);
     let change: Change = 'unchanged';
 
@@ -134,7 +148,7 @@ export class Discovery {
       if (change !== 'moved') change = revived && !contentChanged ? 'added' : 'changed';
     }
     if (sidecarChanged) {
-      const own = ob.sidecar && this.o.isOwnWrite?.(ob.sidecar.path, ob.sidecar.stat);
+      const own = this.isOwnSidecarChange(ob.sidecar, row.sidecar_sig);
       if (!own) {
         // Someone else edited the sidecar: re-read metadata only (ML passes key on the preview).
         const meta = this.o.pipeline.pass('metadata');
@@ -145,6 +159,24 @@ export class Discovery {
       }
     }
     return { id: row.id, change };
+  }
+
+  /**
+   * The sidecar change is rawlight's own write: at least one sidecar is as rawlight wrote it, every
+   * other is unchanged since last seen (its size:mtime was in the stored signature), and none
+   * went away. A user's edit of the other sidecar is thus never taken for ours.
+   */
+  private isOwnSidecarChange(sidecar: Observation['sidecar'], prevSig: string | null): boolean {
+    if (!sidecar || !this.o.isOwnWrite) return false;
+    const all = [sidecar, ...(sidecar.others ?? [])];
+    const prev = new Set(prevSig ? prevSig.split('+') : []);
+    if (prev.size > all.length) return false;
+    let ours = false;
+    for (const s of all) {
+      if (this.o.isOwnWrite(s.path, s.stat)) ours = true;
+      else if (!prev.has(statSig(s.stat))) return false;
+    }
+    return ours;
   }
 
   /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { Priority } from '../queue/queue.js';
 import type { ReadableDb } from '../store/db.js';
-import type { Change, Discovery, Observation } from './discover.js';
+import { sidecarSigOf, type Change, type Discovery, type Observation } from './discover.js';
 import { compileExcludes, extOf, isIgnoredName, isSidecarName, mediaKind } from './media.js';
 
 export interface ReconcileOptions {
@@ -111,7 +111,7 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
       report.seen++;
       const sidecar = pickSidecar(dir, e.name, sidecars);
       const k = known.get(full);
-      if (k && k.state === 'present' && k.size === Number(st.size) && k.mtime_ns === st.mtimeNs.toString() && k.sidecar_sig === (sidecar ? `${sidecar.stat.size}:${sidecar.stat.mtimeNs}` : null)) {
+      if (k && k.state === 'present' && k.size === Number(st.size) && k.mtime_ns === st.mtimeNs.toString() && k.sidecar_sig === sidecarSigOf(sidecar)) {
         continue; // gate 1: unchanged, not a byte read
       }
       batch.push({ path: full, root, stat: st, sidecar });
@@ -134,17 +134,20 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
 function pickSidecar(dir: string, name: string, sidecars: Map<string, string>): Observation['sidecar'] {
   if (sidecars.size === 0) return null;
   const stem = name.slice(0, name.length - (extOf(name).length + 1));
+  const found: { path: string; stat: BigIntStats }[] = [];
   for (const cand of [`${name}.xmp`, `${stem}.xmp`]) {
     const real = sidecars.get(cand.toLowerCase());
     if (!real) continue;
     const p = path.join(dir, real);
     try {
-      return { path: p, stat: lstatSync(p, { bigint: true }) };
+      found.push({ path: p, stat: lstatSync(p, { bigint: true }) });
     } catch {
       /* raced */
     }
   }
-  return null;
+  const [first, ...others] = found;
+  if (!first) return null;
+  return others.length ? { ...first, others } : first;
 }
 
 function count(r: ReconcileReport, c: Change): void {

@@ -8,3 +8,4 @@ export { writebackCounts, writebackAttention, pendingFileIds } from './xmp.repos
 export { uprightToStored, storedToUpright, toCentre, fromCentre, type Box } from '../geometry/box.js';
 export { recoverInterruptedWrites, recoveryCounts, type Recovery, type RecoveryCounts } from './recover-writes.js';
 export { runWriteback, selectFiles, type RunWritebackOptions, type WritebackReport, type WritebackFileReport } from './run-writeback.js';
+export { scheduledRepair, type RepairSummary } from './scheduled-repair.js';

@@ -95,3 +95,21 @@ export function assertSidecarWritable(p: string): void {
     throw new DaemonError('SIDECAR_MALFORMED', `${p}: XML but not an XMP packet (no rdf:RDF)`);
   }
 }
+
+/**
+ * Every existing sidecar whose user values belong to this photo, in the order they win (the
+ * style's file first). A RAW alone of its name reads both `IMG_1.xmp` and `IMG_1.CR3.xmp`; two
+ * RAWs of one name read only their own `IMG_1.CR3.xmp`. Any other photo reads `IMG_1.JPG.xmp`,
+ * and a user's `IMG_1.xmp` (another tool's) only while no RAW of that name exists: then it is the
+ * RAW's alone.
+ */
+export function userSidecars(input: SidecarChoiceInput): string[] {
+  const { adobe, darktable } = sidecarCandidates(input.photoPath);
+  const has = (p: string) => input.existing.some((e) => e === p);
+  const dt = darktable.filter(has).slice(0, 1);
+  const ad = adobe.filter(has).slice(0, 1);
+  const rawSibling = input.siblings.some((s) => s.isRaw);
+  if (!input.isRaw) return rawSibling ? dt : [...dt, ...ad];
+  if (rawSibling) return dt;
+  return input.style === 'adobe' ? [...ad, ...dt] : [...dt, ...ad];
+}

@@ -29,3 +29,29 @@ export function gpsOf(tags: Record<string, unknown> | null): Gps | null {
 export function userGps(file: Record<string, unknown>, sidecar: Record<string, unknown> | null): Gps | null {
   return gpsOf(sidecar) ?? gpsOf(file);
 }
+
+/**
+ * Several sidecars of one photo (`IMG_1.xmp` and `IMG_1.CR3.xmp`), merged into one set of tags
+ * in the order given (the style's file first): a scalar (GPS, capture time, rating, label, title)
+ * comes from the first sidecar that has it; keywords and people are the union; face regions come
+ * from the first sidecar that has any. Null when there is none.
+ */
+export function mergeSidecarTags<T extends object>(sidecars: readonly T[]): T | null {
+  if (sidecars.length === 0) return null;
+  if (sidecars.length === 1) return sidecars[0]!;
+  const out: Record<string, unknown> = {};
+  const lists = new Set(['Subject', 'Keywords', 'HierarchicalSubject', 'PersonInImage', 'TagsList', 'CatalogSets', 'LastKeywordXMP']);
+  for (const s of sidecars) {
+    for (const [k, v] of Object.entries(s as Record<string, unknown>)) {
+      if (v === undefined || v === null || v === '') continue;
+      if (lists.has(k)) {
+        const prev = out[k] === undefined ? [] : Array.isArray(out[k]) ? (out[k] as unknown[]) : [out[k]];
+        const add = Array.isArray(v) ? v : [v];
+        out[k] = [...prev, ...add.filter((a) => !prev.some((p) => String(p) === String(a)))];
+      } else if (!(k in out)) {
+        out[k] = v;
+      }
+    }
+  }
+  return out as T;
+}
