@@ -161,7 +161,8 @@ describe('the status page in headless Chromium against a daemon indexing the fix
       const out: string[] = [];
       for (const id of fileIds) {
         const row = daemon.core.db.prepare('SELECT path FROM files WHERE id = ?').get(id) as { path: string };
-        const xmp = row.path.replace(/\.[^.]+$/, '.xmp');
+        // A JPEG's sidecar keeps its extension (IMG_1.JPG.xmp): only a RAW gets IMG_1.xmp.
+        const xmp = `${row.path}.xmp`;
         if (!existsSync(xmp) || !readFileSync(xmp, 'utf8').includes('Ada Testperson')) return undefined;
         out.push(xmp);
       }
