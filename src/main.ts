@@ -25,7 +25,7 @@ import { createPreviewPass } from './passes/preview.pass.js';
 import { createScanPass } from './passes/scan.pass.js';
 import { createTagsPass } from './passes/tags.pass.js';
 import { createWritebackPass } from './passes/writeback.pass.js';
-import { reconsiderSiblingsOnRawChange } from './passes/metadata/raw-arrival.js';
+import { reconsiderSiblingsOnRawChange } from './watch/raw-arrival.js';
 import { attachNewFaces, regroupAll } from './people/index.js';
 import { GroupingTrigger } from './people/grouping-trigger.js';
 import { PipelineBus } from './pipeline/events.js';

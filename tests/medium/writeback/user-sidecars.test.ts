@@ -5,7 +5,7 @@ import { cpSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { ExifReader } from '../../../src/exiftool/reader.js';
-import { reconsiderSiblingsOnRawChange } from '../../../src/passes/metadata/raw-arrival.js';
+import { reconsiderSiblingsOnRawChange } from '../../../src/watch/raw-arrival.js';
 import { userSidecars } from '../../../src/xmp/sidecar-path.js';
 import { createMetadataPass } from '../../../src/passes/metadata.pass.js';
 import { PipelineBus } from '../../../src/pipeline/events.js';

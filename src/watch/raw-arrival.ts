@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { PipelineBus } from '../../pipeline/events.js';
-import type { Pipeline } from '../../pipeline/pipeline.js';
-import type { ReadableDb } from '../../store/db.js';
-import { getFileByPath } from '../../store/repositories/file.repository.js';
-import { siblingsOf } from '../../xmp/writeback.js';
-import { mediaKind } from '../../watch/media.js';
+import type { PipelineBus } from '../pipeline/events.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { ReadableDb } from '../store/db.js';
+import { getFileByPath } from '../store/repositories/file.repository.js';
+import { siblingsOf } from '../xmp/writeback.js';
+import { mediaKind } from './media.js';
 
 /**
  * A user's `IMG_1.xmp` beside a lone JPEG is read for the JPEG's user values until a RAW of that
