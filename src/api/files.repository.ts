@@ -13,6 +13,7 @@ export interface FileFilter {
   from?: number | undefined;
   to?: number | undefined;
   camera?: string | undefined;
+  /** A person's whole name, case-insensitive (as in search): named faces or the file's own XMP names. */
   person?: string | undefined;
   tag?: string | undefined;
   place?: string | undefined;
@@ -97,13 +98,14 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
     where.push('f.kind = ?');
     args.push(f.kind);
   }
-  // Date, tag and place mean exactly what they mean in search (one read model): the same
+  // Date, tag, place and person mean exactly what they mean in search (one read model): the same
   // filter SQL, so `tag=dog` is the whole tag or keyword "dog" and `to` is an exclusive bound.
   const shared: SearchFilters = {
     ...(f.from !== undefined ? { from: f.from } : {}),
     ...(f.to !== undefined ? { to: f.to } : {}),
     ...(f.tag ? { tag: f.tag } : {}),
     ...(f.place ? { place: f.place } : {}),
+    ...(f.person ? { person: f.person } : {}),
   };
   if (Object.keys(shared).length) {
     const filter = buildFilter(db, shared);
@@ -116,10 +118,6 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
   }
   const personExists = `EXISTS (SELECT 1 FROM faces fa JOIN face_person fp ON fp.face_id = fa.id JOIN persons pe ON pe.id = fp.person_id
     WHERE fa.file_id = f.id AND pe.name LIKE ? ESCAPE '\\')`;
-  if (f.person) {
-    where.push(`(m.people LIKE ? ESCAPE '\\' OR ${personExists})`);
-    args.push(like(f.person), like(f.person));
-  }
   if (f.q) {
     const terms = f.q.split(/\s+/).filter(Boolean).slice(0, 8);
     for (const t of terms) {
