@@ -1,6 +1,14 @@
 import path from 'node:path';
 import type { ReadableDb } from '../store/db.js';
+import { DaemonError } from '../errors/index.js';
+import { facesForFile } from '../ml/faces/face.repository.js';
+import { peopleInFile } from '../people/index.js';
+import { placeForFile } from '../places/index.js';
 import { buildFilter, type SearchFilters } from '../search/search.repository.js';
+import { tagsForFile } from '../search/tag.repository.js';
+import { getFileByPath } from '../store/repositories/file.repository.js';
+import { resultsForFile, runsForFile } from '../store/repositories/pass-result.repository.js';
+import { xmpStateForFile } from '../xmp/index.js';
 
 export interface FileFilter {
   offset: number;
@@ -262,4 +270,56 @@ export function facets(db: ReadableDb): { cameras: string[]; tags: string[]; pla
   const tags = (db.prepare('SELECT label FROM tags GROUP BY label ORDER BY count(*) DESC LIMIT 200').all() as { label: string }[]).map((r) => r.label);
   const places = (db.prepare(`SELECT DISTINCT coalesce(city, country) AS p FROM places WHERE coalesce(city, country) IS NOT NULL ORDER BY p LIMIT 200`).all() as { p: string }[]).map((r) => r.p);
   return { cameras, tags, places };
+}
+
+/**
+ * The feature sections of `show --json` (faces, tags, place, people, xmp), each from its owner's
+ * read function.
+ */
+export function detailSections(db: ReadableDb, fileId: number): Record<string, unknown> {
+  const named = new Map(peopleInFile(db, fileId).map((p) => [p.faceId, p] as const));
+  return {
+    faces: facesForFile(db, fileId).map((f) => {
+      const p = named.get(f.id);
+      return p ? { ...f, person: { id: p.personId, name: p.name } } : f;
+    }),
+    tags: tagsForFile(db, fileId).map((t) => ({ label: t.label, score: t.score, source: t.source })),
+    place: placeForFile(db, fileId),
+    xmp: xmpStateForFile(db, fileId),
+  };
+}
+
+const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+
+/** Everything known about one file: the `show --json` contract (extend, never rename). */
+export function showDetail(db: ReadableDb, file: string): Record<string, unknown> {
+  const f = getFileByPath(db, path.resolve(file));
+  if (!f) throw new DaemonError('FILE_NOT_FOUND', `${file} is not indexed`);
+  const meta = db.prepare('SELECT * FROM metadata WHERE file_id = ?').get(f.id) as Record<string, unknown> | undefined;
+  const preview = db.prepare('SELECT * FROM previews WHERE file_id = ?').get(f.id) as Record<string, unknown> | undefined;
+  const jobs = db.prepare('SELECT pass, input_key, state, attempts, last_error_code, last_error FROM jobs WHERE file_id = ?').all(f.id);
+  return {
+    id: f.id,
+    path: f.path,
+    state: f.state,
+    kind: f.kind,
+    identity: { dev: f.dev, ino: f.ino, size: f.size, mtimeNs: f.mtime_ns },
+    hashes: { content: f.content_hash, algo: f.hash_algo, preview: preview?.preview_hash ?? null },
+    sidecar: f.sidecar_path,
+    metadata: meta
+      ? {
+          ...meta,
+          keywords: parse(meta.keywords as string),
+          hierarchical: parse(meta.hierarchical as string),
+          people: parse(meta.people as string),
+          regions: parse(meta.regions as string),
+          warnings: parse(meta.warnings as string),
+        }
+      : null,
+    preview: preview ?? null,
+    passes: resultsForFile(db, f.id).map((r) => ({ pass: r.pass, version: r.version, status: r.status, inputKey: r.input_key, output: parse(r.output), errorCode: r.error_code, error: r.error, completedAt: r.completed_at, ms: r.duration_ms })),
+    history: runsForFile(db, f.id),
+    jobs,
+    ...detailSections(db, f.id),
+  };
 }
