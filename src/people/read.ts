@@ -229,13 +229,14 @@ export function listPersonTiles(db: ReadableDb, opts: { includeIgnored: boolean;
   if (!opts.includeIgnored) where.push('pe.ignored = 0');
   if (opts.named === true) where.push('pe.name IS NOT NULL');
   if (opts.named === false) where.push('pe.name IS NULL');
-  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const base = `FROM persons pe JOIN face_person fp ON fp.person_id = pe.id JOIN faces fa ON fa.id = fp.face_id ${w}`;
-  const total = (db.prepare(`SELECT count(DISTINCT pe.id) AS n ${base}`).get() as { n: number }).n;
+  // Counts kept by triggers (migration 0062): a page reads O(persons), never every face.
+  where.push('c.faces > 0');
+  const base = `FROM persons pe JOIN person_counts c ON c.person_id = pe.id WHERE ${where.join(' AND ')}`;
+  const total = (db.prepare(`SELECT count(*) AS n ${base}`).get() as { n: number }).n;
   const rows = db
     .prepare(
-      `SELECT pe.id, pe.name, pe.ignored AS ignored, count(fa.id) AS faceCount, count(DISTINCT fa.file_id) AS fileCount ${base}
-       GROUP BY pe.id ORDER BY pe.name IS NULL, count(fa.id) DESC, pe.id LIMIT ? OFFSET ?`,
+      `SELECT pe.id, pe.name, pe.ignored AS ignored, c.faces AS faceCount, c.photos AS fileCount ${base}
+       ORDER BY pe.name IS NULL, c.faces DESC, pe.id LIMIT ? OFFSET ?`,
     )
     .all(opts.limit, opts.offset) as { id: number; name: string | null; ignored: number; faceCount: number; fileCount: number }[];
   const sample = db.prepare(
