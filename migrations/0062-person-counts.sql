@@ -46,8 +46,12 @@ CREATE TRIGGER face_person_count_move AFTER UPDATE OF person_id, face_id ON face
   INSERT INTO person_files (person_id, file_id, n) SELECT new.person_id, file_id, 1 FROM faces WHERE id = new.face_id
     ON CONFLICT (person_id, file_id) DO UPDATE SET n = n + 1;
 END;
--- A deleted face leaves its person first, while the face (and so its photo) can still be looked up:
--- the foreign-key cascade alone would run after the face row is gone.
-CREATE TRIGGER faces_leave_person BEFORE DELETE ON faces BEGIN
-  DELETE FROM face_person WHERE face_id = old.id;
+-- A deleted face leaves its person's counts while the face (and so its photo) can still be looked
+-- up; the foreign-key cascade that then removes its face_person row finds no face and changes
+-- nothing. face_person itself is left alone here: people_remember_face (0040) must still see it.
+CREATE TRIGGER faces_leave_person_counts BEFORE DELETE ON faces BEGIN
+  UPDATE person_files SET n = n - 1
+    WHERE file_id = old.file_id AND person_id = (SELECT person_id FROM face_person WHERE face_id = old.id);
+  DELETE FROM person_files
+    WHERE file_id = old.file_id AND person_id = (SELECT person_id FROM face_person WHERE face_id = old.id) AND n <= 0;
 END;
