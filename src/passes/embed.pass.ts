@@ -4,6 +4,7 @@ import type { ClipSource } from '../ml/clip/model-sources.js';
 import { ensureSpace, putImageEmbedding } from '../search/clip-embedding.repository.js';
 import { previewInput } from '../search/preview-input.repository.js';
 import type { Pass, PassOutcome } from './pass.js';
+import { stopIfAborted } from './abort.js';
 
 export interface EmbedPassDeps {
   clip: ClipSource;
@@ -44,7 +45,10 @@ export function createEmbedPass({ clip, cacheDir, config }: EmbedPassDeps): Pass
       const p = previewInput(ctx.db, ctx.file.id);
       if (!p || p.preview_hash !== key.previewHash) throw new DaemonError('JOB_STALE', 'the preview changed since the job was queued');
       const model = await h.get();
+      stopIfAborted(ctx.signal, 'the CLIP run');
+      // An ONNX run cannot be interrupted: it finishes, and an abort meanwhile drops its result.
       const [v] = await model.embedImages([path.join(cacheDir, p.path)]);
+      stopIfAborted(ctx.signal, 'saving the embedding');
       if (!v) throw new DaemonError('INFERENCE_FAILED', `CLIP ${h.id}: no embedding returned`);
       const fileId = ctx.file.id;
       return {

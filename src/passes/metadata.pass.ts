@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { Tags } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
 import type { ExifReader } from '../exiftool/reader.js';
+import { stopIfAborted } from './abort.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
@@ -176,7 +177,8 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       const f = ctx.file;
       // Photo and sidecar are asked for together, so the reader answers both with one ExifTool command.
       const sidecarRead = f.sidecar_path ? readSidecar(deps.exif, f.sidecar_path) : null;
-      const [tags, side] = await Promise.all([deps.exif.read(f.path), sidecarRead]);
+      const [tags, side] = await Promise.all([deps.exif.read(f.path, ctx.signal), sidecarRead]);
+      stopIfAborted(ctx.signal, 'saving metadata');
       const rec = tags as Record<string, unknown>;
       const errors = [...list(rec.Error), ...((tags.errors as string[] | undefined) ?? [])];
       if (errors.length) throw new DaemonError('METADATA_UNREADABLE', [...new Set(errors)].join('; '));

@@ -11,6 +11,7 @@ import type { SpotlightAdapter } from '../xmp/spotlight.js';
 import { applyWriteback, prepareWriteback, recordWritebackFailure, resolveTarget, reviewCommit } from '../xmp/writeback.js';
 import { displayValue } from '../xmp/xmp-state.js';
 import type { Pass, PassOutcome } from './pass.js';
+import { stopIfAborted } from './abort.js';
 
 export interface WritebackPassDeps {
   /** The daemon's writable handle: the own-write journal is recorded before each write, outside the completion transaction. */
@@ -70,6 +71,8 @@ export function createWritebackPass(deps: WritebackPassDeps): Pass {
             commit: reviewCommit(prepared),
           };
         }
+        // Never start an XMP write after a timeout or at shutdown: the file is left as it was.
+        stopIfAborted(ctx.signal, 'writing XMP');
         const res = await applyWriteback({ ...deps, config }, prepared);
         return {
           output: { target: res.target.path, targetKind: res.target.kind, written: res.written, changes: res.plan.changes.length, conflicts: res.plan.conflicts.length },
