@@ -1,20 +1,45 @@
-// Spine benchmark: `rawlight index` (scan + metadata + preview) against a bare ExifTool batch on
-// the same tree, SHA-256 hashing against sha256sum, and the no-op rescan rate. Figures and ratios
-// are measured in this run, on this machine.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+// First import at the speed of the hardware (issue 14), one run on one tree of fixture copies:
+//   1. scan + metadata vs a 2-process `exiftool -fast -j -r` over the same tree   (goal: ratio <= 1.0)
+//   2. previews with the default CPU workers vs one worker                          (goal: <= 0.6 on 2 cores)
+//   3. faces and tags passes vs a bare onnxruntime loop on the same tensors         (goal: <= 1.3 each)
+//   4. a full first import with every pass but CLIP: files/s, CPU use of all cores (goal >= 85 %), peak RSS
+//   5. the daemon idle after it: CPU (goal 0 %) and RSS (goal < 200 MiB)
+//   6. a no-op rescan                                                                (goal >= 30K files/s)
+// plus hashing against sha256sum. Figures and ratios are measured in this run, on this machine.
+//   npm run bench index          BENCH_COPIES=N (default 3)  BENCH_NOOP_FILES=N (default 30000)
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { loadConfig } from '../src/config/index.js';
+import * as ort from 'onnxruntime-node';
+import { loadConfig, type ConfigInput } from '../src/config/index.js';
 import { silentLogger } from '../src/log/index.js';
 import { Core } from '../src/main.js';
+import { IMAGENET_PREPROCESS, imageToTensor } from '../src/ml/clip/image-tensor.js';
+import { classifierSourceFromRegistry, noClip } from '../src/ml/clip/model-sources.js';
+import { DecodedPreviews } from '../src/ml/decoded-previews.js';
+import { alignFace } from '../src/ml/faces/align.js';
+import { FaceEmbedder } from '../src/ml/faces/embedder.js';
+import { YunetDetector } from '../src/ml/faces/yunet.js';
+import { decodeRgb } from '../src/ml/image.js';
+import { createModelRegistry } from '../src/ml/registry.js';
+import { ModelSessions } from '../src/ml/session.js';
+import { createFacesPass } from '../src/passes/faces.pass.js';
+import type { Pass } from '../src/passes/pass.js';
 import { hashFile } from '../src/passes/scan.pass.js';
+import { createTagsPass } from '../src/passes/tags.pass.js';
+import { cpuWorkers } from '../src/pipeline/worker-count.js';
 import { resolvePlaces } from '../src/platform/places.js';
+import { openDb, tx } from '../src/store/db.js';
+import { getFile } from '../src/store/repositories/file.repository.js';
 
 const FIXTURES = process.env.RAWLIGHT_TEST_FIXTURES ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'fixtures');
-const COPIES = Number(process.env.BENCH_COPIES ?? 12);
+const MODELS = process.env.RAWLIGHT_TEST_MODELS ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'models');
+const COPIES = Number(process.env.BENCH_COPIES ?? 3);
 const NOOP_FILES = Number(process.env.BENCH_NOOP_FILES ?? 30_000);
+const CORES = os.availableParallelism();
+const NO_CLIP = { faces: true, embed: false, tags: true, places: true, writeback: true };
 
 function replicate(dest: string, copies: number): string[] {
   const src: string[] = [];
@@ -39,51 +64,194 @@ const time = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
   return [r, Number(process.hrtime.bigint() - t) / 1e9];
 };
 
+/** CPU seconds of this process and its reaped children (ExifTool, djxl…), from /proc (Linux). */
+function cpuSeconds(): number {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8').slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2).split(' ');
+    // fields 14..17 of stat (utime stime cutime cstime) are 11..14 after the state field
+    return [11, 12, 13, 14].reduce((s, i) => s + Number(f[i]), 0) / 100;
+  } catch {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  }
+}
+
+/** A fresh home indexing `lib` with these passes and settings; resolves when the queue is idle. */
+async function indexRun(home: string, lib: string, o: { only?: string[]; config?: Partial<ConfigInput>; keepOpen?: boolean } = {}) {
+  const places = resolvePlaces({ env: { RAWLIGHT_HOME: home } });
+  const config = loadConfig(places, { env: {}, overrides: { modelsDir: MODELS, ...o.config } });
+  const core = Core.open({ places, config, log: silentLogger(), ...(o.only ? { onlyPasses: o.only } : {}) });
+  const [, secs] = await time(async () => {
+    await core.reconcile([lib]);
+    core.pipeline.sweep();
+    core.pipeline.start();
+    await core.pipeline.whenIdle(20);
+  });
+  const executed = { ...core.pipeline.stats.executed };
+  if (!o.keepOpen) await core.close();
+  return { core, secs, executed };
+}
+
+/** CPU seconds and RSS of another process (Linux /proc). */
+function procSample(pid: number): { cpu: number; rssMiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return { cpu: (Number(fields[11]) + Number(fields[12])) / 100, rssMiB: Number(rss ?? 0) / 1024 };
+}
+
+/**
+ * Starts `rawlight run` on an indexed home, waits until it has settled (start-up reconcile and
+ * sweep done: under 2 % CPU over 2 s, at most 90 s), then measures 10 s of idling.
+ */
+async function idleDaemon(home: string): Promise<{ cpu: number; rssMiB: number; secs: number }> {
+  const cli = path.join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'run', '--port', '0'], { env: { ...process.env, RAWLIGHT_HOME: home }, stdio: 'ignore' });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  try {
+    await sleep(3000);
+    for (let i = 0; i < 45; i++) {
+      const a = procSample(child.pid!);
+      await sleep(2000);
+      if (procSample(child.pid!).cpu - a.cpu < 0.04) break;
+    }
+    const a = procSample(child.pid!);
+    const t = performance.now();
+    await sleep(10_000);
+    const b = procSample(child.pid!);
+    const secs = (performance.now() - t) / 1000;
+    return { cpu: (b.cpu - a.cpu) / secs, rssMiB: b.rssMiB, secs };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'rawlight-bench-'));
+const f = (n: number, d = 1) => n.toFixed(d);
+const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+const lines: string[] = [];
+const say = (s: string) => {
+  lines.push(s);
+  console.log(s);
+};
 try {
   const lib = path.join(tmp, 'lib');
   const files = replicate(lib, COPIES);
-  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-  console.log(`tree: ${files.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB, ${os.cpus().length} cores`);
+  const bytes = files.reduce((n, x) => n + statSync(x).size, 0);
+  console.log(`tree: ${files.length} files, ${f(bytes / 2 ** 20)} MiB; ${CORES} cores; load average ${os.loadavg().map((x) => f(x, 1)).join(' ')} (a shared machine makes every figure noisy)`);
 
-  // Baseline 1: the vendored ExifTool alone, one batch over the tree.
+  // 1. Baseline: the vendored ExifTool, two processes over two halves of the tree, at once.
   const require = createRequire(import.meta.url);
   const exiftoolPl = path.join(path.dirname(require.resolve('exiftool-vendored.pl/package.json')), 'bin', 'exiftool');
-  const [, etSecs] = await time(() => spawnSync('perl', [exiftoolPl, '-fast', '-j', '-r', '-q', '-q', lib], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 }));
+  const dirs = readdirSync(lib).flatMap((c) => ['photos', 'raw'].map((s) => path.join(lib, c, s)));
+  const halves = [dirs.filter((_, i) => i % 2 === 0), dirs.filter((_, i) => i % 2 === 1)];
+  const runEt = (ds: string[]) => new Promise<void>((resolve) => spawn('perl', [exiftoolPl, '-fast', '-j', '-r', '-q', '-q', ...ds], { stdio: 'ignore' }).on('close', () => resolve()));
+  const [, etSecs] = await time(() => Promise.all(halves.map(runEt)));
+  const cpu0 = process.cpuUsage();
+  const sm = await indexRun(path.join(tmp, 'home-sm'), lib, { only: ['metadata'] });
+  const cpuSm = process.cpuUsage(cpu0);
+  const smRatio = sm.secs / etSecs;
 
-  // rawlight index, scan + metadata only (what the bare ExifTool batch does), on a fresh home.
-  const sm = resolvePlaces({ env: { RAWLIGHT_HOME: path.join(tmp, 'home-sm') } });
-  const smCore = Core.open({ places: sm, config: loadConfig(sm, { env: {} }), log: silentLogger(), onlyPasses: ['scan', 'metadata'] });
-  const [, smSecs] = await time(async () => {
-    await smCore.reconcile([lib]);
-    smCore.pipeline.start();
-    await smCore.pipeline.whenIdle();
-  });
-  await smCore.close();
+  // 2. Previews on a copy of that database (scan + metadata done): one CPU worker, then the default.
+  const previewRun = async (name: string, workers: number | 'auto') => {
+    const home = path.join(tmp, name);
+    mkdirSync(home, { recursive: true });
+    execFileSync('sqlite3', [path.join(tmp, 'home-sm', 'rawlight.db'), `.backup '${path.join(home, 'rawlight.db')}'`]);
+    return indexRun(home, lib, { only: ['preview'], config: { queue: { cpuConcurrency: workers } } });
+  };
+  const one = await previewRun('home-p1', 1);
+  const auto = await previewRun('home-pauto', 'auto');
+  const pvRatio = auto.secs / one.secs;
 
-  // rawlight index: scan + metadata + preview, spine passes only.
-  const home = path.join(tmp, 'home');
-  const places = resolvePlaces({ env: { RAWLIGHT_HOME: home } });
-  const config = loadConfig(places, { env: {}, overrides: { passes: { faces: false, embed: false, tags: false, places: false, writeback: false } } });
-  const core = Core.open({ places, config, log: silentLogger() });
-  const [, idxSecs] = await time(async () => {
-    await core.reconcile([lib]);
-    core.pipeline.start();
-    await core.pipeline.whenIdle();
-  });
-  const runs = core.db.prepare(`SELECT pass, count(*) AS n, sum(duration_ms) AS ms FROM pass_runs GROUP BY pass`).all() as { pass: string; n: number; ms: number }[];
-  const [, noopSecs] = await time(() => core.reconcile([lib]));
-  await core.close();
+  // 4 + 5. Full first import, every pass but CLIP, then the daemon idle.
+  const fullHome = path.join(tmp, 'home-full');
+  mkdirSync(fullHome, { recursive: true });
+  writeFileSync(path.join(fullHome, 'config.json'), JSON.stringify({ libraries: [lib], modelsDir: MODELS, passes: NO_CLIP }));
+  const c0 = cpuSeconds();
+  const full = await indexRun(fullHome, lib, { config: { passes: NO_CLIP }, keepOpen: true });
+  const fullCpu = cpuSeconds() - c0;
+  const peakRss = process.resourceUsage().maxRSS / 1024;
+  const runs = full.core.db.prepare(`SELECT pass, count(*) AS n, sum(duration_ms) AS ms FROM pass_runs GROUP BY pass ORDER BY pass`).all() as { pass: string; n: number; ms: number }[];
+  const [, noopSecs] = await time(() => full.core.reconcile([lib]));
+  await full.core.close();
+  // Children (ExifTool) are reaped on close: their CPU time counts once they are.
+  const util = (cpuSeconds() - c0) / (full.secs * CORES);
+  void fullCpu;
 
-  // Hashing: our streaming SHA-256 against coreutils sha256sum on the same files.
-  const [, ourHash] = await time(async () => {
-    for (const f of files) await hashFile(f);
-  });
-  const [, coreutils] = await time(() => {
-    for (let i = 0; i < files.length; i += 500) execFileSync('sha256sum', files.slice(i, i + 500), { stdio: ['ignore', 'ignore', 'inherit'] });
-  });
+  // 5. The daemon itself (`rawlight run`, a process of its own) on the library just imported.
+  const idle = await idleDaemon(fullHome);
 
-  // No-op rescan at scale: a tree of NOOP_FILES small files already known to the database.
+  // 3. Faces and tags on the full import's people and scene previews, each pass against a bare
+  // onnxruntime loop over the very tensors it feeds the models. The passes share decodes as in the
+  // daemon (faces first: it pays the one decode, tags reuses it).
+  const fp = resolvePlaces({ env: { RAWLIGHT_HOME: fullHome } });
+  const cfg = loadConfig(fp, { env: {}, overrides: { modelsDir: MODELS, passes: NO_CLIP } });
+  const { db } = openDb(path.join(fp.dataDir, 'rawlight.db'));
+  const ids = (db.prepare(`SELECT f.id FROM files f JOIN previews p ON p.file_id = f.id WHERE f.path LIKE ? AND (f.path LIKE '%/people/%' OR f.path LIKE '%/scenes/%') ORDER BY f.id`).all(`${path.join(lib, 'c0')}/%`) as { id: number }[]).map((r) => r.id);
+  const registry = createModelRegistry(cfg, fp);
+  const sessions = new ModelSessions();
+  const det = new YunetDetector(sessions, registry.resolve('faceDetector')!);
+  const emb = new FaceEmbedder(sessions, registry.resolve('faceEmbedder')!);
+  const clsModel = registry.resolve('classifier')!;
+  const detIn: { tensor: Float32Array; w: number; h: number }[] = [];
+  const faceT: Float32Array[] = [];
+  const clsT: Float32Array[] = [];
+  for (const id of ids) {
+    const p = db.prepare('SELECT path FROM previews WHERE file_id = ?').get(id) as { path: string };
+    const img = await decodeRgb(path.join(fp.cacheDir, p.path));
+    const input = await det.prepare(img);
+    detIn.push({ tensor: input.tensor, w: input.inputW, h: input.inputH });
+    for (const d of await det.run(input)) faceT.push(emb.tensorFor(alignFace(img, d.landmarks)));
+    clsT.push(await imageToTensor(img, IMAGENET_PREPROCESS));
+  }
+  const bareOpts = { executionProviders: sessions.providers(), intraOpNumThreads: Math.max(1, Math.floor(CORES / 2)), interOpNumThreads: 1, graphOptimizationLevel: 'all' } as const;
+  const sDet = await ort.InferenceSession.create(det.model.onnxPath, bareOpts);
+  const sEmb = await ort.InferenceSession.create(emb.model.onnxPath, bareOpts);
+  const sCls = await ort.InferenceSession.create(clsModel.onnxPath, bareOpts);
+  const bareFaces = async () => {
+    const t = performance.now();
+    for (const d of detIn) await sDet.run({ [sDet.inputNames[0]!]: new ort.Tensor('float32', d.tensor, [1, 3, d.h, d.w]) });
+    for (const x of faceT) await sEmb.run({ [sEmb.inputNames[0]!]: new ort.Tensor('float32', x, [1, 3, 112, 112]) });
+    return performance.now() - t;
+  };
+  const bareTags = async () => {
+    const t = performance.now();
+    for (const x of clsT) await sCls.run({ [sCls.inputNames[0]!]: new ort.Tensor('float32', x, [1, 3, 224, 224]) });
+    return performance.now() - t;
+  };
+  const viaPasses = async () => {
+    const decoded = new DecodedPreviews({ cacheDir: fp.cacheDir, maxEntries: 4 });
+    const faces: Pass = createFacesPass({ registry, sessions, cacheDir: fp.cacheDir, config: cfg, decoded });
+    const tags: Pass = createTagsPass({ clip: noClip, classifier: classifierSourceFromRegistry(registry, sessions), cacheDir: fp.cacheDir, config: cfg, decoded });
+    const ms = { faces: 0, tags: 0 };
+    for (const id of ids) {
+      for (const [name, pass] of [['faces', faces], ['tags', tags]] as const) {
+        const file = getFile(db, id)!;
+        const t = performance.now();
+        const o = await pass.run({ file, inputKey: pass.inputKey(db, file)!, log: silentLogger(), signal: new AbortController().signal, db });
+        tx(db, () => o.commit?.(db));
+        ms[name] += performance.now() - t;
+      }
+    }
+    return ms;
+  };
+  await bareFaces();
+  await bareTags();
+  await viaPasses(); // warm-up: sessions load, first-run allocations
+  let bf = Infinity, bt = Infinity, pf = Infinity, pt = Infinity;
+  for (let r = 0; r < 3; r++) {
+    bf = Math.min(bf, await bareFaces());
+    bt = Math.min(bt, await bareTags());
+    const v = await viaPasses();
+    pf = Math.min(pf, v.faces);
+    pt = Math.min(pt, v.tags);
+  }
+  await Promise.all([sDet.release(), sEmb.release(), sCls.release()]);
+  await sessions.close();
+  db.close();
+
+  // 6. No-op rescan at scale: NOOP_FILES small files already known to the database.
   const big = path.join(tmp, 'big');
   const small = path.join(FIXTURES, 'photos/gps/kenya_lizard.jpg');
   for (let i = 0; i < NOOP_FILES; i++) {
@@ -91,21 +259,38 @@ try {
     if (i % 100 === 0) mkdirSync(d, { recursive: true });
     copyFileSync(small, path.join(d, `IMG_${i}.jpg`));
   }
-  const home2 = path.join(tmp, 'home2');
-  const places2 = resolvePlaces({ env: { RAWLIGHT_HOME: home2 } });
-  const core2 = Core.open({ places: places2, config: loadConfig(places2, { env: {} }), log: silentLogger() });
+  const p2 = resolvePlaces({ env: { RAWLIGHT_HOME: path.join(tmp, 'home2') } });
+  const core2 = Core.open({ places: p2, config: loadConfig(p2, { env: {} }), log: silentLogger() });
   await core2.reconcile([big]); // registers every file (the pipeline is not started: nothing runs)
   const [rep, bigNoop] = await time(() => core2.reconcile([big]));
   await core2.close();
 
-  const f = (n: number, d = 1) => n.toFixed(d);
-  console.log(`bare exiftool -fast -j -r:         ${f(files.length / etSecs)} files/s (${f(etSecs, 2)} s)`);
-  console.log(`rawlight index (scan+metadata):     ${f(files.length / smSecs)} files/s (${f(smSecs, 2)} s)  ratio ${f(etSecs / smSecs, 2)} (goal >= 1)`);
-  console.log(`rawlight index (scan+metadata+preview): ${f(files.length / idxSecs)} files/s (${f(idxSecs, 2)} s)`);
-  for (const r of runs) console.log(`  ${r.pass.padEnd(9)} ${r.n} runs, ${f(r.ms / r.n, 1)} ms each (summed over workers)`);
-  console.log(`hash: rawlight ${f(bytes / 2 ** 20 / ourHash)} MB/s, sha256sum ${f(bytes / 2 ** 20 / coreutils)} MB/s  ratio ${f(coreutils / ourHash, 2)}x`);
-  console.log(`no-op rescan: ${f(files.length / noopSecs, 0)} files/s on ${files.length} files; ${f(rep[0]!.seen / bigNoop, 0)} files/s on ${rep[0]!.seen} files in ${Math.ceil(NOOP_FILES / 100)} folders (goal > 30000)`);
-  console.log(`peak RSS: ${f(process.resourceUsage().maxRSS / 1024, 0)} MiB`);
+  // Hashing: our streaming SHA-256 against coreutils sha256sum on the same files.
+  const [, ourHash] = await time(async () => {
+    for (const x of files) await hashFile(x);
+  });
+  const [, coreutils] = await time(() => {
+    for (let i = 0; i < files.length; i += 500) execFileSync('sha256sum', files.slice(i, i + 500), { stdio: ['ignore', 'ignore', 'inherit'] });
+  });
+
+  const n = files.length;
+  const noopRate = rep[0]!.seen / bigNoop;
+  say('');
+  say(`1. 2-process exiftool -fast -j -r:       ${f(n / etSecs)} files/s (${f(etSecs, 2)} s)`);
+  say(`   rawlight scan + metadata:             ${f(n / sm.secs)} files/s (${f(sm.secs, 2)} s)  time ratio ${f(smRatio, 2)} (goal <= 1.0: ${verdict(smRatio <= 1)})`);
+  say(`   node CPU (parse, SQL, hashing) per file: ${f((cpuSm.user + cpuSm.system) / 1000 / n, 2)} ms`);
+  say(`2. previews, 1 CPU worker:               ${f(n / one.secs)} files/s (${f(one.secs, 2)} s, ${one.executed.preview ?? 0} previews)`);
+  say(`   previews, default (${cpuWorkers('auto')} workers):       ${f(n / auto.secs)} files/s (${f(auto.secs, 2)} s)  time ratio ${f(pvRatio, 2)} (goal <= 0.6 on 2 cores: ${verdict(pvRatio <= 0.6)})`);
+  say(`3. faces pass vs bare onnxruntime:       ${f(pf, 0)} ms vs ${f(bf, 0)} ms over ${ids.length} previews, ${faceT.length} faces  ratio ${f(pf / bf, 2)} (goal <= 1.3: ${verdict(pf / bf <= 1.3)})`);
+  say(`   tags pass vs bare onnxruntime:        ${f(pt, 0)} ms vs ${f(bt, 0)} ms  ratio ${f(pt / bt, 2)} (goal <= 1.3: ${verdict(pt / bt <= 1.3)})`);
+  say(`   both passes vs both bare loops:       ratio ${f((pf + pt) / (bf + bt), 2)} (one decode per photo between them)`);
+  say(`4. full first import, every pass but CLIP: ${f(n / full.secs)} files/s (${f(full.secs, 1)} s); ran ${Object.entries(full.executed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  for (const r of runs) say(`     ${r.pass.padEnd(9)} ${r.n} runs, ${f(r.ms / r.n, 1)} ms each (wall, summed over workers)`);
+  say(`   CPU use of all ${CORES} cores:            ${f(util * 100, 0)} % (goal >= 85 %: ${verdict(util >= 0.85)}; this process + ExifTool children)`);
+  say(`   peak RSS:                             ${f(peakRss, 0)} MiB (this process)`);
+  say(`5. rawlight run, caught up:              CPU ${f(idle.cpu * 100, 2)} % of one core over ${f(idle.secs, 0)} s (goal 0 %: ${verdict(idle.cpu < 0.005)}), RSS ${f(idle.rssMiB, 0)} MiB (goal < 200 MiB: ${verdict(idle.rssMiB < 200)}; run through tsx)`);
+  say(`6. no-op rescan:                         ${f(n / noopSecs, 0)} files/s on ${n} files; ${f(noopRate, 0)} files/s on ${rep[0]!.seen} files in ${Math.ceil(NOOP_FILES / 100)} folders (goal >= 30000: ${verdict(noopRate >= 30_000)})`);
+  say(`   hashing: rawlight ${f(bytes / 2 ** 20 / ourHash)} MB/s, sha256sum ${f(bytes / 2 ** 20 / coreutils)} MB/s`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

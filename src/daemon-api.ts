@@ -1,25 +1,30 @@
 import path from 'node:path';
 import { ensureToken, tokenReader } from './api/api-token.js';
 import { removeApiUrl, writeApiUrl } from './api/api-url-file.js';
-import type { ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
+import type { DuplicatesPort, ModelsPort, PeoplePort, PermissionsPort, UpkeepPort, WritebackPort } from './api/ports.js';
+import { findDuplicates } from './duplicates/find-duplicates.js';
+import { judgeForLibrary } from './duplicates/judge-for-library.js';
+import { markDuplicates } from './duplicates/mark.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
-import { runWriteback } from './cli/commands/writeback.command.js';
 import { requestPass } from './queue/queue.js';
 import { getFile } from './store/repositories/file.repository.js';
 import { openReadonlyDb } from './store/db.js';
-import { xmpStateForFile } from './xmp/index.js';
+import { runWriteback, xmpStateForFile } from './xmp/index.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
 import { checkNewLibrary, resolveLibraryRoot } from './config/libraries.js';
 import { isDaemonError } from './errors/index.js';
 import type { Daemon } from './main.js';
-import { ignorePerson, mergePeople, namePerson, removeFace, undoLast } from './people/index.js';
+import type { WritableDb } from './store/db.js';
+import { ignorePerson, mergePeople, moveFace, namePerson, personForFace, removeFace, undoLast } from './people/index.js';
 import { retryDead } from './queue/queue.js';
 
-/** The people module's actions behind the API's port. */
-export function peoplePort(daemon: Daemon): PeoplePort {
-  const db = daemon.core.db;
+/**
+ * The people module's actions behind the API's port (the database, and the daemon's grouping
+ * trigger for "Group now", are all it needs: testable alone).
+ */
+export function peoplePort(db: WritableDb, group?: () => Promise<unknown>): PeoplePort {
   return {
     name: (id, name) => ({ personId: namePerson(db, id, name).personId ?? id }),
     merge: (from, into) => void mergePeople(db, from, into),
@@ -27,12 +32,21 @@ export function peoplePort(daemon: Daemon): PeoplePort {
     ignore: (id, ignored) => void ignorePerson(db, id, ignored),
     undo: () => {
       try {
+        // What was undone (the page says "Undone: name (action 7)"), not the undo itself.
         const r = undoLast(db);
-        return `${r.kind} (action ${r.actionId})`;
+        return `${String(r.details.kind)} (action ${String(r.details.undid)})`;
       } catch (e) {
         if (isDaemonError(e) && e.code === 'NOTHING_TO_UNDO') return null;
         throw e;
       }
+    },
+    ...(group ? { group } : {}),
+    // A face of an unnamed group names the group (its other photos are the same person); a face
+    // of a named person given another name is a correction: it moves.
+    nameFace: (faceId, name) => {
+      const p = personForFace(db, faceId);
+      if (p && !p.notFace && p.name === null) return { personId: namePerson(db, p.personId, name).personId ?? p.personId };
+      return { personId: moveFace(db, faceId, name).personId ?? 0 };
     },
   };
 }
@@ -79,22 +93,45 @@ export function writebackPort(daemon: Daemon): WritebackPort {
   const { db } = daemon.core;
   const config = daemon.o.config;
   const backupDir = path.join(daemon.o.places.cacheDir, 'writeback');
+  // The daemon's one ExifTool writer: `rawlight writeback` and review mode never open another.
+  const { xmpWriter: writer, spotlight } = daemon.core;
   const paths = (ids: readonly number[]) => ids.map((id) => getFile(db, id)?.path).filter((p): p is string => !!p);
   return {
     // An empty path list means "every file" to runWriteback: never pass one from here.
     preview: async (fileId) => {
       const p = paths([fileId]);
-      return (p.length ? (await runWriteback({ db, config, dryRun: true, paths: p, backupDir })).files[0] : undefined) ?? { changes: [], conflicts: [] };
+      return (p.length ? (await runWriteback({ db, config, writer, dryRun: true, paths: p, backupDir })).files[0] : undefined) ?? { changes: [], conflicts: [] };
     },
+    run: (o) => runWriteback({ db, config, writer, spotlight, backupDir, dryRun: o.dryRun, repair: o.repair, restore: o.restore, paths: o.paths }),
     apply: async (fileIds) => {
       const p = paths(fileIds);
       if (p.length === 0) return 0;
-      if (config.writeback === 'review') return (await runWriteback({ db, config, dryRun: false, paths: p, backupDir })).summary.written;
+      if (config.writeback === 'review') return (await runWriteback({ db, config, writer, spotlight, dryRun: false, paths: p, backupDir })).summary.written;
       for (const id of fileIds) requestPass(db, id, 'writeback');
       daemon.core.pipeline.wake();
       return fileIds.length;
     },
     state: (fileId) => xmpStateForFile(db, fileId),
+  };
+}
+
+/** Duplicate groups on request (the judge's classifier is loaded for the call and released). */
+export function duplicatesPort(daemon: Daemon): DuplicatesPort {
+  return {
+    async find() {
+      const { db } = daemon.core;
+      const { judge, close } = await judgeForLibrary(db, daemon.o.config, daemon.o.places);
+      try {
+        return { groups: await findDuplicates({ db, cacheDir: daemon.o.places.cacheDir, judge }), confirmedBy: judge?.name ?? 'hash' };
+      } finally {
+        await close();
+      }
+    },
+    mark(fileIds, label) {
+      const n = markDuplicates(daemon.core.db, fileIds, label);
+      daemon.core.pipeline.wake();
+      return n;
+    },
   };
 }
 
@@ -147,11 +184,12 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
       passNames: () => pipeline.passes.map((p) => p.name),
       watchState: () => daemon.watcher?.state ?? { enabled: daemon.o.config.watch.enabled, watching: 0 },
     },
-    people: peoplePort(daemon),
+    people: peoplePort(db, () => daemon.core.grouping.runNow()),
     search: createSearchService({ db, clip: daemon.core.clip }),
     models: modelsPort(daemon),
     permissions: permissionsPort(daemon),
     upkeep: upkeepPort(daemon),
+    duplicates: duplicatesPort(daemon),
     ...(daemon.o.config.passes.writeback && daemon.o.config.writeback !== 'off' ? { writeback: writebackPort(daemon) } : {}),
     ...extra,
   };

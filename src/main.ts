@@ -4,16 +4,21 @@ import sharp from 'sharp';
 import type { Config } from './config/index.js';
 import { storeError } from './errors/index.js';
 import { ExifReader } from './exiftool/reader.js';
-import { createExifToolWriter } from './exiftool/writer.js';
+import { createExifToolWriter, type XmpWriter } from './exiftool/writer.js';
 import { platformHeicDecoders } from './image/heic.js';
+import { platformJxlDecoders } from './image/jxl.js';
 import { createUpkeep, type Upkeep } from './jobs/index.js';
 import { classifierSourceFromRegistry, clipSourceFromRegistry, type ClipSource } from './ml/clip/model-sources.js';
 import { facesForFile } from './ml/faces/face.repository.js';
+import { ocrSourceFromRegistry } from './ml/ocr/ocr-source.js';
 import { createModelRegistry, type ModelRegistry } from './ml/registry.js';
+import { DecodedPreviews } from './ml/decoded-previews.js';
 import { ModelSessions } from './ml/session.js';
 import { createEmbedPass } from './passes/embed.pass.js';
 import { createFacesPass } from './passes/faces.pass.js';
+import { createFingerprintPass } from './passes/fingerprint.pass.js';
 import { createMetadataPass } from './passes/metadata.pass.js';
+import { createOcrPass } from './passes/ocr.pass.js';
 import type { Pass } from './passes/pass.js';
 import { createPlacesPass } from './passes/places.pass.js';
 import { createPreviewPass } from './passes/preview.pass.js';
@@ -21,17 +26,21 @@ import { createScanPass } from './passes/scan.pass.js';
 import { createTagsPass } from './passes/tags.pass.js';
 import { createWritebackPass } from './passes/writeback.pass.js';
 import { attachNewFaces, regroupAll } from './people/index.js';
+import { GroupingTrigger } from './people/grouping-trigger.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import { withPrerequisites } from './pipeline/pass-selection.js';
+import { cpuWorkers } from './pipeline/worker-count.js';
 import { createThreadedGeocoder } from './places/index.js';
 import type { Platform } from './platform/index.js';
 import type { Places } from './platform/places.js';
 import { Priority } from './queue/queue.js';
 import { DB_FILE, openDb, type WritableDb } from './store/db.js';
-import { Discovery, noDatalessProbe, type DatalessProbe } from './watch/discover.js';
+import { noDatalessProbe, type DatalessProbe } from './platform/dataless.js';
+import { Discovery } from './watch/discover.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
-import { createSpotlight, isOwnWrite, reconcileJournal } from './xmp/index.js';
+import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, type SpotlightAdapter } from './xmp/index.js';
 
 export interface CoreOptions {
   places: Places;
@@ -39,7 +48,7 @@ export interface CoreOptions {
   log: Logger;
   bus?: PipelineBus;
   dataless?: DatalessProbe;
-  /** Keep only these passes (benchmarks measuring part of the chain); default: all. */
+  /** Run only these passes and the ones they read from (`index --passes`, benchmarks); default: all. */
   onlyPasses?: readonly string[];
 }
 
@@ -58,6 +67,11 @@ export class Core {
   readonly models: ModelRegistry;
   readonly sessions: ModelSessions;
   readonly clip: ClipSource;
+  /** The one ExifTool writer (XMP) and the Spotlight adapter: the API's writeback uses them too. */
+  readonly xmpWriter: XmpWriter;
+  readonly spotlight: SpotlightAdapter;
+  /** Groups new faces that fit no known person while an import runs (and at its end). */
+  readonly grouping: GroupingTrigger;
   private closed = false;
   /** Long-lived resources, closed in reverse order of creation after the workers have stopped. */
   private readonly closers: { name: string; close: () => unknown }[] = [];
@@ -85,6 +99,8 @@ export class Core {
     // One dedicated ExifTool writer, separate from the read pool; Spotlight xattrs after writes.
     const writer = createExifToolWriter({ timeoutMs: config.xmp.writeTimeoutMs });
     const spotlight = createSpotlight({ enabled: config.xmp.spotlight, finderTags: config.xmp.finderTags, batchDelayMs: 2000, log: log.child({ component: 'spotlight' }) });
+    this.xmpWriter = writer;
+    this.spotlight = spotlight;
     this.closers.push({
       name: 'xmp writer',
       close: async () => {
@@ -96,22 +112,46 @@ export class Core {
     this.clip = clip;
     this.closers.push({ name: 'clip', close: () => clip.close() });
     const classifier = classifierSourceFromRegistry(this.models, this.sessions);
+    // One decode of each preview between faces, CLIP and tags (2 per CPU worker: a file's ML jobs
+    // are claimed side by side); emptied whenever the queue runs dry, so an idle daemon holds no pixels.
+    const decoded = new DecodedPreviews({ cacheDir, maxEntries: 2 * cpuWorkers(config.queue.cpuConcurrency) });
+    this.bus.on('idle', () => decoded.clear());
+    const groupingLog = log.child({ component: 'people' });
+    this.grouping = new GroupingTrigger({
+      run: () => regroupAll(db),
+      onRun: (r) =>
+        r.ok
+          ? groupingLog.info({ faces: r.faces, ms: r.ms, report: r.result }, 'grouped new faces into people')
+          : groupingLog.warn({ err: r.error, faces: r.faces }, 'grouping new faces failed; the next trigger or the nightly regroup retries'),
+    });
+    this.bus.on('idle', () => this.grouping.idle());
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif }),
-      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders() }),
-      createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config }),
-      createEmbedPass({ clip, cacheDir, config }),
-      createTagsPass({ clip, classifier, cacheDir, config }),
+      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders(), jxlDecoders: platformJxlDecoders() }),
+      createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config, decoded }),
+      createEmbedPass({ clip, cacheDir, config, decoded }),
+      createTagsPass({ clip, classifier, cacheDir, config, decoded }),
       createPlacesPass({ geocoder, config }),
+      createOcrPass({ ocr: ocrSourceFromRegistry(this.models, this.sessions), cacheDir, config }),
+      createFingerprintPass({ cacheDir }),
       createWritebackPass({ db, writer, spotlight, config, backupDir: path.join(cacheDir, 'writeback'), log: log.child({ component: 'writeback' }) }),
     ];
+    let selected: Pass[] = passes;
+    try {
+      if (o.onlyPasses) selected = withPrerequisites(passes, o.onlyPasses);
+    } catch (e) {
+      // An unknown pass name: nothing was started yet; give back what was opened.
+      for (const c of [...this.closers].reverse()) void Promise.resolve().then(c.close).catch(() => undefined);
+      db.close();
+      throw e;
+    }
     this.pipeline = new Pipeline({
       db,
-      passes: o.onlyPasses ? passes.filter((p) => o.onlyPasses!.includes(p.name)) : passes,
+      passes: selected,
       log: log.child({ component: 'pipeline' }),
       bus: this.bus,
-      concurrency: { io: config.queue.ioConcurrency, cpu: config.queue.cpuConcurrency },
+      concurrency: { io: config.queue.ioConcurrency, cpu: cpuWorkers(config.queue.cpuConcurrency) },
       maxAttempts: config.queue.maxAttempts,
       retryBaseMs: config.queue.retryBaseSeconds * 1000,
       leaseMs: config.queue.leaseSeconds * 1000,
@@ -122,7 +162,7 @@ export class Core {
         // New faces join known people at once (and XMP names are imported); the rest wait for regrouping.
         try {
           const ids = facesForFile(db, file.id).map((f) => f.id);
-          if (ids.length) attachNewFaces(db, ids);
+          if (ids.length) this.grouping.facesLeft(attachNewFaces(db, ids).left.length);
         } catch (e) {
           log.warn({ err: e, path: file.path }, 'attaching new faces to people failed; the next regroup retries');
         }
@@ -168,6 +208,7 @@ export class Core {
     if (this.closed) return;
     this.closed = true;
     await this.pipeline.stop(graceMs);
+    await this.grouping.close();
     for (const c of this.closers.reverse()) {
       try {
         await c.close();
@@ -261,6 +302,9 @@ export class Daemon {
   private async startSteps(): Promise<void> {
     const { config, log } = this.o;
     // Writes interrupted or edited while we were down: their photos' metadata is read again.
+    for (const r of await recoverInterruptedWrites(this.core.db)) {
+      (r.action === 'restored' || r.action === 'temp-removed' ? log.info : log.error).call(log, { path: r.path, action: r.action, detail: r.detail }, 'interrupted XMP write recovered at start');
+    }
     const journal = await reconcileJournal(this.core.db);
     if (journal.changed.length) log.info({ changed: journal.changed.length }, 'sidecars changed since rawlight wrote them; re-reading their metadata');
     const swept = this.core.pipeline.sweep();
@@ -281,7 +325,7 @@ export class Daemon {
       log: log.child({ component: 'upkeep' }),
       deps: {
         reconcile: () => this.rescan(),
-        regroup: async () => regroupAll(this.core.db),
+        regroup: () => this.core.grouping.runNow(),
       },
     });
     await upkeep.start();

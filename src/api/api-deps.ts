@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import type { PipelineBus } from '../pipeline/events.js';
 import type { Places } from '../platform/places.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
-import type { ModelsPort, PeoplePort, PermissionsPort, SearchPort, UpkeepPort, WritebackPort } from './ports.js';
+import type { DuplicatesPort, ModelsPort, PeoplePort, PermissionsPort, SearchPort, UpkeepPort, WritebackPort } from './ports.js';
 
 export interface WebDirs {
   pageDir: string;
@@ -51,6 +51,7 @@ export interface ApiDeps {
   models?: ModelsPort | undefined;
   permissions?: PermissionsPort | undefined;
   upkeep?: UpkeepPort | undefined;
+  duplicates?: DuplicatesPort | undefined;
   /** "Show in Finder"; default: open -R / xdg-open through execFile. */
   reveal?: ((file: string) => Promise<{ revealed: boolean; how: string }>) | undefined;
   /** Page files: index.html, hand-written static files, compiled modules. Defaults: web/, web/static, dist/web. */

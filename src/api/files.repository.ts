@@ -9,6 +9,8 @@ import { tagsForFile } from '../search/tag.repository.js';
 import { getFileByPath } from '../store/repositories/file.repository.js';
 import { resultsForFile, runsForFile } from '../store/repositories/pass-result.repository.js';
 import { xmpStateForFile } from '../xmp/index.js';
+import type { Box } from '../geometry/box.js';
+import { ocrTextForFile } from '../search/ocr-text.repository.js';
 
 export interface FileFilter {
   offset: number;
@@ -183,7 +185,7 @@ export function faceCrop(db: ReadableDb, faceId: number): CachedImage | undefine
 export interface FaceBox {
   id: number;
   idx: number;
-  box: { x: number; y: number; w: number; h: number };
+  box: Box;
   score: number | null;
   personId: number | null;
   personName: string | null;
@@ -253,7 +255,9 @@ export function fileDetail(db: ReadableDb, id: number) {
   const runs = db.prepare('SELECT pass, version, status, error_code, error, started_at, duration_ms FROM pass_runs WHERE file_id = ? ORDER BY id DESC LIMIT 50').all(id);
   const jobs = db.prepare('SELECT id, pass, state, attempts, run_after, last_error_code, last_error FROM jobs WHERE file_id = ? ORDER BY id').all(id);
   const file = db.prepare('SELECT size, content_hash, sidecar_path, first_seen_at, last_seen_at FROM files WHERE id = ?').get(id) as Record<string, unknown>;
-  return { ...item, file, metadata, preview: item.preview, previewInfo: previewRow, faces, tags, place, passResults: results, passRuns: runs, jobs };
+  // Text read in the photo (ocr pass), one read model with `show --json`.
+  const text = ocrTextForFile(db, id);
+  return { ...item, file, metadata, preview: item.preview, previewInfo: previewRow, faces, tags, place, text, passResults: results, passRuns: runs, jobs };
 }
 
 export function fileExists(db: ReadableDb, id: number): boolean {
@@ -281,12 +285,19 @@ export function detailSections(db: ReadableDb, fileId: number): Record<string, u
   return {
     faces: facesForFile(db, fileId).map((f) => {
       const p = named.get(f.id);
-      return p ? { ...f, person: { id: p.personId, name: p.name } } : f;
+      // `show --json` has always given boxes as [x, y, w, h]: the JSON keeps that form.
+      const face = { ...f, box: boxTuple(f.box), storedBox: boxTuple(f.storedBox) };
+      return p ? { ...face, person: { id: p.personId, name: p.name } } : face;
     }),
     tags: tagsForFile(db, fileId).map((t) => ({ label: t.label, score: t.score, source: t.source })),
     place: placeForFile(db, fileId),
     xmp: xmpStateForFile(db, fileId),
+    text: ocrTextForFile(db, fileId),
   };
+}
+
+function boxTuple(b: Box): [number, number, number, number] {
+  return [b.x, b.y, b.w, b.h];
 }
 
 const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
@@ -317,6 +328,8 @@ export function showDetail(db: ReadableDb, file: string): Record<string, unknown
         }
       : null,
     preview: preview ?? null,
+    // A motion photo's embedded video (only the still is indexed), as the metadata pass found it.
+    motionPhoto: (parse(resultsForFile(db, f.id).find((r) => r.pass === 'metadata' && r.status === 'ok')?.output ?? null) as { motionPhoto?: unknown } | null)?.motionPhoto ?? null,
     passes: resultsForFile(db, f.id).map((r) => ({ pass: r.pass, version: r.version, status: r.status, inputKey: r.input_key, output: parse(r.output), errorCode: r.error_code, error: r.error, completedAt: r.completed_at, ms: r.duration_ms })),
     history: runsForFile(db, f.id),
     jobs,

@@ -10,6 +10,8 @@ export interface SearchHit {
   fileId: number;
   /** Higher is better (cosine similarity for CLIP). */
   score: number;
+  /** What matched ("text \"EXIT\"", "clip 0.31; tag dog"): the page's chips. */
+  why?: string;
 }
 
 export interface SearchPort {
@@ -17,6 +19,10 @@ export interface SearchPort {
   search(q: string, opts: { limit: number }): MaybePromise<SearchHit[]>;
   /** Files that look like this one (the file itself excluded), best first. */
   similar(fileId: number, opts: { limit: number }): MaybePromise<SearchHit[]>;
+  /** The whole answer: hits plus what the query was read as (`parts`) and what ran (`label`). */
+  query?(q: string, opts: { limit: number }): MaybePromise<{ mode: string; label?: string; parts?: { kind: string; source: string; label: string }[]; results: (SearchHit & { why?: string })[] }>;
+  /** False when no CLIP model is installed ("More like this" then says so). */
+  clipInstalled?(): boolean;
 }
 
 /** People changes. Reads come straight from the agreed persons/face_person/faces tables. */
@@ -29,6 +35,10 @@ export interface PeoplePort {
   ignore(personId: number, ignored: boolean): MaybePromise<void>;
   /** Reverts the last people change; returns a description or null when there is nothing to undo. */
   undo(): MaybePromise<string | null>;
+  /** Puts one face with the named person (an unknown name creates that person); the viewer's "who is this?". */
+  nameFace?(faceId: number, name: string): MaybePromise<{ personId: number }>;
+  /** Groups the faces that fit no known person now ("Group now"); returns the grouping report. */
+  group?(): MaybePromise<unknown>;
 }
 
 export interface WritebackPort {
@@ -36,6 +46,8 @@ export interface WritebackPort {
   preview(fileId: number): MaybePromise<unknown>;
   /** Writes (or queues) XMP for these files; returns how many were accepted. */
   apply(fileIds: readonly number[]): MaybePromise<number>;
+  /** `rawlight writeback` run by the daemon's writer (paths: files or folders; none = all). */
+  run?(o: { paths: readonly string[]; dryRun: boolean; repair: boolean; restore: boolean }): MaybePromise<unknown>;
   /** XMP state of one file for the detail view (sidecar, last write, conflicts). */
   state?(fileId: number): MaybePromise<unknown>;
 }
@@ -63,6 +75,13 @@ export interface PermissionState {
 
 export interface PermissionsPort {
   check(): MaybePromise<PermissionState[]>;
+}
+
+/** Duplicate groups for the page's review view (rawlight never deletes or moves anything). */
+export interface DuplicatesPort {
+  find(): MaybePromise<{ groups: { kind: string; files: string[]; fileIds: number[]; keep: string }[]; confirmedBy: string }>;
+  /** Marks the user's chosen files (a keyword through the normal writeback); returns how many. */
+  mark?(fileIds: readonly number[], label?: string): MaybePromise<number>;
 }
 
 export interface UpkeepPort {

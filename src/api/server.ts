@@ -11,6 +11,8 @@ import type { ApiContext } from './api-context.js';
 import type { ApiDeps, WebDirs } from './api-deps.js';
 import { createErrorHandler } from './api-error.js';
 import { createRevealer } from './reveal.js';
+import { registerBrowseRoutes } from './routes/browse.route.js';
+import { registerDuplicateRoutes } from './routes/duplicates.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
 import { registerJobRoutes } from './routes/jobs.route.js';
 import { registerLibraryRoutes } from './routes/libraries.route.js';
@@ -87,6 +89,8 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   registerWritebackRoutes(app, ctx);
   registerJobRoutes(app, ctx);
   registerLibraryRoutes(app, ctx);
+  registerBrowseRoutes(app, ctx);
+  registerDuplicateRoutes(app, ctx);
   return app;
 }
 

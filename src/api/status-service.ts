@@ -1,5 +1,6 @@
 import { readStatus, type StatusJson } from '../store/repositories/status.repository.js';
 import type { ApiDeps } from './api-deps.js';
+import { writebackAttention } from '../xmp/xmp.repository.js';
 import type { ModelState, PermissionState } from './ports.js';
 
 export interface FullStatus extends StatusJson {
@@ -9,6 +10,8 @@ export interface FullStatus extends StatusJson {
   models: ModelState[];
   permissions: PermissionState[];
   upkeep: unknown;
+  /** XMP needing attention: sidecars overwritten by Lightroom, unrecovered interrupted writes. */
+  xmp: { overwritten: number; unrecovered: number } | null;
 }
 
 const SLOW_CHECK_MS = 30_000;
@@ -48,6 +51,14 @@ export function createStatusService(deps: ApiDeps) {
     slow = { at: Date.now(), models, permissions, upkeep };
   }
 
+  function xmpAttention(): FullStatus['xmp'] {
+    try {
+      return writebackAttention(deps.db);
+    } catch {
+      return null; // a database without the writeback tables (API tests with a bare schema)
+    }
+  }
+
   function dbStatus(): StatusJson {
     const now = Date.now();
     if (!cached || now - cached.at >= cacheMs) {
@@ -74,6 +85,7 @@ export function createStatusService(deps: ApiDeps) {
         models: slow?.models ?? [],
         permissions: slow?.permissions ?? [],
         upkeep: slow?.upkeep ?? null,
+        xmp: xmpAttention(),
       };
     },
   };

@@ -10,9 +10,10 @@ export const PassSwitches = z
     tags: z.boolean().default(true),
     places: z.boolean().default(true),
     writeback: z.boolean().default(true),
+    ocr: z.boolean().default(true),
   })
   .strict()
-  .default({ faces: true, embed: true, tags: true, places: true, writeback: true });
+  .default({ faces: true, embed: true, tags: true, places: true, writeback: true, ocr: true });
 
 export const ConfigSchema = z
   .object({
@@ -28,7 +29,7 @@ export const ConfigSchema = z
         /** Write into DNG/JPEG/HEIC/TIFF instead of a sidecar (verified by ImageDataHash). Never RAW. */
         embedded: z.boolean().default(false),
         /** Sidecar name when none exists yet: adobe = IMG_1.xmp, darktable = IMG_1.CR3.xmp. */
-        sidecarStyle: z.enum(['adobe', 'darktable']).default('adobe'),
+        sidecarStyle: z.enum(['adobe', 'darktable', 'ext']).default('adobe'),
         /** Root of rawlight's keywords in lr:hierarchicalSubject. */
         keywordRoot: z.string().min(1).regex(/^[^|]+$/, 'must not contain "|"').default('rawlight'),
         /** Minimum tag score to write a keyword. */
@@ -59,6 +60,7 @@ export const ConfigSchema = z
         faceEmbedder: z.string().optional(),
         clip: z.string().optional(),
         classifier: z.string().optional(),
+        ocr: z.string().optional(),
       })
       .strict()
       .prefault({}),
@@ -66,7 +68,8 @@ export const ConfigSchema = z
       .object({
         maxAttempts: z.number().int().min(1).max(50).default(5),
         leaseSeconds: z.number().int().min(5).default(600),
-        cpuConcurrency: z.number().int().min(1).max(64).default(1),
+        /** CPU workers (previews, faces, tags, CLIP): `auto` = one per core while there is a backlog. */
+        cpuConcurrency: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
         /** I/O workers (hashing, ExifTool reads): enough waiting reads to fill each ExifTool batch. */
         ioConcurrency: z.number().int().min(1).max(64).default(8),
         /** Backoff base for retries, doubled per attempt. */

@@ -10,6 +10,20 @@ import { ReadTask, type ReadTaskOptions } from 'exiftool-vendored/dist/ReadTask.
 export type BatchReadResult = Map<string, Tags | null>;
 
 /**
+ * exiftool-vendored's read of one file, asking for `tags` only: its `-all` (always the argument
+ * before the file) is replaced by the list. Parsing (dates, time zones, GPS) is the library's own.
+ */
+export function readTaskFor(file: string, opts: ReadTaskOptions, tags?: readonly string[]): ReadTask {
+  const task = ReadTask.for(file, opts);
+  if (!tags?.length) return task;
+  const at = task.args.length - 2;
+  if (task.args[at] !== '-all') throw new Error(`exiftool-vendored read arguments changed: ${task.args.slice(-3).join(' ')}`);
+  // A new task, not an edit of this one's args: the command line is rendered in the constructor.
+  const args = [...task.args.slice(0, at), ...tags.map((t) => `-${t}`), task.args[at + 1]!];
+  return new ReadTask(task.sourceFile, args, task.options);
+}
+
+/**
  * One `-json` ExifTool command over several files (absolute paths, distinct), with the same
  * arguments et.read() uses for one file. Each file's JSON object goes through exiftool-vendored's
  * own ReadTask parser, so the tags equal what a single read returns.
@@ -24,9 +38,12 @@ export class BatchReadTask extends ExifToolTask<BatchReadResult> {
     super(args, { ignoreMinorErrors });
   }
 
-  /** null when the library's read arguments are not `[...common, file]` (then batching is unsafe). */
-  static for(files: readonly string[], opts: ReadTaskOptions): BatchReadTask | null {
-    const singles = files.map((f) => ReadTask.for(f, opts));
+  /**
+   * null when the library's read arguments are not `[...common, file]` (then batching is unsafe).
+   * `tags`: read only these (instead of exiftool-vendored's `-all`).
+   */
+  static for(files: readonly string[], opts: ReadTaskOptions, tags?: readonly string[]): BatchReadTask | null {
+    const singles = files.map((f) => readTaskFor(f, opts, tags));
     const common = singles[0]?.args.slice(0, -1);
     if (!common) return null;
     for (const [i, t] of singles.entries()) {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { ExifTool, type Tags } from 'exiftool-vendored';
 import { ReadTaskOptionFields, type ReadTaskOptions } from 'exiftool-vendored/dist/ReadTask.js';
 import { DaemonError, isDaemonError } from '../errors/index.js';
-import { BatchReadTask, type BatchReadResult } from './batch-read-task.js';
+import { BatchReadTask, readTaskFor, type BatchReadResult } from './batch-read-task.js';
+import { METADATA_TAGS } from './metadata-tags.js';
+import { EmbeddedImagesTask, type EmbeddedImages } from './embedded-images-task.js';
 
 export interface ReaderOptions {
   /** ExifTool processes in the read pool. */
@@ -11,6 +13,8 @@ export interface ReaderOptions {
   taskTimeoutMillis?: number;
   /** Most files one ExifTool command reads (1 = one command per file). */
   maxBatch?: number;
+  /** Tags to read (default METADATA_TAGS); null = every tag (`-all`). */
+  tags?: readonly string[] | null;
 }
 
 interface Waiter {
@@ -44,16 +48,20 @@ export class ExifReader {
   private readonly maxProcs: number;
   private readonly maxBatch: number;
   private readonly readOptions: ReadTaskOptions;
+  private readonly tags: readonly string[] | undefined;
   private queue: Waiter[] = [];
   private inflight = 0;
   private pumpScheduled = false;
+  private embeddedQueue = new Map<string, { file: string; resolve: (m: EmbeddedImages) => void }[]>();
+  private embeddedScheduled = false;
   /** Counters for benchmarks and tests. */
-  readonly stats = { batches: 0, batchedFiles: 0, singles: 0 };
+  readonly stats = { batches: 0, batchedFiles: 0, singles: 0, embeddedCommands: 0 };
 
   constructor(opts: ReaderOptions = {}) {
     // One per core: metadata reads are mostly ExifTool CPU time, and the I/O workers feed it.
     this.maxProcs = opts.maxProcs ?? Math.max(1, Math.min(4, os.cpus().length));
     this.maxBatch = Math.max(1, opts.maxBatch ?? 8);
+    this.tags = opts.tags === null ? undefined : (opts.tags ?? METADATA_TAGS);
     this.et = new ExifTool({
       maxProcs: this.maxProcs,
       taskTimeoutMillis: opts.taskTimeoutMillis ?? 30_000,
@@ -98,14 +106,48 @@ export class ExifReader {
     }
   }
 
-  /** An embedded binary image as a buffer, or null when the tag is absent or empty. */
-  async binary(tag: string, file: string): Promise<Buffer | null> {
+  /**
+   * Every one of `tags` the file embeds, extracted in one ExifTool command (never rejects: a file
+   * ExifTool cannot read simply has none). Requests made in the same tick share a command.
+   */
+  embeddedImages(file: string, tags: readonly string[]): Promise<EmbeddedImages> {
+    const key = tags.join(',');
+    return new Promise((resolve) => {
+      const list = this.embeddedQueue.get(key) ?? [];
+      list.push({ file: path.resolve(file), resolve });
+      this.embeddedQueue.set(key, list);
+      if (this.embeddedScheduled) return;
+      this.embeddedScheduled = true;
+      setImmediate(() => {
+        this.embeddedScheduled = false;
+        const queued = this.embeddedQueue;
+        this.embeddedQueue = new Map();
+        // At most 4 files a command: a full-size JpgFromRaw travels base64-coded (~10 MB a file).
+        const per = Math.min(this.maxBatch, 4);
+        for (const [k, waiters] of queued) {
+          for (let i = 0; i < waiters.length; i += per) void this.extractEmbedded(k.split(','), waiters.slice(i, i + per));
+        }
+      });
+    });
+  }
+
+  private async extractEmbedded(tags: string[], waiters: { file: string; resolve: (m: EmbeddedImages) => void }[]): Promise<void> {
+    const files = [...new Set(waiters.map((w) => w.file))];
+    const run = async (fs: string[]) => {
+      this.stats.embeddedCommands++;
+      return this.et.enqueueTask(() => EmbeddedImagesTask.for(fs, tags), false);
+    };
+    let results: Map<string, EmbeddedImages> | null = null;
     try {
-      const b = await this.et.extractBinaryTagToBuffer(tag, file);
-      return b.length > 0 ? b : null;
+      results = await run(files);
     } catch {
-      return null;
+      // One unreadable file must not cost its neighbours their previews: each on its own.
+      if (files.length > 1) {
+        results = new Map();
+        for (const f of files) results.set(f, (await run([f]).catch(() => null))?.get(f) ?? new Map());
+      }
     }
+    for (const w of waiters) w.resolve(results?.get(w.file) ?? new Map());
   }
 
   version(): Promise<string> {
@@ -145,7 +187,7 @@ export class ExifReader {
     const files = [...new Set(batch.map((w) => w.file))];
     let results: BatchReadResult | undefined;
     if (files.length > 1) {
-      const task = BatchReadTask.for(files, this.readOptions);
+      const task = BatchReadTask.for(files, this.readOptions, this.tags);
       if (task) {
         try {
           // Not retried as a batch: on any failure each file is read on its own below.
@@ -168,7 +210,7 @@ export class ExifReader {
         let p = singles.get(w.file);
         if (!p) {
           this.stats.singles++;
-          p = this.et.read(w.file);
+          p = this.et.enqueueTask(() => readTaskFor(w.file, this.readOptions, this.tags));
           singles.set(w.file, p);
         }
         try {

@@ -15,6 +15,12 @@ export interface XmpWriter {
    * the creation date); an XMP sidecar that does not exist yet is created.
    */
   write(file: string, args: readonly string[]): Promise<WriteReport>;
+  /**
+   * Writes a new file `dest` (which must not exist): `source`'s metadata with `args` applied
+   * (`-o dest source`), or, with no source, a new XMP file holding only `args`. The atomic
+   * sidecar write renames `dest` over the sidecar afterwards.
+   */
+  writeNew(source: string | null, dest: string, args: readonly string[]): Promise<WriteReport>;
   /** SHA-256 of the image data (ExifTool ImageDataHash), or null when ExifTool cannot hash it. */
   imageDataHash(file: string): Promise<string | null>;
   end(): Promise<void>;
@@ -115,6 +121,18 @@ export class ExifToolWriter implements XmpWriter {
       cleanupTemp(file);
       if (e instanceof DaemonError) throw e;
       throw new DaemonError('WRITE_FAILED', `${file}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  async writeNew(source: string | null, dest: string, args: readonly string[]): Promise<WriteReport> {
+    if (source !== null && !statSync(source).isFile()) throw new DaemonError('WRITE_FAILED', `${source} is not a regular file`);
+    try {
+      const cmd = source === null ? ['-E', ...args, dest] : ['-E', ...args, '-o', dest, source];
+      const { out, warnings } = await this.#run(cmd, `writing ${dest}`);
+      return parseWriteOutput(out, warnings);
+    } catch (e) {
+      if (e instanceof DaemonError) throw e;
+      throw new DaemonError('WRITE_FAILED', `${dest}: ${(e as Error).message}`, { cause: e });
     }
   }
 

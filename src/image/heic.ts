@@ -12,15 +12,16 @@ export interface HeicDecoder {
   toJpeg(file: string): Promise<Buffer>;
 }
 
-async function viaTemp(fn: (out: string) => Promise<unknown>): Promise<Buffer> {
+/** Runs a decoder that writes `out` (and maybe out-1, out-2… for multi-image files); returns the largest. */
+export async function viaTemp(fn: (out: string) => Promise<unknown>, ext = '.jpg'): Promise<Buffer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rawlight-heic-'));
   try {
-    await fn(path.join(dir, 'out.jpg'));
+    await fn(path.join(dir, `out${ext}`));
     // A HEIF with several top-level images (bursts, iPhone collections) gives out-1.jpg, out-2.jpg…:
     // the largest is the photo, the others are thumbnails or depth maps.
     let best: { file: string; size: number } | null = null;
     for (const f of await readdir(dir)) {
-      if (!f.endsWith('.jpg')) continue;
+      if (!f.endsWith(ext)) continue;
       const size = (await stat(path.join(dir, f))).size;
       if (!best || size > best.size) best = { file: f, size };
     }

@@ -1,48 +1,25 @@
 import Bree from 'bree';
-import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 
 /**
  * bree is used only as the scheduler (cron parsing, timers that survive long intervals, its
- * one-worker-per-job rule). It would normally run each job in a worker thread, but our jobs need
- * the daemon's one writable SQLite handle (better-sqlite3 handles cannot cross threads, and a
- * second writer connection would contend with the queue), the reconcile walker and the people
- * clustering, which all live in the main thread. So `createWorker` is replaced by a worker-shaped
- * object that runs the job in-process and speaks bree's worker protocol ('online', 'done',
- * 'cancel'). The jobs are I/O-bound or short (backup steps asynchronously), so the event loop
- * stays responsive.
+ * one-worker-per-job rule), through its documented API. Our jobs need the daemon's one writable
+ * SQLite handle (better-sqlite3 handles cannot cross threads, and a second writer would contend
+ * with the queue), the reconcile walker and the people clustering, which all live in the main
+ * thread. So each job's bree worker is a stand-in (TRIGGER, a few lines run with bree's `eval`
+ * workers) that asks the main thread to run the job ('run', through `workerMessageHandler`), passes
+ * on bree's 'cancel' ('abort') and ends with 'done' once the main thread says the run finished. The
+ * jobs are I/O-bound or short (backup steps asynchronously), so the event loop stays responsive.
  */
-class InProcessWorker extends EventEmitter {
-  readonly isMainThread = true;
-  readonly threadId = 0;
-  readonly resourceLimits = {};
-  private readonly abort = new AbortController();
-
-  constructor(run: (signal: AbortSignal) => Promise<void>) {
-    super();
-    setImmediate(() => {
-      this.emit('online');
-      run(this.abort.signal).then(
-        () => this.emit('message', 'done'),
-        (err: unknown) => {
-          this.emit('error', err);
-          this.emit('exit', 1);
-        },
-      );
-    });
-  }
-
-  /** bree posts 'cancel' on stop(): the job sees its signal aborted and ends early. */
-  postMessage(msg: unknown): void {
-    if (msg === 'cancel') this.abort.abort();
-  }
-
-  terminate(): Promise<number> {
-    this.abort.abort();
-    return Promise.resolve(0);
-  }
+function TRIGGER(): void {
+  // Runs inside bree's eval worker (CommonJS): only node built-ins here.
+  const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+  parentPort!.on('message', (m: unknown) => {
+    if (m === 'cancel') parentPort!.postMessage('abort');
+    else if (m === 'finished') parentPort!.postMessage('done');
+  });
+  parentPort!.postMessage('run');
 }
 
 export interface SchedulerJob {
@@ -60,7 +37,8 @@ export interface SchedulerOptions {
 /** Creates the bree instance (not started). init() validates the cron strings. */
 export function createScheduler(opts: SchedulerOptions): Bree {
   const log = opts.log;
-  const bree = new Bree({
+  const aborts = new Map<string, AbortController>();
+  const bree: Bree = new Bree({
     root: false,
     doRootCheck: false,
     logger: {
@@ -69,13 +47,21 @@ export function createScheduler(opts: SchedulerOptions): Bree {
       error: (msg: unknown) => log.error({ bree: true }, msg instanceof Error ? msg.message : String(msg)),
     },
     errorHandler: (err, data) => log.error({ job: data.name, err }, 'upkeep job crashed'),
-    // The path is never loaded (createWorker below ignores it); bree only needs a valid job shape.
-    jobs: opts.jobs.map((j) => ({ name: j.name, cron: j.cron, hasSeconds: hasSeconds(j.cron), path: function upkeepJob() {} })),
+    workerMessageHandler: ({ name, message }: { name: string; message: unknown }) => {
+      if (message === 'abort') aborts.get(name)?.abort();
+      if (message !== 'run') return;
+      const ac = new AbortController();
+      aborts.set(name, ac);
+      void opts
+        .run(name, ac.signal)
+        .catch((err: unknown) => log.error({ job: name, err }, 'upkeep job crashed'))
+        .finally(() => {
+          aborts.delete(name);
+          bree.workers.get(name)?.postMessage('finished');
+        });
+    },
+    jobs: opts.jobs.map((j) => ({ name: j.name, cron: j.cron, hasSeconds: hasSeconds(j.cron), path: TRIGGER })),
   });
-  bree.createWorker = (_filename, options) => {
-    const name = (options.workerData as { job: { name: string } }).job.name;
-    return new InProcessWorker((signal) => opts.run(name, signal)) as unknown as Worker;
-  };
   return bree;
 }
 

@@ -14,6 +14,15 @@ export interface DaemonLock {
   release(): void;
 }
 
+/**
+ * Every lock this process holds, kept reachable for as long as it is held. better-sqlite3 closes
+ * a connection when its object is garbage-collected, which drops the OS lock: a caller that kept
+ * only the returned DaemonLock's `release` (or nothing at all) would lose the lock at the next
+ * major GC, which comes sooner under load, and a second daemon could then take it. The lock
+ * must never depend on the caller holding a reference.
+ */
+const held = new Set<Database.Database>();
+
 export interface LockOwner {
   pid: number;
   startedAt: string | null;
@@ -58,13 +67,12 @@ export function acquireLock(dataDir: string, opts: { pid?: number } = {}): Daemo
   const startedAt = new Date().toISOString();
   const pidFile = path.join(dataDir, PID_FILE);
   writeFileSync(pidFile, JSON.stringify({ pid, startedAt }) + '\n');
-  let held = true;
+  held.add(db);
   return {
     path: file,
     pid,
     release() {
-      if (!held) return;
-      held = false;
+      if (!held.delete(db)) return;
       if (readLockOwner(dataDir)?.pid === pid) rmSync(pidFile, { force: true });
       db.close();
     },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DaemonError } from '../errors/index.js';
 
-export const MODEL_ROLES = ['faceDetector', 'faceEmbedder', 'clip', 'classifier'] as const;
+export const MODEL_ROLES = ['faceDetector', 'faceEmbedder', 'clip', 'classifier', 'ocr'] as const;
 export type ModelRole = (typeof MODEL_ROLES)[number];
 
 const Evidence = z.enum(['confirmed', 'corroborated', 'unconfirmed']);
@@ -15,6 +15,11 @@ const ModelFile = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
   bytes: z.number().int().positive().nullable(),
   evidence: z.object({ sha256: Evidence, bytes: Evidence, note: z.string() }),
+  /**
+   * Shipped inside an installed npm package: `specifier` is an importable entry of it (to find the
+   * package root), `path` relative to that root. Used when the models folder lacks the file.
+   */
+  npm: z.object({ specifier: z.string().min(1), path: z.string().min(1) }).optional(),
 });
 
 const TensorSpec = z.object({
@@ -29,6 +34,8 @@ const Signature = z.object({
   inputs: z.array(TensorSpec),
   outputs: z.array(TensorSpec),
   text: z.object({ inputs: z.array(TensorSpec), outputs: z.array(TensorSpec), note: z.string().optional() }).optional(),
+  /** Further networks of a multi-network model (OCR: rec, cls), by file basename. */
+  parts: z.record(z.string(), z.object({ inputs: z.array(TensorSpec), outputs: z.array(TensorSpec) })).optional(),
 });
 
 const Preprocess = z.object({
@@ -80,6 +87,7 @@ export const ManifestSchema = z.object({
     faceEmbedder: z.array(z.string()),
     clip: z.array(z.string()),
     classifier: z.array(z.string()),
+    ocr: z.array(z.string()).default([]),
   }),
   models: z.array(ModelEntrySchema),
 });

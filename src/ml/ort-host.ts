@@ -16,7 +16,7 @@ export interface SessionMeta {
 }
 
 export type HostRequest =
-  | { op: 'load'; id: number; sid: number; file: string; options: ort.InferenceSession.SessionOptions }
+  | { op: 'load'; id: number; sid: number; source: string | Uint8Array; options: ort.InferenceSession.SessionOptions }
   | { op: 'run'; id: number; sid: number; feeds: Record<string, WireTensor>; fetches?: string[] }
   | { op: 'release'; id: number; sid: number };
 
@@ -89,10 +89,11 @@ export class OrtWorkerHost {
     this.exitListeners.add(fn);
   }
 
-  async load(file: string, options: ort.InferenceSession.SessionOptions): Promise<WorkerSession> {
+  /** A model file, or a graph's bytes (built in code, e.g. people's similarity graph). */
+  async load(source: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<WorkerSession> {
     const sid = this.nextSid++;
     const gen = this.ensure();
-    const r = await this.request({ op: 'load', id: 0, sid, file, options });
+    const r = await this.request({ op: 'load', id: 0, sid, source, options });
     return new WorkerSession(this, sid, gen, r.meta!);
   }
 

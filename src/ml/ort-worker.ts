@@ -29,9 +29,9 @@ function toWire(t: ort.Tensor): { wire: WireTensor; buffer: ArrayBuffer | null }
 
 async function handle(m: HostRequest): Promise<void> {
   if (m.op === 'load') {
-    let bytes: Buffer;
+    let bytes: Uint8Array;
     try {
-      bytes = readFileSync(m.file);
+      bytes = typeof m.source === 'string' ? readFileSync(m.source) : m.source;
     } catch (e) {
       reply({ id: m.id, ok: false, kind: 'read', message: (e as Error).message });
       return;

@@ -1,6 +1,7 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { modelsDir, type Config } from '../config/index.js';
 import type { Places } from '../platform/places.js';
 import { loadManifest, MODEL_ROLES, type Manifest, type ModelEntry, type ModelFileSpec, type ModelRole } from './manifest.js';
@@ -143,7 +144,7 @@ export class ModelRegistry {
   }
 
   private checkFile(f: ModelFileSpec): FileStatus {
-    const absPath = path.join(this.modelsDir, f.path);
+    const absPath = modelFilePath(this.modelsDir, f);
     let bytes: number | null = null;
     try {
       const st = statSync(absPath);
@@ -206,7 +207,7 @@ export class ModelRegistry {
   }
 
   private resolved(entry: ModelEntry): ResolvedModel {
-    const files = entry.files.map((f) => path.join(this.modelsDir, f.path));
+    const files = entry.files.map((f) => modelFilePath(this.modelsDir, f));
     const onnxPath = files.find((f) => f.endsWith('.onnx')) ?? files[0]!;
     return { id: entry.id, role: entry.role, entry, files, onnxPath };
   }
@@ -223,8 +224,25 @@ export async function sha256File(file: string): Promise<string> {
   return h.digest('hex');
 }
 
+/**
+ * Where a model file is: the models folder first (a user's own copy wins); else, for files an npm
+ * dependency ships (the OCR models), inside that installed package.
+ */
+export function modelFilePath(modelsDir: string, f: ModelFileSpec): string {
+  const local = path.join(modelsDir, f.path);
+  if (!f.npm || existsSync(local)) return local;
+  try {
+    // Resolve the package's root through its own entry point (its exports hide package.json).
+    let dir = path.dirname(fileURLToPath(import.meta.resolve(f.npm.specifier)));
+    while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    return path.join(dir, f.npm.path);
+  } catch {
+    return local;
+  }
+}
+
 async function verifyFile(modelsDir: string, id: string, f: ModelFileSpec): Promise<VerifyResult> {
-  const absPath = path.join(modelsDir, f.path);
+  const absPath = modelFilePath(modelsDir, f);
   const base = { id, path: f.path, absPath };
   let size: number;
   try {

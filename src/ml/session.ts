@@ -78,6 +78,33 @@ export class ModelSessions {
     return p;
   }
 
+  /**
+   * A session for a graph outside the model manifest (a file the caller names, or bytes built in
+   * code): the same worker thread and provider choice as get(), no signature check, not shared.
+   * The caller releases it (close() ends the worker, and with it anything left open).
+   */
+  async open(source: string | Uint8Array, opts: { intraOpNumThreads?: number } = {}): Promise<OrtSessionLike> {
+    if (this.closed) throw new DaemonError('MODEL_INVALID', 'model sessions are closed (shutting down)');
+    const what = typeof source === 'string' ? source : 'built-in graph';
+    let lastErr: unknown;
+    for (const provider of this.providers()) {
+      try {
+        return await this.host.load(source, {
+          executionProviders: [provider],
+          intraOpNumThreads: opts.intraOpNumThreads ?? this.opts.intraOpNumThreads,
+          interOpNumThreads: 1,
+          graphOptimizationLevel: 'all',
+        });
+      } catch (e) {
+        if (e instanceof OrtWorkerError && e.kind === 'read') throw new DaemonError('MODEL_MISSING', `${what} (${e.message})`, { cause: e });
+        lastErr = e;
+        this.opts.log?.warn({ model: what, provider, err: (e as Error).message }, 'model load failed on this provider');
+      }
+    }
+    const msg = lastErr instanceof Error ? lastErr.message.split('\n')[0] : String(lastErr);
+    throw new DaemonError('MODEL_INVALID', `${what}: ${msg}`, { cause: lastErr });
+  }
+
   /** What is loaded and on which provider (for `status` and `rawlight models`). */
   info(): SessionInfo[] {
     return [...this.loaded.values()].map(({ modelId, path, provider, loadMs }) => ({ modelId, path, provider, loadMs }));

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DaemonError } from '../errors/index.js';
 import type { ClipSource } from '../ml/clip/model-sources.js';
 import { ensureSpace, putImageEmbedding } from '../search/clip-embedding.repository.js';
+import type { DecodedPreviews } from '../ml/decoded-previews.js';
 import { previewInput } from '../search/preview-input.repository.js';
 import type { Pass, PassOutcome } from './pass.js';
 import { stopIfAborted } from './abort.js';
@@ -11,6 +12,8 @@ export interface EmbedPassDeps {
   /** Folder the previews' relative paths start from (places.cacheDir). */
   cacheDir: string;
   config: { readonly passes: { readonly embed: boolean } };
+  /** Decoded previews shared with the other preview-keyed passes (one decode per photo). */
+  decoded?: DecodedPreviews;
 }
 
 /** `${preview_hash}:${clipModelId}` → its parts (model ids never contain ':'). */
@@ -24,7 +27,8 @@ export function parseEmbedKey(key: string): { previewHash: string; modelId: stri
  * sqlite-vec space. Keyed on the preview hash and the model id, so a new preview or another CLIP
  * model re-embeds; without a CLIP model it does not apply (null key) and waits.
  */
-export function createEmbedPass({ clip, cacheDir, config }: EmbedPassDeps): Pass {
+export function createEmbedPass(deps: EmbedPassDeps): Pass {
+  const { clip, cacheDir, config } = deps;
   return {
     name: 'embed',
     version: 1,
@@ -47,7 +51,7 @@ export function createEmbedPass({ clip, cacheDir, config }: EmbedPassDeps): Pass
       const model = await h.get();
       stopIfAborted(ctx.signal, 'the CLIP run');
       // An ONNX run cannot be interrupted: it finishes, and an abort meanwhile drops its result.
-      const [v] = await model.embedImages([path.join(cacheDir, p.path)]);
+      const [v] = await model.embedImages([deps.decoded ? await deps.decoded.get(p.preview_hash, p.path) : path.join(cacheDir, p.path)]);
       stopIfAborted(ctx.signal, 'saving the embedding');
       if (!v) throw new DaemonError('INFERENCE_FAILED', `CLIP ${h.id}: no embedding returned`);
       const fileId = ctx.file.id;

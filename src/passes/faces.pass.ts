@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
@@ -6,8 +7,10 @@ import { alignFace } from '../ml/faces/align.js';
 import { faceCropPath, writeFaceCrop } from '../ml/faces/crops.js';
 import { FaceEmbedder } from '../ml/faces/embedder.js';
 import { replaceFaces, type NewFace } from '../ml/faces/face.repository.js';
-import { uprightToStored, type Box } from '../ml/faces/orientation.js';
+import { uprightToStored, type Box } from '../geometry/box.js';
+import { REGION_DETECTOR, undetectedRegionFaces } from '../ml/faces/region-faces.js';
 import { YunetDetector } from '../ml/faces/yunet.js';
+import type { DecodedPreviews } from '../ml/decoded-previews.js';
 import { decodeRgb } from '../ml/image.js';
 import type { ModelRegistry, ResolvedModel } from '../ml/registry.js';
 import type { ModelSessions } from '../ml/session.js';
@@ -21,6 +24,8 @@ export interface FacesPassDeps {
   /** Folder the previews' relative paths are under; face crops go to <cacheDir>/faces/. */
   cacheDir: string;
   config: Config;
+  /** Decoded previews shared with the other preview-keyed passes (one decode per photo). */
+  decoded?: DecodedPreviews;
 }
 
 interface PreviewRow {
@@ -33,6 +38,11 @@ interface PreviewRow {
 
 /** Detector families the pass can decode. */
 const SUPPORTED_DETECTORS = new Set(['yunet']);
+
+/** metadata.regions (JSON), as the metadata pass read them from the file and its sidecar. */
+function regionsOf(db: ReadableDb, fileId: number): string | null {
+  return (db.prepare('SELECT regions FROM metadata WHERE file_id = ?').get(fileId) as { regions: string } | undefined)?.regions ?? null;
+}
 
 function previewOf(db: ReadableDb, fileId: number): PreviewRow | undefined {
   return db.prepare('SELECT preview_hash, path, width, height, orientation FROM previews WHERE file_id = ?').get(fileId) as PreviewRow | undefined;
@@ -67,7 +77,12 @@ export function createFacesPass(deps: FacesPassDeps): Pass {
       if (!p) return null;
       const m = models();
       if (!m) return null;
-      return `${p.preview_hash}:${m.det.id}:${m.emb.id}`;
+      // The detection threshold is part of the input: a recalibrated one re-runs detection.
+      const threshold = config.faces.minScore ?? (m.det.entry.decode?.scoreThreshold as number | undefined) ?? 0.9;
+      // The file's own named regions too: a region named in Lightroom becomes a face even where the detector finds none.
+      const regions = regionsOf(db, file.id);
+      const r = regions && regions !== '[]' ? `:r${createHash('sha256').update(regions).digest('hex').slice(0, 12)}` : '';
+      return `${p.preview_hash}:${m.det.id}:${m.emb.id}:${threshold}${r}`;
     },
 
     async run(ctx: PassContext): Promise<PassOutcome> {
@@ -82,10 +97,21 @@ export function createFacesPass(deps: FacesPassDeps): Pass {
       if (detector?.model.id !== m.det.id) detector = new YunetDetector(sessions, m.det);
       if (embedder?.model.id !== m.emb.id) embedder = new FaceEmbedder(sessions, m.emb);
 
-      const img = await decodeRgb(path.join(cacheDir, p.path));
+      const img = deps.decoded ? await deps.decoded.get(p.preview_hash, p.path) : await decodeRgb(path.join(cacheDir, p.path));
       const found = await detector.detect(img, { scoreThreshold: config.faces.minScore });
       const minSide = config.faces.minFaceSize;
-      const kept = found.filter((d) => Math.min(d.box[2], d.box[3]) >= minSide);
+      const detected = found.filter((d) => Math.min(d.box[2], d.box[3]) >= minSide).map((d) => ({ ...d, detector: m.det.id }));
+      const fromRegions = undetectedRegionFaces(
+        regionsOf(ctx.db, ctx.file.id),
+        detected.map((d) => ({ x: d.box[0] / img.width, y: d.box[1] / img.height, w: d.box[2] / img.width, h: d.box[3] / img.height })),
+        p.orientation,
+      ).map((r) => ({
+        box: [r.box.x * img.width, r.box.y * img.height, r.box.w * img.width, r.box.h * img.height] as [number, number, number, number],
+        landmarks: r.landmarks.map((v, i) => (i % 2 === 0 ? v * img.width : v * img.height)),
+        score: 0,
+        detector: REGION_DETECTOR,
+      }));
+      const kept = [...detected, ...fromRegions];
       if (ctx.signal.aborted) throw new DaemonError('PASS_TIMEOUT', 'stopped: shutting down');
       // All faces at once: the ML worker embeds face k while this thread aligns face k+1 and
       // libvips writes the crops, instead of each step waiting for the previous one.
@@ -100,23 +126,23 @@ export function createFacesPass(deps: FacesPassDeps): Pass {
       const faces: NewFace[] = [];
       for (const [idx, d] of kept.entries()) {
         const [embedding, cropPath] = done[idx] as [Float32Array, string];
-        const box = clampBox([d.box[0] / img.width, d.box[1] / img.height, d.box[2] / img.width, d.box[3] / img.height]);
+        const box = clampBox({ x: d.box[0] / img.width, y: d.box[1] / img.height, w: d.box[2] / img.width, h: d.box[3] / img.height });
         faces.push({
           idx,
           box,
           storedBox: uprightToStored(box, p.orientation),
           landmarks: d.landmarks.map((v, i) => (i % 2 === 0 ? v / img.width : v / img.height)),
           score: d.score,
-          detector: m.det.id,
+          detector: d.detector,
           embedder: m.emb.id,
           embedding,
           cropPath,
         });
       }
       const warnings: string[] = [];
-      if (found.length > kept.length) warnings.push(`${found.length - kept.length} face(s) smaller than ${minSide}px skipped`);
+      if (found.length > detected.length) warnings.push(`${found.length - detected.length} face(s) smaller than ${minSide}px skipped`);
       return {
-        output: { faces: faces.length, detector: m.det.id, embedder: m.emb.id, skippedSmall: found.length - kept.length },
+        output: { faces: faces.length, fromRegions: fromRegions.length, detector: m.det.id, embedder: m.emb.id, skippedSmall: found.length - detected.length },
         ...(warnings.length ? { warnings } : {}),
         commit: (db) => {
           const stale = replaceFaces(db, ctx.file.id, p.preview_hash, faces);
@@ -129,7 +155,7 @@ export function createFacesPass(deps: FacesPassDeps): Pass {
 
 /** Clips a normalised box to the image (a face cut by the frame edge starts at 0). */
 function clampBox(b: Box): Box {
-  const x0 = Math.max(0, b[0]), y0 = Math.max(0, b[1]);
-  const x1 = Math.min(1, b[0] + b[2]), y1 = Math.min(1, b[1] + b[3]);
-  return [x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0)];
+  const x0 = Math.max(0, b.x), y0 = Math.max(0, b.y);
+  const x1 = Math.min(1, b.x + b.w), y1 = Math.min(1, b.y + b.h);
+  return { x: x0, y: y0, w: Math.max(0, x1 - x0), h: Math.max(0, y1 - y0) };
 }

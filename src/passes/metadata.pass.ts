@@ -1,11 +1,13 @@
 import { statSync } from 'node:fs';
 import type { Tags } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
+import { motionPhotoOf } from '../exiftool/motion-photo.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import { stopIfAborted } from './abort.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
+import { userGps } from './metadata/user-values.js';
 
 /** An MWG face region as read: centre + size, normalised, in stored-image orientation. */
 export interface ReadRegion {
@@ -119,9 +121,7 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
   const regions = regionsSide.regions.length ? regionsSide : regionsFile;
   const keywords = [...new Set([...list(pick('Subject')), ...list(sidecar ? x.Keywords ?? (x.Subject ? [] : rec.Keywords) : rec.Keywords)])];
   const people = [...new Set([...list(pick('PersonInImage')), ...regions.regions.filter((r) => (r.type ?? 'Face') === 'Face' && r.name).map((r) => r.name!)])];
-  const lat = num(rec.GPSLatitude);
-  const lon = num(rec.GPSLongitude);
-  const noGps = lat === null || lon === null || (lat === 0 && lon === 0);
+  const gps = userGps(rec, sidecar ? x : null);
   return {
     file_type: str(rec.FileType),
     mime: str(rec.MIMEType),
@@ -138,9 +138,9 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
     width: num(rec.ImageWidth) ?? num(rec.ExifImageWidth),
     height: num(rec.ImageHeight) ?? num(rec.ExifImageHeight),
     orientation: num(pick('Orientation')),
-    gps_lat: noGps ? null : lat,
-    gps_lon: noGps ? null : lon,
-    gps_alt: noGps ? null : num(rec.GPSAltitude),
+    gps_lat: gps?.lat ?? null,
+    gps_lon: gps?.lon ?? null,
+    gps_alt: gps?.alt ?? null,
     rating: num(pick('Rating')),
     label: str(pick('Label')),
     title: str(pick('Title')),
@@ -182,7 +182,8 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       const rec = tags as Record<string, unknown>;
       const errors = [...list(rec.Error), ...((tags.errors as string[] | undefined) ?? [])];
       if (errors.length) throw new DaemonError('METADATA_UNREADABLE', [...new Set(errors)].join('; '));
-      const fileType = str(rec.FileType);
+      // "Extended WEBP" is a WebP with a VP8X header (metadata, alpha, animation): still WEBP.
+      const fileType = str(rec.FileType)?.replace(/^Extended /, '') ?? null;
       if (!fileType || !IMAGE_FILE_TYPES.test(fileType)) {
         throw new DaemonError('METADATA_UNREADABLE', `not a photo: ExifTool reads it as ${fileType ?? 'an unknown type'}`);
       }
@@ -196,8 +197,12 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       if (side && 'error' in side) warnings.push(`sidecar ${f.sidecar_path} is malformed and was ignored: ${side.error.split('\n')[0]}`);
       else if (side) sidecar = side.tags;
       const row = toMetadataRow(tags, sidecar, warnings);
+      const motion = motionPhotoOf(tags);
       return {
-        output: { fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: sidecar ? f.sidecar_path : null },
+        output: {
+          fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: sidecar ? f.sidecar_path : null,
+          ...(motion ? { motionPhoto: motion } : {}),
+        },
         warnings,
         commit: (db: WritableDb) => saveMetadata(db, f.id, row),
       };

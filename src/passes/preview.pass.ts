@@ -1,7 +1,8 @@
 import { DaemonError, isDaemonError } from '../errors/index.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import type { HeicDecoder } from '../image/heic.js';
-import { probeImage, renderPreview, type Rendered } from '../image/render.js';
+import { chooseEmbedded } from '../image/choose-embedded.js';
+import { PREVIEW_SIZE, probeImage, renderPreview, type Rendered } from '../image/render.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
@@ -11,16 +12,22 @@ import { stopIfAborted } from './abort.js';
 const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'] as const;
 /** Below this long side an embedded image is a placeholder, not a preview. */
 const MIN_USEFUL = 32;
-/** An embedded image at least this big ends the search (no need to decode the rest). */
-const GOOD_ENOUGH = 320;
 
 const DIRECT_EXTS = new Set(['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp']);
 const HEIF_EXTS = new Set(['heic', 'heif', 'hif']);
+/** AVIF: sharp's libheif decodes AV1 and applies the container's rotation/mirror itself. */
+const AVIF_EXTS = new Set(['avif']);
+/** JPEG XL: no loader in sharp's libvips; a platform decoder (sips / djxl) turns it upright. */
+const JXL_EXTS = new Set(['jxl']);
 
 export interface PreviewPassDeps {
   exif: ExifReader;
   cacheDir: string;
   heicDecoders: HeicDecoder[];
+  /** JPEG XL decoders, tried in order (default none: JPEG XL files get PREVIEW_NONE). */
+  jxlDecoders?: HeicDecoder[];
+  /** Long side of the cached preview (default PREVIEW_SIZE). */
+  previewSize?: number;
 }
 
 interface Source {
@@ -28,6 +35,13 @@ interface Source {
   input: Buffer | string;
   /** Orientation still to apply to this source's pixels. */
   orientation: number | null;
+}
+
+/** A platform decoder's failure in one line ("not installed" when the tool is missing). */
+function decoderFailure(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ENOENT' && err.syscall?.startsWith('spawn')) return 'not installed';
+  return err.message.split('\n').find((l) => /error|invalid|unsupported/i.test(l)) ?? err.message.split('\n')[0] ?? String(e);
 }
 
 function orientationOf(db: ReadableDb, fileId: number): number | null {
@@ -40,10 +54,17 @@ function orientationOf(db: ReadableDb, fileId: number): number | null {
  * platform decoder for HEIC), upright, bounded, stored once in the cache with a thumbnail.
  */
 export function createPreviewPass(deps: PreviewPassDeps): Pass {
+  const previewSize = deps.previewSize ?? PREVIEW_SIZE;
+  /**
+   * The smallest embedded image that still covers the preview size (a full-size JpgFromRaw costs
+   * several times the decode of a 2048 px PreviewImage), else the largest there is. All candidates
+   * come out of one ExifTool command; only their headers are read to choose.
+   */
   async function embedded(file: string, tried: string[]): Promise<{ name: string; buf: Buffer } | null> {
-    let best: { name: string; buf: Buffer; long: number } | null = null;
+    const images = await deps.exif.embeddedImages(file, EMBEDDED_TAGS);
+    const usable: { name: string; buf: Buffer; long: number }[] = [];
     for (const tag of EMBEDDED_TAGS) {
-      const buf = await deps.exif.binary(tag, file);
+      const buf = images.get(tag);
       if (!buf) continue;
       const m = await probeImage(buf);
       if (!m) {
@@ -55,14 +76,27 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
         tried.push(`${tag}: only ${m.width}x${m.height}`);
         continue;
       }
-      if (!best || long > best.long) best = { name: tag, buf, long };
-      if (long >= GOOD_ENOUGH) break;
+      usable.push({ name: tag, buf, long });
     }
-    return best;
+    return chooseEmbedded(usable, previewSize);
   }
 
   async function sources(f: FileRow, orientation: number | null, tried: string[]): Promise<AsyncGenerator<Source>> {
     return (async function* () {
+      if (AVIF_EXTS.has(f.ext)) {
+        yield { name: 'file', input: f.path, orientation: 1 };
+        return;
+      }
+      if (JXL_EXTS.has(f.ext)) {
+        for (const d of deps.jxlDecoders ?? []) {
+          try {
+            yield { name: d.name, input: await d.toJpeg(f.path), orientation: 1 };
+          } catch (e) {
+            tried.push(`${d.name}: ${decoderFailure(e)}`);
+          }
+        }
+        return;
+      }
       if (HEIF_EXTS.has(f.ext)) {
         if (await probeImage(f.path)) yield { name: 'file', input: f.path, orientation };
         for (const d of deps.heicDecoders) {
@@ -70,9 +104,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
             // Platform decoders apply the HEIF transforms themselves: pixels come out upright.
             yield { name: d.name, input: await d.toJpeg(f.path), orientation: 1 };
           } catch (e) {
-            const err = e as NodeJS.ErrnoException;
-            const missing = err.code === 'ENOENT' && err.syscall?.startsWith('spawn');
-            tried.push(`${d.name}: ${missing ? 'not installed' : (err.message.split('\n').find((l) => /error|invalid|unsupported/i.test(l)) ?? err.message.split('\n')[0])}`);
+            tried.push(`${d.name}: ${decoderFailure(e)}`);
           }
         }
         const thumb = await embedded(f.path, tried);
@@ -111,7 +143,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       for await (const s of await sources(f, orientation, tried)) {
         stopIfAborted(ctx.signal, 'rendering a preview');
         try {
-          rendered = await renderPreview(s.input, s.orientation, { cacheDir: deps.cacheDir });
+          rendered = await renderPreview(s.input, s.orientation, { cacheDir: deps.cacheDir, previewSize });
           used = s;
           break;
         } catch (e) {
@@ -122,6 +154,9 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       if (!rendered || !used) {
         if (HEIF_EXTS.has(f.ext) && tried.some((t) => /: not installed$/.test(t))) {
           throw new DaemonError('HEIC_DECODER_MISSING', `${tried.join('; ')}. On Linux install heif-convert (Debian: libheif-examples)`);
+        }
+        if (JXL_EXTS.has(f.ext) && (tried.length === 0 || tried.some((t) => /: not installed$/.test(t)))) {
+          throw new DaemonError('JXL_DECODER_MISSING', `${tried.join('; ') || 'no decoder'}. On Linux install djxl (Debian: libjxl-tools); on macOS 14+ sips reads JPEG XL`);
         }
         throw new DaemonError('PREVIEW_NONE', tried.length ? tried.join('; ') : 'no embedded JPEG, TIFF or thumbnail');
       }

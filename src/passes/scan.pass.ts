@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import { DaemonError, toDaemonError } from '../errors/index.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
-import { maybeDataless, type DatalessProbe } from '../watch/discover.js';
+import { maybeDataless, type DatalessProbe } from '../platform/dataless.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
 
 export const HASH_ALGO = 'sha256';

@@ -6,6 +6,7 @@ import type { ClassifierSource, ClipSource } from '../ml/clip/model-sources.js';
 import { promptsFor, vocabulary, VOCABULARY_VERSION } from '../ml/clip/vocabulary.js';
 import { DefaultZeroShotOptions, ensemble, zeroShot, type ZeroShotOptions } from '../ml/clip/zero-shot.js';
 import { embeddedPreviewHash, getImageEmbedding, getSpace } from '../search/clip-embedding.repository.js';
+import type { DecodedPreviews } from '../ml/decoded-previews.js';
 import { previewInput } from '../search/preview-input.repository.js';
 import { replaceMachineTags } from '../search/tag.repository.js';
 import { getTextEmbeddings, putTextEmbeddings } from '../search/text-cache.repository.js';
@@ -21,6 +22,8 @@ export interface TagsPassDeps {
   classifier: ClassifierSource;
   cacheDir: string;
   config: { readonly passes: { readonly tags: boolean; readonly embed: boolean } };
+  /** Decoded previews shared with the other preview-keyed passes (one decode per photo). */
+  decoded?: DecodedPreviews;
   zeroShot?: Partial<ZeroShotOptions>;
   classifierTags?: Partial<ClassifierTagOptions>;
 }
@@ -112,7 +115,7 @@ export function createTagsPass(deps: TagsPassDeps): Pass {
       const model = await c.get();
       stopIfAborted(ctx.signal, 'the classifier run');
       // An ONNX run cannot be interrupted: it finishes, and an abort meanwhile drops its result.
-      const [probs] = await model.classify([path.join(cacheDir, p.path)], 1000);
+      const [probs] = await model.classify([deps.decoded ? await deps.decoded.get(p.preview_hash, p.path) : path.join(cacheDir, p.path)], 1000);
       stopIfAborted(ctx.signal, 'saving tags');
       const tags = mapImagenetTags(probs ?? [], clsOpts);
       return {

@@ -10,8 +10,10 @@ import { XMP_NAME } from '../xmp/fields.js';
 import type { SpotlightAdapter } from '../xmp/spotlight.js';
 import { applyWriteback, prepareWriteback, recordWritebackFailure, resolveTarget, reviewCommit } from '../xmp/writeback.js';
 import { displayValue } from '../xmp/xmp-state.js';
+import { statSig } from '../xmp/own-writes.js';
 import type { Pass, PassOutcome } from './pass.js';
 import { stopIfAborted } from './abort.js';
+import { upstreamPending, WRITEBACK_UPSTREAM } from './writeback-settled.js';
 
 export interface WritebackPassDeps {
   /** The daemon's writable handle: the own-write journal is recorded before each write, outside the completion transaction. */
@@ -32,11 +34,18 @@ function ownsValues(db: ReadableDb, fileId: number): boolean {
 export function writebackInputKey(db: ReadableDb, file: FileRow, config: Config): string | null {
   if (config.writeback === 'off' || !config.passes.writeback || file.state !== 'present') return null;
   if (!db.prepare('SELECT 1 FROM metadata WHERE file_id = ?').get(file.id)) return null; // metadata not read yet
+  if (upstreamPending(db, file.id)) return null; // not settled: the last upstream pass to finish considers writeback again
   const desired = readDesiredState(db, file.id, config.xmp);
   // Nothing to write and nothing of ours to take back: no job (most of a fresh library).
   if (isDesiredEmpty(desired) && !ownsValues(db, file.id)) return null;
   const target = resolveTarget(db, file, config);
-  const h = createHash('sha256').update(`${target.kind}\n${target.path}\n${desiredStateHash(desired)}`).digest('hex').slice(0, 32);
+  // The sidecar's size and mtime: another app saving it (Lightroom rewriting it) makes writeback
+  // look again when the metadata pass re-reads the photo; rawlight's own writes are not re-read.
+  const sig = target.kind === 'sidecar' ? statSig(target.path) : null;
+  const h = createHash('sha256')
+    .update(`${target.kind}\n${target.path}\n${desiredStateHash(desired)}\n${sig ? `${sig.size}:${sig.mtimeNs}` : '-'}`)
+    .digest('hex')
+    .slice(0, 32);
   return `${config.writeback}:${h}`;
 }
 
@@ -50,9 +59,10 @@ export function createWritebackPass(deps: WritebackPassDeps): Pass {
   const { config } = deps;
   return {
     name: 'writeback',
-    version: 1,
+    // 2: the sidecar names table (RAW -> IMG.xmp, other photos -> IMG.JPG.xmp); a re-run moves values.
+    version: 2,
     resource: 'io',
-    after: ['metadata', 'tags', 'places', 'faces'],
+    after: WRITEBACK_UPSTREAM,
     description: 'Reads tags, named people, places; writes XMP sidecars (or embedded, opt-in) and Spotlight xattrs.',
     inputKey(db, file) {
       return writebackInputKey(db, file, config);

@@ -1,3 +1,4 @@
+import type { Box } from '../geometry/box.js';
 import type { ReadableDb } from '../store/db.js';
 import {
   assignmentOf,
@@ -18,13 +19,8 @@ import {
 import { resolveThresholds } from './thresholds.js';
 import { blobToVector } from './vectors.js';
 
-/** Normalised 0..1, top-left + size. */
-export interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+/** Normalised 0..1, top-left + size: the one Box (geometry/box.ts), re-exported for people's readers. */
+export type { Box };
 
 export interface FaceRef {
   id: number;

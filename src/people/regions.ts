@@ -2,6 +2,7 @@
  * Matching names already in a photo's XMP (MWG regions) to detected faces. Both boxes are in the
  * STORED image's orientation, normalised 0..1: MWG areas by their centre, faces by top-left.
  */
+import { boxIou } from '../geometry/box.js';
 
 export interface NamedRegion {
   name: string;
@@ -74,13 +75,8 @@ export function parsePeople(json: string | null | undefined): string[] {
   }
 }
 
-export function iou(a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  const union = a.w * a.h + b.w * b.h - inter;
-  return union > 0 ? inter / union : 0;
-}
+/** Box overlap: the one implementation, in geometry/box.ts (kept under this name for callers). */
+export const iou = boxIou;
 
 /**
  * One face per region and one region per face, best overlap first. Editors draw regions a little

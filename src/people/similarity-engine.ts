@@ -1,4 +1,6 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../ml/clip/onnx-session.js';
+import type { OrtSessionLike } from '../ml/ort-host.js';
+import { ModelSessions } from '../ml/session.js';
 
 /**
  * Batched "top-k most similar rows" on onnxruntime's CPU kernels (Gemm + TopK, vectorised and
@@ -60,13 +62,26 @@ export interface TopK {
   k: number;
 }
 
-/** One loaded session; create once per grouping run and close it after. */
+/**
+ * One loaded session; create once per grouping run and close it after. It is opened through
+ * ModelSessions (the one session factory): the nightly regroup's Gemm + TopK run on the ML worker
+ * thread, not on the daemon's event loop (in-process they stalled the API for whole seconds).
+ */
 export class SimilarityEngine {
-  private constructor(private readonly session: ort.InferenceSession) {}
+  private constructor(
+    private readonly session: OrtSessionLike,
+    /** Set when create() made its own ModelSessions (closed with the engine). */
+    private readonly own: ModelSessions | null,
+  ) {}
 
-  static async create(threads = 2): Promise<SimilarityEngine> {
-    const session = await ort.InferenceSession.create(topKSimilarityModel(), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-    return new SimilarityEngine(session);
+  static async create(threads = 2, sessions?: ModelSessions): Promise<SimilarityEngine> {
+    const own = sessions ? null : new ModelSessions();
+    try {
+      return new SimilarityEngine(await (sessions ?? own!).open(topKSimilarityModel(), { intraOpNumThreads: threads }), own);
+    } catch (e) {
+      await own?.close();
+      throw e;
+    }
   }
 
   /** For each of the q query rows, the k base rows with the highest dot product. */
@@ -86,5 +101,6 @@ export class SimilarityEngine {
 
   async close(): Promise<void> {
     await this.session.release();
+    await this.own?.close();
   }
 }

@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import type { CommandRunner } from './runner.js';
 
@@ -5,6 +6,14 @@ import type { CommandRunner } from './runner.js';
 export interface DatalessProbe {
   /** The subset of `paths` that are dataless. Missing paths are simply not in the result. */
   check(paths: readonly string[]): Promise<Set<string>>;
+}
+
+/** For callers with no placeholders to find (tests, platforms without iCloud). */
+export const noDatalessProbe: DatalessProbe = { check: async () => new Set() };
+
+/** A cheap hint that a file may be an iCloud placeholder: allocated nothing yet holds bytes. */
+export function maybeDataless(st: BigIntStats): boolean {
+  return st.blocks === 0n && st.size > 0n;
 }
 
 export interface DatalessOptions {

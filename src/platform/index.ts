@@ -13,6 +13,7 @@ import { createPermissions, type MacPermissionsModule, type Permissions } from '
 import type { Places } from './places.js';
 import { createRunner, type CommandRunner } from './runner.js';
 import { readWatchLimits, type WatchLimits } from './watch-limits.js';
+import { lowerCpuPriority, type CpuPriorityDeps, type CpuPriorityResult } from './cpu-priority.js';
 
 export type { Agent, AgentMode, AgentSpec, AgentStatus, InstallResult, SettleResult } from './agent.js';
 export { AGENT_LABEL, SYSTEMD_UNIT, buildAgentSpec } from './agent.js';
@@ -26,6 +27,7 @@ export type { PermissionReport, PermissionState, Permissions } from './permissio
 export type { CommandRunner, RunResult, RunOptions } from './runner.js';
 export { createRunner } from './runner.js';
 export type { WatchLimits } from './watch-limits.js';
+export type { CpuPriorityResult } from './cpu-priority.js';
 export { resolveNodeBinary, pinnedNodePath, cliEntryPath, defaultAppRoot } from './app-paths.js';
 
 /** Everything rawlight asks of the operating system, behind one interface per platform. */
@@ -39,6 +41,8 @@ export interface Platform {
   /** Shows a file in the file manager (macOS: selected in Finder; Linux: its folder). */
   reveal(target: string): Promise<void>;
   watchLimits(): Promise<WatchLimits>;
+  /** Puts this process's CPU work behind the user's apps (nice on Linux; launchd's ProcessType on macOS). */
+  lowerCpuPriority(): CpuPriorityResult;
   libraryState(root: string): Promise<LibraryState>;
   libraryStatus(root: string): Promise<LibraryStatus>;
   /** The spec the agent definition is rendered from (paths shown by doctor). */
@@ -64,6 +68,9 @@ export interface PlatformOptions {
   loadMacPermissions?: () => Promise<MacPermissionsModule | null>;
   /** `stat` for the dataless probe (default /usr/bin/stat: BSD stat, not a GNU one on PATH). */
   statPath?: string;
+  /** Fakes for the priority calls (tests). */
+  setPriority?: CpuPriorityDeps['setPriority'];
+  threadIds?: CpuPriorityDeps['threadIds'];
 }
 
 /** Linux niceness is per thread: apply to every thread of this process. */
@@ -149,6 +156,13 @@ export function createPlatform(opts: PlatformOptions): Platform {
       }
     },
     watchLimits: () => readWatchLimits({ platform: name, runner, uid }),
+    lowerCpuPriority: () =>
+      lowerCpuPriority({
+        platform: name,
+        isAgentProcess: env.RAWLIGHT_AGENT === '1',
+        ...(opts.setPriority ? { setPriority: opts.setPriority } : {}),
+        ...(opts.threadIds ? { threadIds: opts.threadIds } : {}),
+      }),
     libraryState: (root) => libraryState(root, libOpts),
     libraryStatus: (root) => libraryStatus(root, libOpts),
     agentSpec,

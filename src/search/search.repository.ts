@@ -16,6 +16,10 @@ export interface SearchFilters {
   place?: string;
   /** Absolute folder; matches files under it. */
   folder?: string;
+  /** Substring of the lens name, case-insensitive ("70-200mm"). */
+  lens?: string;
+  /** Exactly these (make, model) pairs: a parsed camera phrase resolved against the library. */
+  cameras?: readonly { make: string | null; model: string | null }[];
 }
 
 export interface FilterSql {
@@ -53,6 +57,18 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     where.push(`EXISTS (SELECT 1 FROM metadata m WHERE m.file_id = f.id AND (coalesce(m.make, '') || ' ' || coalesce(m.model, '')) LIKE ? ESCAPE '\\')`);
     params.push(`%${likeEscape(f.camera)}%`);
     why.push(`camera ${f.camera}`);
+  }
+  if (f.cameras) {
+    // Driven by the metadata_camera index: one (make, model) seek per camera, then files by id.
+    const pairs = f.cameras.map((c) => [c.make, c.model]);
+    where.push(`f.id IN (SELECT m.file_id FROM json_each(?) j CROSS JOIN metadata m ON m.make IS j.value ->> 0 AND m.model IS j.value ->> 1)`);
+    params.push(JSON.stringify(pairs));
+    why.push(`camera ${f.cameras.length === 1 ? `${f.cameras[0]!.make ?? ''} ${f.cameras[0]!.model ?? ''}`.trim() : `(${f.cameras.length} models)`}`);
+  }
+  if (f.lens) {
+    where.push(`EXISTS (SELECT 1 FROM metadata m WHERE m.file_id = f.id AND m.lens LIKE ? ESCAPE '\\')`);
+    params.push(`%${likeEscape(f.lens)}%`);
+    why.push(`lens ${f.lens}`);
   }
   if (f.tag) {
     // Looked up through tags_label and metadata_terms: the tag's files, never every file's tags.
@@ -103,6 +119,15 @@ export function filesByIds(db: ReadableDb, ids: readonly number[]): Map<number, 
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/** Make and model of each file (for ranking by a parsed camera phrase). */
+export function camerasOfFiles(db: ReadableDb, ids: readonly number[]): Map<number, { make: string | null; model: string | null }> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .prepare(`SELECT m.file_id AS id, m.make, m.model FROM metadata m WHERE m.file_id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(ids)) as { id: number; make: string | null; model: string | null }[];
+  return new Map(rows.map((r) => [r.id, { make: r.make, model: r.model }]));
+}
+
 /** Files passing the filter, newest first (a query with filters but no text). */
 export function filteredFiles(db: ReadableDb, filter: FilterSql, limit: number): FileHit[] {
   return db
@@ -123,7 +148,14 @@ export function filesByName(db: ReadableDb, needle: string, filter: FilterSql, l
     .all(`%${likeEscape(needle)}%`, ...filter.params, limit * 20) as FileHit[];
 }
 
-export type TermSource = 'tag' | 'keyword' | 'place' | 'person' | 'name';
+/** Where a word matched; other sources (OCR text …) add their own names through a TermMatcher. */
+export type TermSource = 'tag' | 'keyword' | 'place' | 'person' | 'name' | (string & {});
+
+/**
+ * One source of word matches for text search. `termMatches` is the built-in set; a feature adds
+ * its own (recognised text, captions) by passing more matchers to search().
+ */
+export type TermMatcher = (db: ReadableDb, forms: readonly string[], filter: FilterSql, cap: number) => TermMatch[];
 
 export interface TermMatch {
   fileId: number;

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import type { ReadableDb } from '../store/db.js';
 import { getImageEmbedding, getSpace, knn, latestSpaceOf, spaceSize, type BitIndexCache } from './clip-embedding.repository.js';
-import { buildFilter, filesByIds, filesByName, filteredFiles, termMatches, type FileHit, type SearchFilters, type TermMatch } from './search.repository.js';
+import type { CameraScore } from './camera-match.js';
+import { looksLikeFileName } from './file-name.js';
+import { dbLexicon } from './lexicon.repository.js';
+import { parseQuery, type Lexicon, type ParsedQuery, type QueryPart } from './query-parser.js';
+import { mergeTextInPhotos, textInPhotos } from './ocr-text.source.js';
+import { buildFilter, camerasOfFiles, filesByIds, filesByName, filteredFiles, termMatches, type FileHit, type FilterSql, type SearchFilters, type TermMatch, type TermMatcher } from './search.repository.js';
 import { tagsForFiles } from './tag.repository.js';
 
 export type { SearchFilters } from './search.repository.js';
@@ -18,6 +23,16 @@ export interface SearchOptions extends SearchFilters {
   clip?: ClipQueryEncoder | null;
   /** A long-lived owner's bit indexes (daemon/API) for large libraries. */
   bitIndexes?: BitIndexCache;
+  /** What the library holds, for reading the query (default: looked up in `db`). */
+  lexicon?: Lexicon;
+  /** Take the query as words only, without reading cameras, dates, places … from it. */
+  raw?: boolean;
+  /** Whether a CLIP model is installed (for the label); default: `clip` was given. */
+  clipInstalled?: boolean;
+  /** More sources of word matches (recognised text …), after the built-in ones. */
+  matchers?: readonly TermMatcher[];
+  /** "last summer" is relative to this (default: now). */
+  now?: number;
 }
 
 export interface SearchResult {
@@ -33,20 +48,16 @@ export type SearchMode = 'clip' | 'text' | 'name' | 'filter';
 export interface SearchResponse {
   mode: SearchMode;
   results: SearchResult[];
+  /** What the query was read as (chips on the page, `parsed` in --json). */
+  parts?: QueryPart[];
+  /** What ran, in words: "camera and date; words in tags, keywords, places, people and file names — install a CLIP model to search descriptions". */
+  label?: string;
 }
 
 export const DEFAULT_LIMIT = 20;
 
-const RAW_AND_IMAGE_EXT = /\.(jpe?g|png|tiff?|heic|heif|hif|webp|gif|dng|cr2|cr3|crw|nef|nrw|arw|srf|sr2|raf|orf|rw2|pef|srw|x3f|iiq|3fr|erf|kdc|mrw|raw|rwl|gpr)$/i;
-// Camera file names: DSC06241, IMG_1234, _MG_0635, DSCN0010, P1000123, GOPR8508, IMG_E4120.
-const CAMERA_STEM = /^[A-Za-z_]{1,6}[_-]?[A-Za-z]?\d{3,}(?:[_-]\d+)?$/;
-
-/** True when the query is a file name rather than words: it is then matched against names only. */
-export function looksLikeFileName(q: string): boolean {
-  const t = q.trim();
-  if (!t || /\s/.test(t)) return false;
-  return RAW_AND_IMAGE_EXT.test(t) || CAMERA_STEM.test(t);
-}
+export { looksLikeFileName } from './file-name.js';
+export type { TermMatcher } from './search.repository.js';
 
 const STOPWORDS = new Set(['a', 'an', 'the', 'of', 'on', 'in', 'at', 'with', 'and', 'or', 'by', 'to', 'for', 'from', 'photo', 'photos', 'picture', 'pictures', 'image', 'images', 'shot', 'some', 'my']);
 
@@ -68,29 +79,46 @@ const joinWhy = (parts: (string | null | undefined)[]) => parts.filter((p): p is
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
- * Searches the library. A file-name-like query matches names; otherwise CLIP ranks images by the
- * text when a model and embeddings exist, else words are matched against tags, keywords, places,
- * people and file names. Filters always apply; with filters and no text, the newest matches come
- * back. Results carry a score (higher is better) and a "why".
+ * Searches the library. The query is first read for structure (camera, lens, dates, places,
+ * people, keywords, file names: query-parser.ts); those parts become filters, and a camera phrase
+ * also ranks (the exact model first). The free words left are ranked by CLIP when a model and
+ * embeddings exist, else matched against tags, keywords, places, people and file names. With no
+ * free words, the files passing the filters come back newest first. A file-name-like query
+ * matches names. Results carry a score (higher is better) and a "why".
  */
 export async function search(db: ReadableDb, query: string, opts: SearchOptions = {}): Promise<SearchResponse> {
   const limit = Math.max(1, opts.limit ?? DEFAULT_LIMIT);
-  const filter = buildFilter(db, opts);
   const q = query.trim();
-  const filterWhy = filter.why;
+  const clipInstalled = opts.clipInstalled ?? !!opts.clip;
+  const parsed: ParsedQuery = opts.raw || !q || looksLikeFileName(q) ? { parts: [], text: q, words: q } : parseQuery(q, opts.lexicon ?? dbLexicon(db), opts.now !== undefined ? { now: opts.now } : {});
+  // CLIP ranks descriptions: place and people names found in plain words are filters then.
+  // Text matching ranks them itself (a place word also finds the keyword "Tuscany trip").
+  const space = opts.clip ? getSpace(db, opts.clip.id) : undefined;
+  const clipRanks = !!(opts.clip && space && spaceSize(db, space) > 0);
+  const filters = filtersFrom(parsed.parts, opts, clipRanks);
+  const filter = buildFilter(db, filters);
+  const cameraRank = cameraRanking(parsed.parts);
+  const files = parsed.parts.filter((p) => p.kind === 'file').map((p) => p.value);
+  const text = (clipRanks ? parsed.text : parsed.words).trim();
+  const filterWhy = filter.why.map((w) => (w.startsWith('camera (') && cameraRank ? cameraRank.label : w));
+  const done = (mode: SearchMode, results: SearchResult[]): SearchResponse => ({ mode, results, parts: parsed.parts, label: describe(mode, parsed.parts, text, clipInstalled, !!opts.clip) });
 
   if (!q) {
     const rows = filteredFiles(db, filter, limit);
-    return { mode: 'filter', results: rows.map((r) => ({ fileId: r.id, path: r.path, score: 1, why: joinWhy(filterWhy) || 'all files' })) };
+    return done('filter', rows.map((r) => ({ fileId: r.id, path: r.path, score: 1, why: joinWhy(filterWhy) || 'all files' })));
   }
 
-  if (looksLikeFileName(q)) return { mode: 'name', results: nameSearch(db, q, filter, limit, filterWhy) };
+  if (looksLikeFileName(q) || (files.length && !text)) return done('name', nameSearch(db, files[0] ?? q, filter, limit, filterWhy));
 
-  const space = opts.clip ? getSpace(db, opts.clip.id) : undefined;
-  if (opts.clip && space) {
+  if (!text) return done('filter', rankByCamera(db, cameraRank, filteredByCameraTier(db, filters, cameraRank, limit), filterWhy, limit));
+  // Words written in the photos (ocr pass) join whichever ranking answers: `why: text "…"`. All the
+  // query's words count there, place and people names included (a sign may read "Arezzo").
+  const inText = textInPhotos(db, parsed.words.trim() || text, limit, filter);
+
+  if (clipRanks && opts.clip && space) {
     const size = spaceSize(db, space);
     if (size > 0) {
-      const [vec] = await opts.clip.embedTexts([q]);
+      const [vec] = await opts.clip.embedTexts([text]);
       if (vec) {
         const want = limit + 10;
         const hits = knn(db, space, vec, filter.active ? limit : want, {
@@ -98,25 +126,106 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
           ...(filter.active ? { candidateSql: filter.sql, candidateParams: filter.params } : {}),
           ...(opts.bitIndexes ? { bitIndexes: opts.bitIndexes } : {}),
         });
-        const files = filesByIds(db, hits.map((h) => h.fileId));
+        const found = filesByIds(db, hits.map((h) => h.fileId));
         const tags = tagsForFiles(db, hits.map((h) => h.fileId));
-        const terms = queryTerms(q).flat();
+        const terms = queryTerms(text).flat();
         const results: SearchResult[] = [];
         for (const h of hits) {
-          const f = files.get(h.fileId);
+          const f = found.get(h.fileId);
           if (!f) continue; // gone since it was embedded
           const tagHit = tags.get(h.fileId)?.find((t) => terms.includes(t.label.toLowerCase()));
           results.push({ fileId: f.id, path: f.path, score: round(h.similarity), why: joinWhy([`clip ${round(h.similarity)}`, tagHit ? `tag ${tagHit.label}` : null, ...filterWhy]) });
-          if (results.length >= limit) break;
         }
-        return { mode: 'clip', results };
+        return done('clip', mergeTextInPhotos(db, rankByCamera(db, cameraRank, results, filterWhy, limit), inText, limit, filterWhy, true));
       }
     }
   }
-  return { mode: 'text', results: textSearch(db, q, filter, limit, filterWhy) };
+  const matched = textSearch(db, text, filter, cameraRank ? limit * 5 : limit, filterWhy, opts.matchers ?? []);
+  return done('text', mergeTextInPhotos(db, rankByCamera(db, cameraRank, matched, filterWhy, limit), inText, limit, filterWhy, false));
 }
 
-function nameSearch(db: ReadableDb, q: string, filter: ReturnType<typeof buildFilter>, limit: number, filterWhy: string[]): SearchResult[] {
+/** The parsed parts as filters, on top of the explicit ones (both apply). */
+function filtersFrom(parts: readonly QueryPart[], explicit: SearchFilters, namesAsFilters: boolean): SearchFilters {
+  const f: SearchFilters = {};
+  for (const k of ['from', 'to', 'camera', 'person', 'tag', 'place', 'folder', 'lens', 'cameras'] as const) {
+    if (explicit[k] !== undefined) (f as Record<string, unknown>)[k] = explicit[k];
+  }
+  for (const p of parts) {
+    if (p.kind === 'date') {
+      f.from = Math.max(f.from ?? -Infinity, p.range.from);
+      f.to = Math.min(f.to ?? Infinity, p.range.to);
+    } else if (p.kind === 'camera') f.cameras = p.cameras.map((c) => ({ make: c.make, model: c.model }));
+    else if (p.kind === 'lens') f.lens ??= p.value;
+    else if (p.kind === 'place' && (p.prefixed || namesAsFilters)) f.place ??= p.value;
+    else if (p.kind === 'person' && (p.prefixed || namesAsFilters)) f.person ??= p.value;
+  }
+  return f;
+}
+
+interface CameraRank {
+  score: Map<string, CameraScore>;
+  label: string;
+}
+
+const cameraKey = (make: string | null, model: string | null) => `${make ?? ''}\u0000${model ?? ''}`;
+
+function cameraRanking(parts: readonly QueryPart[]): CameraRank | null {
+  const p = parts.find((x): x is Extract<QueryPart, { kind: 'camera' }> => x.kind === 'camera');
+  if (!p) return null;
+  return { score: new Map(p.cameras.map((c) => [cameraKey(c.make, c.model), c])), label: p.label };
+}
+
+/** Filter-only results, the best camera tier first: each tier is its own newest-first query. */
+function filteredByCameraTier(db: ReadableDb, filters: SearchFilters, rank: CameraRank | null, limit: number): SearchResult[] {
+  if (!rank || !filters.cameras) {
+    return filteredFiles(db, buildFilter(db, filters), limit).map((r) => ({ fileId: r.id, path: r.path, score: 1, why: '' }));
+  }
+  const tiers = new Map<number, CameraScore[]>();
+  for (const c of rank.score.values()) tiers.set(c.score, [...(tiers.get(c.score) ?? []), c]);
+  const out: SearchResult[] = [];
+  for (const score of [...tiers.keys()].sort((a, b) => b - a)) {
+    if (out.length >= limit) break;
+    const f = buildFilter(db, { ...filters, cameras: tiers.get(score)! });
+    for (const r of filteredFiles(db, f, limit - out.length)) out.push({ fileId: r.id, path: r.path, score, why: '' });
+  }
+  return out;
+}
+
+/**
+ * Orders results by how well their camera matches the parsed camera phrase (stable: within one
+ * camera score the previous order stays), and says which camera matched.
+ */
+function rankByCamera(db: ReadableDb, rank: CameraRank | null, results: SearchResult[], filterWhy: string[], limit: number): SearchResult[] {
+  if (!rank) return results.slice(0, limit).map((r) => ({ ...r, why: r.why || joinWhy(filterWhy) }));
+  const cams = camerasOfFiles(db, results.map((r) => r.fileId));
+  const scored = results.map((r, i) => {
+    const c = cams.get(r.fileId);
+    const s = c ? rank.score.get(cameraKey(c.make, c.model)) : undefined;
+    return { r, i, s, c };
+  });
+  scored.sort((a, b) => (b.s?.tier ?? -1) - (a.s?.tier ?? -1) || (b.s?.score ?? 0) - (a.s?.score ?? 0) || a.i - b.i);
+  return scored.slice(0, limit).map(({ r, s, c }) => {
+    const cam = c ? `camera ${[c.make, c.model].filter(Boolean).join(' ')}${s?.exact ? ' (exact)' : s ? ' (partial)' : ''}` : null;
+    const rest = (r.why || joinWhy(filterWhy)).split('; ').filter((w) => w && !w.startsWith('camera '));
+    return { ...r, why: joinWhy([...rest.filter((w) => !w.startsWith('clip')), cam, ...rest.filter((w) => w.startsWith('clip'))]) };
+  });
+}
+
+const KIND_WORDS: Record<string, string> = { camera: 'camera', lens: 'lens', date: 'date', place: 'place', person: 'person', keyword: 'keyword', file: 'file name' };
+
+/** What ran, in words, for the page and the CLI ("(semantic search)" only when CLIP really ranked). */
+function describe(mode: SearchMode, parts: readonly QueryPart[], text: string, clipInstalled: boolean, clipLoaded: boolean): string {
+  const kinds = [...new Set(parts.filter((p) => p.kind !== 'text').map((p) => KIND_WORDS[p.kind]!))];
+  const filters = kinds.length ? `by ${kinds.join(', ')}` : '';
+  let how = '';
+  if (mode === 'clip') how = 'descriptions ranked by CLIP';
+  else if (mode === 'name') how = 'file names';
+  else if (mode === 'text') how = 'words in tags, keywords, places, people and file names';
+  const hint = mode === 'clip' || !text ? '' : !clipInstalled ? ' — install a CLIP model to search descriptions' : clipLoaded ? ' — CLIP descriptions once the photos are embedded' : '';
+  return [filters, how].filter(Boolean).join('; ') + hint || 'all photos';
+}
+
+function nameSearch(db: ReadableDb, q: string, filter: FilterSql, limit: number, filterWhy: string[]): SearchResult[] {
   const needle = q.toLowerCase();
   const stemOf = (s: string) => s.replace(/\.[^.]+$/, '');
   const scored: { hit: FileHit; score: number }[] = [];
@@ -133,7 +242,9 @@ function nameSearch(db: ReadableDb, q: string, filter: ReturnType<typeof buildFi
   return scored.slice(0, limit).map(({ hit, score }) => ({ fileId: hit.id, path: hit.path, score, why: joinWhy([`name ${path.basename(hit.path)}`, ...filterWhy]) }));
 }
 
-function textSearch(db: ReadableDb, q: string, filter: ReturnType<typeof buildFilter>, limit: number, filterWhy: string[]): SearchResult[] {
+function textSearch(db: ReadableDb, q: string, filter: FilterSql, limit: number, filterWhy: string[], matchers: readonly TermMatcher[]): SearchResult[] {
+  const sources: TermMatcher[] = [termMatches, ...matchers];
+  const matchesOf = (forms: readonly string[]) => sources.flatMap((m) => m(db, forms, filter, 5000));
   const terms = queryTerms(q);
   if (terms.length === 0) return [];
   // Multi-word phrases ("sea turtle", "new york") also match as a whole.
@@ -146,10 +257,10 @@ function textSearch(db: ReadableDb, q: string, filter: ReturnType<typeof buildFi
     best.set(m.fileId, row);
   };
   terms.forEach((forms, i) => {
-    for (const m of termMatches(db, forms, filter)) record(i, m);
+    for (const m of matchesOf(forms)) record(i, m);
   });
   if (phrase) {
-    for (const m of termMatches(db, [phrase], filter)) for (let i = 0; i < terms.length; i++) record(i, m);
+    for (const m of matchesOf([phrase])) for (let i = 0; i < terms.length; i++) record(i, m);
   }
   const ranked = [...best].map(([fileId, row]) => {
     const score = row.reduce((s, m) => s + (m?.weight ?? 0), 0) / terms.length;

@@ -6,14 +6,8 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import { Priority } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { getFile, getFileByPath, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
+import { maybeDataless, noDatalessProbe, type DatalessProbe } from '../platform/dataless.js';
 import { extOf, mediaKind, sidecarCandidates } from './media.js';
-
-/** Says which of the given paths are iCloud placeholders (dataless), without materialising them. */
-export interface DatalessProbe {
-  check(paths: string[]): Promise<Set<string>>;
-}
-
-export const noDatalessProbe: DatalessProbe = { check: async () => new Set() };
 
 export type Change = 'added' | 'changed' | 'moved' | 'unchanged' | 'cloud' | 'sidecar';
 
@@ -37,11 +31,6 @@ export interface DiscoveryOptions {
 
 export function statSig(st: BigIntStats): string {
   return `${st.size}:${st.mtimeNs}`;
-}
-
-/** A cheap hint that a file may be an iCloud placeholder: allocated nothing yet holds bytes. */
-export function maybeDataless(st: BigIntStats): boolean {
-  return st.blocks === 0n && st.size > 0n;
 }
 
 /**

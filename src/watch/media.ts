@@ -8,7 +8,7 @@ export const RAW_EXTS: ReadonlySet<string> = new Set([
 ]);
 
 /** Processed image formats. */
-export const IMAGE_EXTS: ReadonlySet<string> = new Set(['jpg', 'jpeg', 'heic', 'heif', 'hif', 'tif', 'tiff', 'png', 'webp']);
+export const IMAGE_EXTS: ReadonlySet<string> = new Set(['jpg', 'jpeg', 'heic', 'heif', 'hif', 'tif', 'tiff', 'png', 'webp', 'avif', 'jxl']);
 
 /** RAW formats whose container is a documented, writable standard (embedded XMP allowed on opt-in). */
 export const OPEN_RAW_EXTS: ReadonlySet<string> = new Set(['dng']);

@@ -11,6 +11,8 @@ export class Settler {
   constructor(
     private readonly settleMs: number,
     private readonly onSettled: (path: string, st: BigIntStats | null) => void,
+    /** How a file is looked at; tests pass one to drive a copy in progress under mocked timers. */
+    private readonly stat: (path: string) => Promise<BigIntStats> = (p) => fs.lstat(p, { bigint: true }),
   ) {}
 
   touch(p: string): void {
@@ -25,7 +27,7 @@ export class Settler {
     if (!entry) return;
     let st: BigIntStats | null = null;
     try {
-      st = await fs.lstat(p, { bigint: true });
+      st = await this.stat(p);
     } catch {
       st = null;
     }

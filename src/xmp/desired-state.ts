@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { ReadableDb } from '../store/db.js';
 import { fmtCoord, type RegionValue, type ScalarField } from './fields.js';
-import { toCentre, uprightToStored, type Box } from './orientation.js';
+import { toCentre, uprightToStored, type Box } from '../geometry/box.js';
 
 /** What the database says the file's XMP should hold (rawlight's part of it). */
 export interface DesiredState {
   subject: string[];
   hierarchical: string[];
   person: string[];
+  /** The hierarchical keywords in digiKam's `/` form (for digiKam:TagsList, where it exists). */
+  tagsList: string[];
   regions: RegionValue[];
   /** Stored image size for mwg-rs:AppliedToDimensions (null when unknown). */
   dims: { w: number; h: number } | null;
@@ -148,6 +150,7 @@ export function readDesiredState(db: ReadableDb, fileId: number, opts: DesiredOp
     subject: uniq(subject),
     hierarchical: uniq(hierarchical),
     person: uniq(person),
+    tagsList: uniq(hierarchical).map((h) => h.split('|').join('/')),
     regions,
     dims,
     scalars,
@@ -157,7 +160,7 @@ export function readDesiredState(db: ReadableDb, fileId: number, opts: DesiredOp
 }
 
 export function isDesiredEmpty(d: DesiredState): boolean {
-  return d.subject.length === 0 && d.hierarchical.length === 0 && d.person.length === 0 && d.regions.length === 0 && Object.keys(d.scalars).length === 0;
+  return d.subject.length === 0 && d.tagsList.length === 0 && d.hierarchical.length === 0 && d.person.length === 0 && d.regions.length === 0 && Object.keys(d.scalars).length === 0;
 }
 
 /** Stable hash of the desired state: part of the writeback pass's input key. */

@@ -28,15 +28,23 @@ export function exifDate(ms: number): string {
   return `${d.getFullYear()}:${p(d.getMonth() + 1)}:${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${sign}${p(Math.trunc(off / 60))}:${p(off % 60)}`;
 }
 
+/**
+ * An add is `-=` then `+=` of the same value (ExifTool's add-if-absent idiom): should the file
+ * have gained the value since it was read, it still ends up there once, never twice.
+ */
+function addOrRemove(tag: string, op: 'add' | 'remove', value: string): string[] {
+  return op === 'add' ? [`-${tag}-=${value}`, `-${tag}+=${value}`] : [`-${tag}-=${value}`];
+}
+
 function changeArgs(c: Change): string[] {
   const tag = EXIFTOOL_TAG[c.field];
   if (c.field === 'region') {
     const r = parseRegionKey(c.value);
     if (!r) return [];
-    return [`-${tag}${c.op === 'add' ? '+=' : '-='}${regionStruct(r)}`];
+    return addOrRemove(tag, c.op, regionStruct(r));
   }
-  if (c.field === 'subject' || c.field === 'hierarchical' || c.field === 'person') {
-    return [`-${tag}${c.op === 'add' ? '+=' : '-='}${encodeValue(c.value)}`];
+  if (c.field === 'subject' || c.field === 'hierarchical' || c.field === 'person' || c.field === 'tagsList') {
+    return addOrRemove(tag, c.op, encodeValue(c.value));
   }
   // Scalars: always conditional, so a value someone else put there meanwhile is never replaced.
   if (c.op === 'remove') return [`-${tag}-=${encodeValue(c.value)}`];

@@ -2,7 +2,9 @@
  * The XMP fields rawlight writes, and nothing else. List fields are edited value by value
  * (ExifTool `+=` / `-=`); scalars only ever conditionally (set-if-absent, replace-if-equal).
  */
-export const LIST_FIELDS = ['subject', 'hierarchical', 'person'] as const;
+export const LIST_FIELDS = ['subject', 'hierarchical', 'person', 'tagsList'] as const;
+/** Written only where the field already exists (digiKam reads digiKam:TagsList before anything else). */
+export const ONLY_IF_PRESENT: readonly ListField[] = ['tagsList'];
 export const SCALAR_FIELDS = ['city', 'state', 'country', 'countryCode', 'location'] as const;
 
 export type ListField = (typeof LIST_FIELDS)[number];
@@ -14,6 +16,7 @@ export const EXIFTOOL_TAG: Readonly<Record<FieldName, string>> = {
   subject: 'XMP-dc:Subject',
   hierarchical: 'XMP-lr:HierarchicalSubject',
   person: 'XMP-iptcExt:PersonInImage',
+  tagsList: 'XMP-digiKam:TagsList',
   region: 'XMP-mwg-rs:RegionList',
   city: 'XMP-photoshop:City',
   state: 'XMP-photoshop:State',
@@ -27,6 +30,7 @@ export const XMP_NAME: Readonly<Record<FieldName, string>> = {
   subject: 'dc:subject',
   hierarchical: 'lr:hierarchicalSubject',
   person: 'Iptc4xmpExt:PersonInImage',
+  tagsList: 'digiKam:TagsList',
   region: 'mwg-rs:RegionList',
   city: 'photoshop:City',
   state: 'photoshop:State',
@@ -47,6 +51,9 @@ export const READ_TAGS: readonly string[] = [
   ...LIST_FIELDS.map((f) => EXIFTOOL_TAG[f]),
   ...SCALAR_FIELDS.map((f) => EXIFTOOL_TAG[f]),
   'XMP-mwg-rs:RegionInfo',
+  'XMP-xmp:MetadataDate',
+  'XMP-xmp:CreatorTool',
+  'IPTC:Keywords',
 ];
 
 /** A face region as rawlight writes it: MWG centre + size, normalised, in stored orientation. */

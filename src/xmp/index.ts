@@ -4,5 +4,7 @@ export { resolveTarget, prepareWriteback, applyWriteback, reviewCommit, recordWr
 export { isOwnWrite, reconcileJournal, type ReconcileReport } from './own-writes.js';
 export { createSpotlight, spotlightReport, SpotlightAdapter, type SpotlightOptions, type SpotlightReport, type SpotlightRecord } from './spotlight.js';
 export { xmpStateForFile, type XmpStateView } from './xmp-state.js';
-export { writebackCounts, pendingFileIds } from './xmp.repository.js';
-export { uprightToStored, storedToUpright, toCentre, fromCentre, type Box } from './orientation.js';
+export { writebackCounts, writebackAttention, pendingFileIds } from './xmp.repository.js';
+export { uprightToStored, storedToUpright, toCentre, fromCentre, type Box } from '../geometry/box.js';
+export { recoverInterruptedWrites, recoveryCounts, type Recovery, type RecoveryCounts } from './recover-writes.js';
+export { runWriteback, selectFiles, type RunWritebackOptions, type WritebackReport, type WritebackFileReport } from './run-writeback.js';

@@ -12,6 +12,18 @@ export interface JournalRow {
   sha256: string | null;
   started_at: number;
   finished_at: number | null;
+  /** Sidecar writes: the temp file in the same folder, renamed over the sidecar when complete. */
+  temp_path: string | null;
+  /** Embedded writes: the copy of the original and its SHA-256, restored at start if the write never finished. */
+  backup_path: string | null;
+  backup_sha256: string | null;
+}
+
+/** What a write leaves behind should it be killed midway (see recover-writes.ts). */
+export interface WriteLeftovers {
+  tempPath?: string;
+  backupPath?: string;
+  backupSha256?: string;
 }
 
 /** size + mtime (ns) of a file, as the journal keeps them. */
@@ -34,19 +46,20 @@ export function getJournal(db: ReadableDb, p: string): JournalRow | undefined {
 }
 
 /** Before a write: the path is about to change because of rawlight. */
-export function journalBegin(db: WritableDb, p: string, fileId: number | null, pre: FileSig | null, now = Date.now()): void {
+export function journalBegin(db: WritableDb, p: string, fileId: number | null, pre: FileSig | null, now = Date.now(), left: WriteLeftovers = {}): void {
   db.prepare(
-    `INSERT INTO xmp_journal (path, file_id, phase, pre_size, pre_mtime_ns, size, mtime_ns, sha256, started_at, finished_at)
-     VALUES (?, ?, 'writing', ?, ?, NULL, NULL, NULL, ?, NULL)
+    `INSERT INTO xmp_journal (path, file_id, phase, pre_size, pre_mtime_ns, size, mtime_ns, sha256, started_at, finished_at, temp_path, backup_path, backup_sha256)
+     VALUES (?, ?, 'writing', ?, ?, NULL, NULL, NULL, ?, NULL, ?, ?, ?)
      ON CONFLICT (path) DO UPDATE SET file_id = excluded.file_id, phase = 'writing', pre_size = excluded.pre_size,
        pre_mtime_ns = excluded.pre_mtime_ns, size = NULL, mtime_ns = NULL, sha256 = NULL,
-       started_at = excluded.started_at, finished_at = NULL`,
-  ).run(p, fileId, pre?.size ?? null, pre?.mtimeNs ?? null, now);
+       started_at = excluded.started_at, finished_at = NULL, temp_path = excluded.temp_path,
+       backup_path = excluded.backup_path, backup_sha256 = excluded.backup_sha256`,
+  ).run(p, fileId, pre?.size ?? null, pre?.mtimeNs ?? null, now, left.tempPath ?? null, left.backupPath ?? null, left.backupSha256 ?? null);
 }
 
 /** After a write: the exact state rawlight left the file in. */
 export function journalFinish(db: WritableDb, p: string, post: FileSig & { sha256: string }, now = Date.now()): void {
-  db.prepare(`UPDATE xmp_journal SET phase = 'written', size = ?, mtime_ns = ?, sha256 = ?, finished_at = ? WHERE path = ?`).run(
+  db.prepare(`UPDATE xmp_journal SET phase = 'written', size = ?, mtime_ns = ?, sha256 = ?, finished_at = ?, temp_path = NULL, backup_path = NULL, backup_sha256 = NULL WHERE path = ?`).run(
     post.size,
     post.mtimeNs,
     post.sha256,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync, type BigIntStats, type Stats } from 'node:fs';
 import type { ReadableDb, WritableDb } from '../store/db.js';
-import { getJournal, journalBegin, journalDelete, journalFinish, listJournal, sigOf, type FileSig } from './journal.repository.js';
+import { getJournal, journalBegin, journalDelete, journalFinish, listJournal, sigOf, type FileSig, type WriteLeftovers } from './journal.repository.js';
 
 /** A write still marked in progress after this long is assumed dead (crash), not ours. */
 export const STALE_WRITE_MS = 10 * 60_000;
@@ -12,7 +12,7 @@ export async function sha256File(p: string): Promise<string> {
   return h.digest('hex');
 }
 
-function statSig(p: string): FileSig | null {
+export function statSig(p: string): FileSig | null {
   try {
     return sigOf(statSync(p, { bigint: true }));
   } catch {
@@ -40,8 +40,8 @@ export function isOwnWrite(db: ReadableDb, path: string, stat: Stats | BigIntSta
 }
 
 /** Records the intent before a write (the pre-write signature, if the file exists). */
-export function beginOwnWrite(db: WritableDb, path: string, fileId: number | null, now = Date.now()): void {
-  journalBegin(db, path, fileId, statSig(path), now);
+export function beginOwnWrite(db: WritableDb, path: string, fileId: number | null, now = Date.now(), left: WriteLeftovers = {}): void {
+  journalBegin(db, path, fileId, statSig(path), now, left);
 }
 
 /** Records the post-write size, mtime and hash. */

@@ -1,8 +1,9 @@
 import type { DesiredState } from './desired-state.js';
-import { LIST_FIELDS, SCALAR_FIELDS, parseRegionKey, regionKey, type FieldName, type RegionValue } from './fields.js';
+import { LIST_FIELDS, ONLY_IF_PRESENT, SCALAR_FIELDS, parseRegionKey, regionKey, type FieldName, type RegionValue } from './fields.js';
 import type { CurrentRegion, XmpSnapshot } from './snapshot.js';
 
-export type RecordStatus = 'written' | 'user-removed' | 'conflict';
+/** overwritten: gone because another tool rewrote the sidecar (Lightroom): not put back until asked. */
+export type RecordStatus = 'written' | 'user-removed' | 'conflict' | 'overwritten';
 
 /** What rawlight knows about one value of one field of a file (a row of xmp_values). */
 export interface ValueRecord {
@@ -45,6 +46,11 @@ export function planIsNoop(p: Plan): boolean {
   return p.changes.length === 0 && p.setDims === null;
 }
 
+/** A value as compared for idempotence: NFC (macOS file systems hand out NFD), spacing collapsed. */
+export function normalizeValue(s: string): string {
+  return s.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
 /** Tolerance for matching a region's area as read back (decimal text -> float). */
 const AREA_TOL = 5e-6;
 
@@ -52,7 +58,7 @@ function close(a: number | null, b: string): boolean {
   return a !== null && Math.abs(a - Number(b)) <= AREA_TOL;
 }
 
-function regionMatches(c: CurrentRegion, r: RegionValue): boolean {
+export function regionMatches(c: CurrentRegion, r: RegionValue): boolean {
   return c.name === r.name && close(c.x, r.x) && close(c.y, r.y) && close(c.w, r.w) && close(c.h, r.h);
 }
 
@@ -67,7 +73,12 @@ function sameRegion(a: RegionValue, b: RegionValue): boolean {
  * - a value rawlight wrote that is gone from the file was removed by a user: it is not put back;
  * - a scalar holding a value rawlight did not write is a conflict: recorded, not overwritten.
  */
-export function planChanges(desired: DesiredState, current: XmpSnapshot, previous: readonly ValueRecord[]): Plan {
+export interface PlanOptions {
+  /** The photo names a place outside the target (its own IPTC/XMP, another sidecar). */
+  placeHeldOutside?: boolean;
+}
+
+export function planChanges(desired: DesiredState, current: XmpSnapshot, previous: readonly ValueRecord[], opts: PlanOptions = {}): Plan {
   const changes: Change[] = [];
   const conflicts: Conflict[] = [];
   const userRemoved: { field: FieldName; value: string }[] = [];
@@ -78,12 +89,22 @@ export function planChanges(desired: DesiredState, current: XmpSnapshot, previou
   const prev = (field: FieldName, status: RecordStatus) => previous.filter((r) => r.field === field && r.status === status).map((r) => r.value);
 
   for (const field of LIST_FIELDS) {
-    const want = new Set(desired[field]);
-    const have = new Set(current.lists[field]);
+    const want = new Set<string>();
+    const wantNorm = new Set<string>();
+    // digiKam:TagsList only where it exists (or where rawlight already writes it).
+    const skip = ONLY_IF_PRESENT.includes(field) && current.lists[field].length === 0 && !prev(field, 'written').length;
+    for (const v of skip ? [] : desired[field]) {
+      if (wantNorm.has(normalizeValue(v))) continue;
+      want.add(v);
+      wantNorm.add(normalizeValue(v));
+    }
+    // Compared as ExifTool reads them back (Unicode form, spacing): a value already there in any
+    // spelling is never appended again.
+    const have = new Set(current.lists[field].map(normalizeValue));
     const sticky = new Set(prev(field, 'user-removed'));
     for (const v of sticky) rec(field, v, 'user-removed');
     for (const v of prev(field, 'written')) {
-      if (!have.has(v)) {
+      if (!have.has(normalizeValue(v))) {
         userRemoved.push({ field, value: v });
         sticky.add(v);
         rec(field, v, 'user-removed');
@@ -94,12 +115,20 @@ export function planChanges(desired: DesiredState, current: XmpSnapshot, previou
       }
     }
     for (const v of want) {
-      if (have.has(v) || sticky.has(v)) continue;
+      if (have.has(normalizeValue(v)) || sticky.has(v)) continue;
       changes.push({ field, op: 'add', value: v });
       rec(field, v, 'written');
     }
   }
 
+  // Place fields are one group: if any of them holds a value rawlight did not write (here or in
+  // the photo itself), rawlight adds none (a differing value is still reported as a conflict).
+  const placeHeld =
+    !!opts.placeHeldOutside ||
+    SCALAR_FIELDS.some((f) => {
+      const have = current.scalars[f];
+      return have !== undefined && !previous.some((r) => r.field === f && r.status === 'written' && r.value === have);
+    });
   for (const field of SCALAR_FIELDS) {
     const want = desired.scalars[field];
     const have = current.scalars[field];
@@ -130,7 +159,7 @@ export function planChanges(desired: DesiredState, current: XmpSnapshot, previou
     if (holder !== undefined) {
       conflicts.push({ field, wanted: want, fileValue: holder });
       rec(field, want, 'conflict', holder);
-    } else if (!sticky.has(want)) {
+    } else if (!sticky.has(want) && !placeHeld) {
       changes.push({ field, op: 'add', value: want, expect: null });
       rec(field, want, 'written');
     }

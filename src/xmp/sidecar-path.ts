@@ -3,7 +3,8 @@ import path from 'node:path';
 import { DaemonError } from '../errors/index.js';
 import { xmlWellFormedError } from './xml-check.js';
 
-export type SidecarStyle = 'adobe' | 'darktable';
+/** `ext` is `darktable` by its README name: the photo's extension is kept (IMG_1.CR3.xmp). */
+export type SidecarStyle = 'adobe' | 'darktable' | 'ext';
 
 export interface SidecarChoiceInput {
   photoPath: string;
@@ -18,7 +19,7 @@ export interface SidecarChoiceInput {
 export interface SidecarChoice {
   path: string;
   exists: boolean;
-  style: SidecarStyle;
+  style: 'adobe' | 'darktable';
 }
 
 function splitName(p: string): { dir: string; base: string; name: string } {
@@ -38,21 +39,25 @@ export function sidecarCandidates(photoPath: string): { adobe: string[]; darktab
 }
 
 /**
- * Where the sidecar goes. An existing IMG.CR3.xmp always belongs to this photo; an existing
- * IMG.xmp does unless another photo shares the base name (then, as Lightroom does, it belongs
- * to the RAW if this is the only RAW of them). With nothing to reuse: the configured style,
- * except that photos sharing a base name always get `name.ext.xmp`, so they never collide.
+ * Where the sidecar goes (the table in README):
+ * - a photo that is not RAW (JPEG, HEIC, TIFF, PNG...) always gets `IMG_1.JPG.xmp`, so it never
+ *   shares a sidecar with the RAW of the same name, whichever arrived first;
+ * - a RAW (DNG included) gets `IMG_1.xmp` (Lightroom, Capture One) or, in `ext` style, `IMG_1.CR3.xmp`
+ *   (darktable, digiKam); when only the other name exists it is that tool's sidecar and is used;
+ *   when both exist only the style's is written; two RAWs of one base name use `IMG_1.CR3.xmp`.
  */
 export function chooseSidecar(input: SidecarChoiceInput): SidecarChoice {
   const { adobe, darktable } = sidecarCandidates(input.photoPath);
   const has = (p: string) => input.existing.some((e) => e === p);
   const dt = darktable.find(has);
-  if (dt) return { path: dt, exists: true, style: 'darktable' };
-  const shared = input.siblings.length > 0;
   const ad = adobe.find(has);
-  if (ad && (!shared || (input.isRaw && !input.siblings.some((s) => s.isRaw)))) return { path: ad, exists: true, style: 'adobe' };
-  if (shared || input.style === 'darktable') return { path: darktable[0]!, exists: false, style: 'darktable' };
-  return { path: adobe[0]!, exists: false, style: 'adobe' };
+  const dtChoice: SidecarChoice = dt ? { path: dt, exists: true, style: 'darktable' } : { path: darktable[0]!, exists: false, style: 'darktable' };
+  if (!input.isRaw || input.siblings.some((s) => s.isRaw)) return dtChoice;
+  const adChoice: SidecarChoice = ad ? { path: ad, exists: true, style: 'adobe' } : { path: adobe[0]!, exists: false, style: 'adobe' };
+  const wantAdobe = input.style === 'adobe';
+  if (dt && !ad) return dtChoice;
+  if (ad && !dt) return adChoice;
+  return wantAdobe ? adChoice : dtChoice;
 }
 
 /** The candidates that exist on disk (a directory named .xmp counts: it is reported malformed). */

@@ -17,10 +17,15 @@ export interface XmpSnapshot {
   regions: CurrentRegion[];
   hasDims: boolean;
   scalars: Partial<Record<ScalarField, string>>;
+  /** xmp:MetadataDate and xmp:CreatorTool as read (who saved the file last, and when). */
+  metadataDate: string | null;
+  creatorTool: string | null;
+  /** The photo's own IPTC keywords (embedded targets; a sidecar has none). */
+  iptcKeywords: string[];
 }
 
 export function emptySnapshot(): XmpSnapshot {
-  return { exists: false, lists: { subject: [], hierarchical: [], person: [] }, regions: [], hasDims: false, scalars: {} };
+  return { exists: false, lists: { subject: [], hierarchical: [], person: [], tagsList: [] }, regions: [], hasDims: false, scalars: {}, metadataDate: null, creatorTool: null, iptcKeywords: [] };
 }
 
 function str(v: unknown): string | null {
@@ -58,6 +63,9 @@ export function parseSnapshot(tags: Record<string, unknown>, exists = true): Xmp
     const v = str(tags[EXIFTOOL_TAG[f]]);
     if (v !== null && v !== '') snap.scalars[f] = v;
   }
+  snap.metadataDate = str(tags['XMP-xmp:MetadataDate']);
+  snap.iptcKeywords = list(tags['IPTC:Keywords']);
+  snap.creatorTool = str(tags['XMP-xmp:CreatorTool']);
   const info = obj(tags['XMP-mwg-rs:RegionInfo']);
   if (info) {
     const dims = obj(info.AppliedToDimensions);

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -9,7 +9,12 @@ import type { FileRow } from '../store/repositories/file.repository.js';
 import { readDesiredState, type DesiredState } from './desired-state.js';
 import { planArgs } from './exiftool-args.js';
 import { LIST_FIELDS, READ_TAGS, SCALAR_FIELDS, parseRegionKey } from './fields.js';
-import { isEmbeddable } from './formats.js';
+import { iptcSyncArgs } from './iptc-sync.js';
+import { looksOverwritten } from './lightroom-overwrite.js';
+import { planTargetMove, type TargetMove } from './target-move.js';
+import { kindFromFileType, photoKind } from './photo-kind.js';
+import { placeHeldOutside } from './place-group.js';
+import { fingerprint, SidecarChangedError, writeSidecarAtomically, type SidecarFingerprint, type SidecarStep } from './atomic-sidecar.js';
 import { beginOwnWrite, finishOwnWrite, settleOwnWrite, sha256File } from './own-writes.js';
 import { planChanges, planIsNoop, type Plan, type ValueRecord } from './plan.js';
 import { assertSidecarWritable, chooseSidecar, existingSidecars } from './sidecar-path.js';
@@ -32,7 +37,12 @@ export interface WritebackDeps {
   backupDir: string;
   log?: Logger;
   now?: () => number;
+  /** Fault-injection point at each step of a write (the kill -9 tests); never set in the daemon. */
+  onStep?: ((step: WriteStep) => void) | undefined;
 }
+
+/** Steps of a write: a sidecar's (atomic-sidecar.ts) and an embedded write's. */
+export type WriteStep = SidecarStep | 'written';
 
 const SIBLING_EXT_RE = /^[^./\\]+$/;
 
@@ -42,22 +52,26 @@ export function siblingsOf(db: ReadableDb, file: Pick<FileRow, 'path'>): { path:
   const prefix = (ext ? file.path.slice(0, -ext.length) : file.path) + '.';
   // A range on the unique path index rather than LIKE (case and wildcard characters in names).
   const rows = db
-    .prepare(`SELECT path, kind FROM files WHERE path >= ? AND path < ? AND path <> ? AND state = 'present'`)
-    .all(prefix, prefix + '\uffff', file.path) as { path: string; kind: string }[];
-  return rows.filter((r) => SIBLING_EXT_RE.test(r.path.slice(prefix.length))).map((r) => ({ path: r.path, isRaw: r.kind === 'raw' }));
+    .prepare(
+      `SELECT f.path, f.kind, f.ext, m.file_type FROM files f LEFT JOIN metadata m ON m.file_id = f.id
+       WHERE f.path >= ? AND f.path < ? AND f.path <> ? AND f.state = 'present'`,
+    )
+    .all(prefix, prefix + '\uffff', file.path) as { path: string; kind: FileRow['kind']; ext: string; file_type: string | null }[];
+  return rows.filter((r) => SIBLING_EXT_RE.test(r.path.slice(prefix.length))).map((r) => ({ path: r.path, isRaw: kindFromFileType(r.file_type, r).isRaw }));
 }
 
 /** Where this file's XMP goes: the file itself (embedded opt-in, safe formats only) or a sidecar. */
-export function resolveTarget(db: ReadableDb, file: FileRow, config: Config): Target {
-  // isEmbeddable is DNG/JPEG/HEIC/TIFF only: a proprietary RAW never gets written into.
-  if (config.xmp.embedded && isEmbeddable(file.ext)) {
+export function resolveTarget(db: ReadableDb, file: FileRow, config: Config, opts: { forceSidecar?: boolean } = {}): Target {
+  // By ExifTool's FileType: DNG/JPEG/HEIC/TIFF only; a proprietary RAW under any name never gets written into.
+  const kind = photoKind(db, file);
+  if (config.xmp.embedded && kind.embeddable && !opts.forceSidecar) {
     return { path: file.path, kind: 'embedded', exists: true };
   }
   const choice = chooseSidecar({
     photoPath: file.path,
     existing: existingSidecars(file.path),
     siblings: siblingsOf(db, file),
-    isRaw: file.kind === 'raw',
+    isRaw: kind.isRaw,
     style: config.xmp.sidecarStyle,
   });
   return { path: choice.path, kind: 'sidecar', exists: choice.exists };
@@ -71,20 +85,68 @@ export interface PreparedWriteback {
   plan: Plan;
   /** What rawlight last set in Spotlight xattrs for the photo. */
   spotlightBefore: SpotlightRecord | null;
+  /** The sidecar as read for this plan (null: none yet); a write checks it is still so. */
+  fingerprint: SidecarFingerprint | null;
+  /** Embedded target: the image data hash before the write (verified after it). */
+  imageHash: string | null;
+  /** Why the target is not the configured one (WRITE_UNVERIFIABLE: a sidecar instead of embedded). */
+  notice: DaemonError | null;
+  /** Lightroom (or another tool) rewrote the sidecar without rawlight's values: nothing is written back. */
+  overwritten: boolean;
+  /** ...and this plan is the one that noticed it. */
+  newlyOverwritten: boolean;
+  /** The photo's previous sidecar, to take rawlight's values out of (the target changed). */
+  move: TargetMove | null;
+}
+
+export interface PrepareOptions {
+  /** Put back values lost when another tool overwrote the sidecar (`rawlight writeback --restore`). */
+  restoreOverwritten?: boolean;
 }
 
 /** Reads everything and plans; writes nothing. Throws SIDECAR_MALFORMED for a broken sidecar. */
-export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer' | 'config'>, file: FileRow): Promise<PreparedWriteback> {
-  const target = resolveTarget(deps.db, file, deps.config);
+export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer' | 'config'>, file: FileRow, opts: PrepareOptions = {}): Promise<PreparedWriteback> {
+  let target = resolveTarget(deps.db, file, deps.config);
+  let imageHash: string | null = null;
+  let notice: DaemonError | null = null;
+  if (target.kind === 'embedded') {
+    imageHash = await deps.writer.imageDataHash(target.path);
+    if (!imageHash) {
+      // Without a hash an embedded write cannot be verified: the values go to a sidecar instead.
+      notice = new DaemonError('WRITE_UNVERIFIABLE', `${file.path}: ExifTool cannot hash its image data, so nothing is written into it; its XMP goes to a sidecar`);
+      target = resolveTarget(deps.db, file, deps.config, { forceSidecar: true });
+    }
+  }
   if (target.kind === 'sidecar' && target.exists) assertSidecarWritable(target.path);
+  // Taken before the read: a save after it makes the write re-plan.
+  const fp = target.kind === 'sidecar' ? await fingerprint(target.path) : null;
   const desired = readDesiredState(deps.db, file.id, deps.config.xmp);
   const state = getXmpState(deps.db, file.id);
   // Records describe one target: after a move to another target rawlight starts afresh.
-  const previous: ValueRecord[] = state && state.target === target.path ? loadValueRecords(deps.db, file.id) : [];
+  let previous: ValueRecord[] = state && state.target === target.path ? loadValueRecords(deps.db, file.id) : [];
+  // Records describe one target: after a move rawlight starts afresh there, and takes its values out of the old one.
+  const move = state && state.target !== target.path && state.target_kind === 'sidecar' ? await planTargetMove(deps.writer, state.target, loadValueRecords(deps.db, file.id)) : null;
   const current = target.exists ? parseSnapshot(await deps.writer.readTags(target.path, READ_TAGS)) : emptySnapshot();
-  const plan = planChanges(desired, current, previous);
+  // Don't fight a tool that rewrites the sidecar from its catalog: no write until the user asks.
+  let overwritten = state?.status === 'overwritten' && state.target === target.path;
+  let newlyOverwritten = false;
+  if (overwritten && opts.restoreOverwritten) {
+    previous = previous.filter((r) => r.status !== 'overwritten');
+    overwritten = false;
+  } else if (!overwritten && looksOverwritten(previous, current, state?.target === target.path ? (state.written_metadata_date ?? null) : null)) {
+    previous = previous.map((r) => (r.status === 'written' ? { ...r, status: 'overwritten' } : r));
+    overwritten = newlyOverwritten = true;
+  }
+  if (overwritten) {
+    const plan = { changes: [], conflicts: [], userRemoved: [], setDims: null, records: previous };
+    const spotlightBefore = state?.spotlight ? (JSON.parse(state.spotlight) as SpotlightRecord) : null;
+    return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice, overwritten, newlyOverwritten, move };
+  }
+  const wantsPlace = Object.keys(desired.scalars).length > 0;
+  const held = wantsPlace && target.kind === 'sidecar' ? await placeHeldOutside(deps.writer, file.path, target.path) : null;
+  const plan = planChanges(desired, current, previous, { placeHeldOutside: held !== null });
   const spotlightBefore = state?.spotlight ? (JSON.parse(state.spotlight) as SpotlightRecord) : null;
-  return { file, target, desired, current, plan, spotlightBefore };
+  return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice, overwritten: false, newlyOverwritten: false, move };
 }
 
 export interface WritebackResult {
@@ -144,77 +206,140 @@ export function recordWritebackFailure(db: WritableDb, file: FileRow, config: Co
   recordFailure(db, file.id, resolveTarget(db, file, config), err, now);
 }
 
-/**
- * Applies a prepared plan: journal first (so the watcher knows the change is ours), then one
- * ExifTool write, then, for embedded writes, the ImageDataHash check (a mismatch restores the
- * original and fails with WRITE_VERIFY_FAILED). Nothing is written when the plan is empty.
- */
-export async function applyWriteback(deps: WritebackDeps, p: PreparedWriteback): Promise<WritebackResult> {
-  const now = (deps.now ?? Date.now)();
-  const { db, writer } = deps;
+/** Sidecar saves by another tool between plan and write after which rawlight gives up for now. */
+export const MAX_WRITE_ATTEMPTS = 3;
+
+/** The notice (WRITE_UNVERIFIABLE) kept on the file's XMP state, or a cleared one. */
+function noticeFields(p: PreparedWriteback): { errorCode: string | null; error: string | null } {
+  return { errorCode: p.notice?.code ?? null, error: p.notice?.message ?? null };
+}
+
+function noopResult(deps: WritebackDeps, p: PreparedWriteback, warnings: string[], spot: SpotlightRecord | null | undefined, now: number): WritebackResult {
   const { file, target, plan } = p;
-  const warnings: string[] = [];
+  return {
+    written: false,
+    target,
+    plan,
+    warnings,
+    commit: (wdb) => {
+      replaceValueRecords(wdb, file.id, plan.records, now);
+      upsertXmpState(
+        wdb,
+        file.id,
+        { target: target.path, targetKind: target.kind, status: p.overwritten ? 'overwritten' : 'ok', ...noticeFields(p), ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) },
+        now,
+      );
+    },
+  };
+}
 
-  if (planIsNoop(plan)) {
-    const spot = await updateSpotlight(deps, p, warnings);
-    return {
-      written: false,
-      target,
-      plan,
-      warnings,
-      commit: (wdb) => {
-        replaceValueRecords(wdb, file.id, plan.records, now);
-        upsertXmpState(wdb, file.id, { target: target.path, targetKind: target.kind, status: 'ok', ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) }, now);
-      },
-    };
-  }
-
-  let backup: string | null = null;
-  let hashBefore: string | null = null;
+/**
+ * An embedded write: the original is copied to the backup folder and its hash journaled before
+ * ExifTool rewrites the file in place (keeping xattrs, hard links, creation date); then the
+ * ImageDataHash check (a mismatch restores the original and fails with WRITE_VERIFY_FAILED). A
+ * crash midway is undone at start from the journaled backup (recover-writes.ts).
+ */
+async function writeEmbedded(deps: WritebackDeps, p: PreparedWriteback, args: readonly string[], now: number): Promise<void> {
+  const { db, writer } = deps;
+  const target = p.target;
+  const step = (s: WriteStep) => deps.onStep?.(s);
+  const hashBefore = p.imageHash ?? (await writer.imageDataHash(target.path));
+  if (!hashBefore) throw new DaemonError('WRITE_VERIFY_FAILED', `${target.path}: ExifTool cannot hash its image data, so an embedded write could not be verified; nothing written`);
+  mkdirSync(deps.backupDir, { recursive: true });
+  let backup: string | null = path.join(mkdtempSync(path.join(deps.backupDir, 'wb-')), path.basename(target.path));
   try {
-    if (target.kind === 'embedded') {
-      hashBefore = await writer.imageDataHash(target.path);
-      if (!hashBefore) throw new DaemonError('WRITE_VERIFY_FAILED', `${target.path}: ExifTool cannot hash its image data, so an embedded write could not be verified; nothing written`);
-      mkdirSync(deps.backupDir, { recursive: true });
-      backup = path.join(mkdtempSync(path.join(deps.backupDir, 'wb-')), path.basename(target.path));
-      copyFileSync(target.path, backup);
-    }
-    tx(db, () => beginOwnWrite(db, target.path, file.id, now));
+    copyFileSync(target.path, backup);
+    fsyncFile(backup);
+    const backupSha256 = await sha256File(backup);
+    tx(db, () => beginOwnWrite(db, target.path, p.file.id, now, { backupPath: backup!, backupSha256 }));
+    step('journaled');
     try {
-      await writer.write(target.path, planArgs(plan, now));
+      await writer.write(target.path, args);
     } catch (e) {
-      if (backup) copyFileSync(backup, target.path);
+      copyFileSync(backup, target.path);
       await settleOwnWrite(db, target.path);
       throw e;
     }
-    if (target.kind === 'embedded' && backup) {
-      const hashAfter = await writer.imageDataHash(target.path);
-      if (hashAfter !== hashBefore) {
-        // Copy back over the same inode: keeps xattrs and hard links, like the write itself.
-        copyFileSync(backup, target.path);
-        const restored = (await sha256File(target.path)) === (await sha256File(backup));
-        await finishOwnWrite(db, target.path);
-        throw new DaemonError(
-          'WRITE_VERIFY_FAILED',
-          `${target.path}: image data hash changed (${hashBefore} -> ${hashAfter ?? 'unreadable'}); ${restored ? 'original restored' : 'RESTORE FAILED, backup kept at ' + backup}`,
-        );
-      }
+    step('written');
+    const hashAfter = await writer.imageDataHash(target.path);
+    if (hashAfter !== hashBefore) {
+      // Copy back over the same inode: keeps xattrs and hard links, like the write itself.
+      copyFileSync(backup, target.path);
+      const restored = (await sha256File(target.path)) === backupSha256;
+      await finishOwnWrite(db, target.path);
+      const msg = `${target.path}: image data hash changed (${hashBefore} -> ${hashAfter ?? 'unreadable'}); ${restored ? 'original restored' : 'RESTORE FAILED, backup kept at ' + backup}`;
+      if (!restored) backup = null;
+      throw new DaemonError('WRITE_VERIFY_FAILED', msg);
     }
     await finishOwnWrite(db, target.path, now);
-  } catch (e) {
-    const err = toDaemonError(e);
-    if (err.code === 'INTERNAL') {
-      const wrapped = new DaemonError('WRITE_FAILED', err.message, { cause: e });
-      recordFailure(db, file.id, target, wrapped, now);
-      throw wrapped;
-    }
-    recordFailure(db, file.id, target, err, now);
-    if (err.code === 'WRITE_VERIFY_FAILED' && backup && err.message.includes('RESTORE FAILED')) backup = null;
-    throw err;
   } finally {
     if (backup) rmSync(path.dirname(backup), { recursive: true, force: true });
   }
+}
 
+function fsyncFile(p: string): void {
+  const fd = openSync(p, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Takes rawlight's values out of the photo's previous sidecar; a failure there never blocks the new write. */
+async function moveOut(deps: WritebackDeps, p: PreparedWriteback, move: TargetMove, warnings: string[], now: number): Promise<void> {
+  try {
+    await writeSidecarAtomically({ db: deps.db, writer: deps.writer, target: move.from, fileId: p.file.id, args: planArgs(move.plan, now), planned: move.fingerprint, now });
+    deps.log?.info({ file: p.file.path, from: move.from, to: p.target.path, removed: move.plan.changes.length }, 'xmp target changed: rawlight values moved');
+  } catch (e) {
+    warnings.push(`rawlight's values could not be taken out of the previous sidecar ${move.from}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Applies a prepared plan with one ExifTool write: crash-safe (sidecars: temp file + rename;
+ * embedded: journaled backup). When a sidecar changed since it was read for the plan, it is read
+ * and planned again (at most MAX_WRITE_ATTEMPTS times). Nothing is written when the plan is empty.
+ */
+export async function applyWriteback(deps: WritebackDeps, prepared: PreparedWriteback): Promise<WritebackResult> {
+  const now = (deps.now ?? Date.now)();
+  const { db, writer } = deps;
+  const warnings: string[] = [];
+  let p = prepared;
+
+  if (p.notice) warnings.push(`${p.notice.code}: ${p.notice.message}`);
+  if (p.newlyOverwritten) {
+    const msg = `${p.target.path} was rewritten by another app (Lightroom?) without rawlight's values; not writing them back. In Lightroom: Metadata › Read Metadata from Files after \`rawlight writeback --restore\``;
+    warnings.push(msg);
+    deps.log?.warn({ file: p.file.path, target: p.target.path }, 'sidecar overwritten by another app; rawlight values not written back');
+  }
+  if (p.move) await moveOut(deps, p, p.move, warnings, now);
+  for (let attempt = 1; ; attempt++) {
+    if (planIsNoop(p.plan)) return noopResult(deps, p, warnings, await updateSpotlight(deps, p, warnings), now);
+    try {
+      const args = planArgs(p.plan, now);
+      if (p.target.kind === 'embedded') await writeEmbedded(deps, p, [...iptcSyncArgs(p.plan, p.current), ...args], now);
+      else await writeSidecarAtomically({ db, writer, target: p.target.path, fileId: p.file.id, args, planned: p.fingerprint, now, onStep: deps.onStep });
+      break;
+    } catch (e) {
+      if (e instanceof SidecarChangedError) {
+        deps.log?.info({ file: p.file.path, target: p.target.path, attempt }, 'sidecar changed since it was read (another app saving?); planning again');
+        if (attempt < MAX_WRITE_ATTEMPTS) {
+          p = await prepareWriteback(deps, p.file);
+          continue;
+        }
+        const err = new DaemonError('SIDECAR_BUSY', `${p.target.path} changed during each of ${MAX_WRITE_ATTEMPTS} write attempts; nothing written, tried again later`);
+        recordFailure(db, p.file.id, p.target, err, now);
+        throw err;
+      }
+      const err = toDaemonError(e);
+      const final = err.code === 'INTERNAL' ? new DaemonError('WRITE_FAILED', err.message, { cause: e }) : err;
+      recordFailure(db, p.file.id, p.target, final, now);
+      throw final;
+    }
+  }
+
+  const { file, target, plan } = p;
   const after = parseSnapshot(await writer.readTags(target.path, READ_TAGS));
   const verified = verifyApplied(plan, after);
   warnings.push(...verified.warnings);
@@ -230,7 +355,15 @@ export async function applyWriteback(deps: WritebackDeps, p: PreparedWriteback):
       upsertXmpState(
         wdb,
         file.id,
-        { target: target.path, targetKind: target.kind, status: 'ok', writtenAt: now, ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) },
+        {
+          target: target.path,
+          targetKind: target.kind,
+          status: 'ok',
+          writtenAt: now,
+          writtenMetadataDate: after.metadataDate,
+          ...noticeFields(p),
+          ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}),
+        },
         now,
       );
     },

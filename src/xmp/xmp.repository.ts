@@ -1,9 +1,11 @@
+import { recoveryCounts, type RecoveryCounts } from './recover-writes.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FieldName } from './fields.js';
 import type { RecordStatus, ValueRecord } from './plan.js';
 
 export type TargetKind = 'sidecar' | 'embedded';
-export type XmpStatus = 'ok' | 'pending' | 'failed';
+/** overwritten: another tool (Lightroom) rewrote the sidecar without rawlight's values; not fought. */
+export type XmpStatus = 'ok' | 'pending' | 'failed' | 'overwritten';
 
 export interface XmpStateRow {
   file_id: number;
@@ -16,6 +18,7 @@ export interface XmpStateRow {
   pending: string | null;
   spotlight: string | null;
   updated_at: number;
+  written_metadata_date?: string | null;
 }
 
 export function getXmpState(db: ReadableDb, fileId: number): XmpStateRow | undefined {
@@ -33,17 +36,20 @@ export interface XmpStateUpdate {
   pending?: string | null;
   /** Set to replace; omitted to keep. */
   spotlight?: string | null;
+  /** xmp:MetadataDate as rawlight's write left it; omitted to keep. */
+  writtenMetadataDate?: string | null;
 }
 
 export function upsertXmpState(db: WritableDb, fileId: number, u: XmpStateUpdate, now = Date.now()): void {
   db.prepare(
-    `INSERT INTO xmp_state (file_id, target, target_kind, status, last_written_at, error_code, error, pending, spotlight, updated_at)
-     VALUES (@fileId, @target, @kind, @status, @writtenAt, @errorCode, @error, @pending, @spotlight, @now)
+    `INSERT INTO xmp_state (file_id, target, target_kind, status, last_written_at, error_code, error, pending, spotlight, updated_at, written_metadata_date)
+     VALUES (@fileId, @target, @kind, @status, @writtenAt, @errorCode, @error, @pending, @spotlight, @now, @md)
      ON CONFLICT (file_id) DO UPDATE SET
        target = excluded.target, target_kind = excluded.target_kind, status = excluded.status,
        last_written_at = coalesce(excluded.last_written_at, xmp_state.last_written_at),
        error_code = excluded.error_code, error = excluded.error, pending = excluded.pending,
        spotlight = CASE WHEN @keepSpotlight THEN xmp_state.spotlight ELSE excluded.spotlight END,
+       written_metadata_date = CASE WHEN @keepMd THEN xmp_state.written_metadata_date ELSE @md END,
        updated_at = excluded.updated_at`,
   ).run({
     fileId,
@@ -56,6 +62,8 @@ export function upsertXmpState(db: WritableDb, fileId: number, u: XmpStateUpdate
     pending: u.pending ?? null,
     spotlight: u.spotlight ?? null,
     keepSpotlight: u.spotlight === undefined ? 1 : 0,
+    keepMd: u.writtenMetadataDate === undefined ? 1 : 0,
+    md: u.writtenMetadataDate ?? null,
     now,
   });
 }
@@ -85,10 +93,23 @@ export function pendingFileIds(db: ReadableDb): number[] {
 }
 
 /** Counts for `status`: files written, waiting for review, failed, and open conflicts. */
-export function writebackCounts(db: ReadableDb): { ok: number; pending: number; failed: number; conflicts: number } {
+export function writebackCounts(db: ReadableDb): { ok: number; pending: number; failed: number; overwritten: number; conflicts: number; recoveries: RecoveryCounts } {
   const s = db
-    .prepare(`SELECT coalesce(sum(status = 'ok'), 0) AS ok, coalesce(sum(status = 'pending'), 0) AS pending, coalesce(sum(status = 'failed'), 0) AS failed FROM xmp_state`)
-    .get() as { ok: number; pending: number; failed: number };
+    .prepare(
+      `SELECT coalesce(sum(status = 'ok'), 0) AS ok, coalesce(sum(status = 'pending'), 0) AS pending, coalesce(sum(status = 'failed'), 0) AS failed,
+              coalesce(sum(status = 'overwritten'), 0) AS overwritten FROM xmp_state`,
+    )
+    .get() as { ok: number; pending: number; failed: number; overwritten: number };
   const c = db.prepare(`SELECT count(*) AS n FROM xmp_values WHERE status = 'conflict'`).get() as { n: number };
-  return { ...s, conflicts: c.n };
+  return { ...s, conflicts: c.n, recoveries: recoveryCounts(db) };
+}
+
+/**
+ * What needs the user's eye on the status page: sidecars another app overwrote, and interrupted
+ * writes that could not be recovered. Index-backed counts (xmp_state_status), cheap at any size.
+ */
+export function writebackAttention(db: ReadableDb): { overwritten: number; unrecovered: number } {
+  const o = db.prepare(`SELECT count(*) AS n FROM xmp_state WHERE status = 'overwritten'`).get() as { n: number };
+  const r = db.prepare(`SELECT count(*) AS n FROM xmp_recoveries WHERE action IN ('restore-failed', 'temp-kept')`).get() as { n: number };
+  return { overwritten: o.n, unrecovered: r.n };
 }

@@ -13,7 +13,8 @@ import type { Places } from '../../src/platform/places.js';
 import { copyFixtures, MODELS, REPO, tempDir } from '../helpers/fixtures.js';
 import { buildWeb, daemonApiDeps } from './daemon-api.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Where scripts/check-tools.mjs makes sure a Chromium exists (Debian package; Homebrew cask on macOS).
+const CHROMIUM = ['/usr/bin/chromium', '/Applications/Chromium.app/Contents/MacOS/Chromium'].find((p) => existsSync(p)) ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO, 'test-artifacts', 'e2e');
 const TOKEN = 'e2e-token-0123456789abcdef0123456789';
 /** Node's fetch is a script: it sends the token header (the page uses its session cookie). */
@@ -60,7 +61,7 @@ describe('the status page in headless Chromium against a daemon indexing the fix
   let page: Page;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run node scripts/check-tools.mjs`);
     assert.ok(existsSync(path.join(MODELS, 'yunet-2023mar')), `real models missing at ${MODELS}`);
     buildWeb();
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -92,6 +93,7 @@ describe('the status page in headless Chromium against a daemon indexing the fix
     // Signed in the way `rawlight open` does it: the sign-in URL once, then the session cookie.
     await page.goto(signInUrl(server.url, TOKEN));
     assert.equal(page.url(), server.url, 'the token left the address bar');
+    await page.goto(`${server.url}#status`);
     await page.waitForSelector('#live.on');
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same-page'));
     const before = await doneOnPage(page);

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { resolvePlaces } from '../../src/platform/places.js';
@@ -20,4 +22,16 @@ export async function cli(home: string, args: string[], extraEnv: NodeJS.Process
   const env = { ...process.env, RAWLIGHT_HOME: home, ...extraEnv };
   const code = await main(args, { places: resolvePlaces({ env }), io: { stdout, stderr }, env });
   return { code, stdout: out, stderr: err, json: <T>() => JSON.parse(out) as T };
+}
+
+/**
+ * Runs the real CLI in a child process, optionally under a wrapper command (e.g. `setpriv` to drop
+ * root's capabilities so file permissions bite as they do for a user's daemon).
+ */
+export function cliProcess(home: string, args: string[], opts: { wrapper?: string[]; extraEnv?: NodeJS.ProcessEnv } = {}): CliResult {
+  const entry = path.join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+  const argv = [...(opts.wrapper ?? []), process.execPath, '--import', 'tsx', entry, ...args];
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env: { ...process.env, RAWLIGHT_HOME: home, ...opts.extraEnv } });
+  if (r.error) throw r.error;
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, json: <T>() => JSON.parse(r.stdout) as T };
 }

@@ -40,6 +40,8 @@ export interface FileItem {
   thumbnail: string | null;
   preview: string | null;
   score?: number | null;
+  /** Why a search matched ("text \"EXIT\"; tag dog"). */
+  why?: string | null;
 }
 
 export interface PassStatus { done: number; failed: number; pending: number; running: number; dead: number; perMinute: number; etaSeconds: number | null }
@@ -57,6 +59,7 @@ export interface Status {
   libraries: string[];
   models: { role: string; id: string | null; present: boolean; hint?: string }[];
   permissions: { name: string; state: string; binary?: string; howTo?: string }[];
+  xmp?: { overwritten: number; unrecovered: number } | null;
 }
 
 export interface Person { id: number; name: string | null; ignored: boolean; faceCount: number; fileCount: number; faces: number[] }

@@ -1,19 +1,51 @@
 import { api, qs, type FileItem } from './api.js';
 import { byId, clear, h, notify } from './dom.js';
 import { openDetail } from './detail-view.js';
+import { photoTile } from './tile.js';
+import { idList } from './viewer-list.js';
 
-interface Page { total: number; items: FileItem[]; mode?: string }
+interface Part {
+  kind: string;
+  source: string;
+  label: string;
+}
+
+interface Page {
+  total: number;
+  items: (FileItem & { why?: string | null })[];
+  mode?: string;
+  label?: string | null;
+  parts?: Part[];
+}
 
 const PAGE = 60;
-let state: { path: string; params: Record<string, string>; offset: number; label: string } | null = null;
+let state: { path: string; params: Record<string, string>; offset: number; what: string } | null = null;
+let shown: number[] = [];
 
-function tile(f: FileItem): HTMLElement {
-  return h(
-    'button',
-    { class: 'tile', 'data-id': f.id, title: f.path, onclick: () => void openDetail(f.id).catch((e: Error) => notify(e.message, 'error')) },
-    f.thumbnail ? h('img', { src: f.thumbnail, loading: 'lazy', alt: f.name }) : h('div', { class: 'noimg' }, 'no preview yet'),
-    h('div', { class: 'cap' }, f.name),
+function open(id: number): void {
+  void openDetail(id, idList(shown)).catch((e: Error) => notify(e.message, 'error'));
+}
+
+/** Chips for what the query was read as; removing one takes its words out of the query. */
+function renderChips(parts: Part[]): void {
+  const box = byId('search-chips');
+  clear(
+    box,
+    ...parts.map((p) =>
+      h(
+        'span',
+        { class: `chip kind-${p.kind}`, 'data-kind': p.kind },
+        p.label,
+        h('button', { type: 'button', 'aria-label': `Remove ${p.label}`, onclick: () => removePart(p) }, '×'),
+      ),
+    ),
   );
+}
+
+function removePart(p: Part): void {
+  const input = byId<HTMLFormElement>('search-form').elements.namedItem('q') as HTMLInputElement;
+  input.value = input.value.replace(p.source, ' ').replace(/\s+/g, ' ').trim();
+  searchFromForm();
 }
 
 async function run(append: boolean): Promise<void> {
@@ -21,12 +53,26 @@ async function run(append: boolean): Promise<void> {
   const grid = byId('grid');
   try {
     const r = await api<Page>(`${state.path}${qs({ ...state.params, offset: state.offset, limit: PAGE })}`);
-    if (!append) clear(grid);
-    grid.append(...r.items.map(tile));
+    if (!append) {
+      clear(grid);
+      shown = [];
+      renderChips(r.parts ?? []);
+    }
+    shown.push(...r.items.map((i) => i.id));
+    grid.append(...r.items.map((f) => {
+      const t = photoTile({ id: f.id, name: f.name, thumbnail: f.thumbnail }, open);
+      if (f.why) t.title = `${f.name}: ${f.why}`;
+      // A match found in the words written in the photo says so.
+      if (f.why?.startsWith('text "')) t.append(h('span', { class: 'chip text-match', title: f.why }, f.why.split(';')[0]!));
+      return t;
+    }));
     state.offset += r.items.length;
-    byId('search-info').textContent = `${r.total.toLocaleString()} ${r.total === 1 ? 'photo' : 'photos'} ${state.label}${r.mode ? ` (${r.mode} search)` : ''}`;
-    byId('more').hidden = state.offset >= r.total;
+    const how = r.label ? ` — ${r.label}` : '';
+    byId('search-info').textContent = `${r.total.toLocaleString()} ${r.total === 1 ? 'photo' : 'photos'} ${state.what}${how}`;
+    byId('more').hidden = state.offset >= r.total || r.items.length === 0;
   } catch (e) {
+    byId('more').hidden = true;
+    byId('search-info').textContent = (e as Error).message;
     notify((e as Error).message, 'error');
   }
 }
@@ -36,13 +82,14 @@ export function searchFromForm(): void {
   const params: Record<string, string> = {};
   for (const [k, v] of new FormData(form).entries()) if (typeof v === 'string' && v.trim()) params[k] = v.trim();
   const q = params.q;
-  state = { path: q ? '/api/search' : '/api/files', params, offset: 0, label: q ? `for “${q}”` : '' };
+  state = { path: q ? '/api/search' : '/api/files', params, offset: 0, what: q ? `for “${q}”` : '' };
   void run(false);
 }
 
 export function showSimilar(id: number): void {
   location.hash = '#search';
-  state = { path: `/api/files/${id}/similar`, params: {}, offset: 0, label: 'that look alike' };
+  clear(byId('search-chips'));
+  state = { path: `/api/files/${id}/similar`, params: {}, offset: 0, what: 'that look alike' };
   void run(false);
 }
 

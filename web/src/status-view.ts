@@ -15,7 +15,39 @@ async function act(path: string, body?: unknown): Promise<void> {
   }
 }
 
+const ROLE_WORDS: Record<string, string> = {
+  faceDetector: 'Finding faces',
+  faceEmbedder: 'Recognising people',
+  clip: 'Searching by description (and “More like this”)',
+  classifier: 'Tagging what photos show',
+};
+
+/** The one sentence at the top: what is happening now. */
+function headline(s: Status): string {
+  const pending = s.queue.pending + s.queue.leased;
+  const files = `${s.files.toLocaleString()} ${s.files === 1 ? 'photo' : 'photos'}`;
+  if (s.paused) return `Paused — ${pending.toLocaleString()} tasks wait. Press Resume to go on.`;
+  if (pending === 0) return s.files ? `Up to date: ${files} indexed.` : 'Nothing indexed yet: add a library folder below.';
+  const eta = s.eta.seconds ? `, about ${duration(s.eta.seconds)} left` : '';
+  return `Indexing ${files}: ${pending.toLocaleString()} tasks to go${eta}.`;
+}
+
+/** What needs the user: missing models (one line with the fix), denied permissions, dead jobs. */
+function needs(s: Status): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  for (const m of s.models.filter((x) => !x.present)) {
+    // One line: the first way to fix it (the full list of accepted files is in `rawlight models`).
+    const fix = m.hint?.split(/;\s*/)[0]?.trim();
+    out.push(h('li', { 'data-need': `model-${m.role}`, title: m.hint ?? '' }, `${ROLE_WORDS[m.role] ?? m.role} needs a model, and none is installed`, fix ? ` — ${fix}` : '', h('span', { class: 'muted' }, ' (details: rawlight models)')));
+  }
+  for (const p of s.permissions.filter((x) => x.state === 'denied')) out.push(h('li', {}, `${label(p.name)} is not granted`, p.howTo ? ` — ${p.howTo}` : ''));
+  if (s.queue.dead) out.push(h('li', {}, `${s.queue.dead} ${s.queue.dead === 1 ? 'task' : 'tasks'} failed too often; see Errors below (Retry runs them again).`));
+  return out;
+}
+
 export function renderStatus(s: Status): void {
+  byId('headline').textContent = headline(s);
+  clear(byId('needs'), ...needs(s));
   const pending = s.queue.pending + s.queue.leased;
   const pauseBtn = h('button', { class: 'primary', id: 'pause', onclick: () => void act(s.paused ? '/api/resume' : '/api/pause') }, s.paused ? 'Resume' : 'Pause');
   clear(
@@ -29,6 +61,10 @@ export function renderStatus(s: Status): void {
     stat('ETA', pending ? duration(s.eta.seconds) : 'idle'),
     stat('state', s.paused ? 'paused' : pending ? 'indexing' : 'idle', s.paused ? 'paused' : ''),
     h('div', { class: 'stat' }, pauseBtn),
+    ...(s.xmp?.overwritten
+      ? [h('div', { class: 'stat bad', title: 'Lightroom rewrote these sidecars from its catalog without rawlight\'s values. Fix: rawlight writeback --restore, then in Lightroom Metadata › Read Metadata from Files.' }, h('b', {}, s.xmp.overwritten), h('span', {}, 'XMP overwritten by Lightroom: run rawlight writeback --restore, then Metadata › Read Metadata from Files'))]
+      : []),
+    ...(s.xmp?.unrecovered ? [stat('interrupted XMP writes not recovered (see the log)', s.xmp.unrecovered, 'bad')] : []),
   );
 
   const names = Object.keys(s.passes).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
@@ -64,7 +100,8 @@ export function renderStatus(s: Status): void {
         'li',
         {},
         h('code', {}, j.code ?? 'ERROR'),
-        h('span', { class: 'msg', title: `${j.path ?? ''}\n${j.error ?? ''}` }, `${j.pass} · ${basename(j.path)} · ${j.error ?? ''}`),
+        h('span', {}, `${j.pass} · ${basename(j.path)}`),
+        h('span', { class: 'msg' }, j.error ?? ''),
         h('button', { class: 'small', onclick: () => void act('/api/jobs/retry', { jobId: j.jobId }) }, 'Retry'),
       ),
     ),
@@ -73,7 +110,7 @@ export function renderStatus(s: Status): void {
   clear(
     byId('errors'),
     ...(s.recentErrors.length
-      ? s.recentErrors.map((e) => h('li', {}, h('code', {}, e.code ?? e.status), h('span', { class: 'msg', title: `${e.path ?? ''}\n${e.error ?? ''}` }, `${e.pass} · ${basename(e.path)} · ${e.error ?? ''}`), h('span', { class: 'muted' }, timeAgo(e.at))))
+      ? s.recentErrors.map((e) => h('li', {}, h('code', {}, e.code ?? e.status), h('span', {}, `${e.pass} · ${basename(e.path)}`), h('span', { class: 'muted' }, timeAgo(e.at)), h('span', { class: 'msg' }, e.error ?? '')))
       : [h('li', { class: 'muted' }, 'No errors.')]),
   );
 
@@ -86,7 +123,7 @@ export function renderStatus(s: Status): void {
   clear(
     byId('models'),
     ...(s.models.length
-      ? s.models.map((m) => h('li', {}, h('span', { class: m.present ? 'ok' : 'bad' }, m.present ? '✓' : '✗'), h('span', {}, h('b', {}, m.role), ` ${m.id ?? 'none'}`, m.hint && !m.present ? h('span', { class: 'how' }, m.hint) : null)))
+      ? s.models.map((m) => h('li', {}, h('span', { class: m.present ? 'ok' : 'bad' }, m.present ? '✓' : '✗'), h('span', {}, h('b', {}, ROLE_WORDS[m.role] ?? m.role), m.present ? ` — ${m.id ?? ''}` : ' — not installed (see above)')))
       : [h('li', { class: 'muted' }, 'No model information from this daemon.')]),
   );
   clear(
@@ -100,7 +137,7 @@ export function renderStatus(s: Status): void {
       ),
     ),
   );
-  byId('watch').textContent = describeWatch(s.watch);
+  byId('watch').textContent = describeWatch(s.watch, s.libraries.length);
 }
 
 function rank(name: string): number {
@@ -112,12 +149,13 @@ function label(name: string): string {
   return name === 'fullDiskAccess' ? 'Full Disk Access' : name;
 }
 
-function describeWatch(w: unknown): string {
-  if (w === null || w === undefined) return 'No watcher information.';
-  if (typeof w !== 'object') return String(w);
-  return Object.entries(w as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' · ');
+/** "Watching 3 folders for new photos." in words (the watcher's counters are for the log). */
+function describeWatch(w: unknown, libraries: number): string {
+  const st = (w ?? {}) as { enabled?: boolean; roots?: readonly string[]; ready?: boolean; watching?: number };
+  const n = st.roots?.length ?? st.watching ?? 0;
+  if (st.enabled === false) return 'Watching is off in the settings: new photos are found by the nightly walk.';
+  if (n === 0) return libraries ? 'Not watching yet: new photos are found by the nightly walk.' : 'No folders to watch yet.';
+  return `${st.ready === false ? 'Starting to watch' : 'Watching'} ${n} ${n === 1 ? 'folder' : 'folders'} for new and changed photos.`;
 }
 
 export function addActivity(text: string, cls = ''): void {

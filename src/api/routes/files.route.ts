@@ -111,6 +111,7 @@ export function registerFileRoutes(app: FastifyInstance, ctx: ApiContext): void 
       const id = idOf(req.params);
       if (!fileExists(db, id)) throw notFound('file');
       if (!ctx.deps.search) throw unavailable('similar photos need the CLIP embeddings (embed pass)');
+      if (ctx.deps.search.clipInstalled && !ctx.deps.search.clipInstalled()) throw unavailable('More like this needs a CLIP model, and none is installed (see `rawlight models` for how to add one)');
       const hits = (await ctx.deps.search.similar(id, { limit: req.query.limit })).filter((h) => h.fileId !== id);
       const score = new Map(hits.map((h) => [h.fileId, h.score]));
       const r = listFiles(db, { offset: 0, limit: req.query.limit, ids: hits.map((h) => h.fileId) });

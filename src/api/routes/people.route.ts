@@ -104,6 +104,28 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ApiContext): voi
     return { faceId, removed: true };
   });
 
+  // The viewer's "who is this?" on one face: into that person (created when new), confirmed.
+  app.post<{ Body: { name: string } }>('/api/faces/:id/name', { schema: { params: idParams, body: nameBody } }, async (req) => {
+    const faceId = idOf(req.params);
+    if (!faceExists(db, faceId)) throw notFound('face');
+    const port = people();
+    if (!port.nameFace) throw unavailable('naming single faces is not available in this daemon');
+    const fileId = (db.prepare('SELECT file_id FROM faces WHERE id = ?').get(faceId) as { file_id: number }).file_id;
+    const { personId } = await port.nameFace(faceId, req.body.name.trim().replace(/\s+/g, ' '));
+    reconsider([fileId, ...filesOfPerson(db, personId)]);
+    changed('face-named', personId);
+    return personTile(db, personId) ?? { id: personId };
+  });
+
+  // "Group now": the faces that fit no known person are clustered into groups at once.
+  app.post('/api/people/group', { schema: {} }, async () => {
+    const port = people();
+    if (!port.group) throw unavailable('grouping is not running in this process');
+    const report = await port.group();
+    changed('grouped', null);
+    return { grouped: true, report };
+  });
+
   app.post('/api/people/undo', { schema: {} }, async () => {
     const undone = await people().undo();
     if (undone) changed('undone', null);

@@ -23,11 +23,28 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ApiContext): voi
     async (req) => {
       const filter = toFilter(req.query);
       const q = filter.q ?? '';
+      if (ctx.deps.search?.query && req.query.mode !== 'text') {
+        // Read for structure first (camera, dates, places, people…); the mode says what ranked.
+        const r0 = await ctx.deps.search.query(q, { limit: CANDIDATES });
+        const hit = new Map(r0.results.map((h) => [h.fileId, h]));
+        const r = listFiles(db, { ...filter, q: undefined, ids: r0.results.map((h) => h.fileId) });
+        return {
+          q,
+          mode: r0.mode,
+          label: r0.label ?? null,
+          parts: r0.parts ?? [],
+          offset: filter.offset,
+          limit: filter.limit,
+          total: r.total,
+          items: r.items.map((i) => ({ ...i, score: hit.get(i.id)?.score ?? null, why: hit.get(i.id)?.why ?? null })),
+        };
+      }
       if (ctx.deps.search && req.query.mode !== 'text') {
         const hits = await ctx.deps.search.search(q, { limit: CANDIDATES });
         const score = new Map(hits.map((h) => [h.fileId, h.score]));
+        const why = new Map(hits.map((h) => [h.fileId, h.why ?? null]));
         const r = listFiles(db, { ...filter, q: undefined, ids: hits.map((h) => h.fileId) });
-        return { q, mode: 'semantic', offset: filter.offset, limit: filter.limit, total: r.total, items: r.items.map((i) => ({ ...i, score: score.get(i.id) ?? null })) };
+        return { q, mode: 'semantic', offset: filter.offset, limit: filter.limit, total: r.total, items: r.items.map((i) => ({ ...i, score: score.get(i.id) ?? null, why: why.get(i.id) ?? null })) };
       }
       const r = listFiles(db, filter);
       return { q, mode: 'text', offset: filter.offset, limit: filter.limit, total: r.total, items: r.items.map((i) => ({ ...i, score: null })) };

@@ -14,6 +14,30 @@ export function registerWritebackRoutes(app: FastifyInstance, ctx: ApiContext): 
     return { fileId: id, preview: await ctx.deps.writeback.preview(id) };
   });
 
+  // `rawlight writeback` while the daemon runs: the daemon's one writer does the work.
+  app.post<{ Body: { paths: string[]; dryRun?: boolean; repair?: boolean; restore?: boolean } }>(
+    '/api/writeback/run',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['paths'],
+          additionalProperties: false,
+          properties: {
+            paths: { type: 'array', maxItems: 10_000, items: { type: 'string', minLength: 1, maxLength: 4096 } },
+            dryRun: { type: 'boolean' },
+            repair: { type: 'boolean' },
+            restore: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      if (!ctx.deps.writeback?.run) throw unavailable('XMP writeback is not running');
+      return ctx.deps.writeback.run({ paths: req.body.paths, dryRun: req.body.dryRun ?? false, repair: req.body.repair ?? false, restore: req.body.restore ?? false });
+    },
+  );
+
   app.post<{ Body: { fileIds: number[] } }>(
     '/api/writeback/apply',
     {

@@ -24,9 +24,12 @@ export interface IndexReport {
 export const indexCommand: CliCommand = {
   name: 'index',
   summary: 'Index folders until the queue is idle, then exit (adds nothing to the config)',
-  usage: 'rawlight index DIR... [--json]',
+  usage: 'rawlight index DIR... [--passes LIST] [--json]',
   async run(args, env) {
-    const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, passes: { type: 'string' } }, allowPositionals: true });
+    // --passes metadata,faces: those passes plus what they need first (run only where not done yet).
+    const onlyPasses = values.passes === undefined ? undefined : values.passes.split(',').map((s) => s.trim()).filter(Boolean);
+    if (onlyPasses && onlyPasses.length === 0) throw new UsageError('--passes needs a comma-separated list of pass names');
     if (positionals.length === 0) throw new UsageError('give at least one folder');
     const roots = positionals.map((p) => path.resolve(p));
     for (const r of roots) {
@@ -43,12 +46,23 @@ export const indexCommand: CliCommand = {
     const log = createLogger({ logsDir: env.places.logsDir });
     const lock = acquireDaemonLock(env.places);
     const t0 = Date.now();
-    const core = await Core.open({ places: env.places, config, log });
+    let core: Core;
+    try {
+      core = await Core.open({ places: env.places, config, log, ...(onlyPasses ? { onlyPasses } : {}) });
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
     try {
       const reports = await core.reconcile(roots, Priority.user);
+      // Unchanged files are not looked at again by the reconcile walk: queue what an earlier
+      // `--passes` run (or a pass version bump) left undone, as the daemon does at start.
+      core.pipeline.sweep();
       core.pipeline.start();
       const stop = showProgress(env.io.stderr, core.db, core.bus);
       await core.pipeline.whenIdle();
+      // The new faces that fit no known person are grouped before exiting: `rawlight people` lists them.
+      await core.grouping.flush();
       stop();
       const report = summarize(core, roots, reports, Date.now() - t0);
       if (values.json) printJson(env.io, report);

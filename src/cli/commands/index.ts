@@ -12,6 +12,7 @@ import { writebackCommand } from './writeback.command.js';
 import { searchCommand } from './search.command.js';
 import { similarCommand } from './similar.command.js';
 import { peopleCommand } from './people.command.js';
+import { duplicatesCommand } from './duplicates.command.js';
 import { openCommand } from './open.command.js';
 import { tokenCommand } from './token.command.js';
 
@@ -32,6 +33,7 @@ export const commands: CliCommand[] = [
   searchCommand,
   similarCommand,
   peopleCommand,
+  duplicatesCommand,
   agentCommand,
   openCommand,
   tokenCommand,

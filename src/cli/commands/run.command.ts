@@ -9,9 +9,12 @@ import { applyPrivateUmask, createPlatform, tightenPrivateFiles } from '../../pl
 import { defaultLibrary } from '../../platform/places.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { acquireDaemonLock } from '../lock.js';
+import { installShutdown } from '../../lifecycle/shutdown.js';
 
 /** How long running passes get to finish after SIGTERM before their leases are released. */
 const SHUTDOWN_GRACE_MS = 8_000;
+/** The whole shutdown, under launchd's ExitTimeOut and systemd's TimeoutStopSec (30 s). */
+const SHUTDOWN_TOTAL_MS = 25_000;
 
 export const runCommand: CliCommand = {
   name: 'run',
@@ -44,28 +47,26 @@ export const runCommand: CliCommand = {
     }
     const lock = acquireDaemonLock(env.places);
     const platform = createPlatform({ places: env.places, turbo: config.agent.turbo, log });
+    log.info(platform.lowerCpuPriority(), 'CPU priority lowered: the user\'s apps come first');
     const daemon = new Daemon({ places: env.places, config, log, libraries, platform, dataless: platform.dataless });
-    let stopping: Promise<void> | null = null;
-    let stopped!: () => void;
-    const done = new Promise<void>((resolve) => (stopped = resolve));
-    const stop = (signal: string) => {
-      if (stopping) {
-        log.warn({ signal }, 'second signal: exiting now');
-        process.exit(1);
-      }
-      log.info({ signal }, 'stopping: finishing running passes');
-      stopping = daemon
-        .stop(SHUTDOWN_GRACE_MS)
-        .catch((e: unknown) => log.error({ err: e }, 'error during shutdown'))
-        .finally(() => {
-          lock.release();
-          log.info('stopped');
-          log.flush();
-          stopped();
-        });
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    let stopped!: (code: number) => void;
+    const done = new Promise<number>((resolve) => (stopped = resolve));
+    // SIGTERM/SIGINT: the ordered, bounded steps of lifecycle/shutdown.ts; a second signal exits at once.
+    const shutdown = installShutdown({
+      log,
+      totalTimeoutMs: SHUTDOWN_TOTAL_MS,
+      steps: [
+        { name: 'daemon (passes, watcher, API, models, ExifTool, database)', timeoutMs: SHUTDOWN_GRACE_MS + 10_000, run: () => daemon.stop(SHUTDOWN_GRACE_MS) },
+        { name: 'lock', run: () => lock.release() },
+      ],
+      exit: (code) => {
+        log.info({ code }, 'stopped');
+        log.flush();
+        stopped(code);
+        // Past the overall limit a step may still hold the event loop open: leave anyway.
+        setTimeout(() => process.exit(code), 2_000).unref();
+      },
+    });
     process.on('uncaughtException', (e) => {
       log.fatal({ err: e }, 'crashed: uncaught exception');
       log.flush();
@@ -77,6 +78,7 @@ export const runCommand: CliCommand = {
       await daemon.start();
     } catch (e) {
       log.fatal({ err: e }, 'could not start');
+      shutdown.dispose();
       await daemon.stop(1000).catch(() => undefined);
       lock.release();
       throw e;
@@ -89,7 +91,8 @@ export const runCommand: CliCommand = {
       log.error({ err: e }, 'the status page and API could not start');
     }
     log.info({ libraries, home: env.places.dataDir, pid: process.pid, url }, 'rawlight is running');
-    await done;
-    return 0;
+    const code = await done;
+    shutdown.dispose();
+    return code;
   },
 };

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/index.js';
 import { DaemonError } from '../../errors/index.js';
 import { clipSourceFromRegistry } from '../../ml/clip/model-sources.js';
 import { createModelRegistry } from '../../ml/registry.js';
+import { ModelSessions } from '../../ml/session.js';
 import { parseDateBound } from '../../search/date-range.js';
 import { search, type ClipQueryEncoder, type SearchResponse } from '../../search/search.js';
 import { getSpace } from '../../search/clip-embedding.repository.js';
@@ -14,9 +15,15 @@ import { printJson, UsageError, type CliCommand, type CliIO } from '../command.j
 export function printResults(io: CliIO, r: SearchResponse, json: boolean): void {
   if (json) {
     // The contract: {"results": [{"path", "score", "why"}]} (extend, never rename).
-    printJson(io, { mode: r.mode, results: r.results.map((x) => ({ path: x.path, score: x.score, why: x.why })) });
+    printJson(io, {
+      mode: r.mode,
+      ...(r.label !== undefined ? { label: r.label } : {}),
+      ...(r.parts ? { parsed: r.parts.map(({ kind, source, label }) => ({ kind, source, label })) } : {}),
+      results: r.results.map((x) => ({ path: x.path, score: x.score, why: x.why })),
+    });
     return;
   }
+  if (r.label) io.stdout.write(`searched ${r.label}\n`);
   if (r.results.length === 0) {
     io.stdout.write('no matches\n');
     return;
@@ -57,7 +64,9 @@ export const searchCommand: CliCommand = {
     if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_FOUND', 'nothing indexed yet (run `rawlight index` first)');
     const cfg = loadConfig(env.places, { env: env.env });
     const db = openReadonlyDb(dbFile);
-    const clip = clipSourceFromRegistry(createModelRegistry(cfg, env.places));
+    // The one session factory (worker thread, CoreML where available), as in the daemon.
+    const sessions = new ModelSessions();
+    const clip = clipSourceFromRegistry(createModelRegistry(cfg, env.places), sessions);
     try {
       let encoder: ClipQueryEncoder | null = null;
       const h = clip.current();
@@ -72,6 +81,7 @@ export const searchCommand: CliCommand = {
       const r = await search(db, query, {
         limit,
         clip: encoder,
+        clipInstalled: !!h,
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
         ...(values.camera ? { camera: values.camera } : {}),
@@ -84,6 +94,7 @@ export const searchCommand: CliCommand = {
       return 0;
     } finally {
       await clip.close();
+      await sessions.close();
       db.close();
     }
   },

@@ -36,6 +36,7 @@ function formatDetail(d: Record<string, unknown>): string {
     const kw = m.keywords as string[];
     if (kw.length) lines.push(`  keywords: ${kw.join(', ')}`);
   }
+  if (d.motionPhoto) lines.push(`  motion photo: the still is indexed; embedded video ${JSON.stringify(d.motionPhoto)}`);
   for (const p of d.passes as { pass: string; status: string; error: string | null }[]) lines.push(`  ${p.pass}: ${p.status}${p.error ? ` (${p.error})` : ''}`);
   for (const [k, v] of Object.entries(d)) {
     if (['faces', 'tags', 'place', 'xmp', 'people'].includes(k) && v && (!Array.isArray(v) || v.length)) lines.push(`  ${k}: ${JSON.stringify(v)}`);

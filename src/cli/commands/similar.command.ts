@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/index.js';
 import { DaemonError } from '../../errors/index.js';
+import { clipSourceFromRegistry } from '../../ml/clip/model-sources.js';
+import { createModelRegistry } from '../../ml/registry.js';
 import { latestSpaceOf } from '../../search/clip-embedding.repository.js';
 import { similar } from '../../search/search.js';
 import { DB_FILE, openReadonlyDb } from '../../store/db.js';
@@ -24,7 +27,13 @@ export const similarCommand: CliCommand = {
     try {
       const f = getFileByPath(db, path.resolve(positionals[0]!));
       if (!f) throw new DaemonError('FILE_NOT_FOUND', `${positionals[0]} is not indexed`);
-      if (!latestSpaceOf(db, f.id)) throw new DaemonError('NOT_EMBEDDED', f.path);
+      if (!latestSpaceOf(db, f.id)) {
+        // Say why: no CLIP model at all (install one) or this photo not embedded yet (wait).
+        const clip = clipSourceFromRegistry(createModelRegistry(loadConfig(env.places, { env: env.env }), env.places));
+        const installed = clip.current() !== null;
+        await clip.close();
+        throw new DaemonError('NOT_EMBEDDED', installed ? `${f.path} is not embedded yet (the embed pass has not reached it)` : `More like this needs a CLIP model, and none is installed (see \`rawlight models\`)`);
+      }
       printResults(env.io, similar(db, f.id, limit), values.json);
       return 0;
     } finally {

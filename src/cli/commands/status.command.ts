@@ -5,7 +5,7 @@ import { DB_FILE, openReadonlyDb } from '../../store/db.js';
 import { readStatus, type StatusJson } from '../../store/repositories/status.repository.js';
 import { printJson, type CliCommand } from '../command.js';
 import { upkeepStatus, type UpkeepJobStatus } from '../../jobs/index.js';
-import { writebackCounts } from '../../xmp/index.js';
+import { writebackCounts, type RecoveryCounts } from '../../xmp/index.js';
 
 export const statusCommand: CliCommand = {
   name: 'status',
@@ -24,7 +24,7 @@ export const statusCommand: CliCommand = {
     try {
       const s = { ...readStatus(db), upkeep: upkeepStatus(db), writeback: writebackCounts(db) };
       if (values.json) printJson(env.io, s);
-      else env.io.stdout.write(formatStatus(s) + formatUpkeep(s.upkeep));
+      else env.io.stdout.write(formatStatus(s) + formatUpkeep(s.upkeep) + formatRecoveries(s.writeback.recoveries) + formatOverwritten(s.writeback.overwritten));
       return 0;
     } finally {
       db.close();
@@ -46,6 +46,17 @@ function formatStatus(s: StatusJson): string {
     for (const e of s.recentErrors.slice(0, 10)) lines.push(`  ${e.pass} ${e.code ?? ''} ${e.path ?? ''}: ${e.error ?? ''}`);
   }
   return lines.join('\n') + '\n';
+}
+
+function formatOverwritten(n: number): string {
+  if (!n) return '';
+  return `\n${n} sidecar(s) were rewritten by another app (Lightroom writing its catalog to XMP) without rawlight's values; rawlight does not fight it.\n  fix: rawlight writeback --restore, then in Lightroom select those photos and choose Metadata › Read Metadata from Files\n`;
+}
+
+function formatRecoveries(r: RecoveryCounts): string {
+  if (!r.restored && !r.restoreFailed && !r.tempRemoved) return '';
+  const when = r.lastAt ? new Date(r.lastAt).toLocaleString() : '-';
+  return `\ninterrupted XMP writes recovered at start: ${r.restored} restored from backup, ${r.tempRemoved} temp file(s) removed, ${r.restoreFailed} NOT recovered (see the log) — last ${when}\n`;
 }
 
 function formatUpkeep(jobs: UpkeepJobStatus[]): string {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { DaemonError } from '../../errors/index.js';
+import type { RgbImage } from '../image.js';
 import { IMAGENET_PREPROCESS, imageToTensor, type ImagePreprocess } from '../clip/image-tensor.js';
-import { inputInfo, openOnnxSession, ort, outputInfo, type OrtSession } from '../clip/onnx-session.js';
+import { inputInfo, ort, outputInfo, type OrtSession } from '../clip/onnx-session.js';
+import { ModelSessions } from '../session.js';
 
 export interface ClassScore {
   index: number;
@@ -45,6 +47,9 @@ export class ImageClassifier {
   private readonly output: string;
   private readonly dynamicBatch: boolean;
 
+  /** The sessions owner when load() made one (closed with the classifier). */
+  private own: ModelSessions | null = null;
+
   constructor(
     id: string,
     private readonly session: OrtSession,
@@ -64,10 +69,18 @@ export class ImageClassifier {
     }
   }
 
+  /** With its own ModelSessions (the one factory), released by close(): for tests and one-shot use. */
   static async load(files: ClassifierFiles): Promise<ImageClassifier> {
     const labels = readLabels(files.labels);
-    const session = await openOnnxSession(files.model);
-    return new ImageClassifier(files.id, session, labels);
+    const own = new ModelSessions();
+    try {
+      const c = new ImageClassifier(files.id, await own.open(files.model), labels);
+      c.own = own;
+      return c;
+    } catch (e) {
+      await own.close();
+      throw e;
+    }
   }
 
   /** Over a session opened elsewhere (the daemon's shared ModelSessions). */
@@ -77,7 +90,7 @@ export class ImageClassifier {
 
 
   /** Class probabilities for each image, top `k` per image, best first. */
-  async classify(inputs: readonly (string | Buffer)[], k = 10): Promise<ClassScore[][]> {
+  async classify(inputs: readonly (string | Buffer | RgbImage)[], k = 10): Promise<ClassScore[][]> {
     const per = 3 * this.preprocess.size * this.preprocess.size;
     const out: ClassScore[][] = [];
     const step = this.dynamicBatch ? 8 : 1;
@@ -105,5 +118,6 @@ export class ImageClassifier {
 
   async close(): Promise<void> {
     await this.session.release();
+    await this.own?.close();
   }
 }

@@ -1,5 +1,6 @@
 import { ClipModel } from './clip-model.js';
-import { openOnnxSession, type OrtSession } from './onnx-session.js';
+import { ModelSessions } from '../session.js';
+import type { OrtSession } from './onnx-session.js';
 import { ClipTokenizer } from './tokenizer.js';
 
 /** Files of one CLIP model (what the model registry resolves the `clip` role to). */
@@ -12,7 +13,7 @@ export interface ClipFiles {
   padId?: number;
 }
 
-/** Opens one of the two networks; default: a private CPU session (tests, one-shot CLI). */
+/** Opens one of the two networks; default: the handle's own ModelSessions (tests, one-shot use). */
 export type SessionOpener = (file: string, part: 'visual' | 'textual') => Promise<OrtSession>;
 
 /** A lazily loaded CLIP model shared by the embed pass, the tags pass and search. */
@@ -26,7 +27,10 @@ export interface ClipHandle {
 
 /** Loads on first use; a failed load is not cached (the file may be installed or repaired later). */
 export function createClipHandle(files: ClipFiles, opts: { openSession?: SessionOpener; ownsSessions?: boolean } = {}): ClipHandle {
-  const open = opts.openSession ?? ((file: string) => openOnnxSession(file));
+  // Without an opener, the handle owns a ModelSessions of its own (the one factory: worker thread,
+  // CoreML where available), closed with the handle.
+  const own = opts.openSession ? null : new ModelSessions();
+  const open: SessionOpener = opts.openSession ?? ((file) => own!.open(file));
   // Sessions from a shared owner (ModelSessions) are released by that owner, not here.
   const owns = opts.ownsSessions ?? !opts.openSession;
   let loading: Promise<ClipModel> | null = null;
@@ -59,6 +63,7 @@ export function createClipHandle(files: ClipFiles, opts: { openSession?: Session
       loading = null;
       const m = l ? await l.catch(() => null) : null;
       if (m && owns) await m.close();
+      await own?.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { DaemonError } from '../../errors/index.js';
+import type { RgbImage } from '../image.js';
 import { CLIP_PREPROCESS, imageToTensor, type ImagePreprocess } from './image-tensor.js';
 import { inputInfo, ort, outputInfo, type OrtSession, type TensorInfo } from './onnx-session.js';
 import { EOT_ID, type ClipTokenizer } from './tokenizer.js';
@@ -96,7 +97,7 @@ export class ClipModel {
     return this.dimension;
   }
 
-  async embedImages(inputs: readonly (string | Buffer)[]): Promise<Float32Array[]> {
+  async embedImages(inputs: readonly (string | Buffer | RgbImage)[]): Promise<Float32Array[]> {
     const tensors: Float32Array[] = [];
     for (const i of inputs) tensors.push(await imageToTensor(i, this.preprocess));
     return this.embedImageTensors(tensors);

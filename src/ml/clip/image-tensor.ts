@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { DaemonError } from '../../errors/index.js';
+import type { RgbImage } from '../image.js';
 
 /** How one image model wants its pixels (from the model's manifest entry). */
 export interface ImagePreprocess {
@@ -32,10 +33,11 @@ export const IMAGENET_PREPROCESS: ImagePreprocess = Object.freeze({
  * Decodes an (already upright) image and returns RGB NCHW floats for one batch row: shortest side
  * to `resizeShortest`, centre crop `size`, x/255, (x - mean) / std.
  */
-export async function imageToTensor(input: string | Buffer, p: ImagePreprocess): Promise<Float32Array> {
+export async function imageToTensor(input: string | Buffer | RgbImage, p: ImagePreprocess): Promise<Float32Array> {
   let rgb: Buffer;
   try {
-    const img = sharp(input, { failOn: 'error' });
+    // Decoded pixels (shared between passes, see DecodedPreviews) go in as raw RGB: same resampling.
+    const img = Buffer.isBuffer(input) || typeof input === 'string' ? sharp(input, { failOn: 'error' }) : sharp(input.data, { raw: { width: input.width, height: input.height, channels: 3 } });
     const meta = await img.metadata();
     const w = meta.width;
     const h = meta.height;
@@ -52,7 +54,7 @@ export async function imageToTensor(input: string | Buffer, p: ImagePreprocess):
       .raw()
       .toBuffer();
   } catch (e) {
-    throw new DaemonError('PREVIEW_DECODE_FAILED', `${typeof input === 'string' ? input : 'buffer'}: ${(e as Error).message}`, { cause: e });
+    throw new DaemonError('PREVIEW_DECODE_FAILED', `${typeof input === 'string' ? input : Buffer.isBuffer(input) ? 'buffer' : 'pixels'}: ${(e as Error).message}`, { cause: e });
   }
   const n = p.size * p.size;
   if (rgb.length !== n * 3) throw new DaemonError('PREVIEW_DECODE_FAILED', `expected ${n * 3} RGB bytes, got ${rgb.length}`);

@@ -2,7 +2,7 @@ import type { ModelRegistry, ResolvedModel } from '../registry.js';
 import type { ModelSessions } from '../session.js';
 import { ImageClassifier } from '../classifier/mobilenet-classifier.js';
 import { createClipHandle, type ClipHandle, type SessionOpener } from './clip-handle.js';
-import { openOnnxSession } from './onnx-session.js';
+import type { OrtSession } from './onnx-session.js';
 
 /**
  * Where passes and search get the current model of a role. `current()` is cheap (called from
@@ -33,7 +33,7 @@ export function staticClassifierSource(h: ClassifierHandle | null): ClassifierSo
 }
 
 /** A classifier handle over explicit files, loaded on first use. */
-export function createClassifierHandle(files: { id: string; model: string; labels: string }, openSession?: (file: string) => ReturnType<typeof openOnnxSession>): ClassifierHandle {
+export function createClassifierHandle(files: { id: string; model: string; labels: string }, openSession?: (file: string) => Promise<OrtSession>): ClassifierHandle {
   let loading: Promise<ImageClassifier> | null = null;
   return {
     id: files.id,

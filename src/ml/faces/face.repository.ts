@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ReadableDb, WritableDb } from '../../store/db.js';
-import type { Box } from './orientation.js';
+import type { Box } from '../../geometry/box.js';
 
 /** Width of the face_vectors table: smaller embeddings are zero-padded (cosine is unchanged). */
 export const FACE_VECTOR_WIDTH = 512;
@@ -23,10 +23,10 @@ export interface FaceView {
   id: number;
   fileId: number;
   idx: number;
-  /** [x, y, w, h] on the upright preview, normalised. */
-  box: [number, number, number, number];
+  /** On the upright preview, normalised. */
+  box: Box;
   /** The same box in stored-image orientation, normalised (what MWG regions need). */
-  storedBox: [number, number, number, number];
+  storedBox: Box;
   score: number;
   /** [x0,y0,...,x4,y4] normalised upright. */
   landmarks: number[];
@@ -98,7 +98,7 @@ export function replaceFaces(db: WritableDb, fileId: number, previewHash: string
   const vec = db.prepare('INSERT INTO face_vectors (face_id, embedder, embedding) VALUES (?, ?, ?)');
   for (const f of faces) {
     const r = ins.run(
-      fileId, previewHash, f.idx, ...f.box, ...f.storedBox,
+      fileId, previewHash, f.idx, f.box.x, f.box.y, f.box.w, f.box.h, f.storedBox.x, f.storedBox.y, f.storedBox.w, f.storedBox.h,
       JSON.stringify(f.landmarks.map(round6)), f.score, f.detector, f.embedder, embeddingToBlob(f.embedding), f.cropPath, now,
     );
     // vec0 wants an integer key bound as an integer: BigInt makes better-sqlite3 bind it so.
@@ -117,8 +117,8 @@ function toView(r: FaceRow): FaceView {
     id: r.id,
     fileId: r.file_id,
     idx: r.idx,
-    box: [r.box_x, r.box_y, r.box_w, r.box_h],
-    storedBox: [r.stored_x, r.stored_y, r.stored_w, r.stored_h],
+    box: { x: r.box_x, y: r.box_y, w: r.box_w, h: r.box_h },
+    storedBox: { x: r.stored_x, y: r.stored_y, w: r.stored_w, h: r.stored_h },
     score: r.score,
     landmarks: r.landmarks ? (JSON.parse(r.landmarks) as number[]) : [],
     detector: r.detector,

@@ -37,7 +37,7 @@ test('the event stream’s status is stable while nothing changes: ETA and rates
       queue: { pending: 500, leased: 1, dead: 0, waiting: 0 },
       throughput: { windowSeconds: 300, runsPerMinute: rate, filesPerMinute: rate, lastRunAt: 1 },
       eta: { seconds, at: now + seconds * 1000 }, recentErrors: [], deadJobs: [], generatedAt: now,
-      paused: false, watch: null, libraries: [], models: [], permissions: [], upkeep: null,
+      paused: false, watch: null, libraries: [], models: [], permissions: [], upkeep: null, xmp: null,
     }) as FullStatus;
   // What the hub sends: this snapshot, then its rounding of rates and ETA seconds.
   const sent = (s: FullStatus) => roundedSnapshot(streamedStatus(s)) as FullStatus;

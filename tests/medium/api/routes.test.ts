@@ -2,39 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../../src/api/server.js';
-import type { PeoplePort, SearchPort, WritebackPort } from '../../../src/api/ports.js';
+import type { SearchPort, WritebackPort } from '../../../src/api/ports.js';
+import { peoplePort } from '../../../src/daemon-api.js';
 import { addFace, addJob, buildWeb, addPerson, authed, headers, makeHarness, passResult, seedFile, TOKEN, type Harness } from './harness.js';
-
-/** A people port backed by the real tables (what the people module does, minimally). */
-function tablePeople(h: Harness): PeoplePort & { undoStack: string[] } {
-  const undoStack: string[] = [];
-  return {
-    undoStack,
-    name(id, name) {
-      const prev = (h.db.prepare('SELECT name FROM persons WHERE id = ?').get(id) as { name: string | null }).name;
-      h.db.prepare('UPDATE persons SET name = ? WHERE id = ?').run(name, id);
-      undoStack.push(JSON.stringify({ id, prev }));
-      return { personId: id };
-    },
-    merge(from, into) {
-      h.db.prepare('UPDATE face_person SET person_id = ? WHERE person_id = ?').run(into, from);
-      h.db.prepare('DELETE FROM persons WHERE id = ?').run(from);
-    },
-    removeFace(faceId) {
-      h.db.prepare('DELETE FROM face_person WHERE face_id = ?').run(faceId);
-    },
-    ignore(id, ignored) {
-      h.db.prepare('UPDATE persons SET ignored = ? WHERE id = ?').run(ignored ? 1 : 0, id);
-    },
-    undo() {
-      const last = undoStack.pop();
-      if (!last) return null;
-      const { id, prev } = JSON.parse(last) as { id: number; prev: string | null };
-      h.db.prepare('UPDATE persons SET name = ? WHERE id = ?').run(prev, id);
-      return `name of person ${id}`;
-    },
-  };
-}
 
 describe('API routes (inject, real SQLite and cache files)', () => {
   let h: Harness;
@@ -76,7 +46,8 @@ describe('API routes (inject, real SQLite and cache files)', () => {
     app = buildServer({
       ...h.deps,
       search,
-      people: tablePeople(h),
+      // The daemon's real people port (src/daemon-api.ts), on the same database.
+      people: peoplePort(h.db),
       writeback,
       reveal: async (file) => (revealed.push([file]), { revealed: true, how: 'test' }),
     });
@@ -220,7 +191,8 @@ describe('API routes (inject, real SQLite and cache files)', () => {
     assert.deepEqual(wb.map((j) => j.file_id), [ids.biden], 'naming asks writeback to reconsider the photo');
 
     const undo = (await app.inject({ method: 'POST', url: '/api/people/undo', headers: authed(), payload: {} })).json();
-    assert.match(undo.undone, /person/);
+    // The real port names what was undone (the naming), not the undo itself.
+    assert.match(undo.undone, /^name \(action \d+\)$/);
     assert.equal((await app.inject({ url: `/api/people/${unnamed}`, headers: authed() })).json().name, null);
 
     assert.equal((await app.inject({ method: 'POST', url: `/api/people/${unnamed}/name`, headers: authed(), payload: { name: '' } })).statusCode, 400);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isMainThread } from 'node:worker_threads';
 import { parseConfig } from '../../../src/config/index.js';
 import { DaemonError, isDaemonError } from '../../../src/errors/index.js';
@@ -57,15 +57,16 @@ function seed(db: WritableDb, places: Places): void {
   symlinkSync('/etc/hostname', path.join(places.cacheDir, 'previews', 'aa', 'link.jpg'));
 }
 
+// Each test gets its own home, database and clock (beforeEach): any one runs alone, in any order.
 describe('upkeep jobs (real SQLite)', () => {
-  const t = tempDir('rawlight-upkeep-');
-  const places = resolvePlaces({ env: { RAWLIGHT_HOME: t.dir } });
-  const dbPath = path.join(places.dataDir, 'rawlight.db');
+  let t: ReturnType<typeof tempDir>;
+  let places: Places;
+  let dbPath: string;
   let db: WritableDb;
-  let clock = Date.UTC(2025, 5, 1, 12, 0, 0);
+  let clock: number;
   const now = () => clock;
   const calls: string[] = [];
-  let reconcileImpl: () => Promise<unknown> = async () => ({ added: 3, gone: 1 });
+  let reconcileImpl: () => Promise<unknown>;
   const deps: UpkeepDeps = {
     reconcile: async () => {
       calls.push(`reconcile:${isMainThread ? 'main' : 'worker'}`);
@@ -75,11 +76,17 @@ describe('upkeep jobs (real SQLite)', () => {
   const config = parseConfig({ schedule: { backupsKept: 2 } });
   const upkeep = () => createUpkeep({ db, dbPath, places, config, log: silentLogger(), deps, now });
 
-  before(() => {
+  beforeEach(() => {
+    t = tempDir('rawlight-upkeep-');
+    places = resolvePlaces({ env: { RAWLIGHT_HOME: t.dir } });
+    dbPath = path.join(places.dataDir, 'rawlight.db');
+    clock = Date.UTC(2025, 5, 1, 12, 0, 0);
+    calls.length = 0;
+    reconcileImpl = async () => ({ added: 3, gone: 1 });
     db = openDb(dbPath).db;
     seed(db, places);
   });
-  after(() => {
+  afterEach(() => {
     db.close();
     t.cleanup();
   });
@@ -187,7 +194,7 @@ describe('upkeep jobs (real SQLite)', () => {
     assert.equal(row.lastErrorCode, 'INTERNAL');
     assert.match(row.lastError ?? '', /kaput/);
     assert.equal(row.failures, 2);
-    assert.equal(row.runs, 3);
+    assert.equal(row.runs, 2);
   });
 
   test('a job never overlaps itself', async () => {
@@ -220,7 +227,8 @@ describe('upkeep jobs (real SQLite)', () => {
   });
 
   test('start: schedules recorded with next runs; an interrupted run is marked; bree fires jobs in-process', async () => {
-    db.prepare(`UPDATE upkeep_jobs SET running = 1 WHERE name = 'backup'`).run();
+    // A backup a killed daemon left running (the row it would have written when it started).
+    db.prepare(`INSERT INTO upkeep_jobs (name, running, last_started_at) VALUES ('backup', 1, ?)`).run(Date.now() - 60_000);
     clock = Date.now();
     calls.length = 0;
     const cfg = parseConfig({ schedule: { reconcile: '* * * * * *', backupsKept: 2 } }); // every second (6 fields)

@@ -61,4 +61,28 @@ process.stdout.write('ready\\n');
     assert.equal(exitCode, 1);
     h.dispose();
   });
+
+  test('the overall limit ends a shutdown whose steps together run too long (mocked clock)', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const ran: string[] = [];
+    let exitCode: number | undefined;
+    const slow = (name: string) => ({ name, timeoutMs: 10_000, run: () => new Promise<void>((r) => setTimeout(() => (ran.push(name), r()), 8_000)) });
+    const h = installShutdown({ log: silentLogger(), signals: [], totalTimeoutMs: 20_000, exit: (c) => (exitCode = c), steps: [slow('drain'), slow('close'), slow('checkpoint')] });
+    const done = h.shutdown('test');
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
+    };
+    for (let ms = 0; ms < 16_000; ms += 8_000) {
+      await settle();
+      t.mock.timers.tick(8_000);
+    }
+    await settle();
+    assert.deepEqual(ran, ['drain', 'close']);
+    assert.equal(exitCode, undefined, 'each step is within its own bound, and 16 s < 20 s overall');
+    t.mock.timers.tick(4_000);
+    await done;
+    assert.equal(exitCode, 1, 'the 20 s overall limit fired while the third step ran');
+    assert.deepEqual(ran, ['drain', 'close']);
+    h.dispose();
+  });
 });

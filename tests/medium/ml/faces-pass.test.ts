@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { cosine } from '../../../src/ml/faces/embedder.js';
 import { allFaceEmbeddings, faceEmbedding, facesForFile, nearestFaces, purgeFaces, type FaceView } from '../../../src/ml/faces/face.repository.js';
-import { iou } from '../../../src/ml/faces/nms.js';
-import { storedToUpright, type Box } from '../../../src/ml/faces/orientation.js';
+import { boxIou as iou, fromCentre, storedToUpright, type Box } from '../../../src/geometry/box.js';
 import { ModelRegistry } from '../../../src/ml/registry.js';
 import { ModelSessions } from '../../../src/ml/session.js';
 import { createFacesPass } from '../../../src/passes/faces.pass.js';
@@ -19,27 +18,31 @@ const PEOPLE = path.join(FIXTURES, 'photos', 'people');
 const labels = JSON.parse(readFileSync(path.join(FIXTURES, 'photos', 'labels.json'), 'utf8')).files as Record<string, { people: string[] }>;
 
 /**
- * Faces YuNet@0.9 must find, from labels.json's people, except where a look at the photo says
- * otherwise: obama_and_biden_2 also has a child in the background (3 faces); in the Curie photos
- * Pierre is in strict profile and scores 0.79 (< 0.9), so only Marie is found by default.
+ * Faces YuNet must find, from labels.json's people, except where a look at the photo says
+ * otherwise: obama_and_biden_2 also has a child in the background (3 faces). In the Curie photos
+ * Pierre is in strict profile and scores 0.78-0.80: the default threshold (0.73, calibrated on
+ * these fixtures: real faces >= 0.78, the highest false detection 0.687 on biden_2, scenes
+ * <= 0.57) finds him.
  */
 function expectedFaces(name: string): number {
   if (name === 'obama_and_biden_2.jpg') return 3;
-  if (name.startsWith('curie_portrait')) return 1;
   return labels[`people/${name}`]!.people.length;
 }
+
+/** The calibrated default threshold of yunet-2023mar (models/manifest.json). */
+const DEFAULT_THRESHOLD = 0.73;
 
 /** MWG regions as ExifTool reads them (centre + size, normalised, stored orientation) -> top-left boxes. */
 async function mwgRegions(et: ExifTool, file: string): Promise<Map<string, Box>> {
   const tags = (await et.read(file)) as unknown as { RegionInfo?: { RegionList?: { Name?: string; Area?: { X: number; Y: number; W: number; H: number } }[] } };
   const out = new Map<string, Box>();
   for (const r of tags.RegionInfo?.RegionList ?? []) {
-    if (r.Name && r.Area) out.set(r.Name, [r.Area.X - r.Area.W / 2, r.Area.Y - r.Area.H / 2, r.Area.W, r.Area.H]);
+    if (r.Name && r.Area) out.set(r.Name, fromCentre({ x: r.Area.X, y: r.Area.Y, w: r.Area.W, h: r.Area.H }));
   }
   return out;
 }
 
-function orientationOf(meta: sharp.Metadata): number {
+function orientationOf(meta: Metadata): number {
   return meta.orientation ?? 1;
 }
 
@@ -83,9 +86,9 @@ describe('faces pass on the real people photos with the default models', () => {
       const fs = faces.get(name)!;
       assert.equal(fs.length, expectedFaces(name), `faces found: ${fs.map((f) => f.score.toFixed(3)).join(', ')}`);
       for (const f of fs) {
-        assert.ok(f.score >= 0.9);
-        const [x, y, w, h] = f.box;
-        assert.ok(x >= 0 && y >= 0 && w > 0.02 && h > 0.02 && x + w <= 1 + 1e-9 && y + h <= 1 + 1e-9, `box ${f.box}`);
+        assert.ok(f.score >= DEFAULT_THRESHOLD);
+        const { x, y, w, h } = f.box;
+        assert.ok(x >= 0 && y >= 0 && w > 0.02 && h > 0.02 && x + w <= 1 + 1e-9 && y + h <= 1 + 1e-9, `box ${JSON.stringify(f.box)}`);
         // The eyes lie inside the box, above the mouth corners.
         for (let k = 0; k < 2; k++) {
           assert.ok(f.landmarks[2 * k]! >= x && f.landmarks[2 * k]! <= x + w, 'eye x inside');
@@ -147,8 +150,8 @@ describe('faces pass on the real people photos with the default models', () => {
         const regions = await mwgRegions(et, path.join(PEOPLE, name));
         const marie = regions.get('Marie Curie')!;
         assert.ok(marie, 'fixture has the region');
-        const f = faces.get(name)![0]!;
-        assert.ok(iou(f.storedBox, marie) > 0.6, `${name}: stored ${f.storedBox.map((v) => v.toFixed(3))} vs MWG ${marie.map((v) => v.toFixed(3))}`);
+        const f = faces.get(name)!.reduce((a, b) => (iou(b.storedBox, marie) > iou(a.storedBox, marie) ? b : a));
+        assert.ok(iou(f.storedBox, marie) > 0.6, `${name}: stored ${JSON.stringify(f.storedBox)} vs MWG ${JSON.stringify(marie)}`);
         // And it is NOT the upright box for the rotated file (the maths did something).
         if (name.includes('orientation-6')) assert.ok(iou(f.box, marie) < 0.1);
       }
@@ -181,6 +184,33 @@ describe('faces pass on the real people photos with the default models', () => {
   });
 });
 
+describe('the calibrated detector threshold on scenes', () => {
+  test('the giraffe and every other scene without people: 0 faces', async () => {
+    const { dir: cacheDir, cleanup } = tempDir();
+    const { db } = openDb(path.join(cacheDir, 'rawlight.db'));
+    const sessions = new ModelSessions();
+    try {
+      const pass = createFacesPass({ registry: new ModelRegistry({ modelsDir: MODELS }), sessions, cacheDir, config: config() });
+      const scenes = Object.entries(labels)
+        .filter(([k, v]) => (k.startsWith('scenes/') || k.startsWith('gps/')) && v.people.length === 0)
+        .map(([k]) => k);
+      assert.ok(scenes.includes('scenes/giraffe.jpg') && scenes.length >= 40, `${scenes.length} scenes`);
+      const withFaces: string[] = [];
+      for (const rel of scenes) {
+        const src = path.join(FIXTURES, 'photos', rel);
+        const id = await addPhoto(db, cacheDir, src, orientationOf(await sharp(src).metadata()));
+        const out = await runPass(db, pass, id);
+        if (out.output?.faces) withFaces.push(`${rel}: ${facesForFile(db, id).map((f) => f.score.toFixed(3)).join(', ')}`);
+      }
+      assert.deepEqual(withFaces, []);
+    } finally {
+      await sessions.close();
+      db.close();
+      cleanup();
+    }
+  });
+});
+
 describe('faces pass options', () => {
   test('faces.minScore 0.7 also finds Pierre Curie in profile, matching his MWG region; minFaceSize drops small faces', async () => {
     const { dir: cacheDir, cleanup } = tempDir();
@@ -197,7 +227,7 @@ describe('faces pass options', () => {
       const regions = await mwgRegions(et, src);
       for (const who of ['Marie Curie', 'Pierre Curie']) {
         const r = regions.get(who)!;
-        assert.ok(fs.some((f) => iou(f.storedBox, r) > 0.5), `${who} region ${r} vs ${fs.map((f) => f.storedBox.join(','))}`);
+        assert.ok(fs.some((f) => iou(f.storedBox, r) > 0.5), `${who} region ${JSON.stringify(r)} vs ${JSON.stringify(fs.map((f) => f.storedBox))}`);
         assert.ok(fs.some((f) => iou(f.box, storedToUpright(r, 6)) > 0.5), `${who} upright`);
       }
       // Faces in this 840x700 preview are ~83-92 px wide: a 100 px minimum drops them all.

@@ -98,12 +98,14 @@ describe('missing and damaged models', () => {
     await sessions.close();
   });
 
-  test('pass switched off, or no preview yet: inputKey null; otherwise keyed on preview + both model ids', () => {
+  test('pass switched off, or no preview yet: inputKey null; otherwise keyed on preview + both model ids + the detection threshold', () => {
     const registry = new ModelRegistry({ modelsDir: MODELS });
     const sessions = new ModelSessions();
     const file = getFile(db, fileId)!;
     const hash = (db.prepare('SELECT preview_hash FROM previews WHERE file_id = ?').get(fileId) as { preview_hash: string }).preview_hash;
-    assert.equal(createFacesPass({ registry, sessions, cacheDir: dir, config: config() }).inputKey(db, file), `${hash}:yunet-2023mar:faceplugin-fr-feature-512`);
+    assert.equal(createFacesPass({ registry, sessions, cacheDir: dir, config: config() }).inputKey(db, file), `${hash}:yunet-2023mar:faceplugin-fr-feature-512:0.73`);
+    // The detection threshold is part of the input: another one re-runs detection.
+    assert.equal(createFacesPass({ registry, sessions, cacheDir: dir, config: config({ faces: { minScore: 0.8 } }) }).inputKey(db, file), `${hash}:yunet-2023mar:faceplugin-fr-feature-512:0.8`);
     assert.equal(createFacesPass({ registry, sessions, cacheDir: dir, config: config({ passes: { faces: false } }) }).inputKey(db, file), null);
     assert.equal(createFacesPass({ registry, sessions, cacheDir: dir, config: config() }).inputKey(db, { ...file, id: 999_999 }), null);
   });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, linkSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import type { LibraryStatus } from '../../../src/platform/library-state.js';
 import { libraryStatus } from '../../../src/platform/library-state.js';
@@ -13,16 +12,32 @@ import { REPO, tempDir } from '../../helpers/fixtures.js';
 /**
  * The state of a folder the current user may not list. As root (this machine, CI), permissions
  * never bite, so the check runs in a child process as `nobody`; as any other user, in-process.
+ * The child gets a world-readable copy of what it runs (the module, and node itself when nobody
+ * cannot reach ours): the clone may live under a folder only its owner can enter.
  */
 function deniedStatus(dir: string, work: string): LibraryStatus {
+  const asNobody = { uid: 65534, gid: 65534, cwd: work, encoding: 'utf8' } as const;
+  chmodSync(work, 0o755);
+  // library-state.ts imports only node:* modules, and node strips its types itself.
+  copyFileSync(path.join(REPO, 'src/platform/library-state.ts'), path.join(work, 'library-state.ts'));
   const script = path.join(work, 'probe.mts');
   writeFileSync(
     script,
-    `import { libraryStatus } from ${JSON.stringify(pathToFileURL(path.join(REPO, 'src/platform/library-state.ts')).href)};\n` +
+    `import { libraryStatus } from './library-state.ts';\n` +
       `process.stdout.write(JSON.stringify(await libraryStatus(process.argv[2], { platform: 'linux', readText: () => '' })));\n`,
   );
-  chmodSync(work, 0o755);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, dir], { uid: 65534, gid: 65534, cwd: REPO, encoding: 'utf8' });
+  let node = process.execPath;
+  if (spawnSync(node, ['--version'], asNobody).status !== 0) {
+    node = path.join(work, 'node');
+    try {
+      linkSync(process.execPath, node);
+    } catch {
+      copyFileSync(process.execPath, node);
+    }
+    chmodSync(node, 0o755);
+  }
+  for (const f of [script, path.join(work, 'library-state.ts')]) chmodSync(f, 0o644);
+  const r = spawnSync(node, ['--no-warnings', script, dir], asNobody);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as LibraryStatus;
 }

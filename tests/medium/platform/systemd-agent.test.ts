@@ -159,8 +159,11 @@ describe('systemd user unit (fake systemctl on PATH)', () => {
 });
 
 describe('the unit as systemd itself reads it', () => {
-  test('systemd-analyze verify accepts the rendered unit, odd paths included (Linux)', () => {
-    if (process.platform !== 'linux') return; // systemd exists only there
+  test('systemd-analyze verify accepts the rendered unit, odd paths included (Linux)', (t) => {
+    if (process.platform !== 'linux') {
+      t.skip('systemd-analyze exists only on Linux');
+      return;
+    }
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rawlight-unit-'));
     try {
       const places = { configDir: dir, dataDir: path.join(dir, 'data 100%'), cacheDir: path.join(dir, 'cache'), logsDir: path.join(dir, 'logs') };

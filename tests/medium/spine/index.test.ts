@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { renameSync, rmSync, utimesSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { renameSync, rmSync, utimesSync, writeFileSync, mkdirSync, chmodSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { ExifTool } from 'exiftool-vendored';
-import { cli } from '../../helpers/cli.js';
+import { cli, cliProcess } from '../../helpers/cli.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
 
 interface IndexJson {
@@ -203,10 +204,23 @@ describe('failure paths', () => {
       const home = path.join(t.dir, 'home');
       const first = await cli(home, ['index', lib, '--json']);
       assert.equal(first.json<IndexJson>().files, 3);
-      // root ignores permissions, so simulate an unreadable folder by making it a file-less mount of nothing: chmod 000 works for non-root
       chmodSync(locked, 0o000);
-      const r = await cli(home, ['index', lib, '--json']);
-      chmodSync(locked, 0o755);
+      let r;
+      try {
+        if (process.getuid?.() === 0) {
+          // Root reads anything (CAP_DAC_OVERRIDE), so the daemon would never meet the error: run
+          // the CLI as a child without the capabilities that bypass file permissions.
+          const dropCaps = ['setpriv', '--bounding-set', '-dac_override,-dac_read_search'];
+          const probe = spawnSync(dropCaps[0]!, [...dropCaps.slice(1), 'ls', locked], { encoding: 'utf8' });
+          assert.notEqual(probe.status, 0, 'precondition: the folder is unreadable to the child');
+          r = cliProcess(home, ['index', lib, '--json'], { wrapper: dropCaps });
+        } else {
+          assert.throws(() => readdirSync(locked), /EACCES/, 'precondition: the folder is unreadable');
+          r = await cli(home, ['index', lib, '--json']);
+        }
+      } finally {
+        chmodSync(locked, 0o755);
+      }
       assert.equal(r.code, 0);
       const d = new Database(path.join(home, 'rawlight.db'), { readonly: true });
       try {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseConfig, type Config, type ConfigInput } from '../../../src/config/index.js';
 import { openDb, type WritableDb } from '../../../src/store/db.js';
 import type { FileRow } from '../../../src/store/repositories/file.repository.js';
-import { REPO } from '../../helpers/fixtures.js';
+import { copyFixtures, FIXTURES, REPO } from '../../helpers/fixtures.js';
 
 /**
  * The team-contract DDL of the tables writeback reads (faces 0030, tags 0032, places 0036,
@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS face_person (face_id INTEGER PRIMARY KEY REFERENCES f
 export function openTestDb(dir: string): WritableDb {
   const mig = path.join(dir, 'migrations');
   mkdirSync(mig, { recursive: true });
-  for (const f of ['0010-spine.sql', '0020-writeback.sql']) copyFileSync(path.join(REPO, 'migrations', f), path.join(mig, f));
+  for (const f of ['0010-spine.sql', '0020-writeback.sql', '0070-writeback-atomic.sql', '0071-writeback-overwritten.sql']) copyFileSync(path.join(REPO, 'migrations', f), path.join(mig, f));
   const { db } = openDb(path.join(dir, 'rawlight.db'), { migrationsDir: mig });
   db.exec(CONTRACT_DDL);
   return db;
@@ -114,4 +114,15 @@ export async function writeback(
   const res = await applyWriteback({ db, writer, config, backupDir, spotlight }, prepared);
   tx(db, () => res.commit(db));
   return res;
+}
+
+/**
+ * A CR2 with a sidecar in the exact form Lightroom Classic writes (the fixtures' Lightroom
+ * sidecar, renamed to the RAW's `IMG.xmp`, where Lightroom keeps a RAW's metadata).
+ */
+export function rawWithLightroomSidecar(dir: string): [string, string] {
+  const [cr2] = copyFixtures(dir, ['raw/exiftool_CanonRaw.cr2']);
+  const xmp = cr2!.replace(/\.cr2$/, '.xmp');
+  copyFileSync(path.join(FIXTURES, 'photos/sidecars/IMG_5910.xmp'), xmp);
+  return [cr2!, xmp];
 }

@@ -9,6 +9,7 @@ import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool
 import { silentLogger } from '../../../src/log/index.js';
 import type { PassContext } from '../../../src/passes/pass.js';
 import { createWritebackPass } from '../../../src/passes/writeback.pass.js';
+import { WRITEBACK_UPSTREAM } from '../../../src/passes/writeback-settled.js';
 import { resolvePlaces } from '../../../src/platform/places.js';
 import { DB_FILE, openDb, tx, type WritableDb } from '../../../src/store/db.js';
 import type { FileRow } from '../../../src/store/repositories/file.repository.js';
@@ -49,7 +50,7 @@ describe('writeback pass', () => {
     const file = addFile(db, cr3!);
     const pass = createWritebackPass(deps());
     assert.equal(pass.name, 'writeback');
-    assert.deepEqual(pass.after, ['metadata', 'tags', 'places', 'faces']);
+    assert.deepEqual(pass.after, [...WRITEBACK_UPSTREAM]);
     assert.equal(pass.inputKey(db, file), null, 'nothing to write');
     addTag(db, file.id, 'camera');
     const k1 = pass.inputKey(db, file);

@@ -75,6 +75,7 @@ describe('embedded writes (opt-in), verified by ImageDataHash', () => {
       readTags: (f, tags) => writer.readTags(f, tags),
       imageDataHash: (f) => writer.imageDataHash(f),
       end: async () => undefined,
+      writeNew: (src, dest, args) => writer.writeNew(src, dest, args),
       async write(f, args) {
         const r = await writer.write(f, args);
         const fd = openSync(f, 'r+');

@@ -7,6 +7,7 @@ import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool
 import { tx, type WritableDb } from '../../../src/store/db.js';
 import type { FileRow } from '../../../src/store/repositories/file.repository.js';
 import { READ_TAGS } from '../../../src/xmp/fields.js';
+import { PLACE_SOURCE_TAGS } from '../../../src/xmp/place-group.js';
 import { parseSnapshot } from '../../../src/xmp/snapshot.js';
 import { applyWriteback, prepareWriteback } from '../../../src/xmp/writeback.js';
 import { copyFixtures, FIXTURES, tempDir } from '../../helpers/fixtures.js';
@@ -70,9 +71,11 @@ describe('writeback into sidecars for every RAW and photo format', () => {
 
       const ext = path.extname(photo);
       const stem = photo.slice(0, -ext.length);
-      // exiftool_CanonRaw.cr2/.cr3/.crw share a base name: each gets name.ext.xmp, never a shared one.
-      const shared = [...rows.values()].some((r) => r.path !== photo && r.path.slice(0, -path.extname(r.path).length) === stem);
-      const expected = shared ? `${photo}.xmp` : `${stem}.xmp`;
+      // A RAW gets IMG.xmp; any other photo IMG.JPG.xmp. exiftool_CanonRaw.cr2/.cr3/.crw are RAWs
+      // sharing a base name: each gets name.ext.xmp, never a shared one.
+      const isRaw = row.kind === 'raw';
+      const shared = [...rows.values()].some((r) => r.path !== photo && r.kind === 'raw' && r.path.slice(0, -path.extname(r.path).length) === stem);
+      const expected = !isRaw || shared ? `${photo}.xmp` : `${stem}.xmp`;
       if (rel.startsWith('raw/exiftool_CanonRaw.')) assert.ok(shared);
       assert.equal(res.target.path, expected);
       assert.equal(res.target.kind, 'sidecar');
@@ -85,7 +88,11 @@ describe('writeback into sidecars for every RAW and photo format', () => {
       assert.deepEqual(new Set(snap.lists.subject), new Set(['dog', 'Barack Obama', 'Arezzo']));
       assert.deepEqual(new Set(snap.lists.hierarchical), new Set(['rawlight|Objects|dog', 'rawlight|People|Barack Obama', 'rawlight|Places|Italy|Arezzo']));
       assert.deepEqual(snap.lists.person, ['Barack Obama']);
-      assert.deepEqual(snap.scalars, { city: 'Arezzo', state: 'Tuscany', country: 'Italy', countryCode: 'IT', location: 'Arezzo' });
+      // Place fields are one group: a photo that names a place itself (exiftool_Nikon.nef's IPTC) gets none of ours.
+      const own: Record<string, unknown> = await writer.readTags(photo, PLACE_SOURCE_TAGS).catch(() => ({}));
+      const ownPlace = PLACE_SOURCE_TAGS.some((t) => typeof own[t] === 'string' && (own[t] as string).trim() !== '');
+      const place = { city: 'Arezzo', state: 'Tuscany', country: 'Italy', countryCode: 'IT', location: 'Arezzo' };
+      assert.deepEqual(snap.scalars, ownPlace ? {} : place);
       assert.equal(snap.regions.length, 1);
       const r = snap.regions[0]!;
       assert.equal(r.name, 'Barack Obama');
@@ -97,11 +104,11 @@ describe('writeback into sidecars for every RAW and photo format', () => {
       assert.deepEqual(new Set(exiv2List(p, 'Xmp.dc.subject')), new Set(['dog', 'Barack Obama', 'Arezzo']));
       assert.deepEqual(new Set(exiv2List(p, 'Xmp.lr.hierarchicalSubject')), new Set(['rawlight|Objects|dog', 'rawlight|People|Barack Obama', 'rawlight|Places|Italy|Arezzo']));
       assert.deepEqual(exiv2List(p, 'Xmp.iptcExt.PersonInImage'), ['Barack Obama']);
-      assert.equal(p.get('Xmp.photoshop.City')?.value, 'Arezzo');
-      assert.equal(p.get('Xmp.photoshop.State')?.value, 'Tuscany');
-      assert.equal(p.get('Xmp.photoshop.Country')?.value, 'Italy');
-      assert.equal(p.get('Xmp.iptc.CountryCode')?.value, 'IT');
-      assert.equal(p.get('Xmp.iptc.Location')?.value, 'Arezzo');
+      assert.equal(p.get('Xmp.photoshop.City')?.value, ownPlace ? undefined : 'Arezzo');
+      assert.equal(p.get('Xmp.photoshop.State')?.value, ownPlace ? undefined : 'Tuscany');
+      assert.equal(p.get('Xmp.photoshop.Country')?.value, ownPlace ? undefined : 'Italy');
+      assert.equal(p.get('Xmp.iptc.CountryCode')?.value, ownPlace ? undefined : 'IT');
+      assert.equal(p.get('Xmp.iptc.Location')?.value, ownPlace ? undefined : 'Arezzo');
       assert.equal(p.get('Xmp.mwg-rs.Regions/mwg-rs:AppliedToDimensions/stDim:w')?.value, '4000');
       assert.equal(p.get('Xmp.mwg-rs.Regions/mwg-rs:AppliedToDimensions/stDim:h')?.value, '3000');
       const regions = exiv2Regions(p);

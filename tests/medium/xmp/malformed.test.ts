@@ -7,7 +7,7 @@ import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool
 import type { WritableDb } from '../../../src/store/db.js';
 import { xmpStateForFile } from '../../../src/xmp/xmp-state.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
-import { addFile, addTag, openTestDb, testConfig, writeback } from '../writeback/helpers.js';
+import { addFile, addTag, openTestDb, testConfig, writeback, rawWithLightroomSidecar } from '../writeback/helpers.js';
 
 describe('a malformed sidecar gets a clear error and is left untouched', () => {
   const t = tempDir();
@@ -31,8 +31,7 @@ describe('a malformed sidecar gets a clear error and is left untouched', () => {
   for (const [what, damage, why] of cases) {
     test(what, async () => {
       const dir = path.join(t.dir, what.replace(/\W+/g, '-'));
-      const [jpg] = copyFixtures(dir, ['photos/sidecars/IMG_5910.jpg', 'photos/sidecars/IMG_5910.xmp']);
-      const sidecar = jpg!.replace(/\.jpg$/, '.xmp');
+      const [jpg, sidecar] = rawWithLightroomSidecar(dir);
       damage(sidecar);
       const bytes = readFileSync(sidecar);
       const mtime = statSync(sidecar).mtimeMs;

@@ -9,7 +9,7 @@ import { READ_TAGS } from '../../../src/xmp/fields.js';
 import { parseSnapshot } from '../../../src/xmp/snapshot.js';
 import { xmpStateForFile } from '../../../src/xmp/xmp-state.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
-import { addFace, addFile, addPlace, addTag, openTestDb, testConfig, writeback } from '../writeback/helpers.js';
+import { addFace, addFile, addPlace, addTag, openTestDb, testConfig, writeback, rawWithLightroomSidecar } from '../writeback/helpers.js';
 import { exiv2List, exiv2Props, exiv2Regions, leftovers } from './readers.js';
 
 /** exiv2 keys rawlight may change; everything else must read back identical. */
@@ -43,8 +43,9 @@ describe('merge, never clobber', () => {
     let sidecar: string;
     let original: Map<string, { type: string; value: string }>;
     before(() => {
-      const [jpg] = copyFixtures(t.dir, ['photos/sidecars/IMG_5910.jpg', 'photos/sidecars/IMG_5910.xmp']);
-      sidecar = jpg!.replace(/\.jpg$/, '.xmp');
+      const [raw, xmp] = rawWithLightroomSidecar(t.dir);
+      const jpg = raw;
+      sidecar = xmp;
       original = exiv2Props(sidecar);
       file = addFile(db, jpg!, { width: 1394, height: 930 });
       addTag(db, file.id, 'squirrel');
@@ -78,7 +79,8 @@ describe('merge, never clobber', () => {
       assert.equal(p.get('Xmp.photoshop.State')?.value, 'California');
       assert.equal(p.get('Xmp.photoshop.Country')?.value, 'United States');
       assert.equal(p.get('Xmp.iptc.CountryCode')?.value, 'US');
-      assert.equal(p.get('Xmp.iptc.Location')?.value, 'Arezzo'); // was empty: written
+      // Place fields are one group: the sidecar already names a place, so not even the empty Location is ours.
+      assert.equal(p.get('Xmp.iptc.Location'), undefined);
       const st = xmpStateForFile(db, file.id)!;
       assert.deepEqual(
         st.conflicts.map((c) => [c.field, c.value, c.fileValue]).sort(),
@@ -132,13 +134,18 @@ describe('merge, never clobber', () => {
     });
 
     test('a value rawlight wrote and a user changed is a conflict from then on, never overwritten', async () => {
+      const [cr3] = copyFixtures(path.join(t.dir, 'own-place'), ['raw/nom-exif_canon-r6.cr3']);
+      const own = addFile(db, cr3!);
+      const sidecar = cr3!.replace(/\.cr3$/, '.xmp');
+      addPlace(db, own.id, { city: 'Arezzo', region: 'Tuscany', country: 'Italy', code: 'IT' });
+      await writeback(db, writer, own, config, backup);
+      assert.equal(exiv2Props(sidecar).get('Xmp.iptc.Location')?.value, 'Arezzo', 'no place anywhere else: the whole group is written');
       await writer.write(sidecar, ['-XMP-iptcCore:Location-=Arezzo', '-XMP-iptcCore:Location=Piazza Grande']);
-      addPlace(db, file.id, { city: 'Siena', region: 'Tuscany', country: 'Italy', code: 'IT' });
-      await writeback(db, writer, file, config, backup);
+      addPlace(db, own.id, { city: 'Siena', region: 'Tuscany', country: 'Italy', code: 'IT' });
+      await writeback(db, writer, own, config, backup);
       const p = exiv2Props(sidecar);
       assert.equal(p.get('Xmp.iptc.Location')?.value, 'Piazza Grande');
-      const st = xmpStateForFile(db, file.id)!;
-      assert.ok(st.conflicts.some((c) => c.field === 'location' && c.fileValue === 'Piazza Grande' && c.value === 'Siena'));
+      assert.ok(xmpStateForFile(db, own.id)!.conflicts.some((c) => c.field === 'location' && c.fileValue === 'Piazza Grande' && c.value === 'Siena'));
     });
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool/writer.js';
 import type { WritableDb } from '../../../src/store/db.js';
 import { READ_TAGS } from '../../../src/xmp/fields.js';
-import { fromCentre, storedToUpright } from '../../../src/xmp/orientation.js';
+import { fromCentre, storedToUpright } from '../../../src/geometry/box.js';
 import { parseSnapshot, type CurrentRegion } from '../../../src/xmp/snapshot.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
 import { addFace, addFile, openTestDb, testConfig, writeback } from '../writeback/helpers.js';
@@ -47,7 +47,7 @@ describe('face regions are written in stored-image coordinates', () => {
       // stored_* left empty: rawlight rotates the upright boxes back itself.
       for (const f of upright) addFace(db, file.id, f.name, f.box);
       const res = await writeback(db, writer, file, testConfig(), path.join(t.dir, 'backup'));
-      assert.equal(res.target.path, photo.replace(/\.jpg$/, '.xmp'));
+      assert.equal(res.target.path, `${photo}.xmp`, 'a JPEG gets IMG.JPG.xmp');
       const ours = parseSnapshot(await writer.readTags(res.target.path, READ_TAGS)).regions;
       const authors = parseSnapshot(await writer.readTags(photo, READ_TAGS)).regions;
       assert.equal(ours.length, 2);

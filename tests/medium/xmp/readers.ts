@@ -48,11 +48,11 @@ export function exiv2Regions(props: Map<string, { type: string; value: string }>
   return out;
 }
 
-/** ExifTool's leftovers that must never remain after a write. */
+/** ExifTool's and rawlight's temp files that must never remain after a write. */
 export function leftovers(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.name.endsWith('_original') || e.name.endsWith('_exiftool_tmp')) out.push(path.join(e.parentPath, e.name));
+    if (e.name.endsWith('_original') || e.name.endsWith('_exiftool_tmp') || /\.rawlight-\d+-[0-9a-f]+\.xmp$/.test(e.name)) out.push(path.join(e.parentPath, e.name));
   }
   return out;
 }

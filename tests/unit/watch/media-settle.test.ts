@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import type { BigIntStats } from 'node:fs';
 import { test } from 'node:test';
 import { compileExcludes, isIgnoredName, mediaKind, sidecarCandidates, sidecarOwnerStem } from '../../../src/watch/media.js';
 import { Settler } from '../../../src/watch/settle.js';
@@ -28,30 +26,43 @@ test('exclusions: plain fragments and globs', () => {
   assert.equal(ex('/lib/2024/a.jpg'), false);
 });
 
-test('a file still being copied is reported once, after its size has stopped changing', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rawlight-settle-'));
-  try {
-    const f = path.join(dir, 'IMG_1.CR3');
-    writeFileSync(f, 'x');
-    const seen: { at: number; size: number | null }[] = [];
-    const s = new Settler(150, (_p, st) => seen.push({ at: Date.now(), size: st ? Number(st.size) : null }));
+test('a file still being copied is reported once, after its size has stopped changing', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  // The file as the settler sees it: a copy appending 10 bytes every 100 ms, then gone.
+  let size: number | null = 1;
+  const stat = async (): Promise<BigIntStats> => {
+    if (size === null) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+    return { size: BigInt(size), mtimeNs: BigInt(size) * 1000n } as BigIntStats;
+  };
+  let now = 0;
+  const advance = async (ms: number): Promise<void> => {
+    now += ms;
+    t.mock.timers.tick(ms);
+    // Let the settler's stat (a promise) resolve before looking at what it did.
+    for (let i = 0; i < 3; i++) await new Promise<void>((r) => setImmediate(r));
+  };
+  const seen: { at: number; size: number | null }[] = [];
+  const s = new Settler(150, (_p, st) => seen.push({ at: now, size: st ? Number(st.size) : null }), stat);
+  const f = '/lib/IMG_1.CR3';
+  s.touch(f);
+  for (let i = 0; i < 6; i++) {
+    await advance(100);
+    size += 10;
     s.touch(f);
-    const t0 = Date.now();
-    for (let i = 0; i < 6; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      appendFileSync(f, 'more bytes');
-      s.touch(f);
-    }
-    await new Promise((r) => setTimeout(r, 700));
-    assert.equal(seen.length, 1, 'once');
-    assert.equal(seen[0]!.size, 1 + 6 * 10, 'with its final size');
-    assert.ok(seen[0]!.at - t0 >= 600 + 150, 'not before the copy ended');
-    rmSync(f);
-    s.touch(f);
-    await new Promise((r) => setTimeout(r, 400));
-    assert.equal(seen.at(-1)!.size, null, 'a vanished file is reported as gone');
-    s.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
+  assert.equal(seen.length, 0, 'nothing while the copy runs');
+  await advance(150); // first quiet look: remembered, not yet trusted
+  assert.equal(seen.length, 0, 'one quiet period is not enough: the size must be seen unchanged twice');
+  await advance(150);
+  assert.equal(seen.length, 1, 'once');
+  assert.equal(seen[0]!.size, 1 + 6 * 10, 'with its final size');
+  assert.equal(seen[0]!.at, 600 + 300, 'not before the copy ended and two quiet looks agreed');
+  await advance(1000);
+  assert.equal(seen.length, 1, 'never twice');
+  size = null;
+  s.touch(f);
+  await advance(150);
+  assert.deepEqual(seen.at(-1), { at: now, size: null }, 'a vanished file is reported as gone');
+  assert.equal(s.pending, 0);
+  s.close();
 });

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { encodeValue, planArgs, regionStruct } from '../../../src/xmp/exiftool-args.js';
 import { regionKey } from '../../../src/xmp/fields.js';
 import { isEmbeddable } from '../../../src/xmp/formats.js';
-import { storedToUpright, toCentre, uprightToStored } from '../../../src/xmp/orientation.js';
+import { storedToUpright, toCentre, uprightToStored } from '../../../src/geometry/box.js';
 import { chooseSidecar } from '../../../src/xmp/sidecar-path.js';
+import { kindFromFileType } from '../../../src/xmp/photo-kind.js';
 import { xmlWellFormedError } from '../../../src/xmp/xml-check.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,23 +41,50 @@ describe('orientation', () => {
 });
 
 describe('sidecar naming', () => {
-  const base = { existing: [] as string[], siblings: [] as { path: string; isRaw: boolean }[], isRaw: true, style: 'adobe' as const };
+  const base = { existing: [] as string[], siblings: [] as { path: string; isRaw: boolean }[], isRaw: true, style: 'adobe' as 'adobe' | 'darktable' | 'ext' };
   test('default Adobe style, darktable when configured', () => {
     assert.equal(chooseSidecar({ ...base, photoPath: '/p/IMG_1.CR3' }).path, '/p/IMG_1.xmp');
     assert.equal(chooseSidecar({ ...base, photoPath: '/p/IMG_1.CR3', style: 'darktable' }).path, '/p/IMG_1.CR3.xmp');
   });
-  test('writes into the one that exists', () => {
+  test("writes into the one that exists; with both, only the style's", () => {
     assert.deepEqual(chooseSidecar({ ...base, photoPath: '/p/IMG_1.CR3', existing: ['/p/IMG_1.CR3.xmp'] }), { path: '/p/IMG_1.CR3.xmp', exists: true, style: 'darktable' });
     assert.deepEqual(chooseSidecar({ ...base, photoPath: '/p/IMG_1.CR3', existing: ['/p/IMG_1.xmp'], style: 'darktable' }), { path: '/p/IMG_1.xmp', exists: true, style: 'adobe' });
+    const both = ['/p/IMG_1.CR3.xmp', '/p/IMG_1.xmp'];
+    assert.equal(chooseSidecar({ ...base, photoPath: '/p/IMG_1.CR3', existing: both }).path, '/p/IMG_1.xmp');
+    assert.equal(chooseSidecar({ ...base, photoPath: '/p/IMG_1.CR3', existing: both, style: 'ext' }).path, '/p/IMG_1.CR3.xmp');
+    assert.equal(chooseSidecar({ ...base, photoPath: '/p/IMG_1.CR3', existing: both, style: 'darktable' }).path, '/p/IMG_1.CR3.xmp');
   });
-  test('two photos sharing a base name never share a sidecar', () => {
+  test('the names table: RAW -> IMG_1.xmp (ext: IMG_1.CR3.xmp); any other photo -> IMG_1.JPG.xmp in either style', () => {
+    for (const style of ['adobe', 'ext'] as const) {
+      assert.equal(chooseSidecar({ ...base, style, photoPath: '/p/IMG_1.DNG' }).path, style === 'adobe' ? '/p/IMG_1.xmp' : '/p/IMG_1.DNG.xmp');
+      for (const other of ['IMG_1.JPG', 'IMG_1.HEIC', 'IMG_1.tif', 'IMG_1.png']) {
+        assert.equal(chooseSidecar({ ...base, style, isRaw: false, photoPath: `/p/${other}` }).path, `/p/${other}.xmp`);
+      }
+    }
+    // A user's IMG_5.xmp beside a lone JPEG is not the JPEG's to write (it becomes the RAW's).
+    assert.equal(chooseSidecar({ ...base, isRaw: false, photoPath: '/p/IMG_5.JPG', existing: ['/p/IMG_5.xmp'] }).path, '/p/IMG_5.JPG.xmp');
+  });
+  test('two photos sharing a base name never share a sidecar, whichever arrived first', () => {
     const raw = chooseSidecar({ ...base, photoPath: '/p/IMG_1.CR3', siblings: [{ path: '/p/IMG_1.JPG', isRaw: false }] });
+    const rawAlone = chooseSidecar({ ...base, photoPath: '/p/IMG_1.CR3' });
     const jpg = chooseSidecar({ ...base, photoPath: '/p/IMG_1.JPG', isRaw: false, siblings: [{ path: '/p/IMG_1.CR3', isRaw: true }] });
-    assert.equal(raw.path, '/p/IMG_1.CR3.xmp');
+    const jpgAlone = chooseSidecar({ ...base, photoPath: '/p/IMG_1.JPG', isRaw: false });
+    assert.equal(raw.path, '/p/IMG_1.xmp', 'Lightroom and Capture One read IMG_1.xmp for the RAW');
+    assert.equal(rawAlone.path, raw.path);
     assert.equal(jpg.path, '/p/IMG_1.JPG.xmp');
-    // Lightroom's IMG_1.xmp belongs to the RAW of the pair.
+    assert.equal(jpgAlone.path, jpg.path);
     assert.equal(chooseSidecar({ ...base, photoPath: '/p/IMG_1.CR3', existing: ['/p/IMG_1.xmp'], siblings: [{ path: '/p/IMG_1.JPG', isRaw: false }] }).path, '/p/IMG_1.xmp');
     assert.equal(chooseSidecar({ ...base, photoPath: '/p/IMG_1.JPG', isRaw: false, existing: ['/p/IMG_1.xmp'], siblings: [{ path: '/p/IMG_1.CR3', isRaw: true }] }).path, '/p/IMG_1.JPG.xmp');
+    // Two RAWs of one base name (IMG_1.CR3 + IMG_1.DNG): each its own.
+    assert.equal(chooseSidecar({ ...base, photoPath: '/p/IMG_1.DNG', siblings: [{ path: '/p/IMG_1.CR3', isRaw: true }] }).path, '/p/IMG_1.DNG.xmp');
+  });
+  test("the kind comes from ExifTool's FileType, not the extension", () => {
+    const nefAsTif = kindFromFileType('NEF', { kind: 'image', ext: 'tif' });
+    assert.deepEqual([nefAsTif.isRaw, nefAsTif.embeddable], [true, false]);
+    const dng = kindFromFileType('DNG', { kind: 'raw', ext: 'dng' });
+    assert.deepEqual([dng.isRaw, dng.embeddable], [true, true]);
+    const jpgAsCr3 = kindFromFileType('JPEG', { kind: 'raw', ext: 'cr3' });
+    assert.deepEqual([jpgAsCr3.isRaw, jpgAsCr3.embeddable], [false, true]);
   });
   test('embeddable formats', () => {
     for (const e of ['dng', 'JPG', 'jpeg', 'heic', 'HIF', 'tif']) assert.ok(isEmbeddable(e), e);
@@ -110,13 +138,16 @@ describe('ExifTool arguments', () => {
       },
       Date.UTC(2026, 0, 2, 3, 4, 5),
     );
-    assert.deepEqual(args.slice(0, 7), [
+    assert.deepEqual(args.slice(0, 9), [
+      // add-if-absent: never a second copy, even if the file gained the value meanwhile
+      '-XMP-dc:Subject-=dog',
       '-XMP-dc:Subject+=dog',
       '-XMP-photoshop:City-=Arezzo',
       '-XMP-photoshop:City=Siena',
       '-XMP-photoshop:State-=',
       '-XMP-photoshop:State=Tuscany',
       '-XMP-photoshop:Country-=Italy',
+      '-XMP-mwg-rs:RegionList-={Area={X=0.500000,Y=0.500000,W=0.100000,H=0.100000,Unit=normalized},Name=Ann,Type=Face}',
       '-XMP-mwg-rs:RegionList+={Area={X=0.500000,Y=0.500000,W=0.100000,H=0.100000,Unit=normalized},Name=Ann,Type=Face}',
     ]);
     assert.ok(args.includes('-XMP-mwg-rs:RegionAppliedToDimensionsW=10'));

@@ -6,7 +6,7 @@ import { planChanges, planIsNoop, type Plan, type ValueRecord } from '../../../s
 import { emptySnapshot, type XmpSnapshot } from '../../../src/xmp/snapshot.js';
 
 function desired(over: Partial<DesiredState> = {}): DesiredState {
-  return { subject: [], hierarchical: [], person: [], regions: [], dims: { w: 100, h: 50 }, scalars: {}, spotlightKeywords: [], people: [], ...over };
+  return { subject: [], hierarchical: [], person: [], tagsList: [], regions: [], dims: { w: 100, h: 50 }, scalars: {}, spotlightKeywords: [], people: [], ...over };
 }
 
 /** Applies a plan's changes to a snapshot (what a faithful ExifTool write would do). */
@@ -14,7 +14,7 @@ function apply(snap: XmpSnapshot, plan: Plan): XmpSnapshot {
   const s = structuredClone(snap);
   s.exists = true;
   for (const c of plan.changes) {
-    if (c.field === 'subject' || c.field === 'hierarchical' || c.field === 'person') {
+    if (c.field === 'subject' || c.field === 'hierarchical' || c.field === 'person' || c.field === 'tagsList') {
       s.lists[c.field] = c.op === 'add' ? [...s.lists[c.field], c.value] : s.lists[c.field].filter((v) => v !== c.value);
     } else if (c.field === 'region') {
       const r = JSON.parse(c.value) as { name: string; x: string; y: string; w: string; h: string };
@@ -130,5 +130,30 @@ describe('planChanges', () => {
     const p = planChanges(desired({ subject: ['dog'] }), emptySnapshot(), prev);
     assert.deepEqual(p.changes, []);
     assert.deepEqual(p.records, prev);
+  });
+});
+
+describe('idempotent adds', () => {
+  test('a value already in the file in another Unicode form or spacing is not appended again', () => {
+    const nfd = 'Cafe\u0301 de Flore';
+    const snap = emptySnapshot();
+    snap.exists = true;
+    snap.lists.subject = [`  ${nfd} `];
+    snap.lists.person = ['Marie  Curie'];
+    const d = desired({ subject: ['Café de Flore', 'dog'], person: ['Marie Curie'] });
+    const p = planChanges(d, snap, []);
+    assert.deepEqual(p.changes.map((c) => [c.field, c.op, c.value]), [['subject', 'add', 'dog']]);
+  });
+
+  test('a desired list with the same value twice (two faces of one person) adds it once', () => {
+    const p = planChanges(desired({ person: ['Marie Curie', 'Marie Curie'], subject: ['Palisade', 'Palisade'] }), emptySnapshot(), []);
+    assert.deepEqual(p.changes.map((c) => [c.field, c.value]), [['subject', 'Palisade'], ['person', 'Marie Curie']]);
+  });
+
+  test('planning again on the written result is a no-op (second import writes nothing)', () => {
+    const d = desired({ subject: ['Palisade'], person: ['Marie Curie'], regions: [region('Marie Curie')] });
+    const p1 = planChanges(d, emptySnapshot(), []);
+    const p2 = planChanges(d, apply(emptySnapshot(), p1), p1.records);
+    assert.ok(planIsNoop(p2));
   });
 });

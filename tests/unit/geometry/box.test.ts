@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { storedToUpright, swapsAxes, uprightToStored, type Box } from '../../../src/ml/faces/orientation.js';
+import { storedToUpright, swapsAxes, uprightToStored, type Box } from '../../../src/geometry/box.js';
 
 type Grid = number[][]; // grid[row][col]
 
@@ -24,12 +24,12 @@ const DISPLAY: Record<number, (g: Grid) => Grid> = {
 /** The normalised box of the cell holding `label`. */
 function boxOf(g: Grid, label: number): Box {
   const h = g.length, w = g[0]!.length;
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (g[y]![x] === label) return [x / w, y / h, 1 / w, 1 / h];
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (g[y]![x] === label) return { x: x / w, y: y / h, w: 1 / w, h: 1 / h };
   throw new Error('label not found');
 }
 
 function near(a: Box, b: Box, msg: string): void {
-  for (let i = 0; i < 4; i++) assert.ok(Math.abs(a[i]! - b[i]!) < 1e-9, `${msg}: ${a.join(',')} vs ${b.join(',')}`);
+  for (const k of ['x', 'y', 'w', 'h'] as const) assert.ok(Math.abs(a[k] - b[k]) < 1e-9, `${msg}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
 }
 
 describe('orientation box maths', () => {
@@ -52,12 +52,12 @@ describe('orientation box maths', () => {
   }
 
   test('multi-cell boxes round-trip for every orientation', () => {
-    const box: Box = [0.1, 0.2, 0.3, 0.45];
+    const box: Box = { x: 0.1, y: 0.2, w: 0.3, h: 0.45 };
     for (let o = 1; o <= 8; o++) near(storedToUpright(uprightToStored(box, o), o), box, `o=${o}`);
   });
 
   test('missing or out-of-range orientation is treated as 1', () => {
-    const box: Box = [0.1, 0.2, 0.3, 0.4];
+    const box: Box = { x: 0.1, y: 0.2, w: 0.3, h: 0.4 };
     near(uprightToStored(box, null), box, 'null');
     near(uprightToStored(box, 0), box, '0');
     near(uprightToStored(box, 9), box, '9');

@@ -1,5 +1,15 @@
-/** A box as [x, y, w, h]: top-left corner and size, normalised 0..1. */
-export type Box = readonly [number, number, number, number];
+/**
+ * The one box type and its orientation maths, shared by the faces pass (boxes found on the
+ * UPRIGHT preview), the store and XMP (MWG 2.0 regions apply to the STORED image: "when applying
+ * Exif Orientation, the rotation must be applied to the regions as well"). Normalised 0..1,
+ * top-left corner + size. Pixel-space detections inside ml/ stay plain tuples until they become one.
+ */
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
 
 type PointMap = (x: number, y: number) => [number, number];
 
@@ -30,12 +40,9 @@ function normaliseOrientation(o: number | null | undefined): number {
 }
 
 function mapBox(box: Box, f: PointMap): Box {
-  const [x, y, w, h] = box;
-  const [ax, ay] = f(x, y);
-  const [bx, by] = f(x + w, y + h);
-  const x0 = Math.min(ax, bx);
-  const y0 = Math.min(ay, by);
-  return [x0, y0, Math.abs(bx - ax), Math.abs(by - ay)];
+  const [ax, ay] = f(box.x, box.y);
+  const [bx, by] = f(box.x + box.w, box.y + box.h);
+  return { x: Math.min(ax, bx), y: Math.min(ay, by), w: Math.abs(bx - ax), h: Math.abs(by - ay) };
 }
 
 /** Upright-preview box -> the same region in stored-image coordinates (what MWG regions hold). */
@@ -51,4 +58,22 @@ export function storedToUpright(box: Box, orientation: number | null | undefined
 /** Orientations 5..8 swap width and height between the stored and the upright image. */
 export function swapsAxes(orientation: number | null | undefined): boolean {
   return normaliseOrientation(orientation) >= 5;
+}
+
+/** MWG areas are centre + size; the faces table stores top-left + size. */
+export function toCentre(b: Box): Box {
+  return { x: b.x + b.w / 2, y: b.y + b.h / 2, w: b.w, h: b.h };
+}
+
+export function fromCentre(b: Box): Box {
+  return { x: b.x - b.w / 2, y: b.y - b.h / 2, w: b.w, h: b.h };
+}
+
+/** Intersection over union of two boxes in the same space. */
+export function boxIou(a: Box, b: Box): number {
+  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  const inter = ix * iy;
+  const union = a.w * a.h + b.w * b.h - inter;
+  return union > 0 ? inter / union : 0;
 }

@@ -1,0 +1,72 @@
+/**
+ * The photo browser on a synthetic 100K-photo library: the timeline's day counts (one call per
+ * page load), a screenful of photos fetched by day + position anywhere in the timeline, the map's
+ * points, and a structured search ("Canon 6D 2013").
+ * Run: node --import tsx bench/browse.bench.ts
+ * Baseline (same run): the same screenful fetched with a plain LIMIT/OFFSET, what a naive
+ * timeline does; the ratio shows what seeking by day saves deep in the timeline.
+ * Goals: a screenful p95 < 50 ms anywhere; day counts < 500 ms; search < 200 ms.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mapPoints } from '../src/api/map.repository.js';
+import { timelineDays, timelineFromDay, timelinePage } from '../src/api/timeline.repository.js';
+import { search } from '../src/search/search.js';
+import { openDb } from '../src/store/db.js';
+
+const N = 100_000;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'rawlight-browse-bench-'));
+const { db } = openDb(path.join(dir, 'rawlight.db'));
+const cams = [['Canon', 'Canon EOS 6D'], ['Canon', 'Canon EOS 5D Mark II'], ['Canon', 'Canon EOS 5D Mark III'], ['NIKON CORPORATION', 'NIKON D810'], ['SONY', 'ILCE-7M3']] as const;
+const insF = db.prepare(`INSERT INTO files (id, path, root, ext, kind, size, state, first_seen_at, last_seen_at) VALUES (?, ?, '/lib', 'cr2', 'raw', 1, 'present', 0, 0)`);
+const insM = db.prepare(`INSERT INTO metadata (file_id, captured_at, captured_ts, make, model, gps_lat, gps_lon, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0)`);
+db.transaction(() => {
+  const start = Date.UTC(2012, 0, 1);
+  for (let i = 1; i <= N; i++) {
+    const ts = i % 997 === 0 ? null : start + Math.floor(i * 3153.6) * 1000;
+    const [make, model] = cams[i % cams.length]!;
+    insF.run(i, `/lib/${Math.floor(i / 1000)}/IMG_${i}.CR2`);
+    insM.run(i, ts === null ? null : new Date(ts).toISOString().slice(0, 19), ts, make, model, i % 3 === 0 ? 40 + (i % 100) / 10 : null, i % 3 === 0 ? 10 + (i % 70) / 10 : null);
+  }
+})();
+db.exec('ANALYZE');
+
+const time = <T>(fn: () => T): [T, number] => {
+  const t0 = performance.now();
+  const r = fn();
+  return [r, performance.now() - t0];
+};
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+
+const [days, daysMs] = time(() => timelineDays(db));
+const starts: number[] = [];
+let acc = 0;
+for (const d of days) {
+  starts.push(acc);
+  acc += d.count;
+}
+const seek: number[] = [];
+const offset: number[] = [];
+for (let k = 0; k < 40; k++) {
+  const pos = Math.floor((k / 40) * (N - 200));
+  let di = 0;
+  while (di + 1 < starts.length && starts[di + 1]! <= pos) di++;
+  seek.push(time(() => timelineFromDay(db, days[di]!.day, pos - starts[di]!, 120))[1]);
+  offset.push(time(() => timelinePage(db, pos, 120))[1]);
+}
+const [points, mapMs] = time(() => mapPoints(db));
+if (process.env.PLANS) {
+  const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((x) => x.detail).join(' | ');
+  console.log(plan(`SELECT m.file_id FROM metadata m CROSS JOIN files f ON f.id = m.file_id WHERE m.gps_lat IS NOT NULL AND m.gps_lon IS NOT NULL AND f.state = 'present' AND NOT (m.gps_lat = 0 AND m.gps_lon = 0)`));
+}
+const t0 = performance.now();
+const r = await search(db, 'Canon 6D 2013', { limit: 50 });
+const searchMs = performance.now() - t0;
+
+console.log(`timeline day counts: ${days.length} days for ${N} photos in ${daysMs.toFixed(0)} ms (goal < 500 ms)`);
+console.log(`a screenful (120 photos) by day + position: p95 ${p95(seek).toFixed(1)} ms (goal < 50 ms); by LIMIT/OFFSET: p95 ${p95(offset).toFixed(1)} ms; ratio ${(p95(offset) / p95(seek)).toFixed(1)}x`);
+console.log(`map points: ${points.length} in ${mapMs.toFixed(0)} ms`);
+console.log(`search "Canon 6D 2013": ${r.results.length} results (${r.label}) in ${searchMs.toFixed(0)} ms (goal < 200 ms)`);
+db.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,50 @@
+import type { ReadableDb, WritableDb } from '../store/db.js';
+import type { Box } from '../geometry/box.js';
+
+/** A line of text in a photo, as `show --json` gives it (`text: [{text, box, score}]`). */
+export interface OcrTextRow {
+  text: string;
+  box: Box;
+  score: number;
+}
+
+/** Replaces the file's text (lines and its full-text document) with what the ocr pass read. */
+export function replaceOcrText(db: WritableDb, fileId: number, lines: readonly OcrTextRow[], model: string): void {
+  db.prepare('DELETE FROM ocr_lines WHERE file_id = ?').run(fileId);
+  db.prepare('DELETE FROM ocr_fts WHERE rowid = ?').run(fileId);
+  if (!lines.length) return;
+  const ins = db.prepare('INSERT INTO ocr_lines (file_id, seq, text, x, y, w, h, score, model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  lines.forEach((l, i) => ins.run(fileId, i, l.text, l.box.x, l.box.y, l.box.w, l.box.h, l.score, model));
+  db.prepare('INSERT INTO ocr_fts (rowid, text) VALUES (?, ?)').run(fileId, lines.map((l) => l.text).join('\n'));
+}
+
+/** The file's text lines in reading order. */
+export function ocrTextForFile(db: ReadableDb, fileId: number): OcrTextRow[] {
+  const rows = db.prepare('SELECT text, x, y, w, h, score FROM ocr_lines WHERE file_id = ? ORDER BY seq').all(fileId) as { text: string; x: number; y: number; w: number; h: number; score: number }[];
+  return rows.map((r) => ({ text: r.text, box: { x: r.x, y: r.y, w: r.w, h: r.h }, score: r.score }));
+}
+
+export interface OcrMatch {
+  fileId: number;
+  /** bm25 (lower is better, as FTS5 gives it). */
+  rank: number;
+  /** The matching words with a little context. */
+  snippet: string;
+}
+
+/**
+ * Photos whose text matches an FTS5 query, best first, limited to the ids a filter SELECT returns
+ * (`candidateSql`, the search filters). The MATCH drives the plan: the filter is checked per hit.
+ */
+export function ocrMatches(db: ReadableDb, ftsQuery: string, limit: number, candidateSql?: string, candidateParams: readonly unknown[] = []): OcrMatch[] {
+  return db.prepare(ocrMatchSql(candidateSql)).all(ftsQuery, ...candidateParams, limit) as OcrMatch[];
+}
+
+/** The statement behind ocrMatches (its query plan is pinned in a test). */
+export function ocrMatchSql(candidateSql?: string): string {
+  // Without filters, a per-hit lookup keeps gone files out (an IN over every present file would
+  // build a temporary index of the whole library first).
+  const filter = candidateSql ? `AND ocr_fts.rowid IN (${candidateSql})` : `AND EXISTS (SELECT 1 FROM files f WHERE f.id = ocr_fts.rowid AND f.state = 'present')`;
+  return `SELECT ocr_fts.rowid AS fileId, bm25(ocr_fts) AS rank, snippet(ocr_fts, 0, '', '', '…', 8) AS snippet
+       FROM ocr_fts WHERE ocr_fts MATCH ? ${filter} ORDER BY rank LIMIT ?`;
+}

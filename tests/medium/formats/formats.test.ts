@@ -1,0 +1,119 @@
+// AVIF, JPEG XL, Extended WebP and motion photos: each gets metadata, a preview and the passes
+// after them, through the real CLI on files made here (tests/fixtures/README.md).
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { cli } from '../../helpers/cli.js';
+import { REPO, tempDir } from '../../helpers/fixtures.js';
+import { createPreviewPass } from '../../../src/passes/preview.pass.js';
+import { ExifReader } from '../../../src/exiftool/reader.js';
+import { djxlDecoder } from '../../../src/image/jxl.js';
+
+const SRC = path.join(REPO, 'tests', 'fixtures', 'formats');
+
+interface IndexJson {
+  files: number;
+  executed: Record<string, number>;
+  failed: { path: string; pass: string; code: string | null; error: string }[];
+}
+
+describe('new formats, end to end', () => {
+  const t = tempDir('rawlight-formats-');
+  const lib = path.join(t.dir, 'lib');
+  const home = path.join(t.dir, 'home');
+  let first: IndexJson;
+  before(async () => {
+    mkdirSync(lib, { recursive: true });
+    for (const f of readdirSync(SRC)) copyFileSync(path.join(SRC, f), path.join(lib, f));
+    const r = await cli(home, ['index', lib, '--passes', 'preview,places', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    first = r.json<IndexJson>();
+  });
+  after(() => t.cleanup());
+
+  test('every file is found and gets metadata (camera, date, GPS), a preview and a place; none fails', () => {
+    assert.equal(first.files, 4);
+    assert.deepEqual(first.failed, []);
+    assert.equal(first.executed.metadata, 4);
+    assert.equal(first.executed.preview, 4);
+    assert.equal(first.executed.places, 4);
+    const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+    try {
+      const rows = db
+        .prepare(`SELECT f.ext, m.file_type, m.model, m.captured_at, m.gps_lat, m.warnings, p.width, p.height, p.source FROM files f JOIN metadata m ON m.file_id = f.id JOIN previews p ON p.file_id = f.id ORDER BY f.ext`)
+        .all() as { ext: string; file_type: string; model: string; captured_at: string; gps_lat: number; warnings: string; width: number; height: number; source: string }[];
+      assert.deepEqual(rows.map((r) => [r.ext, r.file_type]), [['avif', 'AVIF'], ['jpg', 'JPEG'], ['jxl', 'JXL'], ['webp', 'Extended WEBP']]);
+      for (const r of rows) {
+        assert.equal(r.model, 'iPhone SE', r.ext);
+        assert.match(r.captured_at, /^2016-08-27T10:06:19/, r.ext);
+        assert.ok(Math.abs(r.gps_lat - 48.53871) < 1e-3, `${r.ext} GPS ${r.gps_lat}`);
+        assert.deepEqual([r.width, r.height], [441, 331], r.ext);
+        assert.deepEqual(JSON.parse(r.warnings), [], `${r.ext} has no warnings (Extended WEBP is WEBP)`);
+      }
+      assert.equal(rows.find((r) => r.ext === 'jxl')?.source, 'djxl');
+    } finally {
+      db.close();
+    }
+  });
+
+  test('the previews show the photo: each is close to the original JPEG', async () => {
+    const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+    try {
+      const ref = await sharp(path.join(SRC, 'PXL_motion_cat_brown.MP.jpg')).resize(64, 48, { fit: 'fill' }).raw().toBuffer();
+      for (const r of db.prepare(`SELECT f.ext, p.path FROM previews p JOIN files f ON f.id = p.file_id`).all() as { ext: string; path: string }[]) {
+        const px = await sharp(path.join(home, 'cache', r.path)).resize(64, 48, { fit: 'fill' }).raw().toBuffer();
+        let d = 0;
+        for (let i = 0; i < px.length; i++) d += Math.abs(px[i]! - ref[i]!);
+        assert.ok(d / px.length < 8, `${r.ext}: mean difference ${(d / px.length).toFixed(1)} from the original`);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  test('show notes the motion photo embedded video (the still is what is indexed)', async () => {
+    const mp = await cli(home, ['show', path.join(lib, 'PXL_motion_cat_brown.MP.jpg'), '--json']);
+    assert.equal(mp.code, 0, mp.stderr);
+    assert.deepEqual(mp.json<{ motionPhoto: unknown }>().motionPhoto, { format: 'google-motion-photo', videoOffsetFromEnd: 67 });
+    const still = await cli(home, ['show', path.join(lib, 'cat_brown.avif'), '--json']);
+    assert.equal(still.json<{ motionPhoto: unknown }>().motionPhoto, null);
+    const text = await cli(home, ['show', path.join(lib, 'PXL_motion_cat_brown.MP.jpg')]);
+    assert.match(text.stdout, /motion photo: the still is indexed; embedded video/);
+  });
+
+  test('a truncated JPEG XL or AVIF file is a recorded preview failure naming the decoder, not a crash', async () => {
+    const exif = new ExifReader({ maxProcs: 1 });
+    try {
+      const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, 'c3'), heicDecoders: [], jxlDecoders: [djxlDecoder] });
+      const db = { prepare: () => ({ get: () => undefined }) } as unknown as Parameters<typeof pass.inputKey>[0];
+      for (const [name, ext] of [['cat_brown.jxl', 'jxl'], ['cat_brown.avif', 'avif']] as const) {
+        const cut = path.join(t.dir, `cut.${ext}`);
+        writeFileSync(cut, readFileSync(path.join(SRC, name)).subarray(0, 600));
+        const file = { id: 1, path: cut, ext, content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
+        await assert.rejects(pass.run({ file, inputKey: 'x:1', db, log: undefined as never, signal: new AbortController().signal }), (e: { code?: string; message: string }) => {
+          assert.ok(['PREVIEW_NONE', 'PREVIEW_DECODE_FAILED'].includes(e.code ?? ''), `${ext}: ${e.code} ${e.message}`);
+          if (ext === 'jxl') assert.match(e.message, /djxl/);
+          return true;
+        });
+      }
+    } finally {
+      await exif.end();
+    }
+  });
+
+  test('JPEG XL without a decoder installed: JXL_DECODER_MISSING (retried, e.g. after installing djxl)', async () => {
+    const exif = new ExifReader({ maxProcs: 1 });
+    try {
+      const missing = { name: 'djxl', toJpeg: () => Promise.reject(Object.assign(new Error('spawn djxl ENOENT'), { code: 'ENOENT', syscall: 'spawn djxl' })) };
+      const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, 'c2'), heicDecoders: [], jxlDecoders: [missing] });
+      const db = { prepare: () => ({ get: () => undefined }) } as unknown as Parameters<typeof pass.inputKey>[0];
+      const file = { id: 1, path: path.join(lib, 'cat_brown.jxl'), ext: 'jxl', content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
+      await assert.rejects(pass.run({ file, inputKey: 'x:1', db, log: undefined as never, signal: new AbortController().signal }), (e: { code?: string; message: string }) => e.code === 'JXL_DECODER_MISSING' && /djxl: not installed/.test(e.message));
+    } finally {
+      await exif.end();
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { loadConfig } from '../../../src/config/index.js';
+import { silentLogger } from '../../../src/log/index.js';
+import { Core } from '../../../src/main.js';
+import type { Places } from '../../../src/platform/places.js';
+import { cli } from '../../helpers/cli.js';
+import { copyFixtures, FIXTURES, tempDir } from '../../helpers/fixtures.js';
+
+interface SearchJson {
+  mode: string;
+  label: string;
+  parsed: { kind: string; source: string; label: string }[];
+  results: { path: string; score: number; why: string }[];
+}
+
+/** labels.json's camera is "Make Model" as the source wrote it; the truth here, not our metadata. */
+const labels = JSON.parse(readFileSync(path.join(FIXTURES, 'photos', 'labels.json'), 'utf8')).files as Record<string, { camera?: string | null }>;
+const cameraOf = (rel: string) => labels[rel]?.camera ?? null;
+
+/**
+ * The first-hour searches from the issue, on the real fixture photos (ExifTool metadata through
+ * the real scan + metadata passes), through `rawlight search --json` with no CLIP model.
+ */
+describe('structured search on the real fixtures (camera, dates) without CLIP', { timeout: 180_000 }, () => {
+  const t = tempDir('rawlight-structured-search-');
+  const lib = path.join(t.dir, 'lib');
+  const home = path.join(t.dir, 'home');
+  const rel = (p: string) => path.relative(path.join(lib, 'photos'), p);
+  let captured: Map<string, string | null>;
+
+  before(async () => {
+    copyFixtures(lib, ['photos']);
+    mkdirSync(home, { recursive: true });
+    // No CLIP model anywhere: an empty models folder.
+    mkdirSync(path.join(t.dir, 'no-models'));
+    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ modelsDir: path.join(t.dir, 'no-models') }));
+    const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
+    const core = Core.open({ places, config: loadConfig(places, { env: {} }), log: silentLogger(), onlyPasses: ['scan', 'metadata'] });
+    try {
+      await core.reconcile([lib]);
+      core.pipeline.start();
+      await core.pipeline.whenIdle();
+    } finally {
+      await core.close();
+    }
+    const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+    captured = new Map((db.prepare('SELECT f.path, m.captured_at FROM files f JOIN metadata m ON m.file_id = f.id').all() as { path: string; captured_at: string | null }[]).map((r) => [rel(r.path), r.captured_at]));
+    db.close();
+  });
+  after(() => t.cleanup());
+
+  const search = async (q: string, limit = 20) => {
+    const r = await cli(home, ['search', q, '--json', '--limit', String(limit)]);
+    assert.equal(r.code, 0, r.stderr);
+    return r.json<SearchJson>();
+  };
+
+  test('"Canon EOS 5D Mark II": every 5D Mark II photo first, no Mark III before them', async () => {
+    const truth = Object.keys(labels).filter((k) => cameraOf(k) === 'Canon Canon EOS 5D Mark II');
+    assert.equal(truth.length, 3);
+    const r = await search('Canon EOS 5D Mark II');
+    const got = r.results.map((x) => rel(x.path));
+    assert.deepEqual(got.slice(0, 3).sort(), truth.sort());
+    const firstMark3 = got.findIndex((p) => cameraOf(p) === 'Canon Canon EOS 5D Mark III');
+    assert.ok(firstMark3 === -1 || firstMark3 >= 3, `a Mark III at ${firstMark3}`);
+    assert.ok(r.results.slice(0, 3).every((x) => /camera Canon Canon EOS 5D Mark II \(exact\)/.test(x.why)), r.results[0]?.why);
+    assert.deepEqual(r.parsed.map((p) => p.kind), ['camera']);
+  });
+
+  test('"EOS 5D" finds only 5D bodies (no D30, 6D or RP)', async () => {
+    const r = await search('EOS 5D');
+    assert.ok(r.results.length >= 4);
+    for (const x of r.results) assert.match(cameraOf(rel(x.path)) ?? '', /EOS 5D Mark II/, rel(x.path));
+  });
+
+  test('"Canon 6D 2013": the 6D photos of 2013 first (all five)', async () => {
+    const truth = Object.keys(labels).filter((k) => cameraOf(k) === 'Canon Canon EOS 6D' && captured.get(k)?.startsWith('2013'));
+    assert.equal(truth.length, 5);
+    const r = await search('Canon 6D 2013');
+    assert.deepEqual(r.results.slice(0, 5).map((x) => rel(x.path)).sort(), truth.sort());
+    assert.match(r.results[0]!.why, /2013/);
+    assert.deepEqual(r.parsed.map((p) => p.kind), ['camera', 'date']);
+  });
+
+  test('the label says what ran: no semantic claim without CLIP, and how to get descriptions', async () => {
+    const r = await search('red car');
+    assert.equal(r.mode, 'text');
+    assert.doesNotMatch(r.label, /semantic|ranked by CLIP/i);
+    assert.match(r.label, /install a CLIP model/);
+    const text = await cli(home, ['search', 'Canon 6D 2013']);
+    assert.match(text.stdout, /^searched by camera, date/m);
+  });
+
+  test('"More like this" (rawlight similar) says it needs a CLIP model when none is installed', async () => {
+    const r = await cli(home, ['similar', path.join(lib, 'photos', 'people', 'obama_1.jpg')]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr + r.stdout, /needs a CLIP model, and none is installed/);
+  });
+});

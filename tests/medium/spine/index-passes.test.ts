@@ -1,0 +1,59 @@
+// `rawlight index --passes LIST`: only the named passes and what they need first that is not done
+// yet; `executed` says what ran.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { cli } from '../../helpers/cli.js';
+import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
+import { withPrerequisites } from '../../../src/pipeline/pass-selection.js';
+import type { Pass } from '../../../src/passes/pass.js';
+
+const t = tempDir('rawlight-passes-');
+after(() => t.cleanup());
+const lib = path.join(t.dir, 'lib');
+const home = path.join(t.dir, 'home');
+copyFixtures(lib, ['photos/gps/kenya_lizard.jpg', 'photos/scenes/prairie_falcon.jpg', 'raw/nom-exif_canon-r6.cr3']);
+
+interface IndexJson {
+  files: number;
+  executed: Record<string, number>;
+}
+
+test('metadata first: scan and metadata run, nothing after them', async () => {
+  const r = await cli(home, ['index', lib, '--passes', 'metadata', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.json<IndexJson>().executed, { scan: 3, metadata: 3 });
+  const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+  try {
+    assert.equal((db.prepare(`SELECT count(*) AS n FROM previews`).get() as { n: number }).n, 0);
+    assert.equal((db.prepare(`SELECT count(*) AS n FROM jobs`).get() as { n: number }).n, 0, 'nothing left queued for passes that were not asked for');
+  } finally {
+    db.close();
+  }
+});
+
+test('then previews: what they need is done already, so only preview runs', async () => {
+  const r = await cli(home, ['index', lib, '--passes', 'preview', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.json<IndexJson>().executed, { preview: 3 });
+});
+
+test('asking again runs nothing; an unknown pass name is refused with the list of passes', async () => {
+  const again = await cli(home, ['index', lib, '--passes', 'metadata,preview', '--json']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(again.json<IndexJson>().executed, {});
+  const bad = await cli(home, ['index', lib, '--passes', 'metadata,facez']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /unknown pass facez; passes: scan, metadata, preview, faces/);
+  // refused before any work, and the lock was given back: the next run goes ahead
+  const after = await cli(home, ['index', lib, '--passes', 'metadata', '--json']);
+  assert.equal(after.code, 0, after.stderr);
+});
+
+test('prerequisites are followed transitively and keep the chain order', () => {
+  const p = (name: string, after: string[]): Pass => ({ name, after, version: 1, resource: 'cpu', description: '', inputKey: () => null, run: async () => ({}) });
+  const chain = [p('scan', []), p('metadata', ['scan']), p('preview', ['metadata']), p('faces', ['preview']), p('embed', ['preview']), p('tags', ['preview', 'embed']), p('places', ['metadata'])];
+  assert.deepEqual(withPrerequisites(chain, ['tags']).map((x) => x.name), ['scan', 'metadata', 'preview', 'embed', 'tags']);
+  assert.deepEqual(withPrerequisites(chain, ['places', 'scan']).map((x) => x.name), ['scan', 'metadata', 'places']);
+});

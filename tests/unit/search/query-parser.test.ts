@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { matchCameras } from '../../../src/search/camera-match.js';
+import { parseDateWords } from '../../../src/search/date-words.js';
+import { listLexicon, parseQuery, type QueryPart } from '../../../src/search/query-parser.js';
+
+/** Cameras and lenses as the fixture library holds them (make, model as ExifTool reads them). */
+const cam = (make: string, model: string) => ({ make, model });
+const lex = listLexicon({
+  cameras: [
+    cam('Canon', 'Canon EOS 5D Mark II'),
+    cam('Canon', 'Canon EOS 5D Mark III'),
+    cam('Canon', 'Canon EOS 6D'),
+    cam('Canon', 'Canon EOS D30'),
+    cam('Canon', 'Canon EOS RP'),
+    cam('Canon', 'Canon EOS R5'),
+    cam('Canon', 'Canon PowerShot SD1100 IS'),
+    cam('NIKON CORPORATION', 'NIKON D810'),
+    cam('NIKON', 'COOLPIX P6000'),
+    cam('SONY', 'ILCE-7M3'),
+    cam('Apple', 'iPhone 11 Pro Max'),
+    cam('Apple', 'iPhone SE'),
+  ],
+  lenses: ['EF70-200mm f/4L IS USM', 'EF24-105mm f/4L IS USM', 'EF85mm f/1.2L USM'],
+  places: ['Arezzo', 'Tuscany', 'Italy', 'New York', 'United States'],
+  people: ['Barack Obama', 'Joe Biden', 'Marie Curie', 'Pierre Curie'],
+  keywords: ['dog', 'beach', 'sea turtle'],
+});
+
+const NOW = Date.UTC(2026, 11, 2, 4, 0); // 2 December 2026
+const day = (y: number, m: number, d = 1) => Date.UTC(y, m - 1, d);
+
+/** A compact view of a part for the table. */
+function brief(p: QueryPart): string {
+  switch (p.kind) {
+    case 'camera':
+      return `camera:${p.cameras.filter((c) => c.tier === p.cameras[0]!.tier).map((c) => c.model).sort().join('|')}`;
+    case 'date':
+      return `date:${new Date(p.range.from).toISOString().slice(0, 10)}..${new Date(p.range.to).toISOString().slice(0, 10)}`;
+    default:
+      return `${p.kind}:${p.value}`;
+  }
+}
+
+const TABLE: [string, string[], string][] = [
+  // query, parts, free text left for ranking
+  ['Canon EOS 5D Mark II', ['camera:Canon EOS 5D Mark II'], ''],
+  ['EOS 5D', ['camera:Canon EOS 5D Mark II|Canon EOS 5D Mark III'], ''],
+  ['Canon 6D 2013', ['camera:Canon EOS 6D', 'date:2013-01-01..2014-01-01'], ''],
+  ['6d', ['camera:Canon EOS 6D'], ''],
+  ['canon beach', ['camera:Canon EOS 5D Mark II|Canon EOS 5D Mark III|Canon EOS 6D|Canon EOS D30|Canon EOS R5|Canon EOS RP|Canon PowerShot SD1100 IS', 'keyword:beach'], 'beach'],
+  ['Nikon D810', ['camera:NIKON D810'], ''],
+  ['ILCE-7M3 sunset', ['camera:ILCE-7M3', 'text:sunset'], 'sunset'],
+  ['iPhone 11 Pro', ['camera:iPhone 11 Pro Max'], ''],
+  ['June 2019', ['date:2019-06-01..2019-07-01'], ''],
+  ['jun 2019 dog', ['date:2019-06-01..2019-07-01', 'keyword:dog'], 'dog'],
+  ['2019-2021', ['date:2019-01-01..2022-01-01'], ''],
+  ['2019 to 2021', ['date:2019-01-01..2022-01-01'], ''],
+  ['2019-06-02', ['date:2019-06-02..2019-06-03'], ''],
+  ['last summer', ['date:2026-06-01..2026-09-01'], ''],
+  ['this year', ['date:2026-01-01..2027-01-01'], ''],
+  ['last year', ['date:2025-01-01..2026-01-01'], ''],
+  ['winter 2019', ['date:2019-12-01..2020-03-01'], ''],
+  ['Arezzo', ['place:Arezzo'], ''],
+  ['new york 2019', ['place:New York', 'date:2019-01-01..2020-01-01'], ''],
+  ['Barack Obama', ['person:Barack Obama'], ''],
+  ['obama biden', ['person:Barack Obama', 'person:Joe Biden'], ''],
+  ['curie', ['text:curie'], 'curie'], // two Curies: not one person, left to text matching
+  ['sea turtle', ['keyword:sea turtle'], 'sea turtle'],
+  ['DSC06241.ARW', ['file:DSC06241.ARW'], ''],
+  ['IMG_1234 2013', ['file:IMG_1234', 'date:2013-01-01..2014-01-01'], ''],
+  ['70-200mm', ['lens:70-200mm'], ''],
+  ['85mm portrait', ['lens:85mm', 'text:portrait'], 'portrait'],
+  ['35mm', ['text:35mm'], '35mm'], // no such lens in the library
+  ['red car at night', ['text:red car at night'], 'red car at night'],
+  ['may flowers', ['text:may flowers'], 'may flowers'], // "may" is a month only next to a year
+  ['camera:"Canon EOS 6D" year:2015', ['camera:Canon EOS 6D', 'date:2015-01-01..2016-01-01'], ''],
+  ['person:Obama place:Italy tag:dog', ['person:Barack Obama', 'place:Italy', 'keyword:dog'], ''],
+  ['lens:24-105 mark', ['lens:24-105', 'text:mark'], 'mark'],
+  ['eos', ['text:eos'], 'eos'], // a series word alone names no camera
+];
+
+describe('search query parser (table)', () => {
+  for (const [q, parts, text] of TABLE) {
+    test(q, () => {
+      const p = parseQuery(q, lex, { now: NOW });
+      assert.deepEqual(p.parts.map(brief), parts);
+      assert.equal(p.text, text);
+      for (const part of p.parts) assert.ok(q.includes(part.source) || part.kind === 'text', `source "${part.source}" is in the query`);
+    });
+  }
+});
+
+describe('camera matching', () => {
+  const cams = [cam('Canon', 'Canon EOS 5D Mark II'), cam('Canon', 'Canon EOS 5D Mark III'), cam('Canon', 'Canon EOS 6D'), cam('Canon', 'Canon EOS RP')];
+  test('an exact phrase outranks a partial one, and a Mark III never comes before a Mark II', () => {
+    const r = matchCameras(['canon', 'eos', '5d', 'mark', 'ii'], cams);
+    assert.equal(r[0]!.model, 'Canon EOS 5D Mark II');
+    assert.equal(r[0]!.exact, true);
+    assert.deepEqual(r.map((c) => c.model), ['Canon EOS 5D Mark II', 'Canon EOS 5D Mark III']);
+    assert.ok(r[1]!.score < r[0]!.score && r[1]!.tier === 0);
+  });
+  test('shared series words alone never match ("EOS 5D" finds no 6D or RP)', () => {
+    assert.deepEqual(matchCameras(['eos', '5d'], cams).map((c) => c.model).sort(), ['Canon EOS 5D Mark II', 'Canon EOS 5D Mark III']);
+  });
+});
+
+describe('date words', () => {
+  test('"last summer" in July is the summer before; in September it is this one', () => {
+    assert.equal(parseDateWords(['last', 'summer'], Date.UTC(2026, 6, 15))!.range.from, day(2025, 6));
+    assert.equal(parseDateWords(['last', 'summer'], Date.UTC(2026, 8, 2))!.range.from, day(2026, 6));
+  });
+  test('not dates: a reversed range, month 13, a lone month word', () => {
+    assert.equal(parseDateWords(['2021-2019'], NOW), null);
+    assert.equal(parseDateWords(['2019-13'], NOW), null);
+    assert.equal(parseDateWords(['june'], NOW), null);
+  });
+});
