@@ -20,7 +20,7 @@ import autocannon from 'autocannon';
 import { ensureToken } from '../src/api/api-token.js';
 import { listFiles } from '../src/api/files.repository.js';
 import { TOKEN_HEADER } from '../src/api/security.hook.js';
-import { listPeople } from '../src/api/people.repository.js';
+import { listPersonTiles } from '../src/people/index.js';
 import { statusCommand } from '../src/cli/commands/status.command.js';
 import { parseConfig } from '../src/config/index.js';
 import { startDaemonApi } from '../src/daemon-api.js';
@@ -163,7 +163,7 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
     listFiles(ro, { offset: 0, limit: 60, tag: 'dog' });
     search.push(performance.now() - t);
     t = performance.now();
-    listPeople(ro, { includeIgnored: false, limit: 60, offset: 0, sample: 4 });
+    listPersonTiles(ro, { includeIgnored: false, limit: 60, offset: 0, sample: 4 });
     people.push(performance.now() - t);
   }
   report('search: files tagged "dog", first page (median of 5)', median(search), 'ms', null);

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import type { ReadableDb } from '../store/db.js';
+import { DaemonError } from '../errors/index.js';
+import { facesForFile } from '../ml/faces/face.repository.js';
+import { peopleInFile } from '../people/index.js';
+import { placeForFile } from '../places/index.js';
 import { buildFilter, type SearchFilters } from '../search/search.repository.js';
+import { tagsForFile } from '../search/tag.repository.js';
+import { getFileByPath } from '../store/repositories/file.repository.js';
+import { resultsForFile, runsForFile } from '../store/repositories/pass-result.repository.js';
+import { xmpStateForFile } from '../xmp/index.js';
 import type { Box } from '../geometry/box.js';
 import { ocrTextForFile } from '../search/ocr-text.repository.js';
 
@@ -15,6 +23,7 @@ export interface FileFilter {
   from?: number | undefined;
   to?: number | undefined;
   camera?: string | undefined;
+  /** A person's whole name, case-insensitive (as in search): named faces or the file's own XMP names. */
   person?: string | undefined;
   tag?: string | undefined;
   place?: string | undefined;
@@ -99,13 +108,14 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
     where.push('f.kind = ?');
     args.push(f.kind);
   }
-  // Date, tag and place mean exactly what they mean in search (one read model): the same
+  // Date, tag, place and person mean exactly what they mean in search (one read model): the same
   // filter SQL, so `tag=dog` is the whole tag or keyword "dog" and `to` is an exclusive bound.
   const shared: SearchFilters = {
     ...(f.from !== undefined ? { from: f.from } : {}),
     ...(f.to !== undefined ? { to: f.to } : {}),
     ...(f.tag ? { tag: f.tag } : {}),
     ...(f.place ? { place: f.place } : {}),
+    ...(f.person ? { person: f.person } : {}),
   };
   if (Object.keys(shared).length) {
     const filter = buildFilter(db, shared);
@@ -118,10 +128,6 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
   }
   const personExists = `EXISTS (SELECT 1 FROM faces fa JOIN face_person fp ON fp.face_id = fa.id JOIN persons pe ON pe.id = fp.person_id
     WHERE fa.file_id = f.id AND pe.name LIKE ? ESCAPE '\\')`;
-  if (f.person) {
-    where.push(`(m.people LIKE ? ESCAPE '\\' OR ${personExists})`);
-    args.push(like(f.person), like(f.person));
-  }
   if (f.q) {
     const terms = f.q.split(/\s+/).filter(Boolean).slice(0, 8);
     for (const t of terms) {
@@ -268,4 +274,65 @@ export function facets(db: ReadableDb): { cameras: string[]; tags: string[]; pla
   const tags = (db.prepare('SELECT label FROM tags GROUP BY label ORDER BY count(*) DESC LIMIT 200').all() as { label: string }[]).map((r) => r.label);
   const places = (db.prepare(`SELECT DISTINCT coalesce(city, country) AS p FROM places WHERE coalesce(city, country) IS NOT NULL ORDER BY p LIMIT 200`).all() as { p: string }[]).map((r) => r.p);
   return { cameras, tags, places };
+}
+
+/**
+ * The feature sections of `show --json` (faces, tags, place, people, xmp), each from its owner's
+ * read function.
+ */
+export function detailSections(db: ReadableDb, fileId: number): Record<string, unknown> {
+  const named = new Map(peopleInFile(db, fileId).map((p) => [p.faceId, p] as const));
+  return {
+    faces: facesForFile(db, fileId).map((f) => {
+      const p = named.get(f.id);
+      // `show --json` has always given boxes as [x, y, w, h]: the JSON keeps that form.
+      const face = { ...f, box: boxTuple(f.box), storedBox: boxTuple(f.storedBox) };
+      return p ? { ...face, person: { id: p.personId, name: p.name } } : face;
+    }),
+    tags: tagsForFile(db, fileId).map((t) => ({ label: t.label, score: t.score, source: t.source })),
+    place: placeForFile(db, fileId),
+    xmp: xmpStateForFile(db, fileId),
+    text: ocrTextForFile(db, fileId),
+  };
+}
+
+function boxTuple(b: Box): [number, number, number, number] {
+  return [b.x, b.y, b.w, b.h];
+}
+
+const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+
+/** Everything known about one file: the `show --json` contract (extend, never rename). */
+export function showDetail(db: ReadableDb, file: string): Record<string, unknown> {
+  const f = getFileByPath(db, path.resolve(file));
+  if (!f) throw new DaemonError('FILE_NOT_FOUND', `${file} is not indexed`);
+  const meta = db.prepare('SELECT * FROM metadata WHERE file_id = ?').get(f.id) as Record<string, unknown> | undefined;
+  const preview = db.prepare('SELECT * FROM previews WHERE file_id = ?').get(f.id) as Record<string, unknown> | undefined;
+  const jobs = db.prepare('SELECT pass, input_key, state, attempts, last_error_code, last_error FROM jobs WHERE file_id = ?').all(f.id);
+  return {
+    id: f.id,
+    path: f.path,
+    state: f.state,
+    kind: f.kind,
+    identity: { dev: f.dev, ino: f.ino, size: f.size, mtimeNs: f.mtime_ns },
+    hashes: { content: f.content_hash, algo: f.hash_algo, preview: preview?.preview_hash ?? null },
+    sidecar: f.sidecar_path,
+    metadata: meta
+      ? {
+          ...meta,
+          keywords: parse(meta.keywords as string),
+          hierarchical: parse(meta.hierarchical as string),
+          people: parse(meta.people as string),
+          regions: parse(meta.regions as string),
+          warnings: parse(meta.warnings as string),
+        }
+      : null,
+    preview: preview ?? null,
+    // A motion photo's embedded video (only the still is indexed), as the metadata pass found it.
+    motionPhoto: (parse(resultsForFile(db, f.id).find((r) => r.pass === 'metadata' && r.status === 'ok')?.output ?? null) as { motionPhoto?: unknown } | null)?.motionPhoto ?? null,
+    passes: resultsForFile(db, f.id).map((r) => ({ pass: r.pass, version: r.version, status: r.status, inputKey: r.input_key, output: parse(r.output), errorCode: r.error_code, error: r.error, completedAt: r.completed_at, ms: r.duration_ms })),
+    history: runsForFile(db, f.id),
+    jobs,
+    ...detailSections(db, f.id),
+  };
 }

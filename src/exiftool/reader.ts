@@ -77,11 +77,28 @@ export class ExifReader {
     this.readOptions = Object.fromEntries(ReadTaskOptionFields.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as ReadTaskOptions;
   }
 
-  /** The file's tags, as `et.read()` gives them; failures are DaemonErrors. */
-  async read(file: string): Promise<Tags> {
+  /**
+   * The file's tags, as `et.read()` gives them; failures are DaemonErrors. An abort cancels a read
+   * still waiting for its batch (ExifTool never sees it); one already sent is left to finish for its
+   * batch-mates, and this caller stops waiting for it.
+   */
+  async read(file: string, signal?: AbortSignal): Promise<Tags> {
     try {
       return await new Promise<Tags>((resolve, reject) => {
-        this.queue.push({ file: path.resolve(file), resolve, reject });
+        const aborted = () => new DaemonError('PASS_TIMEOUT', `metadata read of ${path.basename(file)} cancelled`);
+        if (signal?.aborted) return reject(aborted());
+        const w: Waiter = { file: path.resolve(file), resolve, reject };
+        if (signal) {
+          const onAbort = () => {
+            const i = this.queue.indexOf(w);
+            if (i >= 0) this.queue.splice(i, 1);
+            reject(aborted());
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          w.resolve = (t) => (signal.removeEventListener('abort', onAbort), resolve(t));
+          w.reject = (e) => (signal.removeEventListener('abort', onAbort), reject(e));
+        }
+        this.queue.push(w);
         this.schedulePump();
       });
     } catch (e) {

@@ -5,6 +5,7 @@ import { ensureSpace, putImageEmbedding } from '../search/clip-embedding.reposit
 import type { DecodedPreviews } from '../ml/decoded-previews.js';
 import { previewInput } from '../search/preview-input.repository.js';
 import type { Pass, PassOutcome } from './pass.js';
+import { stopIfAborted } from './abort.js';
 
 export interface EmbedPassDeps {
   clip: ClipSource;
@@ -48,7 +49,10 @@ export function createEmbedPass(deps: EmbedPassDeps): Pass {
       const p = previewInput(ctx.db, ctx.file.id);
       if (!p || p.preview_hash !== key.previewHash) throw new DaemonError('JOB_STALE', 'the preview changed since the job was queued');
       const model = await h.get();
+      stopIfAborted(ctx.signal, 'the CLIP run');
+      // An ONNX run cannot be interrupted: it finishes, and an abort meanwhile drops its result.
       const [v] = await model.embedImages([deps.decoded ? await deps.decoded.get(p.preview_hash, p.path) : path.join(cacheDir, p.path)]);
+      stopIfAborted(ctx.signal, 'saving the embedding');
       if (!v) throw new DaemonError('INFERENCE_FAILED', `CLIP ${h.id}: no embedding returned`);
       const fileId = ctx.file.id;
       return {

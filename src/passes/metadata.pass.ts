@@ -2,6 +2,7 @@ import type { Tags } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
 import { motionPhotoOf } from '../exiftool/motion-photo.js';
 import type { ExifReader } from '../exiftool/reader.js';
+import { stopIfAborted } from './abort.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
@@ -182,7 +183,8 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       const f = ctx.file;
       // Photo and sidecar are asked for together, so the reader answers both with one ExifTool command.
       // Every sidecar of the photo (IMG_1.xmp and IMG_1.CR3.xmp), the style's first: user values from all.
-      const [tags, side] = await Promise.all([deps.exif.read(f.path), readUserSidecars(deps.exif, ctx.db, f, deps.sidecarStyle ?? 'adobe')]);
+      const [tags, side] = await Promise.all([deps.exif.read(f.path, ctx.signal), readUserSidecars(deps.exif, ctx.db, f, deps.sidecarStyle ?? 'adobe')]);
+      stopIfAborted(ctx.signal, 'saving metadata');
       const rec = tags as Record<string, unknown>;
       const errors = [...list(rec.Error), ...((tags.errors as string[] | undefined) ?? [])];
       if (errors.length) throw new DaemonError('METADATA_UNREADABLE', [...new Set(errors)].join('; '));

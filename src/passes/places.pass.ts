@@ -2,6 +2,7 @@ import { DaemonError } from '../errors/index.js';
 import { isUsableGps, type Place, type ReverseGeocoder } from '../places/place.js';
 import { deletePlace, gpsStateForFile, savePlace } from '../places/place.repository.js';
 import type { Pass, PassOutcome } from './pass.js';
+import { stopIfAborted } from './abort.js';
 
 export interface PlacesPassDeps {
   geocoder: ReverseGeocoder;
@@ -51,6 +52,7 @@ export function createPlacesPass({ geocoder, config }: PlacesPassDeps): Pass {
       if (key === null) throw new DaemonError('JOB_STALE', `places input key not understood: ${ctx.inputKey}`);
       if (key.datasetVersion !== geocoder.datasetVersion) throw new DaemonError('JOB_STALE', 'place data changed since the job was queued');
       const place: Place | null = geocoder.lookupAsync ? await geocoder.lookupAsync(key.lat, key.lon) : geocoder.lookup(key.lat, key.lon);
+      stopIfAborted(ctx.signal, 'saving the place');
       if (place === null) {
         return { output: { place: null, reason: 'no country or town near' }, commit: (db) => deletePlace(db, fileId) };
       }

@@ -6,6 +6,7 @@ import { PREVIEW_SIZE, probeImage, renderPreview, type Rendered } from '../image
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
+import { stopIfAborted } from './abort.js';
 
 /** Embedded images, best first (ExifTool tag names). */
 const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'] as const;
@@ -140,6 +141,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       let rendered: Rendered | null = null;
       let used: Source | null = null;
       for await (const s of await sources(f, orientation, tried)) {
+        stopIfAborted(ctx.signal, 'rendering a preview');
         try {
           rendered = await renderPreview(s.input, s.orientation, { cacheDir: deps.cacheDir, previewSize });
           used = s;
@@ -159,6 +161,8 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
         throw new DaemonError('PREVIEW_NONE', tried.length ? tried.join('; ') : 'no embedded JPEG, TIFF or thumbnail');
       }
       const r = rendered;
+      // The rendered files are content-addressed cache entries: left for the next run, never recorded.
+      stopIfAborted(ctx.signal, 'recording the preview');
       const applied = used.orientation ?? 1;
       return {
         output: { source: used.name, width: r.width, height: r.height, previewHash: r.previewHash, ...(tried.length ? { skipped: tried } : {}) },

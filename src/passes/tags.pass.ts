@@ -12,6 +12,7 @@ import { replaceMachineTags } from '../search/tag.repository.js';
 import { getTextEmbeddings, putTextEmbeddings } from '../search/text-cache.repository.js';
 import type { ReadableDb } from '../store/db.js';
 import type { Pass, PassOutcome } from './pass.js';
+import { stopIfAborted } from './abort.js';
 
 /** Bump when the ImageNet → tag mapping changes (re-tags classifier-tagged files). */
 export const CLASSIFIER_MAPPING_VERSION = '1';
@@ -97,6 +98,7 @@ export function createTagsPass(deps: TagsPassDeps): Pass {
         if (!image) throw new DaemonError('JOB_STALE', 'no CLIP embedding for this file yet');
         const model = await h.get();
         const { labels, computed } = await labelEmbeddings(ctx.db, model);
+        stopIfAborted(ctx.signal, 'saving tags');
         const tags = zeroShot(image, labels, zsOpts).map(({ label, score }) => ({ label, score }));
         return {
           output: { source: 'clip', model: h.id, tags: tags.map((t) => t.label) },
@@ -111,7 +113,10 @@ export function createTagsPass(deps: TagsPassDeps): Pass {
       const c = classifier.current();
       if (kind !== 'cls' || !c || c.id !== modelId) throw new DaemonError('JOB_STALE', 'classifier changed since the job was queued');
       const model = await c.get();
+      stopIfAborted(ctx.signal, 'the classifier run');
+      // An ONNX run cannot be interrupted: it finishes, and an abort meanwhile drops its result.
       const [probs] = await model.classify([deps.decoded ? await deps.decoded.get(p.preview_hash, p.path) : path.join(cacheDir, p.path)], 1000);
+      stopIfAborted(ctx.signal, 'saving tags');
       const tags = mapImagenetTags(probs ?? [], clsOpts);
       return {
         output: { source: 'classifier', model: c.id, tags: tags.map((t) => t.label), top: probs?.slice(0, 3).map((x) => `${x.label} ${x.prob.toFixed(2)}`) ?? [] },

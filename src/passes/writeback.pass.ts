@@ -12,6 +12,7 @@ import { applyWriteback, prepareWriteback, recordWritebackFailure, resolveTarget
 import { displayValue } from '../xmp/xmp-state.js';
 import { statSig } from '../xmp/own-writes.js';
 import type { Pass, PassOutcome } from './pass.js';
+import { stopIfAborted } from './abort.js';
 import { upstreamPending, WRITEBACK_UPSTREAM } from './writeback-settled.js';
 
 export interface WritebackPassDeps {
@@ -80,6 +81,8 @@ export function createWritebackPass(deps: WritebackPassDeps): Pass {
             commit: reviewCommit(prepared),
           };
         }
+        // Never start an XMP write after a timeout or at shutdown: the file is left as it was.
+        stopIfAborted(ctx.signal, 'writing XMP');
         const res = await applyWriteback({ ...deps, config }, prepared);
         return {
           output: { target: res.target.path, targetKind: res.target.kind, written: res.written, changes: res.plan.changes.length, conflicts: res.plan.conflicts.length },

@@ -13,5 +13,13 @@ export {
   type ActionResult,
 } from './actions.js';
 export { listPeople, peopleInFile, personForFace, suggestionsFor, type PeopleListing, type PersonListing, type Suggestion, type NamedFace } from './read.js';
+export {
+  listPersonTiles,
+  personTile,
+  suggestNames,
+  type PersonTile,
+  type PersonTileFace,
+} from './read.js';
+export { faceExists, filesOfPerson } from './people.repository.js';
 export { importXmpNames } from './import.js';
 export { resolveThresholds, thresholdsFor, DefaultGroupingThresholds, type GroupingThresholds } from './thresholds.js';

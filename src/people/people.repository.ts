@@ -265,7 +265,13 @@ export function assign(
 }
 
 export function restoreAssignment(db: WritableDb, row: FacePersonRow): void {
-  sql(db, 'INSERT OR REPLACE INTO face_person (face_id, person_id, source, confirmed, similarity, assigned_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+  // An upsert, not OR REPLACE: REPLACE deletes without firing the delete triggers that keep person counts.
+  sql(
+    db,
+    `INSERT INTO face_person (face_id, person_id, source, confirmed, similarity, assigned_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (face_id) DO UPDATE SET person_id = excluded.person_id, source = excluded.source,
+       confirmed = excluded.confirmed, similarity = excluded.similarity, assigned_at = excluded.assigned_at`,
+  ).run(
     row.face_id,
     row.person_id,
     row.source,
@@ -390,9 +396,9 @@ export function personSummaries(db: ReadableDb): PersonSummaryRow[] {
   return sql(
     db,
       `SELECT p.id, p.name, p.ignored, p.representative_face_id, p.created_at, p.updated_at,
-         count(fp.face_id) AS face_count, count(DISTINCT f.file_id) AS photo_count
-       FROM persons p LEFT JOIN face_person fp ON fp.person_id = p.id LEFT JOIN faces f ON f.id = fp.face_id
-       GROUP BY p.id ORDER BY p.id`,
+         coalesce(c.faces, 0) AS face_count, coalesce(c.photos, 0) AS photo_count
+       FROM persons p LEFT JOIN person_counts c ON c.person_id = p.id
+       ORDER BY p.id`,
     )
     .all() as PersonSummaryRow[];
 }

@@ -34,11 +34,13 @@ export interface FilterSql {
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function personClause(_db: ReadableDb, col: string): { sql: string; n: number } {
-  // Every table exists: a connection is only ever open on the current schema (store/db.ts).
-  const viaPeople = `EXISTS (SELECT 1 FROM faces fa JOIN face_person fp ON fp.face_id = fa.id JOIN persons pe ON pe.id = fp.person_id
-         WHERE fa.file_id = ${col} AND pe.ignored = 0 AND pe.name = ? COLLATE NOCASE) OR `;
-  const viaMeta = `EXISTS (SELECT 1 FROM metadata m, json_each(m.people) pp WHERE m.file_id = ${col} AND pp.value = ? COLLATE NOCASE)`;
-  return { sql: `(${viaPeople}${viaMeta})`, n: 2 };
+  // Driven from the name's index (persons_name, metadata_terms), never from every file: a person is
+  // a named face (person_files, kept by triggers) or a name in the file's own XMP.
+  return {
+    sql: `${col} IN (SELECT pf.file_id FROM persons pe JOIN person_files pf ON pf.person_id = pe.id WHERE pe.name = ? COLLATE NOCASE AND pe.ignored = 0
+      UNION SELECT file_id FROM metadata_terms WHERE kind = 'person' AND value = ?)`,
+    n: 2,
+  };
 }
 
 /** Builds the filter SELECT. Without filters it selects every present file. */
@@ -69,13 +71,17 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     why.push(`lens ${f.lens}`);
   }
   if (f.tag) {
-    where.push(`(EXISTS (SELECT 1 FROM tags t WHERE t.file_id = f.id AND t.label = ? COLLATE NOCASE)
-      OR EXISTS (SELECT 1 FROM metadata m, json_each(m.keywords) k WHERE m.file_id = f.id AND k.value = ? COLLATE NOCASE))`);
+    // Looked up through tags_label and metadata_terms: the tag's files, never every file's tags.
+    where.push(`f.id IN (SELECT t.file_id FROM tags t WHERE t.label = ? COLLATE NOCASE
+      UNION SELECT file_id FROM metadata_terms WHERE kind = 'keyword' AND value = ?)`);
     params.push(f.tag, f.tag);
     why.push(`tag ${f.tag}`);
   }
   if (f.place) {
-    where.push(`EXISTS (SELECT 1 FROM places p WHERE p.file_id = f.id AND (p.city = ?1 COLLATE NOCASE OR p.region = ?1 COLLATE NOCASE OR p.country = ?1 COLLATE NOCASE OR p.country_code = ?1 COLLATE NOCASE))`.replaceAll('?1', '?'));
+    where.push(
+      `f.id IN (SELECT file_id FROM places WHERE city = ? COLLATE NOCASE UNION SELECT file_id FROM places WHERE region = ? COLLATE NOCASE
+        UNION SELECT file_id FROM places WHERE country = ? COLLATE NOCASE UNION SELECT file_id FROM places WHERE country_code = ? COLLATE NOCASE)`,
+    );
     params.push(f.place, f.place, f.place, f.place);
     why.push(`place ${f.place}`);
   }
@@ -181,9 +187,10 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
   }
   const kwRows = db
     .prepare(
-      `SELECT m.file_id AS fileId, k.value AS value FROM metadata m, json_each(m.keywords) k
-       WHERE EXISTS (SELECT 1 FROM json_each(?) w WHERE ' ' || lower(k.value) || ' ' LIKE '% ' || w.value || ' %')
-         AND m.file_id ${inFilter} LIMIT ${cap}`,
+      // metadata_terms (trigger-kept, 0063) rather than parsing every file's keyword JSON.
+      `SELECT k.file_id AS fileId, k.value AS value FROM metadata_terms k
+       WHERE k.kind = 'keyword' AND EXISTS (SELECT 1 FROM json_each(?) w WHERE ' ' || lower(k.value) || ' ' LIKE '% ' || w.value || ' %')
+         AND k.file_id ${inFilter} LIMIT ${cap}`,
     )
     .all(formsJson, ...filter.params) as { fileId: number; value: string }[];
   for (const r of kwRows) out.push({ fileId: r.fileId, source: 'keyword', value: r.value, weight: forms.includes(r.value.toLowerCase()) ? 0.95 : 0.8 });
@@ -210,9 +217,9 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
   }
   const metaPeople = db
     .prepare(
-      `SELECT m.file_id AS fileId, pp.value AS value FROM metadata m, json_each(m.people) pp
-       WHERE EXISTS (SELECT 1 FROM json_each(?) w WHERE lower(pp.value) = w.value OR lower(pp.value) LIKE w.value || ' %' OR lower(pp.value) LIKE '% ' || w.value)
-         AND m.file_id ${inFilter} LIMIT ${cap}`,
+      `SELECT pp.file_id AS fileId, pp.value AS value FROM metadata_terms pp
+       WHERE pp.kind = 'person' AND EXISTS (SELECT 1 FROM json_each(?) w WHERE lower(pp.value) = w.value OR lower(pp.value) LIKE w.value || ' %' OR lower(pp.value) LIKE '% ' || w.value)
+         AND pp.file_id ${inFilter} LIMIT ${cap}`,
     )
     .all(formsJson, ...filter.params) as { fileId: number; value: string }[];
   for (const r of metaPeople) out.push({ fileId: r.fileId, source: 'person', value: r.value, weight: 1 });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { requestPass } from '../../queue/queue.js';
 import { idOf, idParams, pageQuery, type ApiContext } from '../api-context.js';
 import { badRequest, notFound, unavailable } from '../api-error.js';
-import { faceExists, getPerson, listPeople, personFileIds, suggestNames } from '../people.repository.js';
+import { faceExists, filesOfPerson, listPersonTiles, personTile, suggestNames } from '../../people/index.js';
 import type { PeoplePort } from '../ports.js';
 
 const nameBody = {
@@ -19,7 +19,7 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ApiContext): voi
     return ctx.deps.people;
   };
   const personOr404 = (id: number) => {
-    const p = getPerson(db, id);
+    const p = personTile(db, id);
     if (!p) throw notFound('person');
     return p;
   };
@@ -42,7 +42,7 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ApiContext): voi
       },
     },
     async (req) => {
-      const r = listPeople(db, { includeIgnored: req.query.ignored, named: req.query.named, limit: req.query.limit, offset: req.query.offset, sample: req.query.sample });
+      const r = listPersonTiles(db, { includeIgnored: req.query.ignored, named: req.query.named, limit: req.query.limit, offset: req.query.offset, sample: req.query.sample });
       return { offset: req.query.offset, limit: req.query.limit, editable: !!ctx.deps.people, ...r };
     },
   );
@@ -61,9 +61,9 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ApiContext): voi
     const name = req.body.name.trim().replace(/\s+/g, ' ');
     const r = await people().name(id, name);
     const personId = r && typeof r === 'object' ? r.personId : id;
-    reconsider(new Set([...before.facesDetail.map((f) => f.fileId), ...personFileIds(db, personId)]));
+    reconsider(new Set([...before.facesDetail.map((f) => f.fileId), ...filesOfPerson(db, personId)]));
     changed('named', personId);
-    return getPerson(db, personId) ?? { id: personId, name };
+    return personTile(db, personId) ?? { id: personId, name };
   });
 
   app.post<{ Body: { into: number } }>(
@@ -75,9 +75,9 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ApiContext): voi
       if (req.body.into === id) throw badRequest('cannot merge a person into itself');
       personOr404(req.body.into);
       await people().merge(id, req.body.into);
-      reconsider(new Set([...from.facesDetail.map((f) => f.fileId), ...personFileIds(db, req.body.into)]));
+      reconsider(new Set([...from.facesDetail.map((f) => f.fileId), ...filesOfPerson(db, req.body.into)]));
       changed('merged', req.body.into);
-      return getPerson(db, req.body.into) ?? { id: req.body.into };
+      return personTile(db, req.body.into) ?? { id: req.body.into };
     },
   );
 
@@ -90,7 +90,7 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ApiContext): voi
       await people().ignore(id, req.body?.ignored ?? true);
       reconsider(p.facesDetail.map((f) => f.fileId));
       changed('ignored', id);
-      return getPerson(db, id) ?? { id };
+      return personTile(db, id) ?? { id };
     },
   );
 
@@ -112,9 +112,9 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ApiContext): voi
     if (!port.nameFace) throw unavailable('naming single faces is not available in this daemon');
     const fileId = (db.prepare('SELECT file_id FROM faces WHERE id = ?').get(faceId) as { file_id: number }).file_id;
     const { personId } = await port.nameFace(faceId, req.body.name.trim().replace(/\s+/g, ' '));
-    reconsider([fileId, ...personFileIds(db, personId)]);
+    reconsider([fileId, ...filesOfPerson(db, personId)]);
     changed('face-named', personId);
-    return getPerson(db, personId) ?? { id: personId };
+    return personTile(db, personId) ?? { id: personId };
   });
 
   // "Group now": the faces that fit no known person are clustered into groups at once.

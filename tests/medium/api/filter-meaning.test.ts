@@ -52,3 +52,22 @@ test('a read-only connection refuses a schema older than the code instead of gua
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the person filter means one thing through both doors: the whole name, any case (faces or the file\'s own names)', () => {
+  const db = seeded();
+  db.prepare(`UPDATE metadata SET people = '["Ann Lee"]' WHERE file_id = 2`).run();
+  db.prepare(`INSERT INTO faces (id, file_id, preview_hash, idx, created_at) VALUES (10, 1, 'h', 0, 0), (11, 3, 'h', 0, 0)`).run();
+  db.prepare(`INSERT INTO persons (id, name, created_at, updated_at) VALUES (1, 'Ann', 0, 0), (2, 'Annabel', 0, 0)`).run();
+  db.prepare(`INSERT INTO face_person (face_id, person_id, source, assigned_at) VALUES (10, 1, 'user', 0), (11, 2, 'user', 0)`).run();
+  const api = (person: string) => listFiles(db, toFilter({ offset: 0, limit: 50, person })).items.map((i) => i.id).sort();
+  const search = (person: string) => filteredFiles(db, buildFilter(db, { person }), 50).map((h) => h.id).sort();
+  for (const [name, want] of [
+    ['ann', [1]],
+    ['ANN LEE', [2]],
+    ['Lee', []],
+    ['annabel', [3]],
+  ] as const) {
+    assert.deepEqual(api(name), want, `API person=${name}`);
+    assert.deepEqual(search(name), want, `search person=${name}`);
+  }
+});

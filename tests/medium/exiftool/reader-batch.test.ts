@@ -126,3 +126,25 @@ describe('ExifReader batching', () => {
     }
   });
 });
+
+describe('ExifReader and an AbortSignal', () => {
+  test('a read aborted while queued is cancelled (ExifTool never sees it); its batch-mates are answered', async () => {
+    const reader = new ExifReader({ maxProcs: 1, maxBatch: 8 });
+    try {
+      const job = new AbortController();
+      const kept = reader.read(GOOD[0]!);
+      const cancelled = settle(reader.read(GOOD[1]!, job.signal));
+      job.abort(new Error('metadata ran longer than 10 ms')); // same tick: still in the queue
+      const r = await cancelled;
+      assert.ok('error' in r && isDaemonError(r.error) && r.error.code === 'PASS_TIMEOUT', 'the aborted read rejects with PASS_TIMEOUT');
+      assert.equal((await kept).FileType, 'JPEG');
+      assert.equal(reader.stats.batchedFiles + reader.stats.singles, 1, 'only the kept file was read');
+      const pre = new AbortController();
+      pre.abort();
+      await assert.rejects(reader.read(GOOD[2]!, pre.signal), (e: unknown) => isDaemonError(e) && e.code === 'PASS_TIMEOUT');
+      assert.equal(reader.stats.batchedFiles + reader.stats.singles, 1, 'an already aborted read never reaches ExifTool');
+    } finally {
+      await reader.end();
+    }
+  });
+});

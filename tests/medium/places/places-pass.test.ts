@@ -150,3 +150,33 @@ describe('places pass on a real database', () => {
     assert.equal(placeForFile(db, id), null);
   });
 });
+
+describe('places pass and its AbortSignal', () => {
+  test('an abort while the geocoder works drops its answer: PASS_TIMEOUT, no place saved', async () => {
+    const now = Date.now();
+    const id = Number(db.prepare(`INSERT INTO files (path, root, ext, kind, first_seen_at, last_seen_at) VALUES ('/lib/abort.jpg', '/lib', 'jpg', 'image', ?, ?)`).run(now, now).lastInsertRowid);
+    db.prepare('INSERT INTO metadata (file_id, gps_lat, gps_lon, read_at) VALUES (?, 43.4633, 11.8796, ?)').run(id, now);
+    const f = getFile(db, id)!;
+    const job = new AbortController();
+    const slow: typeof geocoder = {
+      datasetVersion: geocoder.datasetVersion,
+      lookup: (lat, lon) => geocoder.lookup(lat, lon),
+      // The lookup finishes (like an ONNX run, it cannot be interrupted); the timeout fires meanwhile.
+      lookupAsync: async (lat, lon) => {
+        job.abort(new Error('places ran longer than 10 ms'));
+        return geocoder.lookup(lat, lon);
+      },
+      stats: () => geocoder.stats(),
+    };
+    const p = createPlacesPass({ geocoder: slow, config });
+    await assert.rejects(
+      p.run({ file: f, inputKey: p.inputKey(db, f)!, log: silentLogger(), signal: job.signal, db }),
+      (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'PASS_TIMEOUT' && /saving the place/.test(e.message),
+    );
+    assert.equal(getPlaceRow(db, f.id), undefined, 'nothing saved');
+    // The same run without the abort does save (so the check above can fail).
+    const out = await p.run({ file: f, inputKey: p.inputKey(db, f)!, log: silentLogger(), signal: new AbortController().signal, db });
+    tx(db, () => out.commit?.(db));
+    assert.notEqual(getPlaceRow(db, f.id), undefined);
+  });
+});

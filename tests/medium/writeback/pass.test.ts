@@ -151,4 +151,21 @@ describe('writeback pass', () => {
     await assert.rejects(pass.run(ctx(db, file, pass.inputKey(db, file)!)), (e: unknown) => isDaemonError(e) && e.code === 'SIDECAR_MALFORMED');
     assert.equal(xmpStateForFile(db, file.id)!.error?.code, 'SIDECAR_MALFORMED');
   });
+
+  test('an aborted run (timeout or shutdown) never starts the XMP write', async () => {
+    const [nef] = copyFixtures(path.join(t.dir, 'abort'), ['raw/exiftool_Nikon.nef']);
+    const file = addFile(db, nef!);
+    addTag(db, file.id, 'heron');
+    const pass = createWritebackPass(deps());
+    const job = new AbortController();
+    job.abort(new Error('writeback ran longer than 10 ms'));
+    await assert.rejects(
+      pass.run({ ...ctx(db, file, pass.inputKey(db, file)!), signal: job.signal }),
+      (e: unknown) => isDaemonError(e) && e.code === 'PASS_TIMEOUT' && /writing XMP/.test(e.message),
+    );
+    const sidecar = nef!.replace(/\.nef$/, '.xmp');
+    assert.equal(existsSync(sidecar), false, 'no sidecar written');
+    await runPass(pass, db, file);
+    assert.equal(existsSync(sidecar), true, 'the same run without the abort writes it');
+  });
 });

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openDb, type ReadableDb } from '../../../src/store/db.js';
+import { listFiles } from '../../../src/api/files.repository.js';
+import { listPersonTiles } from '../../../src/people/index.js';
+import { buildFilter, filteredFiles } from '../../../src/search/search.repository.js';
+
+/**
+ * The read model's hot queries (the people listing, the tag/person/place filters of search and of
+ * /api/files) checked against EXPLAIN QUERY PLAN: neither a full scan of a big table nor a walk of
+ * every present file through files_state. Each statement is captured as the code prepares it.
+ */
+function captured(db: ReadableDb, run: () => void): string[] {
+  const seen: string[] = [];
+  const prepare = db.prepare.bind(db);
+  (db as { prepare: unknown }).prepare = (sql: string) => {
+    seen.push(sql);
+    return prepare(sql);
+  };
+  try {
+    run();
+  } finally {
+    (db as { prepare: unknown }).prepare = prepare;
+  }
+  return seen;
+}
+
+function plan(db: ReadableDb, sql: string): string[] {
+  const n = (sql.match(/\?/g) ?? []).length;
+  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array.from({ length: n }, () => 1)) as { detail: string }[]).map((r) => r.detail);
+}
+
+const BIG = /^SCAN (files|f|metadata|m|tags|t|faces|fa|face_person|fp|places|p|metadata_terms|person_files|pf)\b(?!.*USING (INTEGER )?PRIMARY KEY)/;
+/** Every present file walked through the state index, whatever the filter selects. */
+const ALL_PRESENT = /USING (COVERING )?INDEX files_state \(state=\?\)$/;
+
+function seeded() {
+  const { db } = openDb(':memory:');
+  const f = db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'jpg', 'image', 0, 0)`);
+  const m = db.prepare(`INSERT INTO metadata (file_id, captured_ts, keywords, people, read_at) VALUES (?, ?, ?, ?, 0)`);
+  const t = db.prepare(`INSERT INTO tags (file_id, label, score, source) VALUES (?, ?, 0.5, 'clip')`);
+  const pl = db.prepare(`INSERT INTO places (file_id, city, country, country_code, source, lat, lon) VALUES (?, ?, 'France', 'FR', 'gps', 0, 0)`);
+  const fa = db.prepare(`INSERT INTO faces (id, file_id, preview_hash, idx, created_at) VALUES (?, ?, 'h', 0, 0)`);
+  const fp = db.prepare(`INSERT INTO face_person (face_id, person_id, source, assigned_at) VALUES (?, ?, 'auto', 0)`);
+  const pe = db.prepare(`INSERT INTO persons (id, name, created_at, updated_at) VALUES (?, ?, 0, 0)`);
+  for (let p = 1; p <= 50; p++) pe.run(p, p % 2 ? `Person ${p}` : null);
+  for (let i = 1; i <= 3000; i++) {
+    f.run(i, `/l/${i}.jpg`);
+    m.run(i, i * 1000, JSON.stringify([`kw${i % 40}`, 'holiday']), JSON.stringify([`Name ${i % 30}`]));
+    t.run(i, `label${i % 60}`);
+    pl.run(i, `City ${i % 25}`);
+    fa.run(i, i);
+    fp.run(i, 1 + (i % 50));
+  }
+  db.exec('ANALYZE');
+  return db;
+}
+
+function assertIndexed(db: ReadableDb, sqls: string[], what: string): void {
+  assert.ok(sqls.length > 0, `${what}: statements captured`);
+  for (const sql of sqls) {
+    const p = plan(db, sql);
+    const bad = p.filter((d) => BIG.test(d) || ALL_PRESENT.test(d));
+    assert.deepEqual(bad, [], `${what}: full scan in\n${sql}\n${p.join('\n')}`);
+  }
+}
+
+test('the people listing reads kept counts: no statement groups every face', () => {
+  const db = seeded();
+  const sqls = captured(db, () => listPersonTiles(db, { includeIgnored: false, limit: 20, offset: 0, sample: 4 }));
+  assertIndexed(db, sqls, 'people listing');
+  const all = sqls.map((s) => plan(db, s).join(' ')).join('\n');
+  assert.doesNotMatch(all, /SCAN (fp|face_person)/);
+  assert.match(all, /person_counts|SEARCH c/, 'counts come from person_counts');
+});
+
+test('tag, person and place filters look their value up, in search and in /api/files alike', () => {
+  const db = seeded();
+  for (const filter of [{ tag: 'holiday' }, { tag: 'label7' }, { person: 'Person 3' }, { person: 'Name 4' }, { place: 'City 3' }, { place: 'fr' }] as const) {
+    const sqls = captured(db, () => {
+      filteredFiles(db, buildFilter(db, filter), 50);
+      listFiles(db, { offset: 0, limit: 50, ...filter });
+    });
+    assertIndexed(db, sqls, JSON.stringify(filter));
+  }
+});
