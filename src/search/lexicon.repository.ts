@@ -2,10 +2,6 @@ import type { ReadableDb } from '../store/db.js';
 import type { KnownCamera } from './camera-match.js';
 import type { Lexicon } from './query-parser.js';
 
-function hasTable(db: ReadableDb, name: string): boolean {
-  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?").get(name);
-}
-
 export interface DbLexiconOptions {
   /** How long the camera and lens lists are reused (the daemon's long-lived search); default 30 s. */
   ttlMs?: number;
@@ -22,23 +18,16 @@ export function dbLexicon(db: ReadableDb, opts: DbLexiconOptions = {}): Lexicon 
   const now = opts.now ?? (() => Date.now());
   let cams: { at: number; v: KnownCamera[] } | null = null;
   let lenses: { at: number; v: string[] } | null = null;
-  const places = hasTable(db, 'places');
-  const people = hasTable(db, 'persons');
-  const tags = hasTable(db, 'tags');
-  const placeStmt = places
-    ? db.prepare(
+  const placeStmt = db.prepare(
         `SELECT value FROM (
            SELECT city AS value FROM places WHERE city = @p COLLATE NOCASE
            UNION ALL SELECT region FROM places WHERE region = @p COLLATE NOCASE
            UNION ALL SELECT country FROM places WHERE country = @p COLLATE NOCASE) LIMIT 1`,
-      )
-    : null;
-  const fullName = people ? db.prepare(`SELECT name FROM persons WHERE name = ? COLLATE NOCASE AND ignored = 0`) : null;
+  );
+  const fullName = db.prepare(`SELECT name FROM persons WHERE name = ? COLLATE NOCASE AND ignored = 0`);
   // Persons are few (named people, not faces): a scan of their names is cheap.
-  const partName = people
-    ? db.prepare(`SELECT name FROM persons WHERE name IS NOT NULL AND ignored = 0 AND (name LIKE @p || ' %' OR name LIKE '% ' || @p) LIMIT 2`)
-    : null;
-  const tagStmt = tags ? db.prepare(`SELECT label FROM tags WHERE label = ? COLLATE NOCASE LIMIT 1`) : null;
+  const partName = db.prepare(`SELECT name FROM persons WHERE name IS NOT NULL AND ignored = 0 AND (name LIKE @p || ' %' OR name LIKE '% ' || @p) LIMIT 2`);
+  const tagStmt = db.prepare(`SELECT label FROM tags WHERE label = ? COLLATE NOCASE LIMIT 1`);
   return {
     cameras() {
       if (!cams || now() - cams.at > ttl) {
@@ -53,11 +42,9 @@ export function dbLexicon(db: ReadableDb, opts: DbLexiconOptions = {}): Lexicon 
       return lenses.v;
     },
     place(phrase) {
-      if (!placeStmt) return null;
       return ((placeStmt.get({ p: phrase }) as { value: string } | undefined)?.value) ?? null;
     },
     person(phrase) {
-      if (!fullName || !partName) return null;
       const full = fullName.get(phrase) as { name: string } | undefined;
       if (full) return full.name;
       if (/\s/.test(phrase) || phrase.length < 3 || /[%_]/.test(phrase)) return null;
@@ -65,7 +52,6 @@ export function dbLexicon(db: ReadableDb, opts: DbLexiconOptions = {}): Lexicon 
       return hits.length === 1 ? hits[0]!.name : null;
     },
     keyword(phrase) {
-      if (!tagStmt) return null;
       return ((tagStmt.get(phrase) as { label: string } | undefined)?.label) ?? null;
     },
   };

@@ -25,18 +25,6 @@ export interface DesiredOptions {
   minTagScore: number;
 }
 
-/**
- * Other engineers' tables (tags, faces, persons, places) may not exist yet in a given database;
- * a missing table simply contributes nothing.
- */
-function hasTable(db: ReadableDb, name: string): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?`).get(name) !== undefined;
-}
-
-function hasColumn(db: ReadableDb, table: string, column: string): boolean {
-  return (db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column)) !== undefined;
-}
-
 /** A hierarchy level may not contain the separator. */
 function level(s: string): string {
   return s.replace(/\|/g, '/').replace(/\s+/g, ' ').trim();
@@ -79,7 +67,7 @@ export function readDesiredState(db: ReadableDb, fileId: number, opts: DesiredOp
   const scalars: Partial<Record<ScalarField, string>> = {};
   const spot: string[] = [];
 
-  if (hasTable(db, 'tags')) {
+  {
     const rows = db.prepare('SELECT label, score FROM tags WHERE file_id = ? AND score >= ? ORDER BY label').all(fileId, opts.minTagScore) as { label: string }[];
     for (const r of rows) {
       const leaf = level(r.label);
@@ -96,13 +84,12 @@ export function readDesiredState(db: ReadableDb, fileId: number, opts: DesiredOp
   const preview = db.prepare('SELECT orientation FROM previews WHERE file_id = ?').get(fileId) as { orientation: number | null } | undefined;
   const orientation = preview?.orientation ?? meta?.orientation ?? 1;
 
-  if (hasTable(db, 'faces') && hasTable(db, 'face_person') && hasTable(db, 'persons')) {
-    const ignored = hasColumn(db, 'persons', 'ignored') ? 'AND coalesce(p.ignored, 0) = 0' : '';
+  {
     const rows = db
       .prepare(
         `SELECT f.idx, f.box_x, f.box_y, f.box_w, f.box_h, f.stored_x, f.stored_y, f.stored_w, f.stored_h, p.name
          FROM faces f JOIN face_person fp ON fp.face_id = f.id JOIN persons p ON p.id = fp.person_id
-         WHERE f.file_id = ? AND p.name IS NOT NULL AND trim(p.name) <> '' ${ignored}
+         WHERE f.file_id = ? AND p.name IS NOT NULL AND trim(p.name) <> '' AND coalesce(p.ignored, 0) = 0
          ORDER BY f.idx, f.id`,
       )
       .all(fileId) as FaceRow[];
@@ -121,7 +108,7 @@ export function readDesiredState(db: ReadableDb, fileId: number, opts: DesiredOp
     }
   }
 
-  if (hasTable(db, 'places')) {
+  {
     const p = db.prepare('SELECT city, region, country, country_code FROM places WHERE file_id = ?').get(fileId) as
       | { city: string | null; region: string | null; country: string | null; country_code: string | null }
       | undefined;

@@ -39,13 +39,8 @@ export function displayValue(field: FieldName, value: string): string {
   return r ? `${r.name} (x ${r.x}, y ${r.y}, w ${r.w}, h ${r.h})` : value;
 }
 
-function hasTable(db: ReadableDb, name: string): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
-}
-
 /** For `show --json` and the API: the file's XMP writeback state, or null if none yet. */
 export function xmpStateForFile(db: ReadableDb, fileId: number): XmpStateView | null {
-  if (!hasTable(db, 'xmp_state')) return null;
   const s = getXmpState(db, fileId);
   if (!s) return null;
   const recs = loadValueRecords(db, fileId);

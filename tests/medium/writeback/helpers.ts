@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS tags (file_id INTEGER NOT NULL REFERENCES files(id) O
   score REAL NOT NULL, source TEXT NOT NULL, model TEXT, PRIMARY KEY (file_id, label));
 CREATE TABLE IF NOT EXISTS places (file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE, city TEXT, region TEXT,
   country TEXT, country_code TEXT, distance_km REAL, source TEXT, lat REAL, lon REAL);
-CREATE TABLE IF NOT EXISTS persons (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE IF NOT EXISTS persons (id INTEGER PRIMARY KEY, name TEXT, ignored INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS face_person (face_id INTEGER PRIMARY KEY REFERENCES faces(id) ON DELETE CASCADE,
   person_id INTEGER NOT NULL REFERENCES persons(id), source TEXT, confirmed INTEGER);
 `;
