@@ -3,15 +3,9 @@
  * STORED image's orientation, normalised 0..1: MWG areas by their centre, faces by top-left.
  */
 import { boxIou } from '../geometry/box.js';
+import type { NamedRegion } from '../ml/faces/named-regions.js';
 
-export interface NamedRegion {
-  name: string;
-  /** Centre and size, normalised, stored orientation (MWG semantics). */
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+export { parseRegions, type NamedRegion } from '../ml/faces/named-regions.js';
 
 export interface StoredFaceBox {
   id: number;
@@ -26,35 +20,6 @@ export interface RegionMatch {
   faceId: number;
   name: string;
   iou: number;
-}
-
-/**
- * Parses metadata.regions: `[{ name, type, x, y, w, h }]` as agreed with the metadata pass; the
- * raw ExifTool struct (`{ Name, Type, Area: { X, Y, W, H } }`) is accepted too. Only named face
- * regions (or regions without a type) are kept.
- */
-export function parseRegions(json: string | null | undefined): NamedRegion[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json ?? '[]');
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(raw)) return [];
-  const out: NamedRegion[] = [];
-  for (const r of raw as Record<string, unknown>[]) {
-    if (!r || typeof r !== 'object') continue;
-    const area = (r.Area ?? r.area ?? r) as Record<string, unknown>;
-    const name = r.name ?? r.Name;
-    const type = r.type ?? r.Type;
-    const num = (k: string) => Number(area[k] ?? area[k.toUpperCase()]);
-    const reg = { x: num('x'), y: num('y'), w: num('w'), h: num('h') };
-    if (typeof name !== 'string' || name.trim() === '') continue;
-    if (type !== undefined && type !== null && String(type).toLowerCase() !== 'face') continue;
-    if (![reg.x, reg.y, reg.w, reg.h].every(Number.isFinite) || reg.w <= 0 || reg.h <= 0) continue;
-    out.push({ name: name.trim(), ...reg });
-  }
-  return out;
 }
 
 /** PersonInImage names from metadata.people (strings, or objects with a name). */
