@@ -17,7 +17,7 @@ test('`rawlight run` on an old, world-readable install: tightened at start, new 
     const home = path.join(t.dir, 'home');
     mkdirSync(lib, { recursive: true });
     mkdirSync(path.join(home, 'logs'), { recursive: true, mode: 0o755 });
-    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ api: { port: 0 }, passes: { faces: false, embed: false, tags: false, places: false, writeback: false } }), { mode: 0o644 });
+    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ api: { port: 0 }, passes: { faces: false, embed: false, tags: false, places: false, writeback: false, ocr: false } }), { mode: 0o644 });
     writeFileSync(path.join(home, 'logs', 'old.log'), '{}\n', { mode: 0o644 });
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'run', '--library', lib], {
       env: { ...process.env, RAWLIGHT_HOME: home },

@@ -27,7 +27,7 @@ describe('rawlight index groups new faces into people before it exits', { timeou
     copyFixtures(lib, ['photos/people']);
     // Only what faces need: the other ML passes would just cost time here.
     mkdirSync(home, { recursive: true });
-    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ modelsDir: MODELS, passes: { embed: false, tags: false, places: false, writeback: false } }));
+    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ modelsDir: MODELS, passes: { embed: false, tags: false, places: false, writeback: false, ocr: false } }));
     const r = await cli(home, ['index', lib, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const p = await cli(home, ['people', '--json']);

@@ -8,7 +8,7 @@ import { cli } from '../../helpers/cli.js';
 import { okPassRuns } from '../../helpers/db.js';
 import { FIXTURES, REPO, tempDir } from '../../helpers/fixtures.js';
 
-const SPINE_ONLY = { passes: { faces: false, embed: false, tags: false, places: false, writeback: false } };
+const SPINE_ONLY = { passes: { faces: false, embed: false, tags: false, places: false, writeback: false, ocr: false } };
 
 /** A few hundred real photos: the fixture photos copied into several folders. */
 function library(dir: string, copies: number): number {

@@ -8,7 +8,7 @@ import { Daemon } from '../../../src/main.js';
 import type { Places } from '../../../src/platform/places.js';
 import { FIXTURES, makeWritable, tempDir } from '../../helpers/fixtures.js';
 
-const SPINE_ONLY = { faces: false, embed: false, tags: false, places: false, writeback: false };
+const SPINE_ONLY = { faces: false, embed: false, tags: false, places: false, writeback: false, ocr: false };
 
 test('a photo dropped into a watched folder during a first import gets its preview before the backlog', async () => {
   const t = tempDir();

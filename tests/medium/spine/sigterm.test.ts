@@ -28,7 +28,7 @@ test('SIGTERM mid-indexing: `rawlight run` exits 0 within the bound, no job is l
     mkdirSync(home, { recursive: true });
     writeFileSync(
       path.join(home, 'config.json'),
-      JSON.stringify({ api: { port: 0 }, passes: { faces: false, embed: false, tags: false, places: false, writeback: false } }),
+      JSON.stringify({ api: { port: 0 }, passes: { faces: false, embed: false, tags: false, places: false, writeback: false, ocr: false } }),
     );
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'run', '--library', lib], {
       env: { ...process.env, RAWLIGHT_HOME: home },

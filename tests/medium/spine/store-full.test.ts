@@ -23,7 +23,7 @@ test('a full store (disk full, SQLITE_FULL) pauses work with a clear error; noth
     libraries: [lib],
     watch: { enabled: false },
     queue: { retryBaseSeconds: 0.2 },
-    passes: { faces: false, embed: false, tags: false, places: false, writeback: false },
+    passes: { faces: false, embed: false, tags: false, places: false, writeback: false, ocr: false },
   });
   const daemon = new Daemon({ places, config, log, libraries: [lib] });
   try {
