@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
@@ -45,7 +45,9 @@ async function writeOnce(file: string, data: Buffer): Promise<void> {
     /* write it */
   }
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  // Unique per write, not per process: two workers rendering the same pixels at once (a photo and
+  // its metadata-only copy) each rename their own complete file over the one content address.
+  const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
   await writeFile(tmp, data);
   await rename(tmp, file);
 }
