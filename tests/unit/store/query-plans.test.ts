@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openDb, type ReadableDb } from '../../../src/store/db.js';
+import { openDb } from '../../../src/store/db.js';
+import { captured, plan } from '../../helpers/query-plan.js';
 import { claim, claimForFile, enqueue, hasWork, nextRunAfter, sweepExpiredLeases } from '../../../src/queue/queue.js';
 import { readStatus } from '../../../src/store/repositories/status.repository.js';
 
@@ -8,27 +9,6 @@ import { readStatus } from '../../../src/store/repositories/status.repository.js
  * Every hot query of the queue and of status, checked against EXPLAIN QUERY PLAN: a full scan of
  * files, jobs or pass_runs fails the test. Each statement is captured as the code prepares it.
  */
-function captured(db: ReadableDb, run: () => void): string[] {
-  const seen: string[] = [];
-  const prepare = db.prepare.bind(db);
-  (db as { prepare: unknown }).prepare = (sql: string) => {
-    seen.push(sql);
-    return prepare(sql);
-  };
-  try {
-    run();
-  } finally {
-    (db as { prepare: unknown }).prepare = prepare;
-  }
-  return seen;
-}
-
-function plan(db: ReadableDb, sql: string): string[] {
-  const n = (sql.match(/\?/g) ?? []).length;
-  const stmt = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
-  return (stmt.all(...Array.from({ length: n }, () => 1)) as { detail: string }[]).map((r) => r.detail);
-}
-
 const BIG = /^SCAN (files|jobs|pass_runs|pass_results)\b(?!.*USING)/;
 
 function seeded() {

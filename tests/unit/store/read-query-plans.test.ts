@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDb, type ReadableDb } from '../../../src/store/db.js';
+import { captured, plan } from '../../helpers/query-plan.js';
 import { listFiles } from '../../../src/api/files.repository.js';
 import { listPersonTiles } from '../../../src/people/index.js';
 import { buildFilter, filteredFiles } from '../../../src/search/search.repository.js';
@@ -10,26 +11,6 @@ import { buildFilter, filteredFiles } from '../../../src/search/search.repositor
  * /api/files) checked against EXPLAIN QUERY PLAN: neither a full scan of a big table nor a walk of
  * every present file through files_state. Each statement is captured as the code prepares it.
  */
-function captured(db: ReadableDb, run: () => void): string[] {
-  const seen: string[] = [];
-  const prepare = db.prepare.bind(db);
-  (db as { prepare: unknown }).prepare = (sql: string) => {
-    seen.push(sql);
-    return prepare(sql);
-  };
-  try {
-    run();
-  } finally {
-    (db as { prepare: unknown }).prepare = prepare;
-  }
-  return seen;
-}
-
-function plan(db: ReadableDb, sql: string): string[] {
-  const n = (sql.match(/\?/g) ?? []).length;
-  return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array.from({ length: n }, () => 1)) as { detail: string }[]).map((r) => r.detail);
-}
-
 const BIG = /^SCAN (files|f|metadata|m|tags|t|faces|fa|face_person|fp|places|p|metadata_terms|person_files|pf)\b(?!.*USING (INTEGER )?PRIMARY KEY)/;
 /** Every present file walked through the state index, whatever the filter selects. */
 const ALL_PRESENT = /USING (COVERING )?INDEX files_state \(state=\?\)$/;
