@@ -55,7 +55,7 @@ export class ExifReader {
   private embeddedQueue = new Map<string, { file: string; resolve: (m: EmbeddedImages) => void }[]>();
   private embeddedScheduled = false;
   /** Counters for benchmarks and tests. */
-  readonly stats = { batches: 0, batchedFiles: 0, singles: 0, embeddedCommands: 0 };
+  readonly stats = { batches: 0, batchedFiles: 0, singles: 0, embeddedCommands: 0, readMs: 0 };
 
   constructor(opts: ReaderOptions = {}) {
     // One per core: metadata reads are mostly ExifTool CPU time, and the I/O workers feed it.
@@ -176,7 +176,9 @@ export class ExifReader {
       const size = Math.min(this.maxBatch, Math.ceil(this.queue.length / free));
       const batch = this.queue.splice(0, size);
       this.inflight++;
+      const t0 = performance.now();
       void this.runBatch(batch).finally(() => {
+        this.stats.readMs += performance.now() - t0;
         this.inflight--;
         this.pump();
       });
