@@ -65,6 +65,9 @@ export class ExifReader {
     this.et = new ExifTool({
       maxProcs: this.maxProcs,
       taskTimeoutMillis: opts.taskTimeoutMillis ?? 30_000,
+      // batch-cluster waits 1.5 s between spawns by default: an import then reads on one process
+      // for its first seconds while the other cores idle (a perl start is ~0.2 s of CPU).
+      minDelayBetweenSpawnMillis: 100,
       // -fast: no scan to the end of JPEGs for trailers (metadata we use is never there; previews
       // are extracted separately with -b). LargeFileSupport: RAW/video containers over 2 GB.
       // Filter=0 replaces exiftool-vendored's per-value UTF-8 repair filter (a Perl eval per tag,
