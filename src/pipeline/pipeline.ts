@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DaemonError, storeError, toDaemonError } from '../errors/index.js';
 import type { Pass, PassContext, PassOutcome, PassResource } from '../passes/pass.js';
-import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, renewLeases, sweepExpiredLeases, type JobRow } from '../queue/queue.js';
+import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, queueCounts, RECONSIDER_KEY, recoverLeases, release, renewLeases, sweepExpiredLeases, type JobRow } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { getFile, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
 import { getKv, setKv } from '../store/repositories/kv.repository.js';
@@ -212,6 +212,27 @@ export class Pipeline {
         if (this.isIdle()) return;
       }
       await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /**
+   * Like `whenIdle`, but also waits out retries due within `retryWithinMs`: a one-shot
+   * `rawlight index` should not exit while a transient failure (a busy sidecar, an ExifTool
+   * timeout) is seconds away from its retry. Resolves with the retries still waiting beyond that.
+   */
+  async whenSettled(retryWithinMs: number, pollMs = 100): Promise<{ waitingRetries: number; nextRetryAt: number | null }> {
+    const passNames = this.o.passes.map((p) => p.name);
+    for (;;) {
+      await this.whenIdle(pollMs);
+      const next = nextRunAfter(this.o.db, passNames);
+      const wait = next === null ? 0 : next - Date.now();
+      if (next === null || wait > retryWithinMs || !this.running) {
+        const waitingRetries = next === null ? 0 : queueCounts(this.o.db).waiting;
+        return { waitingRetries, nextRetryAt: next };
+      }
+      this.o.log.info({ retryInMs: wait }, `waiting ${Math.ceil(wait / 1000)} s for a retry before finishing`);
+      await new Promise((r) => setTimeout(r, Math.max(0, wait) + 1));
+      this.wake();
     }
   }
 
