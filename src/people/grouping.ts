@@ -1,6 +1,6 @@
 import type { Manifest } from '../ml/manifest.js';
 import { requestPass } from '../queue/queue.js';
-import { tx, type WritableDb } from '../store/db.js';
+import { tx, type ReadableDb, type WritableDb } from '../store/db.js';
 import { clusterFaces } from './clustering.js';
 import { importXmpNames, type ImportedName } from './import.js';
 import { knnGraph, type KnnOptions } from './neighbours.js';
@@ -161,17 +161,48 @@ export interface RegroupReport {
 }
 
 /**
+ * What one full grouping decided, computed from a snapshot of the faces (planRegroup) and applied
+ * by applyRegroup. Plain data (Maps, typed arrays): it crosses to the main thread from the worker
+ * that computes it (threaded-regroup.ts), the vectors' buffer transferred, not copied.
+ */
+export interface RegroupPlan {
+  embedder: string;
+  /** Embedding width; `m` holds one row of `d` floats per face in `ids`. */
+  d: number;
+  m: Float32Array;
+  ids: number[];
+  files: number[];
+  /** Rows of `m` that were free to move (neither fixed on a named person nor anchored). */
+  floating: number[];
+  /** Row → person id (negative: a group to create), how, and the attach similarity. */
+  target: Map<number, number>;
+  source: Map<number, 'auto' | 'cluster'>;
+  similarity: Map<number, number>;
+  /** The assignments read with the faces: the write leaves any face changed since alone. */
+  before: Map<number, FacePersonRow>;
+  rejected: Map<number, Set<number>>;
+  persons: Map<number, PersonRow>;
+  groupsKept: number;
+  refused: RegroupReport['refused'];
+  ms: { load: number; neighbours: number; cluster: number };
+}
+
+/**
  * The full grouping job (scheduled, and after big imports). Reads every eligible face, attaches
  * free faces to named/ignored persons, re-clusters the rest with the constrained density method,
  * and maps the new clusters onto the existing unnamed groups by overlap so group ids stay put.
  * The computation runs outside any transaction; the write re-checks each face and leaves alone
- * any the user or the pipeline changed meanwhile.
+ * any the user or the pipeline changed meanwhile. The daemon runs the reading and computing half
+ * in a worker thread (threaded-regroup.ts); this runs both halves here.
  */
 export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Promise<RegroupReport> {
   const t0 = performance.now();
-  const now = opts.now ?? Date.now();
-  const embedder = opts.embedder ?? dominantEmbedder(db);
-  const empty: RegroupReport = {
+  const plan = await planRegroup(db, opts);
+  return plan ? applyRegroup(db, plan, opts, t0) : emptyRegroupReport(null);
+}
+
+export function emptyRegroupReport(embedder: string | null): RegroupReport {
+  return {
     embedder,
     faces: 0,
     attached: 0,
@@ -182,7 +213,13 @@ export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Pr
     refused: { cannotLink: 0, anchor: 0, chaining: 0 },
     ms: { load: 0, neighbours: 0, cluster: 0, write: 0, total: 0 },
   };
-  if (!embedder) return empty;
+}
+
+/** The reading and computing half of regroupAll: null when no face has an embedder yet. */
+export async function planRegroup(db: ReadableDb, opts: GroupingOptions = {}): Promise<RegroupPlan | null> {
+  const t0 = performance.now();
+  const embedder = opts.embedder ?? dominantEmbedder(db);
+  if (!embedder) return null;
   const th = resolveThresholds(embedder, opts.manifest, opts.thresholds);
   const minClusterSize = opts.minClusterSize ?? DefaultGroupingOptions.minClusterSize;
 
@@ -191,7 +228,12 @@ export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Pr
   const files: number[] = [];
   let d = 0;
   let m = new Float32Array(0);
-  {
+  const persons = new Map<number, PersonRow>();
+  const before = new Map<number, FacePersonRow>();
+  const rejected = new Map<number, Set<number>>();
+  // One read transaction: faces, people, assignments and rejections from the same moment (on the
+  // worker's own connection the pipeline keeps writing meanwhile).
+  db.transaction(() => {
     // Stream into a growing matrix: never holds the rows twice for long.
     let cap = 0;
     for (const r of iterateEligibleFaces(db, embedder)) {
@@ -207,15 +249,13 @@ export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Pr
       ids.push(r.id);
       files.push(r.file_id);
     }
-  }
+    for (const p of allPersons(db)) persons.set(p.id, p);
+    const faceIds = new Set(ids);
+    for (const a of allAssignments(db)) if (faceIds.has(a.face_id)) before.set(a.face_id, a);
+    for (const r of allRejections(db)) rejected.set(r.face_id, (rejected.get(r.face_id) ?? new Set()).add(r.person_id));
+  }).deferred();
   const n = ids.length;
-  const rowOf = new Map<number, number>();
-  ids.forEach((id, i) => rowOf.set(id, i));
-  const persons = new Map<number, PersonRow>(allPersons(db).map((p) => [p.id, p]));
-  const before = new Map<number, FacePersonRow>();
-  for (const a of allAssignments(db)) if (rowOf.has(a.face_id)) before.set(a.face_id, a);
-  const rejected = new Map<number, Set<number>>();
-  for (const r of allRejections(db)) rejected.set(r.face_id, (rejected.get(r.face_id) ?? new Set()).add(r.person_id));
+  m = m.subarray(0, n * d);
   const tLoad = performance.now();
 
   const stable = (p: PersonRow | undefined) => !!p && (p.name !== null || p.ignored === 1);
@@ -346,8 +386,27 @@ export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Pr
     source.set(r, 'cluster');
   });
 
+  return {
+    embedder, d, m, ids, files, floating, target, source, similarity, before, rejected, persons,
+    groupsKept: usedGroups.size,
+    refused: clustered.refused,
+    ms: { load: Math.round(tLoad - t0), neighbours: Math.round(tKnn - tLoad), cluster: Math.round(tCluster - tKnn) },
+  };
+}
+
+/**
+ * The writing half of regroupAll, in one transaction on the daemon's writer: each free face goes to
+ * its planned person unless its assignment changed since the plan read it (the user or the pipeline
+ * was faster), new groups are created, empty ones removed, and every person's stats recomputed.
+ */
+export function applyRegroup(db: WritableDb, plan: RegroupPlan, opts: GroupingOptions = {}, t0 = performance.now()): RegroupReport {
+  const { embedder, d, m, ids, files, floating, target, source, similarity, before, rejected, persons } = plan;
+  const now = opts.now ?? Date.now();
+  const rowOf = new Map<number, number>();
+  ids.forEach((id, i) => rowOf.set(id, i));
+  const stable = (p: PersonRow | undefined) => !!p && (p.name !== null || p.ignored === 1);
   // ---- write ----
-  const report: RegroupReport = { ...empty, faces: n, refused: clustered.refused };
+  const report: RegroupReport = { ...emptyRegroupReport(embedder), faces: ids.length, refused: plan.refused };
   const tWrite0 = performance.now();
   tx(db, () => {
     const created = new Map<number, number>();
@@ -390,7 +449,7 @@ export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Pr
     }
     const removed = deleteEmptyGroups(db);
     pruneFaceMemory(db);
-    report.groups = { kept: usedGroups.size, created: created.size, removed: removed.length };
+    report.groups = { kept: plan.groupsKept, created: created.size, removed: removed.length };
 
     // Stats of every person from the final membership (faces of this embedder in memory).
     const members = new Map<number, number[]>();
@@ -413,12 +472,6 @@ export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Pr
     if (opts.writeback ?? true) for (const f of writebackFiles) requestPass(db, f, 'writeback');
   });
   const tEnd = performance.now();
-  report.ms = {
-    load: Math.round(tLoad - t0),
-    neighbours: Math.round(tKnn - tLoad),
-    cluster: Math.round(tCluster - tKnn),
-    write: Math.round(tEnd - tWrite0),
-    total: Math.round(tEnd - t0),
-  };
+  report.ms = { ...plan.ms, write: Math.round(tEnd - tWrite0), total: Math.round(tEnd - t0) };
   return report;
 }
