@@ -12,6 +12,7 @@ import {
   assignmentOf,
   deleteEmptyGroups,
   dominantEmbedder,
+  faceExists,
   eligibleFacesByIds,
   fileIdsOfFaces,
   insertPerson,
@@ -394,64 +395,72 @@ export async function planRegroup(db: ReadableDb, opts: GroupingOptions = {}): P
   };
 }
 
+/** Faces written per transaction by applyRegroup; the event loop runs between them. */
+const WRITE_CHUNK = 2000;
+
 /**
- * The writing half of regroupAll, in one transaction on the daemon's writer: each free face goes to
- * its planned person unless its assignment changed since the plan read it (the user or the pipeline
- * was faster), new groups are created, empty ones removed, and every person's stats recomputed.
+ * The writing half of regroupAll, on the daemon's writer, in transactions of WRITE_CHUNK faces
+ * with the event loop free in between (writing 100K assignments at once held the pipeline and the
+ * API for seconds): each free face goes to its planned person unless its assignment changed since
+ * the plan read it (the user or the pipeline was faster, checked in the face's own transaction);
+ * then one last transaction removes empty groups and recomputes every person's stats. A crash
+ * between chunks leaves a consistent, partly regrouped state that the next run completes.
  */
-export function applyRegroup(db: WritableDb, plan: RegroupPlan, opts: GroupingOptions = {}, t0 = performance.now()): RegroupReport {
+export async function applyRegroup(db: WritableDb, plan: RegroupPlan, opts: GroupingOptions = {}, t0 = performance.now()): Promise<RegroupReport> {
   const { embedder, d, m, ids, files, floating, target, source, similarity, before, rejected, persons } = plan;
   const now = opts.now ?? Date.now();
-  const rowOf = new Map<number, number>();
-  ids.forEach((id, i) => rowOf.set(id, i));
-  const stable = (p: PersonRow | undefined) => !!p && (p.name !== null || p.ignored === 1);
-  // ---- write ----
   const report: RegroupReport = { ...emptyRegroupReport(embedder), faces: ids.length, refused: plan.refused };
   const tWrite0 = performance.now();
-  tx(db, () => {
-    const created = new Map<number, number>();
-    const writebackFiles = new Set<number>();
-    const current = new Map<number, FacePersonRow>();
-    for (const a of allAssignments(db)) current.set(a.face_id, a);
-    const sameAsBefore = (faceId: number) => {
-      const a = before.get(faceId);
-      const b = current.get(faceId);
-      return (!a && !b) || (!!a && !!b && a.person_id === b.person_id && a.source === b.source && a.confirmed === b.confirmed);
-    };
-    for (const i of floating) {
-      const faceId = ids[i]!;
-      if (!sameAsBefore(faceId)) {
-        report.skippedConcurrent++;
-        continue;
-      }
-      let pid = target.get(i);
-      if (pid !== undefined && pid < 0) {
-        let made = created.get(pid);
-        if (made === undefined) {
-          made = insertPerson(db, null, now);
-          created.set(pid, made);
+  const created = new Map<number, number>();
+  const writebackFiles = new Set<number>();
+  const sameAsBefore = (faceId: number, current: FacePersonRow | undefined) => {
+    const a = before.get(faceId);
+    return (!a && !current) || (!!a && !!current && a.person_id === current.person_id && a.source === current.source && a.confirmed === current.confirmed);
+  };
+  for (let start = 0; start < floating.length; start += WRITE_CHUNK) {
+    if (start > 0) await new Promise((r) => setImmediate(r));
+    tx(db, () => {
+      for (const i of floating.slice(start, start + WRITE_CHUNK)) {
+        const faceId = ids[i]!;
+        const prev = assignmentOf(db, faceId);
+        // Changed meanwhile, or gone (its photo deleted or its faces found again): left alone.
+        if (!sameAsBefore(faceId, prev) || (!prev && !faceExists(db, faceId))) {
+          report.skippedConcurrent++;
+          continue;
         }
-        pid = made;
+        let pid = target.get(i);
+        if (pid !== undefined && pid < 0) {
+          let made = created.get(pid);
+          if (made === undefined) {
+            made = insertPerson(db, null, now);
+            created.set(pid, made);
+          }
+          pid = made;
+        }
+        if (pid !== undefined && rejected.get(faceId)?.has(pid)) pid = undefined;
+        if (pid === undefined) {
+          if (prev) unassign(db, faceId);
+          report.unassigned++;
+          continue;
+        }
+        if (source.get(i) === 'auto') {
+          report.attached++;
+          if (persons.get(pid)?.name && !persons.get(pid)?.ignored) writebackFiles.add(files[i]!);
+        } else report.grouped++;
+        if (prev?.person_id === pid) continue;
+        assign(db, faceId, pid, source.get(i)!, false, similarity.get(i) ?? null, now);
       }
-      if (pid !== undefined && rejected.get(faceId)?.has(pid)) pid = undefined;
-      const prev = current.get(faceId);
-      if (pid === undefined) {
-        if (prev) unassign(db, faceId);
-        report.unassigned++;
-        continue;
-      }
-      if (source.get(i) === 'auto') {
-        report.attached++;
-        if (persons.get(pid)?.name && !persons.get(pid)?.ignored) writebackFiles.add(files[i]!);
-      } else report.grouped++;
-      if (prev?.person_id === pid) continue;
-      assign(db, faceId, pid, source.get(i)!, false, similarity.get(i) ?? null, now);
-    }
+    });
+  }
+  await new Promise((r) => setImmediate(r));
+  tx(db, () => {
     const removed = deleteEmptyGroups(db);
     pruneFaceMemory(db);
     report.groups = { kept: plan.groupsKept, created: created.size, removed: removed.length };
 
     // Stats of every person from the final membership (faces of this embedder in memory).
+    const rowOf = new Map<number, number>();
+    ids.forEach((id, i) => rowOf.set(id, i));
     const members = new Map<number, number[]>();
     for (const a of allAssignments(db)) {
       const r = rowOf.get(a.face_id);

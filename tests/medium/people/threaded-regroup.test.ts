@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { rng } from '../../../src/people/neighbours.js';
+import { applyRegroup, planRegroup } from '../../../src/people/grouping.js';
 import { listPeople, namePerson, regroupAll, regroupInWorker } from '../../../src/people/index.js';
 import { isDaemonError } from '../../../src/errors/index.js';
 import { openDb, type WritableDb } from '../../../src/store/db.js';
@@ -75,6 +76,34 @@ test('a worker that cannot open the database fails the run with a clear error in
     assert.equal(personOf(db, 1), null, 'nothing was written');
   } finally {
     db.close();
+    close();
+  }
+});
+
+test('the write goes in chunks with the event loop free between them, and skips faces deleted since the plan', async () => {
+  const { db, close } = openPeopleDb();
+  try {
+    const rand = rng(5);
+    const centres = Array.from({ length: 130 }, () => unit(64, rand));
+    db.transaction(() => {
+      centres.forEach((c, k) => {
+        for (let i = 0; i < 20; i++) addFace(db, { fileId: addPhoto(db, `c${k}-${i}.jpg`), vector: near(c, 0.4, rand) });
+      });
+    })();
+    const total = 130 * 20;
+    const plan = (await planRegroup(db, opts))!;
+    assert.equal(plan.ids.length, total);
+    // The photo of face 1 is deleted after the plan read it (its faces go with it).
+    db.prepare(`DELETE FROM faces WHERE id = 1`).run();
+    // Another task (an API read, a pipeline step) waiting to run when the write starts.
+    let writtenWhenTicked = -1;
+    setImmediate(() => (writtenWhenTicked = db.prepare(`SELECT count(*) FROM face_person`).pluck().get() as number));
+    const report = await applyRegroup(db, plan, opts);
+    assert.ok(writtenWhenTicked > 0 && writtenWhenTicked < total - 1, `another task ran mid-write, after ${writtenWhenTicked} of ${total - 1} assignments`);
+    assert.equal(report.skippedConcurrent, 1, 'the deleted face was left alone');
+    assert.equal(db.prepare(`SELECT count(*) FROM face_person`).pluck().get(), report.grouped + report.attached);
+    assert.ok(report.grouped > total * 0.9, `most faces grouped (${report.grouped})`);
+  } finally {
     close();
   }
 });
