@@ -22,6 +22,7 @@ import {
   pruneFaceMemory,
   setPersonStats,
   unassign,
+  type AssignmentSource,
   type FacePersonRow,
   type PersonRow,
 } from './people.repository.js';
@@ -161,28 +162,38 @@ export interface RegroupReport {
   ms: { load: number; neighbours: number; cluster: number; write: number; total: number };
 }
 
+/** Assignment sources as small integers in a RegroupPlan (0: none). */
+const SOURCES: readonly (AssignmentSource | null)[] = [null, 'auto', 'cluster', 'user', 'import'];
+const sourceCode = (s: AssignmentSource | null | undefined): number => Math.max(0, SOURCES.indexOf(s ?? null));
+
 /**
- * What one full grouping decided, computed from a snapshot of the faces (planRegroup) and applied
- * by applyRegroup. Plain data (Maps, typed arrays): it crosses to the main thread from the worker
- * that computes it (threaded-regroup.ts), the vectors' buffer transferred, not copied.
+ * What one full grouping decided for each free face, computed from a snapshot (planRegroup) and
+ * applied by applyRegroup. Typed arrays, one entry per free face: the plan crosses from the worker
+ * that computes it (threaded-regroup.ts) with its buffers transferred; a plan of Maps and row
+ * objects took the main thread seconds to deserialise at 100K faces.
  */
 export interface RegroupPlan {
   embedder: string;
-  /** Embedding width; `m` holds one row of `d` floats per face in `ids`. */
+  /** Embedding width; `m` holds one row of `d` floats per face of `ids` (every eligible face). */
   d: number;
   m: Float32Array;
-  ids: number[];
-  files: number[];
-  /** Rows of `m` that were free to move (neither fixed on a named person nor anchored). */
-  floating: number[];
-  /** Row → person id (negative: a group to create), how, and the attach similarity. */
-  target: Map<number, number>;
-  source: Map<number, 'auto' | 'cluster'>;
-  similarity: Map<number, number>;
-  /** The assignments read with the faces: the write leaves any face changed since alone. */
-  before: Map<number, FacePersonRow>;
-  rejected: Map<number, Set<number>>;
-  persons: Map<number, PersonRow>;
+  ids: Float64Array;
+  /** The free faces (neither fixed on a named person nor anchored): their rows in `m`… */
+  rows: Int32Array;
+  /** …the person each goes to (NaN: none; negative: a group to create, same number same group)… */
+  target: Float64Array;
+  /** …how (a SOURCES code) and the attach similarity (NaN: none)… */
+  source: Uint8Array;
+  similarity: Float64Array;
+  /** …and the assignment read with it (person NaN: none), which the write re-checks. */
+  beforePerson: Float64Array;
+  beforeSource: Uint8Array;
+  beforeConfirmed: Uint8Array;
+  files: Float64Array;
+  /** Persons each free face was taken away from by the user (never put back there). */
+  rejected: Map<number, number[]>;
+  /** Named, not ignored persons: a face attached to one changes its photo's XMP. */
+  named: Set<number>;
   groupsKept: number;
   refused: RegroupReport['refused'];
   ms: { load: number; neighbours: number; cluster: number };
@@ -387,16 +398,47 @@ export async function planRegroup(db: ReadableDb, opts: GroupingOptions = {}): P
     source.set(r, 'cluster');
   });
 
-  return {
-    embedder, d, m, ids, files, floating, target, source, similarity, before, rejected, persons,
+  // The free faces' decisions as typed arrays (see RegroupPlan).
+  const k2 = floating.length;
+  const plan: RegroupPlan = {
+    embedder, d, m,
+    ids: Float64Array.from(ids),
+    rows: Int32Array.from(floating),
+    target: new Float64Array(k2).fill(Number.NaN),
+    source: new Uint8Array(k2),
+    similarity: new Float64Array(k2).fill(Number.NaN),
+    beforePerson: new Float64Array(k2).fill(Number.NaN),
+    beforeSource: new Uint8Array(k2),
+    beforeConfirmed: new Uint8Array(k2),
+    files: new Float64Array(k2),
+    rejected: new Map(),
+    named: new Set([...persons.values()].filter((p) => p.name !== null && !p.ignored).map((p) => p.id)),
     groupsKept: usedGroups.size,
     refused: clustered.refused,
     ms: { load: Math.round(tLoad - t0), neighbours: Math.round(tKnn - tLoad), cluster: Math.round(tCluster - tKnn) },
   };
+  floating.forEach((i, j) => {
+    const faceId = ids[i]!;
+    const t = target.get(i);
+    if (t !== undefined) plan.target[j] = t;
+    plan.source[j] = sourceCode(source.get(i));
+    const sim = similarity.get(i);
+    if (sim !== undefined) plan.similarity[j] = sim;
+    const b = before.get(faceId);
+    if (b) {
+      plan.beforePerson[j] = b.person_id;
+      plan.beforeSource[j] = sourceCode(b.source);
+      plan.beforeConfirmed[j] = b.confirmed ? 1 : 0;
+    }
+    plan.files[j] = files[i]!;
+    const r = rejected.get(faceId);
+    if (r) plan.rejected.set(faceId, [...r]);
+  });
+  return plan;
 }
 
 /** Faces written per transaction by applyRegroup; the event loop runs between them. */
-const WRITE_CHUNK = 2000;
+const WRITE_CHUNK = 500;
 
 /**
  * The writing half of regroupAll, on the daemon's writer, in transactions of WRITE_CHUNK faces
@@ -407,28 +449,28 @@ const WRITE_CHUNK = 2000;
  * between chunks leaves a consistent, partly regrouped state that the next run completes.
  */
 export async function applyRegroup(db: WritableDb, plan: RegroupPlan, opts: GroupingOptions = {}, t0 = performance.now()): Promise<RegroupReport> {
-  const { embedder, d, m, ids, files, floating, target, source, similarity, before, rejected, persons } = plan;
+  const { embedder, d, m, ids, rows } = plan;
   const now = opts.now ?? Date.now();
   const report: RegroupReport = { ...emptyRegroupReport(embedder), faces: ids.length, refused: plan.refused };
   const tWrite0 = performance.now();
   const created = new Map<number, number>();
   const writebackFiles = new Set<number>();
-  const sameAsBefore = (faceId: number, current: FacePersonRow | undefined) => {
-    const a = before.get(faceId);
-    return (!a && !current) || (!!a && !!current && a.person_id === current.person_id && a.source === current.source && a.confirmed === current.confirmed);
-  };
-  for (let start = 0; start < floating.length; start += WRITE_CHUNK) {
+  const sameAsBefore = (j: number, current: FacePersonRow | undefined) =>
+    current
+      ? plan.beforePerson[j] === current.person_id && plan.beforeSource[j] === sourceCode(current.source) && plan.beforeConfirmed[j] === (current.confirmed ? 1 : 0)
+      : Number.isNaN(plan.beforePerson[j]!);
+  for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
     if (start > 0) await new Promise((r) => setImmediate(r));
     tx(db, () => {
-      for (const i of floating.slice(start, start + WRITE_CHUNK)) {
-        const faceId = ids[i]!;
+      for (let j = start; j < Math.min(rows.length, start + WRITE_CHUNK); j++) {
+        const faceId = ids[rows[j]!]!;
         const prev = assignmentOf(db, faceId);
         // Changed meanwhile, or gone (its photo deleted or its faces found again): left alone.
-        if (!sameAsBefore(faceId, prev) || (!prev && !faceExists(db, faceId))) {
+        if (!sameAsBefore(j, prev) || (!prev && !faceExists(db, faceId))) {
           report.skippedConcurrent++;
           continue;
         }
-        let pid = target.get(i);
+        let pid: number | undefined = Number.isNaN(plan.target[j]!) ? undefined : plan.target[j]!;
         if (pid !== undefined && pid < 0) {
           let made = created.get(pid);
           if (made === undefined) {
@@ -437,18 +479,19 @@ export async function applyRegroup(db: WritableDb, plan: RegroupPlan, opts: Grou
           }
           pid = made;
         }
-        if (pid !== undefined && rejected.get(faceId)?.has(pid)) pid = undefined;
+        if (pid !== undefined && plan.rejected.get(faceId)?.includes(pid)) pid = undefined;
         if (pid === undefined) {
           if (prev) unassign(db, faceId);
           report.unassigned++;
           continue;
         }
-        if (source.get(i) === 'auto') {
+        const how = SOURCES[plan.source[j]!] as 'auto' | 'cluster';
+        if (how === 'auto') {
           report.attached++;
-          if (persons.get(pid)?.name && !persons.get(pid)?.ignored) writebackFiles.add(files[i]!);
+          if (plan.named.has(pid)) writebackFiles.add(plan.files[j]!);
         } else report.grouped++;
         if (prev?.person_id === pid) continue;
-        assign(db, faceId, pid, source.get(i)!, false, similarity.get(i) ?? null, now);
+        assign(db, faceId, pid, how, false, Number.isNaN(plan.similarity[j]!) ? null : plan.similarity[j]!, now);
       }
     });
   }

@@ -21,7 +21,11 @@ try {
   try {
     const plan = await planRegroup(db, data.opts);
     reply = { ok: true, plan };
-    if (plan) transfer = [plan.m.buffer as ArrayBuffer];
+    // Every typed array's buffer moves to the main thread instead of being copied there.
+    if (plan) {
+      const arrays = [plan.m, plan.ids, plan.rows, plan.target, plan.source, plan.similarity, plan.beforePerson, plan.beforeSource, plan.beforeConfirmed, plan.files];
+      transfer = [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+    }
   } finally {
     db.close();
   }
