@@ -13,10 +13,9 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { ensureToken } from '../src/api/api-token.js';
 import { listFiles } from '../src/api/files.repository.js';
 import { TOKEN_HEADER } from '../src/api/security.hook.js';
@@ -33,6 +32,8 @@ import { openDb, openReadonlyDb, tx, DB_FILE } from '../src/store/db.js';
 import { setKv } from '../src/store/repositories/kv.repository.js';
 import { recordRun, saveResult } from '../src/store/repositories/pass-result.repository.js';
 import { FIXTURES, tempDir } from '../tests/helpers/fixtures.js';
+import { loadInChild } from './load-in-child.js';
+import { startProfile } from './profile.js';
 
 const { values } = parseArgs({
   options: {
@@ -206,9 +207,20 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
   const pendingAtDrop = daemon.core.db.prepare(`SELECT count(*) FROM jobs WHERE state = 'pending'`).pluck().get() as number;
   const dropAt = performance.now();
   copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), dropped);
-  const r = await autocannon({ url: `${api.url}api/status`, headers, connections, duration: seconds, pipelining: 1 });
-  report(`/api/status p50, ${connections} connections while the pipeline works`, r.latency.p50, 'ms', null);
-  report(`/api/status p99, ${connections} connections while the pipeline works`, r.latency.p99, 'ms', 50);
+  // The load comes from another process (as a page does) and the daemon's event loop is watched
+  // meanwhile: what the pipeline's synchronous work costs every request is its delay.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const profile = process.env.SCALE_PROFILE ? await startProfile() : undefined;
+  const r = await loadInChild({ url: `${api.url}api/status`, headers, connections, seconds });
+  loopDelay.disable();
+  if (profile) console.log(`  CPU profile of the daemon during the load: ${await profile(process.env.SCALE_PROFILE!)}`);
+  report(`/api/status p50, ${connections} connections (another process) while the pipeline works`, r.latency.p50, 'ms', null);
+  report(`/api/status p99, ${connections} connections (another process) while the pipeline works`, r.latency.p99, 'ms', 50);
+  report(`/api/status requests answered in ${seconds} s`, r.requests.total, '', null);
+  report('daemon event-loop delay p99 during the load', loopDelay.percentile(99) / 1e6, 'ms', null);
+  report('daemon event-loop delay max during the load', loopDelay.max / 1e6, 'ms', null);
+  report(`backlog jobs done during the load`, pendingAtDrop - (daemon.core.db.prepare(`SELECT count(*) FROM jobs WHERE state = 'pending'`).pluck().get() as number), '', null);
   if (r.errors + r.timeouts + r.non2xx > 0) console.log(`API errors: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
   const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 60_000).unref());
   const at = await Promise.race([previewed, timeout]);
