@@ -225,6 +225,12 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
   const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 60_000).unref());
   const at = await Promise.race([previewed, timeout]);
   report(`drop → preview, dropped with ${pendingAtDrop} jobs pending, API under load`, (at - dropAt) / 1000, 's', 10);
+  // The same load with the pipeline paused, in the same run: what the API costs alone.
+  daemon.core.pipeline.setPaused(true);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const idle = await loadInChild({ url: `${api.url}api/status`, headers, connections, seconds });
+  report(`/api/status p99, ${connections} connections, pipeline paused (same run, baseline)`, idle.latency.p99, 'ms', null);
+  report('/api/status p99 ratio, pipeline working / paused', r.latency.p99 / Math.max(1, idle.latency.p99), 'x', null);
   await daemon.stop(3000);
 }
 
