@@ -26,7 +26,7 @@ test('a worker gives the event loop a turn between two jobs, even when passes fi
   const instant: Pass = {
     name: 'instant', version: 1, resource: 'io', after: [], description: 'resolves at once',
     inputKey: () => 'k',
-    run: async () => (ran++, { output: null }),
+    run: async () => (ran++, {}),
   };
   const bus = new PipelineBus();
   const pipeline = new Pipeline({ db, passes: [instant], log: pino({ level: 'silent' }), bus, concurrency: { cpu: 0, io: 1 }, maxAttempts: 1, retryBaseMs: 0, leaseMs: 60_000 });
