@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { DaemonError, storeError, toDaemonError } from '../errors/index.js';
 import type { Pass, PassContext, PassOutcome, PassResource } from '../passes/pass.js';
@@ -258,6 +259,10 @@ export class Pipeline {
   private async loop(passNames: string[], depthFirst: boolean): Promise<void> {
     let next: JobRow | undefined;
     while (this.running) {
+      // One job's synchronous work per event-loop turn: requests and watcher events that arrived
+      // meanwhile are served between two jobs, never after a chain of them (issue 11: API p99).
+      await nextTurn();
+      if (!this.running) break;
       let job: JobRow | undefined = next;
       next = undefined;
       try {
