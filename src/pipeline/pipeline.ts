@@ -444,14 +444,15 @@ export class Pipeline {
     const job = new AbortController();
     const onShutdown = () => job.abort(this.abort.signal.reason);
     this.abort.signal.addEventListener('abort', onShutdown, { once: true });
-    const timeout = new DaemonError('PASS_TIMEOUT', `${pass.name} ran longer than ${ms} ms`);
-    const t = ms ? setTimeout(() => job.abort(timeout), ms) : undefined;
+    // Made only when it fires: an error's stack trace costs more than a short pass run.
+    let timeout: DaemonError | undefined;
+    const t = ms ? setTimeout(() => job.abort((timeout = new DaemonError('PASS_TIMEOUT', `${pass.name} ran longer than ${ms} ms`))), ms) : undefined;
     try {
       const outcome = await pass.run({ ...ctx, signal: job.signal });
-      if (job.signal.reason === timeout) throw timeout;
+      if (timeout) throw timeout;
       return outcome;
     } catch (e) {
-      if (job.signal.reason === timeout) throw timeout;
+      if (timeout) throw timeout;
       throw e;
     } finally {
       clearTimeout(t);
