@@ -61,6 +61,10 @@ export function requestPass(db: WritableDb, fileId: number, pass: string, priori
 
 /** Leases the job the given SELECT picks. One UPDATE … RETURNING: no job is ever claimed twice. */
 function leaseOne(db: WritableDb, pick: string, params: unknown[], owner: string, leaseMs: number, now: number): JobRow | undefined {
+  // A read first: most calls find nothing (a file's last pass done, an idle pool woken), and a
+  // read costs the daemon's thread a fraction of a write transaction. The lease itself stays one
+  // atomic UPDATE that picks again, so another process claiming meanwhile is never double-leased.
+  if (stmt(db, `SELECT EXISTS (${pick})`).pluck().get(...params) !== 1) return undefined;
   return stmt(db, `UPDATE jobs SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
        WHERE id = (${pick}) RETURNING *`).get(owner, now + leaseMs, now, ...params) as JobRow | undefined;
 }

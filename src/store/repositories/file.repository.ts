@@ -28,7 +28,7 @@ export interface FileRow {
 }
 
 export function getFile(db: ReadableDb, id: number): FileRow | undefined {
-  return stmt(db, 'SELECT * FROM files WHERE id = ?').get(id) as FileRow | undefined;
+  return stmt(db, 'SELECT * FROM files WHERE id = ?').get(id) as FileRow | undefined; // per job: compiled once
 }
 
 export function getFileByPath(db: ReadableDb, p: string): FileRow | undefined {

@@ -65,7 +65,7 @@ test('a first import (every job pending, one pass, one priority) still claims th
     claim(db, ['scan', 'metadata'], 'w', 1000, 5);
     claimForFile(db, 3, ['scan', 'metadata'], 'w', 1000, 5);
   });
-  assert.equal(sqls.length, 2);
+  assert.equal(sqls.length, 4, 'each claim: the read probe, then the leasing UPDATE');
   for (const sql of sqls) {
     const p = plan(db, sql).join('\n');
     assert.doesNotMatch(p, /jobs_waiting/, `the backoff index walks every pending job:\n${sql}\n${p}`);
