@@ -92,7 +92,7 @@ export class SharedPool {
 
   /** Bytes held in free buffers. */
   get heldBytes(): number {
-    return this.free.length ? this.bytes : 0;
+    return this.bytes;
   }
 }
 
