@@ -113,7 +113,7 @@ export class Core {
     this.clip = clip;
     this.closers.push({ name: 'clip', close: () => clip.close() });
     const classifier = classifierSourceFromRegistry(this.models, this.sessions);
-    // One decode of each preview between faces, CLIP and tags (2 per CPU worker: a file's ML jobs
+    // One decode of each preview between faces, CLIP, tags and OCR (2 per CPU worker: a file's ML jobs
     // are claimed side by side); emptied whenever the queue runs dry, so an idle daemon holds no pixels.
     const decoded = new DecodedPreviews({ cacheDir, maxEntries: 2 * cpuWorkers(config.queue.cpuConcurrency) });
     this.bus.on('idle', () => decoded.clear());
@@ -135,7 +135,7 @@ export class Core {
       createEmbedPass({ clip, cacheDir, config, decoded }),
       createTagsPass({ clip, classifier, cacheDir, config, decoded }),
       createPlacesPass({ geocoder, config }),
-      createOcrPass({ ocr: ocrSourceFromRegistry(this.models, this.sessions), cacheDir, config }),
+      createOcrPass({ ocr: ocrSourceFromRegistry(this.models, this.sessions), cacheDir, config, decoded }),
       createFingerprintPass({ cacheDir }),
       createWritebackPass({ db, writer, spotlight, config, backupDir: path.join(cacheDir, 'writeback'), log: log.child({ component: 'writeback' }) }),
     ];

@@ -52,10 +52,12 @@ export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelN
   const plane = dstW * dstH;
   if (into && into.length !== 3 * plane) throw new Error(`toNchw: buffer has ${into.length} floats, need ${3 * plane}`);
   const out = into ?? new Float32Array(3 * plane);
-  if (pad !== 0 || into) out.fill(pad);
   const order = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
   const w = Math.min(img.width, dstW);
   const h = Math.min(img.height, dstH);
+  // Only the padding is filled (a fresh buffer is zeros already): the image covers the rest.
+  const fill = pad !== 0 || into !== undefined;
+  const data = img.data;
   for (let c = 0; c < 3; c++) {
     const src = order[c]!;
     const m = norm.mean[c]!;
@@ -63,10 +65,11 @@ export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelN
     const mk = m / norm.std[c]!;
     const base = c * plane;
     for (let y = 0; y < h; y++) {
-      const row = y * img.width * 3;
       const o = base + y * dstW;
-      for (let x = 0; x < w; x++) out[o + x] = img.data[row + x * 3 + src]! * k - mk;
+      for (let x = 0, i = y * img.width * 3 + src; x < w; x++, i += 3) out[o + x] = data[i]! * k - mk;
+      if (fill && w < dstW) out.fill(pad, o + w, o + dstW);
     }
+    if (fill && h < dstH) out.fill(pad, base + h * dstW, base + plane);
   }
   return out;
 }
