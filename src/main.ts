@@ -31,6 +31,7 @@ import { GroupingTrigger } from './people/grouping-trigger.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { withPrerequisites } from './pipeline/pass-selection.js';
+import { collectGarbage } from './lifecycle/collect-garbage.js';
 import { IdleRelease } from './pipeline/idle-release.js';
 import { cpuWorkers, inferenceThreads } from './pipeline/worker-count.js';
 import { createThreadedGeocoder } from './places/index.js';
@@ -176,6 +177,8 @@ export class Core {
       releases: [
         { name: 'models', release: () => this.sessions.park() },
         { name: 'place index', release: () => geocoder.park() },
+        // Last: what the two above and the import let go of is garbage only now.
+        { name: 'garbage', release: () => collectGarbage() },
       ],
       onReleased: (released, failed) => log.debug({ released, failed: failed.map((f) => f.name) }, 'queue dry: released what only imports need'),
     });

@@ -60,6 +60,11 @@ class SharedPool {
     return this.free.get(bytes)?.pop() ?? new SharedArrayBuffer(bytes);
   }
 
+  /** Drops every buffer kept (they go with the next GC): inputs vary in size, and an idle daemon needs none. */
+  clear(): void {
+    this.free.clear();
+  }
+
   give(b: SharedArrayBuffer): void {
     const list = this.free.get(b.byteLength) ?? [];
     if (list.length < 2) list.push(b);
@@ -117,6 +122,7 @@ export class OrtWorkerHost {
     if (!w || this.pending.size > 0 || this.closed) return false;
     this.parked.add(this.generation);
     this.worker = null; // before terminate: its exit is not a crash
+    this.pool.clear();
     await w.terminate();
     return true;
   }
