@@ -185,7 +185,7 @@ function installedCli(): string {
  * loads its models and the place index for them); once they are done and the queue has stayed dry
  * past IDLE_RELEASE_MS, 10 s of idling are measured. RSS while it still held the models is kept too.
  */
-async function idleDaemon(home: string, lib: string): Promise<{ cpu: number; rssMiB: number; busyRssMiB: number; secs: number; newFiles: number; done: number }> {
+async function idleDaemon(home: string, lib: string): Promise<{ cpu: number; rssMiB: number; startRssMiB: number; busyRssMiB: number; secs: number; newFiles: number; done: number }> {
   const child = spawn(installedCli(), ['run', '--port', '0'], { env: { ...process.env, RAWLIGHT_HOME: home }, stdio: 'ignore' });
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const settle = async (max: number) => {
@@ -198,6 +198,7 @@ async function idleDaemon(home: string, lib: string): Promise<{ cpu: number; rss
   try {
     await sleep(3000);
     await settle(45);
+    const startRssMiB = procSample(child.pid!).rssMiB;
     const shoot = path.join(lib, 'new-shoot');
     const picks = ['photos/people', 'photos/gps', 'photos/scenes'].flatMap((d) => readdirSync(path.join(FIXTURES, d)).filter((x) => /\.jpe?g$/i.test(x)).slice(0, 3).map((x) => path.join(d, x)));
     mkdirSync(shoot, { recursive: true });
@@ -224,7 +225,7 @@ async function idleDaemon(home: string, lib: string): Promise<{ cpu: number; rss
     await sleep(10_000);
     const b = procSample(child.pid!);
     const secs = (performance.now() - t) / 1000;
-    return { cpu: (b.cpu - a.cpu) / secs, rssMiB: b.rssMiB, busyRssMiB, secs, newFiles: picks.length, done };
+    return { cpu: (b.cpu - a.cpu) / secs, rssMiB: b.rssMiB, startRssMiB, busyRssMiB, secs, newFiles: picks.length, done };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -317,7 +318,8 @@ try {
     out(`   threads wanting a core (sampled /proc, running or queued, capped at ${CORES}): ${f(wanted * 100, 0)} % of all cores (what a quiet machine would approach)`);
     out(`   peak RSS:                             ${f(peakRss, 0)} MiB (this process)`);
     out(`   no-op rescan of the imported tree:    ${f(n / noopSecs, 0)} files/s on ${n} files`);
-    out(`5. rawlight run (compiled, as installed), ${idle.done}/${idle.newFiles} new photos done, then caught up:`);
+    out(`5. rawlight run (compiled, as installed) on the imported library, started and settled: RSS ${f(idle.startRssMiB, 0)} MiB (goal < 200 MiB: ${verdict(idle.startRssMiB < 200)})`);
+    out(`   then ${idle.done}/${idle.newFiles} new photos done and the queue dry past ${IDLE_RELEASE_MS / 1000} s (models and place index released):`);
     out(`   idle:                                 CPU ${f(idle.cpu * 100, 2)} % of one core over ${f(idle.secs, 0)} s (goal 0 %: ${verdict(idle.cpu < 0.005)}), RSS ${f(idle.rssMiB, 0)} MiB (goal < 200 MiB: ${verdict(idle.rssMiB < 200)})`);
     out(`   while it worked on them (models and place index loaded): RSS up to ${f(idle.busyRssMiB, 0)} MiB`);
   } else if (part('ml')) {
