@@ -26,7 +26,7 @@ import { createScanPass } from './passes/scan.pass.js';
 import { createTagsPass } from './passes/tags.pass.js';
 import { createWritebackPass } from './passes/writeback.pass.js';
 import { reconsiderSiblingsOnRawChange } from './watch/raw-arrival.js';
-import { attachNewFaces, regroupAll } from './people/index.js';
+import { attachNewFaces, regroupInWorker } from './people/index.js';
 import { GroupingTrigger } from './people/grouping-trigger.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
@@ -119,7 +119,8 @@ export class Core {
     this.bus.on('idle', () => decoded.clear());
     const groupingLog = log.child({ component: 'people' });
     this.grouping = new GroupingTrigger({
-      run: () => regroupAll(db),
+      // The reading and clustering run in a worker thread: the pipeline and the API go on meanwhile.
+      run: () => regroupInWorker(db),
       onRun: (r) =>
         r.ok
           ? groupingLog.info({ faces: r.faces, ms: r.ms, report: r.result }, 'grouped new faces into people')

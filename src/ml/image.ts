@@ -8,7 +8,11 @@ export interface RgbImage {
   height: number;
 }
 
-/** Decodes an image file (the cached upright preview) to raw RGB. No rotation: previews are upright already. */
+/**
+ * Decodes an image file (the cached upright preview) to raw RGB. No rotation: previews are upright
+ * already. A missing file is PREVIEW_MISSING, never FILE_NOT_FOUND: the cache losing a preview
+ * is not the photo gone (the pipeline renders the preview again).
+ */
 export async function decodeRgb(file: string): Promise<RgbImage> {
   try {
     const { data, info } = await sharp(file, { failOn: 'error' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
@@ -16,7 +20,7 @@ export async function decodeRgb(file: string): Promise<RgbImage> {
     return { data, width: info.width, height: info.height };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || /Input file is missing/.test((e as Error).message)) {
-      throw new DaemonError('FILE_NOT_FOUND', file, { cause: e });
+      throw new DaemonError('PREVIEW_MISSING', file, { cause: e });
     }
     throw new DaemonError('PREVIEW_DECODE_FAILED', `${file}: ${(e as Error).message}`, { cause: e });
   }

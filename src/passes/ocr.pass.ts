@@ -45,11 +45,7 @@ export function createOcrPass({ ocr, cacheDir, config }: OcrPassDeps): Pass {
       const p = previewInput(ctx.db, ctx.file.id);
       if (!p || p.preview_hash !== key.previewHash) throw new DaemonError('JOB_STALE', 'the preview changed since the job was queued');
       const engine = await h.get();
-      const img = await decodeRgb(path.join(cacheDir, p.path)).catch((e: unknown) => {
-        // The cached preview gone (cache cleared) is not the photo gone: retry, don't mark the file gone.
-        if (e instanceof DaemonError && e.code === 'FILE_NOT_FOUND') throw new DaemonError('FILE_UNREADABLE', `the cached preview ${p.path} is missing`, { cause: e });
-        throw e;
-      });
+      const img = await decodeRgb(path.join(cacheDir, p.path));
       const lines = await engine.read(img, ctx.signal);
       const fileId = ctx.file.id;
       return {

@@ -62,7 +62,7 @@ test('a failed decode is not kept: the next pass tries again and gets its own er
       return decodeRgb(f);
     },
   });
-  await assert.rejects(cache.get('h', 'p.jpg'), (e: { code?: string }) => e.code === 'FILE_NOT_FOUND');
+  await assert.rejects(cache.get('h', 'p.jpg'), (e: { code?: string }) => e.code === 'PREVIEW_MISSING');
   const img = await cache.get('h', 'p.jpg');
   assert.deepEqual([img.width, img.height, calls], [8, 8, 2]);
   assert.equal(path.dirname(bad), tmp.dir);
