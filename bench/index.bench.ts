@@ -9,6 +9,7 @@
 // plus hashing against sha256sum. Figures and ratios are measured in this run, on this machine.
 //   npm run bench index          BENCH_COPIES=N (default 3)  BENCH_NOOP_FILES=N (default 30000)
 //   BENCH_ONLY=metadata,previews,ml,import,rescan runs only those parts (default: all of them)
+//   BENCH_IO_WORKERS=N runs part 1 with queue.ioConcurrency N (default: the config default)
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -43,6 +44,8 @@ const MODELS = process.env.RAWLIGHT_TEST_MODELS ?? path.resolve(import.meta.dirn
 const COPIES = Number(process.env.BENCH_COPIES ?? 3);
 const NOOP_FILES = Number(process.env.BENCH_NOOP_FILES ?? 30_000);
 const CORES = os.availableParallelism();
+/** BENCH_IO_WORKERS=N: part 1 with `queue.ioConcurrency` N instead of the default (to compare). */
+const IO_WORKERS = process.env.BENCH_IO_WORKERS ? Number(process.env.BENCH_IO_WORKERS) : undefined;
 const NO_CLIP = { faces: true, embed: false, tags: true, places: true, writeback: true };
 const PARTS = ['metadata', 'previews', 'ml', 'import', 'rescan'] as const;
 const ONLY = new Set((process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((x) => x.trim()).filter(Boolean));
@@ -279,7 +282,7 @@ try {
     const [, etSecs] = await time(() => Promise.all(halves.map(runEt)));
     const ch1 = childCpuSeconds();
     const cpu0 = process.cpuUsage();
-    const sm = await indexRun(smHome, lib, { only: ['metadata'] });
+    const sm = await indexRun(smHome, lib, { only: ['metadata'], ...(IO_WORKERS ? { config: { queue: { ioConcurrency: IO_WORKERS } } as Partial<ConfigInput> } : {}) });
     const cpuSm = process.cpuUsage(cpu0);
     // The read pool's ExifTool processes are reaped when the run closes its core.
     const ch2 = childCpuSeconds();
@@ -288,6 +291,9 @@ try {
     out(`   rawlight scan + metadata:             ${f(n / sm.secs)} files/s (${f(sm.secs, 2)} s)  time ratio ${f(smRatio, 2)} (goal <= 1.0: ${verdict(smRatio <= 1)})`);
     out(`   node CPU (parse, SQL, hashing) per file: ${f((cpuSm.user + cpuSm.system) / 1000 / n, 2)} ms`);
     if (ch1 > ch0) out(`   ExifTool CPU per file:                ${f(((ch2 - ch1) * 1000) / n, 1)} ms (rawlight's read pool) vs ${f(((ch1 - ch0) * 1000) / n, 1)} ms (baseline)`);
+    // The high-water mark of this process after part 1 (it runs first): what hashing and the io
+    // workers' reads held at once (ExifTool's own processes are children, not counted).
+    out(`   peak RSS after scan + metadata:       ${f(process.resourceUsage().maxRSS / 1024, 0)} MiB (this process; io workers ${IO_WORKERS ?? `${loadConfig(resolvePlaces({ env: { RAWLIGHT_HOME: smHome } }), { env: {} }).queue.ioConcurrency} (default)`})`);
   }
 
   // 2. Previews on a copy of that database (scan + metadata done): one CPU worker, then the default.
