@@ -291,6 +291,8 @@ try {
     out(`   rawlight scan + metadata:             ${f(n / sm.secs)} files/s (${f(sm.secs, 2)} s)  time ratio ${f(smRatio, 2)} (goal <= 1.0: ${verdict(smRatio <= 1)})`);
     out(`   node CPU (parse, SQL, hashing) per file: ${f((cpuSm.user + cpuSm.system) / 1000 / n, 2)} ms`);
     if (ch1 > ch0) out(`   ExifTool CPU per file:                ${f(((ch2 - ch1) * 1000) / n, 1)} ms (rawlight's read pool) vs ${f(((ch1 - ch0) * 1000) / n, 1)} ms (baseline)`);
+    const rs = sm.core.exif.stats;
+    out(`   ExifTool commands:                    ${rs.batches + rs.singles} for ${rs.batchedFiles + rs.singles} reads (${f((rs.batchedFiles + rs.singles) / Math.max(1, rs.batches + rs.singles), 1)} files a command)`);
     // The high-water mark of this process after part 1 (it runs first): what hashing and the io
     // workers' reads held at once (ExifTool's own processes are children, not counted).
     out(`   peak RSS after scan + metadata:       ${f(process.resourceUsage().maxRSS / 1024, 0)} MiB (this process; io workers ${IO_WORKERS ?? `${loadConfig(resolvePlaces({ env: { RAWLIGHT_HOME: smHome } }), { env: {} }).queue.ioConcurrency} (default)`})`);

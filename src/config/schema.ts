@@ -70,8 +70,12 @@ export const ConfigSchema = z
         leaseSeconds: z.number().int().min(5).default(600),
         /** CPU workers (previews, faces, tags, CLIP): `auto` = one per core while there is a backlog. */
         cpuConcurrency: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
-        /** I/O workers (hashing, ExifTool reads): enough waiting reads to fill each ExifTool batch. */
-        ioConcurrency: z.number().int().min(1).max(64).default(8),
+        /**
+         * I/O workers (hashing, ExifTool reads): enough waiting reads to fill each ExifTool batch
+         * (a command has a fixed cost; 8 workers left ~3 files a command, 24 give ~8). Hashing
+         * itself is capped apart (passes/hash-slots.ts), so more workers do not hold more files.
+         */
+        ioConcurrency: z.number().int().min(1).max(64).default(24),
         /** Backoff base for retries, doubled per attempt. */
         retryBaseSeconds: z.number().min(0).default(30),
         /** Failed runs are kept this many days in the run history (the latest run of each file and pass always). */

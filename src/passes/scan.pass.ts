@@ -6,6 +6,7 @@ import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import { stmt } from '../store/statements.js';
 import { maybeDataless, type DatalessProbe } from '../platform/dataless.js';
+import { HashSlots } from './hash-slots.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
 
 export const HASH_ALGO = 'sha256';
@@ -25,6 +26,10 @@ export async function hashFile(file: string, signal?: AbortSignal): Promise<stri
 
 export interface ScanPassDeps {
   dataless?: DatalessProbe;
+  /** Files hashed at once (default DEFAULT_HASH_SLOTS), however many I/O workers run the pass. */
+  hashSlots?: number;
+  /** The content hash (default hashFile; tests instrument it). */
+  hash?: (file: string, signal?: AbortSignal) => Promise<string>;
 }
 
 /**
@@ -32,6 +37,8 @@ export interface ScanPassDeps {
  * re-hashes; when the hash is unchanged nothing downstream runs, because their keys are unchanged.
  */
 export function createScanPass(deps: ScanPassDeps = {}): Pass {
+  const slots = new HashSlots(deps.hashSlots);
+  const hashOf = deps.hash ?? hashFile;
   return {
     name: 'scan',
     version: 1,
@@ -61,7 +68,7 @@ export function createScanPass(deps: ScanPassDeps = {}): Pass {
       const sig = `${st.size}:${st.mtimeNs}:${st.ino}`;
       let hash: string;
       try {
-        hash = await hashFile(f.path, ctx.signal);
+        hash = await slots.run(() => hashOf(f.path, ctx.signal), ctx.signal);
       } catch (e) {
         throw toDaemonError(e);
       }
