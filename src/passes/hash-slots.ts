@@ -23,6 +23,11 @@ export class HashSlots {
     return this.busy;
   }
 
+  /** Files waiting for a slot (for tests). */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   /** Runs `fn` once a slot is free; the slot is given back when it settles. */
   async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     await this.acquire(signal);

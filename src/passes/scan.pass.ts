@@ -26,8 +26,8 @@ export async function hashFile(file: string, signal?: AbortSignal): Promise<stri
 
 export interface ScanPassDeps {
   dataless?: DatalessProbe;
-  /** Files hashed at once (default DEFAULT_HASH_SLOTS), however many I/O workers run the pass. */
-  hashSlots?: number;
+  /** Caps the files hashed at once, however many I/O workers run the pass (default DEFAULT_HASH_SLOTS). */
+  hashSlots?: HashSlots;
   /** The content hash (default hashFile; tests instrument it). */
   hash?: (file: string, signal?: AbortSignal) => Promise<string>;
 }
@@ -37,7 +37,7 @@ export interface ScanPassDeps {
  * re-hashes; when the hash is unchanged nothing downstream runs, because their keys are unchanged.
  */
 export function createScanPass(deps: ScanPassDeps = {}): Pass {
-  const slots = new HashSlots(deps.hashSlots);
+  const slots = deps.hashSlots ?? new HashSlots();
   const hashOf = deps.hash ?? hashFile;
   return {
     name: 'scan',
