@@ -222,9 +222,9 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
   for (const r of kwRows) out.push({ fileId: r.fileId, source: 'keyword', value: r.value, weight: forms.includes(r.value.toLowerCase()) ? 0.95 : 0.8 });
   {
     // One NOCASE index seek per column and form (places_city, _region, _country, _country_code):
-    // never lower(column), which reads every place row.
+    // never lower(column), which reads every place row (`+p.file_id`: the filter must not drive).
     const byPlace = (col: string) =>
-      `SELECT p.file_id AS fileId, coalesce(p.city, p.region, p.country) AS value FROM json_each(?) w CROSS JOIN places p ON p.${col} = w.value COLLATE NOCASE`;
+      `SELECT +p.file_id AS fileId, coalesce(p.city, p.region, p.country) AS value FROM json_each(?) w CROSS JOIN places p ON p.${col} = w.value COLLATE NOCASE`;
     const placeRows = db
       .prepare(
         `SELECT u.fileId, u.value FROM (${['city', 'region', 'country', 'country_code'].map(byPlace).join(' UNION ')}) u
