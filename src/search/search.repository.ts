@@ -238,9 +238,13 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
       .prepare(
         // Driven from the names (persons, then person_files, kept by triggers), never from every
         // file's faces (`+pf.file_id`: the filter, all present files when unfiltered, must not drive).
-        `SELECT DISTINCT pf.file_id AS fileId, pe.name AS value FROM persons pe CROSS JOIN person_files pf ON pf.person_id = pe.id
-         WHERE pe.ignored = 0 AND pe.name IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(?) w WHERE lower(pe.name) = w.value OR lower(pe.name) LIKE w.value || ' %' OR lower(pe.name) LIKE '% ' || w.value)
-           AND ${within('+pf.file_id')} LIMIT ${cap}`,
+        // The name test is a join term on (w, pe), checked before any person_files row is read: as
+        // an EXISTS subquery the planner ran it last, once per photo of every named person.
+        `SELECT DISTINCT pf.file_id AS fileId, pe.name AS value
+         FROM json_each(?) w CROSS JOIN persons pe ON pe.ignored = 0 AND pe.name IS NOT NULL
+           AND (lower(pe.name) = w.value OR lower(pe.name) LIKE w.value || ' %' OR lower(pe.name) LIKE '% ' || w.value)
+         CROSS JOIN person_files pf ON pf.person_id = pe.id
+         WHERE ${within('+pf.file_id')} LIMIT ${cap}`,
       )
       .all(formsJson, ...filter.params) as { fileId: number; value: string }[];
     for (const r of personRows) out.push({ fileId: r.fileId, source: 'person', value: r.value, weight: 1 });

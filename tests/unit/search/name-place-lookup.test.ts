@@ -126,3 +126,27 @@ test('0120 from 0110 with real rows: the names of existing files are filled in, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the person-name test runs on the names, before any photo of a person is read', () => {
+  const db = library(300);
+  const pe = db.prepare(`INSERT INTO persons (id, name, created_at, updated_at) VALUES (?, ?, 0, 0)`);
+  const fa = db.prepare(`INSERT INTO faces (id, file_id, preview_hash, idx, created_at) VALUES (?, ?, 'h', 0, 0)`);
+  const fp = db.prepare(`INSERT INTO face_person (face_id, person_id, source, assigned_at) VALUES (?, ?, 'auto', 0)`);
+  for (let p = 1; p <= 20; p++) pe.run(p, p === 3 ? 'Anna Maria Rossi' : `Person ${p}`);
+  for (let i = 1; i <= 300; i++) {
+    fa.run(i, i);
+    fp.run(i, 1 + (i % 20));
+  }
+  db.exec('ANALYZE');
+  const people = (forms: string[]) => termMatches(db, forms, buildFilter(db, {})).filter((h) => h.source === 'person');
+  assert.equal(people(['anna']).length, 15);
+  assert.equal(people(['rossi']).length, 15);
+  assert.equal(people(['maria']).length, 0, 'a first or last name, as before');
+  assert.equal(people(['anna maria rossi']).length, 15);
+  const sql = [...new Set(captured(db, () => people(['anna'])).filter((s) => /JOIN person_files pf/.test(s)))];
+  assert.equal(sql.length, 1);
+  const p = plan(db, sql[0]!);
+  // As an EXISTS subquery the name test ran after pf and f, once per photo of every named person.
+  assert.deepEqual(p.slice(0, 3).map((d) => d.split(' ').slice(0, 2).join(' ')), ['SCAN w', 'SCAN pe', 'SEARCH pf'], p.join('\n'));
+  assert.ok(!p.some((d) => /EXISTS VIRTUAL TABLE/.test(d)), p.join('\n'));
+});
