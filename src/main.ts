@@ -31,7 +31,9 @@ import { GroupingTrigger } from './people/grouping-trigger.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
 import { withPrerequisites } from './pipeline/pass-selection.js';
-import { cpuWorkers } from './pipeline/worker-count.js';
+import { collectGarbage } from './lifecycle/collect-garbage.js';
+import { IdleRelease } from './pipeline/idle-release.js';
+import { cpuWorkers, inferenceThreads } from './pipeline/worker-count.js';
 import { createThreadedGeocoder } from './places/index.js';
 import type { Platform } from './platform/index.js';
 import type { Places } from './platform/places.js';
@@ -92,7 +94,7 @@ export class Core {
     const cacheDir = places.cacheDir;
     const dataless = o.dataless ?? noDatalessProbe;
     this.models = createModelRegistry(config, places);
-    this.sessions = new ModelSessions({ log: log.child({ component: 'ml' }) });
+    this.sessions = new ModelSessions({ log: log.child({ component: 'ml' }), intraOpNumThreads: inferenceThreads(config.queue.cpuConcurrency), intraOpSpinning: false });
     this.closers.push({ name: 'model sessions', close: () => this.sessions.close() });
     // Town index and lookups on a worker thread: building it is ~1 s of synchronous work.
     const geocoder = createThreadedGeocoder({ log: log.child({ component: 'places' }) });
@@ -170,6 +172,19 @@ export class Core {
         }
       },
     });
+    // Caught up: models and the place index go after a dry spell (an idle daemon stays small).
+    const idleRelease = new IdleRelease({
+      isIdle: () => this.pipeline.isIdle(),
+      releases: [
+        { name: 'models', release: () => this.sessions.park() },
+        { name: 'place index', release: () => geocoder.park() },
+        // Last: what the two above and the import let go of is garbage only now.
+        { name: 'garbage', release: () => collectGarbage() },
+      ],
+      onReleased: (released, failed) => log.debug({ released, failed: failed.map((f) => f.name) }, 'queue dry: released what only imports need'),
+    });
+    this.bus.on('idle', () => idleRelease.queueDry());
+    this.closers.push({ name: 'idle release', close: () => idleRelease.stop() });
     reconsiderSiblingsOnRawChange({ db, bus: this.bus, pipeline: this.pipeline, log });
     this.discovery = new Discovery({
       db,

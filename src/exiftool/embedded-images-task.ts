@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { ExifToolTask } from 'exiftool-vendored';
 import { Utf8FilenameCharsetArgs } from 'exiftool-vendored/dist/FilenameCharsetArgs.js';
 
@@ -5,6 +6,8 @@ import { Utf8FilenameCharsetArgs } from 'exiftool-vendored/dist/FilenameCharsetA
 export type EmbeddedImages = Map<string, Buffer>;
 
 const B64 = 'base64:';
+/** What ExifTool prints after each command's output (exiftool-vendored's pass and fail token). */
+const READY = '{ready}';
 
 /**
  * One ExifTool command that extracts every candidate embedded image of one or more files at once
@@ -23,6 +26,32 @@ export class EmbeddedImagesTask extends ExifToolTask<Map<string, EmbeddedImages>
   static for(files: readonly string[], tags: readonly string[]): EmbeddedImagesTask {
     for (const t of tags) if (!/^[A-Za-z0-9]+$/.test(t)) throw new Error(`not a tag name: ${t}`);
     return new EmbeddedImagesTask(files, tags);
+  }
+
+  private readonly parts: string[] = [];
+  private readonly decoder = new StringDecoder('utf8');
+  private tail = '';
+  private flushed = false;
+
+  /**
+   * Output is gathered here and handed to batch-cluster in one piece once ExifTool's ready token
+   * shows. batch-cluster appends each 64 KB chunk to one string and runs its token regex over the
+   * whole of it every time: quadratic in the output, and a full-size JpgFromRaw travels as ~13 MB
+   * of base64, so that cost seconds of the daemon's thread per RAW and serialised the CPU workers.
+   */
+  override onStdout(buf: string | Buffer): void {
+    if (this.flushed) return super.onStdout(buf);
+    const s = typeof buf === 'string' ? buf : this.decoder.write(buf);
+    this.parts.push(s);
+    const window = this.tail + s;
+    if (!window.includes(READY)) {
+      this.tail = window.slice(-(READY.length - 1));
+      return;
+    }
+    this.flushed = true;
+    const all = this.parts.join('') + this.decoder.end();
+    this.parts.length = 0;
+    super.onStdout(all);
   }
 
   override toString(): string {

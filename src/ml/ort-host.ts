@@ -83,6 +83,12 @@ export class SharedPool {
     return b!;
   }
 
+  /** Drops every buffer kept (they go with the next GC): inputs vary in size, and an idle daemon needs none. */
+  clear(): void {
+    this.free.length = 0;
+    this.bytes = 0;
+  }
+
   give(b: SharedArrayBuffer): void {
     if (b.byteLength > this.maxBytes) return;
     this.free.push(b);
@@ -111,6 +117,8 @@ export class OrtWorkerHost {
   private nextSid = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly exitListeners = new Set<() => void>();
+  /** Generations whose worker was parked (ended on purpose while idle), not crashed. */
+  private readonly parked = new Set<number>();
   private closed = false;
 
   /** Called when the worker exits unexpectedly: every session it held is gone. */
@@ -123,7 +131,34 @@ export class OrtWorkerHost {
     const sid = this.nextSid++;
     const gen = this.ensure();
     const r = await this.request({ op: 'load', id: 0, sid, source, options });
-    return new WorkerSession(this, sid, gen, r.meta!);
+    return new WorkerSession(this, sid, gen, r.meta!, source, options);
+  }
+
+  /** Loads a parked session again in the current (or a new) worker: its new id and generation. */
+  async reopen(source: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<{ sid: number; generation: number }> {
+    const sid = this.nextSid++;
+    const generation = this.ensure();
+    await this.request({ op: 'load', id: 0, sid, source, options });
+    return { sid, generation };
+  }
+
+  /**
+   * Ends the worker while nothing is pending, and with it every loaded model (hundreds of MB an
+   * idle daemon has no use for). Sessions stay valid: each loads itself again on its next run.
+   * Returns false (and does nothing) while a request is pending or no worker runs.
+   */
+  async park(): Promise<boolean> {
+    const w = this.worker;
+    if (!w || this.pending.size > 0 || this.closed) return false;
+    this.parked.add(this.generation);
+    this.worker = null; // before terminate: its exit is not a crash
+    this.pool.clear();
+    await w.terminate();
+    return true;
+  }
+
+  wasParked(generation: number): boolean {
+    return this.parked.has(generation);
   }
 
   /** Sends a request; resolves with the worker's reply. */
@@ -214,6 +249,7 @@ function toWire(t: ort.Tensor, pool: SharedPool, lent: SharedArrayBuffer[], tran
 /** A session living on the ML worker; `run()` takes and returns ort.Tensors like the real one. */
 export class WorkerSession implements OrtSessionLike {
   readonly inputNames: readonly string[];
+  private reviving: Promise<void> | null = null;
   readonly outputNames: readonly string[];
   readonly inputMetadata: readonly ort.InferenceSession.ValueMetadata[];
   readonly outputMetadata: readonly ort.InferenceSession.ValueMetadata[];
@@ -221,9 +257,11 @@ export class WorkerSession implements OrtSessionLike {
 
   constructor(
     private readonly host: OrtWorkerHost,
-    private readonly sid: number,
-    private readonly generation: number,
+    private sid: number,
+    private generation: number,
     meta: SessionMeta,
+    private readonly source: string | Uint8Array,
+    private readonly options: ort.InferenceSession.SessionOptions,
   ) {
     this.inputNames = meta.inputNames;
     this.outputNames = meta.outputNames;
@@ -232,6 +270,7 @@ export class WorkerSession implements OrtSessionLike {
   }
 
   readonly run = (async (feeds: ort.InferenceSession.FeedsType, fetchesOrOptions?: unknown): Promise<ort.InferenceSession.ReturnType> => {
+    if (!this.released && !this.host.isCurrent(this.generation) && this.host.wasParked(this.generation)) await this.revive();
     if (this.released || !this.host.isCurrent(this.generation)) throw new OrtWorkerError('exit', 'the session is no longer loaded (ML worker restarted or session released)');
     const wireFeeds: Record<string, WireTensor> = {};
     const lent: SharedArrayBuffer[] = [];
@@ -249,6 +288,20 @@ export class WorkerSession implements OrtSessionLike {
     for (const [name, t] of Object.entries(r.outputs ?? {})) out[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
     return out;
   }) as ort.InferenceSession['run'];
+
+  /** Loads this session again after its worker was parked (once, however many runs wait). */
+  private revive(): Promise<void> {
+    this.reviving ??= this.host
+      .reopen(this.source, this.options)
+      .then((r) => {
+        this.sid = r.sid;
+        this.generation = r.generation;
+      })
+      .finally(() => {
+        this.reviving = null;
+      });
+    return this.reviving;
+  }
 
   async release(): Promise<void> {
     if (this.released) return;

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type * as ort from 'onnxruntime-node';
 import { DaemonError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import type { ModelEntry, TensorSpecT } from './manifest.js';
@@ -28,6 +29,12 @@ export interface ModelSessionsOptions {
   arch?: string;
   /** Default max(1, cpus/2): inference must not starve the daemon's own loop and I/O. */
   intraOpNumThreads?: number;
+  /**
+   * Let onnxruntime's intra-op threads spin between parallel sections (its default, true). The
+   * daemon turns it off: a spinning thread burns a core another worker (a preview decode) could
+   * use, and at background priority it would take that core from the user's apps too.
+   */
+  intraOpSpinning?: boolean;
   log?: Logger;
 }
 
@@ -49,6 +56,7 @@ export class ModelSessions {
       platform: opts.platform ?? process.platform,
       arch: opts.arch ?? process.arch,
       intraOpNumThreads: opts.intraOpNumThreads ?? Math.max(1, Math.floor(os.availableParallelism() / 2)),
+      intraOpSpinning: opts.intraOpSpinning ?? true,
       log: opts.log,
     };
     // A crashed worker took every session with it: the next get() loads them again.
@@ -94,6 +102,7 @@ export class ModelSessions {
           intraOpNumThreads: opts.intraOpNumThreads ?? this.opts.intraOpNumThreads,
           interOpNumThreads: 1,
           graphOptimizationLevel: 'all',
+          ...this.spinning(),
         });
       } catch (e) {
         if (e instanceof OrtWorkerError && e.kind === 'read') throw new DaemonError('MODEL_MISSING', `${what} (${e.message})`, { cause: e });
@@ -113,6 +122,19 @@ export class ModelSessions {
   /** The providers this platform tries, best first. */
   providers(): ExecutionProvider[] {
     return this.opts.platform === 'darwin' && this.opts.arch === 'arm64' ? ['coreml', 'cpu'] : ['cpu'];
+  }
+
+  /**
+   * Unloads every model while the queue is dry (the ML worker thread ends; see OrtWorkerHost.park).
+   * Sessions handed out stay valid and load again on their next run. False while inference is pending.
+   */
+  park(): Promise<boolean> {
+    return this.host.park();
+  }
+
+  /** Session options for intraOpSpinning (onnxruntime's config entry session.intra_op.allow_spinning). */
+  private spinning(): Pick<ort.InferenceSession.SessionOptions, 'extra'> {
+    return this.opts.intraOpSpinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } };
   }
 
   async close(): Promise<void> {
@@ -142,6 +164,7 @@ export class ModelSessions {
           interOpNumThreads: 1,
           graphOptimizationLevel: 'all',
           ...memoryOptions(signature),
+          ...this.spinning(),
         });
       } catch (e) {
         if (e instanceof OrtWorkerError && e.kind === 'read') {

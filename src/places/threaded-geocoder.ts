@@ -20,6 +20,8 @@ export type GeocoderReply =
 /** A geocoder whose index and lookups live on a worker thread; `lookupAsync` is the way in. */
 export interface ThreadedGeocoder extends ReverseGeocoder {
   lookupAsync(lat: number, lon: number): Promise<Place | null>;
+  /** Ends the worker and its index while no lookup is pending (the next lookup builds it again). */
+  park(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,14 @@ export function createThreadedGeocoder(args: ThreadedGeocoderArgs = {}): Threade
     },
     stats() {
       return local?.stats().loaded ? local.stats() : lastStats;
+    },
+    async park() {
+      const w = worker;
+      if (!w || pending.size > 0) return false;
+      worker = null; // before terminate: its exit is not a failure
+      lastStats = { ...lastStats, loaded: false };
+      await w.terminate();
+      return true;
     },
     async close() {
       closed = true;
