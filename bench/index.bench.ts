@@ -291,7 +291,7 @@ try {
     // One worker is not one core: libvips decodes and encodes on its own threads beside the caller,
     // the thumbnail is encoded beside the preview, ExifTool runs in its own process. On a quiet
     // machine the best ratio two workers can reach is (cores busy with one) / (cores).
-    if (os.loadavg()[0] < CORES / 2) out(`   best ratio reachable from one worker's ${f(one.cores, 2)} cores busy: ${f(Math.min(1, one.cores / CORES), 2)}`);
+    if (os.loadavg()[0]! < CORES / 2) out(`   best ratio reachable from one worker's ${f(one.cores, 2)} cores busy: ${f(Math.min(1, one.cores / CORES), 2)}`);
   }
 
   // 4 + 5. Full first import, every pass but CLIP, then the daemon idle. Part 3 needs only the
