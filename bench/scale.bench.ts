@@ -13,12 +13,12 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { ensureToken } from '../src/api/api-token.js';
 import { listFiles } from '../src/api/files.repository.js';
+import { buildFilter, termMatches } from '../src/search/search.repository.js';
 import { TOKEN_HEADER } from '../src/api/security.hook.js';
 import { listPersonTiles } from '../src/people/index.js';
 import { statusCommand } from '../src/cli/commands/status.command.js';
@@ -33,6 +33,8 @@ import { openDb, openReadonlyDb, tx, DB_FILE } from '../src/store/db.js';
 import { setKv } from '../src/store/repositories/kv.repository.js';
 import { recordRun, saveResult } from '../src/store/repositories/pass-result.repository.js';
 import { FIXTURES, tempDir } from '../tests/helpers/fixtures.js';
+import { loadInChild } from './load-in-child.js';
+import { startProfile } from './profile.js';
 
 const { values } = parseArgs({
   options: {
@@ -90,6 +92,7 @@ const buildStart = performance.now();
         addFile.run(id, `${folder}/IMG_${id}.CR3`, SYNTHETIC_ROOT, `h${id}`, now, now);
         addMeta.run(id, now - id * 60_000, now);
         if (id % 10 === 0) addTag.run(id, id % 20 === 0 ? 'dog' : 'beach');
+        if (id % 10 === 5) addTag.run(id, id % 20 === 5 ? 'hot dog stand' : 'sandy beach'); // words inside labels
         for (const pass of DONE_PASSES) {
           const key = `k${id}`;
           saveResult(db, { file_id: id, pass, version: 1, input_key: key, status: 'ok', output: null, error_code: null, error: null, completed_at: now, duration_ms: 5 });
@@ -168,6 +171,30 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
   }
   report('search: files tagged "dog", first page (median of 5)', median(search), 'ms', null);
   report('people listing, first page (median of 5)', median(people), 'ms', null);
+  // Free text: "dog" as a word inside any tag label ("hot dog stand"), through term_words; the
+  // baseline is the LIKE over every tag row it replaced, measured here on the same database.
+  const words: number[] = [];
+  const likeScan: number[] = [];
+  const oldSql = `SELECT t.file_id, t.label FROM tags t WHERE (lower(t.label) IN (SELECT value FROM json_each(?))
+      OR EXISTS (SELECT 1 FROM json_each(?) w WHERE ' ' || lower(t.label) || ' ' LIKE '% ' || w.value || ' %')) LIMIT 5000`;
+  for (let i = 0; i < 5; i++) {
+    let t = performance.now();
+    const n = termMatches(ro, ['dog', 'dogs'], buildFilter(ro, {})).filter((h) => h.source === 'tag').length;
+    words.push(performance.now() - t);
+    t = performance.now();
+    ro.prepare(oldSql).all('["dog","dogs"]', '["dog","dogs"]');
+    likeScan.push(performance.now() - t);
+    if (n === 0) throw new Error('the word search found nothing');
+  }
+  report('free text "dog" (every term matcher: tags, keywords, places, people, names; median of 5)', median(words), 'ms', null);
+  report('  its tag part alone by the LIKE over tag rows it replaced (baseline)', median(likeScan), 'ms', null);
+  // A word no tag holds: the LIKE reads every row before it can say so.
+  let t = performance.now();
+  termMatches(ro, ['zebra'], buildFilter(ro, {}));
+  report('free text "zebra", held by no tag (every term matcher)', performance.now() - t, 'ms', null);
+  t = performance.now();
+  ro.prepare(oldSql).all('["zebra"]', '["zebra"]');
+  report('  its tag part alone by the LIKE over tag rows it replaced (baseline)', performance.now() - t, 'ms', null);
   ro.close();
   db.close();
 }
@@ -206,13 +233,30 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
   const pendingAtDrop = daemon.core.db.prepare(`SELECT count(*) FROM jobs WHERE state = 'pending'`).pluck().get() as number;
   const dropAt = performance.now();
   copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), dropped);
-  const r = await autocannon({ url: `${api.url}api/status`, headers, connections, duration: seconds, pipelining: 1 });
-  report(`/api/status p50, ${connections} connections while the pipeline works`, r.latency.p50, 'ms', null);
-  report(`/api/status p99, ${connections} connections while the pipeline works`, r.latency.p99, 'ms', 50);
+  // The load comes from another process (as a page does) and the daemon's event loop is watched
+  // meanwhile: what the pipeline's synchronous work costs every request is its delay.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const profile = process.env.SCALE_PROFILE ? await startProfile() : undefined;
+  const r = await loadInChild({ url: `${api.url}api/status`, headers, connections, seconds });
+  loopDelay.disable();
+  if (profile) console.log(`  CPU profile of the daemon during the load: ${await profile(process.env.SCALE_PROFILE!)}`);
+  report(`/api/status p50, ${connections} connections (another process) while the pipeline works`, r.latency.p50, 'ms', null);
+  report(`/api/status p99, ${connections} connections (another process) while the pipeline works`, r.latency.p99, 'ms', 50);
+  report(`/api/status requests answered in ${seconds} s`, r.requests.total, '', null);
+  report('daemon event-loop delay p99 during the load', loopDelay.percentile(99) / 1e6, 'ms', null);
+  report('daemon event-loop delay max during the load', loopDelay.max / 1e6, 'ms', null);
+  report(`backlog jobs done during the load`, pendingAtDrop - (daemon.core.db.prepare(`SELECT count(*) FROM jobs WHERE state = 'pending'`).pluck().get() as number), '', null);
   if (r.errors + r.timeouts + r.non2xx > 0) console.log(`API errors: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
   const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 60_000).unref());
   const at = await Promise.race([previewed, timeout]);
   report(`drop → preview, dropped with ${pendingAtDrop} jobs pending, API under load`, (at - dropAt) / 1000, 's', 10);
+  // The same load with the pipeline paused, in the same run: what the API costs alone.
+  daemon.core.pipeline.setPaused(true);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const idle = await loadInChild({ url: `${api.url}api/status`, headers, connections, seconds });
+  report(`/api/status p99, ${connections} connections, pipeline paused (same run, baseline)`, idle.latency.p99, 'ms', null);
+  report('/api/status p99 ratio, pipeline working / paused', r.latency.p99 / Math.max(1, idle.latency.p99), 'x', null);
   await daemon.stop(3000);
 }
 

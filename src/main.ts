@@ -26,7 +26,7 @@ import { createScanPass } from './passes/scan.pass.js';
 import { createTagsPass } from './passes/tags.pass.js';
 import { createWritebackPass } from './passes/writeback.pass.js';
 import { reconsiderSiblingsOnRawChange } from './watch/raw-arrival.js';
-import { attachNewFaces, regroupAll } from './people/index.js';
+import { attachNewFaces, regroupInWorker } from './people/index.js';
 import { GroupingTrigger } from './people/grouping-trigger.js';
 import { PipelineBus } from './pipeline/events.js';
 import { Pipeline } from './pipeline/pipeline.js';
@@ -115,13 +115,14 @@ export class Core {
     this.clip = clip;
     this.closers.push({ name: 'clip', close: () => clip.close() });
     const classifier = classifierSourceFromRegistry(this.models, this.sessions);
-    // One decode of each preview between faces, CLIP and tags (2 per CPU worker: a file's ML jobs
+    // One decode of each preview between faces, CLIP, tags and OCR (2 per CPU worker: a file's ML jobs
     // are claimed side by side); emptied whenever the queue runs dry, so an idle daemon holds no pixels.
     const decoded = new DecodedPreviews({ cacheDir, maxEntries: 2 * cpuWorkers(config.queue.cpuConcurrency) });
     this.bus.on('idle', () => decoded.clear());
     const groupingLog = log.child({ component: 'people' });
     this.grouping = new GroupingTrigger({
-      run: () => regroupAll(db),
+      // The reading and clustering run in a worker thread: the pipeline and the API go on meanwhile.
+      run: () => regroupInWorker(db),
       onRun: (r) =>
         r.ok
           ? groupingLog.info({ faces: r.faces, ms: r.ms, report: r.result }, 'grouped new faces into people')
@@ -136,7 +137,7 @@ export class Core {
       createEmbedPass({ clip, cacheDir, config, decoded }),
       createTagsPass({ clip, classifier, cacheDir, config, decoded }),
       createPlacesPass({ geocoder, config }),
-      createOcrPass({ ocr: ocrSourceFromRegistry(this.models, this.sessions), cacheDir, config }),
+      createOcrPass({ ocr: ocrSourceFromRegistry(this.models, this.sessions), cacheDir, config, decoded }),
       createFingerprintPass({ cacheDir }),
       createWritebackPass({ db, writer, spotlight, config, backupDir: path.join(cacheDir, 'writeback'), log: log.child({ component: 'writeback' }) }),
     ];

@@ -51,12 +51,20 @@ export function createStatusService(deps: ApiDeps) {
     slow = { at: Date.now(), models, permissions, upkeep };
   }
 
+  let xmpCached: { at: number; value: FullStatus['xmp'] } | undefined;
+  // Cached like the DB snapshot and read on the read-only connection: a page polling it never
+  // costs the pipeline's thread more than one read per cache period.
   function xmpAttention(): FullStatus['xmp'] {
+    const now = Date.now();
+    if (xmpCached && now - xmpCached.at < cacheMs) return xmpCached.value;
+    let value: FullStatus['xmp'];
     try {
-      return writebackAttention(deps.db);
+      value = writebackAttention(deps.readDb ?? deps.db);
     } catch {
-      return null; // a database without the writeback tables (API tests with a bare schema)
+      value = null; // a database without the writeback tables (API tests with a bare schema)
     }
+    xmpCached = { at: now, value };
+    return value;
   }
 
   function dbStatus(): StatusJson {
@@ -68,8 +76,22 @@ export function createStatusService(deps: ApiDeps) {
     return cached.value;
   }
 
-  return {
+  let jsonCached: { at: number; key: string; json: string } | undefined;
+
+  const service = {
     dbStatus,
+    /**
+     * `full()` as JSON text, serialised once per cache period (and again at once when pause or the
+     * libraries change): twenty pollers cost the daemon's thread one serialisation, not twenty.
+     */
+    async fullJson(): Promise<string> {
+      const now = Date.now();
+      const key = `${deps.control.isPaused()}|${deps.control.libraries().join('\n')}`;
+      if (jsonCached && jsonCached.key === key && now - jsonCached.at < cacheMs) return jsonCached.json;
+      const json = JSON.stringify(await service.full());
+      jsonCached = { at: now, key, json };
+      return json;
+    },
     async full(): Promise<FullStatus> {
       if (!slow || Date.now() - slow.at > SLOW_CHECK_MS) {
         slowPending ??= refreshSlow().finally(() => (slowPending = undefined));
@@ -89,6 +111,7 @@ export function createStatusService(deps: ApiDeps) {
       };
     },
   };
+  return service;
 }
 
 export type StatusService = ReturnType<typeof createStatusService>;

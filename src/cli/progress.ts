@@ -1,4 +1,5 @@
 import type { PipelineBus } from '../pipeline/events.js';
+import { queueCounts } from '../queue/queue.js';
 import type { ReadableDb } from '../store/db.js';
 
 /**
@@ -16,7 +17,9 @@ export function showProgress(stream: NodeJS.WritableStream & { isTTY?: boolean; 
   bus.on('pass-done', onDone);
   const started = Date.now();
   const draw = () => {
-    const left = (db.prepare(`SELECT count(*) AS n FROM jobs WHERE state IN ('pending','leased')`).get() as { n: number }).n;
+    // O(passes) from the trigger-kept counts: a first import queues millions of jobs.
+    const q = queueCounts(db);
+    const left = q.pending + q.leased;
     const total = done + left;
     const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - 50));
     const filled = total ? Math.round((done / total) * width) : 0;

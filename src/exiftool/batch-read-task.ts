@@ -1,6 +1,7 @@
 import { ExifToolTask, type Tags } from 'exiftool-vendored';
 // Not re-exported by the package root; used so batched reads get exactly the tag parsing of et.read().
 import { ReadTask, type ReadTaskOptions } from 'exiftool-vendored/dist/ReadTask.js';
+import { ListedReadTask } from './listed-read-task.js';
 
 /**
  * Per file of a batch: its parsed tags, or null when this file must be read on its own (no entry in
@@ -13,14 +14,14 @@ export type BatchReadResult = Map<string, Tags | null>;
  * exiftool-vendored's read of one file, asking for `tags` only: its `-all` (always the argument
  * before the file) is replaced by the list. Parsing (dates, time zones, GPS) is the library's own.
  */
-export function readTaskFor(file: string, opts: ReadTaskOptions, tags?: readonly string[]): ReadTask {
+export function readTaskFor(file: string, opts: ReadTaskOptions, tags?: readonly string[]): ListedReadTask {
   const task = ReadTask.for(file, opts);
-  if (!tags?.length) return task;
+  if (!tags?.length) return new ListedReadTask(task.sourceFile, task.args, task.options);
   const at = task.args.length - 2;
   if (task.args[at] !== '-all') throw new Error(`exiftool-vendored read arguments changed: ${task.args.slice(-3).join(' ')}`);
   // A new task, not an edit of this one's args: the command line is rendered in the constructor.
   const args = [...task.args.slice(0, at), ...tags.map((t) => `-${t}`), task.args[at + 1]!];
-  return new ReadTask(task.sourceFile, args, task.options);
+  return new ListedReadTask(task.sourceFile, args, task.options);
 }
 
 /**
@@ -31,7 +32,7 @@ export function readTaskFor(file: string, opts: ReadTaskOptions, tags?: readonly
 export class BatchReadTask extends ExifToolTask<BatchReadResult> {
   private constructor(
     readonly files: readonly string[],
-    private readonly singles: readonly ReadTask[],
+    private readonly singles: readonly ListedReadTask[],
     args: string[],
     ignoreMinorErrors: boolean,
   ) {
@@ -80,7 +81,7 @@ export class BatchReadTask extends ExifToolTask<BatchReadResult> {
         continue;
       }
       try {
-        out.set(file, this.singles[i]!.parse(JSON.stringify([entry])));
+        out.set(file, this.singles[i]!.parseEntry(entry));
       } catch {
         out.set(file, null);
       }

@@ -8,7 +8,11 @@ export interface RgbImage {
   height: number;
 }
 
-/** Decodes an image file (the cached upright preview) to raw RGB. No rotation: previews are upright already. */
+/**
+ * Decodes an image file (the cached upright preview) to raw RGB. No rotation: previews are upright
+ * already. A missing file is PREVIEW_MISSING, never FILE_NOT_FOUND: the cache losing a preview
+ * is not the photo gone (the pipeline renders the preview again).
+ */
 export async function decodeRgb(file: string): Promise<RgbImage> {
   try {
     const { data, info } = await sharp(file, { failOn: 'error' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
@@ -16,7 +20,7 @@ export async function decodeRgb(file: string): Promise<RgbImage> {
     return { data, width: info.width, height: info.height };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || /Input file is missing/.test((e as Error).message)) {
-      throw new DaemonError('FILE_NOT_FOUND', file, { cause: e });
+      throw new DaemonError('PREVIEW_MISSING', file, { cause: e });
     }
     throw new DaemonError('PREVIEW_DECODE_FAILED', `${file}: ${(e as Error).message}`, { cause: e });
   }
@@ -48,10 +52,12 @@ export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelN
   const plane = dstW * dstH;
   if (into && into.length !== 3 * plane) throw new Error(`toNchw: buffer has ${into.length} floats, need ${3 * plane}`);
   const out = into ?? new Float32Array(3 * plane);
-  if (pad !== 0 || into) out.fill(pad);
   const order = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
   const w = Math.min(img.width, dstW);
   const h = Math.min(img.height, dstH);
+  // Only the padding is filled (a fresh buffer is zeros already): the image covers the rest.
+  const fill = pad !== 0 || into !== undefined;
+  const data = img.data;
   for (let c = 0; c < 3; c++) {
     const src = order[c]!;
     const m = norm.mean[c]!;
@@ -59,10 +65,11 @@ export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelN
     const mk = m / norm.std[c]!;
     const base = c * plane;
     for (let y = 0; y < h; y++) {
-      const row = y * img.width * 3;
       const o = base + y * dstW;
-      for (let x = 0; x < w; x++) out[o + x] = img.data[row + x * 3 + src]! * k - mk;
+      for (let x = 0, i = y * img.width * 3 + src; x < w; x++, i += 3) out[o + x] = data[i]! * k - mk;
+      if (fill && w < dstW) out.fill(pad, o + w, o + dstW);
     }
+    if (fill && h < dstH) out.fill(pad, base + h * dstW, base + plane);
   }
   return out;
 }

@@ -52,23 +52,53 @@ const SHARED_MIN_BYTES = 64 * 1024;
  * Reusable SharedArrayBuffers for large inputs: a structured clone (or a fresh buffer) of a 5 MB
  * detector tensor costs 3-12 ms of copying and page faults on the daemon's thread; a memcpy into
  * a buffer the worker already has mapped costs about 0.5 ms, and the caller's tensor stays intact.
+ * Only for sizes seen before: a model fed a new shape per photo (OCR: each photo's aspect ratio,
+ * each line's width) never reuses its buffers, and shared buffers are freed only when the worker's
+ * garbage collector gets round to its views, which the worker's small heap rarely asks for (138 MB
+ * of them after 30 OCR photos). A first-seen size goes as a copy the worker owns (transferred,
+ * counted by its collector). Free buffers are bounded in bytes, oldest out first.
  */
-class SharedPool {
-  private readonly free = new Map<number, SharedArrayBuffer[]>();
+export class SharedPool {
+  /** Free buffers, oldest first. */
+  private readonly free: SharedArrayBuffer[] = [];
+  private bytes = 0;
+  /** Input sizes of recent runs, oldest first. */
+  private readonly seen: number[] = [];
 
-  take(bytes: number): SharedArrayBuffer {
-    return this.free.get(bytes)?.pop() ?? new SharedArrayBuffer(bytes);
+  constructor(private readonly maxBytes = 32 * 2 ** 20) {}
+
+  /** A shared buffer of this size, or null when the size is new (the caller sends a copy instead). */
+  take(bytes: number): SharedArrayBuffer | null {
+    const i = this.free.findLastIndex((b) => b.byteLength === bytes);
+    if (i < 0) {
+      const known = this.seen.includes(bytes);
+      if (!known) {
+        this.seen.push(bytes);
+        if (this.seen.length > 16) this.seen.shift();
+      }
+      return known ? new SharedArrayBuffer(bytes) : null;
+    }
+    const [b] = this.free.splice(i, 1);
+    this.bytes -= bytes;
+    return b!;
   }
 
   /** Drops every buffer kept (they go with the next GC): inputs vary in size, and an idle daemon needs none. */
   clear(): void {
-    this.free.clear();
+    this.free.length = 0;
+    this.bytes = 0;
   }
 
   give(b: SharedArrayBuffer): void {
-    const list = this.free.get(b.byteLength) ?? [];
-    if (list.length < 2) list.push(b);
-    this.free.set(b.byteLength, list);
+    if (b.byteLength > this.maxBytes) return;
+    this.free.push(b);
+    this.bytes += b.byteLength;
+    while (this.bytes > this.maxBytes) this.bytes -= this.free.shift()!.byteLength;
+  }
+
+  /** Bytes held in free buffers. */
+  get heldBytes(): number {
+    return this.bytes;
   }
 }
 
@@ -132,14 +162,14 @@ export class OrtWorkerHost {
   }
 
   /** Sends a request; resolves with the worker's reply. */
-  request(msg: HostRequest): Promise<HostReply & { ok: true }> {
+  request(msg: HostRequest, transfer: ArrayBuffer[] = []): Promise<HostReply & { ok: true }> {
     if (this.closed) return Promise.reject(new OrtWorkerError('exit', 'the ML worker is closed'));
     const w = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) w.ref();
-      w.postMessage({ ...msg, id });
+      w.postMessage({ ...msg, id }, transfer);
     });
   }
 
@@ -195,14 +225,20 @@ export class OrtWorkerHost {
 
 type TypedArrayCtor = new (buffer: SharedArrayBuffer, byteOffset: number, length: number) => ArrayBufferView & { set(a: ArrayLike<unknown>): void };
 
-function toWire(t: ort.Tensor, pool: SharedPool, lent: SharedArrayBuffer[]): WireTensor {
+function toWire(t: ort.Tensor, pool: SharedPool, lent: SharedArrayBuffer[], transfer: ArrayBuffer[]): WireTensor {
   let data = t.data;
   if (ArrayBuffer.isView(data) && !(data.buffer instanceof SharedArrayBuffer) && data.byteLength >= SHARED_MIN_BYTES) {
     const sab = pool.take(data.byteLength);
-    const view = new (data.constructor as TypedArrayCtor)(sab, 0, (data as unknown as ArrayLike<unknown>).length);
-    view.set(data as unknown as ArrayLike<unknown>);
-    lent.push(sab);
-    data = view as unknown as typeof data;
+    if (sab) {
+      const view = new (data.constructor as TypedArrayCtor)(sab, 0, (data as unknown as ArrayLike<unknown>).length);
+      view.set(data as unknown as ArrayLike<unknown>);
+      lent.push(sab);
+      data = view as unknown as typeof data;
+    } else {
+      // A copy handed over (not cloned again): the caller's tensor stays intact.
+      data = data.slice() as typeof data;
+      transfer.push((data as unknown as ArrayBufferView).buffer as ArrayBuffer);
+    }
   } else if (ArrayBuffer.isView(data) && (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength)) {
     // A view into a larger buffer would be cloned whole: send just its bytes.
     data = data.slice() as typeof data;
@@ -238,11 +274,12 @@ export class WorkerSession implements OrtSessionLike {
     if (this.released || !this.host.isCurrent(this.generation)) throw new OrtWorkerError('exit', 'the session is no longer loaded (ML worker restarted or session released)');
     const wireFeeds: Record<string, WireTensor> = {};
     const lent: SharedArrayBuffer[] = [];
-    for (const [name, t] of Object.entries(feeds)) wireFeeds[name] = toWire(t, this.host.pool, lent);
+    const transfer: ArrayBuffer[] = [];
+    for (const [name, t] of Object.entries(feeds)) wireFeeds[name] = toWire(t, this.host.pool, lent, transfer);
     const fetches = Array.isArray(fetchesOrOptions) ? (fetchesOrOptions as string[]) : undefined;
     let r: HostReply & { ok: true };
     try {
-      r = await this.host.request({ op: 'run', id: 0, sid: this.sid, feeds: wireFeeds, ...(fetches ? { fetches } : {}) });
+      r = await this.host.request({ op: 'run', id: 0, sid: this.sid, feeds: wireFeeds, ...(fetches ? { fetches } : {}) }, transfer);
     } finally {
       // The worker has finished with the shared inputs once it replied (or died).
       for (const b of lent) this.host.pool.give(b);

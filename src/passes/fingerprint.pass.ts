@@ -37,8 +37,8 @@ export function createFingerprintPass({ cacheDir }: FingerprintPassDeps): Pass {
         h = await dhash(path.join(cacheDir, t.thumb_path));
       } catch (e) {
         const missing = /Input file is missing|ENOENT/.test((e as Error).message);
-        // The cached thumbnail gone is not the photo gone: retry rather than mark the file gone.
-        throw new DaemonError(missing ? 'FILE_UNREADABLE' : 'PREVIEW_DECODE_FAILED', `${t.thumb_path}: ${(e as Error).message}`, { cause: e });
+        // The cached thumbnail gone is not the photo gone: the pipeline renders the preview again.
+        throw new DaemonError(missing ? 'PREVIEW_MISSING' : 'PREVIEW_DECODE_FAILED', `${t.thumb_path}: ${(e as Error).message}`, { cause: e });
       }
       const fileId = ctx.file.id;
       return { output: { dhash: BigInt.asUintN(64, h).toString(16).padStart(16, '0') }, commit: (db) => putImageHash(db, fileId, t.preview_hash, h) };

@@ -2,6 +2,7 @@ import type { Tags } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
 import { motionPhotoOf } from '../exiftool/motion-photo.js';
 import type { ExifReader } from '../exiftool/reader.js';
+import { stmt } from '../store/statements.js';
 import { stopIfAborted } from './abort.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
@@ -216,7 +217,8 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
 }
 
 export function saveMetadata(db: WritableDb, fileId: number, m: MetadataRow): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO metadata (file_id, file_type, mime, captured_at, capture_offset, captured_ts, make, model, lens, exposure_time, f_number, iso,
        focal_length, width, height, orientation, gps_lat, gps_lon, gps_alt, rating, label, title, keywords, hierarchical, people, regions, applied_w, applied_h, warnings, read_at)
      VALUES (@file_id, @file_type, @mime, @captured_at, @capture_offset, @captured_ts, @make, @model, @lens, @exposure_time, @f_number, @iso,

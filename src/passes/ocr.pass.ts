@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DaemonError } from '../errors/index.js';
+import type { DecodedPreviews } from '../ml/decoded-previews.js';
 import { decodeRgb } from '../ml/image.js';
 import type { OcrSource } from '../ml/ocr/ocr-source.js';
 import { replaceOcrText } from '../search/ocr-text.repository.js';
@@ -11,6 +12,8 @@ export interface OcrPassDeps {
   /** Folder the previews' relative paths start from. */
   cacheDir: string;
   config: { readonly passes: { readonly ocr: boolean } };
+  /** Decoded previews shared with the other preview-keyed passes (one decode per photo). */
+  decoded?: DecodedPreviews;
 }
 
 /** `${preview_hash}:${modelId}` → its parts (model ids never contain ':'). */
@@ -24,7 +27,7 @@ function parseKey(key: string): { previewHash: string; modelId: string } | null 
  * stored per line with its box and confidence and in the full-text index. Keyed on the preview's
  * pixels and the model, like the other ML passes: a keyword edit never re-reads the text.
  */
-export function createOcrPass({ ocr, cacheDir, config }: OcrPassDeps): Pass {
+export function createOcrPass({ ocr, cacheDir, config, decoded }: OcrPassDeps): Pass {
   return {
     name: 'ocr',
     version: 1,
@@ -45,11 +48,7 @@ export function createOcrPass({ ocr, cacheDir, config }: OcrPassDeps): Pass {
       const p = previewInput(ctx.db, ctx.file.id);
       if (!p || p.preview_hash !== key.previewHash) throw new DaemonError('JOB_STALE', 'the preview changed since the job was queued');
       const engine = await h.get();
-      const img = await decodeRgb(path.join(cacheDir, p.path)).catch((e: unknown) => {
-        // The cached preview gone (cache cleared) is not the photo gone: retry, don't mark the file gone.
-        if (e instanceof DaemonError && e.code === 'FILE_NOT_FOUND') throw new DaemonError('FILE_UNREADABLE', `the cached preview ${p.path} is missing`, { cause: e });
-        throw e;
-      });
+      const img = await (decoded ? decoded.get(p.preview_hash, p.path) : decodeRgb(path.join(cacheDir, p.path)));
       const lines = await engine.read(img, ctx.signal);
       const fileId = ctx.file.id;
       return {

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import { DaemonError, toDaemonError } from '../errors/index.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
+import { stmt } from '../store/statements.js';
 import { maybeDataless, type DatalessProbe } from '../platform/dataless.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
 
@@ -53,7 +54,7 @@ export function createScanPass(deps: ScanPassDeps = {}): Pass {
         // Reading it would download it from iCloud: record it as cloud-only instead.
         return {
           output: { cloudOnly: true },
-          commit: (db: WritableDb) => db.prepare(`UPDATE files SET state = 'cloud' WHERE id = ?`).run(f.id),
+          commit: (db: WritableDb) => stmt(db, `UPDATE files SET state = 'cloud' WHERE id = ?`).run(f.id),
         };
       }
       if (st.size === 0n) throw new DaemonError('FILE_EMPTY');
@@ -72,7 +73,7 @@ export function createScanPass(deps: ScanPassDeps = {}): Pass {
       return {
         output: { hash, algo: HASH_ALGO, bytes: Number(st.size), contentChanged: changed },
         commit: (db: WritableDb) => {
-          db.prepare(`UPDATE files SET content_hash = ?, hash_algo = ?, scanned_sig = ?, size = ?, mtime_ns = ? WHERE id = ?`).run(
+          stmt(db, `UPDATE files SET content_hash = ?, hash_algo = ?, scanned_sig = ?, size = ?, mtime_ns = ? WHERE id = ?`).run(
             hash, HASH_ALGO, sig, Number(st.size), st.mtimeNs.toString(), f.id,
           );
         },

@@ -1,6 +1,6 @@
 import type { Manifest } from '../ml/manifest.js';
 import { requestPass } from '../queue/queue.js';
-import { tx, type WritableDb } from '../store/db.js';
+import { tx, type ReadableDb, type WritableDb } from '../store/db.js';
 import { clusterFaces } from './clustering.js';
 import { importXmpNames, type ImportedName } from './import.js';
 import { knnGraph, type KnnOptions } from './neighbours.js';
@@ -12,6 +12,7 @@ import {
   assignmentOf,
   deleteEmptyGroups,
   dominantEmbedder,
+  faceExists,
   eligibleFacesByIds,
   fileIdsOfFaces,
   insertPerson,
@@ -21,6 +22,7 @@ import {
   pruneFaceMemory,
   setPersonStats,
   unassign,
+  type AssignmentSource,
   type FacePersonRow,
   type PersonRow,
 } from './people.repository.js';
@@ -160,18 +162,59 @@ export interface RegroupReport {
   ms: { load: number; neighbours: number; cluster: number; write: number; total: number };
 }
 
+/** Assignment sources as small integers in a RegroupPlan (0: none). */
+const SOURCES: readonly (AssignmentSource | null)[] = [null, 'auto', 'cluster', 'user', 'import'];
+const sourceCode = (s: AssignmentSource | null | undefined): number => Math.max(0, SOURCES.indexOf(s ?? null));
+
+/**
+ * What one full grouping decided for each free face, computed from a snapshot (planRegroup) and
+ * applied by applyRegroup. Typed arrays, one entry per free face: the plan crosses from the worker
+ * that computes it (threaded-regroup.ts) with its buffers transferred; a plan of Maps and row
+ * objects took the main thread seconds to deserialise at 100K faces.
+ */
+export interface RegroupPlan {
+  embedder: string;
+  /** Embedding width; `m` holds one row of `d` floats per face of `ids` (every eligible face). */
+  d: number;
+  m: Float32Array;
+  ids: Float64Array;
+  /** The free faces (neither fixed on a named person nor anchored): their rows in `m`… */
+  rows: Int32Array;
+  /** …the person each goes to (NaN: none; negative: a group to create, same number same group)… */
+  target: Float64Array;
+  /** …how (a SOURCES code) and the attach similarity (NaN: none)… */
+  source: Uint8Array;
+  similarity: Float64Array;
+  /** …and the assignment read with it (person NaN: none), which the write re-checks. */
+  beforePerson: Float64Array;
+  beforeSource: Uint8Array;
+  beforeConfirmed: Uint8Array;
+  files: Float64Array;
+  /** Persons each free face was taken away from by the user (never put back there). */
+  rejected: Map<number, number[]>;
+  /** Named, not ignored persons: a face attached to one changes its photo's XMP. */
+  named: Set<number>;
+  groupsKept: number;
+  refused: RegroupReport['refused'];
+  ms: { load: number; neighbours: number; cluster: number };
+}
+
 /**
  * The full grouping job (scheduled, and after big imports). Reads every eligible face, attaches
  * free faces to named/ignored persons, re-clusters the rest with the constrained density method,
  * and maps the new clusters onto the existing unnamed groups by overlap so group ids stay put.
  * The computation runs outside any transaction; the write re-checks each face and leaves alone
- * any the user or the pipeline changed meanwhile.
+ * any the user or the pipeline changed meanwhile. The daemon runs the reading and computing half
+ * in a worker thread (threaded-regroup.ts); this runs both halves here.
  */
 export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Promise<RegroupReport> {
   const t0 = performance.now();
-  const now = opts.now ?? Date.now();
-  const embedder = opts.embedder ?? dominantEmbedder(db);
-  const empty: RegroupReport = {
+  const plan = await planRegroup(db, opts);
+  return plan ? applyRegroup(db, plan, opts, t0) : emptyRegroupReport(null);
+}
+
+export function emptyRegroupReport(embedder: string | null): RegroupReport {
+  return {
     embedder,
     faces: 0,
     attached: 0,
@@ -182,7 +225,13 @@ export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Pr
     refused: { cannotLink: 0, anchor: 0, chaining: 0 },
     ms: { load: 0, neighbours: 0, cluster: 0, write: 0, total: 0 },
   };
-  if (!embedder) return empty;
+}
+
+/** The reading and computing half of regroupAll: null when no face has an embedder yet. */
+export async function planRegroup(db: ReadableDb, opts: GroupingOptions = {}): Promise<RegroupPlan | null> {
+  const t0 = performance.now();
+  const embedder = opts.embedder ?? dominantEmbedder(db);
+  if (!embedder) return null;
   const th = resolveThresholds(embedder, opts.manifest, opts.thresholds);
   const minClusterSize = opts.minClusterSize ?? DefaultGroupingOptions.minClusterSize;
 
@@ -191,7 +240,12 @@ export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Pr
   const files: number[] = [];
   let d = 0;
   let m = new Float32Array(0);
-  {
+  const persons = new Map<number, PersonRow>();
+  const before = new Map<number, FacePersonRow>();
+  const rejected = new Map<number, Set<number>>();
+  // One read transaction: faces, people, assignments and rejections from the same moment (on the
+  // worker's own connection the pipeline keeps writing meanwhile).
+  db.transaction(() => {
     // Stream into a growing matrix: never holds the rows twice for long.
     let cap = 0;
     for (const r of iterateEligibleFaces(db, embedder)) {
@@ -207,15 +261,13 @@ export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Pr
       ids.push(r.id);
       files.push(r.file_id);
     }
-  }
+    for (const p of allPersons(db)) persons.set(p.id, p);
+    const faceIds = new Set(ids);
+    for (const a of allAssignments(db)) if (faceIds.has(a.face_id)) before.set(a.face_id, a);
+    for (const r of allRejections(db)) rejected.set(r.face_id, (rejected.get(r.face_id) ?? new Set()).add(r.person_id));
+  }).deferred();
   const n = ids.length;
-  const rowOf = new Map<number, number>();
-  ids.forEach((id, i) => rowOf.set(id, i));
-  const persons = new Map<number, PersonRow>(allPersons(db).map((p) => [p.id, p]));
-  const before = new Map<number, FacePersonRow>();
-  for (const a of allAssignments(db)) if (rowOf.has(a.face_id)) before.set(a.face_id, a);
-  const rejected = new Map<number, Set<number>>();
-  for (const r of allRejections(db)) rejected.set(r.face_id, (rejected.get(r.face_id) ?? new Set()).add(r.person_id));
+  m = m.subarray(0, n * d);
   const tLoad = performance.now();
 
   const stable = (p: PersonRow | undefined) => !!p && (p.name !== null || p.ignored === 1);
@@ -346,53 +398,112 @@ export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Pr
     source.set(r, 'cluster');
   });
 
-  // ---- write ----
-  const report: RegroupReport = { ...empty, faces: n, refused: clustered.refused };
-  const tWrite0 = performance.now();
-  tx(db, () => {
-    const created = new Map<number, number>();
-    const writebackFiles = new Set<number>();
-    const current = new Map<number, FacePersonRow>();
-    for (const a of allAssignments(db)) current.set(a.face_id, a);
-    const sameAsBefore = (faceId: number) => {
-      const a = before.get(faceId);
-      const b = current.get(faceId);
-      return (!a && !b) || (!!a && !!b && a.person_id === b.person_id && a.source === b.source && a.confirmed === b.confirmed);
-    };
-    for (const i of floating) {
-      const faceId = ids[i]!;
-      if (!sameAsBefore(faceId)) {
-        report.skippedConcurrent++;
-        continue;
-      }
-      let pid = target.get(i);
-      if (pid !== undefined && pid < 0) {
-        let made = created.get(pid);
-        if (made === undefined) {
-          made = insertPerson(db, null, now);
-          created.set(pid, made);
-        }
-        pid = made;
-      }
-      if (pid !== undefined && rejected.get(faceId)?.has(pid)) pid = undefined;
-      const prev = current.get(faceId);
-      if (pid === undefined) {
-        if (prev) unassign(db, faceId);
-        report.unassigned++;
-        continue;
-      }
-      if (source.get(i) === 'auto') {
-        report.attached++;
-        if (persons.get(pid)?.name && !persons.get(pid)?.ignored) writebackFiles.add(files[i]!);
-      } else report.grouped++;
-      if (prev?.person_id === pid) continue;
-      assign(db, faceId, pid, source.get(i)!, false, similarity.get(i) ?? null, now);
+  // The free faces' decisions as typed arrays (see RegroupPlan).
+  const k2 = floating.length;
+  const plan: RegroupPlan = {
+    embedder, d, m,
+    ids: Float64Array.from(ids),
+    rows: Int32Array.from(floating),
+    target: new Float64Array(k2).fill(Number.NaN),
+    source: new Uint8Array(k2),
+    similarity: new Float64Array(k2).fill(Number.NaN),
+    beforePerson: new Float64Array(k2).fill(Number.NaN),
+    beforeSource: new Uint8Array(k2),
+    beforeConfirmed: new Uint8Array(k2),
+    files: new Float64Array(k2),
+    rejected: new Map(),
+    named: new Set([...persons.values()].filter((p) => p.name !== null && !p.ignored).map((p) => p.id)),
+    groupsKept: usedGroups.size,
+    refused: clustered.refused,
+    ms: { load: Math.round(tLoad - t0), neighbours: Math.round(tKnn - tLoad), cluster: Math.round(tCluster - tKnn) },
+  };
+  floating.forEach((i, j) => {
+    const faceId = ids[i]!;
+    const t = target.get(i);
+    if (t !== undefined) plan.target[j] = t;
+    plan.source[j] = sourceCode(source.get(i));
+    const sim = similarity.get(i);
+    if (sim !== undefined) plan.similarity[j] = sim;
+    const b = before.get(faceId);
+    if (b) {
+      plan.beforePerson[j] = b.person_id;
+      plan.beforeSource[j] = sourceCode(b.source);
+      plan.beforeConfirmed[j] = b.confirmed ? 1 : 0;
     }
+    plan.files[j] = files[i]!;
+    const r = rejected.get(faceId);
+    if (r) plan.rejected.set(faceId, [...r]);
+  });
+  return plan;
+}
+
+/** Faces written per transaction by applyRegroup; the event loop runs between them. */
+const WRITE_CHUNK = 500;
+
+/**
+ * The writing half of regroupAll, on the daemon's writer, in transactions of WRITE_CHUNK faces
+ * with the event loop free in between (writing 100K assignments at once held the pipeline and the
+ * API for seconds): each free face goes to its planned person unless its assignment changed since
+ * the plan read it (the user or the pipeline was faster, checked in the face's own transaction);
+ * then one last transaction removes empty groups and recomputes every person's stats. A crash
+ * between chunks leaves a consistent, partly regrouped state that the next run completes.
+ */
+export async function applyRegroup(db: WritableDb, plan: RegroupPlan, opts: GroupingOptions = {}, t0 = performance.now()): Promise<RegroupReport> {
+  const { embedder, d, m, ids, rows } = plan;
+  const now = opts.now ?? Date.now();
+  const report: RegroupReport = { ...emptyRegroupReport(embedder), faces: ids.length, refused: plan.refused };
+  const tWrite0 = performance.now();
+  const created = new Map<number, number>();
+  const writebackFiles = new Set<number>();
+  const sameAsBefore = (j: number, current: FacePersonRow | undefined) =>
+    current
+      ? plan.beforePerson[j] === current.person_id && plan.beforeSource[j] === sourceCode(current.source) && plan.beforeConfirmed[j] === (current.confirmed ? 1 : 0)
+      : Number.isNaN(plan.beforePerson[j]!);
+  for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
+    if (start > 0) await new Promise((r) => setImmediate(r));
+    tx(db, () => {
+      for (let j = start; j < Math.min(rows.length, start + WRITE_CHUNK); j++) {
+        const faceId = ids[rows[j]!]!;
+        const prev = assignmentOf(db, faceId);
+        // Changed meanwhile, or gone (its photo deleted or its faces found again): left alone.
+        if (!sameAsBefore(j, prev) || (!prev && !faceExists(db, faceId))) {
+          report.skippedConcurrent++;
+          continue;
+        }
+        let pid: number | undefined = Number.isNaN(plan.target[j]!) ? undefined : plan.target[j]!;
+        if (pid !== undefined && pid < 0) {
+          let made = created.get(pid);
+          if (made === undefined) {
+            made = insertPerson(db, null, now);
+            created.set(pid, made);
+          }
+          pid = made;
+        }
+        if (pid !== undefined && plan.rejected.get(faceId)?.includes(pid)) pid = undefined;
+        if (pid === undefined) {
+          if (prev) unassign(db, faceId);
+          report.unassigned++;
+          continue;
+        }
+        const how = SOURCES[plan.source[j]!] as 'auto' | 'cluster';
+        if (how === 'auto') {
+          report.attached++;
+          if (plan.named.has(pid)) writebackFiles.add(plan.files[j]!);
+        } else report.grouped++;
+        if (prev?.person_id === pid) continue;
+        assign(db, faceId, pid, how, false, Number.isNaN(plan.similarity[j]!) ? null : plan.similarity[j]!, now);
+      }
+    });
+  }
+  await new Promise((r) => setImmediate(r));
+  tx(db, () => {
     const removed = deleteEmptyGroups(db);
     pruneFaceMemory(db);
-    report.groups = { kept: usedGroups.size, created: created.size, removed: removed.length };
+    report.groups = { kept: plan.groupsKept, created: created.size, removed: removed.length };
 
     // Stats of every person from the final membership (faces of this embedder in memory).
+    const rowOf = new Map<number, number>();
+    ids.forEach((id, i) => rowOf.set(id, i));
     const members = new Map<number, number[]>();
     for (const a of allAssignments(db)) {
       const r = rowOf.get(a.face_id);
@@ -413,12 +524,6 @@ export async function regroupAll(db: WritableDb, opts: GroupingOptions = {}): Pr
     if (opts.writeback ?? true) for (const f of writebackFiles) requestPass(db, f, 'writeback');
   });
   const tEnd = performance.now();
-  report.ms = {
-    load: Math.round(tLoad - t0),
-    neighbours: Math.round(tKnn - tLoad),
-    cluster: Math.round(tCluster - tKnn),
-    write: Math.round(tEnd - tWrite0),
-    total: Math.round(tEnd - t0),
-  };
+  report.ms = { ...plan.ms, write: Math.round(tEnd - tWrite0), total: Math.round(tEnd - t0) };
   return report;
 }

@@ -1,4 +1,5 @@
 /** People: faces grouped into persons, named once, remembered forever. The public surface. */
+export { regroupInWorker } from './threaded-regroup.js';
 export { attachNewFaces, regroupAll, DefaultGroupingOptions, type AttachReport, type GroupingOptions, type RegroupReport } from './grouping.js';
 export {
   ignorePerson,

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { DaemonError, storeError, toDaemonError } from '../errors/index.js';
 import type { Pass, PassContext, PassOutcome, PassResource } from '../passes/pass.js';
-import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, renewLeases, sweepExpiredLeases, type JobRow } from '../queue/queue.js';
+import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, queueCounts, RECONSIDER_KEY, recoverLeases, release, renewLeases, requestPass, sweepExpiredLeases, type JobRow } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { getFile, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
 import { getKv, setKv } from '../store/repositories/kv.repository.js';
-import { hasResult, recordRun, saveResult } from '../store/repositories/pass-result.repository.js';
+import { deleteResult, hasResult, lastRunErrorCode, recordRun, saveResult } from '../store/repositories/pass-result.repository.js';
 import type { PipelineBus } from './events.js';
 
 export interface PipelineOptions {
@@ -216,6 +217,27 @@ export class Pipeline {
   }
 
   /**
+   * Like `whenIdle`, but also waits out retries due within `retryWithinMs`: a one-shot
+   * `rawlight index` should not exit while a transient failure (a busy sidecar, an ExifTool
+   * timeout) is seconds away from its retry. Resolves with the retries still waiting beyond that.
+   */
+  async whenSettled(retryWithinMs: number, pollMs = 100): Promise<{ waitingRetries: number; nextRetryAt: number | null }> {
+    const passNames = this.o.passes.map((p) => p.name);
+    for (;;) {
+      await this.whenIdle(pollMs);
+      const next = nextRunAfter(this.o.db, passNames);
+      const wait = next === null ? 0 : next - Date.now();
+      if (next === null || wait > retryWithinMs || !this.running) {
+        const waitingRetries = next === null ? 0 : queueCounts(this.o.db).waiting;
+        return { waitingRetries, nextRetryAt: next };
+      }
+      this.o.log.info({ retryInMs: wait }, `waiting ${Math.ceil(wait / 1000)} s for a retry before finishing`);
+      await new Promise((r) => setTimeout(r, Math.max(0, wait) + 1));
+      this.wake();
+    }
+  }
+
+  /**
    * Stops taking work, lets running passes finish within `graceMs`, then gives back the leases of
    * those still running (they will run again at next start).
    */
@@ -237,6 +259,10 @@ export class Pipeline {
   private async loop(passNames: string[], depthFirst: boolean): Promise<void> {
     let next: JobRow | undefined;
     while (this.running) {
+      // One job's synchronous work per event-loop turn: requests and watcher events that arrived
+      // meanwhile are served between two jobs, never after a chain of them (issue 11: API p99).
+      await nextTurn();
+      if (!this.running) break;
       let job: JobRow | undefined = next;
       next = undefined;
       try {
@@ -353,6 +379,7 @@ export class Pipeline {
     const message = err.message;
     let dead = false;
     let final = false;
+    let rerender = false;
     tx(db, () => {
       if (err.code === 'FILE_NOT_FOUND') {
         // Vanished between discovery and this pass: the file is gone, not failed.
@@ -360,6 +387,17 @@ export class Pipeline {
         complete(db, job.id);
         recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'failed', error_code: err.code, error: message, started_at: started, duration_ms: durationMs }, this.o.runHistoryDays);
         final = true;
+        return;
+      }
+      if (err.code === 'PREVIEW_MISSING' && lastRunErrorCode(db, file.id, pass.name) !== 'PREVIEW_MISSING') {
+        // The cache lost this photo's preview (the user cleared it): render it again. This pass
+        // records no result, so the preview's completion queues it afresh. Once only: missing
+        // again right after a re-render is recorded as this pass's failure, not looped on.
+        rerender = true;
+        complete(db, job.id);
+        deleteResult(db, file.id, 'preview');
+        requestPass(db, file.id, 'preview', Math.max(job.priority, Priority.backlog));
+        recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'failed', error_code: err.code, error: message, started_at: started, duration_ms: durationMs }, this.o.runHistoryDays);
         return;
       }
       if (!err.retryable) {
@@ -382,6 +420,11 @@ export class Pipeline {
       this.o.bus.emit('file-changed', { fileId: file.id, path: file.path, change: 'gone' });
       return;
     }
+    if (rerender) {
+      log.warn({ path: file.path, code: err.code }, `${pass.name}: the cached preview is missing (cache cleared?); rendering it again`);
+      this.wake();
+      return;
+    }
     const level = err.code === 'INTERNAL' ? 'error' : 'warn';
     log[level]({ path: file.path, code: err.code, err: err.code === 'INTERNAL' ? err.cause ?? err : undefined, attempt: job.attempts, dead, final }, `${pass.name} failed: ${message}`);
     if (final) {
@@ -401,14 +444,15 @@ export class Pipeline {
     const job = new AbortController();
     const onShutdown = () => job.abort(this.abort.signal.reason);
     this.abort.signal.addEventListener('abort', onShutdown, { once: true });
-    const timeout = new DaemonError('PASS_TIMEOUT', `${pass.name} ran longer than ${ms} ms`);
-    const t = ms ? setTimeout(() => job.abort(timeout), ms) : undefined;
+    // Made only when it fires: an error's stack trace costs more than a short pass run.
+    let timeout: DaemonError | undefined;
+    const t = ms ? setTimeout(() => job.abort((timeout = new DaemonError('PASS_TIMEOUT', `${pass.name} ran longer than ${ms} ms`))), ms) : undefined;
     try {
       const outcome = await pass.run({ ...ctx, signal: job.signal });
-      if (job.signal.reason === timeout) throw timeout;
+      if (timeout) throw timeout;
       return outcome;
     } catch (e) {
-      if (job.signal.reason === timeout) throw timeout;
+      if (timeout) throw timeout;
       throw e;
     } finally {
       clearTimeout(t);

@@ -166,6 +166,16 @@ export interface TermMatch {
 }
 
 /**
+ * The distinct labels (or keywords) that hold one of the forms (a JSON array, one parameter) as
+ * whole words: looked up in term_words by the form's first word, then checked as a phrase.
+ * CROSS JOIN keeps the forms outside (else the planner walks every word of the kind).
+ */
+const WORD_HOLDERS = (kind: 'tag' | 'keyword') =>
+  `SELECT DISTINCT tw.value FROM json_each(?) w CROSS JOIN term_words tw
+     ON tw.kind = '${kind}' AND tw.word = substr(w.value, 1, instr(w.value || ' ', ' ') - 1)
+   WHERE ' ' || lower(tw.value) || ' ' LIKE '% ' || w.value || ' %'`;
+
+/**
  * Files matching one search term (already lower-cased; `forms` are its spellings, e.g. singular
  * and plural) by tag, keyword, place, person or file name, within the filter.
  */
@@ -173,14 +183,16 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
   const out: TermMatch[] = [];
   const formsJson = JSON.stringify(forms);
   const inFilter = `IN (${filter.sql})`;
+  // The labels holding a form as a whole word come from term_words (0100) by the form's first word;
+  // only those labels' rows are read, through tags_label (`+t.file_id`: the filter, which without
+  // filters is every present file, must not drive). A whole label is such a word sequence too.
   const tagRows = db
     .prepare(
-      `SELECT t.file_id AS fileId, t.label AS value, t.score AS score FROM tags t
-       WHERE (lower(t.label) IN (SELECT value FROM json_each(?1))
-              OR EXISTS (SELECT 1 FROM json_each(?1) w WHERE ' ' || lower(t.label) || ' ' LIKE '% ' || w.value || ' %'))
-         AND t.file_id ${inFilter} LIMIT ${cap}`.replace(/\?1/g, '?'),
+      `SELECT t.file_id AS fileId, t.label AS value, t.score AS score
+       FROM (${WORD_HOLDERS('tag')}) h CROSS JOIN tags t ON t.label = h.value COLLATE NOCASE
+       WHERE +t.file_id ${inFilter} LIMIT ${cap}`,
     )
-    .all(formsJson, formsJson, ...filter.params) as { fileId: number; value: string; score: number }[];
+    .all(formsJson, ...filter.params) as { fileId: number; value: string; score: number }[];
   for (const r of tagRows) {
     const exact = forms.includes(r.value.toLowerCase());
     out.push({ fileId: r.fileId, source: 'tag', value: r.value, weight: (exact ? 1 : 0.8) * Math.max(0.5, Math.min(1, r.score * 2)) });
@@ -188,9 +200,9 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
   const kwRows = db
     .prepare(
       // metadata_terms (trigger-kept, 0063) rather than parsing every file's keyword JSON.
-      `SELECT k.file_id AS fileId, k.value AS value FROM metadata_terms k
-       WHERE k.kind = 'keyword' AND EXISTS (SELECT 1 FROM json_each(?) w WHERE ' ' || lower(k.value) || ' ' LIKE '% ' || w.value || ' %')
-         AND k.file_id ${inFilter} LIMIT ${cap}`,
+      `SELECT k.file_id AS fileId, k.value AS value
+       FROM (${WORD_HOLDERS('keyword')}) h CROSS JOIN metadata_terms k ON k.kind = 'keyword' AND k.value = h.value
+       WHERE +k.file_id ${inFilter} LIMIT ${cap}`,
     )
     .all(formsJson, ...filter.params) as { fileId: number; value: string }[];
   for (const r of kwRows) out.push({ fileId: r.fileId, source: 'keyword', value: r.value, weight: forms.includes(r.value.toLowerCase()) ? 0.95 : 0.8 });

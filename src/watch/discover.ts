@@ -5,6 +5,7 @@ import type { PipelineBus } from '../pipeline/events.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { Priority } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
+import { stmt } from '../store/statements.js';
 import { getFile, getFileByPath, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
 import { maybeDataless, noDatalessProbe, type DatalessProbe } from '../platform/dataless.js';
 import { extOf, mediaKind, sidecarCandidates } from './media.js';
@@ -104,24 +105,21 @@ export class Discovery {
 
     if (!row) {
       // A file we know under another path that no longer exists there: a move or rename.
-      const moved = db
-        .prepare(`SELECT * FROM files WHERE dev = ? AND ino = ? AND size = ? AND mtime_ns = ?`)
-        .all(dev, ino, size, mtimeNs) as FileRow[];
+      const moved = stmt(db, `SELECT * FROM files WHERE dev = ? AND ino = ? AND size = ? AND mtime_ns = ?`).all(dev, ino, size, mtimeNs) as FileRow[];
       const from = moved.find((m) => m.state === 'gone' || !existsSync(m.path));
       if (from) {
-        db.prepare(`UPDATE files SET path = ?, root = ?, ext = ?, state = 'present', gone_at = NULL, last_seen_at = ? WHERE id = ?`).run(
+        stmt(db, `UPDATE files SET path = ?, root = ?, ext = ?, state = 'present', gone_at = NULL, last_seen_at = ? WHERE id = ?`).run(
           ob.path, ob.root, extOf(ob.path), now, from.id,
         );
         this.o.log.info({ from: from.path, to: ob.path }, 'file moved; results kept');
         row = getFile(db, from.id)!;
         change = 'moved';
       } else {
-        const r = db
-          .prepare(
-            `INSERT INTO files (path, root, ext, kind, dev, ino, size, mtime_ns, state, sidecar_path, sidecar_sig, first_seen_at, last_seen_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(ob.path, ob.root, extOf(ob.path), kind, dev, ino, size, mtimeNs, dataless ? 'cloud' : 'present', ob.sidecar?.path ?? null, sidecarSig, now, now);
+        const r = stmt(
+          db,
+          `INSERT INTO files (path, root, ext, kind, dev, ino, size, mtime_ns, state, sidecar_path, sidecar_sig, first_seen_at, last_seen_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(ob.path, ob.root, extOf(ob.path), kind, dev, ino, size, mtimeNs, dataless ? 'cloud' : 'present', ob.sidecar?.path ?? null, sidecarSig, now, now);
         row = getFile(db, Number(r.lastInsertRowid))!;
         if (dataless) return { id: row.id, change: 'cloud' };
         this.o.pipeline.considerFile(row, priority);
@@ -130,14 +128,15 @@ export class Discovery {
     }
 
     if (dataless) {
-      if (row.state !== 'cloud') db.prepare(`UPDATE files SET state = 'cloud', last_seen_at = ? WHERE id = ?`).run(now, row.id);
+      if (row.state !== 'cloud') stmt(db, `UPDATE files SET state = 'cloud', last_seen_at = ? WHERE id = ?`).run(now, row.id);
       return { id: row.id, change: row.state === 'cloud' ? 'unchanged' : 'cloud' };
     }
 
     const contentChanged = row.size !== size || row.mtime_ns !== mtimeNs || row.ino !== ino || row.dev !== dev;
     const sidecarChanged = row.sidecar_sig !== sidecarSig || row.sidecar_path !== (ob.sidecar?.path ?? null);
     const revived = row.state !== 'present';
-    db.prepare(
+    stmt(
+      db,
       `UPDATE files SET dev = ?, ino = ?, size = ?, mtime_ns = ?, state = 'present', gone_at = NULL, root = ?,
          sidecar_path = ?, sidecar_sig = ?, last_seen_at = ? WHERE id = ?`,
     ).run(dev, ino, size, mtimeNs, ob.root, ob.sidecar?.path ?? null, sidecarSig, now, row.id);
@@ -189,7 +188,7 @@ export class Discovery {
       const pass = this.o.pipeline.pass(name);
       const key = pass?.inputKey(this.o.db, file) ?? null;
       if (key === null) continue;
-      this.o.db.prepare(`UPDATE pass_results SET input_key = ? WHERE file_id = ? AND pass = ? AND status = 'ok'`).run(key, file.id, name);
+      stmt(this.o.db, `UPDATE pass_results SET input_key = ? WHERE file_id = ? AND pass = ? AND status = 'ok'`).run(key, file.id, name);
     }
   }
 
@@ -203,7 +202,7 @@ export class Discovery {
         const row = getFileByPath(this.o.db, p);
         if (!row || row.state === 'gone') continue;
         markFileGone(this.o.db, row.id, now);
-        this.o.db.prepare(`DELETE FROM jobs WHERE file_id = ? AND state != 'leased'`).run(row.id);
+        stmt(this.o.db, `DELETE FROM jobs WHERE file_id = ? AND state != 'leased'`).run(row.id);
         gone.push({ id: row.id, path: p });
         n++;
       }

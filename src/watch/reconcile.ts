@@ -37,6 +37,8 @@ interface Known {
   mtime_ns: string | null;
   sidecar_sig: string | null;
   state: string;
+  /** Found by this walk (a flag on the row rather than a second set of every path). */
+  seen?: boolean;
 }
 
 /**
@@ -65,7 +67,6 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
   const excluded = compileExcludes(o.exclude ?? []);
   const batchSize = o.batchSize ?? 500;
   let batch: Observation[] = [];
-  const seen = new Set<string>();
 
   const flush = async () => {
     if (batch.length === 0) return;
@@ -87,14 +88,17 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
       report.unreadableDirs.push(dir);
       o.log.warn({ dir, code: (e as NodeJS.ErrnoException).code }, 'cannot read folder; its files are left as they were');
       // Keep what is under it: an unreadable folder is not a deleted one.
-      for (const p of known.keys()) if (p.startsWith(dir + path.sep)) seen.add(p);
+      for (const [p, k] of known) if (p.startsWith(dir + path.sep)) k.seen = true;
       continue;
     }
+    // One normalisation per folder, then a plain concatenation per entry (path.join per file
+    // was a tenth of a no-op rescan); readdir names are single components, so it is the same path.
+    const prefix = path.join(dir, path.sep);
     const sidecars = new Map<string, string>(); // lower-case name -> real name
     for (const e of entries) if (e.isFile() && isSidecarName(e.name)) sidecars.set(e.name.toLowerCase(), e.name);
     for (const e of entries) {
       if (isIgnoredName(e.name)) continue;
-      const full = path.join(dir, e.name);
+      const full = prefix + e.name;
       if (excluded(full)) continue;
       if (e.isDirectory()) {
         stack.push(full);
@@ -107,10 +111,10 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
       } catch {
         continue; // vanished during the walk
       }
-      seen.add(full);
       report.seen++;
       const sidecar = pickSidecar(dir, e.name, sidecars);
       const k = known.get(full);
+      if (k) k.seen = true;
       if (k && k.state === 'present' && k.size === Number(st.size) && k.mtime_ns === st.mtimeNs.toString() && k.sidecar_sig === sidecarSigOf(sidecar)) {
         continue; // gate 1: unchanged, not a byte read
       }
@@ -124,7 +128,8 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
   }
   await flush();
   if (!o.signal?.aborted) {
-    const missing = [...known.entries()].filter(([p, k]) => !seen.has(p) && k.state !== 'gone').map(([p]) => p);
+    const missing: string[] = [];
+    for (const [p, k] of known) if (!k.seen && k.state !== 'gone') missing.push(p);
     report.gone = o.discovery.markGone(missing);
   }
   report.ms = Date.now() - t0;

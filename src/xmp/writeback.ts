@@ -5,6 +5,7 @@ import type { Config } from '../config/index.js';
 import { DaemonError, toDaemonError } from '../errors/index.js';
 import type { XmpWriter } from '../exiftool/writer.js';
 import { tx, type ReadableDb, type WritableDb } from '../store/db.js';
+import { stmt } from '../store/statements.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import { readDesiredState, type DesiredState } from './desired-state.js';
 import { planArgs } from './exiftool-args.js';
@@ -51,11 +52,14 @@ export function siblingsOf(db: ReadableDb, file: Pick<FileRow, 'path'>): { path:
   const ext = path.extname(file.path);
   const prefix = (ext ? file.path.slice(0, -ext.length) : file.path) + '.';
   // A range on the unique path index rather than LIKE (case and wildcard characters in names).
-  const rows = db
-    .prepare(
-      `SELECT f.path, f.kind, f.ext, m.file_type FROM files f LEFT JOIN metadata m ON m.file_id = f.id
-       WHERE f.path >= ? AND f.path < ? AND f.path <> ? AND f.state = 'present'`,
-    )
+  // `+f.state`: the sampled statistics (analysis_limit) make files_state look selective, and the
+  // planner would then read every present file for each call (it runs for every RAW that comes
+  // or goes, and in every metadata pass).
+  const rows = stmt(
+    db,
+    `SELECT f.path, f.kind, f.ext, m.file_type FROM files f LEFT JOIN metadata m ON m.file_id = f.id
+       WHERE f.path >= ? AND f.path < ? AND f.path <> ? AND +f.state = 'present'`,
+  )
     .all(prefix, prefix + '\uffff', file.path) as { path: string; kind: FileRow['kind']; ext: string; file_type: string | null }[];
   return rows.filter((r) => SIBLING_EXT_RE.test(r.path.slice(prefix.length))).map((r) => ({ path: r.path, isRaw: kindFromFileType(r.file_type, r).isRaw }));
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -63,6 +63,9 @@ describe('the photo browser in Chromium against a daemon on the fixtures', { tim
     const library = path.join(dir, 'library');
     mkdirSync(library, { recursive: true });
     copyFixtures(library, FILES);
+    // An exact copy (the same bytes under another name, as a re-import leaves): the Duplicates tab.
+    mkdirSync(path.join(library, 'copies'));
+    copyFileSync(path.join(library, 'photos/scenes/dog_corgi.jpg'), path.join(library, 'copies', 'dog_corgi copy.jpg'));
     const config = parseConfig({ libraries: [library], api: { port: 0 }, watch: { enabled: false }, modelsDir: MODELS, passes: { tags: false, writeback: false } });
     daemon = new Daemon({ places, config, log: silentLogger(), libraries: [library] });
     await daemon.start();
@@ -229,6 +232,28 @@ describe('the photo browser in Chromium against a daemon on the fixtures', { tim
         assert.match(await page.$eval('#watch', (w) => w.textContent ?? ''), /watch/i);
         await noSideways('status');
         await shot('8-status');
+      });
+
+      test('duplicates: the copies side by side with the one to keep; the others are marked only when asked', async () => {
+        const marks = () => daemon.core.db.prepare(`SELECT count(*) FROM tags WHERE source = 'duplicates'`).pluck().get() as number;
+        const before = marks();
+        await page.goto(`${server.url}#duplicates`);
+        await page.waitForSelector('.dup-group[data-kind=exact] .tile img');
+        const exact = page.locator('.dup-group[data-kind=exact]');
+        assert.equal(await exact.count(), 1, 'one group of exact copies');
+        assert.equal(await exact.locator('.tile').count(), 2);
+        assert.equal(await exact.locator('.tile.keep').count(), 1, 'one suggested keeper');
+        assert.match(await exact.locator('h3').innerText(), /Exact copies · 2 files · keep dog_corgi/);
+        assert.equal(marks(), before, 'looking marks nothing');
+        await noSideways('duplicates');
+        await shot('9-duplicates');
+        await exact.locator('button', { hasText: 'Mark the others' }).click();
+        await page.waitForFunction(() => /Marked 1 file "duplicate"/.test(document.getElementById('notice')?.textContent ?? ''));
+        const marked = daemon.core.db.prepare(`SELECT f.path FROM tags t JOIN files f ON f.id = t.file_id WHERE t.source = 'duplicates'`).pluck().all() as string[];
+        assert.equal(marked.length, 1);
+        assert.match(marked[0]!, /photos\/scenes\/dog_corgi\.jpg$|copies\/dog_corgi copy\.jpg$/);
+        const keeper = await exact.locator('.tile.keep').getAttribute('title');
+        assert.notEqual(marked[0], keeper, 'the keeper is never marked');
       });
 
       test('keyboard: tabs are links, tiles are buttons with labels, every control has a name', async () => {

@@ -44,7 +44,7 @@ export async function load(): Promise<void> {
   info.textContent = 'Looking for duplicates…';
   const r = await api<{ groups: DupGroup[]; confirmedBy: string }>('/api/duplicates');
   info.textContent = r.groups.length
-    ? `${r.groups.length} groups (near duplicates confirmed by ${r.confirmedBy}). Nothing is deleted or moved: review side by side, ★ is the suggestion.`
+    ? `${r.groups.length} ${r.groups.length === 1 ? 'group' : 'groups'} (near duplicates confirmed by ${r.confirmedBy}). Nothing is deleted or moved: review side by side, ★ is the suggestion.`
     : 'No duplicates found.';
   clear(byId('duplicates'), ...r.groups.map(group));
 }

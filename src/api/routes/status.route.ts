@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context.js';
 
 export function registerStatusRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/api/status', { schema: { querystring: { type: 'object', additionalProperties: false, properties: {} } } }, async () => ctx.status.full());
+  app.get('/api/status', { schema: { querystring: { type: 'object', additionalProperties: false, properties: {} } } }, async (_req, reply) =>
+    reply.type('application/json; charset=utf-8').send(await ctx.status.fullJson()),
+  );
 
   app.get('/api/events', { schema: { querystring: { type: 'object', properties: {} } } }, async (req, reply) => {
     if (ctx.hub.full) {

@@ -16,6 +16,8 @@ export interface IndexReport {
   executed: Record<string, number>;
   failed: { path: string; pass: string; error: string; code: string | null }[];
   cloudOnly: number;
+  /** Jobs that failed transiently and retry later than `index` waits (the daemon retries them). */
+  waitingRetries: number;
   gone: number;
   roots: { root: string; state: string; seen: number; added: number; changed: number; moved: number; gone: number }[];
   ms: number;
@@ -60,15 +62,18 @@ export const indexCommand: CliCommand = {
       core.pipeline.sweep();
       core.pipeline.start();
       const stop = showProgress(env.io.stderr, core.db, core.bus);
-      await core.pipeline.whenIdle();
+      // A retry due within a minute is waited for (the first two backoffs at the default 30 s
+      // base): a transient failure that succeeds on retry is not reported as a failure.
+      const settled = await core.pipeline.whenSettled(RETRY_WAIT_MS);
       // The new faces that fit no known person are grouped before exiting: `rawlight people` lists them.
       await core.grouping.flush();
       stop();
-      const report = summarize(core, roots, reports, Date.now() - t0);
+      const report = summarize(core, roots, reports, settled.waitingRetries, Date.now() - t0);
       if (values.json) printJson(env.io, report);
       else {
         const ran = Object.entries(report.executed).map(([p, n]) => `${p} ${n}`).join(', ') || 'nothing (all up to date)';
-        env.io.stdout.write(`${report.files} photos in ${roots.length} folder(s); ran: ${ran}; ${report.failed.length} with errors; ${report.cloudOnly} cloud-only (${(report.ms / 1000).toFixed(1)} s)\n`);
+        const retrying = report.waitingRetries ? `; ${report.waitingRetries} waiting to retry (the daemon retries them; rawlight status)` : '';
+        env.io.stdout.write(`${report.files} photos in ${roots.length} folder(s); ran: ${ran}; ${report.failed.length} with errors${retrying}; ${report.cloudOnly} cloud-only (${(report.ms / 1000).toFixed(1)} s)\n`);
         for (const f of report.failed.slice(0, 20)) env.io.stdout.write(`  ${f.pass} failed: ${f.path}: ${f.error}\n`);
         if (report.failed.length > 20) env.io.stdout.write(`  … and ${report.failed.length - 20} more (rawlight status)\n`);
       }
@@ -88,7 +93,10 @@ function under(roots: string[]): { sql: string; params: string[] } {
   return { sql: `(${parts.join(' OR ')})`, params };
 }
 
-function summarize(core: Core, roots: string[], reports: Awaited<ReturnType<Core['reconcile']>>, ms: number): IndexReport {
+/** How far ahead a due retry is still waited for before `index` exits. */
+const RETRY_WAIT_MS = 60_000;
+
+function summarize(core: Core, roots: string[], reports: Awaited<ReturnType<Core['reconcile']>>, waitingRetries: number, ms: number): IndexReport {
   const w = under(roots);
   const failed = core.db
     .prepare(
@@ -109,6 +117,7 @@ function summarize(core: Core, roots: string[], reports: Awaited<ReturnType<Core
     executed: { ...core.pipeline.stats.executed },
     failed: [...failed, ...dead].map((f) => ({ path: f.path, pass: f.pass, error: f.error ?? '', code: f.code })),
     cloudOnly: count('cloud'),
+    waitingRetries,
     gone: reports.reduce((n, r) => n + r.gone, 0),
     roots: reports.map((r) => ({ root: r.root, state: r.state, seen: r.seen, added: r.added, changed: r.changed, moved: r.moved, gone: r.gone })),
     ms,

@@ -37,10 +37,10 @@ export async function imageToTensor(input: string | Buffer | RgbImage, p: ImageP
   let rgb: Buffer;
   try {
     // Decoded pixels (shared between passes, see DecodedPreviews) go in as raw RGB: same resampling.
-    const img = Buffer.isBuffer(input) || typeof input === 'string' ? sharp(input, { failOn: 'error' }) : sharp(input.data, { raw: { width: input.width, height: input.height, channels: 3 } });
-    const meta = await img.metadata();
-    const w = meta.width;
-    const h = meta.height;
+    const raw = !(Buffer.isBuffer(input) || typeof input === 'string');
+    const img = raw ? sharp(input.data, { raw: { width: input.width, height: input.height, channels: 3 } }) : sharp(input, { failOn: 'error' });
+    // Decoded pixels know their size: no round trip through libvips' thread pool to ask.
+    const { width: w, height: h } = raw ? input : await img.metadata();
     if (!w || !h) throw new Error('no image size');
     const scale = p.resizeShortest / Math.min(w, h);
     const rw = Math.max(p.size, Math.round(w * scale));
@@ -60,10 +60,11 @@ export async function imageToTensor(input: string | Buffer | RgbImage, p: ImageP
   if (rgb.length !== n * 3) throw new DaemonError('PREVIEW_DECODE_FAILED', `expected ${n * 3} RGB bytes, got ${rgb.length}`);
   const out = new Float32Array(3 * n);
   for (let c = 0; c < 3; c++) {
-    const m = p.mean[c]!;
-    const s = p.std[c]!;
+    // (v / 255 - mean) / std as one multiply-add per value.
+    const k = 1 / (255 * p.std[c]!);
+    const b = p.mean[c]! / p.std[c]!;
     const base = c * n;
-    for (let i = 0; i < n; i++) out[base + i] = (rgb[i * 3 + c]! / 255 - m) / s;
+    for (let i = 0, j = c; i < n; i++, j += 3) out[base + i] = rgb[j]! * k - b;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { ReadableDb, WritableDb } from '../db.js';
 import { prefixRange, underDir, type PathRange } from '../path-range.js';
+import { stmt } from '../statements.js';
 
 export type FileKind = 'raw' | 'image';
 export type FileState = 'present' | 'gone' | 'cloud' | 'offline';
@@ -27,16 +28,16 @@ export interface FileRow {
 }
 
 export function getFile(db: ReadableDb, id: number): FileRow | undefined {
-  return db.prepare('SELECT * FROM files WHERE id = ?').get(id) as FileRow | undefined;
+  return stmt(db, 'SELECT * FROM files WHERE id = ?').get(id) as FileRow | undefined; // per job: compiled once
 }
 
 export function getFileByPath(db: ReadableDb, p: string): FileRow | undefined {
-  return db.prepare('SELECT * FROM files WHERE path = ?').get(p) as FileRow | undefined;
+  return stmt(db, 'SELECT * FROM files WHERE path = ?').get(p) as FileRow | undefined;
 }
 
 /** The file is no longer at its path (deleted, or vanished between discovery and a pass). */
 export function markFileGone(db: WritableDb, id: number, now = Date.now()): void {
-  db.prepare(`UPDATE files SET state = 'gone', gone_at = ? WHERE id = ?`).run(now, id);
+  stmt(db, `UPDATE files SET state = 'gone', gone_at = ? WHERE id = ?`).run(now, id);
 }
 
 /** Present files inside folder `dir`, at any depth: an exact, case-sensitive range on the path index. */

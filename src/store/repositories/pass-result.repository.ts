@@ -26,6 +26,11 @@ export function hasResult(db: ReadableDb, fileId: number, pass: string, version:
   );
 }
 
+/** Forgets a pass's result for a file, so the pass runs again for the same input. */
+export function deleteResult(db: WritableDb, fileId: number, pass: string): void {
+  stmt(db, 'DELETE FROM pass_results WHERE file_id = ? AND pass = ?').run(fileId, pass);
+}
+
 export function saveResult(db: WritableDb, r: PassResultRow): void {
   stmt(db, `INSERT INTO pass_results (file_id, pass, version, input_key, status, output, error_code, error, completed_at, duration_ms)
      VALUES (@file_id, @pass, @version, @input_key, @status, @output, @error_code, @error, @completed_at, @duration_ms)
@@ -72,6 +77,12 @@ export function pruneRunHistory(db: WritableDb, historyDays = DEFAULT_RUN_HISTOR
 
 export function resultsForFile(db: ReadableDb, fileId: number): PassResultRow[] {
   return stmt(db, 'SELECT * FROM pass_results WHERE file_id = ? ORDER BY completed_at').all(fileId) as PassResultRow[];
+}
+
+/** The error code of the latest run of this (file, pass), or null (none, or it succeeded). */
+export function lastRunErrorCode(db: ReadableDb, fileId: number, pass: string): string | null {
+  const r = stmt(db, 'SELECT error_code FROM pass_runs WHERE file_id = ? AND pass = ? ORDER BY id DESC LIMIT 1').get(fileId, pass) as { error_code: string | null } | undefined;
+  return r?.error_code ?? null;
 }
 
 export function runsForFile(db: ReadableDb, fileId: number, limit = 50): PassRunInsert[] {

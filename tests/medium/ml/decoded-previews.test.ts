@@ -7,7 +7,17 @@ import sharp from 'sharp';
 import { CLIP_PREPROCESS, IMAGENET_PREPROCESS, imageToTensor } from '../../../src/ml/clip/image-tensor.js';
 import { DecodedPreviews } from '../../../src/ml/decoded-previews.js';
 import { decodeRgb, type RgbImage } from '../../../src/ml/image.js';
-import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
+import { classifierSourceFromRegistry, noClip } from '../../../src/ml/clip/model-sources.js';
+import { ocrSourceFromRegistry } from '../../../src/ml/ocr/ocr-source.js';
+import { ModelRegistry } from '../../../src/ml/registry.js';
+import { ModelSessions } from '../../../src/ml/session.js';
+import { createFacesPass } from '../../../src/passes/faces.pass.js';
+import { createOcrPass } from '../../../src/passes/ocr.pass.js';
+import { createTagsPass } from '../../../src/passes/tags.pass.js';
+import { ocrTextForFile } from '../../../src/search/ocr-text.repository.js';
+import { openDb } from '../../../src/store/db.js';
+import { FIXTURES, MODELS, tempDir } from '../../helpers/fixtures.js';
+import { addPhoto, config, runPass } from './faces-helpers.js';
 
 const tmp = tempDir('rawlight-decoded-');
 after(() => tmp.cleanup());
@@ -62,8 +72,45 @@ test('a failed decode is not kept: the next pass tries again and gets its own er
       return decodeRgb(f);
     },
   });
-  await assert.rejects(cache.get('h', 'p.jpg'), (e: { code?: string }) => e.code === 'FILE_NOT_FOUND');
+  await assert.rejects(cache.get('h', 'p.jpg'), (e: { code?: string }) => e.code === 'PREVIEW_MISSING');
   const img = await cache.get('h', 'p.jpg');
   assert.deepEqual([img.width, img.height, calls], [8, 8, 2]);
   assert.equal(path.dirname(bad), tmp.dir);
+});
+
+test('faces, classifier tags and OCR of one photo decode its preview once between them, with the same results', async () => {
+  const dir = tempDir('rawlight-one-decode-');
+  const { db } = openDb(path.join(dir.dir, 'rawlight.db'));
+  const sessions = new ModelSessions({ intraOpNumThreads: 1 });
+  try {
+    // The scanned Curie portrait has a face and a printed caption: every pass finds something.
+    const id = await addPhoto(db, dir.dir, path.join(FIXTURES, 'photos/people/curie_portrait-orientation-6.jpg'), 6);
+    const registry = new ModelRegistry({ modelsDir: MODELS });
+    const cfg = config({ passes: { embed: false } });
+    const run = async (decoded: DecodedPreviews | undefined) => {
+      const faces = await runPass(db, createFacesPass({ registry, sessions, cacheDir: dir.dir, config: cfg, ...(decoded ? { decoded } : {}) }), id);
+      const tags = await runPass(db, createTagsPass({ clip: noClip, classifier: classifierSourceFromRegistry(registry, sessions), cacheDir: dir.dir, config: cfg, ...(decoded ? { decoded } : {}) }), id);
+      const ocr = await runPass(db, createOcrPass({ ocr: ocrSourceFromRegistry(registry, sessions), cacheDir: dir.dir, config: cfg, ...(decoded ? { decoded } : {}) }), id);
+      return { faces: faces.output?.faces, tags: tags.output?.tags, text: ocrTextForFile(db, id).map((l) => l.text) };
+    };
+    let decodes = 0;
+    const shared = new DecodedPreviews({
+      cacheDir: dir.dir,
+      maxEntries: 2,
+      decode: (f) => {
+        decodes++;
+        return decodeRgb(f);
+      },
+    });
+    const once = await run(shared);
+    assert.equal(decodes, 1, 'one decode for the three passes');
+    assert.deepEqual(shared.stats, { hits: 2, decodes: 1 }, 'tags and OCR read the pixels faces decoded');
+    assert.ok(Number(once.faces) >= 1 && once.text.length >= 1, JSON.stringify(once));
+    // Each pass decoding on its own finds the same.
+    assert.deepEqual(await run(undefined), once);
+  } finally {
+    await sessions.close();
+    db.close();
+    dir.cleanup();
+  }
 });

@@ -137,13 +137,13 @@ describe('ocr pass on the real PP-OCRv4 models (through the daemon ModelSessions
     assert.ok(isDaemonError(err) && err.code === 'JOB_STALE', String(err));
   });
 
-  test('a cached preview that vanished is retryable (the photo is not gone); a damaged one is a decode error', async () => {
+  test('a cached preview that vanished is PREVIEW_MISSING (the pipeline renders it again; the photo is not gone); a damaged one is a decode error', async () => {
     const f = await addPhoto(lib, 'scenes/eagle.jpg', { as: 'x/eagle.jpg' });
     const g = await addPhoto(lib, 'scenes/peacock.jpg', { as: 'x/peacock.jpg' });
     const prev = (fid: number) => path.join(lib.cacheDir, (lib.db.prepare('SELECT path FROM previews WHERE file_id = ?').get(fid) as { path: string }).path);
     rmSync(prev(f));
     const e1 = await runPass(lib, pass(), f).catch((e: unknown) => e);
-    assert.ok(e1 instanceof DaemonError && e1.code === 'FILE_UNREADABLE' && e1.retryable, String(e1));
+    assert.ok(e1 instanceof DaemonError && e1.code === 'PREVIEW_MISSING', String(e1));
     truncateSync(prev(g), 200);
     const e2 = await runPass(lib, pass(), g).catch((e: unknown) => e);
     assert.ok(e2 instanceof DaemonError && e2.code === 'PREVIEW_DECODE_FAILED', String(e2));

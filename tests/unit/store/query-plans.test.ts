@@ -52,3 +52,23 @@ test('status reads O(passes): no statement scans files, jobs, pass_results or pa
   assert.match(all, /jobs_dead/, 'dead jobs through their partial index');
   assert.match(all, /jobs_waiting/, 'jobs in backoff through their partial index');
 });
+
+test('a first import (every job pending, one pass, one priority) still claims through the claim index, never walking the queue', () => {
+  const { db } = openDb(':memory:');
+  const f = db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'jpg', 'image', 0, 0)`);
+  for (let i = 1; i <= 400; i++) f.run(i, `/l/${i}.jpg`);
+  for (let i = 1; i <= 400; i++) enqueue(db, i, 'scan', 'k', 3);
+  // The statistics such a queue gives (PRAGMA optimize runs at open and during imports): the
+  // claim index's leading columns look unselective, and jobs_waiting as good.
+  db.exec('ANALYZE');
+  const sqls = captured(db, () => {
+    claim(db, ['scan', 'metadata'], 'w', 1000, 5);
+    claimForFile(db, 3, ['scan', 'metadata'], 'w', 1000, 5);
+  });
+  assert.equal(sqls.length, 4, 'each claim: the read probe, then the leasing UPDATE');
+  for (const sql of sqls) {
+    const p = plan(db, sql).join('\n');
+    assert.doesNotMatch(p, /jobs_waiting/, `the backoff index walks every pending job:\n${sql}\n${p}`);
+    assert.match(p, /jobs_claim \(state=\? AND pass=\?/, `the claim index with the pass:\n${sql}\n${p}`);
+  }
+});

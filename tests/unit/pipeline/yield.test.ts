@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import pino from 'pino';
+import type { Pass } from '../../../src/passes/pass.js';
+import { PipelineBus } from '../../../src/pipeline/events.js';
+import { Pipeline } from '../../../src/pipeline/pipeline.js';
+import { enqueue } from '../../../src/queue/queue.js';
+import { openDb, tx } from '../../../src/store/db.js';
+
+/**
+ * Passes whose work resolves at once (a file gone, a result already known) must not chain job
+ * after job in microtasks: the API shares the event loop, so a request would wait for the whole
+ * backlog (issue 11, /api/status p99). Between two jobs of one worker the loop takes a turn.
+ */
+test('a worker gives the event loop a turn between two jobs, even when passes finish at once', async () => {
+  const { db } = openDb(':memory:');
+  const add = db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'jpg', 'image', 0, 0)`);
+  const JOBS = 50;
+  tx(db, () => {
+    for (let i = 1; i <= JOBS; i++) {
+      add.run(i, `/l/${i}.jpg`);
+      enqueue(db, i, 'instant', 'k', 0);
+    }
+  });
+  let ran = 0;
+  const instant: Pass = {
+    name: 'instant', version: 1, resource: 'io', after: [], description: 'resolves at once',
+    inputKey: () => 'k',
+    run: async () => (ran++, {}),
+  };
+  const bus = new PipelineBus();
+  const pipeline = new Pipeline({ db, passes: [instant], log: pino({ level: 'silent' }), bus, concurrency: { cpu: 0, io: 1 }, maxAttempts: 1, retryBaseMs: 0, leaseMs: 60_000 });
+  const seenAt: number[] = [];
+  // What a request arriving meanwhile would get: a few event-loop turns while the backlog runs.
+  const turns = (async () => {
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setImmediate(r));
+      seenAt.push(ran);
+    }
+  })();
+  pipeline.start();
+  try {
+    await turns;
+    assert.ok(seenAt.every((n) => n < JOBS), `turns taken while jobs remained: ran ${seenAt.join(', ')} of ${JOBS}`);
+    assert.ok(seenAt[4]! - seenAt[0]! <= 8, `a few jobs per turn, not a chain: ${seenAt.join(', ')}`);
+    await pipeline.whenIdle(5);
+    assert.equal(ran, JOBS, 'and every job still runs');
+  } finally {
+    await pipeline.stop(100);
+  }
+});
