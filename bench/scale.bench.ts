@@ -81,6 +81,8 @@ const buildStart = performance.now();
   );
   const addMeta = db.prepare(`INSERT INTO metadata (file_id, captured_ts, make, model, read_at) VALUES (?, ?, 'Canon', 'EOS R5', ?)`);
   const addTag = db.prepare(`INSERT INTO tags (file_id, label, score, source) VALUES (?, ?, 0.9, 'clip')`);
+  const addPlace = db.prepare(`INSERT INTO places (file_id, city, region, country, country_code) VALUES (?, ?, ?, ?, ?)`);
+  const TOWNS = Array.from({ length: 200 }, (_, i) => [`Town${i}`, `Region${i % 40}`, `Country${i % 20}`, `C${i % 20}`] as const);
   const addPerson = db.prepare(`INSERT INTO persons (id, name, face_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`);
   const addFace = db.prepare(`INSERT INTO faces (id, file_id, preview_hash, idx, box_x, box_y, box_w, box_h, score, detector, embedder, created_at) VALUES (?, ?, ?, ?, 0.1, 0.1, 0.2, 0.2, 0.9, 'yunet', 'sface', ?)`);
   const addMember = db.prepare(`INSERT INTO face_person (face_id, person_id, source, confirmed, assigned_at) VALUES (?, ?, 'cluster', 0, ?)`);
@@ -92,6 +94,7 @@ const buildStart = performance.now();
         addFile.run(id, `${folder}/IMG_${id}.CR3`, SYNTHETIC_ROOT, `h${id}`, now, now);
         addMeta.run(id, now - id * 60_000, now);
         if (id % 10 === 0) addTag.run(id, id % 20 === 0 ? 'dog' : 'beach');
+        if (id % 5 !== 0) addPlace.run(id, ...TOWNS[id % TOWNS.length]!); // 4 in 5 photos geotagged
         if (id % 10 === 5) addTag.run(id, id % 20 === 5 ? 'hot dog stand' : 'sandy beach'); // words inside labels
         for (const pass of DONE_PASSES) {
           const key = `k${id}`;
@@ -195,6 +198,30 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
   t = performance.now();
   ro.prepare(oldSql).all('["zebra"]', '["zebra"]');
   report('  its tag part alone by the LIKE over tag rows it replaced (baseline)', performance.now() - t, 'ms', null);
+  // The file-name and place parts (0120's trigram index; the places NOCASE indexes) against the
+  // scans they replaced: a LIKE over every path, lower() over every place row.
+  const oldName = `SELECT f.id FROM files f LEFT JOIN metadata m ON m.file_id = f.id
+      WHERE f.path LIKE ? ESCAPE '\\' AND f.id IN (SELECT f.id FROM files f WHERE f.state = 'present') LIMIT 5000`;
+  const oldPlace = `SELECT p.file_id FROM places p WHERE (lower(p.city) IN (SELECT value FROM json_each(?)) OR lower(p.region) IN (SELECT value FROM json_each(?))
+      OR lower(p.country) IN (SELECT value FROM json_each(?)) OR lower(p.country_code) IN (SELECT value FROM json_each(?)))
+      AND EXISTS (SELECT 1 FROM files f WHERE f.id = p.file_id AND f.state = 'present') LIMIT 5000`;
+  const timed = (run: () => unknown) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      run();
+      xs.push(performance.now() - t0);
+    }
+    return median(xs);
+  };
+  const img = `img_${Math.floor(FILES / 2) + 7}`;
+  const nameHits = termMatches(ro, [img], buildFilter(ro, {})).filter((h) => h.source === 'name').length;
+  if (nameHits === 0) throw new Error(`the name search found no ${img}`);
+  report(`free text "${img}" (every term matcher, names by trigram index; median of 5)`, timed(() => termMatches(ro, [img], buildFilter(ro, {}))), 'ms', null);
+  report('  its name part by the LIKE over every path it replaced (baseline)', timed(() => ro.prepare(oldName).all(`%${img}%`)), 'ms', null);
+  if (termMatches(ro, ['town7'], buildFilter(ro, {})).every((h) => h.source !== 'place')) throw new Error('the place search found nothing');
+  report('free text "town7" (every term matcher, places by NOCASE index; median of 5)', timed(() => termMatches(ro, ['town7'], buildFilter(ro, {}))), 'ms', null);
+  report('  its place part by lower() over every place row it replaced (baseline)', timed(() => ro.prepare(oldPlace).all(...Array(4).fill('["town7"]'))), 'ms', null);
   ro.close();
   db.close();
 }

@@ -138,14 +138,25 @@ export function filteredFiles(db: ReadableDb, filter: FilterSql, limit: number):
     .all(...filter.params, limit) as FileHit[];
 }
 
-/** Files whose name contains `needle` (case-insensitive), restricted to the filter. */
+/** An FTS5 phrase: the text as one quoted string, so no character of it is query syntax. */
+const ftsPhrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/**
+ * Files whose name (the last path component) contains `needle`, case-insensitive, restricted to
+ * the filter. From 3 characters on, the trigram index of file_names (0120) answers the substring
+ * (CROSS JOIN: the index drives, files are read by id). A shorter needle cannot be cut into
+ * trigrams: it reads the names table (one short name per file), never the paths.
+ */
 export function filesByName(db: ReadableDb, needle: string, filter: FilterSql, limit: number): FileHit[] {
+  const short = [...needle].length < 3;
+  // Unfiltered, "within the filter" is the joined row's own state, not a list of every present id.
+  const within = filter.active || filter.params.length ? `f.id IN (${filter.sql})` : `f.state = 'present'`;
   return db
     .prepare(
-      `SELECT f.id, f.path, m.captured_ts FROM files f LEFT JOIN metadata m ON m.file_id = f.id
-       WHERE f.path LIKE ? ESCAPE '\\' AND f.id IN (${filter.sql}) LIMIT ?`,
+      `SELECT f.id, f.path, m.captured_ts FROM file_names n CROSS JOIN files f ON f.id = n.rowid LEFT JOIN metadata m ON m.file_id = f.id
+       WHERE ${short ? `n.name LIKE ? ESCAPE '\\'` : 'file_names MATCH ?'} AND ${within} LIMIT ?`,
     )
-    .all(`%${likeEscape(needle)}%`, ...filter.params, limit * 20) as FileHit[];
+    .all(short ? `%${likeEscape(needle)}%` : ftsPhrase(needle), ...filter.params, limit * 20) as FileHit[];
 }
 
 /** Where a word matched; other sources (OCR text …) add their own names through a TermMatcher. */
@@ -210,12 +221,14 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
     .all(formsJson, ...filter.params) as { fileId: number; value: string }[];
   for (const r of kwRows) out.push({ fileId: r.fileId, source: 'keyword', value: r.value, weight: forms.includes(r.value.toLowerCase()) ? 0.95 : 0.8 });
   {
+    // One NOCASE index seek per column and form (places_city, _region, _country, _country_code):
+    // never lower(column), which reads every place row (`+p.file_id`: the filter must not drive).
+    const byPlace = (col: string) =>
+      `SELECT +p.file_id AS fileId, coalesce(p.city, p.region, p.country) AS value FROM json_each(?) w CROSS JOIN places p ON p.${col} = w.value COLLATE NOCASE`;
     const placeRows = db
       .prepare(
-        `SELECT p.file_id AS fileId, coalesce(p.city, p.region, p.country) AS value FROM places p
-         WHERE (lower(p.city) IN (SELECT value FROM json_each(?1)) OR lower(p.region) IN (SELECT value FROM json_each(?1))
-                OR lower(p.country) IN (SELECT value FROM json_each(?1)) OR lower(p.country_code) IN (SELECT value FROM json_each(?1)))
-           AND ${within('p.file_id')} LIMIT ${cap}`.replace(/\?1/g, '?'),
+        `SELECT u.fileId, u.value FROM (${['city', 'region', 'country', 'country_code'].map(byPlace).join(' UNION ')}) u
+         WHERE ${within('u.fileId')} LIMIT ${cap}`,
       )
       .all(formsJson, formsJson, formsJson, formsJson, ...filter.params) as { fileId: number; value: string }[];
     for (const r of placeRows) out.push({ fileId: r.fileId, source: 'place', value: r.value, weight: 1 });
@@ -225,9 +238,13 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
       .prepare(
         // Driven from the names (persons, then person_files, kept by triggers), never from every
         // file's faces (`+pf.file_id`: the filter, all present files when unfiltered, must not drive).
-        `SELECT DISTINCT pf.file_id AS fileId, pe.name AS value FROM persons pe CROSS JOIN person_files pf ON pf.person_id = pe.id
-         WHERE pe.ignored = 0 AND pe.name IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(?) w WHERE lower(pe.name) = w.value OR lower(pe.name) LIKE w.value || ' %' OR lower(pe.name) LIKE '% ' || w.value)
-           AND ${within('+pf.file_id')} LIMIT ${cap}`,
+        // The name test is a join term on (w, pe), checked before any person_files row is read: as
+        // an EXISTS subquery the planner ran it last, once per photo of every named person.
+        `SELECT DISTINCT pf.file_id AS fileId, pe.name AS value
+         FROM json_each(?) w CROSS JOIN persons pe ON pe.ignored = 0 AND pe.name IS NOT NULL
+           AND (lower(pe.name) = w.value OR lower(pe.name) LIKE w.value || ' %' OR lower(pe.name) LIKE '% ' || w.value)
+         CROSS JOIN person_files pf ON pf.person_id = pe.id
+         WHERE ${within('+pf.file_id')} LIMIT ${cap}`,
       )
       .all(formsJson, ...filter.params) as { fileId: number; value: string }[];
     for (const r of personRows) out.push({ fileId: r.fileId, source: 'person', value: r.value, weight: 1 });
