@@ -44,7 +44,17 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     }
   }
   if (targets.length === 0) return pino({ level: 'silent' });
-  return pino({ level, base: { pid: process.pid }, redact: ['token', '*.token', 'headers.cookie'] }, pino.transport({ targets }));
+  const transport = pino.transport({ targets });
+  // A log file that cannot be written (its folder deleted by a clean-up, a full disk) must never
+  // stop the daemon: without a listener the transport's error is an uncaught exception. Said once
+  // on stderr (launchd keeps it); logging resumes when the file can be opened again.
+  let told = false;
+  transport.on('error', (e: Error) => {
+    if (told) return;
+    told = true;
+    process.stderr.write(`rawlight: the log file cannot be written (${e.message}); going on without it\n`);
+  });
+  return pino({ level, base: { pid: process.pid }, redact: ['token', '*.token', 'headers.cookie'] }, transport);
 }
 
 /** A logger that writes nothing: for tests and one-shot commands that print their own output. */
