@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
-import * as sqliteVec from 'sqlite-vec';
 import { search } from '../../../src/search/search.js';
 import { buildFilter, filesByName, termMatches } from '../../../src/search/search.repository.js';
 import { defaultMigrationsDir, openDb } from '../../../src/store/db.js';
-import { listMigrations, migrate } from '../../../src/store/migrate.js';
+import { migrate } from '../../../src/store/migrate.js';
 import { captured, plan } from '../../helpers/query-plan.js';
+import { dbBefore } from '../../helpers/migrations.js';
 
 /**
  * The file-name and place parts of free-text search are index lookups (0120's trigram index of
@@ -86,13 +83,8 @@ test('the name and place matchers are index lookups: no statement scans files or
 });
 
 test('0120 from 0110 with real rows: the names of existing files are filled in, then kept by the triggers', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rawlight-mig-'));
+  const { db, done } = dbBefore(120);
   try {
-    for (const m of listMigrations(defaultMigrationsDir())) if (m.version <= 110) copyFileSync(path.join(defaultMigrationsDir(), m.name), path.join(dir, m.name));
-    const db = new Database(':memory:');
-    db.pragma('foreign_keys = ON');
-    sqliteVec.load(db);
-    migrate(db, dir);
     const f = db.prepare(`INSERT INTO files (id, path, root, ext, kind, state, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'cr3', 'raw', ?, 0, 0)`);
     f.run(1, '/l/Trip/DSC_0042.ARW', 'present');
     f.run(2, '/l/trip/IMG_1234.CR3', 'gone');
@@ -121,9 +113,9 @@ test('0120 from 0110 with real rows: the names of existing files are filled in, 
                 ON CONFLICT (path) DO NOTHING`).run();
     db.prepare(`INSERT OR REPLACE INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (2, '/l/trip/IMG_9.CR3', '/l', 'cr3', 'raw', 0, 0)`).run();
     assert.deepEqual(db.prepare(`SELECT name FROM file_names ORDER BY name`).pluck().all(), ['DSC_0043.ARW', 'IMG_9.CR3', 'beach2.jpg', 'up.jpg']);
-    db.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    db.close();
+    done();
   }
 });
 

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
-import * as sqliteVec from 'sqlite-vec';
 import { buildFilter, termMatches } from '../../../src/search/search.repository.js';
 import { defaultMigrationsDir, openDb } from '../../../src/store/db.js';
-import { listMigrations, migrate } from '../../../src/store/migrate.js';
+import { migrate } from '../../../src/store/migrate.js';
 import { captured, plan } from '../../helpers/query-plan.js';
+import { dbBefore } from '../../helpers/migrations.js';
 
 /**
  * Free-text search finds a word inside a tag or keyword ("retriever" in "golden retriever")
@@ -68,13 +64,8 @@ test('the tag and keyword matches look words up: no statement scans tags, metada
 });
 
 test('0100 from 0091 with real rows: the words of existing tags and keywords are filled in, then kept', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rawlight-mig-'));
+  const { db, done } = dbBefore(100);
   try {
-    for (const m of listMigrations(defaultMigrationsDir())) if (m.version < 100) copyFileSync(path.join(defaultMigrationsDir(), m.name), path.join(dir, m.name));
-    const db = new Database(':memory:');
-    db.pragma('foreign_keys = ON');
-    sqliteVec.load(db);
-    migrate(db, dir);
     db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (1, '/l/1.jpg', '/l', 'jpg', 'image', 0, 0)`).run();
     db.prepare(`INSERT INTO tags (file_id, label, score, source) VALUES (1, 'Golden Retriever', 0.9, 'clip'), (1, 'say "hi" \\ now', 0.5, 'clip')`).run();
     db.prepare(`INSERT INTO metadata (file_id, keywords, read_at) VALUES (1, '["Tuscany trip"]', 0)`).run();
@@ -94,9 +85,9 @@ test('0100 from 0091 with real rows: the words of existing tags and keywords are
     db.prepare(`UPDATE metadata SET keywords = '["Lake Como"]' WHERE file_id = 1`).run();
     const kept = db.prepare(`SELECT word FROM term_words WHERE value IN ('sea', 'Lake Como') ORDER BY word`).pluck().all();
     assert.deepEqual(kept, ['como', 'lake', 'sea']);
-    db.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    db.close();
+    done();
   }
 });
 

@@ -1,23 +1,8 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
-import * as sqliteVec from 'sqlite-vec';
 import { defaultMigrationsDir } from '../../../src/store/db.js';
-import { listMigrations, migrate } from '../../../src/store/migrate.js';
-
-/** A database at the schema before `version`, built from the project's own migration files. */
-function dbBefore(version: number): { db: Database.Database; done: () => void } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rawlight-mig-'));
-  for (const m of listMigrations(defaultMigrationsDir())) if (m.version < version) copyFileSync(path.join(defaultMigrationsDir(), m.name), path.join(dir, m.name));
-  const db = new Database(':memory:');
-  db.pragma('foreign_keys = ON');
-  sqliteVec.load(db);
-  migrate(db, dir);
-  return { db, done: () => rmSync(dir, { recursive: true, force: true }) };
-}
+import { migrate } from '../../../src/store/migrate.js';
+import { dbBefore } from '../../helpers/migrations.js';
 
 test('0062 and 0063 from 0061 with real rows: person counts and metadata terms filled from existing rows, then kept', () => {
   const { db, done } = dbBefore(62);
