@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { DaemonError, storeError, toDaemonError } from '../errors/index.js';
 import type { Pass, PassContext, PassOutcome, PassResource } from '../passes/pass.js';
@@ -9,6 +8,7 @@ import { getFile, markFileGone, type FileRow } from '../store/repositories/file.
 import { getKv, setKv } from '../store/repositories/kv.repository.js';
 import { deleteResult, hasResult, lastRunErrorCode, recordRun, saveResult } from '../store/repositories/pass-result.repository.js';
 import type { PipelineBus } from './events.js';
+import { Turns } from './turns.js';
 
 export interface PipelineOptions {
   db: WritableDb;
@@ -60,6 +60,8 @@ export class Pipeline {
   private leaseTimer: NodeJS.Timeout | undefined;
   private committed = 0;
   private loops: Promise<void>[] = [];
+  /** Workers take turns for their synchronous claims and commits (see turns.ts). */
+  private readonly turns = new Turns();
 
   constructor(private readonly o: PipelineOptions) {
     for (const p of o.passes) {
@@ -259,9 +261,9 @@ export class Pipeline {
   private async loop(passNames: string[], depthFirst: boolean): Promise<void> {
     let next: JobRow | undefined;
     while (this.running) {
-      // One job's synchronous work per event-loop turn: requests and watcher events that arrived
-      // meanwhile are served between two jobs, never after a chain of them (issue 11: API p99).
-      await nextTurn();
+      // One job's synchronous work per event-loop turn, across all workers: requests and watcher
+      // events that arrived meanwhile are served between two jobs, never after a chain of them.
+      await this.turns.take();
       if (!this.running) break;
       let job: JobRow | undefined = next;
       next = undefined;
@@ -347,6 +349,7 @@ export class Pipeline {
     const log = this.o.log.child({ pass: pass.name, fileId: file.id });
     try {
       const outcome = await this.runBounded(pass, { file, inputKey: key, log, db });
+      await this.turns.take(); // the commit is this worker's next synchronous stretch
       const durationMs = Date.now() - started;
       tx(db, () => {
         outcome.commit?.(db);
@@ -369,6 +372,7 @@ export class Pipeline {
       if (fresh) this.o.onPassDone?.(fresh, pass);
     } catch (e) {
       if (this.abort.signal.aborted) return; // shutdown: the lease is released by stop()
+      await this.turns.take();
       this.recordFailure(job, pass, file, key, started, toDaemonError(e), log);
     }
   }
