@@ -141,9 +141,21 @@ export const DefaultClassifierTagOptions = Object.freeze({
 
 export type ClassifierTagOptions = typeof DefaultClassifierTagOptions;
 
+/** tagsForClass per class index, looked up once: the tags pass maps all 1000 classes per photo. */
+const known: { label: string; tags: readonly string[] }[] = [];
+
 export function tagsForClass(index: number, label: string): readonly string[] {
-  for (const [a, b, tags] of RANGES) if (index >= a && index <= b) return tags;
-  return BY_NAME[label] ?? [];
+  const k = known[index];
+  if (k && k.label === label) return k.tags;
+  let tags: readonly string[] = BY_NAME[label] ?? [];
+  for (const [a, b, t] of RANGES) {
+    if (index >= a && index <= b) {
+      tags = t;
+      break;
+    }
+  }
+  if (Number.isInteger(index) && index >= 0 && index < 4096) known[index] = { label, tags };
+  return tags;
 }
 
 /**

@@ -28,6 +28,22 @@ export function softmax(logits: Float32Array): Float32Array {
   return out;
 }
 
+/**
+ * Indices of the k largest probabilities, best first (ties: lower index first). A native numeric
+ * sort of packed keys (probability to 2^-42, then the index) rather than a comparator sort of 1000
+ * indices: the tags pass asks for every class of every photo.
+ */
+export function topClasses(p: Float32Array, k: number): number[] {
+  const n = p.length;
+  if (n > 1024) return [...p.keys()].sort((a, b) => p[b]! - p[a]! || a - b).slice(0, k);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = Math.round(Math.min(1, Math.max(0, p[i]!)) * 2 ** 42) * 1024 + (1023 - i);
+  keys.sort();
+  const out: number[] = [];
+  for (let j = n - 1; j >= 0 && out.length < k; j--) out.push(1023 - (keys[j]! % 1024));
+  return out;
+}
+
 function readLabels(file: string): string[] {
   let labels: unknown;
   try {
@@ -96,8 +112,9 @@ export class ImageClassifier {
     const step = this.dynamicBatch ? 8 : 1;
     for (let at = 0; at < inputs.length; at += step) {
       const chunk = inputs.slice(at, at + step);
-      const data = new Float32Array(chunk.length * per);
-      for (let i = 0; i < chunk.length; i++) data.set(await imageToTensor(chunk[i]!, this.preprocess), i * per);
+      // One image (the tags pass) is fed its tensor as it is, without a batch copy.
+      const data = chunk.length === 1 ? await imageToTensor(chunk[0]!, this.preprocess) : new Float32Array(chunk.length * per);
+      if (chunk.length > 1) for (let i = 0; i < chunk.length; i++) data.set(await imageToTensor(chunk[i]!, this.preprocess), i * per);
       let t: ort.Tensor;
       try {
         const r = await this.session.run({ [this.input]: new ort.Tensor('float32', data, [chunk.length, 3, this.preprocess.size, this.preprocess.size]) });
@@ -109,8 +126,7 @@ export class ImageClassifier {
       const n = this.labels.length;
       for (let i = 0; i < chunk.length; i++) {
         const p = softmax(all.subarray(i * n, (i + 1) * n));
-        const idx = [...p.keys()].sort((a, b) => p[b]! - p[a]!).slice(0, k);
-        out.push(idx.map((j) => ({ index: j, label: this.labels[j]!, prob: p[j]! })));
+        out.push(topClasses(p, k).map((j) => ({ index: j, label: this.labels[j]!, prob: p[j]! })));
       }
     }
     return out;

@@ -72,6 +72,21 @@ export function warpSimilarity(img: RgbImage, t: Similarity, size: number): RgbI
       const x0 = Math.floor(sx), y0 = Math.floor(sy);
       const fx = sx - x0, fy = sy - y0;
       const o = (v * size + u) * 3;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < W && y0 + 1 < H) {
+        // All four taps inside (nearly every pixel of a face): no per-tap bounds checks. Same
+        // arithmetic, in the same order, as the general case below.
+        const a = (y0 * W + x0) * 3, b = a + W * 3;
+        const wy0 = 1 - fy, wx0 = 1 - fx;
+        for (let c = 0; c < 3; c++) {
+          let acc = 0;
+          acc += data[a + c]! * wy0 * wx0;
+          acc += data[a + 3 + c]! * wy0 * fx;
+          acc += data[b + c]! * fy * wx0;
+          acc += data[b + 3 + c]! * fy * fx;
+          out[o + c] = Math.round(acc);
+        }
+        continue;
+      }
       for (let c = 0; c < 3; c++) {
         let acc = 0;
         for (let j = 0; j < 2; j++) {

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { DaemonError } from '../../errors/index.js';
-import { resizeRgb, toNchw, type RgbImage } from '../image.js';
+import type { RgbImage } from '../image.js';
+import { resampleToNchw } from '../resample.js';
 import type { ResolvedModel } from '../registry.js';
 import type { ModelSessions } from '../session.js';
 import { nms, type Detection } from './nms.js';
@@ -42,7 +43,7 @@ export class YunetDetector {
    */
   private readonly spare: Float32Array[] = [];
 
-  /** Letterboxes the image into the network input (top-left, zero padding) as BGR NCHW. */
+  /** Letterboxes the image into the network input (top-left, zero padding), channels and scaling per the manifest. */
   async prepare(img: RgbImage, reuse = false): Promise<DetectorInput> {
     const loaded = await this.sessions.get(this.model.entry, this.model.onnxPath);
     const meta = loaded.session.inputMetadata[0];
@@ -63,14 +64,15 @@ export class YunetDetector {
     }
     const rw = Math.max(1, Math.min(inputW, Math.round(img.width * scale)));
     const rh = Math.max(1, Math.min(inputH, Math.round(img.height * scale)));
-    const resized = await resizeRgb(img, rw, rh);
     const size = 3 * inputW * inputH;
     let into: Float32Array | undefined;
     if (reuse) {
       const i = this.spare.findIndex((b) => b.length === size);
       into = i >= 0 ? this.spare.splice(i, 1)[0]! : new Float32Array(new SharedArrayBuffer(size * 4));
     }
-    const tensor = toNchw(resized, inputW, inputH, pre, 0, into);
+    // Straight into the tensor from the preview's pyramid (resample.ts), made once per photo and
+    // shared with the classifier: not a libvips resize of the whole 2048 px preview, then a pass to floats.
+    const tensor = resampleToNchw(img, { width: rw, height: rh, filter: 'bilinear' }, inputW, inputH, pre, 0, into);
     return { tensor, inputW, inputH, scale };
   }
 

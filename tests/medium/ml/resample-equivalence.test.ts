@@ -1,0 +1,118 @@
+// The one-pass JS resampler (resample.ts over pyramid.ts) against the libvips path it replaced,
+// on real photos at preview size: the tensors stay close, the detector finds the same faces in
+// the same places, and the classifier reads the same classes with nearly the same probabilities.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import { boxIou } from '../../../src/geometry/box.js';
+import { IMAGENET_PREPROCESS, imageToTensor } from '../../../src/ml/clip/image-tensor.js';
+import { DefaultClassifierTagOptions, mapImagenetTags, tagsForClass, type ClassifierTagOptions } from '../../../src/ml/classifier/imagenet-tags.js';
+import { ImageClassifier, softmax } from '../../../src/ml/classifier/mobilenet-classifier.js';
+import type { Detection } from '../../../src/ml/faces/nms.js';
+import { YunetDetector } from '../../../src/ml/faces/yunet.js';
+import { resizeRgb, toNchw, type RgbImage } from '../../../src/ml/image.js';
+import { ModelRegistry } from '../../../src/ml/registry.js';
+import { ModelSessions } from '../../../src/ml/session.js';
+import { FIXTURES, MODELS } from '../../helpers/fixtures.js';
+
+/** The upright preview the spine makes (long side <= 2048), decoded. */
+async function preview(rel: string): Promise<RgbImage> {
+  const jpeg = await sharp(path.join(FIXTURES, 'photos', rel)).rotate().resize(2048, 2048, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 90 }).toBuffer();
+  const { data, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** Mean absolute difference of two tensors over their first n values, in 0..255 pixel units. */
+function mad(a: Float32Array, b: Float32Array, n: number, unit: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.abs(a[i]! - b[i]!);
+  return (s / n) * unit;
+}
+
+const box = (d: Detection) => ({ x: d.box[0], y: d.box[1], w: d.box[2], h: d.box[3] });
+
+describe('model inputs from the JS resampler match the libvips path they replaced', () => {
+  let sessions: ModelSessions;
+  let detector: YunetDetector;
+  before(() => {
+    sessions = new ModelSessions();
+    detector = new YunetDetector(sessions, new ModelRegistry({ modelsDir: MODELS }).resolve('faceDetector')!);
+  });
+  after(() => sessions.close());
+
+  for (const rel of ['people/obama_and_biden_2.jpg', 'people/kit_harington_and_rose_leslie.jpg', 'people/biden_1.jpg', 'people/alex_lacamoire_2.jpg']) {
+    test(`detector: ${rel}`, async () => {
+      const img = await preview(rel);
+      const input = await detector.prepare(img);
+      // The old path: libvips resize (linear) to the letterboxed size, then a pass to floats.
+      const rw = Math.max(1, Math.min(input.inputW, Math.round(img.width * input.scale)));
+      const rh = Math.max(1, Math.min(input.inputH, Math.round(img.height * input.scale)));
+      const old = toNchw(await resizeRgb(img, rw, rh), input.inputW, input.inputH, detector.model.entry.preprocess);
+      const plane = input.inputW * input.inputH;
+      const diff = mad(input.tensor, old, 3 * plane, 1);
+      assert.ok(diff < 2.5 * (rw * rh) / plane, `mean abs difference ${diff.toFixed(2)} of 255`);
+      const now = await detector.run(input);
+      const before = await detector.run({ ...input, tensor: old });
+      assert.ok(before.length > 0, 'the fixture has faces');
+      assert.equal(now.length, before.length, 'same number of faces');
+      for (const b of before) {
+        const best = Math.max(...now.map((n) => boxIou(box(n), box(b))));
+        assert.ok(best > 0.9, `a face at ${b.box.map(Math.round).join(',')} is found again (IoU ${best.toFixed(3)})`);
+      }
+    });
+  }
+
+  test('classifier: close tensors and the same tags within 0.2', async () => {
+    const classifier = await ImageClassifier.load({
+      id: 'mobilenetv2-12-int8',
+      model: path.join(MODELS, 'mobilenetv2-12-int8', 'mobilenetv2-12-int8.onnx'),
+      labels: path.join(MODELS, 'mobilenetv2-12-int8', 'imagenet-simple-labels.json'),
+    });
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(path.join(MODELS, 'mobilenetv2-12-int8', 'mobilenetv2-12-int8.onnx'));
+    try {
+      const p = IMAGENET_PREPROCESS;
+      const labels = JSON.parse(readFileSync(path.join(MODELS, 'mobilenetv2-12-int8', 'imagenet-simple-labels.json'), 'utf8')) as string[];
+      const broad = new Set(labels.flatMap((l, i) => tagsForClass(i, l)));
+      for (const rel of ['scenes/eagle.jpg', 'scenes/kites_beach.jpg', 'scenes/aurora.jpg', 'people/obama_3.jpg', 'scenes/dog_pug_red.jpg', 'scenes/giraffe_and_zebra.jpg', 'scenes/horses.jpg', 'gps/elephants.jpg', 'gps/zebra.jpg', 'scenes/sea_turtle.jpg', 'scenes/peacock.jpg', 'scenes/food_limes.jpg']) {
+        const img = await preview(rel);
+        const now = await imageToTensor(img, p);
+        // The old path: libvips resize (linear) of the shortest side to 256, centre crop 224, to floats.
+        const scale = p.resizeShortest / Math.min(img.width, img.height);
+        const rw = Math.max(p.size, Math.round(img.width * scale)), rh = Math.max(p.size, Math.round(img.height * scale));
+        const rgb = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+          .resize(rw, rh, { fit: 'fill', kernel: 'linear' })
+          .extract({ left: Math.floor((rw - p.size) / 2), top: Math.floor((rh - p.size) / 2), width: p.size, height: p.size })
+          .raw()
+          .toBuffer();
+        const old = toNchw({ data: rgb, width: p.size, height: p.size }, p.size, p.size, { channels: 'RGB', scale: 1 / 255, mean: p.mean, std: p.std });
+        const diff = mad(now, old, now.length, 255 * 0.226);
+        assert.ok(diff < 3, `${rel}: mean abs difference ${diff.toFixed(2)} of 255`);
+        const probs = async (t: Float32Array) => softmax((await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', t, [1, 3, 224, 224]) }))[session.outputNames[0]!]!.data as Float32Array);
+        const [a, b] = [await probs(now), await probs(old)];
+        // The int8 MobileNet is jumpy (near-equal classes swap places on a one-level change), so
+        // what is pinned is what users get: the tags. The old top tag is still a tag, and no broad
+        // tag ("bird", "sea": the summed mass of its classes) of either path moves by more than 0.2
+        // (a tag under the thresholds counts with its raw mass). A class's own name is not pinned.
+        const tags = (q: Float32Array, opts: ClassifierTagOptions = DefaultClassifierTagOptions) => mapImagenetTags([...q].map((prob, index) => ({ index, label: labels[index]!, prob })), opts);
+        const all = { minCategoryScore: 0, minSpecificScore: 2, maxTags: 2000 } as unknown as ClassifierTagOptions;
+        const raw = (q: Float32Array) => new Map(tags(q, all).map((t) => [t.label, t.score]));
+        const [tn, to] = [tags(a), tags(b)];
+        const [rn, ro] = [raw(a), raw(b)];
+        assert.ok(tn.some((t) => t.label === to[0]!.label), `${rel}: the top tag ${to[0]!.label} is kept (${JSON.stringify(tn)})`);
+        for (const t of [...tn, ...to].filter((x) => broad.has(x.label))) {
+          const moved = Math.abs((rn.get(t.label) ?? 0) - (ro.get(t.label) ?? 0));
+          assert.ok(moved <= 0.2, `${rel}: ${t.label} moved by ${moved.toFixed(3)} (${JSON.stringify(tn)} vs ${JSON.stringify(to)})`);
+        }
+        // And the classifier itself is fed the new tensor.
+        const [mine] = await classifier.classify([img], 1000);
+        assert.deepEqual(mapImagenetTags(mine!), tags(a));
+      }
+    } finally {
+      await session.release();
+      await classifier.close();
+    }
+  });
+});
