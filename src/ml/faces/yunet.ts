@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { DaemonError } from '../../errors/index.js';
-import type { RgbImage } from '../image.js';
-import { resampleToNchw } from '../resample.js';
+import { toNchw, type RgbImage } from '../image.js';
+import { reduced } from '../pyramid.js';
 import type { ResolvedModel } from '../registry.js';
 import type { ModelSessions } from '../session.js';
 import { nms, type Detection } from './nms.js';
@@ -70,9 +70,8 @@ export class YunetDetector {
       const i = this.spare.findIndex((b) => b.length === size);
       into = i >= 0 ? this.spare.splice(i, 1)[0]! : new Float32Array(new SharedArrayBuffer(size * 4));
     }
-    // Straight into the tensor from the preview's pyramid (resample.ts), made once per photo and
-    // shared with the classifier: not a libvips resize of the whole 2048 px preview, then a pass to floats.
-    const tensor = resampleToNchw(img, { width: rw, height: rh, filter: 'bilinear' }, inputW, inputH, pre, 0, into);
+    // The reduced copy is kept with the decoded preview (pyramid.ts): the classifier cuts its input from it.
+    const tensor = toNchw(await reduced(img, rw, rh), inputW, inputH, pre, 0, into);
     return { tensor, inputW, inputH, scale };
   }
 
