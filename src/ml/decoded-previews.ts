@@ -4,7 +4,7 @@ import { decodeRgb, type RgbImage } from './image.js';
 export interface DecodedPreviewsOptions {
   /** Folder the previews' relative paths start from. */
   cacheDir: string;
-  /** Decoded previews kept (each ~9 MiB at 2048 px, ~12 MiB once its smaller levels are made: see pyramid.ts). */
+  /** Decoded previews kept (each ~9 MiB at 2048 px, plus ~0.8 MiB for the detector's reduced copy: see pyramid.ts). */
   maxEntries: number;
   /** The decoder (tests count calls through it). */
   decode?: (file: string) => Promise<RgbImage>;
