@@ -3,11 +3,9 @@ import { lstatSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import pino from 'pino';
-import { PipelineBus } from '../../../src/pipeline/events.js';
-import { Pipeline } from '../../../src/pipeline/pipeline.js';
 import { openDb } from '../../../src/store/db.js';
-import { Discovery, type Observation } from '../../../src/watch/discover.js';
+import type { Observation } from '../../../src/watch/discover.js';
+import { testDiscovery } from '../../helpers/discovery.js';
 
 /**
  * A first scan hands discovery 500 new files at a time: 100–280 ms of SQLite in one transaction,
@@ -22,10 +20,7 @@ test('a large batch of new files leaves the event loop turns while it is recorde
   const st = lstatSync(photo, { bigint: true });
   const { db } = openDb(path.join(home, 'rawlight.db'));
   t.after(() => db.close());
-  const log = pino({ level: 'silent' });
-  const bus = new PipelineBus();
-  const pipeline = new Pipeline({ db, passes: [], log, bus, concurrency: { cpu: 1, io: 1 }, maxAttempts: 1, retryBaseMs: 0, leaseMs: 60_000 });
-  const discovery = new Discovery({ db, pipeline, bus, log });
+  const { discovery, bus } = testDiscovery(db);
   const N = 3000;
   const batch: Observation[] = Array.from({ length: N }, (_, i) => ({ path: path.join(home, 'lib', `IMG_${i}.CR3`), root: path.join(home, 'lib'), stat: { ...st, ino: BigInt(10_000 + i) }, sidecar: null }));
   let events = 0;
