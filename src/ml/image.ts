@@ -52,24 +52,29 @@ export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelN
   const plane = dstW * dstH;
   if (into && into.length !== 3 * plane) throw new Error(`toNchw: buffer has ${into.length} floats, need ${3 * plane}`);
   const out = into ?? new Float32Array(3 * plane);
-  const order = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
   const w = Math.min(img.width, dstW);
   const h = Math.min(img.height, dstH);
   // Only the padding is filled (a fresh buffer is zeros already): the image covers the rest.
   const fill = pad !== 0 || into !== undefined;
   const data = img.data;
-  for (let c = 0; c < 3; c++) {
-    const src = order[c]!;
-    const m = norm.mean[c]!;
-    const k = norm.scale / norm.std[c]!;
-    const mk = m / norm.std[c]!;
-    const base = c * plane;
-    for (let y = 0; y < h; y++) {
-      const o = base + y * dstW;
-      for (let x = 0, i = y * img.width * 3 + src; x < w; x++, i += 3) out[o + x] = data[i]! * k - mk;
-      if (fill && w < dstW) out.fill(pad, o + w, o + dstW);
+  // One sequential read of the pixels writing all three planes (not one strided read per plane):
+  // plane of the source's R, G and B, and each one's multiply-add.
+  const planeOf = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  const kOf = (c: number) => norm.scale / norm.std[c]!;
+  const mOf = (c: number) => norm.mean[c]! / norm.std[c]!;
+  const [cr, cg, cb] = planeOf as [number, number, number];
+  const kr = kOf(cr), kg = kOf(cg), kb = kOf(cb);
+  const mr = mOf(cr), mg = mOf(cg), mb = mOf(cb);
+  const pr = cr * plane, pg = cg * plane, pb = cb * plane;
+  for (let y = 0; y < h; y++) {
+    const o = y * dstW;
+    for (let x = 0, i = y * img.width * 3; x < w; x++, i += 3) {
+      out[pr + o + x] = data[i]! * kr - mr;
+      out[pg + o + x] = data[i + 1]! * kg - mg;
+      out[pb + o + x] = data[i + 2]! * kb - mb;
     }
-    if (fill && h < dstH) out.fill(pad, base + h * dstW, base + plane);
+    if (fill && w < dstW) for (let c = 0; c < 3; c++) out.fill(pad, c * plane + o + w, c * plane + o + dstW);
   }
+  if (fill && h < dstH) for (let c = 0; c < 3; c++) out.fill(pad, c * plane + h * dstW, (c + 1) * plane);
   return out;
 }
