@@ -14,6 +14,7 @@ import { ImageClassifier, softmax } from '../../../src/ml/classifier/mobilenet-c
 import type { Detection } from '../../../src/ml/faces/nms.js';
 import { YunetDetector } from '../../../src/ml/faces/yunet.js';
 import { resizeRgb, toNchw, type RgbImage } from '../../../src/ml/image.js';
+import { levelFor } from '../../../src/ml/pyramid.js';
 import { ModelRegistry } from '../../../src/ml/registry.js';
 import { ModelSessions } from '../../../src/ml/session.js';
 import { FIXTURES, MODELS } from '../../helpers/fixtures.js';
@@ -94,6 +95,13 @@ describe('model inputs cut from shared reduced copies match the inputs each mode
         // A preview over twice the classifier's size is reduced by libvips as before; a smaller one is sampled in JS.
         if (img.width >= 2 * rw || img.height >= 2 * rh) assert.ok(mad(alone, old, old.length, 255) < 1e-3, `${rel}: alone, the classifier gets the tensor it got before`);
         else assert.ok(mad(alone, old, old.length, 255 * 0.226) < 3, `${rel}: a small preview sampled in JS`);
+        // (A panorama's 640 px copy is too short for the classifier: it resizes from the preview.)
+        const k640 = 640 / Math.max(img.width, img.height);
+        if (img.width >= 2 * rw && Math.round(img.width * k640) >= rw && Math.round(img.height * k640) >= rh) {
+          const from = levelFor(img, rw, rh);
+          assert.ok(from !== img && Math.max(from.width, from.height) === 640, `${rel}: the detector's 640 px copy is there`);
+          assert.ok(mad(now, alone, now.length, 255) > 0.01, `${rel}: the classifier resized from it, not from the preview`);
+        }
         const diff = mad(now, old, now.length, 255 * 0.226);
         assert.ok(diff < 3, `${rel}: mean abs difference ${diff.toFixed(2)} of 255`);
         const probs = async (t: Float32Array) => softmax((await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', t, [1, 3, 224, 224]) }))[session.outputNames[0]!]!.data as Float32Array);
