@@ -9,6 +9,23 @@ const B64 = 'base64:';
 const VALUE_B64 = `"${B64}`;
 /** What a cut-out value is replaced by: its index follows (see cutBinaries). */
 const PLACEHOLDER = 'rawlight-binary:';
+/** Base64 characters decoded per step (a multiple of 4): small strings, never a multi-MB one. */
+const B64_STEP = 64 * 1024;
+
+/**
+ * The bytes of the base64 text in `src[start, end)`, decoded step by step into one buffer: one
+ * multi-MB string would land in V8's large-object space and force a major collection of the
+ * daemon's heap every few RAWs; 64 KB strings die young.
+ */
+function decodeBase64(src: Buffer, start: number, end: number): Buffer {
+  let pad = 0;
+  while (pad < 2 && end - pad > start && src[end - pad - 1] === 0x3d) pad++; // '='
+  const out = Buffer.allocUnsafe(Math.floor(((end - start) * 3) / 4) - pad);
+  let written = 0;
+  for (let i = start; i < end; i += B64_STEP) written += out.write(src.toString('latin1', i, Math.min(end, i + B64_STEP)), written, 'base64');
+  return written === out.length ? out : out.subarray(0, written);
+}
+
 /** What ExifTool prints after each command's output (exiftool-vendored's pass and fail token). */
 const READY = '{ready}';
 
@@ -81,7 +98,7 @@ export class EmbeddedImagesTask extends ExifToolTask<Map<string, EmbeddedImages>
       const end = all.indexOf(0x22, start); // base64 has no quote: the value's closing quote
       if (end < 0) break;
       pieces.push(all.toString('utf8', emitted, at + 1), `${PLACEHOLDER}${this.binaries.length}"`);
-      this.binaries.push(Buffer.from(all.toString('latin1', start, end), 'base64'));
+      this.binaries.push(decodeBase64(all, start, end));
       emitted = search = end + 1;
     }
     pieces.push(all.toString('utf8', emitted));
