@@ -10,9 +10,12 @@
 //   npm run bench index          BENCH_COPIES=N (default 3)  BENCH_NOOP_FILES=N (default 30000)
 //   BENCH_ONLY=metadata,previews,ml,import,rescan runs only those parts (default: all of them)
 //   BENCH_IO_WORKERS=N runs part 1 with queue.ioConcurrency N (default: the config default)
+// First, as in the CLI: libuv's threadpool sized for the CPU workers before anything starts it.
+import '../src/cli/size-threadpool.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
@@ -305,8 +308,17 @@ try {
       mkdirSync(home, { recursive: true });
       execFileSync('sqlite3', [path.join(smHome, 'rawlight.db'), `.backup '${path.join(home, 'rawlight.db')}'`]);
       const c0 = cpuSeconds();
+      const t0 = process.threadCpuUsage();
+      let majorGcs = 0;
+      const gcs = new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
+      });
+      gcs.observe({ entryTypes: ['gc'] });
       const r = await indexRun(home, lib, { only: ['preview'], config: { queue: { cpuConcurrency: workers } } });
-      return { ...r, cores: (cpuSeconds() - c0) / r.secs };
+      gcs.disconnect();
+      const t = process.threadCpuUsage(t0);
+      const previews = Math.max(1, r.executed.preview ?? 0);
+      return { ...r, cores: (cpuSeconds() - c0) / r.secs, threadMs: (t.user + t.system) / 1000 / previews, majorGcs };
     };
     const one = await previewRun('home-p1', 1);
     const auto = await previewRun('home-pauto', 'auto');
@@ -317,6 +329,10 @@ try {
     // the thumbnail is encoded beside the preview, ExifTool runs in its own process. On a quiet
     // machine the best ratio two workers can reach is (cores busy with one) / (cores).
     if (os.loadavg()[0]! < CORES / 2) out(`   best ratio reachable from one worker's ${f(one.cores, 2)} cores busy: ${f(Math.min(1, one.cores / CORES), 2)}`);
+    // The daemon's own thread is the one every worker waits on (claims, commits, ExifTool replies,
+    // each sharp and fs completion): its CPU per preview and its major collections, a figure the
+    // machine's other load does not change (wall times and ratios it does).
+    out(`   daemon thread per preview:            ${f(one.threadMs, 1)} ms CPU, ${one.majorGcs} major GCs in all (1 worker); ${f(auto.threadMs, 1)} ms, ${auto.majorGcs} (default)`);
   }
 
   // 4 + 5. Full first import, every pass but CLIP, then the daemon idle. Part 3 needs only the

@@ -33,6 +33,7 @@ import { Pipeline } from './pipeline/pipeline.js';
 import { withPrerequisites } from './pipeline/pass-selection.js';
 import { collectGarbage } from './lifecycle/collect-garbage.js';
 import { IdleRelease } from './pipeline/idle-release.js';
+import { createThreadedRenderer } from './image/threaded-render.js';
 import { cpuWorkers, inferenceThreads } from './pipeline/worker-count.js';
 import { createThreadedGeocoder } from './places/index.js';
 import type { Platform } from './platform/index.js';
@@ -99,6 +100,9 @@ export class Core {
     // Town index and lookups on a worker thread: building it is ~1 s of synchronous work.
     const geocoder = createThreadedGeocoder({ log: log.child({ component: 'places' }) });
     this.closers.push({ name: 'places geocoder', close: () => geocoder.close() });
+    // Previews are decoded, hashed and encoded on threads of their own, one per CPU worker.
+    const renderer = createThreadedRenderer({ threads: cpuWorkers(config.queue.cpuConcurrency), log: log.child({ component: 'preview' }) });
+    this.closers.push({ name: 'preview renderer', close: () => renderer.close() });
     // One dedicated ExifTool writer, separate from the read pool; Spotlight xattrs after writes.
     const writer = createExifToolWriter({ timeoutMs: config.xmp.writeTimeoutMs });
     const spotlight = createSpotlight({ enabled: config.xmp.spotlight, finderTags: config.xmp.finderTags, batchDelayMs: 2000, log: log.child({ component: 'spotlight' }) });
@@ -132,7 +136,7 @@ export class Core {
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif, sidecarStyle: config.xmp.sidecarStyle }),
-      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders(), jxlDecoders: platformJxlDecoders() }),
+      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders(), jxlDecoders: platformJxlDecoders(), render: renderer.render }),
       createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config, decoded }),
       createEmbedPass({ clip, cacheDir, config, decoded }),
       createTagsPass({ clip, classifier, cacheDir, config, decoded }),
@@ -178,6 +182,7 @@ export class Core {
       releases: [
         { name: 'models', release: () => this.sessions.park() },
         { name: 'place index', release: () => geocoder.park() },
+        { name: 'preview renderer', release: () => renderer.park() },
         // Last: what the two above and the import let go of is garbage only now.
         { name: 'garbage', release: () => collectGarbage() },
       ],

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: sizes libuv's threadpool before any import or command can start it.
+import './size-threadpool.js';
 import { isDaemonError } from '../errors/index.js';
 import { resolvePlaces } from '../platform/places.js';
 import { applyPrivateUmask } from '../platform/private-files.js';

@@ -3,6 +3,7 @@ import type { ExifReader } from '../exiftool/reader.js';
 import type { HeicDecoder } from '../image/heic.js';
 import { chooseEmbedded } from '../image/choose-embedded.js';
 import { PREVIEW_SIZE, probeImage, renderPreview, type Rendered } from '../image/render.js';
+import type { RenderFn } from '../image/threaded-render.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
 import type { Pass, PassContext, PassOutcome } from './pass.js';
@@ -28,6 +29,8 @@ export interface PreviewPassDeps {
   jxlDecoders?: HeicDecoder[];
   /** Long side of the cached preview (default PREVIEW_SIZE). */
   previewSize?: number;
+  /** Where the pixels are decoded and encoded (default renderPreview on this thread; the daemon: its renderer threads). */
+  render?: RenderFn;
 }
 
 interface Source {
@@ -55,6 +58,7 @@ function orientationOf(db: ReadableDb, fileId: number): number | null {
  */
 export function createPreviewPass(deps: PreviewPassDeps): Pass {
   const previewSize = deps.previewSize ?? PREVIEW_SIZE;
+  const render = deps.render ?? renderPreview;
   /**
    * The smallest embedded image that still covers the preview size (a full-size JpgFromRaw costs
    * several times the decode of a 2048 px PreviewImage), else the largest there is. All candidates
@@ -143,7 +147,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       for await (const s of await sources(f, orientation, tried)) {
         stopIfAborted(ctx.signal, 'rendering a preview');
         try {
-          rendered = await renderPreview(s.input, s.orientation, { cacheDir: deps.cacheDir, previewSize });
+          rendered = await render(s.input, s.orientation, { cacheDir: deps.cacheDir, previewSize });
           used = s;
           break;
         } catch (e) {
