@@ -178,6 +178,8 @@ export class Core {
       releases: [
         { name: 'models', release: () => this.sessions.park() },
         { name: 'place index', release: () => geocoder.park() },
+        // ExifTool's perl processes (30-70 MB each): the next read or write starts one again.
+        { name: 'exiftool', release: () => Promise.all([this.exif.park(), writer.park()]) },
         // Last: what the two above and the import let go of is garbage only now.
         { name: 'garbage', release: () => collectGarbage() },
       ],
