@@ -319,6 +319,7 @@ export class Pipeline {
 
   /** Sleeps until woken, or until a retry of these passes falls due within the doorbell's interval. */
   private sleep(passNames: string[]): Promise<void> {
+    if (!this.running) return Promise.resolve(); // stopped meanwhile: nobody would wake it
     const next = this.paused ? null : nextRunAfter(this.o.db, passNames);
     const ms = next === null ? null : Math.max(next - Date.now(), 10);
     return new Promise((resolve) => {
