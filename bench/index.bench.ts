@@ -232,13 +232,14 @@ function installedCli(): string {
 async function idleDaemon(home: string, lib: string): Promise<{ cpu: number; rssMiB: number; ownRssMiB: number; anonMiB: number; children: number; startRssMiB: number; busyRssMiB: number; secs: number; settledSecs: number; newFiles: number; done: number }> {
   const child = spawn(installedCli(), ['run', '--port', '0'], { env: { ...process.env, RAWLIGHT_HOME: home }, stdio: 'ignore' });
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  /** Waits (up to `max` 2-s windows) for a window using under `cpuSecs`; returns the seconds waited. */
-  const settle = async (max: number, cpuSecs = 0.04) => {
+  /** Waits (up to `max` 2-s windows) for `run` windows in a row each using under `cpuSecs`; returns the seconds waited. */
+  const settle = async (max: number, cpuSecs = 0.04, run = 1) => {
     const t0 = performance.now();
-    for (let i = 0; i < max; i++) {
+    let quiet = 0;
+    for (let i = 0; i < max && quiet < run; i++) {
       const a = procSample(child.pid!);
       await sleep(2000);
-      if (procSample(child.pid!).cpu - a.cpu < cpuSecs) break;
+      quiet = procSample(child.pid!).cpu - a.cpu < cpuSecs ? quiet + 1 : 0;
     }
     return (performance.now() - t0) / 1000;
   };
@@ -266,10 +267,10 @@ async function idleDaemon(home: string, lib: string): Promise<{ cpu: number; rss
       db.close();
     }
     await sleep(IDLE_RELEASE_MS + 5000);
-    // The release ends worker threads and collects garbage; V8 then shrinks its heaps over a few
-    // more collections (~20 s of GC threads). Idle is measured once a 2-s window has at most one
-    // clock tick of CPU (0.5 %), and how long that took is reported.
-    const settledSecs = 5 + (await settle(30, 0.015));
+    // The release ends worker threads and collects garbage; V8's memory reducer then shrinks the
+    // heaps over a few more collections (~20 s, ~0.2 s of CPU in all). Idle is measured once three
+    // 2-s windows in a row had at most one clock tick of CPU (0.5 %); how long that took is reported.
+    const settledSecs = 5 + (await settle(45, 0.015, 3));
     const a = procSample(child.pid!);
     const t = performance.now();
     await sleep(20_000);
