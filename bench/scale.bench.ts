@@ -10,7 +10,7 @@
  * Face vectors (sqlite-vec, 2 KB each) are left out: no figure here reads them, and 1M of them
  * would add 2 GB to the build on a shared machine.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -60,8 +60,11 @@ const dbPath = path.join(home, DB_FILE);
 // The synthetic files live under a root that is not a configured library (it does not exist on
 // disk): the daemon's start-up walk covers only the real, watched library the photo is dropped in.
 const SYNTHETIC_ROOT = path.join(dir, 'synthetic-library');
-const SPINE_ONLY = { faces: false, embed: false, tags: false, places: false, writeback: false };
-const config = parseConfig({ libraries: [library], api: { port: 0 }, passes: SPINE_ONLY, watch: { settleMs: 200 } });
+// The spine plus places and writeback: the dropped photo (GPS, no people) gets its place written
+// to an XMP sidecar, which the bench times too (drop → XMP). The ML passes stay off: they would
+// measure model load, not the queue.
+const PASSES = { faces: false, embed: false, tags: false, ocr: false, places: true, writeback: true };
+const config = parseConfig({ libraries: [library], api: { port: 0 }, passes: PASSES, watch: { settleMs: 200 } });
 
 const rows: { what: string; value: string; goal: string; ok: boolean | null }[] = [];
 const report = (what: string, value: number, unit: string, goal: number | null) =>
@@ -256,7 +259,9 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
   await started; // the watcher is up
   const dropped = path.join(library, 'new', 'dropped.jpg');
   mkdirSync(path.dirname(dropped), { recursive: true });
-  const previewed = new Promise<number>((resolve) => bus.on('pass-done', (e) => e.path === dropped && e.pass === 'preview' && resolve(performance.now())));
+  const doneAt = (pass: string) => new Promise<number>((resolve) => bus.on('pass-done', (e) => e.path === dropped && e.pass === pass && resolve(performance.now())));
+  const previewed = doneAt('preview');
+  const xmpWritten = doneAt('writeback');
   const pendingAtDrop = daemon.core.db.prepare(`SELECT count(*) FROM jobs WHERE state = 'pending'`).pluck().get() as number;
   const dropAt = performance.now();
   copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), dropped);
@@ -278,6 +283,10 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
   const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 60_000).unref());
   const at = await Promise.race([previewed, timeout]);
   report(`drop → preview, dropped with ${pendingAtDrop} jobs pending, API under load`, (at - dropAt) / 1000, 's', 10);
+  const xmpAt = await Promise.race([xmpWritten, timeout]);
+  const target = daemon.core.db.prepare(`SELECT x.target FROM xmp_state x JOIN files f ON f.id = x.file_id WHERE f.path = ?`).pluck().get(dropped) as string | undefined;
+  if (Number.isFinite(xmpAt) && !(target && existsSync(target))) throw new Error(`writeback finished but wrote no XMP for ${dropped}`);
+  report('drop → XMP sidecar written (its place, from GPS)', (xmpAt - dropAt) / 1000, 's', null);
   // The same load with the pipeline paused, in the same run: what the API costs alone.
   daemon.core.pipeline.setPaused(true);
   await new Promise((resolve) => setTimeout(resolve, 500));

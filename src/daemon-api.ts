@@ -55,14 +55,16 @@ export function peoplePort(db: WritableDb, group?: () => Promise<unknown>): Peop
 export function modelsPort(daemon: Daemon): ModelsPort {
   return {
     list: () => {
-      const providers = new Map(daemon.core.sessions.info().map((i) => [i.modelId, i.provider] as const));
+      const sessions = new Map(daemon.core.sessions.info().map((i) => [i.modelId, i] as const));
       return [...daemon.core.models.reports().values()].map((r) => ({
         role: r.role,
         id: r.chosen?.id ?? null,
         present: r.state === 'ready',
         state: r.state,
         licence: r.licence,
-        provider: r.chosen ? (providers.get(r.chosen.id) ?? 'not loaded yet') : null,
+        provider: r.chosen ? (sessions.get(r.chosen.id)?.provider ?? 'not loaded yet') : null,
+        // Released by the idle release (or never used yet): it loads again on the next photo.
+        loaded: r.chosen ? (sessions.get(r.chosen.id)?.loaded ?? false) : false,
         ...(r.problem ? { hint: [r.problem, r.howToGet].filter(Boolean).join(' ') } : {}),
       }));
     },

@@ -157,6 +157,11 @@ export class OrtWorkerHost {
     return true;
   }
 
+  /** True while a worker runs (models are in memory); false before first use and once parked. */
+  get running(): boolean {
+    return this.worker !== null;
+  }
+
   wasParked(generation: number): boolean {
     return this.parked.has(generation);
   }

@@ -22,6 +22,8 @@ export interface SessionInfo {
   path: string;
   provider: ExecutionProvider;
   loadMs: number;
+  /** In memory now; false once the idle release parked the ML worker (it loads again on next use). */
+  loaded: boolean;
 }
 
 export interface ModelSessionsOptions {
@@ -116,7 +118,8 @@ export class ModelSessions {
 
   /** What is loaded and on which provider (for `status` and `rawlight models`). */
   info(): SessionInfo[] {
-    return [...this.loaded.values()].map(({ modelId, path, provider, loadMs }) => ({ modelId, path, provider, loadMs }));
+    const loaded = this.host.running;
+    return [...this.loaded.values()].map(({ modelId, path, provider, loadMs }) => ({ modelId, path, provider, loadMs, loaded }));
   }
 
   /** The providers this platform tries, best first. */

@@ -1,8 +1,11 @@
 import { existsSync, type BigIntStats } from 'node:fs';
 import fs from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { PipelineBus } from '../pipeline/events.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
+import { TURN_BUDGET_MS } from '../pipeline/turns.js';
 import { Priority } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { stmt } from '../store/statements.js';
@@ -70,21 +73,30 @@ export class Discovery {
     return others.length ? { ...first, others } : first;
   }
 
-  /** Applies a batch of observations (one transaction), queuing work for what changed. */
+  /**
+   * Applies a batch of observations, queuing work for what changed. Each observation is atomic on
+   * its own; they are committed in transactions of at most TURN_BUDGET_MS each, with the event loop
+   * free between two: 500 new files cost 100–280 ms of SQLite (insert, name index, queue), which in
+   * one transaction held every API request and watcher event of a first scan that long.
+   */
   async observeMany(batch: Observation[], priority: number = Priority.backlog): Promise<Map<string, Change>> {
     const out = new Map<string, Change>();
     const candidates = batch.filter((b) => maybeDataless(b.stat)).map((b) => b.path);
     const cloud = candidates.length ? await (this.o.dataless ?? noDatalessProbe).check(candidates) : new Set<string>();
-    const events: { id: number; path: string; change: Change }[] = [];
-    tx(this.o.db, () => {
-      for (const ob of batch) {
-        const r = this.observeOne(ob, cloud.has(ob.path), priority);
-        out.set(ob.path, r.change);
-        if (r.change !== 'unchanged') events.push({ id: r.id, path: ob.path, change: r.change });
-      }
-    });
-    for (const e of events) {
-      if (e.change !== 'unchanged') this.o.bus.emit('file-changed', { fileId: e.id, path: e.path, change: e.change });
+    let i = 0;
+    while (i < batch.length) {
+      if (i > 0) await nextTurn();
+      const events: { id: number; path: string; change: Exclude<Change, 'unchanged'> }[] = [];
+      const started = performance.now();
+      tx(this.o.db, () => {
+        do {
+          const ob = batch[i++]!;
+          const r = this.observeOne(ob, cloud.has(ob.path), priority);
+          out.set(ob.path, r.change);
+          if (r.change !== 'unchanged') events.push({ id: r.id, path: ob.path, change: r.change });
+        } while (i < batch.length && performance.now() - started < TURN_BUDGET_MS);
+      });
+      for (const e of events) this.o.bus.emit('file-changed', { fileId: e.id, path: e.path, change: e.change });
     }
     return out;
   }

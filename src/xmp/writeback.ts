@@ -21,7 +21,7 @@ import { planChanges, planIsNoop, type Plan, type ValueRecord } from './plan.js'
 import { assertSidecarWritable, chooseSidecar, existingSidecars } from './sidecar-path.js';
 import { emptySnapshot, parseSnapshot, type XmpSnapshot } from './snapshot.js';
 import type { SpotlightAdapter, SpotlightRecord } from './spotlight.js';
-import { getXmpState, loadValueRecords, replaceValueRecords, upsertXmpState, type TargetKind } from './xmp.repository.js';
+import { getXmpState, loadValueRecords, replaceValueRecords, upsertXmpState, type TargetKind, type XmpStateUpdate } from './xmp.repository.js';
 
 export interface Target {
   path: string;
@@ -225,15 +225,19 @@ function noopResult(deps: WritebackDeps, p: PreparedWriteback, warnings: string[
     target,
     plan,
     warnings,
-    commit: (wdb) => {
-      replaceValueRecords(wdb, file.id, plan.records, now);
-      upsertXmpState(
-        wdb,
-        file.id,
-        { target: target.path, targetKind: target.kind, status: p.overwritten ? 'overwritten' : 'ok', ...noticeFields(p), ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) },
-        now,
-      );
-    },
+    commit: stateCommit(p, plan.records, { status: p.overwritten ? 'overwritten' : 'ok' }, spot, now),
+  };
+}
+
+/**
+ * The commit of a write or a no-op: the values now in the target, and its XMP state with the
+ * notice and, when it was touched, the Spotlight record.
+ */
+function stateCommit(p: PreparedWriteback, records: readonly ValueRecord[], state: Pick<XmpStateUpdate, 'status' | 'writtenAt' | 'writtenMetadataDate'>, spot: SpotlightRecord | null | undefined, now: number): (db: WritableDb) => void {
+  const { file, target } = p;
+  return (db) => {
+    replaceValueRecords(db, file.id, records, now);
+    upsertXmpState(db, file.id, { target: target.path, targetKind: target.kind, ...state, ...noticeFields(p), ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}) }, now);
   };
 }
 
@@ -354,23 +358,7 @@ export async function applyWriteback(deps: WritebackDeps, prepared: PreparedWrit
     target,
     plan,
     warnings,
-    commit: (wdb) => {
-      replaceValueRecords(wdb, file.id, verified.records, now);
-      upsertXmpState(
-        wdb,
-        file.id,
-        {
-          target: target.path,
-          targetKind: target.kind,
-          status: 'ok',
-          writtenAt: now,
-          writtenMetadataDate: after.metadataDate,
-          ...noticeFields(p),
-          ...(spot !== undefined ? { spotlight: spot && JSON.stringify(spot) } : {}),
-        },
-        now,
-      );
-    },
+    commit: stateCommit(p, verified.records, { status: 'ok', writtenAt: now, writtenMetadataDate: after.metadataDate }, spot, now),
   };
 }
 

@@ -62,6 +62,10 @@ describe('registry on the real models folder', () => {
         assert.equal(loaded.provider, 'cpu');
       }
       assert.equal(s.info().length, 3);
+      assert.ok(s.info().every((i) => i.loaded), 'in memory after use');
+      // Parked by the idle release: still listed (they load again on next use), no longer in memory.
+      assert.equal(await s.park(), true);
+      assert.deepEqual(s.info().map((i) => i.loaded), [false, false, false]);
       // The same file is loaded once and shared.
       const m = r.resolve('faceDetector')!;
       assert.equal(await s.get(m.entry, m.onnxPath), await s.get(m.entry, m.onnxPath));

@@ -3,13 +3,10 @@ import { lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import pino from 'pino';
-import { PipelineBus } from '../../../src/pipeline/events.js';
-import { Pipeline } from '../../../src/pipeline/pipeline.js';
 import { search } from '../../../src/search/search.js';
 import { openDb } from '../../../src/store/db.js';
-import { Discovery } from '../../../src/watch/discover.js';
 import { reconcileRoot } from '../../../src/watch/reconcile.js';
+import { testDiscovery } from '../../helpers/discovery.js';
 
 /**
  * The file-name index (0120) is kept by triggers on files: the real writers (the reconcile walk's
@@ -27,10 +24,7 @@ test('file-name search follows the real writers: walk inserts, a rename, a watch
   put('trip/beach sunset.jpg');
   const { db } = openDb(path.join(home, 'rawlight.db'));
   t.after(() => db.close());
-  const log = pino({ level: 'silent' });
-  const bus = new PipelineBus();
-  const pipeline = new Pipeline({ db, passes: [], log, bus, concurrency: { cpu: 1, io: 1 }, maxAttempts: 1, retryBaseMs: 0, leaseMs: 60_000 });
-  const discovery = new Discovery({ db, pipeline, bus, log });
+  const { discovery, log } = testDiscovery(db);
   const walk = () => reconcileRoot(lib, { db, discovery, log });
   const found = async (q: string) => (await search(db, q, { raw: true })).results.map((r) => path.relative(lib, r.path)).sort();
 

@@ -1,3 +1,5 @@
+import { after, before } from 'node:test';
+import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool/writer.js';
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig, type Config, type ConfigInput } from '../../../src/config/index.js';
@@ -125,4 +127,21 @@ export function rawWithLightroomSidecar(dir: string): [string, string] {
   const xmp = cr2!.replace(/\.cr2$/, '.xmp');
   copyFileSync(path.join(FIXTURES, 'photos/sidecars/IMG_5910.xmp'), xmp);
   return [cr2!, xmp];
+}
+
+/**
+ * The set-up of a describe block that writes: a test database in `t` and one ExifTool writer,
+ * handed to `use` before the block's tests and closed after them (with `t`).
+ */
+export function suiteWithWriter(t: { dir: string; cleanup: () => void }, use: (opened: { db: WritableDb; writer: ExifToolWriter }) => void): void {
+  let opened: { db: WritableDb; writer: ExifToolWriter } | undefined;
+  before(() => {
+    opened = { db: openTestDb(t.dir), writer: createExifToolWriter({ timeoutMs: 30_000 }) };
+    use(opened);
+  });
+  after(async () => {
+    await opened?.writer.end();
+    opened?.db.close();
+    t.cleanup();
+  });
 }

@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool/writer.js';
+import type { ExifToolWriter } from '../../../src/exiftool/writer.js';
 import type { WritableDb } from '../../../src/store/db.js';
 import type { FileRow } from '../../../src/store/repositories/file.repository.js';
 import { xmpStateForFile } from '../../../src/xmp/xmp-state.js';
@@ -12,7 +12,7 @@ import { replaceValueRecords, upsertXmpState } from '../../../src/xmp/xmp.reposi
 import { tx } from '../../../src/store/db.js';
 import { copyFixtures, FIXTURES, tempDir } from '../../helpers/fixtures.js';
 import { exiv2List, exiv2Props } from '../xmp/readers.js';
-import { addFile, addTag, openTestDb, testConfig, writeback } from './helpers.js';
+import { addFile, addTag, testConfig, writeback, suiteWithWriter } from './helpers.js';
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
@@ -21,15 +21,7 @@ describe('the kind of a photo comes from ExifTool, not its name', () => {
   let db: WritableDb;
   let writer: ExifToolWriter;
   const embedded = testConfig({ xmp: { embedded: true } });
-  before(() => {
-    db = openTestDb(t.dir);
-    writer = createExifToolWriter({ timeoutMs: 30_000 });
-  });
-  after(async () => {
-    await writer.end();
-    db.close();
-    t.cleanup();
-  });
+  suiteWithWriter(t, (opened) => ({ db, writer } = opened));
 
   /** As the metadata pass records it: ExifTool's FileType. */
   async function indexed(p: string): Promise<FileRow> {

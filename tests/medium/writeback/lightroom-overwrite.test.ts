@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool/writer.js';
+import type { ExifToolWriter } from '../../../src/exiftool/writer.js';
 import { writebackInputKey } from '../../../src/passes/writeback.pass.js';
 import type { WritableDb } from '../../../src/store/db.js';
 import { runWriteback } from '../../../src/xmp/run-writeback.js';
@@ -10,22 +10,14 @@ import { xmpStateForFile } from '../../../src/xmp/xmp-state.js';
 import { writebackCounts } from '../../../src/xmp/xmp.repository.js';
 import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
 import { exiv2List, exiv2Props } from '../xmp/readers.js';
-import { addFace, addFile, addTag, openTestDb, rawWithLightroomSidecar, testConfig, writeback } from './helpers.js';
+import { addFace, addFile, addTag, rawWithLightroomSidecar, testConfig, writeback, suiteWithWriter } from './helpers.js';
 
 describe('Lightroom rewriting its sidecar from the catalog', () => {
   const t = tempDir();
   let db: WritableDb;
   let writer: ExifToolWriter;
   const config = testConfig();
-  before(() => {
-    db = openTestDb(t.dir);
-    writer = createExifToolWriter({ timeoutMs: 30_000 });
-  });
-  after(async () => {
-    await writer.end();
-    db.close();
-    t.cleanup();
-  });
+  suiteWithWriter(t, (opened) => ({ db, writer } = opened));
 
   test('all of rawlight\'s values gone in one save by Lightroom: "overwritten", not fought, shown in status; --restore puts them back', async () => {
     const [cr2, xmp] = rawWithLightroomSidecar(path.join(t.dir, 'lr'));

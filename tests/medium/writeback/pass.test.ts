@@ -1,11 +1,11 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, statSync, utimesSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { writebackCommand } from '../../../src/cli/commands/writeback.command.js';
 import { isDaemonError } from '../../../src/errors/index.js';
-import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool/writer.js';
+import type { ExifToolWriter } from '../../../src/exiftool/writer.js';
 import { silentLogger } from '../../../src/log/index.js';
 import type { PassContext } from '../../../src/passes/pass.js';
 import { createWritebackPass } from '../../../src/passes/writeback.pass.js';
@@ -16,7 +16,7 @@ import type { FileRow } from '../../../src/store/repositories/file.repository.js
 import { isOwnWrite, reconcileJournal } from '../../../src/xmp/own-writes.js';
 import { xmpStateForFile } from '../../../src/xmp/xmp-state.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
-import { addFile, addTag, openTestDb, testConfig } from './helpers.js';
+import { addFile, addTag, testConfig, suiteWithWriter } from './helpers.js';
 
 function ctx(db: WritableDb, file: FileRow, inputKey: string): PassContext {
   return { file, inputKey, db, log: silentLogger(), signal: new AbortController().signal };
@@ -34,15 +34,7 @@ describe('writeback pass', () => {
   const t = tempDir();
   let db: WritableDb;
   let writer: ExifToolWriter;
-  before(() => {
-    db = openTestDb(t.dir);
-    writer = createExifToolWriter({ timeoutMs: 30_000 });
-  });
-  after(async () => {
-    await writer.end();
-    db.close();
-    t.cleanup();
-  });
+  suiteWithWriter(t, (opened) => ({ db, writer } = opened));
   const deps = (over: Parameters<typeof testConfig>[0] = {}) => ({ db, writer, config: testConfig(over), backupDir: path.join(t.dir, 'b') });
 
   test('input key: null when off, when nothing is known, and follows the desired state', () => {

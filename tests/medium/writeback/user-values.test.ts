@@ -1,27 +1,19 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool/writer.js';
+import type { ExifToolWriter } from '../../../src/exiftool/writer.js';
 import type { WritableDb } from '../../../src/store/db.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
 import { exiv2List, exiv2Props } from '../xmp/readers.js';
-import { addFile, addPlace, addTag, openTestDb, testConfig, writeback } from './helpers.js';
+import { addFile, addPlace, addTag, testConfig, writeback, suiteWithWriter } from './helpers.js';
 
 describe('the user\'s values win, wherever they are', () => {
   const t = tempDir();
   let db: WritableDb;
   let writer: ExifToolWriter;
   const config = testConfig();
-  before(() => {
-    db = openTestDb(t.dir);
-    writer = createExifToolWriter({ timeoutMs: 30_000 });
-  });
-  after(async () => {
-    await writer.end();
-    db.close();
-    t.cleanup();
-  });
+  suiteWithWriter(t, (opened) => ({ db, writer } = opened));
 
   test('a JPEG whose own IPTC City is "Thompson Springs": no place field in its sidecar, the place keyword still goes in', async () => {
     const [jpg] = copyFixtures(path.join(t.dir, 'city'), ['photos/gps/utah_thompson-springs.jpg']);

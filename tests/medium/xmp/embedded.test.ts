@@ -1,17 +1,17 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, openSync, readFileSync, closeSync, writeSync, fstatSync } from 'node:fs';
 import path from 'node:path';
 import { isDaemonError } from '../../../src/errors/index.js';
-import { createExifToolWriter, type ExifToolWriter, type XmpWriter } from '../../../src/exiftool/writer.js';
+import type { ExifToolWriter, XmpWriter } from '../../../src/exiftool/writer.js';
 import type { WritableDb } from '../../../src/store/db.js';
 import { READ_TAGS } from '../../../src/xmp/fields.js';
 import { parseSnapshot } from '../../../src/xmp/snapshot.js';
 import { xmpStateForFile } from '../../../src/xmp/xmp-state.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
-import { addFace, addFile, addTag, openTestDb, testConfig, writeback } from '../writeback/helpers.js';
+import { addFace, addFile, addTag, testConfig, writeback, suiteWithWriter } from '../writeback/helpers.js';
 import { leftovers } from './readers.js';
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
@@ -22,15 +22,7 @@ describe('embedded writes (opt-in), verified by ImageDataHash', () => {
   let writer: ExifToolWriter;
   const config = testConfig({ xmp: { embedded: true } });
   const backup = path.join(t.dir, 'backup');
-  before(() => {
-    db = openTestDb(t.dir);
-    writer = createExifToolWriter({ timeoutMs: 30_000 });
-  });
-  after(async () => {
-    await writer.end();
-    db.close();
-    t.cleanup();
-  });
+  suiteWithWriter(t, (opened) => ({ db, writer } = opened));
 
   for (const rel of ['photos/people/obama_4.jpg', 'raw/photoprism_canon_eos_6d.dng', 'photos/heic/iphone7_himeji-castle.heic']) {
     test(`${rel}: values written into the file, image data unchanged`, async () => {

@@ -1,27 +1,19 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDaemonError } from '../../../src/errors/index.js';
-import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool/writer.js';
+import type { ExifToolWriter } from '../../../src/exiftool/writer.js';
 import type { WritableDb } from '../../../src/store/db.js';
 import { xmpStateForFile } from '../../../src/xmp/xmp-state.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
-import { addFile, addTag, openTestDb, testConfig, writeback, rawWithLightroomSidecar } from '../writeback/helpers.js';
+import { addFile, addTag, testConfig, writeback, rawWithLightroomSidecar, suiteWithWriter } from '../writeback/helpers.js';
 
 describe('a malformed sidecar gets a clear error and is left untouched', () => {
   const t = tempDir();
   let db: WritableDb;
   let writer: ExifToolWriter;
-  before(() => {
-    db = openTestDb(t.dir);
-    writer = createExifToolWriter({ timeoutMs: 30_000 });
-  });
-  after(async () => {
-    await writer.end();
-    db.close();
-    t.cleanup();
-  });
+  suiteWithWriter(t, (opened) => ({ db, writer } = opened));
 
   const cases: [string, (p: string) => void, RegExp][] = [
     ['invalid XML', (p) => writeFileSync(p, readFileSync(p, 'utf8').replace('</dc:subject>', '')), /not well-formed XML/],

@@ -1,15 +1,15 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool/writer.js';
+import type { ExifToolWriter } from '../../../src/exiftool/writer.js';
 import type { WritableDb } from '../../../src/store/db.js';
 import type { FileRow } from '../../../src/store/repositories/file.repository.js';
 import { READ_TAGS } from '../../../src/xmp/fields.js';
 import { parseSnapshot } from '../../../src/xmp/snapshot.js';
 import { xmpStateForFile } from '../../../src/xmp/xmp-state.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
-import { addFace, addFile, addPlace, addTag, openTestDb, testConfig, writeback, rawWithLightroomSidecar } from '../writeback/helpers.js';
+import { addFace, addFile, addPlace, addTag, testConfig, writeback, rawWithLightroomSidecar, suiteWithWriter } from '../writeback/helpers.js';
 import { exiv2List, exiv2Props, exiv2Regions, leftovers } from './readers.js';
 
 /** exiv2 keys rawlight may change; everything else must read back identical. */
@@ -28,15 +28,7 @@ describe('merge, never clobber', () => {
   let writer: ExifToolWriter;
   const config = testConfig();
   const backup = path.join(t.dir, 'backup');
-  before(() => {
-    db = openTestDb(t.dir);
-    writer = createExifToolWriter({ timeoutMs: 30_000 });
-  });
-  after(async () => {
-    await writer.end();
-    db.close();
-    t.cleanup();
-  });
+  suiteWithWriter(t, (opened) => ({ db, writer } = opened));
 
   describe('the real Lightroom sidecar (IMG_5910.xmp)', () => {
     let file: FileRow;
