@@ -180,7 +180,7 @@ export class Core {
         { name: 'place index', release: () => geocoder.park() },
         // ExifTool's perl processes (30-70 MB each): the next read or write starts one again.
         { name: 'exiftool', release: () => Promise.all([this.exif.park(), writer.park()]) },
-        // Last: what the two above and the import let go of is garbage only now.
+        // Last: what the ones above and the import let go of is garbage only now.
         { name: 'garbage', release: () => collectGarbage() },
       ],
       // With the process's memory figures after it: where an idle daemon's RSS is (V8 heap vs. the rest).
