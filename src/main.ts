@@ -183,10 +183,13 @@ export class Core {
         { name: 'models', release: () => this.sessions.park() },
         { name: 'place index', release: () => geocoder.park() },
         { name: 'preview renderer', release: () => renderer.park() },
-        // Last: what the two above and the import let go of is garbage only now.
+        // ExifTool's perl processes (30-70 MB each): the next read or write starts one again.
+        { name: 'exiftool', release: () => Promise.all([this.exif.park(), writer.park()]) },
+        // Last: what the ones above and the import let go of is garbage only now.
         { name: 'garbage', release: () => collectGarbage() },
       ],
-      onReleased: (released, failed) => log.debug({ released, failed: failed.map((f) => f.name) }, 'queue dry: released what only imports need'),
+      // With the process's memory figures after it: where an idle daemon's RSS is (V8 heap vs. the rest).
+      onReleased: (released, failed) => log.debug({ released, failed: failed.map((f) => f.name), memory: process.memoryUsage() }, 'queue dry: released what only imports need'),
     });
     this.bus.on('idle', () => idleRelease.queueDry());
     this.closers.push({ name: 'idle release', close: () => idleRelease.stop() });

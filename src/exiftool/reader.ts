@@ -6,6 +6,7 @@ import { DaemonError, isDaemonError } from '../errors/index.js';
 import { BatchReadTask, readTaskFor, type BatchReadResult } from './batch-read-task.js';
 import { METADATA_TAGS } from './metadata-tags.js';
 import { EmbeddedImagesTask, type EmbeddedImages } from './embedded-images-task.js';
+import { parkExifTool } from './park.js';
 
 export interface ReaderOptions {
   /** ExifTool processes in the read pool. */
@@ -162,6 +163,12 @@ export class ExifReader {
 
   end(): Promise<void> {
     return this.et.end();
+  }
+
+  /** Ends ExifTool's idle processes (see park.ts); false while reads wait or run. */
+  park(): Promise<boolean> {
+    if (this.inflight > 0 || this.queue.length > 0 || this.embeddedQueue.size > 0) return Promise.resolve(false);
+    return parkExifTool(this.et);
   }
 
   // After the current tick, so reads issued together (a photo and its sidecar) share a command.

@@ -1,6 +1,7 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { ExifTool, ExifToolTask } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
+import { parkExifTool } from './park.js';
 
 /**
  * The one process that writes metadata. Kept apart from the read pool so a slow or stuck write
@@ -141,6 +142,11 @@ export class ExifToolWriter implements XmpWriter {
     const arr = JSON.parse(out) as { ImageDataHash?: unknown }[];
     const h = arr[0]?.ImageDataHash;
     return typeof h === 'string' && /^[0-9a-f]{64}$/i.test(h) ? h.toLowerCase() : null;
+  }
+
+  /** Ends the writer's idle ExifTool process (see park.ts); false while a write waits or runs. */
+  park(): Promise<boolean> {
+    return parkExifTool(this.#et);
   }
 
   async end(): Promise<void> {

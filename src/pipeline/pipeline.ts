@@ -8,6 +8,7 @@ import { getFile, markFileGone, type FileRow } from '../store/repositories/file.
 import { getKv, setKv } from '../store/repositories/kv.repository.js';
 import { deleteResult, hasResult, lastRunErrorCode, recordRun, saveResult } from '../store/repositories/pass-result.repository.js';
 import type { PipelineBus } from './events.js';
+import { Doorbell, DOORBELL_MS } from './doorbell.js';
 import { Turns } from './turns.js';
 
 export interface PipelineOptions {
@@ -62,6 +63,8 @@ export class Pipeline {
   private loops: Promise<void>[] = [];
   /** Workers take turns for their synchronous claims and commits (see turns.ts). */
   private readonly turns = new Turns();
+  /** Idle workers sleep until woken; this one poll finds work queued elsewhere (see doorbell.ts). */
+  private readonly doorbell = new Doorbell({ due: () => this.workDue(), ring: () => this.wake() });
 
   constructor(private readonly o: PipelineOptions) {
     for (const p of o.passes) {
@@ -247,6 +250,7 @@ export class Pipeline {
     if (!this.running) return;
     this.running = false;
     clearInterval(this.leaseTimer);
+    this.doorbell.disarm();
     this.wake();
     const all = Promise.allSettled([...this.inflight.values()]);
     const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
@@ -313,18 +317,30 @@ export class Pipeline {
     this.o.bus.emit('idle');
   }
 
+  /** Sleeps until woken, or until a retry of these passes falls due within the doorbell's interval. */
   private sleep(passNames: string[]): Promise<void> {
+    if (!this.running) return Promise.resolve(); // stopped meanwhile: nobody would wake it
     const next = this.paused ? null : nextRunAfter(this.o.db, passNames);
-    const ms = next ? Math.min(Math.max(next - Date.now(), 10), 5000) : 5000;
+    const ms = next === null ? null : Math.max(next - Date.now(), 10);
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(t);
         this.wakers.delete(done);
+        if (this.wakers.size === 0) this.doorbell.disarm();
         resolve();
       };
-      const t = setTimeout(done, ms);
+      // Later retries and work queued by other processes: the doorbell rings for them.
+      const t = ms !== null && ms <= DOORBELL_MS ? setTimeout(done, ms) : undefined;
       this.wakers.add(done);
+      this.doorbell.arm();
     });
+  }
+
+  /** Runnable work for any registered pass (the doorbell's one question; not while paused). */
+  private workDue(): boolean {
+    if (this.paused || !this.running) return false;
+    const next = nextRunAfter(this.o.db, [...this.byName.keys()]);
+    return next !== null && next <= Date.now();
   }
 
   private async execute(job: JobRow): Promise<void> {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DaemonError } from '../errors/index.js';
+import { allocatorEnv } from './allocator-env.js';
 import type { Places } from './places.js';
 import type { CommandRunner, RunResult } from './runner.js';
 
@@ -61,6 +62,8 @@ export function buildAgentSpec(input: AgentSpecInput): AgentSpec {
     const v = input.env[k];
     if (v) env[k] = path.resolve(v);
   }
+  // glibc's arenas otherwise keep what the ML threads freed (see allocator-env.ts).
+  Object.assign(env, allocatorEnv(input.platform, input.env));
   return {
     label: AGENT_LABEL,
     nodePath: input.nodePath,
