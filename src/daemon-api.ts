@@ -161,6 +161,7 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
       pause: () => pipeline.setPaused(true),
       resume: () => pipeline.setPaused(false),
       isPaused: () => pipeline.isPaused(),
+      wake: () => pipeline.wake(),
       libraries: () => libs,
       async addLibrary(dir) {
         const abs = resolveLibraryRoot(dir);

@@ -21,6 +21,8 @@ export interface ApiControl {
   /** Adds a folder, saves it to config.json and starts watching/scanning it. */
   addLibrary(dir: string): Promise<void>;
   removeLibrary(dir: string): Promise<void>;
+  /** Work was queued through the database (writeback after a people change): start it now. */
+  wake?(): void;
   /** Dead jobs back to pending: all, or one. Returns how many. */
   retryDead(jobId?: number): number;
   /** Watcher state for the status page (backend, folders watched, errors). */

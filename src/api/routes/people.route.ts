@@ -27,6 +27,7 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ApiContext): voi
   const reconsider = (fileIds: Iterable<number>) => {
     if (!ctx.deps.writeback) return;
     for (const f of fileIds) requestPass(db, f, 'writeback');
+    ctx.deps.control.wake?.(); // idle workers sleep until woken (the doorbell would find it within 5 s)
   };
   const changed = (what: string, personId: number | null) => ctx.hub.broadcast('people-changed', { what, personId });
 

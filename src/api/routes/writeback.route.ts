@@ -56,6 +56,7 @@ export function registerWritebackRoutes(app: FastifyInstance, ctx: ApiContext): 
       if (ctx.deps.writeback) return { accepted: await ctx.deps.writeback.apply(req.body.fileIds) };
       if (!ctx.deps.config.passes.writeback || ctx.deps.config.writeback === 'off') throw unavailable('XMP writeback is switched off');
       for (const id of req.body.fileIds) requestPass(db, id, 'writeback');
+      ctx.deps.control.wake?.();
       return { accepted: req.body.fileIds.length };
     },
   );

@@ -65,6 +65,7 @@ export function makeHarness(opts: { configRaw?: Record<string, unknown> } = {}):
       control.calls.push(`remove ${d}`);
     },
     retryDead: (jobId?: number) => retryDead(db, jobId === undefined ? {} : { jobId }),
+    wake: () => void control.calls.push('wake'),
     passNames: () => ['scan', 'metadata', 'preview', 'faces'],
     watchState: () => ({ backend: 'test', folders: control.libs.length }),
   };

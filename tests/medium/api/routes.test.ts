@@ -183,12 +183,15 @@ describe('API routes (inject, real SQLite and cache files)', () => {
     const sug = (await app.inject({ url: '/api/people/suggest?q=bar', headers: authed() })).json();
     assert.deepEqual(sug.names, ['Barack Obama']);
 
+    const wakes = () => h.control.calls.filter((c) => c === 'wake').length;
+    const wokenBefore = wakes();
     const named = await app.inject({ method: 'POST', url: `/api/people/${unnamed}/name`, headers: authed(), payload: { name: '  Joe   Biden ' } });
     assert.equal(named.statusCode, 200, named.body);
     assert.equal(named.json().name, 'Joe Biden');
     assert.equal((await app.inject({ url: `/api/people/${unnamed}`, headers: authed() })).json().name, 'Joe Biden');
     const wb = h.db.prepare(`SELECT file_id FROM jobs WHERE pass = 'writeback'`).all() as { file_id: number }[];
     assert.deepEqual(wb.map((j) => j.file_id), [ids.biden], 'naming asks writeback to reconsider the photo');
+    assert.equal(wakes(), wokenBefore + 1, 'and wakes the sleeping workers to do it now');
 
     const undo = (await app.inject({ method: 'POST', url: '/api/people/undo', headers: authed(), payload: {} })).json();
     // The real port names what was undone (the naming), not the undo itself.
