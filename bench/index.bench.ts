@@ -433,6 +433,8 @@ try {
       return r;
     };
     const crops = path.join(tmp, 'crops');
+    // Models loaded before the steps are timed: the detector's load is not a step of every photo.
+    await Promise.all([det.model, emb.model].map((m) => sessions.get(m.entry, m.onnxPath)));
     const inputs: { det: { tensor: Float32Array; w: number; h: number }; faces: Float32Array[]; cls: Float32Array }[] = [];
     for (const r of rows) {
       const img = await timed('decode', () => decodeRgb(path.join(fp.cacheDir, r.path)));
