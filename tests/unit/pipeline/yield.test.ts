@@ -5,7 +5,20 @@ import type { Pass } from '../../../src/passes/pass.js';
 import { PipelineBus } from '../../../src/pipeline/events.js';
 import { Pipeline } from '../../../src/pipeline/pipeline.js';
 import { enqueue } from '../../../src/queue/queue.js';
-import { openDb, tx } from '../../../src/store/db.js';
+import { openDb, tx, type WritableDb } from '../../../src/store/db.js';
+
+/** A database with `jobs` files, each with one pending job of the 'instant' pass. */
+function backlogOf(jobs: number): WritableDb {
+  const { db } = openDb(':memory:');
+  const add = db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'jpg', 'image', 0, 0)`);
+  tx(db, () => {
+    for (let i = 1; i <= jobs; i++) {
+      add.run(i, `/l/${i}.jpg`);
+      enqueue(db, i, 'instant', 'k', 0);
+    }
+  });
+  return db;
+}
 
 /** Synchronous work of a given length (the thread is held: no timer involved). */
 function busy(ms: number): void {
@@ -19,15 +32,8 @@ function busy(ms: number): void {
  * backlog (issue 11, /api/status p99). Between two jobs of one worker the loop takes a turn.
  */
 test('a worker gives the event loop a turn between two jobs, even when passes finish at once', async () => {
-  const { db } = openDb(':memory:');
-  const add = db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'jpg', 'image', 0, 0)`);
   const JOBS = 50;
-  tx(db, () => {
-    for (let i = 1; i <= JOBS; i++) {
-      add.run(i, `/l/${i}.jpg`);
-      enqueue(db, i, 'instant', 'k', 0);
-    }
-  });
+  const db = backlogOf(JOBS);
   let ran = 0;
   const instant: Pass = {
     name: 'instant', version: 1, resource: 'io', after: [], description: 'resolves at once',
@@ -62,15 +68,8 @@ test('a worker gives the event loop a turn between two jobs, even when passes fi
  * request was read). The workers share one turn: a request waits for one job's stretch at most.
  */
 test('24 workers share one bounded stretch of synchronous work per event-loop turn', async () => {
-  const { db } = openDb(':memory:');
-  const add = db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'jpg', 'image', 0, 0)`);
   const JOBS = 120;
-  tx(db, () => {
-    for (let i = 1; i <= JOBS; i++) {
-      add.run(i, `/l/${i}.jpg`);
-      enqueue(db, i, 'instant', 'k', 0);
-    }
-  });
+  const db = backlogOf(JOBS);
   let ran = 0;
   let committed = 0;
   const instant: Pass = {
