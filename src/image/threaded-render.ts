@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { DaemonError, ErrorCodes, type ErrorCode } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import type { Rendered, RenderOptions } from './render.js';
+import { workerModule } from '../platform/worker-module.js';
 
 export interface RenderRequest {
   id: number;
@@ -59,8 +60,7 @@ export function createThreadedRenderer(args: ThreadedRendererArgs): ThreadedRend
   let closed = false;
 
   const start = (slot: Slot): Worker => {
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const w = new Worker(args.workerUrl ?? new URL(`./render.worker${ext}`, import.meta.url), { name: 'rawlight-render' });
+    const w = new Worker(args.workerUrl ?? workerModule(import.meta.url, 'render.worker'), { name: 'rawlight-render' });
     w.unref();
     w.on('message', (r: RenderReply) => {
       const p = slot.pending.get(r.id);

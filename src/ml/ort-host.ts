@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { workerModule } from '../platform/worker-module.js';
 
 /** A tensor as it crosses the thread boundary. */
 export interface WireTensor {
@@ -197,8 +198,7 @@ export class OrtWorkerHost {
 
   private start(): Worker {
     // Compiled (dist, .js) or run from source under tsx (.ts): the worker is the sibling file.
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const w = new Worker(new URL(`./ort-worker${ext}`, import.meta.url), { name: 'rawlight-ml' });
+    const w = new Worker(workerModule(import.meta.url, 'ort-worker'), { name: 'rawlight-ml' });
     this.generation++;
     this.worker = w;
     w.unref();

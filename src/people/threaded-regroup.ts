@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { DaemonError, ErrorCodes, type ErrorCode } from '../errors/index.js';
 import type { WritableDb } from '../store/db.js';
 import { applyRegroup, emptyRegroupReport, regroupAll, type GroupingOptions, type RegroupPlan, type RegroupReport } from './grouping.js';
+import { workerModule } from '../platform/worker-module.js';
 
 export interface RegroupWorkerData {
   dbPath: string;
@@ -24,9 +25,8 @@ export async function regroupInWorker(db: WritableDb, opts: GroupingOptions = {}
 }
 
 function planInWorker(data: RegroupWorkerData): Promise<RegroupPlan | null> {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL(`./regroup.worker${ext}`, import.meta.url), { name: 'rawlight-people', workerData: data });
+    const w = new Worker(workerModule(import.meta.url, 'regroup.worker'), { name: 'rawlight-people', workerData: data });
     let settled = false;
     w.once('message', (r: RegroupWorkerReply) => {
       settled = true;

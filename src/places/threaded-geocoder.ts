@@ -4,6 +4,7 @@ import type { Logger } from '../log/index.js';
 import { placesDatasetVersion } from './dataset-version.js';
 import type { GeocoderStats, Place, ReverseGeocoder } from './place.js';
 import { createReverseGeocoder, type ReverseGeocoderOptions } from './reverse-geocoder.js';
+import { workerModule } from '../platform/worker-module.js';
 
 export interface GeocoderWorkerData {
   datasetVersion: string;
@@ -50,9 +51,8 @@ export function createThreadedGeocoder(args: ThreadedGeocoderArgs = {}): Threade
   let closed = false;
 
   const start = (): Worker => {
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     const data: GeocoderWorkerData = { datasetVersion, options };
-    const w = new Worker(new URL(`./geocoder.worker${ext}`, import.meta.url), { name: 'rawlight-places', workerData: data });
+    const w = new Worker(workerModule(import.meta.url, 'geocoder.worker'), { name: 'rawlight-places', workerData: data });
     w.unref();
     w.on('message', (r: GeocoderReply) => {
       const p = pending.get(r.id);

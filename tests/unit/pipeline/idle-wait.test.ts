@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mock, test } from 'node:test';
+import { mock, test, type TestContext } from 'node:test';
 import type Database from 'better-sqlite3';
 import pino from 'pino';
 import type { Pass } from '../../../src/passes/pass.js';
@@ -58,12 +58,21 @@ async function advance(ms: number): Promise<void> {
   }
 }
 
-function home() {
+/** A temp home with two files, under mocked timers; both undone after the test. */
+function home(t: TestContext) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rawlight-idle-wait-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'rawlight.db');
   const { db } = openDb(file);
   db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (1, '/l/1.jpg', '/l', 'jpg', 'image', 0, 0), (2, '/l/2.jpg', '/l', 'jpg', 'image', 0, 0)`).run();
+  mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_000_000 });
+  t.after(() => mock.timers.reset());
   return { dir, file, db };
+}
+
+/** A pipeline of instant passes on `db`. */
+function pipelineOn(db: WritableDb, passes: Pass[], concurrency: { cpu: number; io: number }): Pipeline {
+  return new Pipeline({ db, passes, log: pino({ level: 'silent' }), bus: new PipelineBus(), concurrency, maxAttempts: 1, retryBaseMs: 0, leaseMs: 600_000 });
 }
 
 /**
@@ -73,12 +82,9 @@ function home() {
  * where the polling workers ran two per worker per interval (8 workers: 192).
  */
 test('an idle pipeline runs one statement per doorbell interval, not a claim per worker', async (t) => {
-  const h = home();
-  t.after(() => rmSync(h.dir, { recursive: true, force: true }));
+  const h = home(t);
   const c = counting(h.db);
-  mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_000_000 });
-  t.after(() => mock.timers.reset());
-  const pipeline = new Pipeline({ db: c.db, passes: [instant('io'), instant('cpu')], log: pino({ level: 'silent' }), bus: new PipelineBus(), concurrency: { cpu: 2, io: 6 }, maxAttempts: 1, retryBaseMs: 0, leaseMs: 600_000 });
+  const pipeline = pipelineOn(c.db, [instant('io'), instant('cpu')], { cpu: 2, io: 6 });
   pipeline.start();
   try {
     await settle();
@@ -94,11 +100,8 @@ test('an idle pipeline runs one statement per doorbell interval, not a claim per
 });
 
 test('work queued by another connection is found by the doorbell, within one interval; none while paused', async (t) => {
-  const h = home();
-  t.after(() => rmSync(h.dir, { recursive: true, force: true }));
-  mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_000_000 });
-  t.after(() => mock.timers.reset());
-  const pipeline = new Pipeline({ db: h.db, passes: [instant('io')], log: pino({ level: 'silent' }), bus: new PipelineBus(), concurrency: { cpu: 0, io: 4 }, maxAttempts: 1, retryBaseMs: 0, leaseMs: 600_000 });
+  const h = home(t);
+  const pipeline = pipelineOn(h.db, [instant('io')], { cpu: 0, io: 4 });
   const other = openDb(h.file).db; // what a CLI run in another process writes through
   ran.length = 0;
   pipeline.start();
@@ -125,11 +128,8 @@ test('work queued by another connection is found by the doorbell, within one int
 });
 
 test('a retry due sooner than the doorbell runs on time; a later one when the doorbell finds it due', async (t) => {
-  const h = home();
-  t.after(() => rmSync(h.dir, { recursive: true, force: true }));
-  mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_000_000 });
-  t.after(() => mock.timers.reset());
-  const pipeline = new Pipeline({ db: h.db, passes: [instant('io')], log: pino({ level: 'silent' }), bus: new PipelineBus(), concurrency: { cpu: 0, io: 2 }, maxAttempts: 1, retryBaseMs: 0, leaseMs: 600_000 });
+  const h = home(t);
+  const pipeline = pipelineOn(h.db, [instant('io')], { cpu: 0, io: 2 });
   ran.length = 0;
   // Pending with run_after in the future, as a failed job waiting for its retry is.
   h.db.prepare(`INSERT INTO jobs (file_id, pass, input_key, state, priority, run_after, created_at, updated_at) VALUES (1, 'instant-io', 'k', 'pending', 0, ?, 0, 0), (2, 'instant-io', 'k', 'pending', 0, ?, 0, 0)`).run(Date.now() + 2000, Date.now() + 20_000);
