@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DaemonError, storeError, toDaemonError } from '../errors/index.js';
 import type { Pass, PassContext, PassOutcome, PassResource } from '../passes/pass.js';
-import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, queueCounts, RECONSIDER_KEY, recoverLeases, release, renewLeases, requestPass, sweepExpiredLeases, type JobRow } from '../queue/queue.js';
+import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, queueCounts, RECONSIDER_KEY, recoverLeases, release, renewLeases, requestPass, sweepExpiredLeases, workDue, type JobRow } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { getFile, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
 import { getKv, setKv } from '../store/repositories/kv.repository.js';
@@ -339,8 +339,7 @@ export class Pipeline {
   /** Runnable work for any registered pass (the doorbell's one question; not while paused). */
   private workDue(): boolean {
     if (this.paused || !this.running) return false;
-    const next = nextRunAfter(this.o.db, [...this.byName.keys()]);
-    return next !== null && next <= Date.now();
+    return workDue(this.o.db, [...this.byName.keys()]);
   }
 
   private async execute(job: JobRow): Promise<void> {

@@ -196,6 +196,17 @@ export function queueCounts(db: ReadableDb, now = Date.now()): QueueCounts {
   return { ...r, waiting: countWaiting(db, now) };
 }
 
+/**
+ * True when a pending job of one of these passes may run now. Stops at the first such job (the
+ * doorbell asks every 5 s while a worker sleeps; the earliest run_after of every pending job is a
+ * walk over the whole backlog).
+ */
+export function workDue(db: ReadableDb, passes: readonly string[], now = Date.now()): boolean {
+  if (passes.length === 0) return false;
+  const marks = passes.map(() => '?').join(',');
+  return stmt(db, `SELECT 1 FROM jobs WHERE state = 'pending' AND run_after <= ? AND pass IN (${marks}) LIMIT 1`).get(now, ...passes) !== undefined;
+}
+
 /** Earliest time a waiting (backoff) job becomes runnable, or null. */
 export function nextRunAfter(db: ReadableDb, passes: readonly string[]): number | null {
   if (passes.length === 0) return null;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDb } from '../../../src/store/db.js';
 import { captured, plan } from '../../helpers/query-plan.js';
-import { claim, claimForFile, enqueue, hasWork, nextRunAfter, sweepExpiredLeases } from '../../../src/queue/queue.js';
+import { claim, claimForFile, enqueue, hasWork, nextRunAfter, sweepExpiredLeases, workDue } from '../../../src/queue/queue.js';
 import { readStatus } from '../../../src/store/repositories/status.repository.js';
 
 /**
@@ -28,6 +28,7 @@ test('claim, claimForFile, the lease sweep and the idle check use indexes, never
     sweepExpiredLeases(db, 5);
     hasWork(db, 5);
     nextRunAfter(db, ['scan']);
+    workDue(db, ['scan', 'faces'], 5);
   });
   assert.ok(sqls.length >= 5);
   for (const sql of sqls) {
@@ -35,6 +36,8 @@ test('claim, claimForFile, the lease sweep and the idle check use indexes, never
     assert.ok(!p.some((d) => BIG.test(d)), `full scan in:\n${sql}\n${p.join('\n')}`);
     assert.ok(!p.some((d) => /^SCAN jobs$/.test(d)), `full scan in:\n${sql}\n${p.join('\n')}`);
   }
+  assert.equal(workDue(db, ['scan'], Date.now() + 1000), true);
+  assert.equal(workDue(db, ['removed-pass'], Date.now() + 1000), false, 'jobs of passes not registered never ring the doorbell');
   const claimPlan = plan(db, sqls[0]!).join('\n');
   assert.match(claimPlan, /jobs_claim \(state=\? AND pass=\?/, 'the claim index is used with the pass');
 });
