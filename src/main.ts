@@ -98,7 +98,7 @@ export class Core {
     this.sessions = new ModelSessions({ log: log.child({ component: 'ml' }), intraOpNumThreads: inferenceThreads(config.queue.cpuConcurrency), intraOpSpinning: false });
     this.closers.push({ name: 'model sessions', close: () => this.sessions.close() });
     // Town index and lookups on a worker thread: building it is ~1 s of synchronous work.
-    const geocoder = createThreadedGeocoder({ log: log.child({ component: 'places' }) });
+    const geocoder = createThreadedGeocoder({ log: log.child({ component: 'places' }), cacheDir });
     this.closers.push({ name: 'places geocoder', close: () => geocoder.close() });
     // Previews are decoded, hashed and encoded on threads of their own, one per CPU worker.
     const renderer = createThreadedRenderer({ threads: cpuWorkers(config.queue.cpuConcurrency), log: log.child({ component: 'preview' }) });

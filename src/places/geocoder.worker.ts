@@ -16,6 +16,7 @@ const warnings: string[] = [];
 const geocoder = createReverseGeocoder({
   ...data.options,
   datasetVersion: data.datasetVersion,
+  ...(data.cacheDir !== undefined ? { cacheDir: data.cacheDir } : {}),
   // The build's warnings travel back with the first answer; the daemon logs them.
   log: { info: () => undefined, warn: (w: unknown) => void warnings.push(String(w)) } as never,
 });

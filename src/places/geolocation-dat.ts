@@ -39,11 +39,22 @@ function bad(why: string): DaemonError {
   return new DaemonError('PLACES_DATA_UNAVAILABLE', `Geolocation.dat: ${why}`);
 }
 
-export function parseGeolocationDat(buf: Buffer): GeolocationDat {
+/** Geolocation.dat with each city's name left as a byte range of `buf` (no string per city). */
+export interface ScannedGeolocationDat extends Omit<GeolocationDat, 'names'> {
+  buf: Buffer;
+  nameStart: Uint32Array;
+  nameEnd: Uint32Array;
+}
+
+export function scanGeolocationDat(buf: Buffer): ScannedGeolocationDat {
   let pos = 0;
-  const line = (): Buffer => {
+  const lineEnd = (): number => {
     const end = buf.indexOf(10, pos);
     if (end < 0) throw bad('truncated');
+    return end;
+  };
+  const line = (): Buffer => {
+    const end = lineEnd();
     const l = buf.subarray(pos, end);
     pos = end + 1;
     return l;
@@ -57,7 +68,8 @@ export function parseGeolocationDat(buf: Buffer): GeolocationDat {
   const lon = new Float32Array(n);
   const country = new Uint16Array(n);
   const region = new Uint16Array(n);
-  const names = new Array<string>(n);
+  const nameStart = new Uint32Array(n);
+  const nameEnd = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     // A fixed 13-byte binary head (which may itself contain newlines), then the name up to "\n".
     if (pos + HEAD > buf.length) throw bad('truncated city list');
@@ -70,7 +82,10 @@ export function parseGeolocationDat(buf: Buffer): GeolocationDat {
     lon[i] = (((ln << 4) | (f & 0x0f)) * 360) / 0x100000 - 180;
     country[i] = code >>> 24;
     region[i] = code & 0x0fff;
-    names[i] = line().toString('utf8');
+    const end = lineEnd();
+    nameStart[i] = pos;
+    nameEnd[i] = end;
+    pos = end + 1;
   }
   const section = (): string[] => {
     const out: string[] = [];
@@ -85,5 +100,11 @@ export function parseGeolocationDat(buf: Buffer): GeolocationDat {
   const countries = section().map((s) => ({ code: s.slice(0, 2), name: s.slice(2) }));
   const regions = section();
   if (countries.length === 0 || regions.length === 0) throw bad('no country or region names');
-  return { header: `${first.trim()} ${comment.trim()}`, lat, lon, country, region, names, countries, regions };
+  return { header: `${first.trim()} ${comment.trim()}`, buf, lat, lon, country, region, nameStart, nameEnd, countries, regions };
+}
+
+export function parseGeolocationDat(buf: Buffer): GeolocationDat {
+  const { buf: _buf, nameStart, nameEnd, ...rest } = scanGeolocationDat(buf);
+  const names = Array.from(nameStart, (s, i) => buf.toString('utf8', s, nameEnd[i]));
+  return { ...rest, names };
 }

