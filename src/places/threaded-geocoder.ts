@@ -36,11 +36,13 @@ export interface ThreadedGeocoderArgs extends Partial<ReverseGeocoderOptions> {
 
 /**
  * The worker's heap limits. The index lives in typed arrays outside the heap and the heap holds
- * ~15 MB of names and borders; with V8's defaults the young generation alone grew to tens of MB
- * during the build and was never given back. A small young generation makes V8 collect instead of
- * grow; the old-generation cap is far above what the build uses (~40 MB) and only guards a runaway.
+ * ~20 MB of names and borders; with V8's defaults the young generation alone grew by tens of MB
+ * during the build and lookups and was never given back. A small young generation makes V8 collect
+ * instead of grow (measured peak above the process without the worker: ~63 MB at 4, ~71 at 8, ~100
+ * at the default, build time within noise); the old-generation cap is far above what the worker
+ * uses (~30 MB) and only guards against a runaway.
  */
-export const GEOCODER_RESOURCE_LIMITS = Object.freeze({ maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 160 });
+export const GEOCODER_RESOURCE_LIMITS = Object.freeze({ maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 160 });
 
 /**
  * The daemon's reverse geocoder. Building the town index is about a second of synchronous work

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import KDBush from 'kdbush';
@@ -7,9 +7,9 @@ import type { CityIndex } from './city-index.js';
 /**
  * The built town index on disk, so a (re)started places worker reads ~10 MB of ready columns and a
  * finished kd-tree instead of decoding cities.pbf and Geolocation.dat again (a second of CPU and
- * tens of MB of transient heap). Layout: "RLTOWNS\0", u32 format, u32 header length, a JSON header
- * (dataset version, CRC-32 of the payload, section offsets, the short string tables), then the
- * sections, each 8-byte aligned. Written to a temporary name and renamed, so a reader never sees a
+ * tens of MB of transient heap). Layout: "RLTOWNS\0", u32 format, u32 header length, the header's
+ * CRC-32, a JSON header (dataset version, CRC-32 of the payload, section offsets, the short string
+ * tables), then the sections, each 8-byte aligned. Written to a temporary name and renamed, so a reader never sees a
  * half-written file; anything unexpected on reading (other format or dataset version, a bad CRC,
  * wrong lengths) means "build again", never a wrong answer.
  */
@@ -42,6 +42,9 @@ type SectionName = 'kd' | 'lat' | 'lon' | 'country' | 'admin' | 'section' | 'reg
 export type ReadResult = { ok: true; towns: StoredTowns } | { ok: false; missing: boolean; why: string };
 
 const NUL = '\u0000';
+const PAD = new Uint8Array(8);
+/** Magic, format, header length, header CRC-32, 4 spare bytes. */
+const PREFIX = 24;
 
 /** Why the index cannot be stored (a name holding NUL would break the name table), or null. */
 function unstorable(ix: CityIndex): string | null {
@@ -64,16 +67,17 @@ export function writeTownIndexFile(dir: string, datasetVersion: string, towns: S
   ];
   const sections = {} as Header['sections'];
   let offset = 0;
+  let crc = 0;
   for (const [name, b] of parts) {
     sections[name] = [offset, b.byteLength];
-    offset = align8(offset + b.byteLength);
+    const end = align8(offset + b.byteLength);
+    crc = crc32(PAD.subarray(0, end - offset - b.byteLength), crc32(b, crc));
+    offset = end;
   }
-  const payload = Buffer.alloc(offset);
-  for (const [name, b] of parts) payload.set(b, sections[name][0]);
   const header: Header = {
     datasetVersion,
     size: ix.size,
-    crc: crc32(payload),
+    crc,
     sections,
     countryCodes: [...ix.countryCodes],
     regionNames: [...ix.regionNames],
@@ -82,16 +86,28 @@ export function writeTownIndexFile(dir: string, datasetVersion: string, towns: S
     warnings: towns.warnings,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const head = Buffer.alloc(align8(16 + json.length));
+  const head = Buffer.alloc(align8(PREFIX + json.length));
   MAGIC.copy(head, 0);
   head.writeUInt32LE(TOWN_INDEX_FORMAT, 8);
   head.writeUInt32LE(json.length, 12);
-  json.copy(head, 16);
+  head.writeUInt32LE(crc32(json), 16);
+  json.copy(head, PREFIX);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, TOWN_INDEX_FILE);
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    writeFileSync(tmp, Buffer.concat([head, payload]));
+    // Section by section from the index's own arrays: no second copy of the index in memory.
+    const fd = openSync(tmp, 'w');
+    try {
+      writeAll(fd, head);
+      for (const [, b] of parts) {
+        writeAll(fd, b);
+        writeAll(fd, PAD.subarray(0, align8(b.byteLength) - b.byteLength));
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -100,64 +116,108 @@ export function writeTownIndexFile(dir: string, datasetVersion: string, towns: S
 }
 
 export function readTownIndexFile(dir: string, datasetVersion: string): ReadResult {
-  let buf: Buffer;
+  let fd: number;
   try {
-    buf = readFileSync(path.join(dir, TOWN_INDEX_FILE));
+    fd = openSync(path.join(dir, TOWN_INDEX_FILE), 'r');
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     return { ok: false, missing, why: missing ? 'no stored index' : `unreadable: ${(e as Error).message}` };
   }
+  try {
+    return readOpen(fd, datasetVersion);
+  } catch (e) {
+    return { ok: false, missing: false, why: `unreadable: ${(e as Error).message}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads each section straight into the array it becomes (no buffer of the whole file, no copies):
+ * the worker's peak while loading stays at the index's own size.
+ */
+function readOpen(fd: number, datasetVersion: string): ReadResult {
   const fail = (why: string): ReadResult => ({ ok: false, missing: false, why });
-  if (buf.length < 16 || !buf.subarray(0, 8).equals(MAGIC)) return fail('not a town index file');
-  const format = buf.readUInt32LE(8);
+  const fileSize = fstatSync(fd).size;
+  const start = Buffer.alloc(PREFIX);
+  if (fileSize < PREFIX || readAt(fd, start, 0) !== PREFIX || !start.subarray(0, 8).equals(MAGIC)) return fail('not a town index file');
+  const format = start.readUInt32LE(8);
   if (format !== TOWN_INDEX_FORMAT) return fail(`format ${format}, expected ${TOWN_INDEX_FORMAT}`);
-  const jsonLen = buf.readUInt32LE(12);
-  if (16 + jsonLen > buf.length) return fail('truncated header');
+  const jsonLen = start.readUInt32LE(12);
+  if (PREFIX + jsonLen > fileSize) return fail('truncated header');
+  const json = Buffer.alloc(jsonLen);
+  if (readAt(fd, json, PREFIX) !== jsonLen || crc32(json) !== start.readUInt32LE(16)) return fail('header checksum mismatch');
   let h: Header;
   try {
-    h = JSON.parse(buf.toString('utf8', 16, 16 + jsonLen)) as Header;
+    h = JSON.parse(json.toString('utf8')) as Header;
   } catch {
     return fail('unreadable header');
   }
   if (typeof h !== 'object' || h === null) return fail('unreadable header');
   if (h.datasetVersion !== datasetVersion) return fail(`built for ${String(h.datasetVersion)}, not ${datasetVersion}`);
-  const payload = buf.subarray(align8(16 + jsonLen));
-  if (crc32(payload) !== h.crc) return fail('checksum mismatch');
+  const base = align8(PREFIX + jsonLen);
+  const n = h.size;
+  let crc = 0;
+  let expected = 0;
+  // Sections are read in file order so the CRC runs over the payload as written.
+  const section = (name: SectionName, width: number | null): Uint8Array => {
+    const [off, len] = h.sections[name];
+    if (off !== expected || (width !== null && len !== n * width)) throw new Error(`section ${name} is out of place`);
+    const padded = align8(len);
+    if (base + off + padded > fileSize) throw new Error(`section ${name} is truncated`);
+    const b = new Uint8Array(new ArrayBuffer(padded));
+    if (readAt(fd, b, base + off) !== padded) throw new Error(`section ${name} is truncated`);
+    crc = crc32(b, crc);
+    expected = off + padded;
+    return b.subarray(0, len);
+  };
   try {
-    const n = h.size;
-    // Each column is copied out of the file's buffer so the buffer (and its duplicate kd-tree and
-    // name bytes) can be collected; the copies are a few MB and a few ms.
-    const column = <T>(name: SectionName, make: (b: ArrayBuffer) => T, width: number): T => {
-      const [off, len] = h.sections[name];
-      if (len !== n * width || off + len > payload.length) throw new Error(`section ${name} has ${len} bytes`);
-      return make(payload.buffer.slice(payload.byteOffset + off, payload.byteOffset + off + len) as ArrayBuffer);
-    };
-    const [kdOff, kdLen] = h.sections.kd;
-    if (kdOff + kdLen > payload.length) throw new Error('section kd is truncated');
-    const kd = KDBush.from(payload.buffer.slice(payload.byteOffset + kdOff, payload.byteOffset + kdOff + kdLen) as ArrayBuffer);
+    const kdBytes = section('kd', null);
+    const lat = new Float64Array(section('lat', 8).buffer, 0, n);
+    const lon = new Float64Array(section('lon', 8).buffer, 0, n);
+    const country = new Uint16Array(section('country', 2).buffer, 0, n);
+    const admin = new Uint16Array(section('admin', 2).buffer, 0, n);
+    const kind = section('section', 1);
+    const region = new Uint16Array(section('region', 2).buffer, 0, n);
+    const nameBytes = section('names', null);
+    if (crc !== h.crc || base + expected !== fileSize) return fail('checksum mismatch');
+    const kd = KDBush.from(kdBytes.buffer.byteLength === kdBytes.byteLength ? kdBytes.buffer : kdBytes.slice().buffer);
     if (kd.numItems !== Math.max(n, 1)) throw new Error('kd-tree size differs');
-    const [nameOff, nameLen] = h.sections.names;
-    if (nameOff + nameLen > payload.length) throw new Error('section names is truncated');
-    const names = n === 0 ? [] : payload.toString('utf8', nameOff, nameOff + nameLen).split(NUL);
+    const names = n === 0 ? [] : Buffer.from(nameBytes.buffer, 0, nameBytes.byteLength).toString('utf8').split(NUL);
     if (names.length !== n) throw new Error(`${names.length} names for ${n} towns`);
     const index: CityIndex = {
       size: n,
       kd,
       names,
-      lat: column('lat', (b) => new Float64Array(b), 8),
-      lon: column('lon', (b) => new Float64Array(b), 8),
-      country: column('country', (b) => new Uint16Array(b), 2),
+      lat,
+      lon,
+      country,
       countryCodes: h.countryCodes,
       countryIds: new Map(h.countryCodes.map((c, i) => [c, i] as const)),
-      admin: column('admin', (b) => new Uint16Array(b), 2),
-      section: column('section', (b) => new Uint8Array(b), 1),
-      region: column('region', (b) => new Uint16Array(b), 2),
+      admin,
+      section: kind,
+      region,
       regionNames: h.regionNames,
     };
     return { ok: true, towns: { index, countryNames: new Map(h.countryNames), regionNames: h.hasRegionNames, warnings: h.warnings } };
   } catch (e) {
     return fail(`damaged: ${(e as Error).message}`);
   }
+}
+
+function readAt(fd: number, into: Uint8Array, position: number): number {
+  let done = 0;
+  while (done < into.byteLength) {
+    const got = readSync(fd, into, done, into.byteLength - done, position + done);
+    if (got === 0) break;
+    done += got;
+  }
+  return done;
+}
+
+function writeAll(fd: number, b: Uint8Array): void {
+  let done = 0;
+  while (done < b.byteLength) done += writeSync(fd, b, done, b.byteLength - done);
 }
 
 function bytes(a: ArrayBufferView): Uint8Array {
