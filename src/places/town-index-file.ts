@@ -120,7 +120,8 @@ export function readTownIndexFile(dir: string, datasetVersion: string): ReadResu
   try {
     fd = openSync(path.join(dir, TOWN_INDEX_FILE), 'r');
   } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    // ENOTDIR: the cache folder itself is missing (a file stands where it should be).
+    const missing = ['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '');
     return { ok: false, missing, why: missing ? 'no stored index' : `unreadable: ${(e as Error).message}` };
   }
   try {
