@@ -5,8 +5,9 @@
  * i.e. the floor a reverse geocoder built on it can reach; the ratio shows what borders, the
  * country filter, the neighbourhood rule and naming cost on top.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -103,3 +104,31 @@ const bare = run('baseline: geokdbush nearest', (lat, lon) => around(kd, lon, la
 const bordersOnly = run('country-coder only', (lat, lon) => borders.codeAt(lat, lon));
 const full = run('reverse geocoder lookup', (lat, lon) => geocoder.lookup(lat, lon));
 console.log('ratio lookup/baseline time:', (bare / full).toFixed(2), 'x; country-coder share:', ((1 / bordersOnly / (1 / full)) * 100).toFixed(0), '%');
+
+// 4. What the daemon pays for the places worker: peak RSS of a process running only the threaded
+//    geocoder (first start: builds and stores the index; restart: reads the stored index) against
+//    the same process without it, each in a fresh child so peaks do not mix.
+{
+  const child = (...args: string[]): { maxRssMb: number; loaded: boolean; firstMs: number } => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'places-worker-peak.ts'), ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`places-worker-peak ${args.join(' ')} failed: ${r.stderr.slice(-500)}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as { maxRssMb: number; loaded: boolean; firstMs: number };
+  };
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'rawlight-places-peak-'));
+  try {
+    const bare = child('bare');
+    const first = child('lookups', cacheDir, '2000');
+    const again = child('lookups', cacheDir, '2000');
+    if (!first.loaded || !again.loaded) throw new Error('the places worker did not load its index');
+    const line = (label: string, r: { maxRssMb: number; firstMs: number }): void => {
+      const above = r.maxRssMb - bare.maxRssMb;
+      console.log(`${label}: peak RSS ${r.maxRssMb.toFixed(0)} MB, ${above.toFixed(0)} MB above the process without it (goal < 50 MB: ${above < 50 ? 'OK' : 'OVER'}); first answer ${Math.round(r.firstMs)} ms`);
+    };
+    console.log(`process without the places worker: peak RSS ${bare.maxRssMb.toFixed(0)} MB`);
+    line('places worker, first start (builds and stores the index), 2000 lookups', first);
+    line('places worker, restart (reads the stored index), 2000 lookups', again);
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+console.log(`load average: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -184,8 +184,7 @@ function readOpen(fd: number, datasetVersion: string): ReadResult {
     if (crc !== h.crc || base + expected !== fileSize) return fail('checksum mismatch');
     const kd = KDBush.from(kdBytes.buffer.byteLength === kdBytes.byteLength ? kdBytes.buffer : kdBytes.slice().buffer);
     if (kd.numItems !== Math.max(n, 1)) throw new Error('kd-tree size differs');
-    const names = n === 0 ? [] : Buffer.from(nameBytes.buffer, 0, nameBytes.byteLength).toString('utf8').split(NUL);
-    if (names.length !== n) throw new Error(`${names.length} names for ${n} towns`);
+    const names = splitNames(Buffer.from(nameBytes.buffer, 0, nameBytes.byteLength), n);
     const index: CityIndex = {
       size: n,
       kd,
@@ -204,6 +203,23 @@ function readOpen(fd: number, datasetVersion: string): ReadResult {
   } catch (e) {
     return fail(`damaged: ${(e as Error).message}`);
   }
+}
+
+/**
+ * One string per name, decoded on its own: splitting one decoded string made every name a slice of
+ * a 3 MB two-byte parent (a single non-Latin-1 name widens it all), ~4 MB more than this.
+ */
+function splitNames(bytes: Buffer, n: number): string[] {
+  const names = new Array<string>(n);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const end = i === n - 1 ? bytes.length : bytes.indexOf(0, pos);
+    if (end < 0) throw new Error(`${i + 1} names for ${n} towns`);
+    names[i] = bytes.toString('utf8', pos, end);
+    pos = end + 1;
+  }
+  if (n > 0 && pos !== bytes.length + 1) throw new Error(`more names than ${n} towns`);
+  return names;
 }
 
 function readAt(fd: number, into: Uint8Array, position: number): number {
