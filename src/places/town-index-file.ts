@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import KDBush from 'kdbush';
@@ -112,6 +112,24 @@ export function writeTownIndexFile(dir: string, datasetVersion: string, towns: S
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
+  }
+  removeStaleTemporaries(dir);
+}
+
+/** How old another writer's temporary file must be to count as left by a killed process. */
+const STALE_TMP_MS = 10 * 60_000;
+
+/** A process killed mid-write leaves its temporary file; the next writer removes it. */
+function removeStaleTemporaries(dir: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(`${TOWN_INDEX_FILE}.`) || !name.endsWith('.tmp')) continue;
+    const p = path.join(dir, name);
+    try {
+      if (now - statSync(p).mtimeMs > STALE_TMP_MS) rmSync(p, { force: true });
+    } catch {
+      // gone already (another writer finished or cleaned up)
+    }
   }
 }
 

