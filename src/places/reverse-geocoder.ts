@@ -42,7 +42,7 @@ export interface GeocoderData {
  * and country-coder's borders. A damaged or outdated file is rebuilt; one that cannot be written
  * leaves a warning and a working geocoder.
  */
-export function loadGeocoderData(cacheDir?: string, datasetVersion: string = placesDatasetVersion()): GeocoderData {
+export function loadGeocoderData(cacheDir?: string, datasetVersion: string = placesDatasetVersion(), build: () => StoredTowns = buildTownIndex): GeocoderData {
   const notes: string[] = [];
   let towns: StoredTowns | null = null;
   if (cacheDir !== undefined) {
@@ -51,8 +51,10 @@ export function loadGeocoderData(cacheDir?: string, datasetVersion: string = pla
     else if (!stored.missing) notes.push(`stored place index rebuilt (${stored.why})`);
   }
   if (towns === null) {
-    towns = buildTownIndex();
-    if (cacheDir !== undefined) {
+    towns = build();
+    // An index built with a warning (region names missing after a read error) is not kept: the
+    // next start tries again instead of serving it until the data's version changes.
+    if (cacheDir !== undefined && towns.warnings.length === 0) {
       try {
         writeTownIndexFile(cacheDir, datasetVersion, towns);
       } catch (e) {

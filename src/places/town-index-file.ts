@@ -22,6 +22,7 @@ export interface StoredTowns {
   index: CityIndex;
   countryNames: ReadonlyMap<string, string>;
   regionNames: boolean;
+  /** The build's warnings; an index built with any is not stored (a read has none). */
   warnings: string[];
 }
 
@@ -34,7 +35,6 @@ interface Header {
   regionNames: (string | null)[];
   countryNames: [string, string][];
   hasRegionNames: boolean;
-  warnings: string[];
 }
 
 type SectionName = 'kd' | 'lat' | 'lon' | 'country' | 'admin' | 'section' | 'region' | 'names';
@@ -83,7 +83,6 @@ export function writeTownIndexFile(dir: string, datasetVersion: string, towns: S
     regionNames: [...ix.regionNames],
     countryNames: [...towns.countryNames],
     hasRegionNames: towns.regionNames,
-    warnings: towns.warnings,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const head = Buffer.alloc(align8(PREFIX + json.length));
@@ -217,7 +216,7 @@ function readOpen(fd: number, datasetVersion: string): ReadResult {
       region,
       regionNames: h.regionNames,
     };
-    return { ok: true, towns: { index, countryNames: new Map(h.countryNames), regionNames: h.hasRegionNames, warnings: h.warnings } };
+    return { ok: true, towns: { index, countryNames: new Map(h.countryNames), regionNames: h.hasRegionNames, warnings: [] } };
   } catch (e) {
     return fail(`damaged: ${(e as Error).message}`);
   }

@@ -153,6 +153,18 @@ describe('the stored town index', () => {
     });
   });
 
+  test('an index built with a warning (region names unreadable) is used but not stored', () => {
+    const dir = tempDir();
+    const warning = 'region names unavailable: Geolocation.dat: truncated';
+    const d = loadGeocoderData(dir, VERSION, () => ({ ...built, regionNames: false, warnings: [warning] }));
+    assert.deepEqual(d.warnings, [warning]);
+    assert.equal(d.regionNames, false);
+    assert.deepEqual(readdirSync(dir), [], 'the next start tries again');
+    const next = loadGeocoderData(dir, VERSION, () => built);
+    assert.deepEqual(next.warnings, []);
+    assert.deepEqual(readdirSync(dir), [TOWN_INDEX_FILE]);
+  });
+
   test('a cache folder that cannot be written leaves a warning and a working geocoder', () => {
     const blocker = path.join(tempDir(), 'a-file');
     writeFileSync(blocker, 'not a folder');
