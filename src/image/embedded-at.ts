@@ -10,6 +10,37 @@ const HEADER_STEP = 8 * 1024;
 /** Most header segments walked before giving up on finding a frame header. */
 const MAX_SEGMENTS = 64;
 
+/**
+ * RAW formats whose every embedded image ExifTool extracts comes from an offset/length pair it
+ * reports (TIFF-based: the IFDs' and maker notes' Start/Length tags). Elsewhere ExifTool has
+ * candidates without one, which a choice among the located alone would miss: RW2/RWL's JpgFromRaw
+ * is a binary tag, CR3/CRW/X3F/MRW keep theirs in their own containers, JPEG and HEIC previews
+ * come from the file itself first. RAF's PreviewImage (the JPEG inside the RAF container) is found
+ * from the RAF header here (rafPreview).
+ */
+const LOCATABLE_EXTS = new Set(['nef', 'nrw', 'cr2', 'arw', 'srf', 'sr2', 'dng', 'pef', 'orf', 'erf', '3fr', 'srw', 'gpr', 'iiq', 'mos', 'dcr', 'mef', 'kdc', 'raf']);
+
+/** Whether recorded offsets can stand for ExifTool's extraction for files with this extension. */
+export function locatable(ext: string): boolean {
+  return LOCATABLE_EXTS.has(ext.toLowerCase());
+}
+
+/** Candidate order, best first (the ExifTool path's): ties in the choice keep it. */
+const ORDER = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage'];
+
+/**
+ * The JPEG inside a RAF container, which ExifTool gives as PreviewImage: its offset and length are
+ * the big-endian words at bytes 84 and 88 of the RAF header (after the 16-byte magic, format
+ * version, camera id and name, directory version).
+ */
+async function rafPreview(fh: FileHandle): Promise<EmbeddedLocation | null> {
+  const h = await readAt(fh, 0, 92);
+  if (h.length < 92 || h.toString('latin1', 0, 15) !== 'FUJIFILMCCD-RAW') return null;
+  const start = h.readUInt32BE(84);
+  const length = h.readUInt32BE(88);
+  return length > 0 ? { tag: 'PreviewImage', start, length } : null;
+}
+
 /** Why the recorded locations cannot be used; the caller then asks ExifTool, as before. */
 export class NotLocated extends Error {}
 
@@ -86,6 +117,8 @@ export function isWholeJpeg(buf: Buffer): boolean {
 
 export interface ReadLocatedOptions {
   previewSize: number;
+  /** The file's extension (lower case): which container it is (see locatable). */
+  ext: string;
   /** `${size}:${mtimeNs}:${ino}` the content hash was taken for (files.scanned_sig). */
   scannedSig: string | null;
   /** sharp's header probe of the chosen bytes (the last check that it decodes). */
@@ -110,10 +143,18 @@ export async function readLocated(file: string, loc: ImageLocations, o: ReadLoca
     // a clear, retryable failure instead (the rescan of the changed file supersedes the job).
     if (o.scannedSig === null) throw new NotLocated('no scan signature');
     if (`${st.size}:${st.mtimeNs}:${st.ino}` !== o.scannedSig) throw new DaemonError('FILE_CHANGED_DURING_PASS', 'the file changed since it was hashed (its embedded image offsets no longer hold)');
+    if (!locatable(o.ext)) throw new NotLocated(`.${o.ext}: ExifTool has candidates without offsets`);
     const size = Number(st.size);
+    const candidates = [...loc.located];
+    if (o.ext === 'raf') {
+      const p = await rafPreview(fh);
+      if (!p) throw new NotLocated('no RAF header');
+      candidates.push(p);
+    }
+    candidates.sort((a, b) => ORDER.indexOf(a.tag) - ORDER.indexOf(b.tag));
     const tried: string[] = [];
     const usable: (EmbeddedLocation & { name: string; long: number })[] = [];
-    for (const l of loc.located) {
+    for (const l of candidates) {
       if (l.start + l.length > size) throw new NotLocated(`${l.tag} ends past the end of the file`);
       const m = await jpegSizeAt(fh, l);
       if (!m) throw new NotLocated(`${l.tag}: no JPEG header at ${l.start}`);

@@ -2,7 +2,7 @@ import { DaemonError, isDaemonError } from '../errors/index.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import type { HeicDecoder } from '../image/heic.js';
 import { chooseEmbedded } from '../image/choose-embedded.js';
-import { MIN_USEFUL, NotLocated, readLocated } from '../image/embedded-at.js';
+import { locatable, MIN_USEFUL, NotLocated, readLocated } from '../image/embedded-at.js';
 import { embeddedLocationsFor } from '../store/repositories/embedded-locations.repository.js';
 import type { Logger } from 'pino';
 import { PREVIEW_SIZE, probeImage, renderPreview, type Rendered } from '../image/render.js';
@@ -68,10 +68,10 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
    * candidates come out of one ExifTool command and only their headers are read to choose.
    */
   async function embedded(f: FileRow, db: ReadableDb, log: Logger | undefined, tried: string[]): Promise<{ name: string; buf: Buffer } | null> {
-    const loc = embeddedLocationsFor(db, f.id, f.content_hash);
+    const loc = locatable(f.ext) ? embeddedLocationsFor(db, f.id, f.content_hash) : null;
     if (loc) {
       try {
-        const c = await readLocated(f.path, loc, { previewSize, scannedSig: f.scanned_sig, probe: probeImage });
+        const c = await readLocated(f.path, loc, { previewSize, ext: f.ext.toLowerCase(), scannedSig: f.scanned_sig, probe: probeImage });
         tried.push(...c.tried);
         return c;
       } catch (e) {
