@@ -1,6 +1,7 @@
 // First import at the speed of the hardware (issue 14), one run on one tree of fixture copies:
 //   1. scan + metadata vs a 2-process `exiftool -fast -j -r` over the same tree   (goal: ratio <= 1.0)
 //   2. previews with the default CPU workers vs one worker                          (goal: <= 0.6 on 2 cores)
+//      and, on the RAWs alone, CPU per preview read at recorded offsets vs ExifTool's extraction
 //   3. faces and tags passes vs a bare onnxruntime loop on the same tensors         (goal: <= 1.3 each)
 //   4. a full first import with every pass but CLIP: files/s, CPU use of all cores (goal >= 85 %), peak RSS
 //   5. the daemon idle after it (`bin/rawlight run`, compiled as installed; a few new photos, then
@@ -55,9 +56,9 @@ const ONLY = new Set((process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map(
 for (const p of ONLY) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`BENCH_ONLY: unknown part ${p} (parts: ${PARTS.join(', ')})`);
 const part = (p: (typeof PARTS)[number]) => ONLY.has(p);
 
-function replicate(dest: string, copies: number): string[] {
+function replicate(dest: string, copies: number, subs = ['photos/gps', 'photos/scenes', 'photos/people', 'photos/camera', 'raw']): string[] {
   const src: string[] = [];
-  for (const sub of ['photos/gps', 'photos/scenes', 'photos/people', 'photos/camera', 'raw']) {
+  for (const sub of subs) {
     for (const f of readdirSync(path.join(FIXTURES, sub))) if (!f.endsWith('.xmp') && !f.endsWith('.json')) src.push(path.join(sub, f));
   }
   const out: string[] = [];
@@ -341,10 +342,17 @@ try {
 
   // 2. Previews on a copy of that database (scan + metadata done): one CPU worker, then the default.
   if (part('previews')) {
-    const previewRun = async (name: string, workers: number | 'auto') => {
+    /**
+     * Previews on a copy of `from`'s database (scan + metadata done). `located: false` deletes the
+     * embedded images' recorded offsets from the copy first: every RAW then takes the ExifTool
+     * extraction, the path before them (a baseline in the same run).
+     */
+    const previewRun = async (name: string, workers: number | 'auto', o: { from?: string; tree?: string; located?: boolean } = {}) => {
       const home = path.join(tmp, name);
       mkdirSync(home, { recursive: true });
-      execFileSync('sqlite3', [path.join(smHome, 'rawlight.db'), `.backup '${path.join(home, 'rawlight.db')}'`]);
+      const dbFile = path.join(home, 'rawlight.db');
+      execFileSync('sqlite3', [path.join(o.from ?? smHome, 'rawlight.db'), `.backup '${dbFile}'`]);
+      if (o.located === false) execFileSync('sqlite3', [dbFile, 'DELETE FROM embedded_locations']);
       const c0 = cpuSeconds();
       const t0 = process.threadCpuUsage();
       let majorGcs = 0;
@@ -352,11 +360,13 @@ try {
         for (const e of l.getEntries()) if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
       });
       gcs.observe({ entryTypes: ['gc'] });
-      const r = await indexRun(home, lib, { only: ['preview'], config: { queue: { cpuConcurrency: workers } } });
+      const r = await indexRun(home, o.tree ?? lib, { only: ['preview'], config: { queue: { cpuConcurrency: workers } } });
       gcs.disconnect();
       const t = process.threadCpuUsage(t0);
       const previews = Math.max(1, r.executed.preview ?? 0);
-      return { ...r, cores: (cpuSeconds() - c0) / r.secs, threadMs: (t.user + t.system) / 1000 / previews, majorGcs };
+      // cpuSeconds counts ExifTool's processes once the run's close has reaped them.
+      const cpuMs = ((cpuSeconds() - c0) * 1000) / previews;
+      return { ...r, cores: (cpuSeconds() - c0) / r.secs, threadMs: (t.user + t.system) / 1000 / previews, majorGcs, cpuMs, extractions: r.core.exif.stats.embeddedCommands };
     };
     const one = await previewRun('home-p1', 1);
     const auto = await previewRun('home-pauto', 'auto');
@@ -371,6 +381,19 @@ try {
     // each sharp and fs completion): its CPU per preview and its major collections, a figure the
     // machine's other load does not change (wall times and ratios it does).
     out(`   daemon thread per preview:            ${f(one.threadMs, 1)} ms CPU, ${one.majorGcs} major GCs in all (1 worker); ${f(auto.threadMs, 1)} ms, ${auto.majorGcs} (default)`);
+    out(`   CPU per preview (node + ExifTool):    ${f(one.cpuMs, 1)} ms (1 worker), ${f(auto.cpuMs, 1)} ms (default); ExifTool extraction commands: ${one.extractions}`);
+    // The RAWs alone, 1 worker, with the embedded images read at the offsets the metadata pass
+    // recorded vs every candidate extracted by ExifTool (the path before; offsets deleted from a
+    // copy of the same database): CPU per preview, a figure the machine's other load barely moves.
+    const rawLib = path.join(tmp, 'rawlib');
+    replicate(rawLib, COPIES, ['raw']);
+    const rawSm = path.join(tmp, 'home-raw-sm');
+    await indexRun(rawSm, rawLib, { only: ['metadata'] });
+    const viaEt = await previewRun('home-raw-et', 1, { from: rawSm, tree: rawLib, located: false });
+    const viaOff = await previewRun('home-raw-off', 1, { from: rawSm, tree: rawLib });
+    const rawN = Math.max(1, viaOff.executed.preview ?? 0);
+    out(`   RAW previews, ExifTool extraction:    ${f(viaEt.cpuMs, 1)} ms CPU each (node + ExifTool), ${viaEt.extractions} ExifTool commands for ${viaEt.executed.preview ?? 0} previews`);
+    out(`   RAW previews, read at recorded offsets: ${f(viaOff.cpuMs, 1)} ms CPU each, ${viaOff.extractions} ExifTool commands (${rawN - viaOff.extractions} of ${rawN} without one)  CPU ratio ${f(viaOff.cpuMs / viaEt.cpuMs, 2)}`);
   }
 
   // 4 + 5. Full first import, every pass but CLIP, then the daemon idle. Part 3 needs only the
