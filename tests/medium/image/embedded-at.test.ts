@@ -19,7 +19,7 @@ import { createPreviewPass } from '../../../src/passes/preview.pass.js';
 import { openDb, tx, type WritableDb } from '../../../src/store/db.js';
 import { embeddedLocationsFor } from '../../../src/store/repositories/embedded-locations.repository.js';
 import { getFile, type FileRow } from '../../../src/store/repositories/file.repository.js';
-import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
+import { FIXTURES, REPO, tempDir } from '../../helpers/fixtures.js';
 import { plan } from '../../helpers/query-plan.js';
 
 const RAWS = readdirSync(path.join(FIXTURES, 'raw')).filter((f) => !f.endsWith('.xmp')).map((f) => `raw/${f}`);
@@ -238,13 +238,24 @@ describe('embedded previews read at their recorded offsets', () => {
     await assert.rejects(preview.run(ctx(f)), (e: unknown) => toDaemonError(e).code === 'FILE_NOT_FOUND');
   });
 
-  test('a file the daemon may not read is FILE_PERMISSION_DENIED', async (t) => {
+  test('a file the daemon may not read is FILE_PERMISSION_DENIED', async () => {
     const f = scanned(NEF, 'denied.nef');
     await runPass(metadata, f);
-    if (process.getuid?.() === 0) return t.skip('root reads any file (CAP_DAC_OVERRIDE)');
     chmodSync(f.path, 0o000);
     try {
-      await assert.rejects(preview.run(ctx(f)), (e: unknown) => toDaemonError(e).code === 'FILE_PERMISSION_DENIED');
+      if (process.getuid?.() === 0) {
+        // Root reads anything (CAP_DAC_OVERRIDE): the read runs in a child without the capabilities
+        // that bypass file permissions, as the spine's permission test does.
+        const loc = embeddedLocationsFor(db, f.id, f.content_hash);
+        const src = (m: string) => JSON.stringify(path.join(REPO, 'src', m));
+        const code = `import { readLocated } from ${src('image/embedded-at.ts')}; import { toDaemonError } from ${src('errors/index.ts')};
+          try { await readLocated(${JSON.stringify(f.path)}, ${JSON.stringify(loc)}, { previewSize: 2048, ext: 'nef', scannedSig: ${JSON.stringify(f.scanned_sig)}, probe: async () => null }); console.log('read'); }
+          catch (e) { console.log(toDaemonError(e).code); }`;
+        const out = execFileSync('setpriv', ['--bounding-set', '-dac_override,-dac_read_search', process.execPath, '--import', 'tsx', '--input-type=module', '-e', code], { cwd: REPO, encoding: 'utf8' });
+        assert.equal(out.trim(), 'FILE_PERMISSION_DENIED');
+      } else {
+        await assert.rejects(preview.run(ctx(f)), (e: unknown) => toDaemonError(e).code === 'FILE_PERMISSION_DENIED');
+      }
     } finally {
       chmodSync(f.path, 0o644);
     }
