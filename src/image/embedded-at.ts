@@ -12,17 +12,24 @@ const MAX_SEGMENTS = 64;
 
 /**
  * RAW formats whose every embedded image ExifTool extracts comes from an offset/length pair it
- * reports (TIFF-based: the IFDs' and maker notes' Start/Length tags). Elsewhere ExifTool has
- * candidates without one, which a choice among the located alone would miss: RW2/RWL's JpgFromRaw
- * is a binary tag, CR3/CRW/X3F/MRW keep theirs in their own containers, JPEG and HEIC previews
- * come from the file itself first. RAF's PreviewImage (the JPEG inside the RAF container) is found
- * from the RAF header here (rafPreview).
+ * reports (TIFF-based: the IFDs' and maker notes' Start/Length tags), checked on the fixtures
+ * byte for byte. RAF's PreviewImage (the JPEG inside the RAF container) is found from the RAF
+ * header here (rafPreview). Elsewhere ExifTool has candidates without one, which a choice among
+ * the located alone would miss: RW2/RWL's JpgFromRaw is a binary tag, CR3/CRW/X3F/MRW keep theirs
+ * in their own containers, JPEG and HEIC previews come from the file itself first.
  */
-const LOCATABLE_EXTS = new Set(['nef', 'nrw', 'cr2', 'arw', 'srf', 'sr2', 'dng', 'pef', 'orf', 'erf', '3fr', 'srw', 'gpr', 'iiq', 'mos', 'dcr', 'mef', 'kdc', 'raf']);
+const TRUSTED_EXTS = new Set(['nef', 'nrw', 'cr2', 'arw', 'srf', 'sr2', 'dng', 'raf']);
+/**
+ * TIFF-based too, but with no fixture to prove that ExifTool has no candidate without offsets
+ * (old maker notes keep binary previews): used only when a located image covers the preview
+ * size, so nothing ExifTool might add could give a better preview, only a different cover.
+ */
+const COVER_ONLY_EXTS = new Set(['pef', 'orf', 'srw', 'erf', '3fr', 'iiq', 'mos', 'dcr', 'mef', 'kdc', 'gpr']);
 
 /** Whether recorded offsets can stand for ExifTool's extraction for files with this extension. */
 export function locatable(ext: string): boolean {
-  return LOCATABLE_EXTS.has(ext.toLowerCase());
+  const e = ext.toLowerCase();
+  return TRUSTED_EXTS.has(e) || COVER_ONLY_EXTS.has(e);
 }
 
 /** Candidate order, best first (the ExifTool path's): ties in the choice keep it. */
@@ -172,6 +179,7 @@ export async function readLocated(file: string, loc: ImageLocations, o: ReadLoca
     const bar = Math.min(o.previewSize, chosen?.long ?? 0);
     if (loc.tiffBytes !== null && Math.sqrt(4 * loc.tiffBytes) >= Math.max(MIN_USEFUL, bar)) throw new NotLocated('a TIFF preview may be the better choice');
     if (!chosen) throw new NotLocated('no located image is large enough'); // ExifTool's path has the last word
+    if (!TRUSTED_EXTS.has(o.ext) && chosen.long < o.previewSize) throw new NotLocated(`.${o.ext}: no located image covers the preview size`);
     const buf = await readAt(fh, chosen.start, chosen.length);
     if (buf.length !== chosen.length || !isWholeJpeg(buf)) throw new NotLocated(`${chosen.name}: not a whole JPEG at ${chosen.start}`);
     const m = await o.probe(buf);

@@ -261,6 +261,22 @@ describe('embedded previews read at their recorded offsets', () => {
     }
   });
 
+  test('a TIFF-based format without a fixture to prove it (PEF…): offsets only when one covers the preview size', async () => {
+    const pef = scanned(NEF, 'nef-content.pef');
+    const nef = scanned(NEF, 'plain.nef');
+    await runPass(metadata, pef);
+    await runPass(metadata, nef);
+    const huge = createPreviewPass({ exif, cacheDir: path.join(tmp.dir, 'cache-huge'), heicDecoders: [], previewSize: 8000 });
+    const commands = async (p: Pass, f: FileRow) => {
+      const before = exif.stats.embeddedCommands;
+      await p.run(ctx(f));
+      return exif.stats.embeddedCommands - before;
+    };
+    assert.equal(await commands(preview, pef), 0, 'JpgFromRaw covers 2048 px');
+    assert.equal(await commands(huge, pef), 1, 'nothing covers 8000 px: ExifTool may know a larger one');
+    assert.equal(await commands(huge, nef), 0, 'NEF: every candidate is located');
+  });
+
   test('a file read before this table, or recorded for other content, takes the ExifTool path', async () => {
     const f = scanned(NEF, 'old.nef');
     await runPass(metadata, f);

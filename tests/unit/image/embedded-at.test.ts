@@ -91,7 +91,7 @@ describe('imageLocationsOf', () => {
   });
 
   test('formats whose every candidate has offsets, and no others', () => {
-    for (const e of ['nef', 'NEF', 'cr2', 'arw', 'dng', 'raf', 'pef', 'orf']) assert.ok(locatable(e), e);
+    for (const e of ['nef', 'NEF', 'cr2', 'arw', 'dng', 'raf', 'pef', 'orf', 'srw']) assert.ok(locatable(e), e);
     for (const e of ['rw2', 'cr3', 'crw', 'x3f', 'mrw', 'jpg', 'heic']) assert.ok(!locatable(e), e);
   });
 });
