@@ -48,6 +48,9 @@ async function rafPreview(fh: FileHandle): Promise<EmbeddedLocation | null> {
   return length > 0 ? { tag: 'PreviewImage', start, length } : null;
 }
 
+/** Counters for benchmarks and logs: previews read at recorded offsets, and those that fell back. */
+export const locatedStats = { read: 0, fellBack: 0 };
+
 /** Why the recorded locations cannot be used; the caller then asks ExifTool, as before. */
 export class NotLocated extends Error {}
 

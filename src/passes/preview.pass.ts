@@ -2,7 +2,7 @@ import { DaemonError, isDaemonError } from '../errors/index.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import type { HeicDecoder } from '../image/heic.js';
 import { chooseEmbedded } from '../image/choose-embedded.js';
-import { locatable, MIN_USEFUL, NotLocated, readLocated } from '../image/embedded-at.js';
+import { locatable, locatedStats, MIN_USEFUL, NotLocated, readLocated } from '../image/embedded-at.js';
 import { embeddedLocationsFor } from '../store/repositories/embedded-locations.repository.js';
 import type { Logger } from 'pino';
 import { PREVIEW_SIZE, probeImage, renderPreview, type Rendered } from '../image/render.js';
@@ -73,9 +73,11 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       try {
         const c = await readLocated(f.path, loc, { previewSize, ext: f.ext.toLowerCase(), scannedSig: f.scanned_sig, probe: probeImage });
         tried.push(...c.tried);
+        locatedStats.read++;
         return c;
       } catch (e) {
         if (!(e instanceof NotLocated)) throw e;
+        locatedStats.fellBack++;
         log?.debug({ path: f.path, reason: e.message }, 'preview: recorded embedded image offsets do not hold; asking ExifTool');
       }
     }
