@@ -384,7 +384,10 @@ try {
     // each sharp and fs completion): its CPU per preview and its major collections, a figure the
     // machine's other load does not change (wall times and ratios it does).
     out(`   daemon thread per preview:            ${f(one.threadMs, 1)} ms CPU, ${one.majorGcs} major GCs in all (1 worker); ${f(auto.threadMs, 1)} ms, ${auto.majorGcs} (default)`);
+    // The same tree, 1 worker, every RAW through ExifTool's extraction (the path before recorded offsets).
+    const oneEt = await previewRun('home-p1-et', 1, { located: false });
     out(`   CPU per preview (node + ExifTool):    ${f(one.cpuMs, 1)} ms (1 worker), ${f(auto.cpuMs, 1)} ms (default); ${one.located} RAW previews read at recorded offsets, ${one.extractions} ExifTool extraction commands`);
+    out(`   without recorded offsets (before):    ${f(oneEt.cpuMs, 1)} ms (1 worker), ${oneEt.extractions} ExifTool extraction commands  CPU ratio ${f(one.cpuMs / oneEt.cpuMs, 2)}`);
     // The RAWs whose format can be read at recorded offsets, 1 worker: the embedded images read
     // where the metadata pass found them vs every candidate extracted by ExifTool (the path before;
     // offsets deleted from a copy of the same database). CPU per preview, a figure the machine's
