@@ -26,7 +26,11 @@ import { Core } from '../src/main.js';
 import { IMAGENET_PREPROCESS, imageToTensor } from '../src/ml/clip/image-tensor.js';
 import { classifierSourceFromRegistry, noClip } from '../src/ml/clip/model-sources.js';
 import { DecodedPreviews } from '../src/ml/decoded-previews.js';
-import { locatable, locatedStats } from '../src/image/embedded-at.js';
+import { locatable, locatedStats, readLocated } from '../src/image/embedded-at.js';
+import { ExifReader } from '../src/exiftool/reader.js';
+import { imageLocationsOf } from '../src/exiftool/image-locations.js';
+import { chooseEmbedded } from '../src/image/choose-embedded.js';
+import { probeImage } from '../src/image/render.js';
 import { alignFace } from '../src/ml/faces/align.js';
 import { writeFaceCrop } from '../src/ml/faces/crops.js';
 import { FaceEmbedder } from '../src/ml/faces/embedder.js';
@@ -101,6 +105,44 @@ function cpuSeconds(): number {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
   }
+}
+
+/**
+ * The preview pass's source step alone for one RAW (no render): ExifTool's extraction of every
+ * candidate + header probes + the choice, against the headers and the chosen image read at the
+ * offsets the metadata read recorded. CPU ms per file, node + ExifTool (its start and end, measured
+ * apart, subtracted), each over `n` rounds.
+ */
+async function sourceStepCpu(file: string, n = 10): Promise<{ exiftoolMs: number; offsetsMs: number; same: boolean }> {
+  const TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'];
+  const reader = new ExifReader({ maxProcs: 1 });
+  const loc = imageLocationsOf((await reader.read(file)) as unknown as Record<string, unknown>);
+  await reader.end();
+  if (!loc) throw new Error(`${file}: no recorded offsets`);
+  let c = cpuSeconds();
+  const idle = new ExifReader({ maxProcs: 1 });
+  await idle.version();
+  await idle.end();
+  const startEnd = cpuSeconds() - c;
+  const et = new ExifReader({ maxProcs: 1 });
+  c = cpuSeconds();
+  await et.version();
+  let viaEt = '';
+  for (let i = 0; i < n; i++) {
+    const usable: { name: string; long: number }[] = [];
+    for (const [name, buf] of await et.embeddedImages(file, TAGS)) {
+      const m = await probeImage(buf);
+      if (m && Math.max(m.width, m.height) >= 32) usable.push({ name, long: Math.max(m.width, m.height) });
+    }
+    viaEt = chooseEmbedded(usable, 2048)?.name ?? '';
+  }
+  await et.end();
+  const exiftoolMs = ((cpuSeconds() - c - startEnd) * 1000) / n;
+  const st = statSync(file, { bigint: true });
+  c = cpuSeconds();
+  let viaOff = '';
+  for (let i = 0; i < n; i++) viaOff = (await readLocated(file, loc, { previewSize: 2048, ext: path.extname(file).slice(1).toLowerCase(), scannedSig: `${st.size}:${st.mtimeNs}:${st.ino}`, probe: probeImage })).name;
+  return { exiftoolMs, offsetsMs: ((cpuSeconds() - c) * 1000) / n, same: viaEt === viaOff };
 }
 
 /** A fresh home indexing `lib` with these passes and settings; resolves when the queue is idle. */
@@ -400,6 +442,10 @@ try {
     const viaOff = await previewRun('home-raw-off', 1, { from: rawSm, tree: rawLib });
     out(`   RAW previews (NEF, CR2, ARW, DNG, RAF…), ExifTool extraction: ${f(viaEt.cpuMs, 1)} ms CPU each (node + ExifTool), ${viaEt.extractions} ExifTool commands for ${viaEt.executed.preview ?? 0} previews`);
     out(`   the same, read at recorded offsets:   ${f(viaOff.cpuMs, 1)} ms CPU each, ${viaOff.extractions} ExifTool commands, ${viaOff.located} of ${viaOff.executed.preview ?? 0} read at offsets  CPU ratio ${f(viaOff.cpuMs / viaEt.cpuMs, 2)}`);
+    for (const rel of ['raw/imagemeta_NEF-header_d7100.nef', 'raw/imagemeta_ARW-header_slt-a55v.arw', 'raw/imagemeta_CR2-header_eos-1ds-mk3.cr2']) {
+      const m = await sourceStepCpu(path.join(FIXTURES, rel));
+      out(`   source step only, ${path.basename(rel).padEnd(34)} ${f(m.exiftoolMs, 1)} ms CPU via ExifTool, ${f(m.offsetsMs, 1)} ms at offsets (${m.same ? 'same image chosen' : 'DIFFERENT image chosen'})`);
+    }
   }
 
   // 4 + 5. Full first import, every pass but CLIP, then the daemon idle. Part 3 needs only the
