@@ -1,6 +1,7 @@
 import type { Tags } from 'exiftool-vendored';
 // Not re-exported by the package root; used so our reads get exactly the tag parsing of et.read().
 import { ReadTask } from 'exiftool-vendored/dist/ReadTask.js';
+import { parseTagsLazily } from './lazy-tags.js';
 
 /**
  * Tags whose names exiftool-vendored takes for dates or times (it tries every date-shaped tag name,
@@ -14,10 +15,12 @@ export const NEVER_DATES: readonly string[] = Object.freeze(['ExposureTime']);
 
 /** A number or a fraction of numbers: what ExifTool prints for an exposure time. */
 const PLAIN_NUMBER = /^\d+(\.\d+)?(\/\d+(\.\d+)?)?$/;
+const asPrinted = (key: string, v: unknown) => typeof v === 'string' && NEVER_DATES.includes(key) && PLAIN_NUMBER.test(v);
 
 /**
- * exiftool-vendored's ReadTask for one file, parsing the output the library's way except for
- * NEVER_DATES. `parseEntry` takes one file's object from a `-json` array (a batch's member).
+ * exiftool-vendored's ReadTask for one file, giving the library's tags with dates parsed on first
+ * read (see lazy-tags.ts) and NEVER_DATES as printed. `parseEntry` takes one file's object from a
+ * `-json` array (a batch's member).
  */
 export class ListedReadTask extends ReadTask {
   override parse(data: string, err?: Error): Tags {
@@ -31,18 +34,17 @@ export class ListedReadTask extends ReadTask {
   }
 
   parseEntry(entry: unknown, err?: Error): Tags {
-    if (!entry || typeof entry !== 'object') return super.parse(JSON.stringify([entry]), err);
-    const rest = { ...(entry as Record<string, unknown>) };
-    const held: [string, string][] = [];
-    for (const k of NEVER_DATES) {
-      const v = rest[k];
-      // Only what cannot be a date ("1/125", "0.3"); numbers are never parsed as dates anyway.
-      if (typeof v !== 'string' || !PLAIN_NUMBER.test(v)) continue;
-      held.push([k, v]);
-      delete rest[k];
+    const src = (entry as { SourceFile?: unknown } | null)?.SourceFile;
+    // Anything but a plain object of this file (a library-detected mismatch, ExifToolVersion as a
+    // number…) takes the library's own path and its own errors.
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry) || (src !== undefined && src !== this.sourceFile)) {
+      return super.parse(JSON.stringify([entry]), err);
     }
-    const tags = super.parse(JSON.stringify([rest]), err) as Record<string, unknown>;
-    for (const [k, v] of held) tags[k] = v;
-    return tags as Tags;
+    return parseTagsLazily(entry as Record<string, unknown>, this.sourceFile, this, asPrinted);
+  }
+
+  /** The library's own parse of the same object, everything up front (tests compare the two). */
+  parseEntryEagerly(entry: unknown, err?: Error): Tags {
+    return super.parse(JSON.stringify([entry]), err);
   }
 }
