@@ -6,10 +6,9 @@ import { parseTagsLazily } from './lazy-tags.js';
 /**
  * Tags whose names exiftool-vendored takes for dates or times (it tries every date-shaped tag name,
  * /date|time|…/i, against some 25 luxon formats before giving up) but whose values never are one.
- * ExposureTime ("1/125") alone was a third of the parse cost of a photo. They are kept out of the
- * library's per-tag parse and put back exactly as ExifTool printed them, which is what the library
- * returns for them after its formats fail. Only tags nothing infers a time zone from belong here:
- * the library reads its zone sources (OffsetTime*, TimeZone, GPS stamps) from the same object.
+ * ExposureTime ("1/125") is read for every photo: it is kept exactly as ExifTool printed it, which is
+ * what the library returns for it after its formats fail, instead of being parsed on first read like
+ * the other date-shaped tags (lazy-tags.ts). Only tags nothing infers a time zone from belong here.
  */
 export const NEVER_DATES: readonly string[] = Object.freeze(['ExposureTime']);
 
