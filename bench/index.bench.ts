@@ -1,6 +1,7 @@
 // First import at the speed of the hardware (issue 14), one run on one tree of fixture copies:
 //   1. scan + metadata vs a 2-process `exiftool -fast -j -r` over the same tree   (goal: ratio <= 1.0)
 //   2. previews with the default CPU workers vs one worker                          (goal: <= 0.6 on 2 cores)
+//      and, on the RAWs alone, CPU per preview read at recorded offsets vs ExifTool's extraction
 //   3. faces and tags passes vs a bare onnxruntime loop on the same tensors         (goal: <= 1.3 each)
 //   4. a full first import with every pass but CLIP: files/s, CPU use of all cores (goal >= 85 %), peak RSS
 //   5. the daemon idle after it (`bin/rawlight run`, compiled as installed; a few new photos, then
@@ -25,6 +26,11 @@ import { Core } from '../src/main.js';
 import { IMAGENET_PREPROCESS, imageToTensor } from '../src/ml/clip/image-tensor.js';
 import { classifierSourceFromRegistry, noClip } from '../src/ml/clip/model-sources.js';
 import { DecodedPreviews } from '../src/ml/decoded-previews.js';
+import { locatable, locatedStats, readLocated } from '../src/image/embedded-at.js';
+import { ExifReader } from '../src/exiftool/reader.js';
+import { imageLocationsOf } from '../src/exiftool/image-locations.js';
+import { chooseEmbedded } from '../src/image/choose-embedded.js';
+import { probeImage } from '../src/image/render.js';
 import { alignFace } from '../src/ml/faces/align.js';
 import { writeFaceCrop } from '../src/ml/faces/crops.js';
 import { FaceEmbedder } from '../src/ml/faces/embedder.js';
@@ -55,10 +61,10 @@ const ONLY = new Set((process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map(
 for (const p of ONLY) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`BENCH_ONLY: unknown part ${p} (parts: ${PARTS.join(', ')})`);
 const part = (p: (typeof PARTS)[number]) => ONLY.has(p);
 
-function replicate(dest: string, copies: number): string[] {
+function replicate(dest: string, copies: number, subs = ['photos/gps', 'photos/scenes', 'photos/people', 'photos/camera', 'raw'], keep = (_name: string) => true): string[] {
   const src: string[] = [];
-  for (const sub of ['photos/gps', 'photos/scenes', 'photos/people', 'photos/camera', 'raw']) {
-    for (const f of readdirSync(path.join(FIXTURES, sub))) if (!f.endsWith('.xmp') && !f.endsWith('.json')) src.push(path.join(sub, f));
+  for (const sub of subs) {
+    for (const f of readdirSync(path.join(FIXTURES, sub))) if (!f.endsWith('.xmp') && !f.endsWith('.json') && keep(f)) src.push(path.join(sub, f));
   }
   const out: string[] = [];
   for (let c = 0; c < copies; c++) {
@@ -99,6 +105,44 @@ function cpuSeconds(): number {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
   }
+}
+
+/**
+ * The preview pass's source step alone for one RAW (no render): ExifTool's extraction of every
+ * candidate + header probes + the choice, against the headers and the chosen image read at the
+ * offsets the metadata read recorded. CPU ms per file, node + ExifTool (its start and end, measured
+ * apart, subtracted), each over `n` rounds.
+ */
+async function sourceStepCpu(file: string, n = 10): Promise<{ exiftoolMs: number; offsetsMs: number; same: boolean }> {
+  const TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'];
+  const reader = new ExifReader({ maxProcs: 1 });
+  const loc = imageLocationsOf((await reader.read(file)) as unknown as Record<string, unknown>);
+  await reader.end();
+  if (!loc) throw new Error(`${file}: no recorded offsets`);
+  let c = cpuSeconds();
+  const idle = new ExifReader({ maxProcs: 1 });
+  await idle.version();
+  await idle.end();
+  const startEnd = cpuSeconds() - c;
+  const et = new ExifReader({ maxProcs: 1 });
+  c = cpuSeconds();
+  await et.version();
+  let viaEt = '';
+  for (let i = 0; i < n; i++) {
+    const usable: { name: string; long: number }[] = [];
+    for (const [name, buf] of await et.embeddedImages(file, TAGS)) {
+      const m = await probeImage(buf);
+      if (m && Math.max(m.width, m.height) >= 32) usable.push({ name, long: Math.max(m.width, m.height) });
+    }
+    viaEt = chooseEmbedded(usable, 2048)?.name ?? '';
+  }
+  await et.end();
+  const exiftoolMs = ((cpuSeconds() - c - startEnd) * 1000) / n;
+  const st = statSync(file, { bigint: true });
+  c = cpuSeconds();
+  let viaOff = '';
+  for (let i = 0; i < n; i++) viaOff = (await readLocated(file, loc, { previewSize: 2048, ext: path.extname(file).slice(1).toLowerCase(), scannedSig: `${st.size}:${st.mtimeNs}:${st.ino}`, probe: probeImage })).name;
+  return { exiftoolMs, offsetsMs: ((cpuSeconds() - c) * 1000) / n, same: viaEt === viaOff };
 }
 
 /** A fresh home indexing `lib` with these passes and settings; resolves when the queue is idle. */
@@ -343,10 +387,17 @@ try {
 
   // 2. Previews on a copy of that database (scan + metadata done): one CPU worker, then the default.
   if (part('previews')) {
-    const previewRun = async (name: string, workers: number | 'auto') => {
+    /**
+     * Previews on a copy of `from`'s database (scan + metadata done). `located: false` deletes the
+     * embedded images' recorded offsets from the copy first: every RAW then takes the ExifTool
+     * extraction, the path before them (a baseline in the same run).
+     */
+    const previewRun = async (name: string, workers: number | 'auto', o: { from?: string; tree?: string; located?: boolean } = {}) => {
       const home = path.join(tmp, name);
       mkdirSync(home, { recursive: true });
-      execFileSync('sqlite3', [path.join(smHome, 'rawlight.db'), `.backup '${path.join(home, 'rawlight.db')}'`]);
+      const dbFile = path.join(home, 'rawlight.db');
+      execFileSync('sqlite3', [path.join(o.from ?? smHome, 'rawlight.db'), `.backup '${dbFile}'`]);
+      if (o.located === false) execFileSync('sqlite3', [dbFile, 'DELETE FROM embedded_locations']);
       const c0 = cpuSeconds();
       const t0 = process.threadCpuUsage();
       let majorGcs = 0;
@@ -354,11 +405,15 @@ try {
         for (const e of l.getEntries()) if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
       });
       gcs.observe({ entryTypes: ['gc'] });
-      const r = await indexRun(home, lib, { only: ['preview'], config: { queue: { cpuConcurrency: workers } } });
+      const l0 = { ...locatedStats };
+      const r = await indexRun(home, o.tree ?? lib, { only: ['preview'], config: { queue: { cpuConcurrency: workers } } });
+      const located = locatedStats.read - l0.read;
       gcs.disconnect();
       const t = process.threadCpuUsage(t0);
       const previews = Math.max(1, r.executed.preview ?? 0);
-      return { ...r, cores: (cpuSeconds() - c0) / r.secs, threadMs: (t.user + t.system) / 1000 / previews, majorGcs };
+      // cpuSeconds counts ExifTool's processes once the run's close has reaped them.
+      const cpuMs = ((cpuSeconds() - c0) * 1000) / previews;
+      return { ...r, cores: (cpuSeconds() - c0) / r.secs, threadMs: (t.user + t.system) / 1000 / previews, majorGcs, cpuMs, extractions: r.core.exif.stats.embeddedCommands, located };
     };
     const one = await previewRun('home-p1', 1);
     const auto = await previewRun('home-pauto', 'auto');
@@ -373,6 +428,26 @@ try {
     // each sharp and fs completion): its CPU per preview and its major collections, a figure the
     // machine's other load does not change (wall times and ratios it does).
     out(`   daemon thread per preview:            ${f(one.threadMs, 1)} ms CPU, ${one.majorGcs} major GCs in all (1 worker); ${f(auto.threadMs, 1)} ms, ${auto.majorGcs} (default)`);
+    // The same tree, 1 worker, every RAW through ExifTool's extraction (the path before recorded offsets).
+    const oneEt = await previewRun('home-p1-et', 1, { located: false });
+    out(`   CPU per preview (node + ExifTool):    ${f(one.cpuMs, 1)} ms (1 worker), ${f(auto.cpuMs, 1)} ms (default); ${one.located} RAW previews read at recorded offsets, ${one.extractions} ExifTool extraction commands`);
+    out(`   without recorded offsets (before):    ${f(oneEt.cpuMs, 1)} ms (1 worker), ${oneEt.extractions} ExifTool extraction commands  CPU ratio ${f(one.cpuMs / oneEt.cpuMs, 2)}`);
+    // The RAWs whose format can be read at recorded offsets, 1 worker: the embedded images read
+    // where the metadata pass found them vs every candidate extracted by ExifTool (the path before;
+    // offsets deleted from a copy of the same database). CPU per preview, a figure the machine's
+    // other load barely moves.
+    const rawLib = path.join(tmp, 'rawlib');
+    replicate(rawLib, COPIES, ['raw'], (name) => locatable(path.extname(name).slice(1)));
+    const rawSm = path.join(tmp, 'home-raw-sm');
+    await indexRun(rawSm, rawLib, { only: ['metadata'] });
+    const viaEt = await previewRun('home-raw-et', 1, { from: rawSm, tree: rawLib, located: false });
+    const viaOff = await previewRun('home-raw-off', 1, { from: rawSm, tree: rawLib });
+    out(`   RAW previews (NEF, CR2, ARW, DNG, RAF…), ExifTool extraction: ${f(viaEt.cpuMs, 1)} ms CPU each (node + ExifTool), ${viaEt.extractions} ExifTool commands for ${viaEt.executed.preview ?? 0} previews`);
+    out(`   the same, read at recorded offsets:   ${f(viaOff.cpuMs, 1)} ms CPU each, ${viaOff.extractions} ExifTool commands, ${viaOff.located} of ${viaOff.executed.preview ?? 0} read at offsets  CPU ratio ${f(viaOff.cpuMs / viaEt.cpuMs, 2)}`);
+    for (const rel of ['raw/imagemeta_NEF-header_d7100.nef', 'raw/imagemeta_ARW-header_slt-a55v.arw', 'raw/imagemeta_CR2-header_eos-1ds-mk3.cr2']) {
+      const m = await sourceStepCpu(path.join(FIXTURES, rel));
+      out(`   source step only, ${path.basename(rel).padEnd(34)} ${f(m.exiftoolMs, 1)} ms CPU via ExifTool, ${f(m.offsetsMs, 1)} ms at offsets (${m.same ? 'same image chosen' : 'DIFFERENT image chosen'})`);
+    }
   }
 
   // 4 + 5. Full first import, every pass but CLIP, then the daemon idle. Part 3 needs only the

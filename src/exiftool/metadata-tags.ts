@@ -1,3 +1,5 @@
+import { LOCATION_TAG_NAMES } from './image-locations.js';
+
 /**
  * The tags the metadata pass asks ExifTool for, instead of `-all`. With `-fast` this is most of
  * what makes a read cheap: ExifTool still parses the file's structure, but it converts and prints
@@ -26,4 +28,6 @@ export const METADATA_TAGS: readonly string[] = Object.freeze([
   'LocationShownCountryName', 'LocationShownSublocation',
   // motion photos (Google/Samsung): the still is indexed, the embedded video noted
   'MotionPhoto', 'MotionPhotoVersion', 'MicroVideo', 'MicroVideoOffset', 'EmbeddedVideoType', 'EmbeddedVideoFile',
+  // where the embedded JPEGs lie, so the preview pass reads one straight from the file (image-locations.ts)
+  ...LOCATION_TAG_NAMES,
 ]);

@@ -1,7 +1,6 @@
-/** An embedded image that decodes, with the long side of its header. */
+/** An embedded image that decodes, with the long side of its header (its bytes, or where they are, beside). */
 export interface EmbeddedCandidate {
   name: string;
-  buf: Buffer;
   long: number;
 }
 

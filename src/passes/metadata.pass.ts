@@ -1,6 +1,8 @@
 import type { Tags } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
 import { motionPhotoOf } from '../exiftool/motion-photo.js';
+import { imageLocationsOf } from '../exiftool/image-locations.js';
+import { saveEmbeddedLocations } from '../store/repositories/embedded-locations.repository.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import { stmt } from '../store/statements.js';
 import { stopIfAborted } from './abort.js';
@@ -204,13 +206,17 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       const sidecar = side.tags;
       const row = toMetadataRow(tags, sidecar, warnings);
       const motion = motionPhotoOf(tags);
+      const locations = imageLocationsOf(rec);
       return {
         output: {
           fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: side.paths[0] ?? null, ...(side.paths.length > 1 ? { sidecars: side.paths } : {}),
           ...(motion ? { motionPhoto: motion } : {}),
         },
         warnings,
-        commit: (db: WritableDb) => saveMetadata(db, f.id, row),
+        commit: (db: WritableDb) => {
+          saveMetadata(db, f.id, row);
+          saveEmbeddedLocations(db, f.id, f.content_hash, locations);
+        },
       };
     },
   };

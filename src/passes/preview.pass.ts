@@ -2,6 +2,9 @@ import { DaemonError, isDaemonError } from '../errors/index.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import type { HeicDecoder } from '../image/heic.js';
 import { chooseEmbedded } from '../image/choose-embedded.js';
+import { locatable, locatedStats, MIN_USEFUL, NotLocated, readLocated } from '../image/embedded-at.js';
+import { embeddedLocationsFor } from '../store/repositories/embedded-locations.repository.js';
+import type { Logger } from 'pino';
 import { PREVIEW_SIZE, probeImage, renderPreview, type Rendered } from '../image/render.js';
 import type { RenderFn } from '../image/threaded-render.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
@@ -11,8 +14,6 @@ import { stopIfAborted } from './abort.js';
 
 /** Embedded images, best first (ExifTool tag names). */
 const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'] as const;
-/** Below this long side an embedded image is a placeholder, not a preview. */
-const MIN_USEFUL = 32;
 
 const DIRECT_EXTS = new Set(['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp']);
 const HEIF_EXTS = new Set(['heic', 'heif', 'hif']);
@@ -61,10 +62,26 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
   const render = deps.render ?? renderPreview;
   /**
    * The smallest embedded image that still covers the preview size (a full-size JpgFromRaw costs
-   * several times the decode of a 2048 px PreviewImage), else the largest there is. All candidates
-   * come out of one ExifTool command; only their headers are read to choose.
+   * several times the decode of a 2048 px PreviewImage), else the largest there is. Where the
+   * metadata pass recorded the images' offsets, their headers and the chosen one are read straight
+   * from the file and checked (embedded-at.ts); otherwise, or when those offsets do not hold, all
+   * candidates come out of one ExifTool command and only their headers are read to choose.
    */
-  async function embedded(file: string, tried: string[]): Promise<{ name: string; buf: Buffer } | null> {
+  async function embedded(f: FileRow, db: ReadableDb, log: Logger | undefined, tried: string[]): Promise<{ name: string; buf: Buffer } | null> {
+    const loc = locatable(f.ext) ? embeddedLocationsFor(db, f.id, f.content_hash) : null;
+    if (loc) {
+      try {
+        const c = await readLocated(f.path, loc, { previewSize, ext: f.ext.toLowerCase(), scannedSig: f.scanned_sig, probe: probeImage });
+        tried.push(...c.tried);
+        locatedStats.read++;
+        return c;
+      } catch (e) {
+        if (!(e instanceof NotLocated)) throw e;
+        locatedStats.fellBack++;
+        log?.debug({ path: f.path, reason: e.message }, 'preview: recorded embedded image offsets do not hold; asking ExifTool');
+      }
+    }
+    const file = f.path;
     const images = await deps.exif.embeddedImages(file, EMBEDDED_TAGS);
     const usable: { name: string; buf: Buffer; long: number }[] = [];
     for (const tag of EMBEDDED_TAGS) {
@@ -85,7 +102,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
     return chooseEmbedded(usable, previewSize);
   }
 
-  async function sources(f: FileRow, orientation: number | null, tried: string[]): Promise<AsyncGenerator<Source>> {
+  async function sources(f: FileRow, db: ReadableDb, log: Logger | undefined, orientation: number | null, tried: string[]): Promise<AsyncGenerator<Source>> {
     return (async function* () {
       if (AVIF_EXTS.has(f.ext)) {
         yield { name: 'file', input: f.path, orientation: 1 };
@@ -111,17 +128,17 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
             tried.push(`${d.name}: ${decoderFailure(e)}`);
           }
         }
-        const thumb = await embedded(f.path, tried);
+        const thumb = await embedded(f, db, log, tried);
         if (thumb) yield { name: thumb.name, input: thumb.buf, orientation };
         return;
       }
       if (DIRECT_EXTS.has(f.ext)) {
         yield { name: 'file', input: f.path, orientation };
-        const e = await embedded(f.path, tried);
+        const e = await embedded(f, db, log, tried);
         if (e) yield { name: e.name, input: e.buf, orientation };
         return;
       }
-      const e = await embedded(f.path, tried);
+      const e = await embedded(f, db, log, tried);
       if (e) yield { name: e.name, input: e.buf, orientation };
       // A foreign file in RAW clothing (a JPEG renamed .NEF) still has pixels.
       if (await probeImage(f.path)) yield { name: 'file', input: f.path, orientation };
@@ -144,7 +161,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       const tried: string[] = [];
       let rendered: Rendered | null = null;
       let used: Source | null = null;
-      for await (const s of await sources(f, orientation, tried)) {
+      for await (const s of await sources(f, ctx.db, ctx.log, orientation, tried)) {
         stopIfAborted(ctx.signal, 'rendering a preview');
         try {
           rendered = await render(s.input, s.orientation, { cacheDir: deps.cacheDir, previewSize });
