@@ -367,14 +367,16 @@ try {
     const [, etSecs] = await time(() => Promise.all(halves.map(runEt)));
     const ch1 = childCpuSeconds();
     const cpu0 = process.cpuUsage();
+    const main0 = process.threadCpuUsage();
     const sm = await indexRun(smHome, lib, { only: ['metadata'], ...(IO_WORKERS ? { config: { queue: { ioConcurrency: IO_WORKERS } } as Partial<ConfigInput> } : {}) });
     const cpuSm = process.cpuUsage(cpu0);
+    const mainSm = process.threadCpuUsage(main0);
     // The read pool's ExifTool processes are reaped when the run closes its core.
     const ch2 = childCpuSeconds();
     const smRatio = sm.secs / etSecs;
     out(`1. 2-process exiftool -fast -j -r:       ${f(n / etSecs)} files/s (${f(etSecs, 2)} s)`);
     out(`   rawlight scan + metadata:             ${f(n / sm.secs)} files/s (${f(sm.secs, 2)} s)  time ratio ${f(smRatio, 2)} (goal <= 1.0: ${verdict(smRatio <= 1)})`);
-    out(`   node CPU (parse, SQL, hashing) per file: ${f((cpuSm.user + cpuSm.system) / 1000 / n, 2)} ms`);
+    out(`   node CPU (parse, SQL, hashing) per file: ${f((cpuSm.user + cpuSm.system) / 1000 / n, 2)} ms (main thread ${f((mainSm.user + mainSm.system) / 1000 / n, 2)} ms: parse, SQL, queue)`);
     if (ch1 > ch0) out(`   ExifTool CPU per file:                ${f(((ch2 - ch1) * 1000) / n, 1)} ms (rawlight's read pool) vs ${f(((ch1 - ch0) * 1000) / n, 1)} ms (baseline)`);
     const rs = sm.core.exif.stats;
     out(`   ExifTool commands:                    ${rs.batches + rs.singles} for ${rs.batchedFiles + rs.singles} reads (${f((rs.batchedFiles + rs.singles) / Math.max(1, rs.batches + rs.singles), 1)} files a command)`);

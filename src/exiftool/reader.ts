@@ -48,8 +48,10 @@ export class ExifReader {
   readonly et: ExifTool;
   private readonly maxProcs: number;
   private readonly maxBatch: number;
-  private readonly readOptions: ReadTaskOptions;
-  private readonly tags: readonly string[] | undefined;
+  /** The options every read task is built with (tests build the same tasks). */
+  readonly readOptions: ReadTaskOptions;
+  /** The tags read (undefined: every tag). */
+  readonly tags: readonly string[] | undefined;
   private queue: Waiter[] = [];
   private inflight = 0;
   private pumpScheduled = false;
