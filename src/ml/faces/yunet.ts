@@ -123,8 +123,13 @@ export class YunetDetector {
     try {
       return await this.run(input, opts);
     } finally {
-      if (this.spare.length < 2) this.spare.push(input.tensor);
+      this.recycle(input.tensor);
     }
+  }
+
+  /** Hands back a tensor prepare(img, true) gave, once its inference replied (a few are kept). */
+  recycle(tensor: Float32Array): void {
+    if (this.spare.length < 2 && !this.spare.includes(tensor)) this.spare.push(tensor);
   }
 }
 
