@@ -494,9 +494,21 @@ try {
     };
     await round(); // warm-up: sessions load, first-run allocations
     for (const k of sides) cpu[k].length = 0;
+    // Major collections while the sides run, and their pauses: they land on whichever side runs
+    // when they come, and a pass allocates more than a bare loop (decoded pixels, reduced copies).
+    const gc = { n: 0, ms: 0 };
+    const gcs = new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) {
+        if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+        gc.n++;
+        gc.ms += e.duration;
+      }
+    });
+    gcs.observe({ entryTypes: ['gc'] });
     // Three rounds; each side's time for a photo is its best of the three (the run least disturbed
     // by the rest of a shared machine), summed over the photos.
     const rounds = [await round(), await round(), await round()];
+    gcs.disconnect();
     const best = (k: (typeof sides)[number]) => rows.reduce((sum, _, i) => sum + Math.min(...rounds.map((r) => r[k][i]!)), 0);
     const m = Object.fromEntries(sides.map((k) => [k, best(k)])) as Record<(typeof sides)[number], number>;
     // CPU: per photo the least of the three rounds too.
@@ -511,6 +523,7 @@ try {
     out(`   the one shared preview decode:        ${f(m.decode, 0)} ms (${per(m.decode)} ms a photo; serves faces, tags, CLIP and OCR; in neither ratio above)`);
     out(`   faces + tags + that decode vs both bare loops: ratio ${f(rAll, 2)}`);
     out(`   CPU time, all threads (ms a photo): faces ${per(c.faces)} vs ${per(c.bareFaces)} bare, ratio ${f(c.faces / c.bareFaces, 2)}; tags ${per(c.tags)} vs ${per(c.bareTags)}, ratio ${f(c.tags / c.bareTags, 2)}; decode ${per(c.decode)}; all of it ${f((c.faces + c.tags + c.decode) / (c.bareFaces + c.bareTags), 2)}`);
+    out(`   major GCs over the three rounds:      ${gc.n} (${f(gc.n / (3 * rows.length), 2)} a photo), pausing this thread ${f(gc.ms / (3 * rows.length), 1)} ms a photo`);
     out(`   steps, ms a photo: decode ${per(step.decode)}, detector input ${per(step.detInput)}, align ${per(step.align)}, crop JPEGs ${per(step.crops)}, classifier input ${per(step.clsInput)}; ONNX runs ${per(m.bareFaces + m.bareTags)}`);
   }
 
