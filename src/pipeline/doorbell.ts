@@ -7,23 +7,24 @@
  * `nextRunAfter` every 5 s, about five SQLite transactions a second and their garbage in a
  * caught-up daemon (issue 14: 1.3 % of a core idle). Now workers with nothing scheduled sleep
  * until woken, and this one timer asks one indexed question every `everyMs`, only while some
- * worker sleeps; it rings (wakes every worker) when work is due.
+ * worker sleeps; it rings for the groups of sleeping workers (the pools) that have work due, so a
+ * backlog in one pool does not wake the other pool's workers to claim nothing.
  */
-export interface DoorbellOptions {
+export interface DoorbellOptions<G> {
   /** Poll interval while armed (default DOORBELL_MS). */
   everyMs?: number;
-  /** True when work is due that sleeping workers could take (one cheap query). */
-  due: () => boolean;
-  /** Wakes the workers. */
-  ring: () => void;
+  /** The groups of sleeping workers that have work due now (cheap indexed questions). */
+  due: () => readonly G[];
+  /** Wakes one group's workers, or every sleeping worker (`null`: the store failed). */
+  ring: (group: G | null) => void;
 }
 
 export const DOORBELL_MS = 5000;
 
-export class Doorbell {
+export class Doorbell<G> {
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly o: DoorbellOptions) {}
+  constructor(private readonly o: DoorbellOptions<G>) {}
 
   /** Some worker sleeps with nothing scheduled: poll until disarmed. Idempotent. */
   arm(): void {
@@ -43,13 +44,14 @@ export class Doorbell {
   }
 
   private check(): void {
-    let due = false;
+    let due: readonly G[];
     try {
       due = this.o.due();
     } catch {
-      // The store failing (disk full, locked): ring, the workers report it through their own paths.
-      due = true;
+      // The store failing (disk full, locked): wake everyone, the workers report it through their own paths.
+      this.o.ring(null);
+      return;
     }
-    if (due) this.o.ring();
+    for (const group of due) this.o.ring(group);
   }
 }

@@ -55,7 +55,8 @@ export class Pipeline {
   private readonly abort = new AbortController();
   // Keyed by the claimed row object, not its id: SQLite reuses the ids of deleted jobs.
   private readonly inflight = new Map<JobRow, Promise<void>>();
-  private readonly wakers = new Set<() => void>();
+  /** Sleeping workers, each with its pool's pass names (one array per pool, compared by identity). */
+  private readonly wakers = new Map<() => void, readonly string[]>();
   private running = false;
   private paused = false;
   private leaseTimer: NodeJS.Timeout | undefined;
@@ -64,7 +65,7 @@ export class Pipeline {
   /** Workers take turns for their synchronous claims and commits (see turns.ts). */
   private readonly turns = new Turns();
   /** Idle workers sleep until woken; this one poll finds work queued elsewhere (see doorbell.ts). */
-  private readonly doorbell = new Doorbell({ due: () => this.workDue(), ring: () => this.wake() });
+  private readonly doorbell = new Doorbell<readonly string[]>({ due: () => this.poolsWithWorkDue(), ring: (pool) => this.wake(pool) });
 
   constructor(private readonly o: PipelineOptions) {
     for (const p of o.passes) {
@@ -172,9 +173,9 @@ export class Pipeline {
     }
   }
 
-  /** Wakes idle workers (new work was queued, possibly by another process). */
-  wake(): void {
-    for (const w of [...this.wakers]) w();
+  /** Wakes idle workers (new work was queued, possibly by another process); `pool`: only its workers. */
+  wake(pool: readonly string[] | null = null): void {
+    for (const [w, passes] of [...this.wakers]) if (pool === null || passes === pool) w();
   }
 
   /** True when nothing is leased (by any worker or process) and nothing is runnable now. */
@@ -331,15 +332,21 @@ export class Pipeline {
       };
       // Later retries and work queued by other processes: the doorbell rings for them.
       const t = ms !== null && ms <= DOORBELL_MS ? setTimeout(done, ms) : undefined;
-      this.wakers.add(done);
+      this.wakers.set(done, passNames);
       this.doorbell.arm();
     });
   }
 
-  /** Runnable work for any registered pass (the doorbell's one question; not while paused). */
-  private workDue(): boolean {
-    if (this.paused || !this.running) return false;
-    return workDue(this.o.db, [...this.byName.keys()]);
+  /**
+   * The pools with sleeping workers and runnable work (the doorbell's question; none while paused).
+   * One question over every sleeping pool's passes, as an idle daemon asks it; split per pool only
+   * when work is due and more than one pool sleeps.
+   */
+  private poolsWithWorkDue(): (readonly string[])[] {
+    if (this.paused || !this.running) return [];
+    const pools = [...new Set(this.wakers.values())];
+    if (pools.length === 0 || !workDue(this.o.db, pools.flat())) return [];
+    return pools.length === 1 ? pools : pools.filter((p) => workDue(this.o.db, p));
   }
 
   private async execute(job: JobRow): Promise<void> {

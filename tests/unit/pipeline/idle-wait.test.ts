@@ -148,25 +148,25 @@ test('a retry due sooner than the doorbell runs on time; a later one when the do
   }
 });
 
-test('doorbell: polls only while armed, rings only when work is due, rings when the store fails', () => {
+test('doorbell: polls only while armed, rings only the groups with work due, rings everyone when the store fails', () => {
   mock.timers.enable({ apis: ['setInterval'] });
   try {
-    let due: boolean | Error = false;
+    let due: string[] | Error = [];
     let asked = 0;
-    let rings = 0;
-    const bell = new Doorbell({ everyMs: 1000, due: () => (asked++, due instanceof Error ? (() => { throw due; })() : due), ring: () => rings++ });
+    const rings: (string | null)[] = [];
+    const bell = new Doorbell<string>({ everyMs: 1000, due: () => (asked++, due instanceof Error ? (() => { throw due; })() : due), ring: (g) => void rings.push(g) });
     mock.timers.tick(5000);
     assert.equal(asked, 0, 'not armed: no polling');
     bell.arm();
     bell.arm();
     mock.timers.tick(3000);
-    assert.deepEqual([asked, rings], [3, 0], 'one poll per interval, however often armed; nothing due');
-    due = true;
+    assert.deepEqual([asked, rings], [3, []], 'one poll per interval, however often armed; nothing due');
+    due = ['cpu'];
     mock.timers.tick(1000);
-    assert.equal(rings, 1);
+    assert.deepEqual(rings, ['cpu']);
     due = new Error('SQLITE_BUSY');
     mock.timers.tick(1000);
-    assert.equal(rings, 2, 'a failing store wakes the workers, which report it');
+    assert.deepEqual(rings, ['cpu', null], 'a failing store wakes every worker, which report it');
     bell.disarm();
     assert.equal(bell.armed, false);
     mock.timers.tick(10_000);
@@ -174,4 +174,38 @@ test('doorbell: polls only while armed, rings only when work is due, rings when 
   } finally {
     mock.timers.reset();
   }
+});
+
+/**
+ * A backlog in one pool (a retry of a CPU pass falling due while the I/O workers sleep, or work a
+ * CLI run queued) used to ring for every sleeping worker: the other pool's workers each woke to
+ * claim nothing, every interval, for as long as the backlog lasted.
+ */
+test('the doorbell wakes only the pool whose work fell due', async (t) => {
+  /** Statements the pipeline runs while the doorbell finds one CPU job, with `io` I/O workers asleep. */
+  const statementsFor = async (io: number): Promise<number> => {
+    const h = home(t);
+    const c = counting(h.db);
+    const pipeline = pipelineOn(c.db, [instant('io'), instant('cpu')], { cpu: 1, io });
+    const other = openDb(h.file).db;
+    ran.length = 0;
+    pipeline.start();
+    try {
+      await settle();
+      enqueue(other, 1, 'instant-cpu', 'k', 0, Date.now());
+      const before = c.runs();
+      await advance(DOORBELL_MS);
+      assert.deepEqual(ran, [1], 'the CPU worker was woken and ran the job');
+      return c.runs() - before;
+    } finally {
+      await pipeline.stop(100);
+      other.close();
+      h.db.close();
+      mock.timers.reset();
+    }
+  };
+  const one = await statementsFor(1);
+  const eight = await statementsFor(8);
+  // Woken I/O workers would each have claimed (and gone back to sleep): 30 against 16 before.
+  assert.equal(eight, one, `statements with 8 sleeping I/O workers: ${eight}, with 1: ${one} (they stay asleep)`);
 });
