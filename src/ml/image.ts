@@ -43,37 +43,64 @@ export interface ChannelNorm {
   std: readonly [number, number, number];
 }
 
+/** Per-norm tables: source byte value -> network value for each of the source's R, G and B. */
+const tables = new WeakMap<ChannelNorm, Float32Array>();
+
+/**
+ * 768 floats: for each source channel (R, G, B) the 256 values it maps to. A table lookup replaces
+ * the multiply-add per value on the daemon's thread: YuNet's 640x640 input from a 640x480 image
+ * 3.7 -> 2.8 ms CPU here, 2.1 with a reused buffer's padding left alone (microbenchmark, load ~8).
+ */
+function tableFor(norm: ChannelNorm): Float32Array {
+  let t = tables.get(norm);
+  if (!t) {
+    t = new Float32Array(768);
+    // Source channel s lands in plane planeOf[s]; its scaling is that plane's (the manifest's order).
+    const planeOf = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+    for (let s = 0; s < 3; s++) {
+      const c = planeOf[s]!;
+      const k = norm.scale / norm.std[c]!, m = norm.mean[c]! / norm.std[c]!;
+      for (let v = 0; v < 256; v++) t[s * 256 + v] = v * k - m;
+    }
+    tables.set(norm, t);
+  }
+  return t;
+}
+
 /**
  * Writes an RGB image into a planar NCHW float32 tensor of size (dstW x dstH) at offset 0,0; the
  * rest (letterbox padding) stays as `pad`. Channel order, scale and mean/std come from the manifest.
- * `into` reuses a buffer of exactly 3*dstW*dstH floats (it is cleared to `pad` first).
+ * `into` reuses a buffer of exactly 3*dstW*dstH floats: its padding is filled with `pad` first,
+ * unless `padded` says it already is: the size of the last image written into it, no bigger than this one
+ * (a fresh buffer of zeros is `{ width: 0, height: 0 }` for a pad of 0).
  */
-export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelNorm, pad = 0, into?: Float32Array): Float32Array {
+export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelNorm, pad = 0, into?: Float32Array, padded?: { width: number; height: number }): Float32Array {
   const plane = dstW * dstH;
   if (into && into.length !== 3 * plane) throw new Error(`toNchw: buffer has ${into.length} floats, need ${3 * plane}`);
   const out = into ?? new Float32Array(3 * plane);
   const w = Math.min(img.width, dstW);
   const h = Math.min(img.height, dstH);
-  // Only the padding is filled (a fresh buffer is zeros already): the image covers the rest.
-  const fill = pad !== 0 || into !== undefined;
+  // Only the padding is filled (a fresh buffer is zeros already): the image covers the rest. A
+  // reused buffer whose last image was no bigger than this one has that padding already.
+  const clean = into === undefined ? pad === 0 : padded !== undefined && padded.width <= w && padded.height <= h;
+  const fill = !clean;
   const data = img.data;
-  // One sequential read of the pixels writing all three planes (not one strided read per plane):
-  // plane of the source's R, G and B, and each one's multiply-add.
+  const t = tableFor(norm);
   const planeOf = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
-  const kOf = (c: number) => norm.scale / norm.std[c]!;
-  const mOf = (c: number) => norm.mean[c]! / norm.std[c]!;
-  const [cr, cg, cb] = planeOf as [number, number, number];
-  const kr = kOf(cr), kg = kOf(cg), kb = kOf(cb);
-  const mr = mOf(cr), mg = mOf(cg), mb = mOf(cb);
-  const pr = cr * plane, pg = cg * plane, pb = cb * plane;
+  // One sequential read of the pixels writing all three planes (not one strided read per plane).
+  const pr = out.subarray(planeOf[0]! * plane, (planeOf[0]! + 1) * plane);
+  const pg = out.subarray(planeOf[1]! * plane, (planeOf[1]! + 1) * plane);
+  const pb = out.subarray(planeOf[2]! * plane, (planeOf[2]! + 1) * plane);
+  const stride = img.width * 3;
   for (let y = 0; y < h; y++) {
-    const o = y * dstW;
-    for (let x = 0, i = y * img.width * 3; x < w; x++, i += 3) {
-      out[pr + o + x] = data[i]! * kr - mr;
-      out[pg + o + x] = data[i + 1]! * kg - mg;
-      out[pb + o + x] = data[i + 2]! * kb - mb;
+    let o = y * dstW;
+    const end = o + w;
+    for (let i = y * stride; o < end; o++, i += 3) {
+      pr[o] = t[data[i]!]!;
+      pg[o] = t[256 + data[i + 1]!]!;
+      pb[o] = t[512 + data[i + 2]!]!;
     }
-    if (fill && w < dstW) for (let c = 0; c < 3; c++) out.fill(pad, c * plane + o + w, c * plane + o + dstW);
+    if (fill && w < dstW) for (let c = 0; c < 3; c++) out.fill(pad, c * plane + y * dstW + w, c * plane + y * dstW + dstW);
   }
   if (fill && h < dstH) for (let c = 0; c < 3; c++) out.fill(pad, c * plane + h * dstW, (c + 1) * plane);
   return out;

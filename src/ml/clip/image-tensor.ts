@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { DaemonError } from '../../errors/index.js';
-import type { RgbImage } from '../image.js';
+import { toNchw, type ChannelNorm, type RgbImage } from '../image.js';
 import { levelFor } from '../pyramid.js';
 
 /** How one image model wants its pixels (from the model's manifest entry). */
@@ -34,7 +34,19 @@ export const IMAGENET_PREPROCESS: ImagePreprocess = Object.freeze({
  * Decodes an (already upright) image and returns RGB NCHW floats for one batch row: shortest side
  * to `resizeShortest`, centre crop `size`, x/255, (x - mean) / std.
  */
-export async function imageToTensor(input: string | Buffer | RgbImage, p: ImagePreprocess): Promise<Float32Array> {
+/** The preprocessing as toNchw's channel norm (one object per preprocess: its lookup table is kept with it). */
+const norms = new WeakMap<ImagePreprocess, ChannelNorm>();
+function normOf(p: ImagePreprocess): ChannelNorm {
+  let n = norms.get(p);
+  if (!n) norms.set(p, (n = { channels: 'RGB', scale: 1 / 255, mean: p.mean, std: p.std }));
+  return n;
+}
+
+/**
+ * `into`: a buffer of exactly 3·size² floats to write the tensor into (reused across photos, see
+ * InputBuffers); a new one otherwise.
+ */
+export async function imageToTensor(input: string | Buffer | RgbImage, p: ImagePreprocess, into?: Float32Array): Promise<Float32Array> {
   let rgb: Buffer;
   try {
     // Decoded pixels (shared between passes, see DecodedPreviews) go in as raw RGB: same resampling.
@@ -64,13 +76,6 @@ export async function imageToTensor(input: string | Buffer | RgbImage, p: ImageP
   }
   const n = p.size * p.size;
   if (rgb.length !== n * 3) throw new DaemonError('PREVIEW_DECODE_FAILED', `expected ${n * 3} RGB bytes, got ${rgb.length}`);
-  const out = new Float32Array(3 * n);
-  for (let c = 0; c < 3; c++) {
-    // (v / 255 - mean) / std as one multiply-add per value.
-    const k = 1 / (255 * p.std[c]!);
-    const b = p.mean[c]! / p.std[c]!;
-    const base = c * n;
-    for (let i = 0, j = c; i < n; i++, j += 3) out[base + i] = rgb[j]! * k - b;
-  }
-  return out;
+  // (v / 255 - mean) / std per value, by table (image.ts); the crop covers the whole tensor.
+  return toNchw({ data: rgb, width: p.size, height: p.size }, p.size, p.size, normOf(p), 0, into, { width: p.size, height: p.size });
 }

@@ -22,8 +22,13 @@ export async function writeFaceCrop(img: RgbImage, box: readonly number[], cache
   const s = Math.max(1, Math.min(Math.round(side), img.width - left, img.height - top));
   const abs = path.join(cacheDir, rel);
   mkdirSync(path.dirname(abs), { recursive: true });
-  await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .extract({ left, top, width: s, height: s })
+  // The square is cut here (a few hundred KB of row copies) and libvips gets only it rather than the
+  // whole preview (up to 9 MB): 6.0 -> 4.9 ms CPU a face in a microbenchmark (1200x900 preview,
+  // 300 px face), within the noise over the bench's photos (2.8 ms a photo either way).
+  const row = img.width * 3;
+  const square = Buffer.allocUnsafe(s * s * 3);
+  for (let r = 0; r < s; r++) img.data.copy(square, r * s * 3, (top + r) * row + left * 3, (top + r) * row + (left + s) * 3);
+  await sharp(square, { raw: { width: s, height: s, channels: 3 } })
     .resize(size, size, { fit: 'cover' })
     .jpeg({ quality: 82 })
     .toFile(abs);

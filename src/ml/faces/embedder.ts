@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { DaemonError } from '../../errors/index.js';
 import { toNchw, type RgbImage } from '../image.js';
 import type { ResolvedModel } from '../registry.js';
+import { InputBuffers } from '../input-buffers.js';
 import type { ModelSessions } from '../session.js';
 
 /** Turns an aligned 112x112 face into an L2-normalised embedding (channel order and scaling per the manifest). */
@@ -21,8 +22,16 @@ export class FaceEmbedder {
     return toNchw(face, face.width, face.height, this.model.entry.preprocess);
   }
 
+  /** Each face's input, reused (several faces of a photo are embedded at once). */
+  private readonly buffers = new InputBuffers(4);
+
   async embed(face: RgbImage): Promise<Float32Array> {
-    return this.run(this.tensorFor(face), face.width, face.height);
+    const into = this.buffers.take(3 * face.width * face.height);
+    try {
+      return await this.run(toNchw(face, face.width, face.height, this.model.entry.preprocess, 0, into, face), face.width, face.height);
+    } finally {
+      this.buffers.give(into);
+    }
   }
 
   async run(tensor: Float32Array, width = 112, height = 112): Promise<Float32Array> {

@@ -42,6 +42,8 @@ export class YunetDetector {
    * thread without a copy.
    */
   private readonly spare: Float32Array[] = [];
+  /** The size of the image last written into each buffer: its padding is zeros already. */
+  private readonly written = new WeakMap<Float32Array, { width: number; height: number }>();
 
   /** Letterboxes the image into the network input (top-left, zero padding), channels and scaling per the manifest. */
   async prepare(img: RgbImage, reuse = false): Promise<DetectorInput> {
@@ -71,7 +73,10 @@ export class YunetDetector {
       into = i >= 0 ? this.spare.splice(i, 1)[0]! : new Float32Array(new SharedArrayBuffer(size * 4));
     }
     // The reduced copy is kept with the decoded preview (pyramid.ts): the classifier cuts its input from it.
-    const tensor = toNchw(await reduced(img, rw, rh), inputW, inputH, pre, 0, into);
+    const small = await reduced(img, rw, rh);
+    // A reused buffer's padding is rewritten only where its last image reached beyond this one.
+    const tensor = toNchw(small, inputW, inputH, pre, 0, into, into ? (this.written.get(into) ?? { width: 0, height: 0 }) : undefined);
+    if (into) this.written.set(into, { width: Math.min(small.width, inputW), height: Math.min(small.height, inputH) });
     return { tensor, inputW, inputH, scale };
   }
 
@@ -118,8 +123,13 @@ export class YunetDetector {
     try {
       return await this.run(input, opts);
     } finally {
-      if (this.spare.length < 2) this.spare.push(input.tensor);
+      this.recycle(input.tensor);
     }
+  }
+
+  /** Hands back a tensor prepare(img, true) gave, once its inference replied (a few are kept). */
+  recycle(tensor: Float32Array): void {
+    if (this.spare.length < 2 && !this.spare.includes(tensor)) this.spare.push(tensor);
   }
 }
 
