@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { DefaultExifToolOptions, ExifTool, type Tags } from 'exiftool-vendored';
+import { DefaultExifToolOptions, DefaultExiftoolArgs, ExifTool, type Tags } from 'exiftool-vendored';
 import { ReadTaskOptionFields, type ReadTaskOptions } from 'exiftool-vendored/dist/ReadTask.js';
 import { DaemonError, isDaemonError } from '../errors/index.js';
 import { BatchReadTask, readTaskFor, type BatchReadResult } from './batch-read-task.js';
@@ -16,7 +16,18 @@ export interface ReaderOptions {
   maxBatch?: number;
   /** Tags to read (default METADATA_TAGS); null = every tag (`-all`). */
   tags?: readonly string[] | null;
+  /**
+   * The ExifTool config file the pool's processes load (default READ_POOL_CONFIG); null = ExifTool's
+   * own choice (the user's ~/.ExifTool_config, if any): tests and the bench compare the two.
+   */
+  config?: string | null;
 }
+
+/**
+ * The read pool's ExifTool config: skips ExifTool's scan for requested tags a file does not have
+ * (see the file). Beside this module in src/, also when run from dist/ (like the migrations).
+ */
+export const READ_POOL_CONFIG = path.resolve(import.meta.dirname, '..', '..', 'src', 'exiftool', 'read-pool.config');
 
 interface Waiter {
   file: string;
@@ -71,6 +82,8 @@ export class ExifReader {
       // batch-cluster waits 1.5 s between spawns by default: an import then reads on one process
       // for its first seconds while the other cores idle (a perl start is ~0.2 s of CPU).
       minDelayBetweenSpawnMillis: 100,
+      // `-config` must come first on ExifTool's command line, before `-stay_open True -@ -`.
+      ...(opts.config === null ? {} : { exiftoolArgs: ['-config', opts.config ?? READ_POOL_CONFIG, ...DefaultExiftoolArgs] }),
       // -fast: no scan to the end of JPEGs for trailers (metadata we use is never there; previews
       // are extracted separately with -b). LargeFileSupport: RAW/video containers over 2 GB.
       // Filter=0 replaces exiftool-vendored's per-value UTF-8 repair filter (a Perl eval per tag,
