@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultExifToolOptions, DefaultExiftoolArgs, ExifTool, type Tags } from 'exiftool-vendored';
@@ -63,6 +64,8 @@ export class ExifReader {
   readonly readOptions: ReadTaskOptions;
   /** The tags read (undefined: every tag). */
   readonly tags: readonly string[] | undefined;
+  /** The ExifTool config file the processes load (null: none of ours). */
+  readonly config: string | null;
   private queue: Waiter[] = [];
   private inflight = 0;
   private pumpScheduled = false;
@@ -76,14 +79,18 @@ export class ExifReader {
     this.maxProcs = opts.maxProcs ?? Math.max(1, Math.min(4, os.cpus().length));
     this.maxBatch = Math.max(1, opts.maxBatch ?? 8);
     this.tags = opts.tags === null ? undefined : (opts.tags ?? METADATA_TAGS);
+    const config = opts.config === null ? null : (opts.config ?? READ_POOL_CONFIG);
+    this.config = config && existsSync(config) ? config : null;
     this.et = new ExifTool({
       maxProcs: this.maxProcs,
       taskTimeoutMillis: opts.taskTimeoutMillis ?? 30_000,
       // batch-cluster waits 1.5 s between spawns by default: an import then reads on one process
       // for its first seconds while the other cores idle (a perl start is ~0.2 s of CPU).
       minDelayBetweenSpawnMillis: 100,
-      // `-config` must come first on ExifTool's command line, before `-stay_open True -@ -`.
-      ...(opts.config === null ? {} : { exiftoolArgs: ['-config', opts.config ?? READ_POOL_CONFIG, ...DefaultExiftoolArgs] }),
+      // `-config` must come first on ExifTool's command line, before `-stay_open True -@ -`. A
+      // missing file (a damaged install) makes ExifTool complain at every start, which the pool
+      // takes for a failed start: then ExifTool's own lookup reads the same values, only slower.
+      ...(this.config ? { exiftoolArgs: ['-config', this.config, ...DefaultExiftoolArgs] } : {}),
       // -fast: no scan to the end of JPEGs for trailers (metadata we use is never there; previews
       // are extracted separately with -b). LargeFileSupport: RAW/video containers over 2 GB.
       // Filter=0 replaces exiftool-vendored's per-value UTF-8 repair filter (a Perl eval per tag,

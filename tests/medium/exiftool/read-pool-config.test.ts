@@ -53,9 +53,23 @@ const batches = (files: string[], args: (batch: string[]) => string[]) =>
 test('the read pool loads its config, which exists', () => {
   assert.ok(existsSync(READ_POOL_CONFIG) && statSync(READ_POOL_CONFIG).isFile(), READ_POOL_CONFIG);
   const reader = new ExifReader({ maxProcs: 1 });
+  assert.equal(reader.config, READ_POOL_CONFIG);
   const args = (reader.et.options as { exiftoolArgs: string[] }).exiftoolArgs;
   assert.deepEqual(args.slice(0, 2), ['-config', READ_POOL_CONFIG], 'first on the command line');
   assert.deepEqual((new ExifReader({ config: null }).et.options as { exiftoolArgs: string[] }).exiftoolArgs.slice(0, 2), ['-stay_open', 'True']);
+});
+
+test('a missing config file (a damaged install): the pool reads without it instead of failing every start', { timeout: 60_000 }, async () => {
+  const reader = new ExifReader({ maxProcs: 1, config: path.join(t.dir, 'no-such.config') });
+  try {
+    assert.equal(reader.config, null);
+    assert.deepEqual((reader.et.options as { exiftoolArgs: string[] }).exiftoolArgs.slice(0, 2), ['-stay_open', 'True']);
+    const nef = filesUnder(lib).find((f) => f.endsWith('exiftool_Nikon.nef'))!;
+    const tags = (await reader.read(nef)) as Record<string, unknown>;
+    assert.equal(tags.Model, 'NIKON D70');
+  } finally {
+    await reader.end();
+  }
 });
 
 test('every fixture: the metadata read and the embedded-image extraction print the same with the config as without', () => {
