@@ -86,6 +86,14 @@ test('every fixture: the metadata read and the embedded-image extraction print t
   assert.ok(/"RegionInfo": \{/.test(plain.out) && /"Subject": \[/.test(plain.out) && /"LensID":/.test(plain.out), 'regions, keywords and lens IDs among the values');
   assert.equal(withConfig.out, plain.out);
   assert.equal(withConfig.err, plain.err);
+  // Every tag (`-all`, with the library's `#` tags and its `*Duration*` wildcard beside it), on
+  // every sixth file (all of them print megabytes) and the sidecars.
+  const everyTag = new ExifReader({ maxProcs: 1, tags: null });
+  const some = files.filter((f, i) => i % 6 === 0 || f.endsWith('.xmp'));
+  const all = batches(some, (b) => BatchReadTask.for(b, everyTag.readOptions, everyTag.tags)!.args);
+  const plainAll = exiftool(all, null);
+  assert.ok(plainAll.out.split('"SourceFile":').length - 1 === some.length && plainAll.out.length > plain.out.length, 'every tag of each');
+  assert.equal(exiftool(all, READ_POOL_CONFIG).out, plainAll.out);
   // The preview pass's extraction (binaries base64-coded in the JSON) from the same processes.
   const raws = files.filter((f) => f.includes(`${path.sep}raw${path.sep}`));
   const tags = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF'];
