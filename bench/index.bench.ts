@@ -13,6 +13,8 @@
 //   BENCH_IO_WORKERS=N runs part 1 with queue.ioConcurrency N (default: the config default)
 // First, as in the CLI: libuv's threadpool sized for the CPU workers before anything starts it.
 import '../src/cli/size-threadpool.js';
+// The daemon's V8 settings: the passes measured in this process run as they do in the daemon.
+import '../src/cli/tune-heap.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // First: sizes libuv's threadpool before any import or command can start it.
 import './size-threadpool.js';
+// Then V8's heap settings, before any photo is decoded.
+import './tune-heap.js';
 import { isDaemonError } from '../errors/index.js';
 import { resolvePlaces } from '../platform/places.js';
 import { applyPrivateUmask } from '../platform/private-files.js';
