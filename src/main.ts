@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import sharp from 'sharp';
 import type { Config } from './config/index.js';
 import { storeError } from './errors/index.js';
-import { ExifReader } from './exiftool/reader.js';
+import { ExifReader, type ReaderOptions } from './exiftool/reader.js';
 import { createExifToolWriter, type XmpWriter } from './exiftool/writer.js';
 import { platformHeicDecoders } from './image/heic.js';
 import { platformJxlDecoders } from './image/jxl.js';
@@ -55,6 +55,8 @@ export interface CoreOptions {
   dataless?: DatalessProbe;
   /** Run only these passes and the ones they read from (`index --passes`, benchmarks); default: all. */
   onlyPasses?: readonly string[];
+  /** The ExifTool read pool's options (tests and benchmarks compare reads); default: its own. */
+  exifReader?: ReaderOptions;
 }
 
 /**
@@ -91,7 +93,7 @@ export class Core {
     // Bounded memory: libvips' operation cache is no use for one-shot previews.
     sharp.cache(false);
     sharp.concurrency(1);
-    this.exif = new ExifReader();
+    this.exif = new ExifReader(o.exifReader);
     this.closers.push({ name: 'exiftool', close: () => this.exif.end() });
     const cacheDir = places.cacheDir;
     const dataless = o.dataless ?? noDatalessProbe;

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DefaultExifToolOptions, ExifTool, type Tags } from 'exiftool-vendored';
+import { DefaultExifToolOptions, DefaultExiftoolArgs, ExifTool, type Tags } from 'exiftool-vendored';
 import { ReadTaskOptionFields, type ReadTaskOptions } from 'exiftool-vendored/dist/ReadTask.js';
 import { DaemonError, isDaemonError } from '../errors/index.js';
 import { BatchReadTask, readTaskFor, type BatchReadResult } from './batch-read-task.js';
@@ -16,7 +17,18 @@ export interface ReaderOptions {
   maxBatch?: number;
   /** Tags to read (default METADATA_TAGS); null = every tag (`-all`). */
   tags?: readonly string[] | null;
+  /**
+   * The ExifTool config file the pool's processes load (default READ_POOL_CONFIG); null = ExifTool's
+   * own choice (the user's ~/.ExifTool_config, if any): tests and the bench compare the two.
+   */
+  config?: string | null;
 }
+
+/**
+ * The read pool's ExifTool config: skips ExifTool's scan for requested tags a file does not have
+ * (see the file). Beside this module in src/, also when run from dist/ (like the migrations).
+ */
+export const READ_POOL_CONFIG = path.resolve(import.meta.dirname, '..', '..', 'src', 'exiftool', 'read-pool.config');
 
 interface Waiter {
   file: string;
@@ -52,6 +64,8 @@ export class ExifReader {
   readonly readOptions: ReadTaskOptions;
   /** The tags read (undefined: every tag). */
   readonly tags: readonly string[] | undefined;
+  /** The ExifTool config file the processes load (null: none of ours). */
+  readonly config: string | null;
   private queue: Waiter[] = [];
   private inflight = 0;
   private pumpScheduled = false;
@@ -65,12 +79,18 @@ export class ExifReader {
     this.maxProcs = opts.maxProcs ?? Math.max(1, Math.min(4, os.cpus().length));
     this.maxBatch = Math.max(1, opts.maxBatch ?? 8);
     this.tags = opts.tags === null ? undefined : (opts.tags ?? METADATA_TAGS);
+    const config = opts.config === null ? null : (opts.config ?? READ_POOL_CONFIG);
+    this.config = config && existsSync(config) ? config : null;
     this.et = new ExifTool({
       maxProcs: this.maxProcs,
       taskTimeoutMillis: opts.taskTimeoutMillis ?? 30_000,
       // batch-cluster waits 1.5 s between spawns by default: an import then reads on one process
       // for its first seconds while the other cores idle (a perl start is ~0.2 s of CPU).
       minDelayBetweenSpawnMillis: 100,
+      // `-config` must come first on ExifTool's command line, before `-stay_open True -@ -`. A
+      // missing file (a damaged install) makes ExifTool complain at every start, which the pool
+      // takes for a failed start: then ExifTool's own lookup reads the same values, only slower.
+      ...(this.config ? { exiftoolArgs: ['-config', this.config, ...DefaultExiftoolArgs] } : {}),
       // -fast: no scan to the end of JPEGs for trailers (metadata we use is never there; previews
       // are extracted separately with -b). LargeFileSupport: RAW/video containers over 2 GB.
       // Filter=0 replaces exiftool-vendored's per-value UTF-8 repair filter (a Perl eval per tag,
