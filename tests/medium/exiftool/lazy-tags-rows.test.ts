@@ -5,31 +5,14 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { loadConfig } from '../../../src/config/index.js';
 import { ListedReadTask } from '../../../src/exiftool/listed-read-task.js';
-import { silentLogger } from '../../../src/log/index.js';
-import { Core } from '../../../src/main.js';
-import { resolvePlaces } from '../../../src/platform/places.js';
-import { copyFixtures, MODELS, tempDir } from '../../helpers/fixtures.js';
+import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
+import { importMetadata } from '../../helpers/metadata-import.js';
 
 const t = tempDir('rawlight-lazy-rows-');
 after(() => t.cleanup());
 const lib = path.join(t.dir, 'lib');
 copyFixtures(lib, ['photos', 'raw', 'bad']);
-
-async function indexInto(home: string): Promise<void> {
-  const places = resolvePlaces({ env: { RAWLIGHT_HOME: home } });
-  const config = loadConfig(places, { env: {}, overrides: { modelsDir: MODELS } });
-  const core = Core.open({ places, config, log: silentLogger(), onlyPasses: ['metadata'] });
-  try {
-    await core.reconcile([lib]);
-    core.pipeline.sweep();
-    core.pipeline.start();
-    await core.pipeline.whenIdle(20);
-  } finally {
-    await core.close();
-  }
-}
 
 /** What the metadata pass stored, by path (ids and read times left out). */
 function stored(home: string): { rows: Record<string, unknown>[]; results: Record<string, unknown>[] } {
@@ -50,7 +33,7 @@ function stored(home: string): { rows: Record<string, unknown>[]; results: Recor
 test('every fixture: identical metadata rows and recorded results with lazy and eager date parsing', async () => {
   const lazyHome = path.join(t.dir, 'home-lazy');
   const eagerHome = path.join(t.dir, 'home-eager');
-  await indexInto(lazyHome);
+  await importMetadata(lazyHome, lib);
   const lazyParse = Object.getOwnPropertyDescriptor(ListedReadTask.prototype, 'parseEntry')!;
   let eagerParses = 0;
   const eagerly = ListedReadTask.prototype.parseEntryEagerly;
@@ -62,7 +45,7 @@ test('every fixture: identical metadata rows and recorded results with lazy and 
     },
   });
   try {
-    await indexInto(eagerHome);
+    await importMetadata(eagerHome, lib);
   } finally {
     Object.defineProperty(ListedReadTask.prototype, 'parseEntry', lazyParse);
   }

@@ -10,14 +10,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { loadConfig } from '../../../src/config/index.js';
 import { BatchReadTask } from '../../../src/exiftool/batch-read-task.js';
 import { EmbeddedImagesTask } from '../../../src/exiftool/embedded-images-task.js';
-import { ExifReader, READ_POOL_CONFIG, type ReaderOptions } from '../../../src/exiftool/reader.js';
-import { silentLogger } from '../../../src/log/index.js';
-import { Core } from '../../../src/main.js';
-import { resolvePlaces } from '../../../src/platform/places.js';
-import { copyFixtures, MODELS, tempDir } from '../../helpers/fixtures.js';
+import { ExifReader, READ_POOL_CONFIG } from '../../../src/exiftool/reader.js';
+import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
+import { importMetadata } from '../../helpers/metadata-import.js';
 
 const t = tempDir('rawlight-read-config-');
 after(() => t.cleanup());
@@ -105,20 +102,6 @@ test('every fixture: the metadata read and the embedded-image extraction print t
   assert.equal(withConfigB.err, plainB.err);
 });
 
-async function indexInto(home: string, exifReader: ReaderOptions): Promise<void> {
-  const places = resolvePlaces({ env: { RAWLIGHT_HOME: home } });
-  const config = loadConfig(places, { env: {}, overrides: { modelsDir: MODELS } });
-  const core = Core.open({ places, config, log: silentLogger(), onlyPasses: ['metadata'], exifReader });
-  try {
-    await core.reconcile([lib]);
-    core.pipeline.sweep();
-    core.pipeline.start();
-    await core.pipeline.whenIdle(20);
-  } finally {
-    await core.close();
-  }
-}
-
 /** What the metadata pass stored, by path (ids and times left out). */
 function stored(home: string): Record<string, Record<string, unknown>[]> {
   const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
@@ -140,8 +123,8 @@ test('every fixture: an import stores the same metadata rows, results and image 
   const prevHome = process.env.HOME;
   process.env.HOME = t.dir; // no ~/.ExifTool_config for the run without ours
   try {
-    await indexInto(withHome, {});
-    await indexInto(plainHome, { config: null });
+    await importMetadata(withHome, lib, {});
+    await importMetadata(plainHome, lib, { config: null });
   } finally {
     process.env.HOME = prevHome;
   }
