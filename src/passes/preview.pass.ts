@@ -13,7 +13,7 @@ import type { Pass, PassContext, PassOutcome } from './pass.js';
 import { stopIfAborted } from './abort.js';
 
 /** Embedded images, best first (ExifTool tag names). */
-const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'] as const;
+export const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'] as const;
 
 const DIRECT_EXTS = new Set(['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp']);
 const HEIF_EXTS = new Set(['heic', 'heif', 'hif']);

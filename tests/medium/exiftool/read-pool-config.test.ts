@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { BatchReadTask } from '../../../src/exiftool/batch-read-task.js';
 import { EmbeddedImagesTask } from '../../../src/exiftool/embedded-images-task.js';
 import { ExifReader, READ_POOL_CONFIG } from '../../../src/exiftool/reader.js';
+import { EMBEDDED_TAGS } from '../../../src/passes/preview.pass.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
 import { importMetadata } from '../../helpers/metadata-import.js';
 
@@ -93,8 +94,7 @@ test('every fixture: the metadata read and the embedded-image extraction print t
   assert.equal(exiftool(all, READ_POOL_CONFIG).out, plainAll.out);
   // The preview pass's extraction (binaries base64-coded in the JSON) from the same processes.
   const raws = files.filter((f) => f.includes(`${path.sep}raw${path.sep}`));
-  const tags = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF'];
-  const extracts = batches(raws, (b) => (EmbeddedImagesTask.for(b, tags) as unknown as { args: string[] }).args);
+  const extracts = batches(raws, (b) => (EmbeddedImagesTask.for(b, EMBEDDED_TAGS) as unknown as { args: string[] }).args);
   const plainB = exiftool(extracts, null);
   assert.ok(plainB.out.split('base64:').length > 20, 'embedded images extracted');
   const withConfigB = exiftool(extracts, READ_POOL_CONFIG);
