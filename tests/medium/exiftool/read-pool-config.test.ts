@@ -102,6 +102,35 @@ test('every fixture: the metadata read and the embedded-image extraction print t
   assert.equal(withConfigB.err, plainB.err);
 });
 
+/**
+ * The Composite tags ExifTool derived for `file` when asked for `tags` through its library (the
+ * processes' code), with or without the config: what the config saves, seen from inside.
+ */
+function compositesDerived(file: string, tags: string[], config: string | null): string[] {
+  const script = `BEGIN { $Image::ExifTool::configFile = shift @ARGV; unshift @INC, shift @ARGV; }
+use Image::ExifTool;
+my $file = shift @ARGV;
+my $et = Image::ExifTool->new;
+$et->Options(Duplicates => 1);
+$et->ImageInfo($file, @ARGV);
+print join(',', sort grep { $et->GetGroup($_, 0) eq 'Composite' } keys %{$$et{VALUE}});`;
+  const r = spawnSync('perl', ['-e', script, config ?? '', path.join(path.dirname(EXIFTOOL), 'lib'), file, ...tags], { env: { ...process.env, HOME: t.dir } });
+  assert.equal(r.status, 0, r.stderr.toString());
+  return r.stdout.toString().split(',').filter(Boolean);
+}
+
+test('the config derives only the requested Composite tags and those they are made from', () => {
+  const gps = filesUnder(lib).find((f) => f.endsWith('arezzo_DSCN0010.jpg'))!;
+  const asked = ['GPSPosition', 'Make', 'SubSecDateTimeOriginal'];
+  const all = compositesDerived(gps, asked, null);
+  // ExifTool on its own: every Composite tag its loaded modules define (image size, exposure...).
+  assert.ok(all.includes('GPSPosition') && all.includes('ImageSize') && all.includes('Megapixels') && all.length > 10, all.join());
+  // With the config: GPSPosition, and the Composite GPSLatitude/GPSLongitude it is made from.
+  assert.deepEqual(compositesDerived(gps, asked, READ_POOL_CONFIG), ['GPSLatitude', 'GPSLongitude', 'GPSPosition']);
+  // A wildcard among the names: ExifTool's own code, every Composite tag.
+  assert.deepEqual(compositesDerived(gps, [...asked, 'Exif*'], READ_POOL_CONFIG), compositesDerived(gps, [...asked, 'Exif*'], null));
+});
+
 /** What the metadata pass stored, by path (ids and times left out). */
 function stored(home: string): Record<string, Record<string, unknown>[]> {
   const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
