@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { BatchReadTask } from '../../../src/exiftool/batch-read-task.js';
 import { EmbeddedImagesTask } from '../../../src/exiftool/embedded-images-task.js';
-import { ExifReader, READ_POOL_CONFIG } from '../../../src/exiftool/reader.js';
+import { ExifReader, READ_POOL_CONFIG, READ_TAGS_SHORTCUT } from '../../../src/exiftool/reader.js';
 import { EMBEDDED_TAGS } from '../../../src/passes/preview.pass.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
 import { importMetadata } from '../../helpers/metadata-import.js';
@@ -35,11 +35,11 @@ function filesUnder(dir: string): string[] {
  * ExifTool's stdout and stderr for `commands` (each an argument list, run as one `-execute` of
  * an argfile, as the pool sends them), with or without the read-pool config.
  */
-function exiftool(commands: string[][], config: string | null): { out: string; err: string } {
-  const argfile = path.join(t.dir, `args-${createHash('sha1').update(JSON.stringify([commands, config])).digest('hex')}`);
+function exiftool(commands: string[][], config: string | null, env: Record<string, string> = {}): { out: string; err: string } {
+  const argfile = path.join(t.dir, `args-${createHash('sha1').update(JSON.stringify([commands, config, env])).digest('hex')}`);
   writeFileSync(argfile, commands.map((c) => [...c, '-execute'].join('\n')).join('\n') + '\n');
   // Without the config ExifTool would load ~/.ExifTool_config: point HOME where there is none.
-  const r = spawnSync('perl', [EXIFTOOL, ...(config ? ['-config', config] : []), '-@', argfile], { env: { ...process.env, HOME: t.dir }, maxBuffer: 1 << 30 });
+  const r = spawnSync('perl', [EXIFTOOL, ...(config ? ['-config', config] : []), '-@', argfile], { env: { ...process.env, HOME: t.dir, ...env }, maxBuffer: 1 << 30 });
   assert.equal(r.error, undefined);
   return { out: r.stdout.toString('latin1'), err: r.stderr.toString('latin1') };
 }
@@ -72,13 +72,22 @@ test('a missing config file (a damaged install): the pool reads without it inste
 
 test('every fixture: the metadata read and the embedded-image extraction print the same with the config as without', () => {
   const reader = new ExifReader({ maxProcs: 1 });
+  const plainReader = new ExifReader({ maxProcs: 1, config: null });
   const files = filesUnder(lib).sort();
   assert.ok(files.length > 150, `${files.length} files`);
   assert.ok(files.some((f) => f.endsWith('.xmp')) && files.some((f) => /\.heic$/i.test(f)) && files.some((f) => f.includes('/bad/')), 'sidecars, HEIC and bad files among them');
-  // The metadata read exactly as the pool sends it: a batch task's arguments.
-  const reads = batches(files, (b) => BatchReadTask.for(b, reader.readOptions, reader.tags)!.args);
-  const plain = exiftool(reads, null);
-  const withConfig = exiftool(reads, READ_POOL_CONFIG);
+  // The metadata read exactly as the pool sends it (a batch task's arguments, the processes'
+  // environment): with the config, the tags' shortcut; without, the list of tags itself.
+  const poolEnv = (reader.et.options as { exiftoolEnv: Record<string, string> }).exiftoolEnv;
+  assert.deepEqual(reader.requested, [READ_TAGS_SHORTCUT]);
+  assert.deepEqual(poolEnv.RAWLIGHT_READ_TAGS?.split(' '), reader.tags);
+  assert.deepEqual(plainReader.requested, plainReader.tags);
+  const reads = batches(files, (b) => BatchReadTask.for(b, reader.readOptions, reader.requested)!.args);
+  const plain = exiftool(
+    batches(files, (b) => BatchReadTask.for(b, plainReader.readOptions, plainReader.requested)!.args),
+    null,
+  );
+  const withConfig = exiftool(reads, READ_POOL_CONFIG, poolEnv);
   const entries = plain.out.split('"SourceFile":').length - 1;
   assert.ok(entries > 150, `${entries} files read`);
   assert.ok(/"RegionInfo": \{/.test(plain.out) && /"Subject": \[/.test(plain.out) && /"LensID":/.test(plain.out), 'regions, keywords and lens IDs among the values');
@@ -91,13 +100,13 @@ test('every fixture: the metadata read and the embedded-image extraction print t
   const all = batches(some, (b) => BatchReadTask.for(b, everyTag.readOptions, everyTag.tags)!.args);
   const plainAll = exiftool(all, null);
   assert.ok(plainAll.out.split('"SourceFile":').length - 1 === some.length && plainAll.out.length > plain.out.length, 'every tag of each');
-  assert.equal(exiftool(all, READ_POOL_CONFIG).out, plainAll.out);
+  assert.equal(exiftool(all, READ_POOL_CONFIG, poolEnv).out, plainAll.out);
   // The preview pass's extraction (binaries base64-coded in the JSON) from the same processes.
   const raws = files.filter((f) => f.includes(`${path.sep}raw${path.sep}`));
   const extracts = batches(raws, (b) => (EmbeddedImagesTask.for(b, EMBEDDED_TAGS) as unknown as { args: string[] }).args);
   const plainB = exiftool(extracts, null);
   assert.ok(plainB.out.split('base64:').length > 20, 'embedded images extracted');
-  const withConfigB = exiftool(extracts, READ_POOL_CONFIG);
+  const withConfigB = exiftool(extracts, READ_POOL_CONFIG, poolEnv);
   assert.equal(createHash('sha256').update(withConfigB.out).digest('hex'), createHash('sha256').update(plainB.out).digest('hex'), 'same extraction output');
   assert.equal(withConfigB.err, plainB.err);
 });
