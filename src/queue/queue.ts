@@ -59,14 +59,27 @@ export function requestPass(db: WritableDb, fileId: number, pass: string, priori
        priority = max(jobs.priority, excluded.priority), updated_at = excluded.updated_at`).run(fileId, pass, RECONSIDER_KEY, priority, now, now);
 }
 
-/** Leases the job the given SELECT picks. One UPDATE … RETURNING: no job is ever claimed twice. */
-function leaseOne(db: WritableDb, pick: string, params: unknown[], owner: string, leaseMs: number, now: number): JobRow | undefined {
-  // A read first: most calls find nothing (a file's last pass done, an idle pool woken), and a
-  // read costs the daemon's thread a fraction of a write transaction. The lease itself stays one
-  // atomic UPDATE that picks again, so another process claiming meanwhile is never double-leased.
-  if (stmt(db, `SELECT EXISTS (${pick})`).pluck().get(...params) !== 1) return undefined;
-  return stmt(db, `UPDATE jobs SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-       WHERE id = (${pick}) RETURNING *`).get(owner, now + leaseMs, now, ...params) as JobRow | undefined;
+const LEASE = `UPDATE jobs AS j SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?`;
+
+/**
+ * Leases the job the given SELECT (of `id`s) picks. Each lease is one UPDATE … RETURNING: no job is
+ * ever claimed twice. `probe`: ask EXISTS before picking, for picks that mostly find nothing and
+ * whose EXISTS is far cheaper than the pick's sort (one file's jobs: ~4 against ~40 µs).
+ */
+function leaseOne(db: WritableDb, pick: string, params: unknown[], owner: string, leaseMs: number, now: number, probe: boolean): JobRow | undefined {
+  // Reads first: a read costs the daemon's thread a fraction of a write transaction.
+  if (probe && stmt(db, `SELECT EXISTS (${pick})`).pluck().get(...params) !== 1) return undefined;
+  const id = stmt(db, pick).pluck().get(...params) as number | undefined;
+  if (id === undefined) return undefined;
+  // Then that row, if it is still free: pending, due, and no other job of its file and pass leased
+  // (the pick's rules, checked again in the same statement: meanwhile another process may have
+  // run it, failed it and set it back with a retry delay, or given it up as dead). Picking once, not again inside the
+  // UPDATE: a claim cost the daemon's thread 0.42 ms, now 0.24 (a first import's queue).
+  const row = stmt(db, `${LEASE} WHERE j.id = ? AND j.state = 'pending' AND j.run_after <= ? AND ${NOT_BUSY} RETURNING *`).get(owner, now + leaseMs, now, id, now) as JobRow | undefined;
+  if (row) return row;
+  // Another process (a CLI run beside the daemon) leased it between the two statements: pick and
+  // lease as one statement, so it never waits for a job the other one took.
+  return stmt(db, `${LEASE} WHERE j.id = (${pick}) RETURNING *`).get(owner, now + leaseMs, now, ...params) as JobRow | undefined;
 }
 
 /** No two jobs of one (file, pass) run at once (say a reconsider job beside a keyed one). */
@@ -87,7 +100,7 @@ export function claim(db: WritableDb, passes: readonly string[], owner: string, 
      WHERE j.state = 'pending' AND j.pass = ? AND j.run_after <= ? AND ${NOT_BUSY}
      ORDER BY j.priority DESC, j.id LIMIT 1)`;
   const pick = `SELECT id FROM (${passes.map(() => best).join(' UNION ALL ')}) ORDER BY priority DESC, id LIMIT 1`;
-  return leaseOne(db, pick, passes.flatMap((p) => [p, now]), owner, leaseMs, now);
+  return leaseOne(db, pick, passes.flatMap((p) => [p, now]), owner, leaseMs, now, false);
 }
 
 /**
@@ -102,7 +115,7 @@ export function claimForFile(db: WritableDb, fileId: number, passes: readonly st
      WHERE j.file_id = ? AND j.state = 'pending' AND j.run_after <= ? AND j.pass IN (${marks}) AND ${NOT_BUSY}
        AND NOT EXISTS (SELECT 1 FROM jobs h INDEXED BY jobs_claim WHERE h.state = 'pending' AND h.priority > j.priority AND h.run_after <= ? AND h.pass IN (${marks}))
      ORDER BY j.priority DESC, j.id LIMIT 1`;
-  return leaseOne(db, pick, [fileId, now, ...passes, now, ...passes], owner, leaseMs, now);
+  return leaseOne(db, pick, [fileId, now, ...passes, now, ...passes], owner, leaseMs, now, true);
 }
 
 /** Removes a finished job (its result row is the record). */

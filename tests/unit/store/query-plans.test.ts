@@ -68,10 +68,16 @@ test('a first import (every job pending, one pass, one priority) still claims th
     claim(db, ['scan', 'metadata'], 'w', 1000, 5);
     claimForFile(db, 3, ['scan', 'metadata'], 'w', 1000, 5);
   });
-  assert.equal(sqls.length, 4, 'each claim: the read probe, then the leasing UPDATE');
+  // claim: its pick, then the leasing UPDATE of that row; claimForFile: an EXISTS probe first, then
+  // its pick and the same UPDATE.
+  assert.deepEqual(sqls.map((sql) => sql.split(' ')[0]), ['SELECT', 'UPDATE', 'SELECT', 'SELECT']);
   for (const sql of sqls) {
     const p = plan(db, sql).join('\n');
     assert.doesNotMatch(p, /jobs_waiting/, `the backoff index walks every pending job:\n${sql}\n${p}`);
-    assert.match(p, /jobs_claim \(state=\? AND pass=\?/, `the claim index with the pass:\n${sql}\n${p}`);
+    if (sql.startsWith('SELECT')) assert.match(p, /jobs_claim \(state=\? AND pass=\?/, `the claim index with the pass:\n${sql}\n${p}`);
+    else assert.match(p, /^SEARCH j USING INTEGER PRIMARY KEY \(rowid=\?\)/m, `the lease by the picked id:\n${sql}\n${p}`);
   }
+  // The lease when another process took the picked row: the pick inside the UPDATE, same index.
+  const fallback = `UPDATE jobs AS j SET state = 'leased' WHERE j.id = (${sqls[0]!})`;
+  assert.match(plan(db, fallback).join('\n'), /jobs_claim \(state=\? AND pass=\?/);
 });
