@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { DaemonError } from '../../errors/index.js';
 import { toNchw, type RgbImage } from '../image.js';
 import { reduced } from '../pyramid.js';
+import { enlargeToNchw, isEnlargement } from '../resample.js';
 import type { ResolvedModel } from '../registry.js';
 import type { ModelSessions } from '../session.js';
 import { nms, type Detection } from './nms.js';
@@ -72,11 +73,18 @@ export class YunetDetector {
       const i = this.spare.findIndex((b) => b.length === size);
       into = i >= 0 ? this.spare.splice(i, 1)[0]! : new Float32Array(new SharedArrayBuffer(size * 4));
     }
-    // The reduced copy is kept with the decoded preview (pyramid.ts): the classifier cuts its input from it.
-    const small = await reduced(img, rw, rh);
     // A reused buffer's padding is rewritten only where its last image reached beyond this one.
-    const tensor = toNchw(small, inputW, inputH, pre, 0, into, into ? (this.written.get(into) ?? { width: 0, height: 0 }) : undefined);
-    if (into) this.written.set(into, { width: Math.min(small.width, inputW), height: Math.min(small.height, inputH) });
+    const padded = into ? (this.written.get(into) ?? { width: 0, height: 0 }) : undefined;
+    let tensor: Float32Array;
+    if (isEnlargement(img, rw, rh) && (rw > img.width || rh > img.height)) {
+      // A photo smaller than the input: interpolated straight into the tensor (resample.ts).
+      tensor = enlargeToNchw(img, rw, rh, inputW, inputH, pre, 0, into, padded);
+    } else {
+      // The reduced copy is kept with the decoded preview (pyramid.ts): the classifier cuts its input from it.
+      const small = await reduced(img, rw, rh);
+      tensor = toNchw(small, inputW, inputH, pre, 0, into, padded);
+    }
+    if (into) this.written.set(into, { width: Math.min(rw, inputW), height: Math.min(rh, inputH) });
     return { tensor, inputW, inputH, scale };
   }
 

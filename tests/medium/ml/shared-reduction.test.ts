@@ -20,8 +20,8 @@ import { ModelSessions } from '../../../src/ml/session.js';
 import { FIXTURES, MODELS } from '../../helpers/fixtures.js';
 
 /** The upright preview the spine makes (long side <= 2048), decoded. */
-async function preview(rel: string): Promise<RgbImage> {
-  const jpeg = await sharp(path.join(FIXTURES, 'photos', rel)).rotate().resize(2048, 2048, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 90 }).toBuffer();
+async function preview(rel: string, side = 2048): Promise<RgbImage> {
+  const jpeg = await sharp(path.join(FIXTURES, 'photos', rel)).rotate().resize(side, side, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 90 }).toBuffer();
   const { data, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
@@ -44,17 +44,47 @@ describe('model inputs cut from shared reduced copies match the inputs each mode
   });
   after(() => sessions.close());
 
-  for (const rel of ['people/obama_and_biden_2.jpg', 'people/kit_harington_and_rose_leslie.jpg', 'people/biden_1.jpg', 'people/alex_lacamoire_2.jpg']) {
-    test(`detector: ${rel}`, async () => {
-      const img = await preview(rel);
+  // Previews larger than the detector's input (reduced by libvips), and smaller ones it enlarges
+  // (interpolated straight into the tensor: resample.ts).
+  const detectorCases: [string, number?][] = [['people/obama_and_biden_2.jpg'], ['people/kit_harington_and_rose_leslie.jpg'], ['people/biden_1.jpg'], ['people/alex_lacamoire_2.jpg'], ['people/obama_and_biden_2.jpg', 480], ['people/biden_1.jpg', 400], ['people/kit_harington_and_rose_leslie.jpg', 500]];
+  for (const [rel, side] of detectorCases) {
+    test(`detector: ${rel}${side ? ` at ${side} px` : ''}`, async () => {
+      const img = await preview(rel, side);
+      if (side) assert.ok(Math.max(img.width, img.height) < 640, 'smaller than the input: enlarged');
       const input = await detector.prepare(img);
       // The old path: libvips resize (linear) to the letterboxed size, then a pass to floats.
       const rw = Math.max(1, Math.min(input.inputW, Math.round(img.width * input.scale)));
       const rh = Math.max(1, Math.min(input.inputH, Math.round(img.height * input.scale)));
       const old = toNchw(await resizeRgb(img, rw, rh), input.inputW, input.inputH, detector.model.entry.preprocess);
       const plane = input.inputW * input.inputH;
-      const diff = mad(input.tensor, old, 3 * plane, 1);
-      assert.ok(diff < 2.5 * (rw * rh) / plane, `mean abs difference ${diff.toFixed(2)} of 255`);
+      if (!side) {
+        const diff = mad(input.tensor, old, 3 * plane, 1);
+        assert.ok(diff < 2.5 * (rw * rh) / plane, `mean abs difference ${diff.toFixed(2)} of 255`);
+      } else {
+        // An enlargement is interpolated in JS with pixel centres aligned; libvips' resize puts them
+        // half a pixel off (2-4 levels on average on these photos), its bilinear affine with the
+        // centres aligned is the same interpolation: equal within rounding inside a 2 px border
+        // (at the edges the affine fades to black, the resampler repeats the edge pixel).
+        const aff = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+          .affine([rw / img.width, 0, 0, rh / img.height], { idx: 0.5, idy: 0.5, odx: -0.5, ody: -0.5, interpolator: sharp.interpolators.bilinear })
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        const ref = toNchw({ data: aff.data, width: aff.info.width, height: aff.info.height }, input.inputW, input.inputH, detector.model.entry.preprocess);
+        let worst = 0;
+        for (let c = 0; c < 3; c++) {
+          for (let y = 2; y < rh - 2; y++) {
+            for (let x = 2; x < rw - 2; x++) worst = Math.max(worst, Math.abs(input.tensor[c * plane + y * input.inputW + x]! - ref[c * plane + y * input.inputW + x]!));
+          }
+        }
+        assert.ok(worst <= 1, `largest difference from libvips' centred bilinear ${worst.toFixed(2)} of 255`);
+        assert.ok(input.tensor.subarray(0, plane).some((v, i) => i % input.inputW >= rw - 1 && i % input.inputW < rw && v > 0), 'the last column is the image, not padding');
+        for (let c = 0; c < 3; c++) {
+          for (let y = 0; y < input.inputH; y++) {
+            const row = input.tensor.subarray(c * plane + y * input.inputW, c * plane + (y + 1) * input.inputW);
+            assert.ok((y < rh ? row.subarray(rw) : row).every((v) => v === 0), `row ${y}: the letterbox is zeros`);
+          }
+        }
+      }
       const now = await detector.run(input);
       const before = await detector.run({ ...input, tensor: old });
       assert.ok(before.length > 0, 'the fixture has faces');
@@ -86,12 +116,15 @@ describe('model inputs cut from shared reduced copies match the inputs each mode
         // The old path: libvips resize (linear) of the shortest side to 256, centre crop 224, to floats.
         const scale = p.resizeShortest / Math.min(img.width, img.height);
         const rw = Math.max(p.size, Math.round(img.width * scale)), rh = Math.max(p.size, Math.round(img.height * scale));
-        const rgb = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-          .resize(rw, rh, { fit: 'fill', kernel: 'linear' })
-          .extract({ left: Math.floor((rw - p.size) / 2), top: Math.floor((rh - p.size) / 2), width: p.size, height: p.size })
-          .raw()
-          .toBuffer();
-        const old = toNchw({ data: rgb, width: p.size, height: p.size }, p.size, p.size, { channels: 'RGB', scale: 1 / 255, mean: p.mean, std: p.std });
+        const direct = async (kernel: 'linear' | 'cubic' | 'lanczos3', dx = 0, dy = 0) => {
+          const rgb = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+            .resize(rw, rh, { fit: 'fill', kernel })
+            .extract({ left: Math.floor((rw - p.size) / 2) + dx, top: Math.floor((rh - p.size) / 2) + dy, width: p.size, height: p.size })
+            .raw()
+            .toBuffer();
+          return toNchw({ data: rgb, width: p.size, height: p.size }, p.size, p.size, { channels: 'RGB', scale: 1 / 255, mean: p.mean, std: p.std });
+        };
+        const old = await direct('linear');
         // A preview over twice the classifier's size is reduced by libvips as before; a smaller one is sampled in JS.
         if (img.width >= 2 * rw || img.height >= 2 * rh) assert.ok(mad(alone, old, old.length, 255) < 1e-3, `${rel}: alone, the classifier gets the tensor it got before`);
         else assert.ok(mad(alone, old, old.length, 255 * 0.226) < 3, `${rel}: a small preview sampled in JS`);
@@ -114,11 +147,21 @@ describe('model inputs cut from shared reduced copies match the inputs each mode
         const all = { minCategoryScore: 0, minSpecificScore: 2, maxTags: 2000 } as unknown as ClassifierTagOptions;
         const raw = (q: Float32Array) => new Map(tags(q, all).map((t) => [t.label, t.score]));
         const [tn, to] = [tags(a), tags(b)];
-        const [rn, ro] = [raw(a), raw(b)];
+        const rn = raw(a);
         if (to[0]!.score >= 0.3) assert.ok(tn.some((t) => t.label === to[0]!.label), `${rel}: the top tag ${to[0]!.label} is kept (${JSON.stringify(tn)})`);
+        // How far the model itself swings on this photo between inputs a user cannot tell apart:
+        // the old path with libvips' other kernels and its crop a pixel off either way. On some
+        // photos that alone moves a tag by 0.3 or more (kites_beach: "beach" 0.21 -> 0 for a 1 px
+        // shift on AVX-512 VNNI's int8 kernels), so the shared copy is held to that range + 0.2.
+        const swings = [b];
+        for (const kernel of ['cubic', 'lanczos3'] as const) swings.push(await probs(await direct(kernel)));
+        for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]] as const) swings.push(await probs(await direct('linear', dx, dy)));
+        const range = swings.map(raw);
         for (const t of [...tn, ...to].filter((x) => broad.has(x.label))) {
-          const moved = Math.abs((rn.get(t.label) ?? 0) - (ro.get(t.label) ?? 0));
-          assert.ok(moved <= 0.2, `${rel}: ${t.label} moved by ${moved.toFixed(3)} (${JSON.stringify(tn)} vs ${JSON.stringify(to)})`);
+          const seen = range.map((r) => r.get(t.label) ?? 0);
+          const v = rn.get(t.label) ?? 0;
+          const out = Math.max(0, Math.min(...seen) - v, v - Math.max(...seen));
+          assert.ok(out <= 0.2, `${rel}: ${t.label} ${v.toFixed(3)} is ${out.toFixed(3)} outside the model's own range ${Math.min(...seen).toFixed(3)}-${Math.max(...seen).toFixed(3)} (${JSON.stringify(tn)} vs ${JSON.stringify(to)})`);
         }
         // And the classifier itself is fed the shared-copy tensor.
         const [mine] = await classifier.classify([img], 1000);
