@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 export const TOOLS = [
   { name: 'perl', why: 'exiftool-vendored runs ExifTool with it', debian: 'perl', brew: null },
   { name: 'exiv2', why: 'independent XMP reader in the writeback tests', debian: 'exiv2', brew: 'exiv2' },
+  { name: 'exiftool', why: 'the tests edit photos and sidecars as a user\'s other tools do (a system ExifTool, not the one rawlight bundles)', debian: 'libimage-exiftool-perl', brew: 'exiftool' },
+  { name: 'pgrep', why: 'counts the ExifTool processes a test leaves', debian: 'procps', brew: null, platforms: ['linux'] },
   { name: 'heif-convert', why: 'HEIC previews on Linux', debian: 'libheif-examples', brew: 'libheif', platforms: ['linux'] },
   { name: 'djxl', why: 'JPEG XL decoding', debian: 'libjxl-tools', brew: 'jpeg-xl' },
   { name: 'setfattr', why: 'xattr tests (Finder-tag stand-in)', debian: 'attr', brew: null, platforms: ['linux'] },
