@@ -437,8 +437,15 @@ try {
       const home = path.join(tmp, name);
       mkdirSync(home, { recursive: true });
       const dbFile = path.join(home, 'rawlight.db');
-      execFileSync('sqlite3', [path.join(o.from ?? smHome, 'rawlight.db'), `.backup '${dbFile}'`]);
-      if (o.located === false) execFileSync('sqlite3', [dbFile, 'DELETE FROM embedded_locations']);
+      // SQLite's online backup through the project's own driver (no sqlite3 program needed).
+      const from = openDb(path.join(o.from ?? smHome, 'rawlight.db')).db;
+      await from.backup(dbFile);
+      from.close();
+      if (o.located === false) {
+        const copy = openDb(dbFile).db;
+        copy.prepare('DELETE FROM embedded_locations').run();
+        copy.close();
+      }
       const c0 = cpuSeconds();
       const t0 = process.threadCpuUsage();
       let majorGcs = 0;
