@@ -73,8 +73,9 @@ function leaseOne(db: WritableDb, pick: string, params: unknown[], owner: string
   if (id === undefined) return undefined;
   // Then that row, if it is still free: pending, due, and no other job of its file and pass leased
   // (the pick's rules, checked again in the same statement: meanwhile another process may have
-  // run it, failed it and set it back with a retry delay, or given it up as dead). Picking once, not again inside the
-  // UPDATE: a claim cost the daemon's thread 0.42 ms, now 0.24 (a first import's queue).
+  // run it, failed it and set it back with a retry delay, or given it up as dead). Picking once,
+  // not again inside the UPDATE: a claim cost the daemon's thread 0.42 ms, now 0.24 (a first
+  // import's queue).
   const row = stmt(db, `${LEASE} WHERE j.id = ? AND j.state = 'pending' AND j.run_after <= ? AND ${NOT_BUSY} RETURNING *`).get(owner, now + leaseMs, now, id, now) as JobRow | undefined;
   if (row) return row;
   // Another process (a CLI run beside the daemon) leased it between the two statements: pick and

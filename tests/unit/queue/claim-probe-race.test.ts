@@ -33,14 +33,25 @@ function raceAfterProbe(db: WritableDb, other: () => void): void {
   };
 }
 
+/** Two connections to one fresh database (this process and another), file 1 in it; closed and removed after `fn`. */
+function twoProcesses(fn: (a: WritableDb, b: WritableDb) => void): void {
+  const { dir, cleanup } = tempDir('rawlight-claim-race-');
+  const file = path.join(dir, 'rawlight.db');
+  const { db: a } = openDb(file);
+  const { db: b } = openDb(file);
+  try {
+    a.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (1, '/l/1.jpg', '/l', 'jpg', 'image', 0, 0)`).run();
+    fn(a, b);
+  } finally {
+    a.close();
+    b.close();
+    cleanup();
+  }
+}
+
 for (const how of ['claim', 'claimForFile'] as const) {
-  test(`${how}: a job leased by another process between the probe and the lease is not leased again`, () => {
-    const { dir, cleanup } = tempDir('rawlight-claim-race-');
-    try {
-      const file = path.join(dir, 'rawlight.db');
-      const { db: a } = openDb(file);
-      const { db: b } = openDb(file);
-      a.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (1, '/l/1.jpg', '/l', 'jpg', 'image', 0, 0)`).run();
+  test(`${how}: a job leased by another process between the probe and the lease is not leased again`, () =>
+    twoProcesses((a, b) => {
       enqueue(a, 1, 'scan', 'k', Priority.watch);
       let theirs: unknown;
       raceAfterProbe(a, () => (theirs = claim(b, ['scan'], 'B', 60_000, 1)));
@@ -49,21 +60,10 @@ for (const how of ['claim', 'claimForFile'] as const) {
       assert.equal(mine, undefined, 'the probe saw it, but the lease found it taken');
       const rows = a.prepare(`SELECT state, lease_owner, attempts FROM jobs`).all();
       assert.deepEqual(rows, [{ state: 'leased', lease_owner: 'B', attempts: 1 }]);
-      a.close();
-      b.close();
-    } finally {
-      cleanup();
-    }
-  });
+    }));
 
-  test(`${how}: when another process takes the picked job, the next runnable one is leased in the same call`, () => {
-    const { dir, cleanup } = tempDir('rawlight-claim-race-');
-    try {
-      const file = path.join(dir, 'rawlight.db');
-      const { db: a } = openDb(file);
-      const { db: b } = openDb(file);
-      const files = a.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'jpg', 'image', 0, 0)`);
-      files.run(1, '/l/1.jpg');
+  test(`${how}: when another process takes the picked job, the next runnable one is leased in the same call`, () =>
+    twoProcesses((a, b) => {
       enqueue(a, 1, 'scan', 'k', Priority.watch);
       enqueue(a, 1, 'metadata', 'k', Priority.backlog);
       let theirs: { pass: string } | undefined;
@@ -76,21 +76,11 @@ for (const how of ['claim', 'claimForFile'] as const) {
         { pass: 'metadata', state: 'leased', lease_owner: 'A', attempts: 1 },
         { pass: 'scan', state: 'leased', lease_owner: 'B', attempts: 1 },
       ]);
-      a.close();
-      b.close();
-    } finally {
-      cleanup();
-    }
-  });
+    }));
 
   for (const outcome of ['retry later', 'dead'] as const) {
-    test(`${how}: a job another process ran and failed (${outcome}) between the probe and the lease is not leased`, () => {
-      const { dir, cleanup } = tempDir('rawlight-claim-race-');
-      try {
-        const file = path.join(dir, 'rawlight.db');
-        const { db: a } = openDb(file);
-        const { db: b } = openDb(file);
-        a.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (1, '/l/1.jpg', '/l', 'jpg', 'image', 0, 0)`).run();
+    test(`${how}: a job another process ran and failed (${outcome}) between the probe and the lease is not leased`, () =>
+      twoProcesses((a, b) => {
         enqueue(a, 1, 'scan', 'k', Priority.watch);
         raceAfterProbe(a, () => {
           const theirs = claim(b, ['scan'], 'B', 60_000, 1);
@@ -101,11 +91,6 @@ for (const how of ['claim', 'claimForFile'] as const) {
         assert.equal(mine, undefined, 'nothing runnable is left at this time');
         const rows = a.prepare(`SELECT state, lease_owner, run_after FROM jobs`).all();
         assert.deepEqual(rows, [outcome === 'dead' ? { state: 'dead', lease_owner: null, run_after: 0 } : { state: 'pending', lease_owner: null, run_after: 1_001 }]);
-        a.close();
-        b.close();
-      } finally {
-        cleanup();
-      }
-    });
+      }));
   }
 }
