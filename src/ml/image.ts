@@ -46,6 +46,21 @@ export interface ChannelNorm {
 /** Per-norm tables: source byte value -> network value for each of the source's R, G and B. */
 const tables = new WeakMap<ChannelNorm, Float32Array>();
 
+export interface ChannelAffine {
+  plane: number;
+  mul: number;
+  add: number;
+}
+
+/**
+ * Per source channel (R, G, B): the plane it lands in and the affine map v -> v·mul + add its
+ * values take there (the manifest's channel order, scale, mean and std).
+ */
+export function channelAffine(norm: ChannelNorm): [ChannelAffine, ChannelAffine, ChannelAffine] {
+  const planeOf = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  return planeOf.map((c) => ({ plane: c, mul: norm.scale / norm.std[c]!, add: -norm.mean[c]! / norm.std[c]! })) as [ChannelAffine, ChannelAffine, ChannelAffine];
+}
+
 /**
  * 768 floats: for each source channel (R, G, B) the 256 values it maps to. A table lookup replaces
  * the multiply-add per value on the daemon's thread: YuNet's 640x640 input from a 640x480 image
@@ -55,16 +70,25 @@ function tableFor(norm: ChannelNorm): Float32Array {
   let t = tables.get(norm);
   if (!t) {
     t = new Float32Array(768);
-    // Source channel s lands in plane planeOf[s]; its scaling is that plane's (the manifest's order).
-    const planeOf = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
-    for (let s = 0; s < 3; s++) {
-      const c = planeOf[s]!;
-      const k = norm.scale / norm.std[c]!, m = norm.mean[c]! / norm.std[c]!;
-      for (let v = 0; v < 256; v++) t[s * 256 + v] = v * k - m;
-    }
+    for (const [s, { mul, add }] of channelAffine(norm).entries()) for (let v = 0; v < 256; v++) t[s * 256 + v] = v * mul + add;
     tables.set(norm, t);
   }
   return t;
+}
+
+/**
+ * Fills the letterbox of a planar tensor whose image covers w x h at 0,0 with `pad`. Only what
+ * needs it: a fresh buffer (no `into`) is zeros already; a reused one whose last image (`padded`)
+ * was no bigger than this one has its padding already.
+ */
+export function padLetterbox(out: Float32Array, dstW: number, dstH: number, w: number, h: number, pad: number, into?: Float32Array, padded?: { width: number; height: number }): void {
+  const clean = into === undefined ? pad === 0 : padded !== undefined && padded.width <= w && padded.height <= h;
+  if (clean) return;
+  const plane = dstW * dstH;
+  for (let c = 0; c < 3; c++) {
+    if (w < dstW) for (let y = 0; y < h; y++) out.fill(pad, c * plane + y * dstW + w, c * plane + (y + 1) * dstW);
+    if (h < dstH) out.fill(pad, c * plane + h * dstW, (c + 1) * plane);
+  }
 }
 
 /**
@@ -80,10 +104,6 @@ export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelN
   const out = into ?? new Float32Array(3 * plane);
   const w = Math.min(img.width, dstW);
   const h = Math.min(img.height, dstH);
-  // Only the padding is filled (a fresh buffer is zeros already): the image covers the rest. A
-  // reused buffer whose last image was no bigger than this one has that padding already.
-  const clean = into === undefined ? pad === 0 : padded !== undefined && padded.width <= w && padded.height <= h;
-  const fill = !clean;
   const data = img.data;
   const t = tableFor(norm);
   const planeOf = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
@@ -100,8 +120,8 @@ export function toNchw(img: RgbImage, dstW: number, dstH: number, norm: ChannelN
       pg[o] = t[256 + data[i + 1]!]!;
       pb[o] = t[512 + data[i + 2]!]!;
     }
-    if (fill && w < dstW) for (let c = 0; c < 3; c++) out.fill(pad, c * plane + y * dstW + w, c * plane + y * dstW + dstW);
   }
-  if (fill && h < dstH) for (let c = 0; c < 3; c++) out.fill(pad, c * plane + h * dstW, (c + 1) * plane);
+  // Only the padding: the image covers the rest.
+  padLetterbox(out, dstW, dstH, w, h, pad, into, padded);
   return out;
 }

@@ -1,13 +1,9 @@
-import type { ChannelNorm, RgbImage } from './image.js';
+import { channelAffine, padLetterbox, type ChannelNorm, type RgbImage } from './image.js';
 
-/** Whether enlargeToNchw applies: the image is enlarged (or kept) along both axes. */
+/** Whether enlargeToNchw is the way to this size: larger along one axis, smaller along neither. */
 export function isEnlargement(img: { width: number; height: number }, width: number, height: number): boolean {
-  return width >= img.width && height >= img.height;
+  return width >= img.width && height >= img.height && (width > img.width || height > img.height);
 }
-
-/** Horizontally interpolated rows, reused between calls (the caller's thread runs one at a time). */
-let rowA = new Float32Array(0);
-let rowB = new Float32Array(0);
 
 /**
  * Bilinear enlargement of 8-bit RGB pixels to width × height, written straight into a model's
@@ -21,7 +17,7 @@ let rowB = new Float32Array(0);
  * `padded` (the size of the last image written into it) says an older image may show.
  */
 export function enlargeToNchw(img: RgbImage, width: number, height: number, dstW: number, dstH: number, norm: ChannelNorm, pad = 0, into?: Float32Array, padded?: { width: number; height: number }): Float32Array {
-  if (!isEnlargement(img, width, height)) throw new Error(`enlargeToNchw: ${img.width}x${img.height} -> ${width}x${height} is a reduction`);
+  if (width < img.width || height < img.height) throw new Error(`enlargeToNchw: ${img.width}x${img.height} -> ${width}x${height} is a reduction`);
   const plane = dstW * dstH;
   if (into && into.length !== 3 * plane) throw new Error(`enlargeToNchw: buffer has ${into.length} floats, need ${3 * plane}`);
   const out = into ?? new Float32Array(3 * plane);
@@ -37,11 +33,8 @@ export function enlargeToNchw(img: RgbImage, width: number, height: number, dstW
     x1[x] = 3 * Math.min(i + 1, sw - 1);
     fx[x] = s - i;
   }
-  if (rowA.length < 3 * w) {
-    rowA = new Float32Array(3 * w);
-    rowB = new Float32Array(3 * w);
-  }
-  let a = rowA, b = rowB;
+  // The two source rows the current output row lies between, interpolated across.
+  let a = new Float32Array(3 * w), b = new Float32Array(3 * w);
   let ya = -1, yb = -1;
   const across = (y: number, r: Float32Array) => {
     const base = y * 3 * sw;
@@ -53,11 +46,9 @@ export function enlargeToNchw(img: RgbImage, width: number, height: number, dstW
       r[k + 2] = b0 + (data[j + 2]! - b0) * f;
     }
   };
-  // Source channel s lands in plane planeOf[s], scaled as that plane is (the manifest's order).
-  const planeOf = norm.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
-  const [pr, pg, pb] = planeOf.map((c) => out.subarray(c * plane, (c + 1) * plane)) as [Float32Array, Float32Array, Float32Array];
-  const [mr, mg, mb] = planeOf.map((c) => norm.scale / norm.std[c]!) as [number, number, number];
-  const [ar, ag, ab] = planeOf.map((c) => -norm.mean[c]! / norm.std[c]!) as [number, number, number];
+  const [r, g, bl] = channelAffine(norm);
+  const [pr, pg, pb] = [r, g, bl].map((c) => out.subarray(c.plane * plane, (c.plane + 1) * plane)) as [Float32Array, Float32Array, Float32Array];
+  const [mr, mg, mb, ar, ag, ab] = [r.mul, g.mul, bl.mul, r.add, g.add, bl.add];
   const sy = sh / height;
   for (let y = 0; y < h; y++) {
     const s = Math.min(sh - 1, Math.max(0, (y + 0.5) * sy - 0.5));
@@ -74,13 +65,6 @@ export function enlargeToNchw(img: RgbImage, width: number, height: number, dstW
       pb[o] = (a[k + 2]! + (b[k + 2]! - a[k + 2]!) * f) * mb + ab;
     }
   }
-  // The letterbox: only what this image leaves and an older one in `into` may have written.
-  const clean = into === undefined ? pad === 0 : padded !== undefined && padded.width <= w && padded.height <= h;
-  if (!clean) {
-    for (let c = 0; c < 3; c++) {
-      if (w < dstW) for (let y = 0; y < h; y++) out.fill(pad, c * plane + y * dstW + w, c * plane + (y + 1) * dstW);
-      if (h < dstH) out.fill(pad, c * plane + h * dstW, (c + 1) * plane);
-    }
-  }
+  padLetterbox(out, dstW, dstH, w, h, pad, into, padded);
   return out;
 }

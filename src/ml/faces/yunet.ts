@@ -76,7 +76,7 @@ export class YunetDetector {
     // A reused buffer's padding is rewritten only where its last image reached beyond this one.
     const padded = into ? (this.written.get(into) ?? { width: 0, height: 0 }) : undefined;
     let tensor: Float32Array;
-    if (isEnlargement(img, rw, rh) && (rw > img.width || rh > img.height)) {
+    if (isEnlargement(img, rw, rh)) {
       // A photo smaller than the input: interpolated straight into the tensor (resample.ts).
       tensor = enlargeToNchw(img, rw, rh, inputW, inputH, pre, 0, into, padded);
     } else {
