@@ -193,17 +193,22 @@ export class ModelSessions {
 }
 
 /**
- * Session memory settings for a model's input shapes. onnxruntime's CPU arena keeps the blocks it
- * allocated until the session is released, and its memory pattern is planned per input shape: a
- * model fed a new height and width per photo (the OCR detector at each photo's aspect ratio, the
- * recogniser at each line's width) kept its largest shapes' blocks for good. For such models both
- * are off, so blocks go back to the allocator after each run (full import of 131 fixture files:
- * peak RSS 1243 -> 1138 MiB, RSS at the end 1227 -> 913 MiB; OCR time within the noise).
- * Fixed-shape models (YuNet 640x640, the embedders, the classifier) keep both: same blocks each run.
+ * Session memory settings for a model's input shapes. onnxruntime plans a memory pattern per input
+ * shape and keeps it: a model fed a new height and width per photo (the OCR detector at each
+ * photo's aspect ratio, the recogniser at each line's width) runs without one. It keeps the CPU
+ * arena, though. With the arena off too (until 2026-12-03), every run's intermediate tensors (tens
+ * of MB for the OCR detector) came fresh from the C allocator and were page-faulted in again:
+ * three quarters of an import's page faults were onnxruntime's, and under bin/rawlight's glibc
+ * settings (allocator-env.ts: blocks of 128 KiB or more are mapped afresh each time) `rawlight
+ * index` of the 110 photos in the shared fixtures took 78-89 s with 31M minor faults. With the
+ * arena: 30 s and 1.3M faults (27-30 s under glibc's defaults, where it took 35). On bench index's
+ * tree (393 files, every pass but CLIP): 4.0-4.2 -> 5.9 files/s, peak RSS 1541-1586 -> 1056 MiB,
+ * page faults 28-32K -> 5.5K a file. What the arena holds goes when the idle release parks the ML
+ * worker. Fixed-shape models (YuNet 640x640, the embedders, the classifier) keep both.
  */
 export function memoryOptions(signature: { inputs: readonly TensorSpecT[] }): { enableCpuMemArena?: boolean; enableMemPattern?: boolean } {
   const dynamicImage = signature.inputs.some((t) => (t.shape ?? []).slice(1).some((d) => typeof d !== 'number'));
-  return dynamicImage ? { enableCpuMemArena: false, enableMemPattern: false } : {};
+  return dynamicImage ? { enableMemPattern: false } : {};
 }
 
 /** Compares the loaded graph's tensors with the manifest (names only where the manifest is sure of them). */

@@ -8,6 +8,15 @@
  * MALLOC_ARENA_MAX=2 the same run idled at 210 MiB and peaked lower (1029 → 734 MiB while busy);
  * a fixed mmap threshold (64K or 128K) changed nothing further, so it is not set.
  *
+ * Setting MALLOC_TRIM_THRESHOLD_ fixes glibc's mmap threshold as well (at its 128 KiB default; the
+ * dynamic threshold is off once any of these variables is set): every block of 128 KiB or more is
+ * mapped when allocated and unmapped when freed, and page-faulted in afresh. That costs little
+ * while the big buffers are long-lived or pooled (decoded previews are cached, model inputs are
+ * reused, onnxruntime keeps an arena per session), and a lot when they are not: with the OCR
+ * models' arena off, `rawlight index` of the 110 photos in the shared fixtures took 78-89 s
+ * under these settings against 35 s without (see session.ts memoryOptions). bench index part 4b
+ * runs the import through bin/rawlight so that such a cost shows.
+ *
  * macOS: libmalloc's magazine allocator has no arena count to set and returns freed large regions
  * itself; no variable is set there (launchd's plist stays as it was).
  */
