@@ -235,6 +235,23 @@ export class Core {
     return out;
   }
 
+  /**
+   * The end of a one-shot import (`rawlight index`): waits until nothing is runnable (and for
+   * retries due within `retryWithinMs`), groups the new faces that fit no known person, then runs
+   * what that grouping queued. Grouping can put a face into a named person (a name imported from
+   * another photo's XMP later in the same import): that photo's writeback then runs here, not at
+   * the daemon's next start, so the name is in its XMP when the import returns.
+   */
+  async settleImport(retryWithinMs: number, pollMs = 100): Promise<{ waitingRetries: number; nextRetryAt: number | null }> {
+    let settled = await this.pipeline.whenSettled(retryWithinMs, pollMs);
+    await this.grouping.flush();
+    if (!this.pipeline.isIdle()) {
+      this.pipeline.wake();
+      settled = await this.pipeline.whenSettled(retryWithinMs, pollMs);
+    }
+    return settled;
+  }
+
   /** Shutdown order: stop taking work, let passes finish or release leases, end ExifTool, checkpoint, close. */
   async close(graceMs = 10_000): Promise<void> {
     if (this.closed) return;

@@ -64,9 +64,9 @@ export const indexCommand: CliCommand = {
       const stop = showProgress(env.io.stderr, core.db, core.bus);
       // A retry due within a minute is waited for (the first two backoffs at the default 30 s
       // base): a transient failure that succeeds on retry is not reported as a failure.
-      const settled = await core.pipeline.whenSettled(RETRY_WAIT_MS);
-      // The new faces that fit no known person are grouped before exiting: `rawlight people` lists them.
-      await core.grouping.flush();
+      // The new faces that fit no known person are grouped before exiting (`rawlight people` lists
+      // them), and the writebacks that grouping queued run too (Core.settleImport).
+      const settled = await core.settleImport(RETRY_WAIT_MS);
       stop();
       const report = summarize(core, roots, reports, settled.waitingRetries, Date.now() - t0);
       if (values.json) printJson(env.io, report);

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { bcubed, mixedClusters } from '../../../src/people/evaluate.js';
 import { cli } from '../../helpers/cli.js';
 import { copyFixtures, FIXTURES, MODELS, tempDir } from '../../helpers/fixtures.js';
+import { exiv2List, exiv2Props } from '../xmp/readers.js';
 
 interface PeopleJson {
   persons: { id: number; name: string | null; faces: { id: number; path: string }[] }[];
@@ -59,5 +61,58 @@ describe('rawlight index groups new faces into people before it exits', { timeou
     const marie = people.persons.find((p) => p.name === 'Marie Curie');
     assert.ok(marie, 'Marie Curie imported');
     assert.equal(marie.faces.length, 2);
+  });
+});
+
+/**
+ * A face that fits no known person while it is indexed (alex_lacamoire_1.jpg comes before
+ * alex_lacamoire_2.jpg, whose XMP names Alex Lacamoire) joins the named person when `index` groups
+ * the new faces at its end. That queues the photo's writeback: it must run before `index` exits,
+ * not at the daemon's next start, or the name is missing from the XMP of a user who ran `index`.
+ */
+describe('rawlight index writes the names its final grouping gave before it exits', { timeout: 300_000 }, () => {
+  const t = tempDir('rawlight-index-names-');
+  const lib = path.join(t.dir, 'lib');
+  const home = path.join(t.dir, 'home');
+  let people: PeopleJson;
+
+  before(async () => {
+    copyFixtures(lib, ['photos/people']);
+    mkdirSync(home, { recursive: true });
+    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ modelsDir: MODELS, passes: { embed: false, tags: false, places: false, writeback: true, ocr: false } }));
+    const r = await cli(home, ['index', lib, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const p = await cli(home, ['people', '--json']);
+    assert.equal(p.code, 0, p.stderr);
+    people = p.json<PeopleJson>();
+  });
+  after(() => t.cleanup());
+
+  test('nothing is left queued when index returns', () => {
+    const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+    try {
+      const left = db.prepare(`SELECT f.path, j.pass, j.state FROM jobs j JOIN files f ON f.id = j.file_id WHERE j.state IN ('pending', 'leased')`).all();
+      assert.deepEqual(left, []);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('every photo of a named person has the name in its XMP (exiv2), the one grouping named too', async () => {
+    const named = people.persons.filter((p) => p.name !== null);
+    const alex = named.find((p) => p.name === 'Alex Lacamoire');
+    assert.ok(alex, `Alex Lacamoire imported from alex_lacamoire_2.jpg: ${JSON.stringify(named.map((p) => p.name))}`);
+    assert.ok(alex.faces.some((f) => path.basename(f.path) === 'alex_lacamoire_1.jpg'), `alex_lacamoire_1.jpg grouped with Alex: ${JSON.stringify(alex.faces.map((f) => path.basename(f.path)))}`);
+    const missing: string[] = [];
+    for (const person of named) {
+      for (const face of person.faces) {
+        const s = await cli(home, ['show', face.path, '--json']);
+        assert.equal(s.code, 0, s.stderr);
+        const target = s.json<{ xmp: { target: string } | null }>().xmp?.target;
+        const names = target && existsSync(target) ? exiv2List(exiv2Props(target), 'Xmp.iptcExt.PersonInImage') : [];
+        if (!names.includes(person.name!)) missing.push(`${path.basename(face.path)}: ${person.name} not in ${JSON.stringify(names)} (${target ?? 'no XMP target'})`);
+      }
+    }
+    assert.deepEqual(missing, []);
   });
 });
