@@ -3,7 +3,8 @@
 //   2. previews with the default CPU workers vs one worker                          (goal: <= 0.6 on 2 cores)
 //      and, on the RAWs alone, CPU per preview read at recorded offsets vs ExifTool's extraction
 //   3. faces and tags passes vs a bare onnxruntime loop on the same tensors         (goal: <= 1.3 each)
-//   4. a full first import with every pass but CLIP: files/s, CPU use of all cores (goal >= 85 %), peak RSS
+//   4. a full first import with every pass but CLIP: files/s, CPU use of all cores (goal >= 85 %), peak RSS;
+//      then the same import as a user starts it (bin/rawlight index, a process of its own): time ratio
 //   5. the daemon idle after it (`bin/rawlight run`, compiled as installed; a few new photos, then
 //      caught up): CPU (goal 0 %) and RSS (goal < 200 MiB)
 //   6. a no-op rescan                                                                (goal >= 30K files/s)
@@ -109,6 +110,34 @@ function cpuSeconds(): number {
   }
 }
 
+/** This process's page faults and CPU (clock ticks), its own and its reaped children's (/proc/self/stat). */
+function selfStat(): { minflt: number; cminflt: number; utime: number; stime: number; cutime: number; cstime: number } {
+  const st = readFileSync('/proc/self/stat', 'utf8');
+  const x = st.slice(st.lastIndexOf(')') + 2).split(' ').map(Number);
+  return { minflt: x[7]!, cminflt: x[8]!, utime: x[11]!, stime: x[12]!, cutime: x[13]!, cstime: x[14]! };
+}
+
+/**
+ * The first import as a user starts it: `bin/rawlight index` (compiled, as installed, with the
+ * launcher's allocator settings) in a home of its own with the same config. Its page faults and
+ * CPU are read from this process's reaped-children counters.
+ */
+async function launchedImport(home: string, lib: string, config: object): Promise<{ secs: number; executed: Record<string, number>; minflt: number; userSecs: number; sysSecs: number }> {
+  mkdirSync(home, { recursive: true });
+  writeFileSync(path.join(home, 'config.json'), JSON.stringify(config));
+  const cli = installedCli();
+  const a = selfStat();
+  const t = performance.now();
+  const child = spawn(cli, ['index', lib, '--json'], { env: { ...process.env, RAWLIGHT_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  const secs = (performance.now() - t) / 1000;
+  if (code !== 0) throw new Error(`bin/rawlight index exited with ${code}`);
+  const b = selfStat();
+  return { secs, executed: (JSON.parse(stdout) as { executed: Record<string, number> }).executed, minflt: b.cminflt - a.cminflt, userSecs: (b.cutime - a.cutime) / 100, sysSecs: (b.cstime - a.cstime) / 100 };
+}
+
 /**
  * The preview pass's source step alone for one RAW (no render): ExifTool's extraction of every
  * candidate + header probes + the choice, against the headers and the chosen image read at the
@@ -156,7 +185,8 @@ async function indexRun(home: string, lib: string, o: { only?: string[]; config?
     await core.reconcile([lib]);
     core.pipeline.sweep();
     core.pipeline.start();
-    await core.pipeline.whenIdle(20);
+    // As `rawlight index` ends: the new faces grouped, and the writebacks that queued run too.
+    await core.settleImport(0, 20);
   });
   const executed = { ...core.pipeline.stats.executed };
   if (!o.keepOpen) await core.close();
@@ -278,7 +308,17 @@ function installedCli(): string {
  * past IDLE_RELEASE_MS, 20 s of idling are measured. RSS while it still held the models is kept too.
  * RSS and CPU are the whole process tree's (the daemon and every child it keeps, e.g. ExifTool).
  */
-async function idleDaemon(home: string, lib: string): Promise<{ cpu: number; rssMiB: number; ownRssMiB: number; anonMiB: number; children: number; startRssMiB: number; busyRssMiB: number; secs: number; settledSecs: number; newFiles: number; done: number }> {
+async function idleDaemon(home: string, lib: string): Promise<{ cpu: number; rssMiB: number; ownRssMiB: number; anonMiB: number; children: number; startRssMiB: number; ranAtStart: string; busyRssMiB: number; secs: number; settledSecs: number; newFiles: number; done: number }> {
+  // What the daemon runs on its own at start (jobs left due by the import: retries, writebacks), by pass.
+  const since = Date.now();
+  const startRuns = () => {
+    const { db } = openDb(path.join(home, 'rawlight.db'));
+    try {
+      return (db.prepare(`SELECT pass, count(*) AS n FROM pass_runs WHERE started_at >= ? GROUP BY pass ORDER BY pass`).all(since) as { pass: string; n: number }[]).map((r) => `${r.pass} ${r.n}`).join(', ') || 'nothing';
+    } finally {
+      db.close();
+    }
+  };
   const child = spawn(installedCli(), ['run', '--port', '0'], { env: { ...process.env, RAWLIGHT_HOME: home }, stdio: 'ignore' });
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   /** Waits (up to `max` 2-s windows) for `run` windows in a row each using under `cpuSecs`; returns the seconds waited. */
@@ -296,6 +336,7 @@ async function idleDaemon(home: string, lib: string): Promise<{ cpu: number; rss
     await sleep(3000);
     await settle(45);
     const startRssMiB = procSample(child.pid!).rssMiB;
+    const ranAtStart = startRuns();
     const shoot = path.join(lib, 'new-shoot');
     const picks = ['photos/people', 'photos/gps', 'photos/scenes'].flatMap((d) => readdirSync(path.join(FIXTURES, d)).filter((x) => /\.jpe?g$/i.test(x)).slice(0, 3).map((x) => path.join(d, x)));
     mkdirSync(shoot, { recursive: true });
@@ -327,7 +368,7 @@ async function idleDaemon(home: string, lib: string): Promise<{ cpu: number; rss
     const secs = (performance.now() - t) / 1000;
     // The daemon's anonymous memory (heaps, arenas) apart from mapped files (node, libonnxruntime…).
     const anonKb = Number(/^Anonymous:\s+(\d+) kB/m.exec(readFileSync(`/proc/${child.pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-    return { cpu: (b.cpu - a.cpu) / secs, rssMiB: b.rssMiB, ownRssMiB: b.ownRssMiB, anonMiB: anonKb / 1024, children: b.children, startRssMiB, busyRssMiB, secs, settledSecs, newFiles: picks.length, done };
+    return { cpu: (b.cpu - a.cpu) / secs, rssMiB: b.rssMiB, ownRssMiB: b.ownRssMiB, anonMiB: anonKb / 1024, children: b.children, startRssMiB, ranAtStart, busyRssMiB, secs, settledSecs, newFiles: picks.length, done };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -506,6 +547,7 @@ try {
   if (part('import')) {
     const wanting = runnableSampler(CORES);
     const c0 = cpuSeconds();
+    const k0 = selfStat();
     const full = await indexRun(fullHome, lib, { config: { passes: NO_CLIP }, keepOpen: true });
     const wanted = wanting();
     const peakRss = process.resourceUsage().maxRSS / 1024;
@@ -514,6 +556,15 @@ try {
     await full.core.close();
     // Children (ExifTool) are reaped on close: their CPU time counts once they are.
     const util = (cpuSeconds() - c0) / (full.secs * CORES);
+    const k1 = selfStat();
+    // 4b. The same import as a user starts it, a process of its own: a launch setting that slows it
+    // shows here (glibc's MALLOC_TRIM_THRESHOLD_ alone once made it 2.2-2.5x slower, unseen in part 4).
+    const launched = await launchedImport(path.join(tmp, 'home-launched'), lib, { libraries: [lib], modelsDir: MODELS, passes: NO_CLIP });
+    const inFaults = k1.minflt - k0.minflt + k1.cminflt - k0.cminflt;
+    const inSys = (k1.stime - k0.stime + k1.cstime - k0.cstime) / 100, inAll = inSys + (k1.utime - k0.utime + k1.cutime - k0.cutime) / 100;
+    // Writeback runs vary from run to run (a file's values can settle before or after its first write).
+    const work = (e: Record<string, number>) => JSON.stringify(Object.entries(e).filter(([k]) => k !== 'writeback').sort());
+    const sameWork = work(launched.executed) === work(full.executed);
     // 5. The daemon itself (`rawlight run`, a process of its own) on the library just imported.
     const idle = await idleDaemon(fullHome, lib);
     out(`4. full first import, every pass but CLIP: ${f(n / full.secs)} files/s (${f(full.secs, 1)} s); ran ${Object.entries(full.executed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
@@ -522,7 +573,10 @@ try {
     out(`   threads wanting a core (sampled /proc, running or queued, capped at ${CORES}): ${f(wanted * 100, 0)} % of all cores (what a quiet machine would approach)`);
     out(`   peak RSS:                             ${f(peakRss, 0)} MiB (this process)`);
     out(`   no-op rescan of the imported tree:    ${f(n / noopSecs, 0)} files/s on ${n} files`);
-    out(`5. rawlight run (compiled, as installed; allocator settings as bin/rawlight sets them) on the imported library, started and settled: RSS ${f(idle.startRssMiB, 0)} MiB, with its children (goal < 200 MiB: ${verdict(idle.startRssMiB < 200)})`);
+    out(`   minor page faults:                    ${f(inFaults / n, 0)} a file; kernel time ${f((100 * inSys) / inAll, 0)} % of the CPU`);
+    out(`4b. the same import as a user starts it (bin/rawlight index, compiled, the launcher's allocator settings): ${f(n / launched.secs)} files/s (${f(launched.secs, 1)} s), time ratio ${f(launched.secs / full.secs, 2)} to the import above (should be ~1)${sameWork ? '' : `; ran ${Object.entries(launched.executed).map(([k, v]) => `${k} ${v}`).join(', ')} (NOT the same work)`}`);
+    out(`   minor page faults:                    ${f(launched.minflt / n, 0)} a file; kernel time ${f((100 * launched.sysSecs) / (launched.userSecs + launched.sysSecs), 0)} % of the CPU`);
+    out(`5. rawlight run (compiled, as installed; allocator settings as bin/rawlight sets them) on the imported library, started and settled: RSS ${f(idle.startRssMiB, 0)} MiB, with its children (goal < 200 MiB: ${verdict(idle.startRssMiB < 200)}); it ran ${idle.ranAtStart} on its own`);
     out(`   then ${idle.done}/${idle.newFiles} new photos done and the queue dry past ${IDLE_RELEASE_MS / 1000} s (models, place index, ExifTool released; settled ${f(idle.settledSecs, 0)} s after the release):`);
     out(`   idle:                                 CPU ${f(idle.cpu * 100, 2)} % of one core over ${f(idle.secs, 0)} s (goal 0 %: ${verdict(idle.cpu < 0.005)}), RSS ${f(idle.rssMiB, 0)} MiB (goal < 200 MiB: ${verdict(idle.rssMiB < 200)}; the daemon and its ${idle.children} child processes)`);
     out(`   the daemon alone:                     RSS ${f(idle.ownRssMiB, 0)} MiB, ${f(idle.anonMiB, 0)} MiB of it anonymous (heaps; the rest is mapped code: node, onnxruntime, libvips)`);

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { allocatorEnv } from '../src/platform/allocator-env.js';
 
 const dir = import.meta.dirname;
 const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', ''));
@@ -17,7 +18,10 @@ for (const name of wanted) {
     continue;
   }
   console.log(`\n=== bench: ${name} ===`);
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit' });
+  // With the C allocator settings the daemon is launched with (bin/rawlight, the systemd unit):
+  // glibc reads them once, at the process's first allocation, so they are set here.
+  const env = { ...process.env, ...allocatorEnv(process.platform, process.env) };
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit', env });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
