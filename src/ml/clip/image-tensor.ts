@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { DaemonError } from '../../errors/index.js';
 import { toNchw, type ChannelNorm, type RgbImage } from '../image.js';
-import { levelFor } from '../pyramid.js';
+import { sourceFor } from '../pyramid.js';
 
 /** How one image model wants its pixels (from the model's manifest entry). */
 export interface ImagePreprocess {
@@ -58,10 +58,11 @@ export async function imageToTensor(input: string | Buffer | RgbImage, p: ImageP
     const scale = p.resizeShortest / Math.min(w, h);
     const rw = Math.max(p.size, Math.round(w * scale));
     const rh = Math.max(p.size, Math.round(h * scale));
-    // The classifier (linear kernel) starts from the detector's reduced copy when the faces pass
-    // made one (pyramid.ts): a 1.7x reduction of 640 px instead of 5x of the 2048 px preview.
+    // The classifier (linear kernel) starts from the preview's 640 px analysis copy, the one the
+    // faces pass reduces it to (pyramid.ts): a 1.7x reduction of 640 px instead of 5x of the
+    // 2048 px preview, and the same input whichever of the two passes runs first.
     // CLIP (cubic) keeps the full preview: its stored embeddings came from it.
-    const src = px && p.kernel === 'linear' ? levelFor(px, rw, rh) : px;
+    const src = px && p.kernel === 'linear' ? await sourceFor(px, rw, rh) : px;
     const img = src ? sharp(src.data, { raw: { width: src.width, height: src.height, channels: 3 } }) : file!;
     // fastShrinkOnLoad off: JPEG shrink-on-load would change the resampling the model expects.
     rgb = await img

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RgbImage } from '../../../src/ml/image.js';
-import { levelFor, reduced } from '../../../src/ml/pyramid.js';
+import { analysisSize, reduced, sourceFor } from '../../../src/ml/pyramid.js';
 
 function image(width: number, height: number): RgbImage {
   const data = Buffer.alloc(width * height * 3);
@@ -21,15 +21,25 @@ test('a reduced copy is made once per image and size, and kept with that image o
   assert.notEqual(await reduced(other, 640, 426), d);
 });
 
-test('the classifier resizes from the detector copy only when it fits: at least its size, under twice it, smaller than the image', async () => {
+test('the classifier resizes from the analysis copy whether or not the faces pass made it first; from the image when the copy does not fit', async () => {
+  // Made on demand when nothing ran before, and then the very copy the detector asks for.
   const img = image(2048, 1364);
-  assert.equal(levelFor(img, 384, 256), img, 'nothing made yet: the image itself, nothing made for it');
-  const det = await reduced(img, 640, 426);
-  assert.equal(levelFor(img, 384, 256), det);
-  assert.equal(levelFor(img, 150, 100), img, 'the copy would be over twice the size');
-  assert.equal(levelFor(img, 700, 400), img, 'the copy is too small');
-  // A preview smaller than the detector input gets an enlarged copy: never a source for others.
+  assert.deepEqual(analysisSize(img), { width: 640, height: 426 });
+  const first = await sourceFor(img, 384, 256);
+  assert.deepEqual([first.width, first.height], [640, 426]);
+  assert.equal(await reduced(img, 640, 426), first, 'the detector gets the same copy');
+  // The detector first: the same copy again.
+  const other = image(2048, 1364);
+  const det = await reduced(other, 640, 426);
+  assert.equal(await sourceFor(other, 384, 256), det);
+  assert.deepEqual(first.data, det.data, 'the same pixels either way');
+  assert.equal(await sourceFor(img, 150, 100), img, 'the copy would be over twice the size');
+  assert.equal(await sourceFor(img, 700, 400), img, 'the copy is too small');
+  // A preview no larger than the analysis side has no copy (the detector enlarges it in its tensor).
   const small = image(500, 333);
-  await reduced(small, 640, 426);
-  assert.equal(levelFor(small, 384, 256), small);
+  assert.equal(analysisSize(small), null);
+  assert.equal(await sourceFor(small, 384, 256), small);
+  // A panorama's copy is too short for the classifier's 256 px side: the image itself.
+  const pano = image(2048, 400);
+  assert.equal(await sourceFor(pano, 1311, 256), pano);
 });
