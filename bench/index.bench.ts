@@ -559,7 +559,11 @@ try {
     const k1 = selfStat();
     // 4b. The same import as a user starts it, a process of its own: a launch setting that slows it
     // shows here (glibc's MALLOC_TRIM_THRESHOLD_ alone once made it 2.2-2.5x slower, unseen in part 4).
-    const launched = await launchedImport(path.join(tmp, 'home-launched'), lib, { libraries: [lib], modelsDir: MODELS, passes: NO_CLIP });
+    // A copy of the tree of its own: an import writes sidecars next to the photos, and part 5's
+    // daemon must find the tree as part 4 left it (else it re-reads what this import rewrote).
+    const launchedLib = path.join(tmp, 'lib-launched');
+    replicate(launchedLib, COPIES);
+    const launched = await launchedImport(path.join(tmp, 'home-launched'), launchedLib, { libraries: [launchedLib], modelsDir: MODELS, passes: NO_CLIP });
     const inFaults = k1.minflt - k0.minflt + k1.cminflt - k0.cminflt;
     const inSys = (k1.stime - k0.stime + k1.cstime - k0.cstime) / 100, inAll = inSys + (k1.utime - k0.utime + k1.cutime - k0.cutime) / 100;
     // Writeback runs vary from run to run (a file's values can settle before or after its first write).

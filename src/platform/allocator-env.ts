@@ -10,12 +10,13 @@
  *
  * Setting MALLOC_TRIM_THRESHOLD_ fixes glibc's mmap threshold as well (at its 128 KiB default; the
  * dynamic threshold is off once any of these variables is set): every block of 128 KiB or more is
- * mapped when allocated and unmapped when freed, and page-faulted in afresh. That costs little
- * while the big buffers are long-lived or pooled (decoded previews are cached, model inputs are
- * reused, onnxruntime keeps an arena per session), and a lot when they are not: with the OCR
- * models' arena off, `rawlight index` of the 110 photos in the shared fixtures took 78-89 s
- * under these settings against 35 s without (see session.ts memoryOptions). bench index part 4b
- * runs the import through bin/rawlight so that such a cost shows.
+ * mapped when allocated and unmapped when freed, and page-faulted in afresh. While the big buffers
+ * are long-lived or pooled (decoded previews cached, model inputs reused, an onnxruntime arena per
+ * session) that costs little: `rawlight index` of the 110 photos in the shared fixtures takes 30 s
+ * under these settings against 27 s under glibc's defaults. When they are not, a lot: with the
+ * OCR models' arena off (see session.ts memoryOptions) it took 78-89 s against 35 s. It is kept
+ * for what it was set for, the idle daemon's RSS; bench index part 4b imports through bin/rawlight
+ * so that a cost like that one shows.
  *
  * macOS: libmalloc's magazine allocator has no arena count to set and returns freed large regions
  * itself; no variable is set there (launchd's plist stays as it was).
