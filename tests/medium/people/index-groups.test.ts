@@ -15,26 +15,32 @@ interface PeopleJson {
 
 const labels = JSON.parse(readFileSync(path.join(FIXTURES, 'photos', 'labels.json'), 'utf8')).files as Record<string, { people: string[] }>;
 
+/** `rawlight index` of a copy of photos/people with the faces pass on (and writeback, if asked), then `rawlight people`. */
+async function indexPeople(dir: string, writeback: boolean): Promise<{ lib: string; home: string; people: PeopleJson }> {
+  const lib = path.join(dir, 'lib');
+  const home = path.join(dir, 'home');
+  copyFixtures(lib, ['photos/people']);
+  // Only what faces need: the other ML passes would just cost time here.
+  mkdirSync(home, { recursive: true });
+  writeFileSync(path.join(home, 'config.json'), JSON.stringify({ modelsDir: MODELS, passes: { embed: false, tags: false, places: false, writeback, ocr: false } }));
+  const r = await cli(home, ['index', lib, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const p = await cli(home, ['people', '--json']);
+  assert.equal(p.code, 0, p.stderr);
+  return { lib, home, people: p.json<PeopleJson>() };
+}
+
 /**
  * The first hour: a new user indexes the people photos and runs nothing else. The faces that fit
  * no known person must be grouped before `rawlight index` exits (no `people regroup`, no nightly job).
  */
 describe('rawlight index groups new faces into people before it exits', { timeout: 300_000 }, () => {
   const t = tempDir('rawlight-index-groups-');
-  const lib = path.join(t.dir, 'lib');
-  const home = path.join(t.dir, 'home');
+  let lib: string;
   let people: PeopleJson;
 
   before(async () => {
-    copyFixtures(lib, ['photos/people']);
-    // Only what faces need: the other ML passes would just cost time here.
-    mkdirSync(home, { recursive: true });
-    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ modelsDir: MODELS, passes: { embed: false, tags: false, places: false, writeback: false, ocr: false } }));
-    const r = await cli(home, ['index', lib, '--json']);
-    assert.equal(r.code, 0, r.stderr);
-    const p = await cli(home, ['people', '--json']);
-    assert.equal(p.code, 0, p.stderr);
-    people = p.json<PeopleJson>();
+    ({ lib, people } = await indexPeople(t.dir, false));
   });
   after(() => t.cleanup());
 
@@ -72,19 +78,11 @@ describe('rawlight index groups new faces into people before it exits', { timeou
  */
 describe('rawlight index writes the names its final grouping gave before it exits', { timeout: 300_000 }, () => {
   const t = tempDir('rawlight-index-names-');
-  const lib = path.join(t.dir, 'lib');
-  const home = path.join(t.dir, 'home');
+  let home: string;
   let people: PeopleJson;
 
   before(async () => {
-    copyFixtures(lib, ['photos/people']);
-    mkdirSync(home, { recursive: true });
-    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ modelsDir: MODELS, passes: { embed: false, tags: false, places: false, writeback: true, ocr: false } }));
-    const r = await cli(home, ['index', lib, '--json']);
-    assert.equal(r.code, 0, r.stderr);
-    const p = await cli(home, ['people', '--json']);
-    assert.equal(p.code, 0, p.stderr);
-    people = p.json<PeopleJson>();
+    ({ home, people } = await indexPeople(t.dir, true));
   });
   after(() => t.cleanup());
 
