@@ -558,7 +558,8 @@ try {
     const util = (cpuSeconds() - c0) / (full.secs * CORES);
     const k1 = selfStat();
     // 4b. The same import as a user starts it, a process of its own: a launch setting that slows it
-    // shows here (glibc's MALLOC_TRIM_THRESHOLD_ alone once made it 2.2-2.5x slower, unseen in part 4).
+    // shows here (bin/rawlight's glibc settings made it 2.2-2.5x slower while the OCR models ran
+    // without onnxruntime's arena, and part 4 then ran without those settings: unseen).
     // A copy of the tree of its own: an import writes sidecars next to the photos, and part 5's
     // daemon must find the tree as part 4 left it (else it re-reads what this import rewrote).
     const launchedLib = path.join(tmp, 'lib-launched');
