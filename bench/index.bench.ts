@@ -98,23 +98,23 @@ function childCpuSeconds(): number {
   }
 }
 
+/** This process's page faults and CPU (clock ticks), its own and its reaped children's (/proc/self/stat). */
+function selfStat(): { minflt: number; cminflt: number; utime: number; stime: number; cutime: number; cstime: number } {
+  const st = readFileSync('/proc/self/stat', 'utf8');
+  // Fields 10 and 11 (minflt, cminflt) and 14..17 (utime stime cutime cstime) of stat, counted after the state field.
+  const x = st.slice(st.lastIndexOf(')') + 2).split(' ').map(Number);
+  return { minflt: x[7]!, cminflt: x[8]!, utime: x[11]!, stime: x[12]!, cutime: x[13]!, cstime: x[14]! };
+}
+
 /** CPU seconds of this process and its reaped children (ExifTool, djxl…), from /proc (Linux). */
 function cpuSeconds(): number {
   try {
-    const f = readFileSync('/proc/self/stat', 'utf8').slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2).split(' ');
-    // fields 14..17 of stat (utime stime cutime cstime) are 11..14 after the state field
-    return [11, 12, 13, 14].reduce((s, i) => s + Number(f[i]), 0) / 100;
+    const k = selfStat();
+    return (k.utime + k.stime + k.cutime + k.cstime) / 100;
   } catch {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
   }
-}
-
-/** This process's page faults and CPU (clock ticks), its own and its reaped children's (/proc/self/stat). */
-function selfStat(): { minflt: number; cminflt: number; utime: number; stime: number; cutime: number; cstime: number } {
-  const st = readFileSync('/proc/self/stat', 'utf8');
-  const x = st.slice(st.lastIndexOf(')') + 2).split(' ').map(Number);
-  return { minflt: x[7]!, cminflt: x[8]!, utime: x[11]!, stime: x[12]!, cutime: x[13]!, cstime: x[14]! };
 }
 
 /**
