@@ -552,6 +552,8 @@ try {
     const wanted = wanting();
     const peakRss = process.resourceUsage().maxRSS / 1024;
     const runs = full.core.db.prepare(`SELECT pass, count(*) AS n, sum(duration_ms) AS ms FROM pass_runs GROUP BY pass ORDER BY pass`).all() as { pass: string; n: number; ms: number }[];
+    // When the whole tree had each pass's results, seconds into the import: OCR runs last (Pass.runsLast).
+    const doneAt = new Map((full.core.db.prepare(`SELECT pass, (max(started_at + duration_ms) - (SELECT min(started_at) FROM pass_runs)) / 1000.0 AS secs FROM pass_runs GROUP BY pass`).all() as { pass: string; secs: number }[]).map((r) => [r.pass, r.secs]));
     const [, noopSecs] = await time(() => full.core.reconcile([lib]));
     await full.core.close();
     // Children (ExifTool) are reaped on close: their CPU time counts once they are.
@@ -574,6 +576,7 @@ try {
     const idle = await idleDaemon(fullHome, lib);
     out(`4. full first import, every pass but CLIP: ${f(n / full.secs)} files/s (${f(full.secs, 1)} s); ran ${Object.entries(full.executed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     for (const r of runs) out(`     ${r.pass.padEnd(9)} ${r.n} runs, ${f(r.ms / r.n, 1)} ms each (wall, summed over workers)`);
+    out(`   the whole tree had its previews after ${f(doneAt.get('preview') ?? 0, 0)} s, faces ${f(doneAt.get('faces') ?? 0, 0)} s, tags ${f(doneAt.get('tags') ?? 0, 0)} s; its text (OCR, run last) ${f(doneAt.get('ocr') ?? 0, 0)} s`);
     out(`   CPU use of all ${CORES} cores:            ${f(util * 100, 0)} % (goal >= 85 %: ${verdict(util >= 0.85)}; this process + ExifTool children)`);
     out(`   threads wanting a core (sampled /proc, running or queued, capped at ${CORES}): ${f(wanted * 100, 0)} % of all cores (what a quiet machine would approach)`);
     out(`   peak RSS:                             ${f(peakRss, 0)} MiB (this process)`);

@@ -169,7 +169,8 @@ export class Pipeline {
       // io workers go depth-first (a file's scan, then its metadata, …): ExifTool then reads while
       // other workers hash, instead of idling until every file is hashed. The cpu pool stays
       // breadth-first, so every file gets its preview before the slower ML passes.
-      for (let i = 0; i < this.o.concurrency[resource]; i++) this.loops.push(this.loop(names, resource === 'io'));
+      const last = this.o.passes.filter((p) => p.resource === resource && p.runsLast).map((p) => p.name);
+      for (let i = 0; i < this.o.concurrency[resource]; i++) this.loops.push(this.loop(names, resource === 'io', last));
     }
   }
 
@@ -263,7 +264,7 @@ export class Pipeline {
     await Promise.race([Promise.allSettled(this.loops), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 
-  private async loop(passNames: string[], depthFirst: boolean): Promise<void> {
+  private async loop(passNames: string[], depthFirst: boolean, last: readonly string[]): Promise<void> {
     let next: JobRow | undefined;
     while (this.running) {
       // One job's synchronous work per event-loop turn, across all workers: requests and watcher
@@ -273,7 +274,7 @@ export class Pipeline {
       let job: JobRow | undefined = next;
       next = undefined;
       try {
-        if (!job && !this.paused) job = claim(this.o.db, passNames, this.owner, this.o.leaseMs);
+        if (!job && !this.paused) job = claim(this.o.db, passNames, this.owner, this.o.leaseMs, Date.now(), last);
         if (!job) {
           this.noteIdle();
           await this.sleep(passNames);

@@ -87,20 +87,21 @@ function leaseOne(db: WritableDb, pick: string, params: unknown[], owner: string
 const NOT_BUSY = `NOT EXISTS (SELECT 1 FROM jobs l WHERE l.file_id = j.file_id AND l.pass = j.pass AND l.state = 'leased')`;
 
 /**
- * Claims the next runnable job among `passes` (highest priority, then oldest) with a lease. The
- * best job of each pass is one short range of the claim index (state, pass, priority, id,
- * run_after); the winner is picked among those few, so a pool never walks past the other pool's
- * backlog.
+ * Claims the next runnable job among `passes` (highest priority, then the passes not in `last`,
+ * then oldest) with a lease. The best job of each pass is one short range of the claim index
+ * (state, pass, priority, id, run_after); the winner is picked among those few, so a pool never
+ * walks past the other pool's backlog.
  */
-export function claim(db: WritableDb, passes: readonly string[], owner: string, leaseMs: number, now = Date.now()): JobRow | undefined {
+export function claim(db: WritableDb, passes: readonly string[], owner: string, leaseMs: number, now = Date.now(), last: readonly string[] = []): JobRow | undefined {
   if (passes.length === 0) return undefined;
   // INDEXED BY: in a first import every job is pending, of one pass, at one priority, so the
   // statistics make the claim index look no better than jobs_waiting (run_after), and the planner
   // would then read and sort every pending job on each claim (O(n) a claim, O(n²) an import).
-  const best = `SELECT * FROM (SELECT j.id, j.priority FROM jobs j INDEXED BY jobs_claim
+  // `late` is a constant of the statement (a pool's passes never change): one cached statement a pool.
+  const best = (late: 0 | 1) => `SELECT * FROM (SELECT j.id, j.priority, ${late} AS late FROM jobs j INDEXED BY jobs_claim
      WHERE j.state = 'pending' AND j.pass = ? AND j.run_after <= ? AND ${NOT_BUSY}
      ORDER BY j.priority DESC, j.id LIMIT 1)`;
-  const pick = `SELECT id FROM (${passes.map(() => best).join(' UNION ALL ')}) ORDER BY priority DESC, id LIMIT 1`;
+  const pick = `SELECT id FROM (${passes.map((p) => best(last.includes(p) ? 1 : 0)).join(' UNION ALL ')}) ORDER BY priority DESC, late, id LIMIT 1`;
   return leaseOne(db, pick, passes.flatMap((p) => [p, now]), owner, leaseMs, now, false);
 }
 

@@ -34,6 +34,30 @@ test('claim takes the highest priority first, leases it, and never hands the sam
   assert.equal(first.attempts, 1);
 });
 
+test('a pass that runs last waits for every other pass of the same priority, never for a lower one', () => {
+  const db = freshDb();
+  // Created first (oldest): a backlog OCR job of file 1, then faces of files 1 and 2.
+  enqueue(db, 1, 'ocr', 'k', 0);
+  enqueue(db, 1, 'faces', 'k', 0);
+  enqueue(db, 2, 'faces', 'k', 0);
+  const order = (last: string[]) => {
+    const got: string[] = [];
+    for (let j = claim(db, ['faces', 'ocr'], 'w', 1000, 100, last); j; j = claim(db, ['faces', 'ocr'], 'w', 1000, 100, last)) {
+      got.push(`${j.pass}:${j.file_id}`);
+      complete(db, j.id);
+    }
+    return got;
+  };
+  assert.deepEqual(order(['ocr']), ['faces:1', 'faces:2', 'ocr:1'], 'the older OCR job after the faces');
+  enqueue(db, 1, 'ocr', 'k', 0);
+  enqueue(db, 1, 'faces', 'k', 0);
+  assert.deepEqual(order([]), ['ocr:1', 'faces:1'], 'without it, oldest first');
+  // A new photo's text (watch priority) still comes before the backlog's faces.
+  enqueue(db, 1, 'faces', 'k', 0);
+  enqueue(db, 2, 'ocr', 'k', 10);
+  assert.deepEqual(order(['ocr']), ['ocr:2', 'faces:1']);
+});
+
 test('failure: exponential backoff, then dead after maxAttempts; retryDead revives; non-retryable is dead at once', () => {
   const db = freshDb();
   enqueue(db, 1, 'metadata', 'k');

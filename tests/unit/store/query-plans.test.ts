@@ -24,6 +24,7 @@ test('claim, claimForFile, the lease sweep and the idle check use indexes, never
   const db = seeded();
   const sqls = captured(db, () => {
     claim(db, ['scan', 'metadata'], 'w', 1000, 5);
+    claim(db, ['faces', 'ocr'], 'w', 1000, 5, ['ocr']);
     claimForFile(db, 3, ['scan', 'metadata'], 'w', 1000, 5);
     sweepExpiredLeases(db, 5);
     hasWork(db, 5);
@@ -40,6 +41,8 @@ test('claim, claimForFile, the lease sweep and the idle check use indexes, never
   assert.equal(workDue(db, ['removed-pass'], Date.now() + 1000), false, 'jobs of passes not registered never ring the doorbell');
   const claimPlan = plan(db, sqls[0]!).join('\n');
   assert.match(claimPlan, /jobs_claim \(state=\? AND pass=\?/, 'the claim index is used with the pass');
+  const lastPlan = plan(db, sqls.find((sql) => sql.includes('1 AS late'))!).join('\n');
+  assert.match(lastPlan, /jobs_claim \(state=\? AND pass=\?/, 'a pool with a pass that runs last claims through the same index');
 });
 
 test('status reads O(passes): no statement scans files, jobs, pass_results or pass_runs', () => {
