@@ -211,6 +211,14 @@ export function queueCounts(db: ReadableDb, now = Date.now()): QueueCounts {
   return { ...r, waiting: countWaiting(db, now) };
 }
 
+/** Jobs of these passes still to run (pending or leased), from the trigger-kept job_counts. */
+export function jobsLeft(db: ReadableDb, passes: readonly string[]): number {
+  if (passes.length === 0) return 0;
+  return stmt(db, `SELECT coalesce(sum(n), 0) FROM job_counts WHERE state IN ('pending', 'leased') AND pass IN (${passes.map(() => '?').join(',')})`)
+    .pluck()
+    .get(...passes) as number;
+}
+
 /**
  * True when a pending job of one of these passes may run now. Stops at the first such job (the
  * doorbell asks every 5 s while a worker sleeps; the earliest run_after of every pending job is a

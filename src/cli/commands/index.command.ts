@@ -61,7 +61,7 @@ export const indexCommand: CliCommand = {
       // `--passes` run (or a pass version bump) left undone, as the daemon does at start.
       core.pipeline.sweep();
       core.pipeline.start();
-      const stop = showProgress(env.io.stderr, core.db, core.bus);
+      const stop = showProgress(env.io.stderr, core.db, core.bus, { last: core.pipeline.passes.filter((p) => p.runsLast).map((p) => p.name) });
       // A retry due within a minute is waited for (the first two backoffs at the default 30 s
       // base): a transient failure that succeeds on retry is not reported as a failure.
       // The new faces that fit no known person are grouped before exiting (`rawlight people` lists
