@@ -51,7 +51,8 @@ export interface Status {
   passes: Record<string, PassStatus>;
   queue: { pending: number; leased: number; dead: number; waiting: number };
   throughput: { runsPerMinute: number; filesPerMinute: number; lastRunAt: number | null };
-  eta: { seconds: number | null };
+  /** `untimed`: passes with work left that have not run lately (OCR runs last); `seconds` covers the others. */
+  eta: { seconds: number | null; untimed?: Record<string, number> };
   recentErrors: { fileId: number; path: string | null; pass: string; code: string | null; error: string | null; at: number; status: string }[];
   deadJobs: { jobId: number; fileId: number; path: string | null; pass: string; code: string | null; error: string | null; at: number }[];
   paused: boolean;

@@ -28,7 +28,8 @@ function headline(s: Status): string {
   const files = `${s.files.toLocaleString()} ${s.files === 1 ? 'photo' : 'photos'}`;
   if (s.paused) return `Paused — ${pending.toLocaleString()} tasks wait. Press Resume to go on.`;
   if (pending === 0) return s.files ? `Up to date: ${files} indexed.` : 'Nothing indexed yet: add a library folder below.';
-  const eta = s.eta.seconds ? `, about ${duration(s.eta.seconds)} left` : '';
+  const later = Object.entries(s.eta.untimed ?? {}).map(([pass, n]) => `${n.toLocaleString()} ${pass}`).join(', ');
+  const eta = s.eta.seconds ? `, about ${duration(s.eta.seconds)} left${later ? `, then ${later} (not timed yet)` : ''}` : '';
   return `Indexing ${files}: ${pending.toLocaleString()} tasks to go${eta}.`;
 }
 

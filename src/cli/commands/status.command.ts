@@ -40,7 +40,8 @@ function formatStatus(s: StatusJson): string {
     lines.push(`${name.padEnd(w)}  ${String(p.done).padStart(7)} ${String(p.failed).padStart(7)} ${String(p.pending).padStart(7)} ${String(p.dead).padStart(5)}`);
   }
   lines.push('', `queue: ${s.queue.pending} pending (${s.queue.waiting} waiting to retry), ${s.queue.leased} running, ${s.queue.dead} dead`);
-  if (s.eta.seconds) lines.push(`ETA: ${Math.round(s.eta.seconds / 60)} min at ${s.throughput.runsPerMinute}/min`);
+  const later = Object.entries(s.eta.untimed).map(([pass, n]) => `${n} ${pass}`).join(', ');
+  if (s.eta.seconds) lines.push(`ETA: ${Math.round(s.eta.seconds / 60)} min at ${s.throughput.runsPerMinute}/min${later ? `, then ${later} (not timed yet)` : ''}`);
   if (s.recentErrors.length) {
     lines.push('', 'recent errors:');
     for (const e of s.recentErrors.slice(0, 10)) lines.push(`  ${e.pass} ${e.code ?? ''} ${e.path ?? ''}: ${e.error ?? ''}`);

@@ -48,7 +48,11 @@ export interface StatusJson {
   passes: Record<string, PassStatus>;
   queue: { pending: number; leased: number; dead: number; waiting: number };
   throughput: { windowSeconds: number; runsPerMinute: number; filesPerMinute: number; lastRunAt: number | null };
-  eta: { seconds: number | null; at: number | null };
+  /**
+   * `untimed`: passes with work left but no run in the window, and how much (text recognition waits
+   * for every other pass: Pass.runsLast). `seconds` then covers the other passes' work only.
+   */
+  eta: { seconds: number | null; at: number | null; untimed: Record<string, number> };
   recentErrors: RecentError[];
   deadJobs: DeadJob[];
   generatedAt: number;
@@ -135,7 +139,17 @@ function readStatusNow(db: ReadableDb, opts: StatusOptions): StatusJson {
   }
   const runsPerMinute = perMinute(overall.n, overall.first);
   const totalPending = queue.pending + queue.leased;
-  const etaSeconds = totalPending === 0 ? 0 : runsPerMinute > 0 ? Math.round((totalPending / runsPerMinute) * 60) : null;
+  // The window's rate is the rate of the passes that ran in it: a pass that has not run yet (OCR
+  // while the faces and tags of a first import go first) costs tens of times their steps, and
+  // counting its work at their rate promised minutes for what takes hours. It is listed apart.
+  const untimed: Record<string, number> = {};
+  let timedPending = 0;
+  for (const [name, p] of Object.entries(passes)) {
+    if (p.pending > 0 && p.perMinute === 0) untimed[name] = p.pending;
+    else timedPending += p.pending;
+  }
+  const counted = timedPending > 0 ? timedPending : totalPending;
+  const etaSeconds = totalPending === 0 ? 0 : runsPerMinute > 0 ? Math.round((counted / runsPerMinute) * 60) : null;
 
   const recentErrors = (
     db
@@ -158,7 +172,7 @@ function readStatusNow(db: ReadableDb, opts: StatusOptions): StatusJson {
       filesPerMinute: round1(perMinute(overall.files, overall.first)),
       lastRunAt: lastRun,
     },
-    eta: { seconds: etaSeconds, at: etaSeconds === null ? null : now + etaSeconds * 1000 },
+    eta: { seconds: etaSeconds, at: etaSeconds === null ? null : now + etaSeconds * 1000, untimed: timedPending > 0 ? untimed : {} },
     recentErrors,
     deadJobs: listDeadJobs(db, { limit: errorLimit }),
     generatedAt: now,

@@ -98,3 +98,23 @@ test('counts written around the triggers (a restored or hand-edited database) ar
   assert.deepEqual(keptCounts(db), recount(db));
   assert.equal(readStatus(db).queue.pending, 1);
 });
+
+test("the ETA counts the work of passes that ran lately at their rate; a pass that has not run yet (OCR, run last) is listed apart", () => {
+  const { db } = openDb(':memory:');
+  const now = 10_000_000;
+  for (let i = 1; i <= 40; i++) addFile(db, i, 'present');
+  // 30 faces runs over the last minute: 30 a minute.
+  const run = db.prepare(`INSERT INTO pass_runs (file_id, pass, version, input_key, status, started_at, duration_ms) VALUES (?, 'faces', 1, 'k', 'ok', ?, 1000)`);
+  for (let i = 1; i <= 30; i++) run.run(i, now - 60_000 + (i - 1) * 2000);
+  for (let i = 31; i <= 40; i++) enqueue(db, i, 'faces', 'k');
+  for (let i = 1; i <= 20; i++) enqueue(db, i, 'ocr', 'k');
+  let s = readStatus(db, { passNames: ['faces', 'ocr'], now });
+  assert.equal(s.throughput.runsPerMinute, 30);
+  assert.deepEqual(s.eta.untimed, { ocr: 20 });
+  assert.equal(s.eta.seconds, 20, "the 10 faces steps at the faces' rate, not all 30 steps (60 s)");
+  // The faces done: nothing else to time the queue by, so the rate at hand over what is left.
+  db.prepare(`DELETE FROM jobs WHERE pass = 'faces'`).run();
+  s = readStatus(db, { passNames: ['faces', 'ocr'], now });
+  assert.deepEqual(s.eta.untimed, {});
+  assert.equal(s.eta.seconds, 40);
+});
