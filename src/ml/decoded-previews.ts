@@ -17,7 +17,7 @@ export interface DecodedPreviewsOptions {
  * hands out a file's ML jobs next to each other anyway (they are queued together when its preview
  * is done), so the workers that take them meet here, and concurrent requests share one decode in
  * flight. OCR runs after the other passes of its priority (Pass.runsLast): with a backlog it comes
- * after this cache has moved on and decodes the preview again, 10-20 ms against its 0.6-1 s.
+ * after this cache has moved on and decodes the preview again, 15-25 ms against its 0.6-1 s.
  * A failed decode is not kept (the next pass tries again and records its own error).
  */
 export class DecodedPreviews {
