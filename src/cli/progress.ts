@@ -19,7 +19,9 @@ export interface ProgressOptions {
 export function showProgress(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, db: ReadableDb, bus: PipelineBus, o: ProgressOptions = {}): () => void {
   if (!stream.isTTY) return () => {};
   const now = o.now ?? Date.now;
-  const last = new Set(o.last ?? []);
+  const lastNames = o.last ?? [];
+  const last = new Set(lastNames);
+  const lastLabel = lastNames.join('/');
   let done = 0;
   let failed = 0;
   /** Steps done of the passes that run last, and when the first of them started (their rate starts there). */
@@ -43,15 +45,16 @@ export function showProgress(stream: NodeJS.WritableStream & { isTTY?: boolean; 
     const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - 50));
     const filled = total ? Math.round((done / total) * width) : 0;
     const t = now();
-    const rate = done / Math.max(1, (t - started) / 1000);
-    const lastLeft = jobsLeft(db, [...last]);
+    const secs = (since: number) => Math.max(1, (t - since) / 1000);
+    const rate = done / secs(started);
+    const lastLeft = jobsLeft(db, lastNames);
     let eta: string;
     if (lastLeft > 0 && lastLeft < left) {
       // The other steps first: their own rate, and the slow ones after them, not yet timed.
-      const otherRate = (done - lastDone) / Math.max(1, (t - started) / 1000);
-      eta = `ETA ${otherRate > 0 ? Math.round((left - lastLeft) / otherRate) : 0}s, then ${lastLeft} ${[...last].join('/')} steps`;
+      const otherRate = (done - lastDone) / secs(started);
+      eta = `ETA ${otherRate > 0 ? Math.round((left - lastLeft) / otherRate) : 0}s, then ${lastLeft} ${lastLabel} steps`;
     } else if (lastLeft > 0) {
-      eta = lastSince === null ? `timing the ${[...last].join('/')} steps` : `ETA ${Math.round(lastLeft / (lastDone / Math.max(1, (t - lastSince) / 1000)))}s`;
+      eta = lastSince === null ? `timing the ${lastLabel} steps` : `ETA ${Math.round(lastLeft / (lastDone / secs(lastSince)))}s`;
     } else {
       eta = `ETA ${rate > 0 ? Math.round(left / rate) : 0}s`;
     }
