@@ -20,8 +20,30 @@ export const sipsJxlDecoder: HeicDecoder = {
 export const djxlDecoder: HeicDecoder = {
   name: 'djxl',
   // Bytes a PNG buffer: toJpeg's name is historical; any format sharp reads will do.
-  toJpeg: (file) => viaTemp((out) => run('djxl', ['--quiet', file, out], { timeout: 60_000 }), '.png'),
+  toJpeg: (file) => djxlToPng(file),
 };
+
+/**
+ * djxl's PNG writer keeps the stream's bit depth and refuses the ones PNG has no room for: float
+ * samples (a JXL made from an HDR or PFM master: "Bit depth does not fit pixel data type") or an
+ * alpha channel deeper than the colour ("Alpha bit depth does not match image bit depth"). Then it
+ * is asked for 16 bits a sample, then 8 (16 fails on some 8-bit streams). Any other failure (a
+ * truncated or corrupt file) is not retried.
+ */
+const BIT_DEPTHS = [[], ['--bits_per_sample=16'], ['--bits_per_sample=8']] as const;
+
+async function djxlToPng(file: string): Promise<Buffer> {
+  let first: unknown;
+  for (const depth of BIT_DEPTHS) {
+    try {
+      return await viaTemp((out) => run('djxl', ['--quiet', ...depth, file, out], { timeout: 60_000 }), '.png');
+    } catch (e) {
+      first ??= e;
+      if (!/bit depth/i.test(String((e as { stderr?: unknown }).stderr ?? ''))) break;
+    }
+  }
+  throw first;
+}
 
 export function platformJxlDecoders(platform = process.platform): HeicDecoder[] {
   return platform === 'darwin' ? [sipsJxlDecoder] : [djxlDecoder];

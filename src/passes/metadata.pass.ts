@@ -191,8 +191,10 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       const rec = tags as Record<string, unknown>;
       const errors = [...list(rec.Error), ...((tags.errors as string[] | undefined) ?? [])];
       if (errors.length) throw new DaemonError('METADATA_UNREADABLE', [...new Set(errors)].join('; '));
-      // "Extended WEBP" is a WebP with a VP8X header (metadata, alpha, animation): still WEBP.
-      const fileType = str(rec.FileType)?.replace(/^Extended /, '') ?? null;
+      // How ExifTool names variants of one format: "Extended WEBP" (a VP8X header: metadata, alpha,
+      // animation), "WEBP (lossless)" (ExifTool 13), "JXL Codestream" (a JPEG XL without the box
+      // container, what cjxl writes when there is no metadata to carry). Each is still that format.
+      const fileType = str(rec.FileType)?.replace(/^Extended /, '').replace(/ Codestream$| \([^)]*\)$/, '') ?? null;
       if (!fileType || !IMAGE_FILE_TYPES.test(fileType)) {
         throw new DaemonError('METADATA_UNREADABLE', `not a photo: ExifTool reads it as ${fileType ?? 'an unknown type'}`);
       }

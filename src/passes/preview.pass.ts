@@ -45,7 +45,10 @@ interface Source {
 function decoderFailure(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'ENOENT' && err.syscall?.startsWith('spawn')) return 'not installed';
-  return err.message.split('\n').find((l) => /error|invalid|unsupported/i.test(l)) ?? err.message.split('\n')[0] ?? String(e);
+  // A tool's own words (its stderr) say why, where "Command failed: <its command line>" does not.
+  const said = String((e as { stderr?: unknown }).stderr ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = [...said, ...err.message.split('\n')];
+  return lines.find((l) => /error|invalid|unsupported|truncated/i.test(l)) ?? said.at(-1) ?? err.message.split('\n')[0] ?? String(e);
 }
 
 function orientationOf(db: ReadableDb, fileId: number): number | null {
