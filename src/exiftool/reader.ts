@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultExifToolOptions, DefaultExiftoolArgs, ExifTool, type Tags } from 'exiftool-vendored';
@@ -6,6 +7,7 @@ import { ReadTaskOptionFields, type ReadTaskOptions } from 'exiftool-vendored/di
 import { DaemonError, isDaemonError } from '../errors/index.js';
 import { BatchReadTask, readTaskFor, type BatchReadResult } from './batch-read-task.js';
 import { METADATA_TAGS } from './metadata-tags.js';
+import { BROTLI_WARNING, decompressJxlBoxes } from './jxl-boxes.js';
 import { EmbeddedImagesTask, type EmbeddedImages } from './embedded-images-task.js';
 import { parkExifTool } from './park.js';
 
@@ -125,6 +127,31 @@ export class ExifReader {
    * batch-mates, and this caller stops waiting for it.
    */
   async read(file: string, signal?: AbortSignal): Promise<Tags> {
+    const tags = await this.readQueued(file, signal);
+    const warning = (tags as Record<string, unknown>).Warning;
+    return typeof warning === 'string' && BROTLI_WARNING.test(warning) ? this.readDecompressed(file, tags, signal) : tags;
+  }
+
+  /**
+   * A JPEG XL whose Exif and XMP cjxl stored Brotli-compressed: read again from a copy with those
+   * boxes decompressed (jxl-boxes.ts), so its camera, date and GPS are not lost. The first read
+   * stands when the copy cannot be made (the warning then says why the metadata is missing).
+   */
+  private async readDecompressed(file: string, first: Tags, signal?: AbortSignal): Promise<Tags> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rawlight-jxl-'));
+    try {
+      const copy = path.join(dir, path.basename(file));
+      if ((await decompressJxlBoxes(file, copy).catch(() => 0)) === 0) return first;
+      const tags = await this.readQueued(copy, signal);
+      // Named as the file itself: the copy is ours, and gone once read.
+      if (first.SourceFile !== undefined) tags.SourceFile = first.SourceFile;
+      return tags;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private async readQueued(file: string, signal?: AbortSignal): Promise<Tags> {
     try {
       return await new Promise<Tags>((resolve, reject) => {
         const aborted = () => new DaemonError('PASS_TIMEOUT', `metadata read of ${path.basename(file)} cancelled`);
