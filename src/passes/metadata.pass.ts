@@ -172,6 +172,16 @@ export interface MetadataPassDeps {
  * exposure, dimensions, orientation, GPS, rating, and keywords/people already there. Keyed on the
  * content hash and the sidecar's state, so a sidecar edit re-reads metadata and nothing else.
  */
+/**
+ * The format ExifTool's FileType names, for the variants it names apart: "Extended WEBP" (a VP8X
+ * header: metadata, alpha, animation), "WEBP (lossless)" (ExifTool 13), "JXL Codestream" (a JPEG XL
+ * without the box container, what cjxl writes when there is no metadata to carry), "APNG" (a PNG
+ * with an animation chunk; its first frame is the picture). Each is still that format.
+ */
+function formatOf(fileType: string | null): string | null {
+  return fileType?.replace(/^Extended /, '').replace(/ Codestream$| \([^)]*\)$/, '').replace(/^APNG$/, 'PNG') ?? null;
+}
+
 export function createMetadataPass(deps: MetadataPassDeps): Pass {
   return {
     name: 'metadata',
@@ -191,10 +201,7 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       const rec = tags as Record<string, unknown>;
       const errors = [...list(rec.Error), ...((tags.errors as string[] | undefined) ?? [])];
       if (errors.length) throw new DaemonError('METADATA_UNREADABLE', [...new Set(errors)].join('; '));
-      // How ExifTool names variants of one format: "Extended WEBP" (a VP8X header: metadata, alpha,
-      // animation), "WEBP (lossless)" (ExifTool 13), "JXL Codestream" (a JPEG XL without the box
-      // container, what cjxl writes when there is no metadata to carry). Each is still that format.
-      const fileType = str(rec.FileType)?.replace(/^Extended /, '').replace(/ Codestream$| \([^)]*\)$/, '') ?? null;
+      const fileType = formatOf(str(rec.FileType));
       if (!fileType || !IMAGE_FILE_TYPES.test(fileType)) {
         throw new DaemonError('METADATA_UNREADABLE', `not a photo: ExifTool reads it as ${fileType ?? 'an unknown type'}`);
       }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
@@ -85,19 +86,39 @@ describe('new formats, end to end', () => {
     }
   });
 
-  test('a lossless WebP (ExifTool 13: "WEBP (lossless)") gets metadata and a preview', async () => {
-    const dir = path.join(t.dir, 'lossless');
+  test('variants ExifTool names apart are photos: a lossless WebP ("WEBP (lossless)"), an animated PNG ("APNG")', async () => {
+    const dir = path.join(t.dir, 'variants');
     mkdirSync(dir, { recursive: true });
-    await sharp(path.join(SRC, 'PXL_motion_cat_brown.MP.jpg')).webp({ lossless: true }).toFile(path.join(dir, 'cat.webp'));
-    const r = await cli(path.join(t.dir, 'home-lossless'), ['index', dir, '--passes', 'preview', '--json']);
+    const src = path.join(SRC, 'PXL_motion_cat_brown.MP.jpg');
+    await sharp(src).webp({ lossless: true }).toFile(path.join(dir, 'cat.webp'));
+    // An acTL chunk after IHDR is what makes ExifTool say APNG; decoders show the PNG's own image.
+    const png = await sharp(src).png().toBuffer();
+    const chunk = (type: string, data: Buffer) => {
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const out = Buffer.alloc(12 + data.length);
+      out.writeUInt32BE(data.length, 0);
+      body.copy(out, 4);
+      out.writeUInt32BE(crc32(body), 8 + data.length);
+      return out;
+    };
+    const ihdrEnd = 8 + 8 + 13 + 4;
+    writeFileSync(path.join(dir, 'cat.png'), Buffer.concat([png.subarray(0, ihdrEnd), chunk('acTL', Buffer.from([0, 0, 0, 1, 0, 0, 0, 0])), png.subarray(ihdrEnd)]));
+    const home2 = path.join(t.dir, 'home-variants');
+    const r = await cli(home2, ['index', dir, '--passes', 'preview', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const j = r.json<IndexJson>();
     assert.deepEqual(j.failed, []);
-    assert.deepEqual([j.executed.metadata, j.executed.preview], [1, 1]);
-    const db = new Database(path.join(t.dir, 'home-lossless', 'rawlight.db'), { readonly: true });
+    assert.deepEqual([j.executed.metadata, j.executed.preview], [2, 2]);
+    const db = new Database(path.join(home2, 'rawlight.db'), { readonly: true });
     try {
-      const row = db.prepare(`SELECT m.file_type, m.warnings, p.width, p.height FROM metadata m JOIN previews p ON p.file_id = m.file_id`).get() as { file_type: string; warnings: string; width: number; height: number };
-      assert.deepEqual([row.file_type, JSON.parse(row.warnings), row.width, row.height], ['WEBP (lossless)', [], 441, 331]);
+      const rows = db.prepare(`SELECT f.ext, m.file_type, m.warnings, p.width, p.height FROM files f JOIN metadata m ON m.file_id = f.id JOIN previews p ON p.file_id = f.id ORDER BY f.ext`).all() as { ext: string; file_type: string; warnings: string; width: number; height: number }[];
+      assert.deepEqual(
+        rows.map((x) => [x.ext, x.file_type, JSON.parse(x.warnings), x.width, x.height]),
+        [
+          ['png', 'APNG', [], 441, 331],
+          ['webp', 'WEBP (lossless)', [], 441, 331],
+        ],
+      );
     } finally {
       db.close();
     }
