@@ -138,16 +138,22 @@ export class ExifReader {
    * stands when the copy cannot be made (the warning then says why the metadata is missing).
    */
   private async readDecompressed(file: string, first: Tags, signal?: AbortSignal): Promise<Tags> {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'rawlight-jxl-'));
+    let dir: string | undefined;
     try {
-      const copy = path.join(dir, path.basename(file));
-      if ((await decompressJxlBoxes(file, copy).catch(() => 0)) === 0) return first;
+      let copy: string;
+      try {
+        dir = await mkdtemp(path.join(os.tmpdir(), 'rawlight-jxl-'));
+        copy = path.join(dir, path.basename(file));
+        if ((await decompressJxlBoxes(file, copy)) === 0) return first;
+      } catch {
+        return first; // a full disk, a bad box or a broken Brotli stream: the first read stands
+      }
       const tags = await this.readQueued(copy, signal);
       // Named as the file itself: the copy is ours, and gone once read.
       if (first.SourceFile !== undefined) tags.SourceFile = first.SourceFile;
       return tags;
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      if (dir) await rm(dir, { recursive: true, force: true });
     }
   }
 

@@ -87,6 +87,17 @@ describe('decompressJxlBoxes', () => {
       const d = (await exif.read(damaged)) as Record<string, unknown>;
       assert.match(String(d.Warning), /Brotli-compressed metadata/);
       assert.equal(d.FileType, 'JXL');
+      // No room for the copy (a temp folder that cannot be written): the same.
+      const saved = process.env.TMPDIR;
+      process.env.TMPDIR = path.join(t.dir, 'no-such-dir');
+      try {
+        const n = (await exif.read(file)) as Record<string, unknown>;
+        assert.match(String(n.Warning), /Brotli-compressed metadata/);
+        assert.equal(n.Model, undefined);
+      } finally {
+        if (saved === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = saved;
+      }
     } finally {
       await exif.end();
     }
