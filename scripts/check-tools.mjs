@@ -21,6 +21,7 @@ export const TOOLS = [
   { name: 'pgrep', why: 'counts the ExifTool processes a test leaves', debian: 'procps', brew: null, platforms: ['linux'] },
   { name: 'heif-convert', why: 'HEIC previews on Linux', debian: 'libheif-examples', brew: 'libheif', platforms: ['linux'] },
   { name: 'djxl', why: 'JPEG XL decoding', debian: 'libjxl-tools', brew: 'jpeg-xl' },
+  { name: 'avifdec', why: 'AVIF image sequences (animated AVIF) on Linux', debian: 'libavif-bin', brew: 'libavif', platforms: ['linux'] },
   { name: 'setfattr', why: 'xattr tests (Finder-tag stand-in)', debian: 'attr', brew: null, platforms: ['linux'] },
   { name: 'getfattr', why: 'xattr tests (Finder-tag stand-in)', debian: 'attr', brew: null, platforms: ['linux'] },
   { name: 'systemd-analyze', why: 'verifies the rendered systemd unit', debian: 'systemd', brew: null, platforms: ['linux'] },

@@ -5,6 +5,7 @@ import type { Config } from './config/index.js';
 import { storeError } from './errors/index.js';
 import { ExifReader, type ReaderOptions } from './exiftool/reader.js';
 import { createExifToolWriter, type XmpWriter } from './exiftool/writer.js';
+import { platformAvifDecoders } from './image/avif.js';
 import { platformHeicDecoders } from './image/heic.js';
 import { platformJxlDecoders } from './image/jxl.js';
 import { createUpkeep, type Upkeep } from './jobs/index.js';
@@ -139,7 +140,7 @@ export class Core {
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif, sidecarStyle: config.xmp.sidecarStyle }),
-      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders(), jxlDecoders: platformJxlDecoders(), render: renderer.render }),
+      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders(), avifDecoders: platformAvifDecoders(), jxlDecoders: platformJxlDecoders(), render: renderer.render }),
       createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config, decoded }),
       createEmbedPass({ clip, cacheDir, config, decoded }),
       createTagsPass({ clip, classifier, cacheDir, config, decoded }),

@@ -27,6 +27,7 @@ export const ErrorCodes = {
   PREVIEW_MISSING: { retryable: false, message: 'The cached preview is missing (the cache folder was cleared); it is rendered again' },
   PREVIEW_DECODE_FAILED: { retryable: false, message: 'The image data could not be decoded' },
   HEIC_DECODER_MISSING: { retryable: true, message: 'No HEVC decoder is available for this HEIC file' },
+  AVIF_DECODER_MISSING: { retryable: true, message: 'No decoder is available for this AVIF image sequence (macOS 13+ sips, or avifdec from libavif-bin on Linux)' },
   JXL_DECODER_MISSING: { retryable: true, message: 'No JPEG XL decoder is available (macOS 14+ sips, or djxl from libjxl-tools on Linux)' },
   MODEL_MISSING: { retryable: true, message: 'A model needed by this pass is not installed' },
   MODEL_INVALID: { retryable: true, message: 'A model file is corrupt or has an unexpected signature' },

@@ -17,7 +17,10 @@ export const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'Thumb
 
 const DIRECT_EXTS = new Set(['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp']);
 const HEIF_EXTS = new Set(['heic', 'heif', 'hif']);
-/** AVIF: sharp's libheif decodes AV1 and applies the container's rotation/mirror itself. */
+/**
+ * AVIF: sharp's libheif decodes AV1 and applies the container's rotation/mirror itself; image
+ * sequences (animated AVIF), which it does not read, go to a platform decoder (sips / avifdec).
+ */
 const AVIF_EXTS = new Set(['avif']);
 /** JPEG XL: no loader in sharp's libvips; a platform decoder (sips / djxl) turns it upright. */
 const JXL_EXTS = new Set(['jxl']);
@@ -26,6 +29,8 @@ export interface PreviewPassDeps {
   exif: ExifReader;
   cacheDir: string;
   heicDecoders: HeicDecoder[];
+  /** Decoders for the AVIF files sharp cannot read (image sequences), tried in order after it (default none). */
+  avifDecoders?: HeicDecoder[];
   /** JPEG XL decoders, tried in order (default none: JPEG XL files get PREVIEW_NONE). */
   jxlDecoders?: HeicDecoder[];
   /** Long side of the cached preview (default PREVIEW_SIZE). */
@@ -107,12 +112,10 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
 
   async function sources(f: FileRow, db: ReadableDb, log: Logger | undefined, orientation: number | null, tried: string[]): Promise<AsyncGenerator<Source>> {
     return (async function* () {
-      if (AVIF_EXTS.has(f.ext)) {
-        yield { name: 'file', input: f.path, orientation: 1 };
-        return;
-      }
-      if (JXL_EXTS.has(f.ext)) {
-        for (const d of deps.jxlDecoders ?? []) {
+      if (AVIF_EXTS.has(f.ext) || JXL_EXTS.has(f.ext)) {
+        if (AVIF_EXTS.has(f.ext)) yield { name: 'file', input: f.path, orientation: 1 };
+        // Platform decoders write upright pixels.
+        for (const d of (AVIF_EXTS.has(f.ext) ? deps.avifDecoders : deps.jxlDecoders) ?? []) {
           try {
             yield { name: d.name, input: await d.toJpeg(f.path), orientation: 1 };
           } catch (e) {
@@ -178,6 +181,9 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       if (!rendered || !used) {
         if (HEIF_EXTS.has(f.ext) && tried.some((t) => /: not installed$/.test(t))) {
           throw new DaemonError('HEIC_DECODER_MISSING', `${tried.join('; ')}. On Linux install heif-convert (Debian: libheif-examples)`);
+        }
+        if (AVIF_EXTS.has(f.ext) && tried.some((t) => /: not installed$/.test(t))) {
+          throw new DaemonError('AVIF_DECODER_MISSING', `${tried.join('; ')}. On Linux install avifdec (Debian: libavif-bin); on macOS 13+ sips reads AVIF sequences`);
         }
         if (JXL_EXTS.has(f.ext) && (tried.length === 0 || tried.some((t) => /: not installed$/.test(t)))) {
           throw new DaemonError('JXL_DECODER_MISSING', `${tried.join('; ') || 'no decoder'}. On Linux install djxl (Debian: libjxl-tools); on macOS 14+ sips reads JPEG XL`);

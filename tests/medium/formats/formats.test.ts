@@ -12,6 +12,7 @@ import { REPO, tempDir } from '../../helpers/fixtures.js';
 import { createPreviewPass } from '../../../src/passes/preview.pass.js';
 import { ExifReader } from '../../../src/exiftool/reader.js';
 import { djxlDecoder } from '../../../src/image/jxl.js';
+import { avifdecDecoder, ftypBrands } from '../../../src/image/avif.js';
 
 const SRC = path.join(REPO, 'tests', 'fixtures', 'formats');
 
@@ -36,17 +37,17 @@ describe('new formats, end to end', () => {
   after(() => t.cleanup());
 
   test('every file is found and gets metadata (camera, date, GPS), a preview and a place; none fails', () => {
-    assert.equal(first.files, 7);
+    assert.equal(first.files, 8);
     assert.deepEqual(first.failed, []);
-    assert.equal(first.executed.metadata, 7);
-    assert.equal(first.executed.preview, 7);
-    assert.equal(first.executed.places, 5, 'the two JXL made without metadata have no GPS to place');
+    assert.equal(first.executed.metadata, 8);
+    assert.equal(first.executed.preview, 8);
+    assert.equal(first.executed.places, 6, 'the two JXL made without metadata have no GPS to place');
     const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
     try {
       const rows = db
         .prepare(
           `SELECT f.ext, m.file_type, m.model, m.captured_at, m.gps_lat, m.warnings, p.width, p.height, p.source FROM files f JOIN metadata m ON m.file_id = f.id JOIN previews p ON p.file_id = f.id
-           WHERE f.path NOT LIKE '%_codestream.jxl' AND f.path NOT LIKE '%_float.jxl' AND f.path NOT LIKE '%_orientation6.jxl' ORDER BY f.ext`,
+           WHERE f.path NOT LIKE '%_codestream.jxl' AND f.path NOT LIKE '%_float.jxl' AND f.path NOT LIKE '%_orientation6.jxl' AND f.path NOT LIKE '%_animated.avif' ORDER BY f.ext`,
         )
         .all() as { ext: string; file_type: string; model: string; captured_at: string; gps_lat: number; warnings: string; width: number; height: number; source: string }[];
       assert.deepEqual(rows.map((r) => [r.ext, r.file_type]), [['avif', 'AVIF'], ['jpg', 'JPEG'], ['jxl', 'JXL'], ['webp', 'Extended WEBP']]);
@@ -83,6 +84,43 @@ describe('new formats, end to end', () => {
       );
     } finally {
       db.close();
+    }
+  });
+
+  test('an animated AVIF (an image sequence, which sharp does not read): metadata, and its first frame as the preview through avifdec', () => {
+    const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+    try {
+      const r = db
+        .prepare(`SELECT m.file_type, m.model, m.captured_at, m.gps_lat, m.warnings, p.width, p.height, p.source FROM files f JOIN metadata m ON m.file_id = f.id JOIN previews p ON p.file_id = f.id WHERE f.path LIKE '%_animated.avif'`)
+        .get() as { file_type: string; model: string; captured_at: string; gps_lat: number; warnings: string; width: number; height: number; source: string };
+      assert.deepEqual([r.file_type, r.model, r.width, r.height, r.source, JSON.parse(r.warnings)], ['AVIF', 'iPhone SE', 441, 331, 'avifdec', []]);
+      assert.match(r.captured_at, /^2016-08-27T10:06:19/);
+      assert.ok(Math.abs(r.gps_lat - 48.53871) < 1e-3, `GPS ${r.gps_lat}`);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('avifdec is asked for the first frame of a sequence only: a still AVIF sharp cannot read is not handed to it (it would drop the rotation)', async () => {
+    assert.deepEqual((await ftypBrands(path.join(SRC, 'cat_brown_animated.avif'))).slice(0, 1), ['avis']);
+    assert.ok(!(await ftypBrands(path.join(SRC, 'cat_brown.avif'))).includes('avis'));
+    assert.deepEqual(await ftypBrands(path.join(SRC, 'PXL_motion_cat_brown.MP.jpg')), []);
+    // An avifdec in front of the real one on PATH that logs what it was asked.
+    const bin = path.join(t.dir, 'bin-avif');
+    const calls = path.join(t.dir, 'avifdec-calls.txt');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(path.join(bin, 'avifdec'), `#!/bin/sh\necho "$*" >> '${calls}'\nexec /usr/bin/avifdec "$@"\n`, { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved}`;
+    try {
+      await assert.rejects(avifdecDecoder.toJpeg(path.join(SRC, 'cat_brown.avif')), /not an image sequence/);
+      assert.throws(() => readFileSync(calls), /ENOENT/, 'avifdec was not run for a still image');
+      const jpeg = await avifdecDecoder.toJpeg(path.join(SRC, 'cat_brown_animated.avif'));
+      const m = await sharp(jpeg).metadata();
+      assert.deepEqual([m.format, m.width, m.height], ['jpeg', 441, 331]);
+      assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n').map((l) => l.replace(/ \/\S+/g, '')), ['--index 0 -q 95']);
+    } finally {
+      process.env.PATH = saved;
     }
   });
 
@@ -193,9 +231,9 @@ describe('new formats, end to end', () => {
   test('a truncated JPEG XL or AVIF file is a recorded preview failure naming the decoder, not a crash', async () => {
     const exif = new ExifReader({ maxProcs: 1 });
     try {
-      const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, 'c3'), heicDecoders: [], jxlDecoders: [djxlDecoder] });
+      const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, 'c3'), heicDecoders: [], avifDecoders: [avifdecDecoder], jxlDecoders: [djxlDecoder] });
       const db = { prepare: () => ({ get: () => undefined }) } as unknown as Parameters<typeof pass.inputKey>[0];
-      for (const [name, ext] of [['cat_brown.jxl', 'jxl'], ['cat_brown.avif', 'avif']] as const) {
+      for (const [name, ext] of [['cat_brown.jxl', 'jxl'], ['cat_brown.avif', 'avif'], ['cat_brown_animated.avif', 'avif']] as const) {
         const cut = path.join(t.dir, `cut.${ext}`);
         writeFileSync(cut, readFileSync(path.join(SRC, name)).subarray(0, 600));
         const file = { id: 1, path: cut, ext, content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
@@ -203,9 +241,28 @@ describe('new formats, end to end', () => {
           assert.ok(['PREVIEW_NONE', 'PREVIEW_DECODE_FAILED'].includes(e.code ?? ''), `${ext}: ${e.code} ${e.message}`);
           // The decoder's own words, not "Command failed: <its command line>".
           if (ext === 'jxl') assert.match(e.message, /djxl: .*truncated/i);
+          if (name === 'cat_brown_animated.avif') assert.match(e.message, /avifdec: .*(error|truncated|failed)/i);
+          else if (ext === 'avif') assert.match(e.message, /avifdec: unsupported: not an image sequence/);
           return true;
         });
       }
+    } finally {
+      await exif.end();
+    }
+  });
+
+  test('an animated AVIF without avifdec installed: AVIF_DECODER_MISSING (retried, e.g. after installing libavif-bin)', async () => {
+    const exif = new ExifReader({ maxProcs: 1 });
+    try {
+      const missing = { name: 'avifdec', toJpeg: () => Promise.reject(Object.assign(new Error('spawn avifdec ENOENT'), { code: 'ENOENT', syscall: 'spawn avifdec' })) };
+      const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, 'c4'), heicDecoders: [], avifDecoders: [missing] });
+      const db = { prepare: () => ({ get: () => undefined }) } as unknown as Parameters<typeof pass.inputKey>[0];
+      const file = { id: 1, path: path.join(lib, 'cat_brown_animated.avif'), ext: 'avif', content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
+      await assert.rejects(pass.run({ file, inputKey: 'x:1', db, log: undefined as never, signal: new AbortController().signal }), (e: { code?: string; message: string }) => {
+        assert.equal(e.code, 'AVIF_DECODER_MISSING', e.message);
+        assert.match(e.message, /file: .*unsupported image format; avifdec: not installed\. On Linux install avifdec \(Debian: libavif-bin\)/);
+        return true;
+      });
     } finally {
       await exif.end();
     }
