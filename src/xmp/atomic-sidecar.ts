@@ -53,6 +53,8 @@ export interface AtomicSidecarWrite {
   db: WritableDb;
   writer: XmpWriter;
   target: string;
+  /** The photo the sidecar belongs to: a new sidecar takes its permissions. */
+  photo: string;
   fileId: number;
   args: readonly string[];
   /** The sidecar as it was read for planning. */
@@ -67,6 +69,20 @@ function fsyncPath(p: string, flags: 'r' | 'r+' = 'r'): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The permissions of a new sidecar: its photo's read and write bits, and always its owner's. The
+ * daemon's umask (0077, which keeps its own folders private) must not make a file in the user's
+ * library unreadable to the other accounts and machines that read the photo: a shared folder, a
+ * NAS another Mac's Lightroom opens. A photo gone meanwhile: the owner's alone.
+ */
+export function newSidecarMode(photo: string): number {
+  try {
+    return (statSync(photo).mode & 0o666) | 0o600;
+  } catch {
+    return 0o600;
   }
 }
 
@@ -88,7 +104,8 @@ export async function writeSidecarAtomically(w: AtomicSidecarWrite): Promise<voi
     if (!(await unchangedSince(target, w.planned))) throw new SidecarChangedError(target);
     await w.writer.writeNew(w.planned ? target : null, tmp, w.args);
     step('temp-written');
-    if (w.planned) chmodSync(tmp, statSync(target).mode & 0o7777);
+    // The temp file replaces the sidecar: it keeps the sidecar's permissions, or a new one its photo's.
+    chmodSync(tmp, w.planned ? statSync(target).mode & 0o7777 : newSidecarMode(w.photo));
     fsyncPath(tmp);
     step('temp-synced');
     // Last look before the rename: a save by another tool since the plan wins, we plan again.

@@ -297,7 +297,7 @@ function fsyncFile(p: string): void {
 /** Takes rawlight's values out of the photo's previous sidecar; a failure there never blocks the new write. */
 async function moveOut(deps: WritebackDeps, p: PreparedWriteback, move: TargetMove, warnings: string[], now: number): Promise<void> {
   try {
-    await writeSidecarAtomically({ db: deps.db, writer: deps.writer, target: move.from, fileId: p.file.id, args: planArgs(move.plan, now), planned: move.fingerprint, now });
+    await writeSidecarAtomically({ db: deps.db, writer: deps.writer, target: move.from, photo: p.file.path, fileId: p.file.id, args: planArgs(move.plan, now), planned: move.fingerprint, now });
     deps.log?.info({ file: p.file.path, from: move.from, to: p.target.path, removed: move.plan.changes.length }, 'xmp target changed: rawlight values moved');
   } catch (e) {
     warnings.push(`rawlight's values could not be taken out of the previous sidecar ${move.from}: ${(e as Error).message}`);
@@ -327,7 +327,7 @@ export async function applyWriteback(deps: WritebackDeps, prepared: PreparedWrit
     try {
       const args = planArgs(p.plan, now);
       if (p.target.kind === 'embedded') await writeEmbedded(deps, p, [...iptcSyncArgs(p.plan, p.current), ...args], now);
-      else await writeSidecarAtomically({ db, writer, target: p.target.path, fileId: p.file.id, args, planned: p.fingerprint, now, onStep: deps.onStep });
+      else await writeSidecarAtomically({ db, writer, target: p.target.path, photo: p.file.path, fileId: p.file.id, args, planned: p.fingerprint, now, onStep: deps.onStep });
       break;
     } catch (e) {
       if (e instanceof SidecarChangedError) {

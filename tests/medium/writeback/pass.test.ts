@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync, utimesSync, writeFileSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, utimesSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { writebackCommand } from '../../../src/cli/commands/writeback.command.js';
 import { isDaemonError } from '../../../src/errors/index.js';
-import type { ExifToolWriter } from '../../../src/exiftool/writer.js';
+import { createExifToolWriter, type ExifToolWriter } from '../../../src/exiftool/writer.js';
 import { silentLogger } from '../../../src/log/index.js';
 import type { PassContext } from '../../../src/passes/pass.js';
 import { createWritebackPass } from '../../../src/passes/writeback.pass.js';
@@ -79,6 +79,39 @@ describe('writeback pass', () => {
     writeFileSync(sidecar, readFileSync(sidecar, 'utf8').replace('bird', 'birb'));
     assert.equal(isOwnWrite(db, sidecar, statSync(sidecar)), false);
     assert.deepEqual((await reconcileJournal(db)).changed, [sidecar]);
+  });
+
+  test('a new sidecar takes its photo\'s permissions, not the daemon\'s private umask; a rewritten one keeps its own', async () => {
+    const [a, b] = copyFixtures(path.join(t.dir, 'modes'), ['raw/exiftool_Nikon.nef', 'raw/exiftool_CanonRaw.cr2']);
+    chmodSync(a!, 0o644); // the usual photo: others may read it (a shared folder, a NAS)
+    chmodSync(b!, 0o640);
+    // The daemon and the CLI run with umask 0077 (their own folders private, platform/private-files.ts),
+    // set before ExifTool starts: its processes create files under it too.
+    const saved = process.umask(0o077);
+    const own = createExifToolWriter({ timeoutMs: 30_000 });
+    try {
+      const pass = createWritebackPass({ ...deps(), writer: own });
+      const modeOf = (p: string) => statSync(p).mode & 0o777;
+      const fa = addFile(db, a!);
+      addTag(db, fa.id, 'heron');
+      await runPass(pass, db, fa);
+      const sa = a!.replace(/\.nef$/, '.xmp');
+      assert.equal(modeOf(sa).toString(8), '644', 'readable wherever its photo is');
+      const fb = addFile(db, b!);
+      addTag(db, fb.id, 'egret');
+      await runPass(pass, db, fb);
+      assert.equal(modeOf(b!.replace(/\.cr2$/, '.xmp')).toString(8), '640');
+      // A sidecar whose permissions the user (or Lightroom) set keeps them through our rewrite.
+      chmodSync(sa, 0o664);
+      addTag(db, fa.id, 'pond');
+      const out = await runPass(pass, db, fa);
+      assert.equal(out.output?.written, true);
+      assert.match(readFileSync(sa, 'utf8'), /pond/);
+      assert.equal(modeOf(sa).toString(8), '664');
+    } finally {
+      process.umask(saved);
+      await own.end();
+    }
   });
 
   test('review: records the plan, writes nothing; `rawlight writeback --dry-run` lists it; `rawlight writeback` applies', async () => {
