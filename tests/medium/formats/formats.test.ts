@@ -251,31 +251,24 @@ describe('new formats, end to end', () => {
     }
   });
 
-  test('an animated AVIF without avifdec installed: AVIF_DECODER_MISSING (retried, e.g. after installing libavif-bin)', async () => {
+  test('a decoder not installed: AVIF_DECODER_MISSING for an animated AVIF, JXL_DECODER_MISSING for JPEG XL (retried, e.g. after installing it)', async () => {
     const exif = new ExifReader({ maxProcs: 1 });
     try {
-      const missing = { name: 'avifdec', toJpeg: () => Promise.reject(Object.assign(new Error('spawn avifdec ENOENT'), { code: 'ENOENT', syscall: 'spawn avifdec' })) };
-      const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, 'c4'), heicDecoders: [], avifDecoders: [missing] });
-      const db = { prepare: () => ({ get: () => undefined }) } as unknown as Parameters<typeof pass.inputKey>[0];
-      const file = { id: 1, path: path.join(lib, 'cat_brown_animated.avif'), ext: 'avif', content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
-      await assert.rejects(pass.run({ file, inputKey: 'x:1', db, log: undefined as never, signal: new AbortController().signal }), (e: { code?: string; message: string }) => {
-        assert.equal(e.code, 'AVIF_DECODER_MISSING', e.message);
-        assert.match(e.message, /file: .*unsupported image format; avifdec: not installed\. On Linux install avifdec \(Debian: libavif-bin\)/);
-        return true;
-      });
-    } finally {
-      await exif.end();
-    }
-  });
-
-  test('JPEG XL without a decoder installed: JXL_DECODER_MISSING (retried, e.g. after installing djxl)', async () => {
-    const exif = new ExifReader({ maxProcs: 1 });
-    try {
-      const missing = { name: 'djxl', toJpeg: () => Promise.reject(Object.assign(new Error('spawn djxl ENOENT'), { code: 'ENOENT', syscall: 'spawn djxl' })) };
-      const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, 'c2'), heicDecoders: [], jxlDecoders: [missing] });
-      const db = { prepare: () => ({ get: () => undefined }) } as unknown as Parameters<typeof pass.inputKey>[0];
-      const file = { id: 1, path: path.join(lib, 'cat_brown.jxl'), ext: 'jxl', content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
-      await assert.rejects(pass.run({ file, inputKey: 'x:1', db, log: undefined as never, signal: new AbortController().signal }), (e: { code?: string; message: string }) => e.code === 'JXL_DECODER_MISSING' && /djxl: not installed/.test(e.message));
+      const cases = [
+        { tool: 'avifdec', name: 'cat_brown_animated.avif', ext: 'avif', code: 'AVIF_DECODER_MISSING', said: /file: .*unsupported image format; avifdec: not installed\. On Linux install avifdec \(Debian: libavif-bin\)/ },
+        { tool: 'djxl', name: 'cat_brown.jxl', ext: 'jxl', code: 'JXL_DECODER_MISSING', said: /djxl: not installed\. On Linux install djxl \(Debian: libjxl-tools\)/ },
+      ];
+      for (const c of cases) {
+        const missing = [{ name: c.tool, toJpeg: () => Promise.reject(Object.assign(new Error(`spawn ${c.tool} ENOENT`), { code: 'ENOENT', syscall: `spawn ${c.tool}` })) }];
+        const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, `c-${c.ext}`), heicDecoders: [], avifDecoders: missing, jxlDecoders: missing });
+        const db = { prepare: () => ({ get: () => undefined }) } as unknown as Parameters<typeof pass.inputKey>[0];
+        const file = { id: 1, path: path.join(lib, c.name), ext: c.ext, content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
+        await assert.rejects(pass.run({ file, inputKey: 'x:1', db, log: undefined as never, signal: new AbortController().signal }), (e: { code?: string; message: string }) => {
+          assert.equal(e.code, c.code, e.message);
+          assert.match(e.message, c.said);
+          return true;
+        });
+      }
     } finally {
       await exif.end();
     }
