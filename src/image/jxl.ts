@@ -1,14 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { viaTemp, type HeicDecoder } from './heic.js';
+import { sipsDecoder, viaTemp, type HeicDecoder } from './heic.js';
 
 const run = promisify(execFile);
-
-/** macOS 14+: ImageIO reads JPEG XL, through `sips` (the same door as HEIC). */
-export const sipsJxlDecoder: HeicDecoder = {
-  name: 'sips',
-  toJpeg: (file) => viaTemp((out) => run('/usr/bin/sips', ['-s', 'format', 'jpeg', file, '--out', out], { timeout: 60_000 })),
-};
 
 /**
  * Linux: `djxl` from Debian's libjxl-tools, the reference decoder (sharp's prebuilt libvips has no
@@ -66,6 +60,7 @@ function stderrOf(e: unknown): string {
   return String((e as { stderr?: unknown }).stderr ?? '');
 }
 
+/** macOS 14+: ImageIO reads JPEG XL, through `sips` (the HEIC door). */
 export function platformJxlDecoders(platform = process.platform): HeicDecoder[] {
-  return platform === 'darwin' ? [sipsJxlDecoder] : [djxlDecoder];
+  return platform === 'darwin' ? [sipsDecoder] : [djxlDecoder];
 }

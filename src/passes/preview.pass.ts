@@ -110,30 +110,32 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
     return chooseEmbedded(usable, previewSize);
   }
 
+  /** What each platform decoder makes of the file, in order; a failure is noted and the next one tried. */
+  async function* decoded(decoders: readonly HeicDecoder[] | undefined, file: string, tried: string[]): AsyncGenerator<Source> {
+    for (const d of decoders ?? []) {
+      try {
+        // Platform decoders apply the container's transforms themselves: pixels come out upright.
+        yield { name: d.name, input: await d.toJpeg(file), orientation: 1 };
+      } catch (e) {
+        tried.push(`${d.name}: ${decoderFailure(e)}`);
+      }
+    }
+  }
+
   async function sources(f: FileRow, db: ReadableDb, log: Logger | undefined, orientation: number | null, tried: string[]): Promise<AsyncGenerator<Source>> {
     return (async function* () {
-      if (AVIF_EXTS.has(f.ext) || JXL_EXTS.has(f.ext)) {
-        if (AVIF_EXTS.has(f.ext)) yield { name: 'file', input: f.path, orientation: 1 };
-        // Platform decoders write upright pixels.
-        for (const d of (AVIF_EXTS.has(f.ext) ? deps.avifDecoders : deps.jxlDecoders) ?? []) {
-          try {
-            yield { name: d.name, input: await d.toJpeg(f.path), orientation: 1 };
-          } catch (e) {
-            tried.push(`${d.name}: ${decoderFailure(e)}`);
-          }
-        }
+      if (AVIF_EXTS.has(f.ext)) {
+        yield { name: 'file', input: f.path, orientation: 1 };
+        yield* decoded(deps.avifDecoders, f.path, tried);
+        return;
+      }
+      if (JXL_EXTS.has(f.ext)) {
+        yield* decoded(deps.jxlDecoders, f.path, tried);
         return;
       }
       if (HEIF_EXTS.has(f.ext)) {
         if (await probeImage(f.path)) yield { name: 'file', input: f.path, orientation };
-        for (const d of deps.heicDecoders) {
-          try {
-            // Platform decoders apply the HEIF transforms themselves: pixels come out upright.
-            yield { name: d.name, input: await d.toJpeg(f.path), orientation: 1 };
-          } catch (e) {
-            tried.push(`${d.name}: ${decoderFailure(e)}`);
-          }
-        }
+        yield* decoded(deps.heicDecoders, f.path, tried);
         const thumb = await embedded(f, db, log, tried);
         if (thumb) yield { name: thumb.name, input: thumb.buf, orientation };
         return;
