@@ -14,7 +14,8 @@ export const METADATA_TAGS: readonly string[] = Object.freeze([
   // capture time, and everything exiftool-vendored infers the time zone from
   'SubSecDateTimeOriginal', 'DateTimeOriginal', 'SubSecCreateDate', 'CreateDate', 'DateTimeCreated', 'DigitalCreationDateTime',
   'MediaCreateDate', 'CreationDate', 'TimeCreated', 'OffsetTime', 'OffsetTimeOriginal', 'OffsetTimeDigitized', 'TimeZone',
-  'TimeZoneOffset', 'GPSDateTime', 'GPSDateStamp', 'GPSTimeStamp',
+  'TimeZoneOffset', 'GPSDateTime', 'GPSDateStamp', 'GPSTimeStamp', 'SubSecMediaCreateDate', 'DateTimeUTC', 'SonyDateTime2',
+  'SourceImageCreateTime',
   // camera and exposure
   'Make', 'Model', 'LensModel', 'LensID', 'Lens', 'ExposureTime', 'FNumber', 'ISO', 'FocalLength',
   // geometry

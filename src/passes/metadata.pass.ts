@@ -1,4 +1,4 @@
-import type { Tags } from 'exiftool-vendored';
+import { ExifDateTime, type Tags } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
 import { motionPhotoOf } from '../exiftool/motion-photo.js';
 import { imageLocationsOf } from '../exiftool/image-locations.js';
@@ -82,12 +82,31 @@ interface DateLike {
   millisecond?: number;
 }
 
+/**
+ * Where a capture time is found, best first: the camera's own (EXIF, with sub-seconds), then what
+ * other writers use (IPTC/XMP creation dates, QuickTime's in HEIC), then instants recorded in UTC
+ * (the GPS receiver's fix, some cameras' UTC stamp), then maker-note and 360-camera stamps. The
+ * tags are Immich's (metadata.service EXIF_DATE_TAGS) and IPTC's digital creation date, so a photo
+ * dates alike in both; a time without a date (IPTC TimeCreated alone) is no capture time, as there.
+ */
+const CAPTURE_TAGS = [
+  'SubSecDateTimeOriginal', 'DateTimeOriginal', 'SubSecCreateDate', 'CreateDate', 'DateTimeCreated', 'DigitalCreationDateTime',
+  'SubSecMediaCreateDate', 'CreationDate', 'MediaCreateDate', 'GPSDateTime', 'DateTimeUTC', 'SonyDateTime2', 'SourceImageCreateTime',
+] as const;
+
+/** Tags ExifTool records in UTC (exiftool-vendored parses them so): shown in the photo's own zone when it is known. */
+const UTC_TAGS: ReadonlySet<string> = new Set(['GPSDateTime', 'DateTimeUTC']);
+
 function captureTime(t: Tags): { at: string | null; offset: string | null; ts: number | null } {
   const rec = t as Record<string, unknown>;
-  for (const k of ['SubSecDateTimeOriginal', 'DateTimeOriginal', 'SubSecCreateDate', 'CreateDate', 'DateTimeCreated', 'DigitalCreationDateTime']) {
-    const v = rec[k] as DateLike | string | undefined;
+  for (const k of CAPTURE_TAGS) {
+    let v = rec[k] as DateLike | string | undefined;
     if (!v || typeof v === 'string' || v.year === undefined) continue;
     if (v.year < 1826 || v.year > 2200) continue; // broken clocks write 0000 or 1904
+    // A UTC instant (a GPS fix) reads as the local time where it was taken: the zone from the
+    // photo's position or offsets, as for every other date; UTC itself when none is known.
+    const zone = typeof rec.tz === 'string' ? rec.tz : undefined;
+    if (UTC_TAGS.has(k) && zone && v instanceof ExifDateTime) v = v.setZone(zone) as DateLike;
     const pad = (n: number | undefined, l = 2) => String(n ?? 0).padStart(l, '0');
     const at = `${pad(v.year, 4)}-${pad(v.month)}-${pad(v.day)}T${pad(v.hour)}:${pad(v.minute)}:${pad(v.second)}${v.millisecond ? '.' + pad(v.millisecond, 3) : ''}`;
     let offset: string | null = null;

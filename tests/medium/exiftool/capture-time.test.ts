@@ -1,0 +1,71 @@
+// Where a photo's capture time comes from when the camera wrote no DateTimeOriginal: the tags
+// Immich dates a photo by, in its order, on files written here the way Immich's own test assets
+// (metadata/dates) are. A GPS fix is UTC and reads as the local time where the photo was taken.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ExifReader } from '../../../src/exiftool/reader.js';
+import { toMetadataRow } from '../../../src/passes/metadata.pass.js';
+import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
+
+describe('metadata: capture time without DateTimeOriginal', () => {
+  const t = tempDir();
+  let exif: ExifReader;
+  let n = 0;
+  before(() => {
+    exif = new ExifReader({ maxProcs: 1 });
+  });
+  after(async () => {
+    await exif.end();
+    t.cleanup();
+  });
+
+  /** A photo with every date and position removed, then just these tags written (system exiftool). */
+  async function captured(tags: string[]) {
+    const [jpg] = copyFixtures(path.join(t.dir, String(n++)), ['photos/scenes/aurora.jpg']);
+    execFileSync('exiftool', ['-q', '-overwrite_original', '-time:all=', '-gps:all=', '-xmp:all=', '-iptc:all=', jpg!]);
+    if (tags.length) execFileSync('exiftool', ['-q', '-overwrite_original', ...tags, jpg!]);
+    const row = toMetadataRow(await exif.read(jpg!), null, []);
+    return { at: row.captured_at, offset: row.capture_offset, utc: row.captured_ts === null ? null : new Date(row.captured_ts).toISOString() };
+  }
+
+  const SAN_FRANCISCO = ['-GPSLatitude=37.7749', '-GPSLatitudeRef=N', '-GPSLongitude=122.4194', '-GPSLongitudeRef=W'];
+
+  test('nothing dated: no capture time (the file\'s own dates are not the photo\'s)', async () => {
+    assert.deepEqual(await captured([]), { at: null, offset: null, utc: null });
+  });
+
+  test('a GPS fix with a position: the instant, shown as the local time where it was taken', async () => {
+    // The EXIF GPS stamp, as phones and GPS-equipped cameras write it.
+    assert.deepEqual(await captured(['-GPS:GPSDateStamp=2023:11:15', '-GPS:GPSTimeStamp=12:30:00', ...SAN_FRANCISCO]), {
+      at: '2023-11-15T04:30:00',
+      offset: '-08:00',
+      utc: '2023-11-15T12:30:00.000Z',
+    });
+    // The XMP form (Immich's gps-datetime.jpg), in summer time.
+    // XMP carries the hemisphere in the value (no Ref tags).
+    assert.deepEqual(await captured(['-XMP-exif:GPSDateTime=2023:07:04 19:05:00Z', '-XMP-exif:GPSLatitude=37.7749', '-XMP-exif:GPSLongitude=-122.4194']), {
+      at: '2023-07-04T12:05:00',
+      offset: '-07:00',
+      utc: '2023-07-04T19:05:00.000Z',
+    });
+  });
+
+  test('a GPS fix with no position: the instant in UTC, said so', async () => {
+    assert.deepEqual(await captured(['-GPS:GPSDateStamp=2023:11:15', '-GPS:GPSTimeStamp=12:30:00']), { at: '2023-11-15T12:30:00', offset: '+00:00', utc: '2023-11-15T12:30:00.000Z' });
+  });
+
+  test('the camera\'s DateTimeOriginal wins over a GPS fix taken with it', async () => {
+    const r = await captured(['-DateTimeOriginal=2023:11:15 04:29:58', '-GPS:GPSDateStamp=2023:11:15', '-GPS:GPSTimeStamp=12:30:00', ...SAN_FRANCISCO]);
+    assert.equal(r.at, '2023-11-15T04:29:58');
+  });
+
+  test('a date set in Lightroom\'s IPTC panel (XMP photoshop:DateCreated, a scan) dates the photo', async () => {
+    assert.deepEqual(await captured(['-XMP-photoshop:DateCreated=1962:05:19 20:00:00']), { at: '1962-05-19T20:00:00', offset: null, utc: '1962-05-19T20:00:00.000Z' });
+  });
+
+  test('a time without a date (IPTC TimeCreated alone) is no capture time', async () => {
+    assert.deepEqual(await captured(['-IPTC:TimeCreated=14:30:00+00:00']), { at: null, offset: null, utc: null });
+  });
+});
