@@ -141,7 +141,10 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
   const rec = t as Record<string, unknown>;
   const x = (sidecar ?? {}) as Record<string, unknown>;
   const pick = (k: string) => (x[k] !== undefined ? x[k] : rec[k]);
-  const time = captureTime(sidecar && (x.DateTimeOriginal || x.CreateDate) ? ({ ...rec, ...x } as Tags) : t);
+  // A capture time in a sidecar is the user's (rawlight never writes one): it wins whole, whichever
+  // tag holds it (Lightroom 4 wrote only xmp:CreateDate), as in Immich; the photo's own otherwise.
+  const fromSidecar = sidecar ? captureTime(sidecar) : null;
+  const time = fromSidecar?.at ? fromSidecar : captureTime(t);
   const regionsFile = readRegions(t);
   const regionsSide = sidecar ? readRegions(sidecar) : { regions: [], w: null, h: null };
   const regions = regionsSide.regions.length ? regionsSide : regionsFile;

@@ -3,6 +3,7 @@
 // (metadata/dates) are. A GPS fix is UTC and reads as the local time where the photo was taken.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ExifReader } from '../../../src/exiftool/reader.js';
@@ -21,12 +22,17 @@ describe('metadata: capture time without DateTimeOriginal', () => {
     t.cleanup();
   });
 
-  /** A photo with every date and position removed, then just these tags written (system exiftool). */
-  async function captured(tags: string[]) {
+  /**
+   * A photo with every date and position removed, then just these tags written (system exiftool);
+   * `sidecar`: the bytes of its IMG.xmp.
+   */
+  async function captured(tags: string[], sidecar?: Buffer) {
     const [jpg] = copyFixtures(path.join(t.dir, String(n++)), ['photos/scenes/aurora.jpg']);
     execFileSync('exiftool', ['-q', '-overwrite_original', '-time:all=', '-gps:all=', '-xmp:all=', '-iptc:all=', jpg!]);
     if (tags.length) execFileSync('exiftool', ['-q', '-overwrite_original', ...tags, jpg!]);
-    const row = toMetadataRow(await exif.read(jpg!), null, []);
+    const xmp = jpg!.replace(/\.jpg$/, '.xmp');
+    if (sidecar) writeFileSync(xmp, sidecar);
+    const row = toMetadataRow(await exif.read(jpg!), sidecar ? await exif.read(xmp) : null, []);
     return { at: row.captured_at, offset: row.capture_offset, utc: row.captured_ts === null ? null : new Date(row.captured_ts).toISOString() };
   }
 
@@ -63,6 +69,26 @@ describe('metadata: capture time without DateTimeOriginal', () => {
 
   test('a date set in Lightroom\'s IPTC panel (XMP photoshop:DateCreated, a scan) dates the photo', async () => {
     assert.deepEqual(await captured(['-XMP-photoshop:DateCreated=1962:05:19 20:00:00']), { at: '1962-05-19T20:00:00', offset: null, utc: '1962-05-19T20:00:00.000Z' });
+  });
+
+  /** A sidecar as Lightroom 4.1 saved them: UTF-16 with a byte-order mark, these xmp: attributes only. */
+  const lightroom4 = (attrs: string) =>
+    Buffer.from(
+      '\ufeff<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 5.6.0">\n' +
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/"\n' +
+        `    xmp:CreatorTool="Adobe Photoshop Lightroom 4.1 (Macintosh)" ${attrs}/>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>`,
+      'utf16le',
+    );
+
+  test('a capture time in the sidecar wins over the photo\'s, whichever tag holds it (Lightroom 4: xmp:CreateDate only)', async () => {
+    const camera = ['-DateTimeOriginal=2011:05:06 07:08:09'];
+    assert.deepEqual(await captured(camera, lightroom4('xmp:CreateDate="2000-09-27T14:35:33+02:00" xmp:MetadataDate="2000-09-27T14:35:33+02:00"')), {
+      at: '2000-09-27T14:35:33',
+      offset: '+02:00',
+      utc: '2000-09-27T12:35:33.000Z',
+    });
+    // A sidecar with no capture time (xmp:MetadataDate is when it was saved) leaves the camera's.
+    assert.equal((await captured(camera, lightroom4('xmp:MetadataDate="2000-09-27T14:35:33+02:00"'))).at, '2011-05-06T07:08:09');
   });
 
   test('a time without a date (IPTC TimeCreated alone) is no capture time', async () => {
