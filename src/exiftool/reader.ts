@@ -115,7 +115,9 @@ export class ExifReader {
       useMWG: true,
       // The library asks for `-*Duration*#`: a wildcard ExifTool matches against every tag of the
       // file, ~12% of its time on a photo. No listed tag is a duration; an `-all` read keeps it.
-      ...(this.tags ? { numericTags: DefaultExifToolOptions.numericTags.filter((t) => t !== '*Duration*') } : {}),
+      // FocalLength as its number: printed, ExifTool rounds it to a tenth (an iPhone 7's 3.99 mm
+      // reads "4.0 mm"), as Immich found too.
+      numericTags: [...(this.tags ? DefaultExifToolOptions.numericTags.filter((t) => t !== '*Duration*') : DefaultExifToolOptions.numericTags), 'FocalLength'],
     });
     const o = this.et.options as unknown as Record<string, unknown>;
     this.readOptions = Object.fromEntries(ReadTaskOptionFields.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as ReadTaskOptions;

@@ -1,12 +1,14 @@
 // The explicit tag list: every listed tag reads exactly as it does in a full `-all` read, and the
 // fields issue 10's sidecar precedence needs are on the list.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { ExifTool } from 'exiftool-vendored';
+import { DefaultExifToolOptions, ExifTool } from 'exiftool-vendored';
 import { ExifReader } from '../../../src/exiftool/reader.js';
 import { METADATA_TAGS } from '../../../src/exiftool/metadata-tags.js';
-import { FIXTURES } from '../../helpers/fixtures.js';
+import { toMetadataRow } from '../../../src/passes/metadata.pass.js';
+import { copyFixtures, FIXTURES, tempDir } from '../../helpers/fixtures.js';
 
 const FILES = [
   'photos/gps/kenya_lizard.jpg',
@@ -17,7 +19,8 @@ const FILES = [
   'raw/imagemeta_NEF-header_d7100.nef',
 ].map((r) => path.join(FIXTURES, r));
 
-const full = new ExifTool({ maxProcs: 1, readArgs: ['-fast', '-api', 'LargeFileSupport=1', '-api', 'Filter=0'], ignoreZeroZeroLatLon: true, useMWG: true });
+// FocalLength numeric as the reader asks for it (reader.ts).
+const full = new ExifTool({ maxProcs: 1, readArgs: ['-fast', '-api', 'LargeFileSupport=1', '-api', 'Filter=0'], ignoreZeroZeroLatLon: true, useMWG: true, numericTags: [...DefaultExifToolOptions.numericTags, 'FocalLength'] });
 const listed = new ExifReader({ maxProcs: 1 });
 after(async () => {
   await full.end();
@@ -43,5 +46,16 @@ test('each listed tag has the value a full read gives it; nothing else is read',
 test('the fields read from a sidecar over the file are on the list (issue 10)', () => {
   for (const t of ['Subject', 'HierarchicalSubject', 'PersonInImage', 'RegionInfo', 'GPSLatitude', 'GPSLongitude', 'DateTimeOriginal', 'Rating', 'Label', 'City', 'State', 'Country', 'Location', 'TagsList']) {
     assert.ok(METADATA_TAGS.includes(t), t);
+  }
+});
+
+test('a focal length keeps its hundredths (printed, ExifTool rounds 3.99 mm to "4.0 mm")', async () => {
+  const t = tempDir();
+  try {
+    const [jpg] = copyFixtures(t.dir, ['photos/gps/kenya_lizard.jpg']);
+    execFileSync('exiftool', ['-q', '-overwrite_original', '-FocalLength=3.99', jpg!]);
+    assert.equal(toMetadataRow(await listed.read(jpg!), null, []).focal_length, 3.99);
+  } finally {
+    t.cleanup();
   }
 });

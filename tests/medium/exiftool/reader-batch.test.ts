@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ExifTool, type Tags } from 'exiftool-vendored';
+import { DefaultExifToolOptions, ExifTool, type Tags } from 'exiftool-vendored';
 import { isDaemonError } from '../../../src/errors/index.js';
 import { ExifReader } from '../../../src/exiftool/reader.js';
 import { toMetadataRow } from '../../../src/passes/metadata.pass.js';
@@ -33,7 +33,8 @@ const settle = (p: Promise<Tags>) => p.then((tags) => ({ tags }), (error: unknow
 describe('ExifReader batching', () => {
   const tmp = tempDir('rawlight-reader-');
   before(() => {
-    plain = new ExifTool({ maxProcs: 1, readArgs: ['-fast', '-api', 'LargeFileSupport=1'], ignoreZeroZeroLatLon: true, useMWG: true });
+    // FocalLength numeric, as the reader asks for it.
+    plain = new ExifTool({ maxProcs: 1, readArgs: ['-fast', '-api', 'LargeFileSupport=1'], ignoreZeroZeroLatLon: true, useMWG: true, numericTags: [...DefaultExifToolOptions.numericTags, 'FocalLength'] });
   });
   after(async () => {
     await plain.end();
