@@ -1,28 +1,9 @@
 import { execFile } from 'node:child_process';
-import { open } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { ftypBrands } from './ftyp.js';
 import { sipsDecoder, viaTemp, type HeicDecoder } from './heic.js';
 
 const run = promisify(execFile);
-
-/** The brands of an ISO-BMFF file's leading `ftyp` box, the major brand first; [] without one. */
-export async function ftypBrands(file: string): Promise<string[]> {
-  const fh = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(256);
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    if (bytesRead < 12 || head.toString('latin1', 4, 8) !== 'ftyp') return [];
-    // Box size 0 runs to the end of the file (here: of what was read); brands are 4 bytes each,
-    // after the major brand and the minor version.
-    const declared = head.readUInt32BE(0);
-    const end = declared === 0 ? bytesRead : Math.min(declared, bytesRead);
-    const brands = [head.toString('latin1', 8, 12)];
-    for (let at = 16; at + 4 <= end; at += 4) brands.push(head.toString('latin1', at, at + 4));
-    return brands;
-  } finally {
-    await fh.close();
-  }
-}
 
 /**
  * Linux: `avifdec` from Debian's libavif-bin, for AVIF image sequences (animated AVIF, brand

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { copyAsStill } from './ftyp.js';
 
 const run = promisify(execFile);
 
@@ -38,10 +39,18 @@ export const sipsDecoder: HeicDecoder = {
   toJpeg: (file) => viaTemp((out) => run('/usr/bin/sips', ['-s', 'format', 'jpeg', file, '--out', out], { timeout: 60_000 })),
 };
 
-/** Linux: libheif's `heif-convert` (Debian libheif-examples) when installed. */
+/**
+ * Linux: libheif's `heif-convert` (Debian libheif-examples) when installed. A HEIF image sequence
+ * (bursts, animations) is handed over as a copy under its still-image brand (see copyAsStill),
+ * which heif-convert 1.15 otherwise refuses; its top-level images are then decoded as a collection's.
+ */
 export const heifConvertDecoder: HeicDecoder = {
   name: 'heif-convert',
-  toJpeg: (file) => viaTemp((out) => run('heif-convert', ['--quiet', '-q', '90', file, out], { timeout: 60_000 })),
+  toJpeg: (file) =>
+    viaTemp(async (out) => {
+      const input = (await copyAsStill(file, path.join(path.dirname(out), 'still.heic'))) ?? file;
+      return run('heif-convert', ['--quiet', '-q', '90', input, out], { timeout: 60_000 });
+    }),
 };
 
 /**

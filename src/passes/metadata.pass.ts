@@ -190,20 +190,24 @@ export interface MetadataPassDeps {
 }
 
 /**
+ * The format ExifTool's FileType names, for the variants it names apart: "Extended WEBP" (a VP8X
+ * header: metadata, alpha, animation), "WEBP (lossless)" (ExifTool 13), "JXL Codestream" (a JPEG XL
+ * without the box container, what cjxl writes when there is no metadata to carry), "APNG" (a PNG
+ * with an animation chunk; its first frame is the picture), "HEIFS" (a HEIF image sequence: a burst
+ * or an animation, with a primary still). Each is still that format.
+ */
+function formatOf(fileType: string | null): string | null {
+  return fileType?.replace(/^Extended /, '').replace(/ Codestream$| \([^)]*\)$/, '').replace(/^APNG$/, 'PNG').replace(/^HEIFS$/, 'HEIF') ?? null;
+}
+
+/** HEIC and HEIF name one container (`.heic` files are often plain HEIF: sequences, other codecs). */
+const sameFormat = (a: string, b: string) => a === b || (/^HEI[CF]$/.test(a) && /^HEI[CF]$/.test(b));
+
+/**
  * `metadata`: ExifTool read of the photo and its sidecar: capture time with offset, camera, lens,
  * exposure, dimensions, orientation, GPS, rating, and keywords/people already there. Keyed on the
  * content hash and the sidecar's state, so a sidecar edit re-reads metadata and nothing else.
  */
-/**
- * The format ExifTool's FileType names, for the variants it names apart: "Extended WEBP" (a VP8X
- * header: metadata, alpha, animation), "WEBP (lossless)" (ExifTool 13), "JXL Codestream" (a JPEG XL
- * without the box container, what cjxl writes when there is no metadata to carry), "APNG" (a PNG
- * with an animation chunk; its first frame is the picture). Each is still that format.
- */
-function formatOf(fileType: string | null): string | null {
-  return fileType?.replace(/^Extended /, '').replace(/ Codestream$| \([^)]*\)$/, '').replace(/^APNG$/, 'PNG') ?? null;
-}
-
 export function createMetadataPass(deps: MetadataPassDeps): Pass {
   return {
     name: 'metadata',
@@ -230,7 +234,7 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       const warnings = [...new Set(list(rec.Warning).concat((tags.warnings as string[] | undefined) ?? []))];
       const ext = f.ext.toUpperCase();
       const extType = ext === 'JPG' ? 'JPEG' : ext === 'TIF' ? 'TIFF' : ext === 'HIF' ? 'HEIC' : ext;
-      if (!fileType.toUpperCase().startsWith(extType) && !(extType === 'HEIF' && fileType === 'HEIC')) {
+      if (!fileType.toUpperCase().startsWith(extType) && !sameFormat(extType, fileType.toUpperCase())) {
         warnings.push(`content is ${fileType}, extension says ${ext}`);
       }
       warnings.push(...side.warnings);

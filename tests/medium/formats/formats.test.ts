@@ -1,6 +1,7 @@
 // AVIF, JPEG XL, Extended WebP and motion photos: each gets metadata, a preview and the passes
 // after them, through the real CLI on files made here (tests/fixtures/README.md).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -12,7 +13,8 @@ import { REPO, tempDir } from '../../helpers/fixtures.js';
 import { createPreviewPass } from '../../../src/passes/preview.pass.js';
 import { ExifReader } from '../../../src/exiftool/reader.js';
 import { djxlDecoder } from '../../../src/image/jxl.js';
-import { avifdecDecoder, ftypBrands } from '../../../src/image/avif.js';
+import { avifdecDecoder } from '../../../src/image/avif.js';
+import { ftypBrands } from '../../../src/image/ftyp.js';
 
 const SRC = path.join(REPO, 'tests', 'fixtures', 'formats');
 
@@ -272,5 +274,42 @@ describe('new formats, end to end', () => {
     } finally {
       await exif.end();
     }
+  });
+});
+
+describe('a HEIF image sequence (a burst: brand msf1, ExifTool\'s HEIFS)', () => {
+  const t = tempDir('rawlight-heifs-');
+  after(() => t.cleanup());
+
+  test('gets metadata and a preview from its stills (heif-convert 1.15 refuses the brand: it reads a copy), the file untouched', async () => {
+    const lib = path.join(t.dir, 'lib');
+    mkdirSync(lib, { recursive: true });
+    // Two frames of a burst, encoded by libheif's heif-enc as two top-level images, the first
+    // primary; then branded as a sequence, as cameras and phones brand their bursts.
+    const cat = path.join(SRC, 'PXL_motion_cat_brown.MP.jpg');
+    const frames = [path.join(t.dir, 'f1.jpg'), path.join(t.dir, 'f2.jpg')];
+    await sharp(cat).resize(320).jpeg().toFile(frames[0]!);
+    await sharp(cat).resize(320).linear(0.5, 0).jpeg().toFile(frames[1]!);
+    const burst = path.join(lib, 'IMG_0001.HEIC');
+    execFileSync('heif-enc', ['-q', '60', '-o', burst, ...frames]);
+    const bytes = readFileSync(burst);
+    bytes.write('msf1', 8, 'latin1');
+    writeFileSync(burst, bytes);
+    assert.deepEqual((await ftypBrands(burst)).slice(0, 1), ['msf1']);
+
+    const home = path.join(t.dir, 'home');
+    const r = await cli(home, ['index', lib, '--passes', 'preview', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = r.json<IndexJson>();
+    assert.deepEqual(out.failed, []);
+    assert.equal(out.executed.preview, 1);
+    const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+    try {
+      const row = db.prepare(`SELECT m.file_type, m.warnings, p.width, p.height, p.source FROM metadata m JOIN previews p ON p.file_id = m.file_id`).get() as { file_type: string; warnings: string; width: number; height: number; source: string };
+      assert.deepEqual(row, { file_type: 'HEIFS', warnings: '[]', width: 320, height: 240, source: 'heif-convert' });
+    } finally {
+      db.close();
+    }
+    assert.ok(readFileSync(burst).equals(bytes), 'the burst itself is not touched');
   });
 });
