@@ -97,9 +97,18 @@ const CAPTURE_TAGS = [
 /** Tags ExifTool records in UTC (exiftool-vendored parses them so): shown in the photo's own zone when it is known. */
 const UTC_TAGS: ReadonlySet<string> = new Set(['GPSDateTime', 'DateTimeUTC']);
 
-function captureTime(t: Tags): { at: string | null; offset: string | null; ts: number | null } {
+/** The tags a camera's or a user's clock reading is kept in: all but the UTC instants. */
+const CLOCK_TAGS = CAPTURE_TAGS.filter((k) => !UTC_TAGS.has(k));
+
+interface CaptureTime {
+  at: string | null;
+  offset: string | null;
+  ts: number | null;
+}
+
+function captureTime(t: Tags, tags: readonly string[] = CAPTURE_TAGS): CaptureTime {
   const rec = t as Record<string, unknown>;
-  for (const k of CAPTURE_TAGS) {
+  for (const k of tags) {
     let v = rec[k] as DateLike | string | undefined;
     if (!v || typeof v === 'string' || v.year === undefined) continue;
     if (v.year < 1826 || v.year > 2200) continue; // broken clocks write 0000 or 1904
@@ -143,8 +152,11 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
   const pick = (k: string) => (x[k] !== undefined ? x[k] : rec[k]);
   // A capture time in a sidecar is the user's (rawlight never writes one): it wins whole, whichever
   // tag holds it (Lightroom 4 wrote only xmp:CreateDate), as in Immich; the photo's own otherwise.
-  const fromSidecar = sidecar ? captureTime(sidecar) : null;
-  const time = fromSidecar?.at ? fromSidecar : captureTime(t);
+  // A GPS fix in a sidecar (a geotagger's) does not replace the camera's clock: it dates a photo
+  // that has no other date.
+  const found = (c: CaptureTime) => (c.at ? c : null);
+  const own = captureTime(t);
+  const time = (sidecar && found(captureTime(sidecar, CLOCK_TAGS))) || found(own) || (sidecar ? captureTime(sidecar) : own);
   const regionsFile = readRegions(t);
   const regionsSide = sidecar ? readRegions(sidecar) : { regions: [], w: null, h: null };
   const regions = regionsSide.regions.length ? regionsSide : regionsFile;

@@ -24,14 +24,15 @@ describe('metadata: capture time without DateTimeOriginal', () => {
 
   /**
    * A photo with every date and position removed, then just these tags written (system exiftool);
-   * `sidecar`: the bytes of its IMG.xmp.
+   * `sidecar`: the bytes of its IMG.xmp, or the tags ExifTool writes into a new one.
    */
-  async function captured(tags: string[], sidecar?: Buffer) {
+  async function captured(tags: string[], sidecar?: Buffer | string[]) {
     const [jpg] = copyFixtures(path.join(t.dir, String(n++)), ['photos/scenes/aurora.jpg']);
     execFileSync('exiftool', ['-q', '-overwrite_original', '-time:all=', '-gps:all=', '-xmp:all=', '-iptc:all=', jpg!]);
     if (tags.length) execFileSync('exiftool', ['-q', '-overwrite_original', ...tags, jpg!]);
     const xmp = jpg!.replace(/\.jpg$/, '.xmp');
-    if (sidecar) writeFileSync(xmp, sidecar);
+    if (Buffer.isBuffer(sidecar)) writeFileSync(xmp, sidecar);
+    else if (sidecar) execFileSync('exiftool', ['-q', '-o', xmp, ...sidecar]);
     const row = toMetadataRow(await exif.read(jpg!), sidecar ? await exif.read(xmp) : null, []);
     return { at: row.captured_at, offset: row.capture_offset, utc: row.captured_ts === null ? null : new Date(row.captured_ts).toISOString() };
   }
@@ -89,6 +90,12 @@ describe('metadata: capture time without DateTimeOriginal', () => {
     });
     // A sidecar with no capture time (xmp:MetadataDate is when it was saved) leaves the camera's.
     assert.equal((await captured(camera, lightroom4('xmp:MetadataDate="2000-09-27T14:35:33+02:00"'))).at, '2011-05-06T07:08:09');
+  });
+
+  test('a geotagger\'s GPS fix in the sidecar does not replace the camera\'s clock; it dates a photo that has no date', async () => {
+    const geotag = ['-XMP-exif:GPSDateTime=2023:07:04 19:05:00Z', '-XMP-exif:GPSLatitude=37.7749', '-XMP-exif:GPSLongitude=-122.4194'];
+    assert.equal((await captured(['-DateTimeOriginal=2023:07:04 12:04:58'], geotag)).at, '2023-07-04T12:04:58');
+    assert.deepEqual(await captured([], geotag), { at: '2023-07-04T12:05:00', offset: '-07:00', utc: '2023-07-04T19:05:00.000Z' });
   });
 
   test('a time without a date (IPTC TimeCreated alone) is no capture time', async () => {
