@@ -20,6 +20,7 @@ export const TOOLS = [
   { name: 'exiftool', why: 'the tests edit photos and sidecars as a user\'s other tools do (a system ExifTool, not the one rawlight bundles)', debian: 'libimage-exiftool-perl', brew: 'exiftool' },
   { name: 'pgrep', why: 'counts the ExifTool processes a test leaves', debian: 'procps', brew: null, platforms: ['linux'] },
   { name: 'heif-convert', why: 'HEIC previews on Linux', debian: 'libheif-examples', brew: 'libheif', platforms: ['linux'] },
+  { name: 'heif-enc', why: 'makes the HEIF burst the image-sequence test indexes', debian: 'libheif-examples', brew: 'libheif', platforms: ['linux'] },
   { name: 'djxl', why: 'JPEG XL decoding', debian: 'libjxl-tools', brew: 'jpeg-xl' },
   { name: 'avifdec', why: 'AVIF image sequences (animated AVIF) on Linux', debian: 'libavif-bin', brew: 'libavif', platforms: ['linux'] },
   { name: 'setfattr', why: 'xattr tests (Finder-tag stand-in)', debian: 'attr', brew: null, platforms: ['linux'] },
