@@ -51,6 +51,8 @@ export class Pipeline {
   readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly stats: RunStats = { executed: {}, failed: [] };
   private readonly byName = new Map<string, Pass>();
+  /** The names of the passes registered here: the only jobs this pipeline runs or waits for. */
+  private readonly passNames: readonly string[];
   private readonly dependents = new Map<string, Pass[]>();
   private readonly abort = new AbortController();
   // Keyed by the claimed row object, not its id: SQLite reuses the ids of deleted jobs.
@@ -68,6 +70,7 @@ export class Pipeline {
   private readonly doorbell = new Doorbell<readonly string[]>({ due: () => this.poolsWithWorkDue(), ring: (pool) => this.wake(pool) });
 
   constructor(private readonly o: PipelineOptions) {
+    this.passNames = o.passes.map((p) => p.name);
     for (const p of o.passes) {
       if (this.byName.has(p.name)) throw new DaemonError('INTERNAL', `two passes named ${p.name}`);
       this.byName.set(p.name, p);
@@ -182,7 +185,7 @@ export class Pipeline {
   /** True when nothing is leased (by any worker or process) and nothing is runnable now. */
   isIdle(): boolean {
     if (this.inflight.size > 0) return false;
-    return !hasWork(this.o.db);
+    return !hasWork(this.o.db, this.passNames);
   }
 
   /** `PRAGMA optimize` on the pipeline's connection (after large imports). */
@@ -229,10 +232,9 @@ export class Pipeline {
    * timeout) is seconds away from its retry. Resolves with the retries still waiting beyond that.
    */
   async whenSettled(retryWithinMs: number, pollMs = 100): Promise<{ waitingRetries: number; nextRetryAt: number | null }> {
-    const passNames = this.o.passes.map((p) => p.name);
     for (;;) {
       await this.whenIdle(pollMs);
-      const next = nextRunAfter(this.o.db, passNames);
+      const next = nextRunAfter(this.o.db, this.passNames);
       const wait = next === null ? 0 : next - Date.now();
       if (next === null || wait > retryWithinMs || !this.running) {
         const waitingRetries = next === null ? 0 : queueCounts(this.o.db).waiting;

@@ -173,12 +173,17 @@ export function renewLeases(db: WritableDb, jobIds: readonly number[], owner: st
   return n;
 }
 
-/** True when some job is leased or runnable now (any process's). */
-export function hasWork(db: ReadableDb, now = Date.now()): boolean {
-  return (
-    stmt(db, `SELECT 1 WHERE EXISTS (SELECT 1 FROM jobs WHERE state = 'leased') OR EXISTS (SELECT 1 FROM jobs WHERE state = 'pending' AND run_after <= ?)`).get(now) !==
-    undefined
-  );
+/**
+ * True when a job of one of `passes` is leased or runnable now (any process's). Jobs of other
+ * passes are not this pipeline's work: a `rawlight index --passes` run would otherwise wait for
+ * ever on a writeback another pass queued for the daemon, or a daemon on a pass since removed.
+ */
+export function hasWork(db: ReadableDb, passes: readonly string[], now = Date.now()): boolean {
+  if (passes.length === 0) return false;
+  const marks = passes.map(() => '?').join(',');
+  const sql = `SELECT 1 WHERE EXISTS (SELECT 1 FROM jobs WHERE state = 'leased' AND pass IN (${marks}))
+    OR EXISTS (SELECT 1 FROM jobs WHERE state = 'pending' AND pass IN (${marks}) AND run_after <= ?)`;
+  return stmt(db, sql).get(...passes, ...passes, now) !== undefined;
 }
 
 /** Dead jobs back to pending (all, one, or only those whose error code is in `codes`). */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { cli } from '../../helpers/cli.js';
-import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
+import { copyFixtures, MODELS, tempDir } from '../../helpers/fixtures.js';
 import { withPrerequisites } from '../../../src/pipeline/pass-selection.js';
 import type { Pass } from '../../../src/passes/pass.js';
 
@@ -49,6 +49,23 @@ test('asking again runs nothing; an unknown pass name is refused with the list o
   // refused before any work, and the lock was given back: the next run goes ahead
   const after = await cli(home, ['index', lib, '--passes', 'metadata', '--json']);
   assert.equal(after.code, 0, after.stderr);
+});
+
+test('faces only, on a photo whose XMP names its faces: it returns, and the writeback the naming queued is left to the daemon', { timeout: 120_000 }, async () => {
+  // Lightroom's named regions put the faces into named people, which queues the photo's writeback:
+  // a pass this run does not run. It waited for that job for ever.
+  const named = path.join(t.dir, 'named');
+  const namedHome = path.join(t.dir, 'named-home');
+  copyFixtures(named, ['photos/people/curie_portrait-orientation-6.jpg']);
+  const r = await cli(namedHome, ['index', named, '--passes', 'faces', '--json'], { RAWLIGHT_MODELS: MODELS });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.json<IndexJson>().executed, { scan: 1, metadata: 1, preview: 1, faces: 1 });
+  const db = new Database(path.join(namedHome, 'rawlight.db'), { readonly: true });
+  try {
+    assert.deepEqual(db.prepare(`SELECT pass, state FROM jobs`).all(), [{ pass: 'writeback', state: 'pending' }]);
+  } finally {
+    db.close();
+  }
 });
 
 test('prerequisites are followed transitively and keep the chain order', () => {

@@ -39,7 +39,7 @@ test('expired leases return to pending while running; renewed ones stay; hasWork
   enqueue(db, 2, 'scan', 'k');
   const a = claim(db, ['scan'], 'me', 1000, 0)!;
   const b = claim(db, ['scan'], 'me', 1000, 0)!;
-  assert.equal(hasWork(db, 0), true, 'nothing pending, but two jobs are leased: not idle');
+  assert.equal(hasWork(db, ['scan'], 0), true, 'nothing pending, but two jobs are leased: not idle');
   assert.equal(renewLeases(db, [a.id], 'me', 1000, 900), 1, 'a is still running: renewed to 1900');
   assert.equal(renewLeases(db, [b.id], 'someone-else', 1000, 900), 0, 'only the holder renews');
   assert.equal(sweepExpiredLeases(db, 1500), 1, 'b expired at 1000');
@@ -48,7 +48,11 @@ test('expired leases return to pending while running; renewed ones stay; hasWork
   complete(db, a.id);
   assert.equal(claim(db, ['scan'], 'me', 1000, 1500)?.file_id, 2);
   complete(db, db.prepare(`SELECT id FROM jobs`).pluck().get() as number);
-  assert.equal(hasWork(db, 1500), false);
+  assert.equal(hasWork(db, ['scan'], 1500), false);
+  // A job of a pass this pipeline does not run (a `--passes` import; a pass since removed) is not its work.
+  enqueue(db, 3, 'writeback', 'k');
+  assert.equal(hasWork(db, ['scan'], 1500), false);
+  assert.equal(hasWork(db, ['scan', 'writeback'], 1500), true);
 });
 
 test('watcher events outrank walk results, which outrank the backlog; a retry drops to the backlog', () => {

@@ -27,7 +27,7 @@ test('claim, claimForFile, the lease sweep and the idle check use indexes, never
     claim(db, ['faces', 'ocr'], 'w', 1000, 5, ['ocr']);
     claimForFile(db, 3, ['scan', 'metadata'], 'w', 1000, 5);
     sweepExpiredLeases(db, 5);
-    hasWork(db, 5);
+    hasWork(db, ['scan', 'faces'], 5);
     nextRunAfter(db, ['scan']);
     workDue(db, ['scan', 'faces'], 5);
   });
