@@ -114,8 +114,7 @@ function captureTime(t: Tags, tags: readonly string[] = CAPTURE_TAGS): CaptureTi
     if (v.year < 1826 || v.year > 2200) continue; // broken clocks write 0000 or 1904
     // A UTC instant (a GPS fix) reads as the local time where it was taken: the zone from the
     // photo's position or offsets, as for every other date; UTC itself when none is known.
-    const zone = typeof rec.tz === 'string' ? rec.tz : undefined;
-    if (UTC_TAGS.has(k) && zone && v instanceof ExifDateTime) v = v.setZone(zone) as DateLike;
+    if (UTC_TAGS.has(k) && v instanceof ExifDateTime && typeof rec.tz === 'string') v = v.setZone(rec.tz) as DateLike;
     const pad = (n: number | undefined, l = 2) => String(n ?? 0).padStart(l, '0');
     const at = `${pad(v.year, 4)}-${pad(v.month)}-${pad(v.day)}T${pad(v.hour)}:${pad(v.minute)}:${pad(v.second)}${v.millisecond ? '.' + pad(v.millisecond, 3) : ''}`;
     let offset: string | null = null;
