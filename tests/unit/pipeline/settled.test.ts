@@ -49,13 +49,16 @@ test('whenSettled waits out a retry due within its window: the transient failure
 test('whenSettled does not wait for a retry due later than its window, and says it is waiting', async () => {
   const pass = flaky(1);
   const { db, pipeline } = pipelineWith(pass, 3_600_000);
+  // A backoff of a pass this pipeline does not run (left for the daemon): neither waited for nor counted.
+  enqueue(db, 1, 'writeback', 'k', 0);
+  db.prepare(`UPDATE jobs SET run_after = ? WHERE pass = 'writeback'`).run(Date.now() + 3_600_000);
   pipeline.start();
   try {
     const settled = await pipeline.whenSettled(60_000, 5);
     assert.equal(pass.runs, 1);
-    assert.equal(settled.waitingRetries, 1);
+    assert.equal(settled.waitingRetries, 1, 'its own retry; not the other pass\'s');
     assert.ok(settled.nextRetryAt !== null && settled.nextRetryAt > Date.now() + 60_000, 'the retry is an hour away');
-    const job = db.prepare(`SELECT state, last_error_code FROM jobs`).get();
+    const job = db.prepare(`SELECT state, last_error_code FROM jobs WHERE pass = 'flaky'`).get();
     assert.deepEqual(job, { state: 'pending', last_error_code: 'SIDECAR_BUSY' });
   } finally {
     await pipeline.stop(100);
