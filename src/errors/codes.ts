@@ -59,6 +59,7 @@ export const ErrorCodes = {
   PERSON_NAME_INVALID: { retryable: false, message: 'A person name must be 1-200 characters without "|" or line breaks' },
   NOTHING_TO_UNDO: { retryable: false, message: 'There is no people action to undo' },
   STORE_FULL: { retryable: true, message: 'The database cannot grow (disk full or size limit); work is paused' },
+  DISK_FULL: { retryable: true, message: 'No room left on the disk (the preview cache or the temporary folder); retried once there is' },
   STORE_FAILED: { retryable: true, message: 'The database failed a write' },
   INTERNAL: { retryable: true, message: 'Unexpected internal error' },
 } as const satisfies Record<string, { retryable: boolean; message: string }>;

@@ -33,6 +33,9 @@ export function toDaemonError(e: unknown): DaemonError {
     case 'EISDIR':
     case 'EIO':
       return new DaemonError('FILE_UNREADABLE', err.code, { cause: e });
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new DaemonError('DISK_FULL', msg, { cause: e });
     default:
       return new DaemonError('INTERNAL', msg, { cause: e });
   }

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { DaemonError } from '../errors/index.js';
 import { copyAsStill } from './ftyp.js';
 
 const run = promisify(execFile);
@@ -13,18 +14,51 @@ export interface HeicDecoder {
   toJpeg(file: string): Promise<Buffer>;
 }
 
-/** Runs a decoder that writes `out` (and maybe out-1, out-2… for multi-image files); returns the largest. */
-export async function viaTemp(fn: (out: string) => Promise<unknown>, ext = '.jpg'): Promise<Buffer> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'rawlight-heic-'));
+/**
+ * Below this much free space in the temporary folder, a decoder's failure is taken for want of room:
+ * its output (a JPEG of the full image; djxl's PNG fallback can be hundreds of MB) and, for a HEIF
+ * sequence, a copy of the file go there.
+ */
+export const MIN_TEMP_ROOM = 64 * 2 ** 20;
+
+/** Bytes free to this process on the folder's file system; Infinity when that cannot be asked. */
+export async function roomIn(dir: string): Promise<number> {
   try {
-    await fn(path.join(dir, `out${ext}`));
+    const s = await statfs(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return Infinity;
+  }
+}
+
+/**
+ * Runs a decoder that writes `out` (and maybe out-1, out-2… for multi-image files); returns the
+ * largest. While the temporary folder is (nearly) full the answer is DISK_FULL, retried once there
+ * is room, whatever the tool did: heif-convert does not check its writes and exits 0 leaving an
+ * empty or cut-short JPEG, and a full disk is not the photo's fault. `room`: the free-space probe
+ * (tests give their own).
+ */
+export async function viaTemp(fn: (out: string) => Promise<unknown>, ext = '.jpg', room: (dir: string) => Promise<number> = roomIn): Promise<Buffer> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rawlight-heic-'));
+  const full = async (cause?: unknown) => {
+    const free = await room(dir);
+    if (free < MIN_TEMP_ROOM) throw new DaemonError('DISK_FULL', `the temporary folder ${path.dirname(dir)} has ${Math.floor(free / 2 ** 20)} MB free`, { cause });
+  };
+  try {
+    try {
+      await fn(path.join(dir, `out${ext}`));
+    } catch (e) {
+      await full(e);
+      throw e;
+    }
+    await full();
     // A HEIF with several top-level images (bursts, iPhone collections) gives out-1.jpg, out-2.jpg…:
     // the largest is the photo, the others are thumbnails or depth maps.
     let best: { file: string; size: number } | null = null;
     for (const f of await readdir(dir)) {
       if (!f.endsWith(ext)) continue;
       const size = (await stat(path.join(dir, f))).size;
-      if (!best || size > best.size) best = { file: f, size };
+      if (size > 0 && (!best || size > best.size)) best = { file: f, size };
     }
     if (!best) throw new Error('the decoder wrote no image');
     return await readFile(path.join(dir, best.file));

@@ -1,4 +1,4 @@
-import { DaemonError, isDaemonError } from '../errors/index.js';
+import { DaemonError, isDaemonError, toDaemonError } from '../errors/index.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import type { HeicDecoder } from '../image/heic.js';
 import { chooseEmbedded } from '../image/choose-embedded.js';
@@ -54,6 +54,11 @@ function decoderFailure(e: unknown): string {
   const said = String((e as { stderr?: unknown }).stderr ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
   const lines = [...said, ...err.message.split('\n')];
   return lines.find((l) => /error|invalid|unsupported|truncated/i.test(l)) ?? said.at(-1) ?? err.message.split('\n')[0] ?? String(e);
+}
+
+/** A failure for want of disk space (Node's own, or a decoder's as viaTemp sorts it). */
+function noRoom(e: unknown): boolean {
+  return (isDaemonError(e) && e.code === 'DISK_FULL') || ['ENOSPC', 'EDQUOT'].includes((e as NodeJS.ErrnoException).code ?? '');
 }
 
 function orientationOf(db: ReadableDb, fileId: number): number | null {
@@ -117,6 +122,9 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
         // Platform decoders apply the container's transforms themselves: pixels come out upright.
         yield { name: d.name, input: await d.toJpeg(file), orientation: 1 };
       } catch (e) {
+        // No room to decode into: the pass waits for room (retried) rather than settling for an
+        // embedded thumbnail or a final PREVIEW_NONE.
+        if (noRoom(e)) throw toDaemonError(e);
         tried.push(`${d.name}: ${decoderFailure(e)}`);
       }
     }
@@ -176,7 +184,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
           used = s;
           break;
         } catch (e) {
-          if (!isDaemonError(e)) throw e;
+          if (!isDaemonError(e) || e.code === 'DISK_FULL') throw e; // a full cache: every other source would need room too
           tried.push(`${s.name}: ${e.message.replace(/^The image data could not be decoded: /, '')}`);
         }
       }
