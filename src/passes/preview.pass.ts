@@ -56,11 +56,6 @@ function decoderFailure(e: unknown): string {
   return lines.find((l) => /error|invalid|unsupported|truncated/i.test(l)) ?? said.at(-1) ?? err.message.split('\n')[0] ?? String(e);
 }
 
-/** A failure for want of disk space (Node's own, or a decoder's as viaTemp sorts it). */
-function noRoom(e: unknown): boolean {
-  return (isDaemonError(e) && e.code === 'DISK_FULL') || ['ENOSPC', 'EDQUOT'].includes((e as NodeJS.ErrnoException).code ?? '');
-}
-
 function orientationOf(db: ReadableDb, fileId: number): number | null {
   const r = db.prepare('SELECT orientation FROM metadata WHERE file_id = ?').get(fileId) as { orientation: number | null } | undefined;
   return r?.orientation ?? null;
@@ -122,9 +117,10 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
         // Platform decoders apply the container's transforms themselves: pixels come out upright.
         yield { name: d.name, input: await d.toJpeg(file), orientation: 1 };
       } catch (e) {
-        // No room to decode into: the pass waits for room (retried) rather than settling for an
-        // embedded thumbnail or a final PREVIEW_NONE.
-        if (noRoom(e)) throw toDaemonError(e);
+        // No room to decode into (Node's ENOSPC, or a decoder's as viaTemp sorts it): the pass waits
+        // for room (retried) rather than settling for an embedded thumbnail or a final PREVIEW_NONE.
+        const err = toDaemonError(e);
+        if (err.code === 'DISK_FULL') throw err;
         tried.push(`${d.name}: ${decoderFailure(e)}`);
       }
     }
