@@ -244,7 +244,8 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       }
       const warnings = [...new Set(list(rec.Warning).concat((tags.warnings as string[] | undefined) ?? []))];
       const ext = f.ext.toUpperCase();
-      const extType = ext === 'JPG' ? 'JPEG' : ext === 'TIF' ? 'TIFF' : ext === 'HIF' ? 'HEIC' : ext;
+      // A sequence's extension (HEICS, AVIFS) names the format ExifTool names without the S.
+      const extType = ext === 'JPG' ? 'JPEG' : ext === 'TIF' ? 'TIFF' : ext === 'HIF' ? 'HEIC' : ext.replace(/^(HEIC|HEIF|AVIF)S$/, '$1');
       if (!fileType.toUpperCase().startsWith(extType) && !sameFormat(extType, fileType.toUpperCase())) {
         warnings.push(`content is ${fileType}, extension says ${ext}`);
       }

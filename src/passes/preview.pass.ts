@@ -16,12 +16,12 @@ import { stopIfAborted } from './abort.js';
 export const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'] as const;
 
 const DIRECT_EXTS = new Set(['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp']);
-const HEIF_EXTS = new Set(['heic', 'heif', 'hif']);
+const HEIF_EXTS = new Set(['heic', 'heif', 'hif', 'heics', 'heifs']);
 /**
  * AVIF: sharp's libheif decodes AV1 and applies the container's rotation/mirror itself; image
  * sequences (animated AVIF), which it does not read, go to a platform decoder (sips / avifdec).
  */
-const AVIF_EXTS = new Set(['avif']);
+const AVIF_EXTS = new Set(['avif', 'avifs']);
 /** JPEG XL: no loader in sharp's libvips; a platform decoder (sips / djxl) turns it upright. */
 const JXL_EXTS = new Set(['jxl']);
 

@@ -7,8 +7,8 @@ export const RAW_EXTS: ReadonlySet<string> = new Set([
   'mrw', 'x3f', 'gpr', 'kdc', 'dcr', 'mos', 'mef', 'srw', 'rwl', 'raw',
 ]);
 
-/** Processed image formats. */
-export const IMAGE_EXTS: ReadonlySet<string> = new Set(['jpg', 'jpeg', 'heic', 'heif', 'hif', 'tif', 'tiff', 'png', 'webp', 'avif', 'jxl']);
+/** Processed image formats; `heics`/`heifs`/`avifs`: image sequences (iOS stickers, bursts, animations), their still indexed. */
+export const IMAGE_EXTS: ReadonlySet<string> = new Set(['jpg', 'jpeg', 'heic', 'heif', 'hif', 'heics', 'heifs', 'tif', 'tiff', 'png', 'webp', 'avif', 'avifs', 'jxl']);
 
 /** RAW formats whose container is a documented, writable standard (embedded XMP allowed on opt-in). */
 export const OPEN_RAW_EXTS: ReadonlySet<string> = new Set(['dng']);

@@ -277,7 +277,7 @@ describe('new formats, end to end', () => {
   });
 });
 
-describe('a HEIF image sequence (a burst: brand msf1, ExifTool\'s HEIFS)', () => {
+describe('image sequences: a HEIF burst (brand msf1, ExifTool\'s HEIFS), .heics and .avifs', () => {
   const t = tempDir('rawlight-heifs-');
   after(() => t.cleanup());
 
@@ -296,17 +296,24 @@ describe('a HEIF image sequence (a burst: brand msf1, ExifTool\'s HEIFS)', () =>
     bytes.write('msf1', 8, 'latin1');
     writeFileSync(burst, bytes);
     assert.deepEqual((await ftypBrands(burst)).slice(0, 1), ['msf1']);
+    // The sequence extensions (Apple's .heics: iOS stickers; .avifs) are photos too.
+    copyFileSync(burst, path.join(lib, 'sticker.heics'));
+    copyFileSync(path.join(SRC, 'cat_brown_animated.avif'), path.join(lib, 'cat.avifs'));
 
     const home = path.join(t.dir, 'home');
     const r = await cli(home, ['index', lib, '--passes', 'preview', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const out = r.json<IndexJson>();
     assert.deepEqual(out.failed, []);
-    assert.equal(out.executed.preview, 1);
+    assert.equal(out.executed.preview, 3);
     const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
     try {
-      const row = db.prepare(`SELECT m.file_type, m.warnings, p.width, p.height, p.source FROM metadata m JOIN previews p ON p.file_id = m.file_id`).get() as { file_type: string; warnings: string; width: number; height: number; source: string };
-      assert.deepEqual(row, { file_type: 'HEIFS', warnings: '[]', width: 320, height: 240, source: 'heif-convert' });
+      const rows = db.prepare(`SELECT f.ext, m.file_type, m.warnings, p.width, p.height, p.source FROM files f JOIN metadata m ON m.file_id = f.id JOIN previews p ON p.file_id = f.id ORDER BY f.ext`).all();
+      assert.deepEqual(rows, [
+        { ext: 'avifs', file_type: 'AVIF', warnings: '[]', width: 441, height: 331, source: 'avifdec' },
+        { ext: 'heic', file_type: 'HEIFS', warnings: '[]', width: 320, height: 240, source: 'heif-convert' },
+        { ext: 'heics', file_type: 'HEIFS', warnings: '[]', width: 320, height: 240, source: 'heif-convert' },
+      ]);
     } finally {
       db.close();
     }
