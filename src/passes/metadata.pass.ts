@@ -154,8 +154,7 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
   // A GPS fix in a sidecar (a geotagger's) does not replace the camera's clock: it dates a photo
   // that has no other date.
   const found = (c: CaptureTime) => (c.at ? c : null);
-  const own = captureTime(t);
-  const time = (sidecar && found(captureTime(sidecar, CLOCK_TAGS))) || found(own) || (sidecar ? captureTime(sidecar) : own);
+  const time = (sidecar && found(captureTime(sidecar, CLOCK_TAGS))) || found(captureTime(t)) || (sidecar && found(captureTime(sidecar))) || { at: null, offset: null, ts: null };
   const regionsFile = readRegions(t);
   const regionsSide = sidecar ? readRegions(sidecar) : { regions: [], w: null, h: null };
   const regions = regionsSide.regions.length ? regionsSide : regionsFile;

@@ -1,4 +1,4 @@
-import { DaemonError, isDaemonError, toDaemonError } from '../errors/index.js';
+import { DaemonError, isDaemonError, toDaemonError, type ErrorCode } from '../errors/index.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import type { HeicDecoder } from '../image/heic.js';
 import { chooseEmbedded } from '../image/choose-embedded.js';
@@ -24,6 +24,13 @@ const HEIF_EXTS = new Set(['heic', 'heif', 'hif', 'heics', 'heifs']);
 const AVIF_EXTS = new Set(['avif', 'avifs']);
 /** JPEG XL: no loader in sharp's libvips; a platform decoder (sips / djxl) turns it upright. */
 const JXL_EXTS = new Set(['jxl']);
+
+/** What to say when a format's platform decoder is not installed (JPEG XL has no other way in). */
+const DECODER_NEEDED: readonly { exts: ReadonlySet<string>; code: ErrorCode; install: string; whenNoneTried?: boolean }[] = [
+  { exts: HEIF_EXTS, code: 'HEIC_DECODER_MISSING', install: 'On Linux install heif-convert (Debian: libheif-examples)' },
+  { exts: AVIF_EXTS, code: 'AVIF_DECODER_MISSING', install: 'On Linux install avifdec (Debian: libavif-bin); on macOS 13+ sips reads AVIF sequences' },
+  { exts: JXL_EXTS, code: 'JXL_DECODER_MISSING', install: 'On Linux install djxl (Debian: libjxl-tools); on macOS 14+ sips reads JPEG XL', whenNoneTried: true },
+];
 
 export interface PreviewPassDeps {
   exif: ExifReader;
@@ -185,14 +192,10 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
         }
       }
       if (!rendered || !used) {
-        if (HEIF_EXTS.has(f.ext) && tried.some((t) => /: not installed$/.test(t))) {
-          throw new DaemonError('HEIC_DECODER_MISSING', `${tried.join('; ')}. On Linux install heif-convert (Debian: libheif-examples)`);
-        }
-        if (AVIF_EXTS.has(f.ext) && tried.some((t) => /: not installed$/.test(t))) {
-          throw new DaemonError('AVIF_DECODER_MISSING', `${tried.join('; ')}. On Linux install avifdec (Debian: libavif-bin); on macOS 13+ sips reads AVIF sequences`);
-        }
-        if (JXL_EXTS.has(f.ext) && (tried.length === 0 || tried.some((t) => /: not installed$/.test(t)))) {
-          throw new DaemonError('JXL_DECODER_MISSING', `${tried.join('; ') || 'no decoder'}. On Linux install djxl (Debian: libjxl-tools); on macOS 14+ sips reads JPEG XL`);
+        // A format only a platform decoder opens, and none installed: say which one to install.
+        const needs = DECODER_NEEDED.find((d) => d.exts.has(f.ext));
+        if (needs && (tried.some((t) => /: not installed$/.test(t)) || (needs.whenNoneTried && tried.length === 0))) {
+          throw new DaemonError(needs.code, `${tried.join('; ') || 'no decoder'}. ${needs.install}`);
         }
         throw new DaemonError('PREVIEW_NONE', tried.length ? tried.join('; ') : 'no embedded JPEG, TIFF or thumbnail');
       }

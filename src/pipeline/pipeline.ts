@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DaemonError, storeError, toDaemonError } from '../errors/index.js';
 import type { Pass, PassContext, PassOutcome, PassResource } from '../passes/pass.js';
-import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, renewLeases, requestPass, sweepExpiredLeases, waitingJobs, workDue, type JobRow } from '../queue/queue.js';
+import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, renewLeases, requestPass, sweepExpiredLeases, workDue, type JobRow } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { getFile, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
 import { getKv, setKv } from '../store/repositories/kv.repository.js';
+import { countWaiting } from '../store/repositories/status.repository.js';
 import { deleteResult, hasResult, lastRunErrorCode, recordRun, saveResult } from '../store/repositories/pass-result.repository.js';
 import type { PipelineBus } from './events.js';
 import { Doorbell, DOORBELL_MS } from './doorbell.js';
@@ -237,7 +238,7 @@ export class Pipeline {
       const next = nextRunAfter(this.o.db, this.passNames);
       const wait = next === null ? 0 : next - Date.now();
       if (next === null || wait > retryWithinMs || !this.running) {
-        const waitingRetries = next === null ? 0 : waitingJobs(this.o.db, this.passNames);
+        const waitingRetries = next === null ? 0 : countWaiting(this.o.db, Date.now(), this.passNames);
         return { waitingRetries, nextRetryAt: next };
       }
       this.o.log.info({ retryInMs: wait }, `waiting ${Math.ceil(wait / 1000)} s for a retry before finishing`);

@@ -235,15 +235,6 @@ export function workDue(db: ReadableDb, passes: readonly string[], now = Date.no
   return stmt(db, `SELECT 1 FROM jobs WHERE state = 'pending' AND run_after <= ? AND pass IN (${marks}) LIMIT 1`).get(now, ...passes) !== undefined;
 }
 
-/** Jobs of these passes waiting out a backoff (pending, not runnable before a later time). */
-export function waitingJobs(db: ReadableDb, passes: readonly string[], now = Date.now()): number {
-  if (passes.length === 0) return 0;
-  const marks = passes.map(() => '?').join(',');
-  return stmt(db, `SELECT count(*) FROM jobs INDEXED BY jobs_waiting WHERE state = 'pending' AND run_after > ? AND pass IN (${marks})`)
-    .pluck()
-    .get(now, ...passes) as number;
-}
-
 /** Earliest time a waiting (backoff) job becomes runnable, or null. */
 export function nextRunAfter(db: ReadableDb, passes: readonly string[]): number | null {
   if (passes.length === 0) return null;

@@ -195,9 +195,10 @@ export function countDeadJobs(db: ReadableDb): number {
   return (db.prepare(`SELECT coalesce(sum(n), 0) AS n FROM job_counts WHERE state = 'dead'`).get() as { n: number }).n;
 }
 
-/** Pending jobs still in their retry backoff (a range of the partial index jobs_waiting). */
-export function countWaiting(db: ReadableDb, now: number): number {
-  return (db.prepare(`SELECT count(*) AS n FROM jobs INDEXED BY jobs_waiting WHERE state = 'pending' AND run_after > ?`).get(now) as { n: number }).n;
+/** Pending jobs still in their retry backoff (a range of the partial index jobs_waiting); of `passes` only when given. */
+export function countWaiting(db: ReadableDb, now: number, passes?: readonly string[]): number {
+  const only = passes ? ` AND pass IN (${passes.map(() => '?').join(',')})` : '';
+  return (db.prepare(`SELECT count(*) AS n FROM jobs INDEXED BY jobs_waiting WHERE state = 'pending' AND run_after > ?${only}`).get(now, ...(passes ?? [])) as { n: number }).n;
 }
 
 function round1(n: number): number {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDb } from '../../../src/store/db.js';
 import { captured, plan } from '../../helpers/query-plan.js';
-import { claim, claimForFile, enqueue, hasWork, nextRunAfter, sweepExpiredLeases, waitingJobs, workDue } from '../../../src/queue/queue.js';
-import { readStatus } from '../../../src/store/repositories/status.repository.js';
+import { claim, claimForFile, enqueue, hasWork, nextRunAfter, sweepExpiredLeases, workDue } from '../../../src/queue/queue.js';
+import { countWaiting, readStatus } from '../../../src/store/repositories/status.repository.js';
 
 /**
  * Every hot query of the queue and of status, checked against EXPLAIN QUERY PLAN: a full scan of
@@ -29,7 +29,7 @@ test('claim, claimForFile, the lease sweep and the idle check use indexes, never
     sweepExpiredLeases(db, 5);
     hasWork(db, ['scan', 'faces'], 5);
     nextRunAfter(db, ['scan']);
-    waitingJobs(db, ['scan'], 5);
+    countWaiting(db, 5, ['scan']);
     workDue(db, ['scan', 'faces'], 5);
   });
   assert.ok(sqls.length >= 5);
