@@ -19,7 +19,7 @@ export const METADATA_TAGS: readonly string[] = Object.freeze([
   // camera and exposure
   'Make', 'Model', 'LensModel', 'LensID', 'Lens', 'ExposureTime', 'FNumber', 'ISO', 'FocalLength',
   // geometry
-  'ImageWidth', 'ImageHeight', 'ExifImageWidth', 'ExifImageHeight', 'Orientation',
+  'ImageWidth', 'ImageHeight', 'ExifImageWidth', 'ExifImageHeight', 'ImageSize', 'Orientation',
   // GPS
   'GPSLatitude', 'GPSLongitude', 'GPSAltitude', 'GPSLatitudeRef', 'GPSLongitudeRef', 'GPSAltitudeRef', 'GPSPosition',
   // the user's own values (sidecar or file): ratings, labels, keywords, people, regions, places

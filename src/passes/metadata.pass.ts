@@ -108,25 +108,35 @@ interface CaptureTime {
 
 function captureTime(t: Tags, tags: readonly string[] = CAPTURE_TAGS): CaptureTime {
   const rec = t as Record<string, unknown>;
-  for (const k of tags) {
-    let v = rec[k] as DateLike | string | undefined;
-    if (!v || typeof v === 'string' || v.year === undefined) continue;
-    if (v.year < 1826 || v.year > 2200) continue; // broken clocks write 0000 or 1904
-    // A UTC instant (a GPS fix) reads as the local time where it was taken: the zone from the
-    // photo's position or offsets, as for every other date; UTC itself when none is known.
-    if (UTC_TAGS.has(k) && v instanceof ExifDateTime && typeof rec.tz === 'string') v = v.setZone(rec.tz) as DateLike;
-    const pad = (n: number | undefined, l = 2) => String(n ?? 0).padStart(l, '0');
-    const at = `${pad(v.year, 4)}-${pad(v.month)}-${pad(v.day)}T${pad(v.hour)}:${pad(v.minute)}:${pad(v.second)}${v.millisecond ? '.' + pad(v.millisecond, 3) : ''}`;
-    let offset: string | null = null;
-    if (typeof v.tzoffsetMinutes === 'number') {
-      const m = Math.abs(v.tzoffsetMinutes);
-      offset = `${v.tzoffsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
-    }
-    // Without an offset the wall time is taken as UTC: good enough to sort and filter by day.
-    const ts = Date.parse(at + (offset ?? 'Z'));
-    return { at, offset, ts: Number.isFinite(ts) ? ts : null };
+  const readings = tags.map((k) => reading(rec, k)).filter((v): v is DateLike => v !== null);
+  const first = readings[0];
+  if (!first) return { at: null, offset: null, ts: null };
+  // A date without a time of day (XMP photoshop:DateCreated as Photo Mechanic and scanners write
+  // it, which ExifTool's MWG DateTimeOriginal then is) yields to a full reading of the same day
+  // further down the list: IPTC's DateCreated + TimeCreated of the same file, say. It stands alone
+  // only when nothing has the time.
+  const v = first.hour === undefined ? (readings.find((r) => r.hour !== undefined && r.year === first.year && r.month === first.month && r.day === first.day) ?? first) : first;
+  const pad = (n: number | undefined, l = 2) => String(n ?? 0).padStart(l, '0');
+  const at = `${pad(v.year, 4)}-${pad(v.month)}-${pad(v.day)}T${pad(v.hour)}:${pad(v.minute)}:${pad(v.second)}${v.millisecond ? '.' + pad(v.millisecond, 3) : ''}`;
+  let offset: string | null = null;
+  if (typeof v.tzoffsetMinutes === 'number') {
+    const m = Math.abs(v.tzoffsetMinutes);
+    offset = `${v.tzoffsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
   }
-  return { at: null, offset: null, ts: null };
+  // Without an offset the wall time is taken as UTC: good enough to sort and filter by day.
+  const ts = Date.parse(at + (offset ?? 'Z'));
+  return { at, offset, ts: Number.isFinite(ts) ? ts : null };
+}
+
+/** One tag's date as a capture time could be made of it, or null (absent, no date, a broken clock). */
+function reading(rec: Record<string, unknown>, k: string): DateLike | null {
+  const v = rec[k] as DateLike | string | undefined;
+  if (!v || typeof v === 'string' || v.year === undefined) return null;
+  if (v.year < 1826 || v.year > 2200) return null; // broken clocks write 0000 or 1904
+  // A UTC instant (a GPS fix) reads as the local time where it was taken: the zone from the
+  // photo's position or offsets, as for every other date; UTC itself when none is known.
+  if (UTC_TAGS.has(k) && v instanceof ExifDateTime && typeof rec.tz === 'string') return v.setZone(rec.tz) as DateLike;
+  return v;
 }
 
 function readRegions(t: Tags): { regions: ReadRegion[]; w: number | null; h: number | null } {
@@ -142,6 +152,33 @@ function readRegions(t: Tags): { regions: ReadRegion[]; w: number | null; h: num
   // No MWG regions: Microsoft Photo's become faces the same way (see foreign-regions.ts).
   if (out.length === 0) return { regions: readMicrosoftRegions(t as Record<string, unknown>), w: null, h: null };
   return { regions: out, w: num(info?.AppliedToDimensions?.W), h: num(info?.AppliedToDimensions?.H) };
+}
+
+/**
+ * The image's pixel size as ExifTool's Composite:ImageSize gives it ("3456x2304"). ImageWidth alone
+ * is the first IFD's, which in an older Canon CR2 (350D, 5D, 1Ds Mark III) is a reduced preview
+ * (1536x1024 for 3456x2304); ExifTool knows which formats keep the real size elsewhere (CR2, IIQ,
+ * EIP: ExifImageWidth; RAF: RawImageCroppedSize).
+ */
+function imageSize(v: unknown): { width: number; height: number } | null {
+  const m = typeof v === 'string' ? /^(\d+)[x ](\d+)$/.exec(v.trim()) : null;
+  if (!m) return null;
+  const [width, height] = [Number(m[1]), Number(m[2])];
+  return width > 0 && height > 0 ? { width, height } : null;
+}
+
+/**
+ * The lens as the camera named it (LensModel), else as ExifTool identifies it (LensID), else the
+ * bare focal range (Lens). ExifTool's "Unknown ( )" or "Unknown 18-55mm" (a lens it could not
+ * identify) and a camera's "----" (no lens reported) name nothing: the next one is taken, and none
+ * at all rather than those (Immich drops them too).
+ */
+function lensName(rec: Record<string, unknown>): string | null {
+  for (const k of ['LensModel', 'LensID', 'Lens']) {
+    const v = str(rec[k]);
+    if (v && v !== '----' && !/^Unknown\b/i.test(v)) return v;
+  }
+  return null;
 }
 
 /** Maps ExifTool's tags for a photo (and its sidecar's, which win for XMP fields) to our row. */
@@ -161,6 +198,7 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
   const keywords = [...new Set([...list(pick('Subject')), ...list(sidecar ? x.Keywords ?? (x.Subject ? [] : rec.Keywords) : rec.Keywords)])];
   const people = [...new Set([...list(pick('PersonInImage')), ...regions.regions.filter((r) => (r.type ?? 'Face') === 'Face' && r.name).map((r) => r.name!)])];
   const gps = userGps(rec, sidecar ? x : null);
+  const size = imageSize(rec.ImageSize);
   return {
     file_type: str(rec.FileType),
     mime: str(rec.MIMEType),
@@ -169,13 +207,13 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
     captured_ts: time.ts,
     make: str(rec.Make),
     model: str(rec.Model),
-    lens: str(rec.LensModel) ?? str(rec.LensID) ?? str(rec.Lens),
+    lens: lensName(rec),
     exposure_time: str(rec.ExposureTime),
     f_number: num(rec.FNumber),
     iso: num(rec.ISO),
     focal_length: num(rec.FocalLength),
-    width: num(rec.ImageWidth) ?? num(rec.ExifImageWidth),
-    height: num(rec.ImageHeight) ?? num(rec.ExifImageHeight),
+    width: size?.width ?? num(rec.ImageWidth) ?? num(rec.ExifImageWidth),
+    height: size?.height ?? num(rec.ImageHeight) ?? num(rec.ExifImageHeight),
     orientation: num(pick('Orientation')),
     gps_lat: gps?.lat ?? null,
     gps_lon: gps?.lon ?? null,

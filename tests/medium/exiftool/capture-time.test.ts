@@ -98,6 +98,17 @@ describe('metadata: capture time without DateTimeOriginal', () => {
     assert.deepEqual(await captured([], geotag), { at: '2023-07-04T12:05:00', offset: '-07:00', utc: '2023-07-04T19:05:00.000Z' });
   });
 
+  test('a date without a time yields to a full time of the same day (Photo Mechanic: XMP DateCreated, IPTC DateCreated + TimeCreated)', async () => {
+    // As ExifTool's own PhotoMechanic.jpg: no IPTC digest (Photo Mechanic did not write one), so
+    // ExifTool's MWG DateTimeOriginal is the date-only XMP value; the time and zone are in IPTC's pair.
+    const pm = ['-XMP-photoshop:DateCreated=2006:10:29', '-IPTC:DateCreated=2006:10:29', '-IPTC:TimeCreated=06:27:51-05:00', '-Photoshop:IPTCDigest='];
+    assert.deepEqual(await captured(pm), { at: '2006-10-29T06:27:51', offset: '-05:00', utc: '2006-10-29T11:27:51.000Z' });
+    // A scan dated by hand (the print's day, no time) keeps that day over the scanner's clock of
+    // another day, and a date alone still dates a photo.
+    assert.equal((await captured(['-XMP-photoshop:DateCreated=1957:06:01', '-XMP-xmp:CreateDate=2015:03:04 12:00:00'])).at, '1957-06-01T00:00:00');
+    assert.deepEqual(await captured(['-XMP-photoshop:DateCreated=1957:06:01']), { at: '1957-06-01T00:00:00', offset: null, utc: '1957-06-01T00:00:00.000Z' });
+  });
+
   test('a time without a date (IPTC TimeCreated alone) is no capture time', async () => {
     assert.deepEqual(await captured(['-IPTC:TimeCreated=14:30:00+00:00']), { at: null, offset: null, utc: null });
   });
