@@ -37,6 +37,29 @@ export async function probeImage(input: Buffer | string): Promise<{ width: numbe
   }
 }
 
+/** A JPEG (SOI marker, or a .jpg/.jpeg path): always 8-bit, the common case, known without a read. */
+function isJpeg(input: Buffer | string): boolean {
+  return typeof input === 'string' ? /\.jpe?g$/i.test(input) : input.length > 2 && input[0] === 0xff && input[1] === 0xd8;
+}
+
+/**
+ * Whether sharp will take the image into Display P3 rather than sRGB: it converts an image with an
+ * embedded profile into its working space, P3 for 16-bit RGB (a 16-bit TIFF or PSD composite, a
+ * 10-bit AVIF) and sRGB for the rest, and `toColourspace('srgb')` then only narrows the samples to
+ * 8 bits. The preview must hold sRGB values: without an output transform a 16-bit sRGB document's
+ * pure red came out 234,51,34 (its P3 coordinates); Lightroom's "Edit in Photoshop" writes 16-bit
+ * ProPhoto TIFF or PSD by default. JPEGs skip the header read.
+ */
+async function takenIntoP3(input: Buffer | string): Promise<boolean> {
+  if (isJpeg(input)) return false;
+  try {
+    const m = await sharp(input, { failOn: 'none' }).metadata();
+    return m.space === 'rgb16' && m.hasProfile === true;
+  } catch {
+    return false; // the decode below says what is wrong
+  }
+}
+
 async function writeOnce(file: string, data: Buffer): Promise<void> {
   try {
     await stat(file);
@@ -67,8 +90,9 @@ export async function renderPreview(input: Buffer | string, orientation: number 
     // several times faster on a full-size JpgFromRaw) when the resize comes right after the load,
     // and a rotation in between disables it. The bounding box is square, so the order does not
     // change the size.
-    const decoded = await sharp(input, { failOn: 'none', limitInputPixels: 2 ** 28 })
-      .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true })
+    const load = sharp(input, { failOn: 'none', limitInputPixels: 2 ** 28 }).resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true });
+    if (await takenIntoP3(input)) load.withIccProfile('srgb'); // from P3 back to sRGB (see takenIntoP3)
+    const decoded = await load
       .toColourspace('srgb')
       .removeAlpha()
       .raw()

@@ -56,7 +56,7 @@ export interface MetadataRow {
 }
 
 /** File types ExifTool reports that are images we can index. Anything else in a photo's clothing is foreign. */
-const IMAGE_FILE_TYPES = /^(JPEG|TIFF|PNG|WEBP|HEIC|HEIF|AVIF|DNG|CR2|CR3|CRW|NEF|NRW|ARW|ARQ|SR2|SRF|RAF|ORF|ORI|RW2|RWL|PEF|3FR|IIQ|ERF|MRW|X3F|GPR|KDC|DCR|MOS|MEF|SRW|RAW|FFF|MIFF|BMP|GIF|JP2|JXL)$/i;
+const IMAGE_FILE_TYPES = /^(JPEG|TIFF|PNG|WEBP|HEIC|HEIF|AVIF|DNG|CR2|CR3|CRW|NEF|NRW|ARW|ARQ|SR2|SRF|RAF|ORF|ORI|RW2|RWL|PEF|3FR|IIQ|ERF|MRW|X3F|GPR|KDC|DCR|MOS|MEF|SRW|RAW|FFF|MIFF|BMP|GIF|JP2|JXL|PSD|PSB)$/i;
 
 const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v).trim() || null);
 const num = (v: unknown): number | null => {

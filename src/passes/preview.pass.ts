@@ -1,6 +1,10 @@
 import { DaemonError, isDaemonError, toDaemonError, type ErrorCode } from '../errors/index.js';
 import type { ExifReader } from '../exiftool/reader.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { HeicDecoder } from '../image/heic.js';
+import { NoComposite, psdCompositeToTiff } from '../image/psd.js';
 import { chooseEmbedded } from '../image/choose-embedded.js';
 import { locatable, locatedStats, MIN_USEFUL, NotLocated, readLocated } from '../image/embedded-at.js';
 import { embeddedLocationsFor } from '../store/repositories/embedded-locations.repository.js';
@@ -24,6 +28,9 @@ const HEIF_EXTS = new Set(['heic', 'heif', 'hif', 'heics', 'heifs']);
 const AVIF_EXTS = new Set(['avif', 'avifs']);
 /** JPEG XL: no loader in sharp's libvips; a platform decoder (sips / djxl) turns it upright. */
 const JXL_EXTS = new Set(['jxl']);
+/** Photoshop documents: their composite image (psd.ts), else the thumbnail Photoshop stores. */
+const PSD_EXTS = new Set(['psd', 'psb']);
+const PSD_EMBEDDED_TAGS = [...EMBEDDED_TAGS, 'PhotoshopThumbnail'] as const;
 
 /** What to say when a format's platform decoder is not installed (JPEG XL has no other way in). */
 const DECODER_NEEDED: readonly { exts: ReadonlySet<string>; code: ErrorCode; install: string; whenNoneTried?: boolean }[] = [
@@ -82,7 +89,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
    * from the file and checked (embedded-at.ts); otherwise, or when those offsets do not hold, all
    * candidates come out of one ExifTool command and only their headers are read to choose.
    */
-  async function embedded(f: FileRow, db: ReadableDb, log: Logger | undefined, tried: string[]): Promise<{ name: string; buf: Buffer } | null> {
+  async function embedded(f: FileRow, db: ReadableDb, log: Logger | undefined, tried: string[], tags: readonly string[] = EMBEDDED_TAGS): Promise<{ name: string; buf: Buffer } | null> {
     const loc = locatable(f.ext) ? embeddedLocationsFor(db, f.id, f.content_hash) : null;
     if (loc) {
       try {
@@ -97,9 +104,9 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       }
     }
     const file = f.path;
-    const images = await deps.exif.embeddedImages(file, EMBEDDED_TAGS);
+    const images = await deps.exif.embeddedImages(file, tags);
     const usable: { name: string; buf: Buffer; long: number }[] = [];
-    for (const tag of EMBEDDED_TAGS) {
+    for (const tag of tags) {
       const buf = images.get(tag);
       if (!buf) continue;
       const m = await probeImage(buf);
@@ -133,8 +140,36 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
     }
   }
 
+  /**
+   * A Photoshop document's composite, as a TIFF in a temporary folder that lives while the caller
+   * renders it (removed when the caller moves on or stops). A document without a composite to read
+   * is noted in `tried`; no room for it is DISK_FULL, as for the platform decoders.
+   */
+  async function* psdComposite(file: string, orientation: number | null, tried: string[]): AsyncGenerator<Source> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rawlight-psd-'));
+    try {
+      const tiff = path.join(dir, 'composite.tif');
+      try {
+        await psdCompositeToTiff(file, tiff);
+      } catch (e) {
+        if (!(e instanceof NoComposite)) throw toDaemonError(e);
+        tried.push(`composite: ${e.message}`);
+        return;
+      }
+      yield { name: 'composite', input: tiff, orientation };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   async function sources(f: FileRow, db: ReadableDb, log: Logger | undefined, orientation: number | null, tried: string[]): Promise<AsyncGenerator<Source>> {
     return (async function* () {
+      if (PSD_EXTS.has(f.ext)) {
+        yield* psdComposite(f.path, orientation, tried);
+        const e = await embedded(f, db, log, tried, PSD_EMBEDDED_TAGS);
+        if (e) yield { name: e.name, input: e.buf, orientation };
+        return;
+      }
       if (AVIF_EXTS.has(f.ext)) {
         yield { name: 'file', input: f.path, orientation: 1 };
         yield* decoded(deps.avifDecoders, f.path, tried);

@@ -7,8 +7,12 @@ export const RAW_EXTS: ReadonlySet<string> = new Set([
   'mrw', 'x3f', 'gpr', 'kdc', 'dcr', 'mos', 'mef', 'srw', 'rwl', 'raw',
 ]);
 
-/** Processed image formats; `heics`/`heifs`/`avifs`: image sequences (iOS stickers, bursts, animations), their still indexed. */
-export const IMAGE_EXTS: ReadonlySet<string> = new Set(['jpg', 'jpeg', 'heic', 'heif', 'hif', 'heics', 'heifs', 'tif', 'tiff', 'png', 'webp', 'avif', 'avifs', 'jxl']);
+/**
+ * Processed image formats; `heics`/`heifs`/`avifs`: image sequences (iOS stickers, bursts,
+ * animations), their still indexed; `psd`/`psb`: Photoshop documents (Lightroom's "Edit in
+ * Photoshop" saves them beside the RAW), their composite image indexed.
+ */
+export const IMAGE_EXTS: ReadonlySet<string> = new Set(['jpg', 'jpeg', 'heic', 'heif', 'hif', 'heics', 'heifs', 'tif', 'tiff', 'png', 'webp', 'avif', 'avifs', 'jxl', 'psd', 'psb']);
 
 /** RAW formats whose container is a documented, writable standard (embedded XMP allowed on opt-in). */
 export const OPEN_RAW_EXTS: ReadonlySet<string> = new Set(['dng']);
