@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { FileKind } from '../store/repositories/file.repository.js';
 
-/** Camera RAW extensions: never written into, sidecar only. */
+/** Camera RAW extensions: never written into, sidecar only. `fff`: Hasselblad's (Phocus exports). */
 export const RAW_EXTS: ReadonlySet<string> = new Set([
   'cr2', 'cr3', 'crw', 'nef', 'nrw', 'arw', 'sr2', 'srf', 'raf', 'orf', 'rw2', 'pef', 'dng', '3fr', 'iiq', 'erf',
-  'mrw', 'x3f', 'gpr', 'kdc', 'dcr', 'mos', 'mef', 'srw', 'rwl', 'raw',
+  'mrw', 'x3f', 'gpr', 'kdc', 'dcr', 'mos', 'mef', 'srw', 'rwl', 'raw', 'fff',
 ]);
 
 /**
