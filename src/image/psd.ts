@@ -144,6 +144,8 @@ async function layout(r: PsdReader): Promise<Layout> {
   const unpacked = Math.ceil((width * depth) / 8);
   let rowBytes: number[];
   if (compression === 0) {
+    // Checked before the row table is made: a damaged header can claim billions of rows.
+    if (at + mode.channels * height * unpacked > r.size) throw new NoComposite(`truncated: ${width}x${height} needs ${mode.channels * height * unpacked} bytes at ${at}`);
     rowBytes = Array<number>(mode.channels * height).fill(unpacked);
   } else if (compression === 1) {
     // Each row's packed length, channel after channel: only the colour channels' are needed.

@@ -185,6 +185,13 @@ describe('Photoshop composite → TIFF', () => {
     await assert.rejects(composite({ ...rgb, mode: 7 }), (e: unknown) => e instanceof NoComposite && /multichannel/.test(e.message));
     await assert.rejects(composite(psd(rgb).subarray(0, 60)), (e: unknown) => e instanceof NoComposite && /truncated/.test(e.message));
     await assert.rejects(composite(Buffer.from('GIF89a, not a Photoshop document at all....')), (e: unknown) => e instanceof NoComposite && /8BPS/.test(e.message));
+    // A damaged header claiming 4 billion rows: refused before any row table is made, packed or not.
+    for (const rle of [false, true]) {
+      const huge = psd({ ...rgb, rle });
+      huge.writeUInt32BE(0xfffffff0, 14);
+      huge.writeUInt32BE(0xfffffff0, 18);
+      await assert.rejects(composite(huge), (e: unknown) => e instanceof NoComposite && /truncated/.test(e.message));
+    }
     // A real composite is read when the version info says so.
     assert.equal((await composite({ ...rgb, merged: true })).info.mode, 'RGB');
   });
