@@ -12,14 +12,15 @@ import { MIN_TEMP_ROOM, roomIn } from './heic.js';
  * libvips reads. libvips has no PSD loader of its own (only through ImageMagick, which sharp's build
  * lacks), but the composite is planar rows that TIFF describes as they are: a strip per row of each
  * channel, PackBits (PSD's RLE is exactly TIFF's PackBits, row by row) or uncompressed, big-endian
- * samples as in a big-endian TIFF. So the TIFF is a header pointing at the composite's bytes, copied through
- * as a stream: no pixel is decoded here and memory stays flat whatever the document's size (a
- * 50 MP 16-bit file's composite is ~300 MB). The document's ICC profile goes along, so ProPhoto
- * (Lightroom's default for 16-bit edits) and CMYK documents convert to sRGB as any TIFF does.
+ * samples as in a big-endian TIFF. So the TIFF is a header pointing at the composite's bytes,
+ * copied through as a stream: no pixel is decoded here and memory stays flat whatever the
+ * document's size (a 50 MP 16-bit composite is ~300 MB). The document's ICC profile goes along, so
+ * ProPhoto (Lightroom's default for 16-bit edits) and CMYK documents convert to sRGB as any TIFF.
  *
  * Read: PSD and PSB (large document format); bitmap, grayscale, duotone (its grayscale data),
- * indexed, RGB and CMYK; 1, 8, 16 and 32 bits. Not: multichannel and Lab documents, ZIP-compressed
- * composites (Photoshop does not write them), files without a real composite. Those throw, with the reason, and the caller takes another source.
+ * indexed, RGB and CMYK; 1, 8 and 16 bits. Not: multichannel and Lab documents, 32-bit ones (HDR,
+ * linear light), ZIP-compressed composites (Photoshop does not write them), documents without a
+ * real composite: NoComposite, with the reason; the caller takes another source.
  * Layout: Adobe Photoshop File Formats Specification (header, colour mode data, image resources,
  * layer and mask information, image data).
  */

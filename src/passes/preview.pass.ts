@@ -1,8 +1,8 @@
-import { DaemonError, isDaemonError, toDaemonError, type ErrorCode } from '../errors/index.js';
-import type { ExifReader } from '../exiftool/reader.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DaemonError, isDaemonError, toDaemonError, type ErrorCode } from '../errors/index.js';
+import type { ExifReader } from '../exiftool/reader.js';
 import type { HeicDecoder } from '../image/heic.js';
 import { NoComposite, psdCompositeToTiff } from '../image/psd.js';
 import { chooseEmbedded } from '../image/choose-embedded.js';
