@@ -265,6 +265,14 @@ describe('Photoshop documents, end to end', () => {
     for (const r of byName.values()) assert.doesNotMatch(r.warnings ?? '', /extension says/, r.path);
     const sources = Object.fromEntries([...byName].map(([k, r]) => [k, r.source]));
     assert.equal(sources['adjustment-fillers.psd'], 'PhotoshopThumbnail', 'no composite: the thumbnail Photoshop stored');
+    // ...and why, where `show --json` shows it (the preview pass's output).
+    const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+    try {
+      const out = db.prepare(`SELECT r.output FROM pass_results r JOIN files f ON f.id = r.file_id WHERE r.pass = 'preview' AND f.path LIKE '%adjustment-fillers.psd'`).pluck().get() as string;
+      assert.deepEqual(JSON.parse(out).skipped, ['composite: no composite image (saved without "Maximize compatibility")']);
+    } finally {
+      db.close();
+    }
     assert.equal(sources['32bit.psd'], 'PhotoshopThumbnail', 'a 32-bit document: the thumbnail');
     for (const f of ['metadata.psd', '1layer.psb', '4x4_16bit_rgb.psd', '4x4_8bit_index_color.psd', '4x4_1bit_bitmap.psd', 'threshold_grayscale.psd', 'curves_cmyk.psd']) {
       assert.equal(sources[f], 'composite', f);
