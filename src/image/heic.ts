@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat, statfs } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DaemonError } from '../errors/index.js';
 import { copyAsStill } from './ftyp.js';
+import { requireRoom, roomIn } from './temp-room.js';
 
 const run = promisify(execFile);
 
@@ -12,23 +12,6 @@ export interface HeicDecoder {
   readonly name: string;
   /** Decodes to a JPEG buffer, or throws. */
   toJpeg(file: string): Promise<Buffer>;
-}
-
-/**
- * Below this much free space in the temporary folder, a decoder's failure is taken for want of room:
- * its output (a JPEG of the full image; djxl's PNG fallback can be hundreds of MB) and, for a HEIF
- * sequence, a copy of the file go there.
- */
-export const MIN_TEMP_ROOM = 64 * 2 ** 20;
-
-/** Bytes free to this process on the folder's file system; Infinity when that cannot be asked. */
-export async function roomIn(dir: string): Promise<number> {
-  try {
-    const s = await statfs(dir);
-    return s.bavail * s.bsize;
-  } catch {
-    return Infinity;
-  }
 }
 
 /**
@@ -40,18 +23,14 @@ export async function roomIn(dir: string): Promise<number> {
  */
 export async function viaTemp(fn: (out: string) => Promise<unknown>, ext = '.jpg', room: (dir: string) => Promise<number> = roomIn): Promise<Buffer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rawlight-heic-'));
-  const full = async (cause?: unknown) => {
-    const free = await room(dir);
-    if (free < MIN_TEMP_ROOM) throw new DaemonError('DISK_FULL', `the temporary folder ${path.dirname(dir)} has ${Math.floor(free / 2 ** 20)} MB free`, { cause });
-  };
   try {
     try {
       await fn(path.join(dir, `out${ext}`));
     } catch (e) {
-      await full(e);
+      await requireRoom(path.dirname(dir), { room, cause: e });
       throw e;
     }
-    await full();
+    await requireRoom(path.dirname(dir), { room });
     // A HEIF with several top-level images (bursts, iPhone collections) gives out-1.jpg, out-2.jpg…:
     // the largest is the photo, the others are thumbnails or depth maps.
     let best: { file: string; size: number } | null = null;

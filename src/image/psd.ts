@@ -3,8 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DaemonError } from '../errors/index.js';
-import { MIN_TEMP_ROOM, roomIn } from './heic.js';
+import { requireRoom, roomIn } from './temp-room.js';
 
 /**
  * A Photoshop document's composite image (the flattened picture Photoshop saves beside the layers
@@ -272,10 +271,8 @@ export async function psdCompositeToTiff(file: string, out: string, room: (dir: 
   }
   const header = tiffHeader(l);
   const bytes = l.rowBytes.reduce((a, b) => a + b, 0);
-  const free = await room(path.dirname(out));
-  if (free < header.length + bytes + MIN_TEMP_ROOM) {
-    throw new DaemonError('DISK_FULL', `the temporary folder ${path.dirname(path.dirname(out))} has ${Math.floor(free / 2 ** 20)} MB free; this document's composite needs ${Math.ceil(bytes / 2 ** 20)} MB`);
-  }
+  // The folder `out` is made in (the preview pass makes one per document in the temporary folder).
+  await requireRoom(path.dirname(path.dirname(out)), { need: header.length + bytes, what: "this document's composite", room });
   const w = createWriteStream(out);
   w.write(header);
   const planes = createReadStream(file, { start: l.dataAt, end: l.dataAt + bytes - 1, highWaterMark: 1 << 20 });

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { DaemonError, toDaemonError } from '../../../src/errors/index.js';
 import { ExifReader } from '../../../src/exiftool/reader.js';
-import { MIN_TEMP_ROOM, viaTemp, type HeicDecoder } from '../../../src/image/heic.js';
+import { viaTemp, type HeicDecoder } from '../../../src/image/heic.js';
+import { MIN_TEMP_ROOM } from '../../../src/image/temp-room.js';
 import { createPreviewPass } from '../../../src/passes/preview.pass.js';
 import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
 
