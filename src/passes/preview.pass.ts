@@ -166,6 +166,9 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
     return (async function* () {
       if (PSD_EXTS.has(f.ext)) {
         yield* psdComposite(f.path, orientation, tried);
+        // A foreign file in Photoshop clothing (a JPEG saved as .psd): its own pixels before any
+        // thumbnail. libvips opens no real Photoshop document, so this costs them a header check.
+        if (await probeImage(f.path)) yield { name: 'file', input: f.path, orientation };
         const e = await embedded(f, db, log, tried, PSD_EMBEDDED_TAGS);
         if (e) yield { name: e.name, input: e.buf, orientation };
         return;

@@ -12,7 +12,7 @@ import { isDaemonError } from '../../../src/errors/index.js';
 import { NoComposite, psdCompositeToTiff } from '../../../src/image/psd.js';
 import { renderPreview } from '../../../src/image/render.js';
 import { cli } from '../../helpers/cli.js';
-import { REPO, tempDir } from '../../helpers/fixtures.js';
+import { copyFixtures, REPO, tempDir } from '../../helpers/fixtures.js';
 
 const SRC = path.join(REPO, 'tests', 'fixtures', 'psd');
 
@@ -298,5 +298,41 @@ describe('Photoshop documents, end to end', () => {
 
   test('no temporary TIFF is left behind', () => {
     assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('rawlight-psd-')), []);
+  });
+});
+
+describe('damaged and foreign files named .psd', () => {
+  const t = tempDir('rawlight-psd-bad-');
+  after(() => t.cleanup());
+
+  test('each is recorded with a clear reason, or shows what pixels it has; the run goes on', async () => {
+    const lib = path.join(t.dir, 'lib');
+    mkdirSync(lib, { recursive: true });
+    // A JPEG saved under .psd (the shared corpus' photo), and one with an 8x8 thumbnail only.
+    const [jpeg] = copyFixtures(path.join(t.dir, 'src'), ['photos/gps/kenya_lizard.jpg']);
+    copyFileSync(jpeg!, path.join(lib, 'saved-as.psd'));
+    // A Photoshop document cut short (a copy interrupted), and an empty one.
+    const whole = readFileSync(path.join(SRC, 'threshold_grayscale.psd'));
+    writeFileSync(path.join(lib, 'cut.psd'), whole.subarray(0, Math.floor(whole.length / 2)));
+    writeFileSync(path.join(lib, 'empty.psd'), Buffer.alloc(0));
+    copyFileSync(path.join(SRC, 'metadata.psd'), path.join(lib, 'fine.psd'));
+    const r = await cli(path.join(t.dir, 'home'), ['index', lib, '--passes', 'preview', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = r.json<{ executed: Record<string, number>; failed: { path: string; pass: string; code: string | null; error: string }[] }>();
+    const failed = Object.fromEntries(out.failed.map((f) => [path.basename(f.path), f]));
+    assert.deepEqual(Object.keys(failed), ['empty.psd']);
+    assert.equal(failed['empty.psd']!.code, 'FILE_EMPTY');
+    const db = new Database(path.join(t.dir, 'home', 'rawlight.db'), { readonly: true });
+    try {
+      const rows = db
+        .prepare(`SELECT f.path, p.source, m.warnings, r.output FROM files f JOIN previews p ON p.file_id = f.id JOIN metadata m ON m.file_id = f.id JOIN pass_results r ON r.file_id = f.id AND r.pass = 'preview' ORDER BY f.path`)
+        .all() as { path: string; source: string; warnings: string; output: string }[];
+      // Cut short: its composite is gone, the thumbnail Photoshop stored at the start is not.
+      assert.deepEqual(rows.map((x) => [path.basename(x.path), x.source]), [['cut.psd', 'PhotoshopThumbnail'], ['fine.psd', 'composite'], ['saved-as.psd', 'file']]);
+      assert.match(JSON.parse(rows[0]!.output).skipped.join(' '), /composite: truncated/);
+      assert.match(rows[2]!.warnings, /content is JPEG, extension says PSD/);
+    } finally {
+      db.close();
+    }
   });
 });
