@@ -11,6 +11,8 @@ import sharp from 'sharp';
 import { isDaemonError } from '../../../src/errors/index.js';
 import { NoComposite, psdCompositeToTiff } from '../../../src/image/psd.js';
 import { renderPreview } from '../../../src/image/render.js';
+import { ExifReader } from '../../../src/exiftool/reader.js';
+import { createPreviewPass } from '../../../src/passes/preview.pass.js';
 import { cli } from '../../helpers/cli.js';
 import { copyFixtures, REPO, tempDir } from '../../helpers/fixtures.js';
 
@@ -335,4 +337,31 @@ describe('damaged and foreign files named .psd', () => {
       db.close();
     }
   });
+});
+
+test('two workers rendering one document at once (a document and its copy): one preview, no temporary file left', async () => {
+  const t = tempDir('rawlight-psd-race-');
+  const tmpBefore = process.env.TMPDIR;
+  const exif = new ExifReader({ maxProcs: 1 });
+  try {
+    const tmp = path.join(t.dir, 'tmp');
+    mkdirSync(tmp);
+    process.env.TMPDIR = tmp;
+    const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, 'cache'), heicDecoders: [] });
+    const db = { prepare: () => ({ get: () => undefined }) } as unknown as Parameters<typeof pass.inputKey>[0];
+    const copies = ['a.psd', 'b.psd'].map((n) => {
+      copyFileSync(path.join(SRC, 'curves_cmyk.psd'), path.join(t.dir, n));
+      return { id: 1, path: path.join(t.dir, n), ext: 'psd', content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
+    });
+    const runs = await Promise.all(copies.map((file) => pass.run({ file, inputKey: 'x:1', db, log: undefined as never, signal: new AbortController().signal })));
+    const outs = runs.map((r) => r.output as { source: string; previewHash: string });
+    assert.deepEqual(outs.map((o) => o.source), ['composite', 'composite']);
+    assert.equal(outs[0]!.previewHash, outs[1]!.previewHash);
+    assert.deepEqual(readdirSync(tmp), []);
+  } finally {
+    if (tmpBefore === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmpBefore;
+    await exif.end();
+    t.cleanup();
+  }
 });
