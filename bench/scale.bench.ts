@@ -11,7 +11,7 @@
  * would add 2 GB to the build on a shared machine.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -31,7 +31,7 @@ import { Daemon } from '../src/main.js';
 import { SWEPT_VERSIONS_KEY } from '../src/pipeline/pipeline.js';
 import type { Places } from '../src/platform/places.js';
 import { claim, enqueue, Priority, release } from '../src/queue/queue.js';
-import { openDb, openReadonlyDb, tx, DB_FILE } from '../src/store/db.js';
+import { defaultMigrationsDir, openDb, openReadonlyDb, tx, DB_FILE } from '../src/store/db.js';
 import { setKv } from '../src/store/repositories/kv.repository.js';
 import { recordRun, saveResult } from '../src/store/repositories/pass-result.repository.js';
 import { FIXTURES, tempDir } from '../tests/helpers/fixtures.js';
@@ -93,7 +93,15 @@ if (!BUILD_IN) {
     `INSERT INTO files (id, path, root, ext, kind, size, mtime_ns, state, content_hash, hash_algo, first_seen_at, last_seen_at)
      VALUES (?, ?, ?, 'cr3', 'raw', 25000000, '1', 'present', ?, 'sha256', ?, ?)`,
   );
-  const addMeta = db.prepare(`INSERT INTO metadata (file_id, captured_ts, make, model, read_at) VALUES (?, ?, 'Canon', 'EOS R5', ?)`);
+  // Metadata and previews with what this release's upgrade steps look for, in plausible shares: 1 in
+  // 10 an older CR2, 1 in 50 a RAF, 1 in 100 a date-only time (midnight, no offset), 1 in 200 a
+  // lens ExifTool could not name; 1 in 20 previews rendered from a TIFF itself.
+  const addMeta = db.prepare(
+    `INSERT INTO metadata (file_id, file_type, captured_at, captured_ts, make, model, lens, read_at) VALUES (?, ?, ?, ?, 'Canon', 'EOS R5', ?, ?)`,
+  );
+  const addPreview = db.prepare(
+    `INSERT INTO previews (file_id, preview_hash, source, width, height, bytes, path, thumb_path, made_at) VALUES (?, ?, ?, 2048, 1365, 400000, 'previews/p.jpg', 'thumbs/p.jpg', ?)`,
+  );
   const addTag = db.prepare(`INSERT INTO tags (file_id, label, score, source) VALUES (?, ?, 0.9, 'clip')`);
   const addPlace = db.prepare(`INSERT INTO places (file_id, city, region, country, country_code) VALUES (?, ?, ?, ?, ?)`);
   const TOWNS = Array.from({ length: 200 }, (_, i) => [`Town${i}`, `Region${i % 40}`, `Country${i % 20}`, `C${i % 20}`] as const);
@@ -106,7 +114,10 @@ if (!BUILD_IN) {
       for (let id = from; id < Math.min(from + BATCH, FILES + 1); id++) {
         const folder = `${SYNTHETIC_ROOT}/${2000 + (id % 25)}/${String(id % 365).padStart(3, '0')}`;
         addFile.run(id, `${folder}/IMG_${id}.CR3`, SYNTHETIC_ROOT, `h${id}`, now, now);
-        addMeta.run(id, now - id * 60_000, now);
+        const type = id % 20 === 0 ? 'TIFF' : id % 10 === 1 ? 'CR2' : id % 50 === 2 ? 'RAF' : 'CR3';
+        const at = id % 100 === 3 ? '2019-05-01T00:00:00' : `2019-05-01T12:${String(id % 60).padStart(2, '0')}:00`;
+        addMeta.run(id, type, at, now - id * 60_000, id % 200 === 4 ? 'Unknown ( )' : 'RF24-70mm F2.8 L IS USM', now);
+        addPreview.run(id, `p${id}`, type === 'TIFF' ? 'file' : 'JpgFromRaw', now);
         if (id % 10 === 0) addTag.run(id, id % 20 === 0 ? 'dog' : 'beach');
         if (id % 5 !== 0) addPlace.run(id, ...TOWNS[id % TOWNS.length]!); // 4 in 5 photos geotagged
         if (id % 10 === 5) addTag.run(id, id % 20 === 5 ? 'hot dog stand' : 'sandy beach'); // words inside labels
@@ -156,6 +167,28 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
     if (code !== 0) throw new Error('status failed');
   }
   report('rawlight status --json (open, read, close; median of 7)', median(times), 'ms', 100);
+}
+
+// ---- this release's upgrade steps ----------------------------------------------------------------
+// The migrations that send some photos back through a pass (0140 undated, 0150 sizes/times/lenses,
+// 0160 previews from deep pixels) run once, at the first start after an upgrade, before any claim:
+// each is timed on the built library and rolled back; together they share the start's budget.
+{
+  const { db } = openDb(dbPath);
+  let total = 0;
+  for (const name of ['0140-reread-undated-photos.sql', '0150-reread-sizes-times-lenses.sql', '0160-rerender-deep-previews.sql']) {
+    const sql = readFileSync(path.join(defaultMigrationsDir(), name), 'utf8');
+    db.exec('BEGIN IMMEDIATE');
+    const t = performance.now();
+    db.exec(sql);
+    const ms = performance.now() - t;
+    const again = db.prepare(`SELECT count(*) FROM pass_results WHERE pass IN ('metadata', 'preview')`).pluck().get() as number;
+    db.exec('ROLLBACK');
+    total += ms;
+    report(`  upgrade step ${name.slice(0, 4)} (${2 * FILES - again} photos sent back; rolled back)`, ms, 'ms', null);
+  }
+  report(`this release's upgrade steps together (once, before the first claim; start budget)`, total / 1000, 's', 3);
+  db.close();
 }
 
 // ---- claim ---------------------------------------------------------------------------------------
