@@ -55,8 +55,11 @@ export interface MetadataRow {
   warnings: string[];
 }
 
-/** File types ExifTool reports that are images we can index. Anything else in a photo's clothing is foreign. */
-const IMAGE_FILE_TYPES = /^(JPEG|TIFF|PNG|WEBP|HEIC|HEIF|AVIF|DNG|CR2|CR3|CRW|NEF|NRW|ARW|ARQ|SR2|SRF|RAF|ORF|ORI|RW2|RWL|PEF|3FR|IIQ|ERF|MRW|X3F|GPR|KDC|DCR|MOS|MEF|SRW|RAW|FFF|MIFF|BMP|GIF|JP2|JXL|PSD|PSB)$/i;
+/**
+ * File types ExifTool reports that are images we can index. Anything else in a photo's clothing is
+ * foreign. `INSP`: an Insta360 camera's photo, a JPEG ExifTool names by its extension.
+ */
+const IMAGE_FILE_TYPES = /^(JPEG|INSP|TIFF|PNG|WEBP|HEIC|HEIF|AVIF|DNG|CR2|CR3|CRW|NEF|NRW|ARW|ARQ|SR2|SRF|RAF|ORF|ORI|RW2|RWL|PEF|3FR|IIQ|ERF|MRW|X3F|GPR|KDC|DCR|MOS|MEF|SRW|RAW|FFF|MIFF|BMP|GIF|JP2|JXL|PSD|PSB)$/i;
 
 const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v).trim() || null);
 const num = (v: unknown): number | null => {

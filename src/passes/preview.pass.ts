@@ -19,7 +19,8 @@ import { stopIfAborted } from './abort.js';
 /** Embedded images, best first (ExifTool tag names). */
 export const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'] as const;
 
-const DIRECT_EXTS = new Set(['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp']);
+/** Files sharp reads itself (a GIF: its first frame; an Insta360 `.insp`: a JPEG). */
+const DIRECT_EXTS = new Set(['jpg', 'jpeg', 'jpe', 'insp', 'png', 'tif', 'tiff', 'webp', 'gif']);
 const HEIF_EXTS = new Set(['heic', 'heif', 'hif', 'heics', 'heifs']);
 /**
  * AVIF: sharp's libheif decodes AV1 and applies the container's rotation/mirror itself; image

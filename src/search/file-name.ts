@@ -1,5 +1,9 @@
-/** File names in queries: "DSC06241.ARW", "IMG_1234" are names, not words to rank. */
-const RAW_AND_IMAGE_EXT = /\.(jpe?g|png|tiff?|heic|heif|hif|webp|gif|dng|cr2|cr3|crw|nef|nrw|arw|srf|sr2|raf|orf|rw2|pef|srw|x3f|iiq|3fr|erf|kdc|mrw|raw|rwl|gpr)$/i;
+import { PHOTO_EXTS } from '../store/file-kinds.js';
+
+// File names in queries: "DSC06241.ARW", "IMG_1234" are names, not words to rank.
+
+/** Every extension rawlight indexes: "IMG_0042.avif", "edit.psd" are names as much as "DSC06241.ARW". */
+const RAW_AND_IMAGE_EXT = new RegExp(`\\.(${PHOTO_EXTS.join('|')})$`, 'i');
 // Camera file names: DSC06241, IMG_1234, _MG_0635, DSCN0010, P1000123, GOPR8508, IMG_E4120.
 const CAMERA_STEM = /^[A-Za-z_]{1,6}[_-]?[A-Za-z]?\d{3,}(?:[_-]\d+)?$/;
 

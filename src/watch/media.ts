@@ -1,21 +1,6 @@
 import path from 'node:path';
+import { kindOfExt } from '../store/file-kinds.js';
 import type { FileKind } from '../store/repositories/file.repository.js';
-
-/** Camera RAW extensions: never written into, sidecar only. `fff`: Hasselblad's (Phocus exports). */
-export const RAW_EXTS: ReadonlySet<string> = new Set([
-  'cr2', 'cr3', 'crw', 'nef', 'nrw', 'arw', 'sr2', 'srf', 'raf', 'orf', 'rw2', 'pef', 'dng', '3fr', 'iiq', 'erf',
-  'mrw', 'x3f', 'gpr', 'kdc', 'dcr', 'mos', 'mef', 'srw', 'rwl', 'raw', 'fff',
-]);
-
-/**
- * Processed image formats; `heics`/`heifs`/`avifs`: image sequences (iOS stickers, bursts,
- * animations), their still indexed; `psd`/`psb`: Photoshop documents (Lightroom's "Edit in
- * Photoshop" saves them beside the RAW), their composite image indexed.
- */
-export const IMAGE_EXTS: ReadonlySet<string> = new Set(['jpg', 'jpeg', 'heic', 'heif', 'hif', 'heics', 'heifs', 'tif', 'tiff', 'png', 'webp', 'avif', 'avifs', 'jxl', 'psd', 'psb']);
-
-/** RAW formats whose container is a documented, writable standard (embedded XMP allowed on opt-in). */
-export const OPEN_RAW_EXTS: ReadonlySet<string> = new Set(['dng']);
 
 export function extOf(p: string): string {
   return path.extname(p).slice(1).toLowerCase();
@@ -32,10 +17,7 @@ export function isIgnoredName(name: string): boolean {
 export function mediaKind(p: string): FileKind | null {
   const name = path.basename(p);
   if (isIgnoredName(name)) return null;
-  const ext = extOf(name);
-  if (RAW_EXTS.has(ext)) return 'raw';
-  if (IMAGE_EXTS.has(ext)) return 'image';
-  return null;
+  return kindOfExt(extOf(name));
 }
 
 export function isSidecarName(name: string): boolean {

@@ -3,7 +3,7 @@
  * ImageDataHash). Everything else, above all proprietary RAW, only ever gets a sidecar: ExifTool's
  * author warns that rewriting RAW files risks corruption.
  */
-const EMBEDDABLE = new Set(['dng', 'jpg', 'jpeg', 'heic', 'heif', 'hif', 'tif', 'tiff']);
+const EMBEDDABLE = new Set(['dng', 'jpg', 'jpeg', 'jpe', 'heic', 'heif', 'hif', 'tif', 'tiff']);
 
 export function isEmbeddable(ext: string): boolean {
   return EMBEDDABLE.has(ext.toLowerCase().replace(/^\./, ''));

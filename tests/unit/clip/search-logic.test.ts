@@ -7,8 +7,8 @@ import { looksLikeFileName, queryTerms } from '../../../src/search/search.js';
 
 describe('query parsing', () => {
   test('file-name-like queries', () => {
-    for (const q of ['DSC06241', 'IMG_1234.CR3', '_MG_0635', 'DSCN0010', 'P1000123', 'GOPR8508', 'IMG_E4120', 'photo.jpg', 'x.NEF']) assert.ok(looksLikeFileName(q), q);
-    for (const q of ['dog', 'dog on a beach', 'Arezzo', '2024', 'sunset 2019', '', 'café']) assert.ok(!looksLikeFileName(q), q);
+    for (const q of ['DSC06241', 'IMG_1234.CR3', '_MG_0635', 'DSCN0010', 'P1000123', 'GOPR8508', 'IMG_E4120', 'photo.jpg', 'x.NEF', 'sunset.avif', 'edit.psd', 'P5010001.ORI', 'cat.gif', 'pano.insp', 'a.jxl']) assert.ok(looksLikeFileName(q), q);
+    for (const q of ['dog', 'dog on a beach', 'Arezzo', '2024', 'sunset 2019', '', 'café', 'st.louis', 'notes.txt']) assert.ok(!looksLikeFileName(q), q);
   });
 
   test('terms: lower-case, stopwords dropped, singular and plural spellings', () => {

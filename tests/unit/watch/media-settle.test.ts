@@ -5,8 +5,8 @@ import { compileExcludes, isIgnoredName, mediaKind, sidecarCandidates, sidecarOw
 import { Settler } from '../../../src/watch/settle.js';
 
 test('media kinds: RAW, images, and what is never a photo', () => {
-  for (const f of ['a.CR3', 'b.nef', 'c.ARW', 'd.dng', 'e.RAF', 'f.orf', 'g.rw2', 'h.pef', 'i.gpr', 'j.x3f', 'k.3FR', 'l.fff']) assert.equal(mediaKind(f), 'raw', f);
-  for (const f of ['a.jpg', 'b.JPEG', 'c.heic', 'd.HIF', 'e.tif', 'f.png', 'g.webp', 'h.psd', 'i.PSB']) assert.equal(mediaKind(f), 'image', f);
+  for (const f of ['a.CR3', 'b.nef', 'c.ARW', 'd.dng', 'e.RAF', 'f.orf', 'g.rw2', 'h.pef', 'i.gpr', 'j.x3f', 'k.3FR', 'l.fff', 'P5010001.ORI']) assert.equal(mediaKind(f), 'raw', f);
+  for (const f of ['a.jpg', 'b.JPEG', 'c.heic', 'd.HIF', 'e.tif', 'f.png', 'g.webp', 'h.psd', 'i.PSB', 'j.jpe', 'k.GIF', 'IMG_20240501_101010_00_001.insp', 'l.avif', 'm.jxl']) assert.equal(mediaKind(f), 'image', f);
   for (const f of ['._IMG_1.CR3', '.hidden.jpg', 'IMG_1.jpg_exiftool_tmp', 'IMG_1.jpg_original', 'notes.txt', 'IMG_1.xmp', 'movie.mov']) assert.equal(mediaKind(f), null, f);
   assert.equal(isIgnoredName('._x'), true);
 });

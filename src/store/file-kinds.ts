@@ -1,0 +1,31 @@
+import type { FileKind } from './repositories/file.repository.js';
+
+/**
+ * Camera RAW extensions: never written into, sidecar only. `fff`: Hasselblad's (Phocus exports);
+ * `ori`: the unprocessed frame an Olympus/OM System camera keeps beside a High Res Shot or
+ * in-camera-corrected ORF (the same format).
+ */
+const RAW_EXTS: ReadonlySet<string> = new Set([
+  'cr2', 'cr3', 'crw', 'nef', 'nrw', 'arw', 'sr2', 'srf', 'raf', 'orf', 'ori', 'rw2', 'pef', 'dng', '3fr', 'iiq', 'erf',
+  'mrw', 'x3f', 'gpr', 'kdc', 'dcr', 'mos', 'mef', 'srw', 'rwl', 'raw', 'fff',
+]);
+
+/**
+ * Processed image formats; `heics`/`heifs`/`avifs`: image sequences (iOS stickers, bursts,
+ * animations), their still indexed; `psd`/`psb`: Photoshop documents (Lightroom's "Edit in
+ * Photoshop" saves them beside the RAW), their composite image indexed; `jpe`: JPEG under its
+ * third extension; `insp`: an Insta360 camera's photo (a JPEG); `gif`: its first frame.
+ */
+const IMAGE_EXTS: ReadonlySet<string> = new Set([
+  'jpg', 'jpeg', 'jpe', 'insp', 'heic', 'heif', 'hif', 'heics', 'heifs', 'tif', 'tiff', 'png', 'webp', 'gif', 'avif', 'avifs', 'jxl', 'psd', 'psb',
+]);
+
+/** The kind of photo a (lower-case, dotless) extension names, or null when it names none. */
+export function kindOfExt(ext: string): FileKind | null {
+  if (RAW_EXTS.has(ext)) return 'raw';
+  if (IMAGE_EXTS.has(ext)) return 'image';
+  return null;
+}
+
+/** Every extension of a photo rawlight indexes. */
+export const PHOTO_EXTS: readonly string[] = [...RAW_EXTS, ...IMAGE_EXTS];
