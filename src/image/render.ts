@@ -37,9 +37,9 @@ export async function probeImage(input: Buffer | string): Promise<{ width: numbe
   }
 }
 
-/** A JPEG (SOI marker, or a .jpg/.jpeg path): always 8-bit, the common case, known without a read. */
+/** A JPEG (SOI marker, or a .jpg/.jpeg/.jpe/.insp path): always 8-bit, the common case, known without a read. */
 function isJpeg(input: Buffer | string): boolean {
-  return typeof input === 'string' ? /\.jpe?g$/i.test(input) : input.length > 2 && input[0] === 0xff && input[1] === 0xd8;
+  return typeof input === 'string' ? /\.(jpe?g|jpe|insp)$/i.test(input) : input.length > 2 && input[0] === 0xff && input[1] === 0xd8;
 }
 
 /**

@@ -116,6 +116,26 @@ describe('GIF, .jpe, Insta360 .insp and Olympus .ORI files, end to end', () => {
     assert.ok(diff / want!.length < 20, `mean difference ${(diff / want!.length).toFixed(1)} per sample`);
   });
 
+  test('a GIF cut short, a bare GIF header and a JPEG saved as .gif: recorded reasons, or its own pixels', async () => {
+    const dir = path.join(t.dir, 'bad-gifs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'cut.gif'), readFileSync(gif).subarray(0, 3000));
+    writeFileSync(path.join(dir, 'header.gif'), 'GIF89a');
+    copyFileSync(CAT, path.join(dir, 'jpeg.gif'));
+    const r = await cli(path.join(t.dir, 'home-bad'), ['index', dir, '--passes', 'preview', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const j = r.json<IndexJson>();
+    assert.deepEqual(
+      j.failed.map((f) => [path.basename(f.path), f.pass, f.code]).sort(),
+      [
+        ['cut.gif', 'metadata', 'METADATA_UNREADABLE'],
+        ['header.gif', 'metadata', 'METADATA_UNREADABLE'],
+      ],
+    );
+    for (const f of j.failed) assert.match(f.error, /ExifTool could not read the file: .+/);
+    assert.equal(j.executed.preview, 1, 'the JPEG under .gif: previewed from its own pixels');
+  });
+
   test('tags go to sidecars; no photo is written into', () => {
     for (const f of [gif, jpe, insp, ori]) assert.equal(sha(f), before_[f], `${path.basename(f)} untouched`);
     // The cat is tagged: its GIF and its .jpe copy get sidecars (a .jpe is a JPEG, but writing into photos is opt-in).
