@@ -8,7 +8,17 @@
 export class InputBuffers {
   private readonly free = new Map<number, Float32Array[]>();
 
-  constructor(private readonly perSize = 2) {}
+  /**
+   * @param perSize free buffers kept of each size
+   * @param total free buffers kept in all: a model fed a size per photo's aspect ratio (a dynamic
+   *   YuNet) would otherwise keep a few of every size it ever saw
+   */
+  constructor(
+    private readonly perSize = 2,
+    private readonly total = Number.POSITIVE_INFINITY,
+  ) {
+    pools.add(new WeakRef(this));
+  }
 
   /** A buffer of exactly `length` floats (contents undefined: the caller writes all of it). */
   take(length: number): Float32Array {
@@ -19,7 +29,29 @@ export class InputBuffers {
   give(b: Float32Array): void {
     let list = this.free.get(b.length);
     if (!list) this.free.set(b.length, (list = []));
-    if (list.length < this.perSize && !list.includes(b)) list.push(b);
+    if (list.length >= this.perSize || list.includes(b)) return;
+    if (this.count() >= this.total) {
+      // Room made by dropping a buffer of another size (the size first seen).
+      for (const [size, l] of this.free) {
+        if (size === b.length || l.length === 0) continue;
+        l.shift();
+        if (l.length === 0) this.free.delete(size);
+        break;
+      }
+      if (this.count() >= this.total) return;
+    }
+    list.push(b);
+  }
+
+  private count(): number {
+    let n = 0;
+    for (const l of this.free.values()) n += l.length;
+    return n;
+  }
+
+  /** Drops the free buffers (the next take() makes a new one). */
+  clear(): void {
+    this.free.clear();
   }
 
   /** Floats held in free buffers. */
@@ -27,5 +59,21 @@ export class InputBuffers {
     let n = 0;
     for (const list of this.free.values()) for (const b of list) n += b.length;
     return n;
+  }
+}
+
+/** Every pool in the process, so that a dry queue can empty them all (dropFreeInputs). */
+const pools = new Set<WeakRef<InputBuffers>>();
+
+/**
+ * Empties every pool's free buffers: the queue is dry and the models are parked, so nothing will
+ * take them before the next import. They were what an idle daemon still held of the ML passes:
+ * YunetDetector's 4.9 MB detector input, the classifier's 0.6 MB, the embedder's faces.
+ */
+export function dropFreeInputs(): void {
+  for (const ref of pools) {
+    const pool = ref.deref();
+    if (pool) pool.clear();
+    else pools.delete(ref);
   }
 }

@@ -45,7 +45,7 @@ export const indexCommand: CliCommand = {
     }
     const config = loadConfig(env.places, { env: env.env });
     // The log file gets everything; the terminal gets the progress bar and the summary.
-    const log = createLogger({ logsDir: env.places.logsDir });
+    const log = await createLogger({ logsDir: env.places.logsDir });
     const lock = acquireDaemonLock(env.places);
     const t0 = Date.now();
     let core: Core;

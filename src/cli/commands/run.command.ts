@@ -37,7 +37,7 @@ export const runCommand: CliCommand = {
     // Before the first file is created (the log): everything rawlight writes is the user's alone.
     applyPrivateUmask();
     const tightened = tightenPrivateFiles(env.places);
-    const log = createLogger({ logsDir: env.places.logsDir, console: true });
+    const log = await createLogger({ logsDir: env.places.logsDir, console: true });
     if (tightened.length) log.info({ count: tightened.length, paths: tightened.slice(0, 20).map((t) => t.path) }, 'made rawlight\'s folders and files private (0700/0600)');
     let libraries = config.libraries;
     if (libraries.length === 0) {

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { DaemonError } from '../../errors/index.js';
 import { toNchw, type RgbImage } from '../image.js';
+import { InputBuffers } from '../input-buffers.js';
 import { reduced } from '../pyramid.js';
 import { enlargeToNchw, isEnlargement } from '../resample.js';
 import type { ResolvedModel } from '../registry.js';
@@ -40,9 +41,9 @@ export class YunetDetector {
   /**
    * Input tensors reused across detect() calls, in shared memory: a fresh 5 MB tensor per photo
    * cost page faults and GC pauses on the daemon's thread, and shared memory reaches the ML worker
-   * thread without a copy.
+   * thread without a copy. Two in all, whatever their sizes.
    */
-  private readonly spare: Float32Array[] = [];
+  private readonly inputs = new InputBuffers(2, 2);
   /** The size of the image last written into each buffer: its padding is zeros already. */
   private readonly written = new WeakMap<Float32Array, { width: number; height: number }>();
 
@@ -69,10 +70,7 @@ export class YunetDetector {
     const rh = Math.max(1, Math.min(inputH, Math.round(img.height * scale)));
     const size = 3 * inputW * inputH;
     let into: Float32Array | undefined;
-    if (reuse) {
-      const i = this.spare.findIndex((b) => b.length === size);
-      into = i >= 0 ? this.spare.splice(i, 1)[0]! : new Float32Array(new SharedArrayBuffer(size * 4));
-    }
+    if (reuse) into = this.inputs.take(size);
     // A reused buffer's padding is rewritten only where its last image reached beyond this one.
     const padded = into ? (this.written.get(into) ?? { width: 0, height: 0 }) : undefined;
     let tensor: Float32Array;
@@ -137,7 +135,7 @@ export class YunetDetector {
 
   /** Hands back a tensor prepare(img, true) gave, once its inference replied (a few are kept). */
   recycle(tensor: Float32Array): void {
-    if (this.spare.length < 2 && !this.spare.includes(tensor)) this.spare.push(tensor);
+    this.inputs.give(tensor);
   }
 }
 

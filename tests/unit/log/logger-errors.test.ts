@@ -23,7 +23,7 @@ test('a log file that cannot be written is said once on stderr and never crashes
     }) as typeof process.stderr.write;
   });
   try {
-    const log = createLogger({ logsDir: t.dir });
+    const log = await createLogger({ logsDir: t.dir });
     log.info('one');
     log.warn('two');
     await told;

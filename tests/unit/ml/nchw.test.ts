@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toNchw, type ChannelNorm, type RgbImage } from '../../../src/ml/image.js';
-import { InputBuffers } from '../../../src/ml/input-buffers.js';
+import { dropFreeInputs, InputBuffers } from '../../../src/ml/input-buffers.js';
 
 function image(width: number, height: number, seed = 7): RgbImage {
   const data = Buffer.alloc(width * height * 3);
@@ -70,4 +70,26 @@ test('input buffers are shared memory, reused per size, a few kept', () => {
   assert.ok(again.includes(a) && again.includes(b));
   assert.notEqual(pool.take(12), c);
   assert.equal(pool.take(5).length, 5, 'another size: a new buffer');
+});
+
+test('a pool bounded in all keeps that many buffers whatever their sizes (a detector fed each photo\'s aspect ratio)', () => {
+  const pool = new InputBuffers(2, 2);
+  const sizes = [640 * 480, 480 * 640, 640 * 448, 448 * 640, 640 * 352];
+  for (const n of sizes) pool.give(pool.take(n));
+  assert.equal(pool.heldFloats, 640 * 448 + 640 * 352, 'the two sizes seen last');
+  const twice = [pool.take(100), pool.take(100)];
+  for (const b of twice) pool.give(b);
+  assert.equal(pool.heldFloats, 200, 'two of one size: the others made room');
+  assert.ok(pool.take(100) === twice[1] || pool.take(100) === twice[0]);
+});
+
+test('a dry queue empties every pool (dropFreeInputs): the next take makes a new buffer', () => {
+  const a = new InputBuffers(2), b = new InputBuffers(4);
+  const x = a.take(10), y = b.take(20);
+  a.give(x);
+  b.give(y);
+  assert.deepEqual([a.heldFloats, b.heldFloats], [10, 20]);
+  dropFreeInputs();
+  assert.deepEqual([a.heldFloats, b.heldFloats], [0, 0]);
+  assert.notEqual(a.take(10), x);
 });
