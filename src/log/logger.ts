@@ -58,7 +58,9 @@ export async function createLogger(opts: LoggerOptions = {}): Promise<Logger> {
     }
   }
   if (opts.console) {
-    const stream = process.stderr.isTTY ? pinoPretty({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : pino.destination({ fd: 2, sync: true });
+    // Not a terminal: launchd's log file, or journald's pipe, which must never hold up the daemon's
+    // thread when it reads slowly (written asynchronously; the log file has every line anyway).
+    const stream = process.stderr.isTTY ? pinoPretty({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : pino.destination({ fd: 2, sync: false });
     streams.push({ level: level as Level, stream });
   }
   if (streams.length === 0) return pino({ level: 'silent' });

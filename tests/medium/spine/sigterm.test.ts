@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -50,6 +50,10 @@ test('SIGTERM mid-indexing: `rawlight run` exits 0 within the bound, no job is l
     const { code, ms } = await exited;
     assert.equal(code, 0, stderr.slice(-2000));
     assert.ok(ms < 15_000, `stopped in ${ms} ms`);
+    // Its last words are in its log file and on stderr (launchd's and journald's copy), not lost at exit.
+    const logged = readFileSync(path.join(home, 'logs', 'rawlight.1.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    assert.equal(logged.at(-1)?.msg, 'stopped');
+    assert.match(stderr.trim().split('\n').at(-1) ?? '', /"msg":"stopped"/);
     const d = new Database(path.join(home, 'rawlight.db'), { readonly: true });
     try {
       const leased = d.prepare(`SELECT count(*) AS n FROM jobs WHERE state = 'leased'`).get() as { n: number };
