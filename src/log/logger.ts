@@ -31,9 +31,9 @@ const MAX_PENDING_BYTES = 1024 * 1024;
 export async function createLogger(opts: LoggerOptions = {}): Promise<Logger> {
   const level = opts.level ?? process.env.RAWLIGHT_LOG_LEVEL ?? 'info';
   // A log file that cannot be written (its folder deleted by a clean-up, a full disk) must never
-  // stop the daemon: said once on stderr (launchd keeps it), and the daemon goes on. Lines that a
-  // full disk refused come back once it has room; a file that could not be opened stays off until
-  // the next start.
+  // stop the daemon: said once on stderr (launchd keeps it), and the daemon goes on. After a full
+  // disk, logging resumes once it has room (with up to 1 MiB of the lines logged meanwhile); a
+  // file that could not be opened stays off until the next start.
   let told = false;
   const tell = (e: Error) => {
     if (told) return;
