@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { DaemonError, toDaemonError } from '../errors/index.js';
 import type { ReadableDb, WritableDb } from '../store/db.js';
@@ -11,16 +10,36 @@ import type { Pass, PassContext, PassOutcome } from './pass.js';
 
 export const HASH_ALGO = 'sha256';
 
-/** Files up to this size are read in one call: a stream's per-chunk overhead dominates for them. */
-const ONE_READ_MAX = 64 * 2 ** 20;
+/** Read in pieces of this size, each hashed before the next is read. */
+const CHUNK = 2 ** 20;
+/** Read buffers kept from one file to the next (as many as files are hashed at once, about). */
+const spare: Buffer[] = [];
+const MAX_SPARE = 4;
 
-/** SHA-256 of a file (OpenSSL; hardware-accelerated where the CPU has SHA extensions). */
+/**
+ * SHA-256 of a file (OpenSSL; hardware-accelerated where the CPU has SHA extensions), read in 1 MiB
+ * pieces into a buffer reused from file to file. Reading a whole file into a fresh buffer (as this
+ * did up to 64 MiB) cost 2-5x the CPU of the hash itself in page faults: 26 MB RAWs hashed at
+ * 235-720 MB/s and 0.29-0.87 s CPU for 198 MB, against 1.18 GB/s and 0.16 s now (the shared
+ * fixtures: 173-360 MB/s against 743-783). Each piece is a short turn on the daemon's thread
+ * instead of one 25-40 ms update for a whole RAW.
+ */
 export async function hashFile(file: string, signal?: AbortSignal): Promise<string> {
+  signal?.throwIfAborted();
   const h = createHash(HASH_ALGO);
-  const st = await fs.stat(file);
-  if (st.size <= ONE_READ_MAX) return h.update(await fs.readFile(file, signal ? { signal } : {})).digest('hex');
-  const stream = createReadStream(file, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) });
-  for await (const chunk of stream) h.update(chunk as Buffer);
+  const fh = await fs.open(file, 'r');
+  const buf = spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      h.update(buf.subarray(0, bytesRead));
+      signal?.throwIfAborted();
+    }
+  } finally {
+    if (spare.length < MAX_SPARE) spare.push(buf);
+    await fh.close();
+  }
   return h.digest('hex');
 }
 
