@@ -22,6 +22,19 @@ export interface SidecarChoice {
   style: 'adobe' | 'darktable';
 }
 
+/**
+ * RAW files that never own their name's `IMG_1.xmp`: Olympus' `.ORI`, the unprocessed frame an
+ * OM/Olympus camera keeps beside a High Res Shot or in-camera-corrected ORF of the same name.
+ * Lightroom and Capture One do not open it, so that sidecar is the ORF's; the ORI is named as a
+ * JPEG beside a RAW is (`P1010001.ORI.xmp`).
+ */
+const SECONDARY_RAW = /\.ori$/i;
+
+/** Whether a photo may own its name's `IMG_1.xmp`: a RAW, other than a secondary one. */
+export function ownsSidecarName(p: { path: string; isRaw: boolean }): boolean {
+  return p.isRaw && !SECONDARY_RAW.test(p.path);
+}
+
 function splitName(p: string): { dir: string; base: string; name: string } {
   const dir = path.dirname(p);
   const name = path.basename(p);
@@ -44,7 +57,8 @@ export function sidecarCandidates(photoPath: string): { adobe: string[]; darktab
  *   shares a sidecar with the RAW of the same name, whichever arrived first;
  * - a RAW (DNG included) gets `IMG_1.xmp` (Lightroom, Capture One) or, in `ext` style, `IMG_1.CR3.xmp`
  *   (darktable, digiKam); when only the other name exists it is that tool's sidecar and is used;
- *   when both exist only the style's is written; two RAWs of one base name use `IMG_1.CR3.xmp`.
+ *   when both exist only the style's is written; two RAWs of one base name use `IMG_1.CR3.xmp`;
+ * - an Olympus `.ORI` is named as a photo that is not RAW (ownsSidecarName).
  */
 export function chooseSidecar(input: SidecarChoiceInput): SidecarChoice {
   const { adobe, darktable } = sidecarCandidates(input.photoPath);
@@ -52,7 +66,7 @@ export function chooseSidecar(input: SidecarChoiceInput): SidecarChoice {
   const dt = darktable.find(has);
   const ad = adobe.find(has);
   const dtChoice: SidecarChoice = dt ? { path: dt, exists: true, style: 'darktable' } : { path: darktable[0]!, exists: false, style: 'darktable' };
-  if (!input.isRaw || input.siblings.some((s) => s.isRaw)) return dtChoice;
+  if (!ownsSidecarName({ path: input.photoPath, isRaw: input.isRaw }) || input.siblings.some(ownsSidecarName)) return dtChoice;
   const adChoice: SidecarChoice = ad ? { path: ad, exists: true, style: 'adobe' } : { path: adobe[0]!, exists: false, style: 'adobe' };
   const wantAdobe = input.style === 'adobe';
   if (dt && !ad) return dtChoice;
@@ -108,8 +122,8 @@ export function userSidecars(input: SidecarChoiceInput): string[] {
   const has = (p: string) => input.existing.some((e) => e === p);
   const dt = darktable.filter(has).slice(0, 1);
   const ad = adobe.filter(has).slice(0, 1);
-  const rawSibling = input.siblings.some((s) => s.isRaw);
-  if (!input.isRaw) return rawSibling ? dt : [...dt, ...ad];
+  const rawSibling = input.siblings.some(ownsSidecarName);
+  if (!ownsSidecarName({ path: input.photoPath, isRaw: input.isRaw })) return rawSibling ? dt : [...dt, ...ad];
   if (rawSibling) return dt;
   return input.style === 'adobe' ? [...ad, ...dt] : [...dt, ...ad];
 }

@@ -4,7 +4,7 @@ import type { ExifReader } from '../../exiftool/reader.js';
 import type { ReadableDb } from '../../store/db.js';
 import type { FileRow } from '../../store/repositories/file.repository.js';
 import { getFileByPath } from '../../store/repositories/file.repository.js';
-import { existingSidecars, userSidecars, type SidecarStyle } from '../../xmp/sidecar-path.js';
+import { existingSidecars, ownsSidecarName, userSidecars, type SidecarStyle } from '../../xmp/sidecar-path.js';
 import { siblingsOf } from '../../xmp/writeback.js';
 import { mergeSidecarTags } from './user-values.js';
 
@@ -37,8 +37,8 @@ export function sidecarsOfPhoto(db: ReadableDb, f: FileRow, style: SidecarStyle)
  * while no RAW of its name exists, so a RAW arriving (or leaving) must re-read it.
  */
 export function rawSiblingMark(db: ReadableDb, f: FileRow): string {
-  if (f.kind === 'raw') return '';
-  return kindSiblings(db, f).some((s) => s.isRaw) ? '|raw-sibling' : '';
+  if (ownsSidecarName({ path: f.path, isRaw: f.kind === 'raw' })) return '';
+  return kindSiblings(db, f).some(ownsSidecarName) ? '|raw-sibling' : '';
 }
 
 /** Reads every sidecar of the photo; a malformed one only adds a warning (never rejects). */

@@ -136,6 +136,45 @@ describe('GIF, .jpe, Insta360 .insp and Olympus .ORI files, end to end', () => {
     assert.equal(j.executed.preview, 1, 'the JPEG under .gif: previewed from its own pixels');
   });
 
+  test("an ORI beside its ORF: the ORF's Lightroom sidecar stays the ORF's, keeps Lightroom's values and gets rawlight's; the ORI gets its own", async () => {
+    const dir = path.join(t.dir, 'high-res');
+    mkdirSync(dir, { recursive: true });
+    const orfFile = path.join(dir, 'P1010001.ORF');
+    copyFileSync(ori, orfFile);
+    copyFileSync(ori, path.join(dir, 'P1010001.ORI'));
+    const lr = path.join(dir, 'P1010001.xmp');
+    writeFileSync(
+      lr,
+      `<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 7.0"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmp:Rating="3"><dc:subject><rdf:Bag><rdf:li>from lightroom</rdf:li></rdf:Bag></dc:subject></rdf:Description></rdf:RDF></x:xmpmeta>`,
+    );
+    // A place to write back: the frames were shot where the cat was.
+    const et = new ExifTool({ maxProcs: 1 });
+    try {
+      for (const f of [orfFile, path.join(dir, 'P1010001.ORI')]) await et.write(f, { GPSLatitude: 48.53871, GPSLatitudeRef: 'N', GPSLongitude: 9.01216, GPSLongitudeRef: 'E' }, { writeArgs: ['-overwrite_original'] });
+    } finally {
+      await et.end();
+    }
+    const home2 = path.join(t.dir, 'home-high-res');
+    const r = await cli(home2, ['index', dir, '--passes', 'places,writeback', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json<IndexJson>().executed.writeback, 2);
+    const tagsOf = async (f: string) => {
+      const e = new ExifTool({ maxProcs: 1 });
+      try {
+        return await e.read(f);
+      } finally {
+        await e.end();
+      }
+    };
+    const orfXmp = await tagsOf(lr);
+    assert.equal(orfXmp.Rating, 3, "Lightroom's rating kept");
+    assert.deepEqual([orfXmp.Subject].flat().sort(), ['Tübingen', 'from lightroom'], "Lightroom's keyword kept, the ORF's place added");
+    assert.equal(existsSync(`${orfFile}.xmp`), false, 'no second sidecar for the ORF');
+    const oriXmp = await tagsOf(path.join(dir, 'P1010001.ORI.xmp'));
+    assert.deepEqual([oriXmp.Subject].flat(), ['Tübingen']);
+    assert.equal(oriXmp.Rating, undefined, "the ORF's rating is not the ORI's");
+  });
+
   test('tags go to sidecars; no photo is written into', () => {
     for (const f of [gif, jpe, insp, ori]) assert.equal(sha(f), before_[f], `${path.basename(f)} untouched`);
     // The cat is tagged: its GIF and its .jpe copy get sidecars (a .jpe is a JPEG, but writing into photos is opt-in).

@@ -4,7 +4,7 @@ import { encodeValue, planArgs, regionStruct } from '../../../src/xmp/exiftool-a
 import { regionKey } from '../../../src/xmp/fields.js';
 import { isEmbeddable } from '../../../src/xmp/formats.js';
 import { storedToUpright, toCentre, uprightToStored } from '../../../src/geometry/box.js';
-import { chooseSidecar } from '../../../src/xmp/sidecar-path.js';
+import { chooseSidecar, userSidecars } from '../../../src/xmp/sidecar-path.js';
 import { kindFromFileType } from '../../../src/xmp/photo-kind.js';
 import { xmlWellFormedError } from '../../../src/xmp/xml-check.js';
 import { readFileSync } from 'node:fs';
@@ -78,6 +78,19 @@ describe('sidecar naming', () => {
     // Two RAWs of one base name (IMG_1.CR3 + IMG_1.DNG): each its own.
     assert.equal(chooseSidecar({ ...base, photoPath: '/p/IMG_1.DNG', siblings: [{ path: '/p/IMG_1.CR3', isRaw: true }] }).path, '/p/IMG_1.DNG.xmp');
   });
+  test("an Olympus .ORI never takes its ORF's IMG.xmp: the ORF keeps Lightroom's sidecar, the ORI is named as a JPEG", () => {
+    const lr = ['/p/P1010001.xmp'];
+    const orf = chooseSidecar({ ...base, photoPath: '/p/P1010001.ORF', existing: lr, siblings: [{ path: '/p/P1010001.ORI', isRaw: true }] });
+    assert.deepEqual(orf, { path: '/p/P1010001.xmp', exists: true, style: 'adobe' });
+    const ori = chooseSidecar({ ...base, photoPath: '/p/P1010001.ORI', existing: lr, siblings: [{ path: '/p/P1010001.ORF', isRaw: true }] });
+    assert.equal(ori.path, '/p/P1010001.ORI.xmp');
+    assert.equal(chooseSidecar({ ...base, photoPath: '/p/P1010001.ori' }).path, '/p/P1010001.ori.xmp', 'alone too');
+    // The user's values: Lightroom's file is the ORF's; the ORI reads it only while no ORF is there (as a JPEG would).
+    assert.deepEqual(userSidecars({ ...base, photoPath: '/p/P1010001.ORF', existing: lr, siblings: [{ path: '/p/P1010001.ORI', isRaw: true }] }), lr);
+    assert.deepEqual(userSidecars({ ...base, photoPath: '/p/P1010001.ORI', existing: lr, siblings: [{ path: '/p/P1010001.ORF', isRaw: true }] }), []);
+    assert.deepEqual(userSidecars({ ...base, photoPath: '/p/P1010001.ORI', existing: lr }), lr);
+  });
+
   test("the kind comes from ExifTool's FileType, not the extension", () => {
     const nefAsTif = kindFromFileType('NEF', { kind: 'image', ext: 'tif' });
     assert.deepEqual([nefAsTif.isRaw, nefAsTif.embeddable], [true, false]);
