@@ -76,19 +76,21 @@ export function createStatusService(deps: ApiDeps) {
     return cached.value;
   }
 
-  let jsonCached: { at: number; key: string; json: string } | undefined;
+  let jsonCached: { at: number; key: string; json: Buffer } | undefined;
 
   const service = {
     dbStatus,
     /**
-     * `full()` as JSON text, serialised once per cache period (and again at once when pause or the
+     * `full()` as UTF-8 JSON, serialised once per cache period (and again at once when pause or the
      * libraries change): twenty pollers cost the daemon's thread one serialisation, not twenty.
+     * Bytes, not a string: each response of a string was encoded to UTF-8 again on the daemon's
+     * thread (9 % of it under 20 pollers at 100K photos, bench scale's CPU profile).
      */
-    async fullJson(): Promise<string> {
+    async fullJson(): Promise<Buffer> {
       const now = Date.now();
       const key = `${deps.control.isPaused()}|${deps.control.libraries().join('\n')}`;
       if (jsonCached && jsonCached.key === key && now - jsonCached.at < cacheMs) return jsonCached.json;
-      const json = JSON.stringify(await service.full());
+      const json = Buffer.from(JSON.stringify(await service.full()));
       jsonCached = { at: now, key, json };
       return json;
     },

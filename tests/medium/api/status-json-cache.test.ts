@@ -36,8 +36,14 @@ test('/api/status: one read per cache period for any number of pollers; pause an
     assert.equal((await get()).paused, true, 'a pause is not hidden by the cache');
     h.control.libs.push('/elsewhere');
     assert.deepEqual((await get()).libraries.at(-1), '/elsewhere', 'nor a new library');
+    // Sent as UTF-8 bytes made once: a name beyond ASCII arrives whole, its length counted in bytes.
+    h.control.libs.push('/Bilder/Tübingen — 2019 📷');
+    const r = await app.inject({ url: '/api/status', headers: authed() });
+    assert.equal(r.json<FullStatus>().libraries.at(-1), '/Bilder/Tübingen — 2019 📷');
+    assert.equal(Number(r.headers['content-length']), Buffer.byteLength(r.body));
+    assert.match(String(r.headers['content-type']), /charset=utf-8/);
     assert.equal(reads, 1, 'those re-serialise the cached DB snapshot without reading again');
-    assert.equal(built, 3);
+    assert.equal(built, 4);
   } finally {
     await app.close();
     h.cleanup();
