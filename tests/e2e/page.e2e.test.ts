@@ -180,6 +180,12 @@ describe('the status page in headless Chromium against a daemon indexing the fix
     await page.click('#grid .tile');
     const box = await page.waitForSelector('.facebox span');
     assert.equal(await box.textContent(), 'Ada Testperson');
+    // The box is a share of the preview's frame, which has a size once the preview has loaded (a
+    // CI run measured it before: 0 wide on a loaded machine).
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('#detail-img');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
     assert.ok(await page.$eval('.facebox', (b) => (b as HTMLElement).offsetWidth > 10 && (b as HTMLElement).offsetHeight > 10), 'the face box has a size');
     await page.screenshot({ path: path.join(ARTIFACTS, '6-detail-face.png') });
   });
