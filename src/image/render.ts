@@ -3,6 +3,7 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import { DaemonError } from '../errors/index.js';
+import { JPEG_EXTS } from '../store/file-kinds.js';
 import { applyOrientation } from './orient.js';
 
 export interface RenderOptions {
@@ -37,9 +38,9 @@ export async function probeImage(input: Buffer | string): Promise<{ width: numbe
   }
 }
 
-/** A JPEG (SOI marker, or a .jpg/.jpeg/.jpe/.insp path): always 8-bit, the common case, known without a read. */
+/** A JPEG (SOI marker, or a JPEG extension): always 8-bit, the common case, known without a read. */
 function isJpeg(input: Buffer | string): boolean {
-  return typeof input === 'string' ? /\.(jpe?g|jpe|insp)$/i.test(input) : input.length > 2 && input[0] === 0xff && input[1] === 0xd8;
+  return typeof input === 'string' ? JPEG_EXTS.has(path.extname(input).slice(1).toLowerCase()) : input.length > 2 && input[0] === 0xff && input[1] === 0xd8;
 }
 
 /**

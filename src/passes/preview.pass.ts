@@ -7,6 +7,7 @@ import type { HeicDecoder } from '../image/heic.js';
 import { NoComposite, psdCompositeToTiff } from '../image/psd.js';
 import { chooseEmbedded } from '../image/choose-embedded.js';
 import { locatable, locatedStats, MIN_USEFUL, NotLocated, readLocated } from '../image/embedded-at.js';
+import { JPEG_EXTS } from '../store/file-kinds.js';
 import { embeddedLocationsFor } from '../store/repositories/embedded-locations.repository.js';
 import type { Logger } from 'pino';
 import { PREVIEW_SIZE, probeImage, renderPreview, type Rendered } from '../image/render.js';
@@ -19,8 +20,8 @@ import { stopIfAborted } from './abort.js';
 /** Embedded images, best first (ExifTool tag names). */
 export const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'ThumbnailImage', 'PreviewTIFF', 'ThumbnailTIFF'] as const;
 
-/** Files sharp reads itself (a GIF: its first frame; an Insta360 `.insp`: a JPEG). */
-const DIRECT_EXTS = new Set(['jpg', 'jpeg', 'jpe', 'insp', 'png', 'tif', 'tiff', 'webp', 'gif']);
+/** Files sharp reads itself (a GIF: its first frame). */
+const DIRECT_EXTS = new Set([...JPEG_EXTS, 'png', 'tif', 'tiff', 'webp', 'gif']);
 const HEIF_EXTS = new Set(['heic', 'heif', 'hif', 'heics', 'heifs']);
 /**
  * AVIF: sharp's libheif decodes AV1 and applies the container's rotation/mirror itself; image

@@ -10,14 +10,16 @@ const RAW_EXTS: ReadonlySet<string> = new Set([
   'mrw', 'x3f', 'gpr', 'kdc', 'dcr', 'mos', 'mef', 'srw', 'rwl', 'raw', 'fff',
 ]);
 
+/** JPEG files by their extensions: `jpe`, JPEG's third; `insp`, an Insta360 camera's photo. */
+export const JPEG_EXTS: ReadonlySet<string> = new Set(['jpg', 'jpeg', 'jpe', 'insp']);
+
 /**
  * Processed image formats; `heics`/`heifs`/`avifs`: image sequences (iOS stickers, bursts,
  * animations), their still indexed; `psd`/`psb`: Photoshop documents (Lightroom's "Edit in
- * Photoshop" saves them beside the RAW), their composite image indexed; `jpe`: JPEG under its
- * third extension; `insp`: an Insta360 camera's photo (a JPEG); `gif`: its first frame.
+ * Photoshop" saves them beside the RAW), their composite image indexed; `gif`: its first frame.
  */
 const IMAGE_EXTS: ReadonlySet<string> = new Set([
-  'jpg', 'jpeg', 'jpe', 'insp', 'heic', 'heif', 'hif', 'heics', 'heifs', 'tif', 'tiff', 'png', 'webp', 'gif', 'avif', 'avifs', 'jxl', 'psd', 'psb',
+  ...JPEG_EXTS, 'heic', 'heif', 'hif', 'heics', 'heifs', 'tif', 'tiff', 'png', 'webp', 'gif', 'avif', 'avifs', 'jxl', 'psd', 'psb',
 ]);
 
 /** The kind of photo a (lower-case, dotless) extension names, or null when it names none. */

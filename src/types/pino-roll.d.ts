@@ -1,9 +1,11 @@
-// pino-roll 4 ships no types: the factory as rawlight calls it (README "Usage": a SonicBoom stream).
+// pino-roll 4 ships no types: the factory as rawlight calls it (its README's "Usage"). It returns a
+// SonicBoom stream; typed here by what rawlight uses of it (pino's stream, and its 'error' event),
+// so no package rawlight does not depend on is named.
 declare module 'pino-roll' {
-  import type SonicBoom from 'sonic-boom';
-  import type { SonicBoomOpts } from 'sonic-boom';
+  import type { EventEmitter } from 'node:events';
+  import type { DestinationStream } from 'pino';
 
-  interface PinoRollOptions extends Omit<SonicBoomOpts, 'dest' | 'fd'> {
+  interface PinoRollOptions {
     file: string;
     size?: string | number;
     frequency?: 'daily' | 'hourly' | number;
@@ -11,7 +13,12 @@ declare module 'pino-roll' {
     limit?: { count?: number; removeOtherLogFiles?: boolean };
     symlink?: boolean;
     dateFormat?: string;
+    mkdir?: boolean;
+    /** SonicBoom's: each line written before the call returns. */
+    sync?: boolean;
+    /** SonicBoom's: bytes kept while writes fail; beyond them lines are dropped. */
+    maxLength?: number;
   }
 
-  export default function pinoRoll(options: PinoRollOptions): Promise<SonicBoom>;
+  export default function pinoRoll(options: PinoRollOptions): Promise<DestinationStream & EventEmitter>;
 }
