@@ -139,12 +139,23 @@ describe('sign-in, another site, rotation and the stream cap in headless Chromiu
       await first.waitForSelector('#live.on');
       const second = await c2.newPage();
       const codes: number[] = [];
-      second.on('response', (r) => r.url().endsWith('/api/events') && codes.push(r.status()));
+      const attempts: string[] = []; // each stream request, ms after the first page closed: the story if this fails
+      let closedAt = 0;
+      second.on('response', (r) => {
+        if (!r.url().endsWith('/api/events')) return;
+        codes.push(r.status());
+        attempts.push(`${closedAt ? Date.now() - closedAt : 'before close'}: ${r.status()}`);
+      });
       await second.goto(capped.url);
       await second.waitForFunction(() => /retrying in \d+ s/.test(document.getElementById('live')?.textContent ?? ''));
       assert.ok(codes.includes(429), `the stream was refused with 429 (${codes.join(',')})`);
       await first.close();
-      await second.waitForSelector('#live.on', { timeout: 30_000 });
+      closedAt = Date.now();
+      // The page's back-off doubles from 2 s (2.4, 7.2, 16.8, 36 s after the refusal at the latest):
+      // a loaded machine that frees the slot late may need the fourth attempt.
+      await second.waitForSelector('#live.on', { timeout: 45_000 }).catch((e: Error) => {
+        throw new Error(`${e.message}\nstream requests after the first page closed: ${attempts.join('; ')}`);
+      });
       await c2.close();
     } finally {
       await capped.close();
