@@ -29,6 +29,8 @@ export const METADATA_TAGS: readonly string[] = Object.freeze([
   'LocationShownCountryName', 'LocationShownSublocation',
   // motion photos (Google/Samsung): the still is indexed, the embedded video noted
   'MotionPhoto', 'MotionPhotoVersion', 'MicroVideo', 'MicroVideoOffset', 'EmbeddedVideoType', 'EmbeddedVideoFile',
+  // the motion photo format's list of what the file holds (where the video starts)
+  'ContainerDirectory',
   // where the embedded JPEGs lie, so the preview pass reads one straight from the file (image-locations.ts)
   ...LOCATION_TAG_NAMES,
 ]);

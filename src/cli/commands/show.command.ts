@@ -5,6 +5,7 @@ import { DaemonError } from '../../errors/index.js';
 import { DB_FILE, openReadonlyDb } from '../../store/db.js';
 import { printJson, UsageError, type CliCommand } from '../command.js';
 import { showDetail } from '../../api/files.repository.js';
+import type { MotionPhoto } from '../../exiftool/motion-photo.js';
 
 export const showCommand: CliCommand = {
   name: 'show',
@@ -36,10 +37,22 @@ function formatDetail(d: Record<string, unknown>): string {
     const kw = m.keywords as string[];
     if (kw.length) lines.push(`  keywords: ${kw.join(', ')}`);
   }
-  if (d.motionPhoto) lines.push(`  motion photo: the still is indexed; embedded video ${JSON.stringify(d.motionPhoto)}`);
+  if (d.motionPhoto) lines.push(`  motion photo: the still is indexed; ${describeVideo(d.motionPhoto as MotionPhoto)}`);
   for (const p of d.passes as { pass: string; status: string; error: string | null }[]) lines.push(`  ${p.pass}: ${p.status}${p.error ? ` (${p.error})` : ''}`);
   for (const [k, v] of Object.entries(d)) {
     if (['faces', 'tags', 'place', 'xmp', 'people'].includes(k) && v && (!Array.isArray(v) || v.length)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
   }
   return lines.join('\n') + '\n';
+}
+
+const CONVENTIONS: Record<MotionPhoto['format'], string> = {
+  'google-motion-photo': 'motion photo format',
+  'google-micro-video': "Google's micro video format",
+  samsung: "Samsung's trailer",
+};
+
+/** "embedded video/mp4 video, the last 3.2 MB of the file (motion photo format)". */
+function describeVideo(m: MotionPhoto): string {
+  const where = m.videoOffsetFromEnd ? `, the last ${m.videoOffsetFromEnd >= 1e6 ? `${(m.videoOffsetFromEnd / 1e6).toFixed(1)} MB` : `${m.videoOffsetFromEnd} bytes`} of the file` : '';
+  return `embedded ${m.videoMime ?? ''}${m.videoMime ? ' ' : ''}video${where} (${CONVENTIONS[m.format] ?? m.format})`;
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
@@ -17,6 +18,7 @@ import { avifdecDecoder } from '../../../src/image/avif.js';
 import { ftypBrands } from '../../../src/image/ftyp.js';
 
 const SRC = path.join(REPO, 'tests', 'fixtures', 'formats');
+const EXIFTOOL = path.join(path.dirname(createRequire(import.meta.url).resolve('exiftool-vendored.pl/package.json')), 'bin', 'exiftool');
 
 interface IndexJson {
   files: number;
@@ -228,6 +230,32 @@ describe('new formats, end to end', () => {
     assert.equal(still.json<{ motionPhoto: unknown }>().motionPhoto, null);
     const text = await cli(home, ['show', path.join(lib, 'PXL_motion_cat_brown.MP.jpg')]);
     assert.match(text.stdout, /motion photo: the still is indexed; embedded video/);
+  });
+
+  test('a motion photo as phones write it since 2021 (format 1.0: a container directory, no offset tag): show says where its video starts', async () => {
+    const dir = path.join(t.dir, 'motion-v1');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'PXL_20240101_120000000.MP.jpg');
+    await sharp(path.join(SRC, 'cat_brown.avif')).jpeg({ quality: 80 }).toFile(file);
+    // An MP4's first box (ftyp) and an mdat; the directory gives the video's length, padding included.
+    const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom\0\0\x02\0isommp41', 'latin1')]);
+    const body = Buffer.from('a second of a cat, in words rather than frames', 'latin1');
+    const mdat = Buffer.concat([Buffer.alloc(4), Buffer.from('mdat', 'latin1'), body]);
+    mdat.writeUInt32BE(mdat.length, 0);
+    const video = Buffer.concat([ftyp, mdat]);
+    execFileSync('perl', [EXIFTOOL, '-q', '-overwrite_original', '-XMP-GCamera:MotionPhoto=1', '-XMP-GCamera:MotionPhotoVersion=1',
+      `-ContainerDirectory=[{Item={Mime=image/jpeg,Semantic=Primary,Length=0,Padding=0}},{Item={Mime=video/mp4,Semantic=MotionPhoto,Length=${video.length},Padding=0}}]`, file]);
+    writeFileSync(file, Buffer.concat([readFileSync(file), video]));
+    const home3 = path.join(t.dir, 'home-motion-v1');
+    const r = await cli(home3, ['index', dir, '--passes', 'preview', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.json<IndexJson>().failed, []);
+    const mp = (await cli(home3, ['show', file, '--json'])).json<{ motionPhoto: { videoOffsetFromEnd: number } | null }>().motionPhoto;
+    assert.deepEqual(mp, { format: 'google-motion-photo', videoOffsetFromEnd: video.length, videoMime: 'video/mp4' });
+    const bytes = readFileSync(file);
+    assert.equal(bytes.subarray(bytes.length - mp!.videoOffsetFromEnd + 4, bytes.length - mp!.videoOffsetFromEnd + 8).toString('latin1'), 'ftyp', 'the offset points at the MP4');
+    const text = await cli(home3, ['show', file]);
+    assert.match(text.stdout, new RegExp(`motion photo: the still is indexed; embedded video/mp4 video, the last ${video.length} bytes of the file \\(motion photo format\\)`));
   });
 
   test('a truncated JPEG XL or AVIF file is a recorded preview failure naming the decoder, not a crash', async () => {
