@@ -7,11 +7,14 @@ import type { Pass } from '../passes/pass.js';
  * gate), so `--passes faces` on an indexed library runs faces alone. Passes outside the selection
  * are not registered at all: nothing queues them.
  */
-export function withPrerequisites(passes: readonly Pass[], names: readonly string[]): Pass[] {
+export function withPrerequisites(passes: readonly Pass[], asked: readonly string[]): Pass[] {
   const byName = new Map(passes.map((p) => [p.name, p]));
-  const unknown = names.filter((n) => !byName.has(n));
+  // Pass names are lower case; "Faces" typed at a prompt means faces.
+  const names = asked.map((n) => n.toLowerCase());
+  const unknown = asked.filter((n) => !byName.has(n.toLowerCase()));
   if (unknown.length) {
-    throw new DaemonError('CONFIG_INVALID', `unknown pass${unknown.length > 1 ? 'es' : ''} ${unknown.join(', ')}; passes: ${passes.map((p) => p.name).join(', ')}`);
+    const known = passes.map((p) => p.name);
+    throw new DaemonError('PASS_UNKNOWN', `${unknown.join(', ')}; the passes are ${known.join(', ')}`, { details: { unknown, passes: known } });
   }
   const keep = new Set<string>();
   const visit = (n: string) => {

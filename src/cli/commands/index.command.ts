@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
-import { DaemonError } from '../../errors/index.js';
+import { DaemonError, isDaemonError } from '../../errors/index.js';
 import { createLogger } from '../../log/index.js';
 import { Core } from '../../main.js';
 import { Priority } from '../../queue/queue.js';
@@ -44,6 +44,10 @@ export const indexCommand: CliCommand = {
       if (!ok) throw new UsageError(`${r} is not a folder`);
     }
     const config = loadConfig(env.places, { env: env.env });
+    // Asked for by name but switched off in config.json: said, rather than a run that silently skips it.
+    const switches = config.passes as Readonly<Record<string, boolean>>;
+    const off = (onlyPasses ?? []).map((n) => n.toLowerCase()).filter((n) => switches[n] === false);
+    for (const n of off) env.io.stderr.write(`rawlight index: ${n} is turned off in config.json ("passes": { "${n}": false }): it does not run\n`);
     // The log file gets everything; the terminal gets the progress bar and the summary.
     const log = await createLogger({ logsDir: env.places.logsDir });
     const lock = acquireDaemonLock(env.places);
@@ -53,6 +57,8 @@ export const indexCommand: CliCommand = {
       core = await Core.open({ places: env.places, config, log, ...(onlyPasses ? { onlyPasses } : {}) });
     } catch (e) {
       lock.release();
+      // A mistyped pass name is a mistake in the command, said as one (with the usage line).
+      if (isDaemonError(e) && e.code === 'PASS_UNKNOWN') throw new UsageError(`--passes: ${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}`);
       throw e;
     }
     try {

@@ -1,6 +1,7 @@
 // `rawlight index --passes LIST`: only the named passes and what they need first that is not done
 // yet; `executed` says what ran.
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -44,11 +45,32 @@ test('asking again runs nothing; an unknown pass name is refused with the list o
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(again.json<IndexJson>().executed, {});
   const bad = await cli(home, ['index', lib, '--passes', 'metadata,facez']);
-  assert.notEqual(bad.code, 0);
-  assert.match(bad.stderr, /unknown pass facez; passes: scan, metadata, preview, faces/);
+  // A mistake in the command (exit 64, the usage line), not "the configuration file is invalid".
+  assert.equal(bad.code, 64, bad.stderr);
+  assert.match(bad.stderr, /^rawlight index: --passes: no pass has that name: facez; the passes are scan, metadata, preview, faces/);
+  assert.match(bad.stderr, /Usage: rawlight index DIR\.\.\. \[--passes LIST\]/);
+  assert.doesNotMatch(bad.stderr, /configuration/);
+  // Names are not case-sensitive: "Metadata" is metadata (done already, so nothing runs).
+  const cased = await cli(home, ['index', lib, '--passes', 'Metadata, PREVIEW', '--json']);
+  assert.equal(cased.code, 0, cased.stderr);
+  assert.deepEqual(cased.json<IndexJson>().executed, {});
   // refused before any work, and the lock was given back: the next run goes ahead
   const after = await cli(home, ['index', lib, '--passes', 'metadata', '--json']);
   assert.equal(after.code, 0, after.stderr);
+});
+
+test('a pass asked for by name but switched off in config.json is said not to run, not skipped in silence', async () => {
+  const offHome = path.join(t.dir, 'off-home');
+  mkdirSync(offHome, { recursive: true });
+  writeFileSync(path.join(offHome, 'config.json'), JSON.stringify({ passes: { places: false } }));
+  const r = await cli(offHome, ['index', lib, '--passes', 'places', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.json<IndexJson>().executed, { scan: 3, metadata: 3 });
+  assert.match(r.stderr, /places is turned off in config\.json \("passes": \{ "places": false \}\): it does not run/);
+  // Switched on (the default): no such line.
+  const on = await cli(path.join(t.dir, 'on-home'), ['index', lib, '--passes', 'places', '--json']);
+  assert.equal(on.json<IndexJson>().executed.places, 2, 'the two photos with GPS get a place');
+  assert.doesNotMatch(on.stderr, /turned off/);
 });
 
 test('faces only, on a photo whose XMP names its faces: it returns, and the writeback the naming queued is left to the daemon', { timeout: 120_000 }, async () => {
