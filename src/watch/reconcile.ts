@@ -5,6 +5,7 @@ import { Priority } from '../queue/queue.js';
 import type { ReadableDb } from '../store/db.js';
 import { sidecarSigOf, type Change, type Discovery, type Observation } from './discover.js';
 import { compileExcludes, extOf, isIgnoredName, isSidecarName, mediaKind } from './media.js';
+import { isPrivateStoreName } from './private-stores.js';
 
 export interface ReconcileOptions {
   db: ReadableDb;
@@ -101,7 +102,7 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
       const full = prefix + e.name;
       if (excluded(full)) continue;
       if (e.isDirectory()) {
-        stack.push(full);
+        if (!isPrivateStoreName(e.name)) stack.push(full);
         continue;
       }
       if (!e.isFile() || !mediaKind(e.name)) continue;

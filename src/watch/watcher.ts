@@ -8,6 +8,7 @@ import type { ReadableDb } from '../store/db.js';
 import { presentPathsUnder, presentPathsWithPrefix } from '../store/repositories/file.repository.js';
 import { Discovery } from './discover.js';
 import { compileExcludes, isIgnoredName, isSidecarName, mediaKind, sidecarOwnerStem } from './media.js';
+import { inPrivateStore, isPrivateStoreName } from './private-stores.js';
 import { Settler } from './settle.js';
 
 export type WatchBackend = 'chokidar' | 'recursive';
@@ -63,7 +64,9 @@ export class LibraryWatcher {
         followSymlinks: false,
         ignored: (p: string, st?: { isFile(): boolean }) => {
           const name = path.basename(p);
-          if (isIgnoredName(name) || this.excluded(p)) return true;
+          // A private store's folder (Photos' library, Synology's thumbnails…): not entered at all.
+          // (A library folder chosen inside one is the user's choice: chokidar asks about the root too.)
+          if (isIgnoredName(name) || (isPrivateStoreName(name) && !this.o.roots.includes(p)) || this.excluded(p)) return true;
           return st?.isFile() === true && !mediaKind(name) && !isSidecarName(name);
         },
       });
@@ -109,6 +112,8 @@ export class LibraryWatcher {
     if (this.closed) return;
     const name = path.basename(p);
     if (isIgnoredName(name) || this.excluded(p)) return;
+    // The native backend reports every path under a root, a private store's included.
+    if (this.o.roots.some((r) => inPrivateStore(r, p))) return;
     this.events++;
     this.settler.touch(p);
   }

@@ -92,3 +92,32 @@ test('Linux: a library with more folders than inotify allows is reported clearly
     t.cleanup();
   }
 });
+
+for (const backend of ['chokidar', 'recursive'] as const) {
+  test(`watcher (${backend}): a photo appearing in Photos' library or a Synology thumbnail folder under a library is not indexed; one beside them is`, async () => {
+    const t = tempDir();
+    const lib = path.join(t.dir, 'lib');
+    const store = path.join(lib, 'Photos Library.photoslibrary', 'resources', 'derivatives', 'A');
+    mkdirSync(store, { recursive: true });
+    const home = path.join(t.dir, 'home');
+    const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
+    const daemon = new Daemon({ places, config: parseConfig({ libraries: [lib], passes: SPINE_ONLY, watch: { backend, settleMs: 300 } }), log: pino({ level: 'silent' }), libraries: [lib] });
+    try {
+      await daemon.start();
+      const db = daemon.core.db;
+      // Into the store first (an existing folder and a new one), then the photo beside it: once
+      // the later one is indexed, the earlier events have been dealt with.
+      copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), path.join(store, 'A1B2_1_105_c.jpeg'));
+      const thumbs = path.join(lib, 'NAS', '@eaDir', 'zebra.jpg');
+      mkdirSync(thumbs, { recursive: true });
+      copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), path.join(thumbs, 'SYNOPHOTO_THUMB_XL.jpg'));
+      const mine = path.join(lib, 'NAS', 'zebra.jpg');
+      copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), mine);
+      await until(() => !!db.prepare('SELECT 1 FROM files WHERE path = ?').get(mine) && daemon.core.pipeline.isIdle());
+      assert.deepEqual((db.prepare('SELECT path FROM files').all() as { path: string }[]).map((r) => r.path), [mine]);
+    } finally {
+      await daemon.stop(2000);
+      t.cleanup();
+    }
+  });
+}

@@ -1,0 +1,36 @@
+import path from 'node:path';
+
+/**
+ * Folders that are another program's private store, never a user's photo folder, and are skipped
+ * wherever they sit under a library (the walk does not enter them, the watcher drops their events):
+ *
+ * - Photo apps' libraries, macOS packages: Photos (`.photoslibrary`, and the `.photolibrary` and
+ *   `.migratedphotolibrary` of iPhoto and its migration), Aperture (`.aplibrary`), Lightroom
+ *   Classic's previews and smart previews (`.lrdata`: smart previews are DNGs), Lightroom's local
+ *   library (`.lrlibrary`), Capture One catalogs (`.cocatalog`), Photo Booth. `~/Pictures`, the
+ *   default library, holds "Photos Library.photoslibrary" on every Mac that opened Photos: its
+ *   thumbnails and renders are thousands of JPEGs, and a sidecar written inside a package is a
+ *   file the owning app never expects (Apple: do not modify the library's contents).
+ * - NAS and disk housekeeping: Synology's per-photo thumbnails (`@eaDir`) and recycle bin and
+ *   snapshots (`#recycle`, `#snapshot`), QNAP's recycle bin (`@Recycle`), Windows' (`$RECYCLE.BIN`,
+ *   `System Volume Information`, on the exFAT disks photographers carry), `lost+found`. Deleted
+ *   photos and a snapshot's second copy of the library are not photos to index.
+ *
+ * By name, in any case (macOS volumes are case-insensitive). A library folder chosen inside one of
+ * them is the user's explicit choice and is indexed: only what lies under a library is judged.
+ */
+const SUFFIXES = ['.photoslibrary', '.photolibrary', '.migratedphotolibrary', '.aplibrary', '.migratedaplibrary', '.lrdata', '.lrlibrary', '.cocatalog'];
+const NAMES = new Set(['photo booth library', '@eadir', '#recycle', '#snapshot', '@recycle', '$recycle.bin', 'system volume information', 'lost+found']);
+
+/** Whether a folder of this name is another program's private store (see above). */
+export function isPrivateStoreName(name: string): boolean {
+  const n = name.toLowerCase();
+  return NAMES.has(n) || SUFFIXES.some((s) => n.endsWith(s));
+}
+
+/** Whether `p` lies in such a folder below `root` (or is one): the watcher's test for a path it is told about. */
+export function inPrivateStore(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  if (!rel || rel.startsWith('..')) return false;
+  return rel.split(path.sep).some(isPrivateStoreName);
+}
