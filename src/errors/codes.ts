@@ -4,8 +4,8 @@
  */
 export const ErrorCodes = {
   CONFIG_INVALID: { retryable: false, message: 'The configuration file is invalid' },
-  PASS_UNKNOWN: { retryable: false, message: 'No pass has that name' },
   CONFIG_UNREADABLE: { retryable: false, message: 'The configuration file cannot be read' },
+  PASS_UNKNOWN: { retryable: false, message: 'No pass has that name' },
   DB_FROM_FUTURE: { retryable: false, message: 'The database was written by a newer rawlight' },
   DB_OUT_OF_DATE: { retryable: false, message: 'The database schema is older than this rawlight; start the daemon once to upgrade it' },
   DB_MIGRATION_FAILED: { retryable: false, message: 'A database migration failed' },

@@ -31,6 +31,6 @@ export function isPrivateStoreName(name: string): boolean {
 /** Whether `p` lies in such a folder below `root` (or is one): the watcher's test for a path it is told about. */
 export function inPrivateStore(root: string, p: string): boolean {
   const rel = path.relative(root, p);
-  if (!rel || rel.startsWith('..')) return false;
+  if (!rel || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return false; // the root, or outside it
   return rel.split(path.sep).some(isPrivateStoreName);
 }

@@ -20,6 +20,8 @@ test('only what lies under a library folder is judged: a library chosen inside a
   assert.equal(inPrivateStore(root, '/Users/ann/Pictures/NAS/2021/@eaDir/IMG_1.JPG/SYNOPHOTO_THUMB_XL.jpg'), true);
   assert.equal(inPrivateStore(root, '/Users/ann/Pictures/2021/IMG_1.CR3'), false);
   assert.equal(inPrivateStore(root, '/Users/ann/Pictures'), false, 'the root');
+  assert.equal(inPrivateStore(root, '/Users/ann/Pictures/..@eaDir/x.jpg'), false, 'a folder whose name merely starts with two dots');
+  assert.equal(inPrivateStore(root, '/Users/ann/Pictures/..old/@eaDir/x.jpg'), true);
   assert.equal(inPrivateStore(root, '/Users/ann/Documents/x.photoslibrary/a.jpg'), false, 'outside the root: not this root\'s question');
   const inside = '/Users/ann/Pictures/Photos Library.photoslibrary/originals';
   assert.equal(inPrivateStore(inside, `${inside}/A/IMG_0001.HEIC`), false);
