@@ -25,6 +25,15 @@ export interface Rendered {
 }
 
 export const PREVIEW_SIZE = 2048;
+
+/**
+ * The largest image rendered: JPEG's own limit (65535 px a side). sharp's default (2^28, 268 MP)
+ * refused stitched panoramas (a 24000x12000 JPEG: "Input image exceeds pixel limit"), which
+ * photographers make from a handful of frames. The reduction to the preview streams (JPEG shrinks
+ * while decoding; TIFF and PNG are read a strip at a time), so memory follows the preview's size,
+ * not the panorama's.
+ */
+export const MAX_INPUT_PIXELS = 65535 * 65535;
 export const THUMB_SIZE = 360;
 
 /** Size of a decodable image, or null. Cheap: reads the header only. */
@@ -91,7 +100,7 @@ export async function renderPreview(input: Buffer | string, orientation: number 
     // several times faster on a full-size JpgFromRaw) when the resize comes right after the load,
     // and a rotation in between disables it. The bounding box is square, so the order does not
     // change the size.
-    const load = sharp(input, { failOn: 'none', limitInputPixels: 2 ** 28 }).resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true });
+    const load = sharp(input, { failOn: 'none', limitInputPixels: MAX_INPUT_PIXELS }).resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true });
     if (await takenIntoP3(input)) load.withIccProfile('srgb'); // from P3 back to sRGB (see takenIntoP3)
     const decoded = await load
       .toColourspace('srgb')
