@@ -15,12 +15,14 @@ import path from 'node:path';
  *   snapshots (`#recycle`, `#snapshot`), QNAP's recycle bin (`@Recycle`), Windows' (`$RECYCLE.BIN`,
  *   `System Volume Information`, on the exFAT disks photographers carry), `lost+found`. Deleted
  *   photos and a snapshot's second copy of the library are not photos to index.
+ * - A camera's own: Sony's `M4ROOT` on a memory card (copied whole into a library with its DCIM),
+ *   whose THMBNL folder holds a 160x120 JPEG for every video clip.
  *
  * By name, in any case (macOS volumes are case-insensitive). A library folder chosen inside one of
  * them is the user's explicit choice and is indexed: only what lies under a library is judged.
  */
 const SUFFIXES = ['.photoslibrary', '.photolibrary', '.migratedphotolibrary', '.aplibrary', '.migratedaplibrary', '.lrdata', '.lrlibrary', '.cocatalog'];
-const NAMES = new Set(['photo booth library', '@eadir', '#recycle', '#snapshot', '@recycle', '$recycle.bin', 'system volume information', 'lost+found']);
+const NAMES = new Set(['photo booth library', '@eadir', '#recycle', '#snapshot', '@recycle', '$recycle.bin', 'system volume information', 'lost+found', 'm4root']);
 
 /** Whether a folder of this name is another program's private store (see above). */
 export function isPrivateStoreName(name: string): boolean {

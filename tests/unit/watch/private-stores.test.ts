@@ -5,10 +5,10 @@ import { inPrivateStore, isPrivateStoreName } from '../../../src/watch/private-s
 test('other programs\' private stores, by folder name in any case; photo folders that merely look alike are not', () => {
   for (const n of ['Photos Library.photoslibrary', 'PHOTOS LIBRARY.PHOTOSLIBRARY', 'iPhoto Library.photolibrary', 'Aperture Library.aplibrary', 'Photos Library.migratedphotolibrary',
     'Lightroom Catalog Previews.lrdata', 'Lightroom Catalog Smart Previews.lrdata', 'Lightroom Library.lrlibrary', 'Capture One Catalog.cocatalog', 'Photo Booth Library',
-    '@eaDir', '@EADIR', '#recycle', '#snapshot', '@Recycle', '$RECYCLE.BIN', 'System Volume Information', 'lost+found']) {
+    '@eaDir', '@EADIR', '#recycle', '#snapshot', '@Recycle', '$RECYCLE.BIN', 'System Volume Information', 'lost+found', 'M4ROOT']) {
     assert.equal(isPrivateStoreName(n), true, n);
   }
-  for (const n of ['Photos', 'Library', 'photoslibrary', 'Lightroom', 'Lightroom Catalog', 'Capture One', 'Sessions', 'recycle', 'eaDir', 'Photo Booth', 'snapshots 2024', 'my.lrdata.backup']) {
+  for (const n of ['Photos', 'Library', 'photoslibrary', 'Lightroom', 'Lightroom Catalog', 'Capture One', 'Sessions', 'recycle', 'eaDir', 'Photo Booth', 'snapshots 2024', 'my.lrdata.backup', 'DCIM', '100MSDCF', 'PRIVATE']) {
     assert.equal(isPrivateStoreName(n), false, n);
   }
 });
