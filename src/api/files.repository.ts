@@ -303,9 +303,10 @@ function boxTuple(b: Box): [number, number, number, number] {
 const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
 
 /** Everything known about one file: the `show --json` contract (extend, never rename). */
-export function showDetail(db: ReadableDb, file: string): Record<string, unknown> {
+/** Everything known about the file at `file`; null when it is not in the index. */
+export function showDetail(db: ReadableDb, file: string): Record<string, unknown> | null {
   const f = getFileByPath(db, path.resolve(file));
-  if (!f) throw new DaemonError('FILE_NOT_FOUND', `${file} is not indexed`);
+  if (!f) return null;
   const meta = db.prepare('SELECT * FROM metadata WHERE file_id = ?').get(f.id) as Record<string, unknown> | undefined;
   const preview = db.prepare('SELECT * FROM previews WHERE file_id = ?').get(f.id) as Record<string, unknown> | undefined;
   const jobs = db.prepare('SELECT pass, input_key, state, attempts, last_error_code, last_error FROM jobs WHERE file_id = ?').all(f.id);

@@ -6,6 +6,7 @@ import { DB_FILE, openReadonlyDb } from '../../store/db.js';
 import { printJson, UsageError, type CliCommand } from '../command.js';
 import { showDetail } from '../../api/files.repository.js';
 import type { MotionPhoto } from '../../exiftool/motion-photo.js';
+import { notIndexed } from '../not-indexed.js';
 
 export const showCommand: CliCommand = {
   name: 'show',
@@ -15,10 +16,11 @@ export const showCommand: CliCommand = {
     const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
     if (positionals.length !== 1) throw new UsageError('give one file');
     const dbFile = path.join(env.places.dataDir, DB_FILE);
-    if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_FOUND', 'nothing indexed yet');
+    if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_INDEXED', 'nothing indexed yet');
     const db = openReadonlyDb(dbFile);
     try {
       const d = showDetail(db, positionals[0]!);
+      if (!d) throw notIndexed(positionals[0]!, env);
       if (values.json) printJson(env.io, d);
       else env.io.stdout.write(formatDetail(d));
       return 0;

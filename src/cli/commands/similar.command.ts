@@ -10,6 +10,7 @@ import { similar } from '../../search/search.js';
 import { DB_FILE, openReadonlyDb } from '../../store/db.js';
 import { getFileByPath } from '../../store/repositories/file.repository.js';
 import { UsageError, type CliCommand } from '../command.js';
+import { notIndexed } from '../not-indexed.js';
 import { printResults } from './search.command.js';
 
 export const similarCommand: CliCommand = {
@@ -22,11 +23,11 @@ export const similarCommand: CliCommand = {
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000');
     const dbFile = path.join(env.places.dataDir, DB_FILE);
-    if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_FOUND', 'nothing indexed yet (run `rawlight index` first)');
+    if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_INDEXED', 'nothing indexed yet (run `rawlight index` first)');
     const db = openReadonlyDb(dbFile);
     try {
       const f = getFileByPath(db, path.resolve(positionals[0]!));
-      if (!f) throw new DaemonError('FILE_NOT_FOUND', `${positionals[0]} is not indexed`);
+      if (!f) throw notIndexed(positionals[0]!, env);
       if (!latestSpaceOf(db, f.id)) {
         // Say why: no CLIP model at all (install one) or this photo not embedded yet (wait).
         const clip = clipSourceFromRegistry(createModelRegistry(loadConfig(env.places, { env: env.env }), env.places));

@@ -1,0 +1,40 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config/index.js';
+import { DaemonError } from '../errors/index.js';
+import { defaultLibrary } from '../platform/places.js';
+import { compileExcludes, extOf, isIgnoredName, mediaKind } from '../watch/media.js';
+import { isPrivateStoreName } from '../watch/private-stores.js';
+import type { CliEnv } from './command.js';
+
+/**
+ * Why a file the user names is not in the index, as far as can be told without the daemon: no such
+ * file, not a photo, in another program's private store, excluded, outside every library, or simply
+ * not reached yet. `show` and `similar` say it instead of a bare "not indexed" (which they gave as
+ * "The file vanished before it could be read", for a file that was there all along).
+ */
+export function whyNotIndexed(file: string, o: { libraries: readonly string[]; exclude: readonly string[] }): string {
+  const p = path.resolve(file);
+  if (!existsSync(p)) return 'there is no such file';
+  if (statSync(p).isDirectory()) return 'it is a folder; give one photo';
+  const name = path.basename(p);
+  if (isIgnoredName(name)) return 'a dot file, an AppleDouble or an ExifTool temp file is never a photo';
+  if (!mediaKind(name)) return `${extOf(name) ? `.${extOf(name)}` : 'a file without an extension'} is not a photo format rawlight reads`;
+  const root = o.libraries.find((r) => p.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  if (!root) {
+    const libs = o.libraries.length ? o.libraries.join(', ') : 'none';
+    return `it is not under a library (libraries: ${libs}); \`rawlight index ${path.dirname(p)}\` indexes its folder once`;
+  }
+  const store = path.relative(root, path.dirname(p)).split(path.sep).find(isPrivateStoreName);
+  if (store) return `it lies in "${store}", another program's private store, which rawlight never enters (README, Configuration)`;
+  if (compileExcludes(o.exclude)(p)) return 'config.json\'s "exclude" matches it';
+  return 'not reached yet: the daemon indexes it in turn (`rawlight status` shows how far it is)';
+}
+
+/** FILE_NOT_INDEXED for `file`, with the reason, judged against the libraries the daemon watches. */
+export function notIndexed(file: string, env: CliEnv): DaemonError {
+  const config = loadConfig(env.places, { env: env.env });
+  // As `rawlight run` does: with no library configured it watches the default folder.
+  const libraries = config.libraries.length ? config.libraries : existsSync(defaultLibrary()) ? [defaultLibrary()] : [];
+  return new DaemonError('FILE_NOT_INDEXED', `${file}: ${whyNotIndexed(file, { libraries, exclude: config.exclude })}`);
+}
