@@ -6,7 +6,8 @@ import path from 'node:path';
  *
  * - Photo apps' libraries, macOS packages: Photos (`.photoslibrary`, and the `.photolibrary` and
  *   `.migratedphotolibrary` of iPhoto and its migration), Aperture (`.aplibrary`), Lightroom
- *   Classic's previews and smart previews (`.lrdata`: smart previews are DNGs), Lightroom's local
+ *   Classic's previews and smart previews (`.lrdata`: smart previews are DNGs) and its masks and
+ *   other catalog data (`.lrcat-data`, Lightroom Classic 12 on), Lightroom's local
  *   library (`.lrlibrary`), Capture One catalogs (`.cocatalog`), Photo Booth. `~/Pictures`, the
  *   default library, holds "Photos Library.photoslibrary" on every Mac that opened Photos: its
  *   thumbnails and renders are thousands of JPEGs, and a sidecar written inside a package is a
@@ -21,7 +22,7 @@ import path from 'node:path';
  * By name, in any case (macOS volumes are case-insensitive). A library folder chosen inside one of
  * them is the user's explicit choice and is indexed: only what lies under a library is judged.
  */
-const SUFFIXES = ['.photoslibrary', '.photolibrary', '.migratedphotolibrary', '.aplibrary', '.migratedaplibrary', '.lrdata', '.lrlibrary', '.cocatalog'];
+const SUFFIXES = ['.photoslibrary', '.photolibrary', '.migratedphotolibrary', '.aplibrary', '.migratedaplibrary', '.lrdata', '.lrcat-data', '.lrlibrary', '.cocatalog'];
 const NAMES = new Set(['photo booth library', '@eadir', '#recycle', '#snapshot', '@recycle', '$recycle.bin', 'system volume information', 'lost+found', 'm4root']);
 
 /** Whether a folder of this name is another program's private store (see above). */

@@ -4,7 +4,7 @@ import { inPrivateStore, isPrivateStoreName } from '../../../src/watch/private-s
 
 test('other programs\' private stores, by folder name in any case; photo folders that merely look alike are not', () => {
   for (const n of ['Photos Library.photoslibrary', 'PHOTOS LIBRARY.PHOTOSLIBRARY', 'iPhoto Library.photolibrary', 'Aperture Library.aplibrary', 'Photos Library.migratedphotolibrary',
-    'Lightroom Catalog Previews.lrdata', 'Lightroom Catalog Smart Previews.lrdata', 'Lightroom Library.lrlibrary', 'Capture One Catalog.cocatalog', 'Photo Booth Library',
+    'Lightroom Catalog Previews.lrdata', 'Lightroom Catalog Smart Previews.lrdata', 'Lightroom Catalog.lrcat-data', 'Lightroom Library.lrlibrary', 'Capture One Catalog.cocatalog', 'Photo Booth Library',
     '@eaDir', '@EADIR', '#recycle', '#snapshot', '@Recycle', '$RECYCLE.BIN', 'System Volume Information', 'lost+found', 'M4ROOT']) {
     assert.equal(isPrivateStoreName(n), true, n);
   }
