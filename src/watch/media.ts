@@ -42,7 +42,13 @@ export function sidecarOwnerStem(sidecar: string): { exact: string | null; stem:
   return mediaKind(base) ? { exact: path.join(dir, base), stem: path.join(dir, base.slice(0, base.length - path.extname(base).length)) } : { exact: null, stem: path.join(dir, base) };
 }
 
-/** Compiles config `exclude` entries: a plain fragment matches anywhere in the path; `*`/`**` are globs. */
+/**
+ * Compiles config `exclude` entries: a plain fragment matches anywhere in the path; `*`/`**` are
+ * globs. A path is tested with a trailing `/` too, so a folder "/Exports/" names is itself excluded:
+ * the walk does not read it and the watcher does not watch it (both did, then dropped each entry in
+ * it). That is exact: every path under a folder starts with "folder/" and the tests are unanchored
+ * substring matches, so whatever matches in "folder/" matches in each of them.
+ */
 export function compileExcludes(patterns: readonly string[]): (p: string) => boolean {
   const res = patterns.map((pat) => {
     if (!pat.includes('*')) return (p: string) => p.includes(pat);
@@ -54,5 +60,5 @@ export function compileExcludes(patterns: readonly string[]): (p: string) => boo
     );
     return (p: string) => rx.test(p);
   });
-  return (p) => res.some((f) => f(p));
+  return (p) => res.some((f) => f(p) || f(`${p}/`));
 }

@@ -24,6 +24,16 @@ test('exclusions: plain fragments and globs', () => {
   assert.equal(ex('/lib/2024/tmp/sub/a.jpg'), false);
   assert.equal(ex('/lib/Cat/Lightroom Previews.lrdata/x.jpg'), true);
   assert.equal(ex('/lib/2024/a.jpg'), false);
+  // The folders themselves, as the walk and the watcher meet them (no trailing slash): "/Exports/"
+  // names the folder, "**/tmp/*.jpg" only some files in one.
+  assert.equal(ex('/lib/Exports'), true);
+  assert.equal(ex('/lib/2024/Exports-old'), false);
+  assert.equal(ex('/lib/2024/tmp'), false);
+  assert.equal(ex('/lib/Cat/Lightroom Previews.lrdata'), true);
+  const dirs = compileExcludes(['**/tmp/*', '/2019']);
+  assert.equal(dirs('/lib/2024/tmp'), true, 'everything in it is excluded, so the folder is');
+  assert.equal(dirs('/lib/2019'), true);
+  assert.equal(dirs('/lib/2024'), false);
 });
 
 test('a file still being copied is reported once, after its size has stopped changing', async (t) => {
