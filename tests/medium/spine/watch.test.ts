@@ -121,3 +121,24 @@ for (const backend of ['chokidar', 'recursive'] as const) {
     }
   });
 }
+
+for (const backend of ['chokidar', 'recursive'] as const) {
+  test(`watcher (${backend}): a library folder chosen inside a private store, or being one, is watched as asked`, async () => {
+    const t = tempDir();
+    const lib = path.join(t.dir, 'Old Mac.photoslibrary');
+    mkdirSync(lib, { recursive: true });
+    const home = path.join(t.dir, 'home');
+    const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
+    const daemon = new Daemon({ places, config: parseConfig({ libraries: [lib], passes: SPINE_ONLY, watch: { backend, settleMs: 300 } }), log: pino({ level: 'silent' }), libraries: [lib] });
+    try {
+      await daemon.start();
+      const photo = path.join(lib, 'originals', 'zebra.jpg');
+      mkdirSync(path.dirname(photo));
+      copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), photo);
+      await until(() => !!daemon.core.db.prepare('SELECT 1 FROM files WHERE path = ?').get(photo));
+    } finally {
+      await daemon.stop(2000);
+      t.cleanup();
+    }
+  });
+}
