@@ -43,7 +43,8 @@ function containerVideo(r: Record<string, unknown>): { offset: number | null; mi
 /**
  * Whether the photo embeds a video, from the XMP flags in its first segment (readable with -fast).
  * Only the still is indexed; the video is noted for `show`. Samsung's trailer-only files are seen
- * when ExifTool reports the trailer's EmbeddedVideoType (not with -fast).
+ * when ExifTool reports the trailer's EmbeddedVideoType (not with -fast: the metadata pass reads the
+ * trailer of Samsung's JPEGs itself, image/samsung-trailer.ts).
  */
 export function motionPhotoOf(t: Tags): MotionPhoto | null {
   const r = t as Record<string, unknown>;

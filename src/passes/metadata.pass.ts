@@ -1,6 +1,7 @@
 import { ExifDateTime, type Tags } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
 import { motionPhotoOf } from '../exiftool/motion-photo.js';
+import { samsungTrailerVideo } from '../image/samsung-trailer.js';
 import { imageLocationsOf } from '../exiftool/image-locations.js';
 import { saveEmbeddedLocations } from '../store/repositories/embedded-locations.repository.js';
 import type { ExifReader } from '../exiftool/reader.js';
@@ -292,7 +293,13 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       warnings.push(...side.warnings);
       const sidecar = side.tags;
       const row = toMetadataRow(tags, sidecar, warnings);
-      const motion = motionPhotoOf(tags);
+      let motion = motionPhotoOf(tags);
+      // Samsung's motion photos from before the motion photo format's XMP carry the video in a
+      // trailer `-fast` does not read: read its directory for Samsung's JPEGs alone.
+      if (!motion && fileType === 'JPEG' && /samsung/i.test(row.make ?? '')) {
+        const video = await samsungTrailerVideo(f.path).catch(() => null);
+        if (video) motion = { format: 'samsung', videoOffsetFromEnd: video.offsetFromEnd };
+      }
       const locations = imageLocationsOf(rec);
       return {
         output: {

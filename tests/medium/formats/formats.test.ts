@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { cli } from '../../helpers/cli.js';
 import { REPO, tempDir } from '../../helpers/fixtures.js';
+import { withSamsungTrailer } from '../../helpers/samsung-trailer.js';
 import { createPreviewPass } from '../../../src/passes/preview.pass.js';
 import { ExifReader } from '../../../src/exiftool/reader.js';
 import { djxlDecoder } from '../../../src/image/jxl.js';
@@ -256,6 +257,34 @@ describe('new formats, end to end', () => {
     assert.equal(bytes.subarray(bytes.length - mp!.videoOffsetFromEnd + 4, bytes.length - mp!.videoOffsetFromEnd + 8).toString('latin1'), 'ftyp', 'the offset points at the MP4');
     const text = await cli(home3, ['show', file]);
     assert.match(text.stdout, new RegExp(`motion photo: the still is indexed; embedded video/mp4 video, the last ${video.length} bytes of the file \\(motion photo format\\)`));
+  });
+
+  test('a Samsung motion photo from before 2021 (the video in the trailer ExifTool skips with -fast): show says where the video starts', async () => {
+    const dir = path.join(t.dir, 'motion-samsung');
+    mkdirSync(dir, { recursive: true });
+    const still = path.join(dir, '20200913_122640.jpg');
+    const plain = path.join(dir, '20200913_122700.jpg');
+    for (const f of [still, plain]) {
+      await sharp(path.join(SRC, 'cat_brown.avif')).jpeg({ quality: 80 }).toFile(f);
+      execFileSync('perl', [EXIFTOOL, '-q', '-overwrite_original', '-Make=samsung', '-Model=SM-G973F', f]);
+    }
+    const video = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom\0\0\x02\0isommp41', 'latin1'), Buffer.from('three seconds of a cat', 'latin1')]);
+    writeFileSync(still, withSamsungTrailer(readFileSync(still), [
+      { type: 0x0a01, name: 'Image_UTC_Data', data: Buffer.from('1600000000000', 'latin1') },
+      { type: 0x0a30, name: 'MotionPhoto_Data', data: video },
+    ]));
+    // The trailer as built is Samsung's as ExifTool reads it (without -fast).
+    assert.ok(execFileSync('perl', [EXIFTOOL, '-b', '-EmbeddedVideoFile', still], { maxBuffer: 1 << 20 }).equals(video), 'ExifTool finds the same video');
+    const home4 = path.join(t.dir, 'home-motion-samsung');
+    const r = await cli(home4, ['index', dir, '--passes', 'metadata', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.json<IndexJson>().failed, []);
+    const mp = (await cli(home4, ['show', still, '--json'])).json<{ motionPhoto: { format: string; videoOffsetFromEnd: number } | null }>().motionPhoto;
+    assert.equal(mp?.format, 'samsung');
+    const bytes = readFileSync(still);
+    assert.equal(bytes.subarray(bytes.length - mp!.videoOffsetFromEnd + 4, bytes.length - mp!.videoOffsetFromEnd + 8).toString('latin1'), 'ftyp', 'the offset points at the MP4');
+    assert.match((await cli(home4, ['show', still])).stdout, /motion photo: the still is indexed; embedded video, the last \d+ bytes of the file \(Samsung's trailer\)/);
+    assert.equal((await cli(home4, ['show', plain, '--json'])).json<{ motionPhoto: unknown }>().motionPhoto, null, 'a Samsung photo without the trailer is a still');
   });
 
   test('a truncated JPEG XL or AVIF file is a recorded preview failure naming the decoder, not a crash', async () => {

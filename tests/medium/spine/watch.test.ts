@@ -93,21 +93,37 @@ test('Linux: a library with more folders than inotify allows is reported clearly
   }
 });
 
+const PHOTOS_STORE = path.join('Photos Library.photoslibrary', 'resources', 'derivatives', 'A');
+
+/** A daemon watching `lib` (in a temp folder of its own) with `backend`, the spine passes only: given to `body`, then stopped and the folder removed. */
+async function watching(lib: (dir: string) => string, backend: 'chokidar' | 'recursive', body: (daemon: Daemon, lib: string) => Promise<void>): Promise<void> {
+  const t = tempDir();
+  const root = lib(t.dir);
+  mkdirSync(root, { recursive: true });
+  const home = path.join(t.dir, 'home');
+  const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
+  const daemon = new Daemon({ places, config: parseConfig({ libraries: [root], passes: SPINE_ONLY, watch: { backend, settleMs: 300 } }), log: pino({ level: 'silent' }), libraries: [root] });
+  try {
+    await daemon.start();
+    await body(daemon, root);
+  } finally {
+    await daemon.stop(2000);
+    t.cleanup();
+  }
+}
+
 for (const backend of ['chokidar', 'recursive'] as const) {
-  test(`watcher (${backend}): a photo appearing in Photos' library or a Synology thumbnail folder under a library is not indexed; one beside them is`, async () => {
-    const t = tempDir();
-    const lib = path.join(t.dir, 'lib');
-    const store = path.join(lib, 'Photos Library.photoslibrary', 'resources', 'derivatives', 'A');
-    mkdirSync(store, { recursive: true });
-    const home = path.join(t.dir, 'home');
-    const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
-    const daemon = new Daemon({ places, config: parseConfig({ libraries: [lib], passes: SPINE_ONLY, watch: { backend, settleMs: 300 } }), log: pino({ level: 'silent' }), libraries: [lib] });
-    try {
-      await daemon.start();
+  test(`watcher (${backend}): a photo appearing in Photos' library or a Synology thumbnail folder under a library is not indexed; one beside them is`, () => {
+    // Photos' library is there when the daemon starts; the Synology folder appears later.
+    const withStore = (dir: string) => {
+      mkdirSync(path.join(dir, 'lib', PHOTOS_STORE), { recursive: true });
+      return path.join(dir, 'lib');
+    };
+    return watching(withStore, backend, async (daemon, lib) => {
       const db = daemon.core.db;
-      // Into the store first (an existing folder and a new one), then the photo beside it: once
-      // the later one is indexed, the earlier events have been dealt with.
-      copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), path.join(store, 'A1B2_1_105_c.jpeg'));
+      // Into the stores first, then the photo beside them: once the later one is indexed, the
+      // earlier events have been dealt with.
+      copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), path.join(lib, PHOTOS_STORE, 'A1B2_1_105_c.jpeg'));
       const thumbs = path.join(lib, 'NAS', '@eaDir', 'zebra.jpg');
       mkdirSync(thumbs, { recursive: true });
       copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), path.join(thumbs, 'SYNOPHOTO_THUMB_XL.jpg'));
@@ -115,30 +131,15 @@ for (const backend of ['chokidar', 'recursive'] as const) {
       copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), mine);
       await until(() => !!db.prepare('SELECT 1 FROM files WHERE path = ?').get(mine) && daemon.core.pipeline.isIdle());
       assert.deepEqual((db.prepare('SELECT path FROM files').all() as { path: string }[]).map((r) => r.path), [mine]);
-    } finally {
-      await daemon.stop(2000);
-      t.cleanup();
-    }
+    });
   });
-}
 
-for (const backend of ['chokidar', 'recursive'] as const) {
-  test(`watcher (${backend}): a library folder chosen inside a private store, or being one, is watched as asked`, async () => {
-    const t = tempDir();
-    const lib = path.join(t.dir, 'Old Mac.photoslibrary');
-    mkdirSync(lib, { recursive: true });
-    const home = path.join(t.dir, 'home');
-    const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
-    const daemon = new Daemon({ places, config: parseConfig({ libraries: [lib], passes: SPINE_ONLY, watch: { backend, settleMs: 300 } }), log: pino({ level: 'silent' }), libraries: [lib] });
-    try {
-      await daemon.start();
+  test(`watcher (${backend}): a library folder chosen inside a private store, or being one, is watched as asked`, () =>
+    watching((dir) => path.join(dir, 'Old Mac.photoslibrary'), backend, async (daemon, lib) => {
       const photo = path.join(lib, 'originals', 'zebra.jpg');
       mkdirSync(path.dirname(photo));
       copyFileSync(path.join(FIXTURES, 'photos/gps/zebra.jpg'), photo);
       await until(() => !!daemon.core.db.prepare('SELECT 1 FROM files WHERE path = ?').get(photo));
-    } finally {
-      await daemon.stop(2000);
-      t.cleanup();
-    }
-  });
+    }),
+  );
 }
