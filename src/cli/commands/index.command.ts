@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/index.js';
 import { DaemonError, isDaemonError } from '../../errors/index.js';
 import { createLogger } from '../../log/index.js';
 import { Core } from '../../main.js';
+import type { ModelRole } from '../../ml/manifest.js';
 import { Priority } from '../../queue/queue.js';
 import { printJson, UsageError, type CliCommand } from '../command.js';
 import { showProgress } from '../progress.js';
@@ -61,6 +62,13 @@ export const indexCommand: CliCommand = {
       if (isDaemonError(e) && e.code === 'PASS_UNKNOWN') throw new UsageError(`--passes: ${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}`);
       throw e;
     }
+    // Asked for by name but without the model it needs: said too (it would wait for one in silence).
+    for (const n of onlyPasses ?? []) {
+      const name = n.toLowerCase();
+      const missing = (MODEL_ROLES[name] ?? []).filter((role) => !core.models.resolve(role)).map((role) => ROLE_NAMES[role]);
+      const needed = name === 'tags' ? (missing.length === 2 ? [missing.join(' or ')] : []) : missing;
+      if (needed.length && !off.includes(name)) env.io.stderr.write(`rawlight index: ${name} needs ${needed.join(' and ')}, not installed (\`rawlight models\`): it does not run\n`);
+    }
     try {
       const reports = await core.reconcile(roots, Priority.user);
       // Unchanged files are not looked at again by the reconcile walk: queue what an earlier
@@ -98,6 +106,10 @@ function under(roots: string[]): { sql: string; params: string[] } {
   const params = roots.flatMap((r) => [r, ...rangeParams(underDir(r))]);
   return { sql: `(${parts.join(' OR ')})`, params };
 }
+
+/** The models each model-fed pass needs (tags: either of its two), and how a user knows them. */
+const MODEL_ROLES: Readonly<Record<string, readonly ModelRole[]>> = { faces: ['faceDetector', 'faceEmbedder'], embed: ['clip'], tags: ['clip', 'classifier'], ocr: ['ocr'] };
+const ROLE_NAMES: Readonly<Record<ModelRole, string>> = { faceDetector: 'a face detector', faceEmbedder: 'a face recognition model', clip: 'a CLIP model', classifier: 'the image classifier', ocr: 'an OCR model' };
 
 /** How far ahead a due retry is still waited for before `index` exits. */
 const RETRY_WAIT_MS = 60_000;

@@ -73,6 +73,21 @@ test('a pass asked for by name but switched off in config.json is said not to ru
   assert.doesNotMatch(on.stderr, /turned off/);
 });
 
+test('a pass asked for by name without the model it needs is said not to run, naming the model', async () => {
+  const none = path.join(t.dir, 'no-models');
+  mkdirSync(none, { recursive: true });
+  const r = await cli(path.join(t.dir, 'bare-home'), ['index', lib, '--passes', 'faces,embed,tags', '--json'], { RAWLIGHT_MODELS: none });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.json<IndexJson>().executed, { scan: 3, metadata: 3, preview: 3 });
+  assert.match(r.stderr, /faces needs a face detector and a face recognition model, not installed \(`rawlight models`\): it does not run/);
+  assert.match(r.stderr, /embed needs a CLIP model, not installed/);
+  assert.match(r.stderr, /tags needs a CLIP model or the image classifier, not installed/);
+  // With the models there: faces runs and nothing is said of it.
+  const ok = await cli(path.join(t.dir, 'models-home'), ['index', lib, '--passes', 'faces', '--json'], { RAWLIGHT_MODELS: MODELS });
+  assert.equal(ok.json<IndexJson>().executed.faces, 3);
+  assert.doesNotMatch(ok.stderr, /not installed/);
+});
+
 test('faces only, on a photo whose XMP names its faces: it returns, and the writeback the naming queued is left to the daemon', { timeout: 120_000 }, async () => {
   // Lightroom's named regions put the faces into named people, which queues the photo's writeback:
   // a pass this run does not run. It waited for that job for ever.
