@@ -4,7 +4,7 @@ import { loadConfig } from '../config/index.js';
 import { DaemonError } from '../errors/index.js';
 import { defaultLibrary } from '../platform/places.js';
 import { compileExcludes, extOf, isIgnoredName, mediaKind } from '../watch/media.js';
-import { isPrivateStoreName } from '../watch/private-stores.js';
+import { privateStoreOf } from '../watch/private-stores.js';
 import type { CliEnv } from './command.js';
 
 /**
@@ -25,7 +25,7 @@ export function whyNotIndexed(file: string, o: { libraries: readonly string[]; e
     const libs = o.libraries.length ? o.libraries.join(', ') : 'none';
     return `it is not under a library (libraries: ${libs}); \`rawlight index ${path.dirname(p)}\` indexes its folder once`;
   }
-  const store = path.relative(root, path.dirname(p)).split(path.sep).find(isPrivateStoreName);
+  const store = privateStoreOf(root, path.dirname(p));
   if (store) return `it lies in "${store}", another program's private store, which rawlight never enters (README, Configuration)`;
   if (compileExcludes(o.exclude)(p)) return 'config.json\'s "exclude" matches it';
   return 'not reached yet: the daemon indexes it in turn (`rawlight status` shows how far it is)';

@@ -31,9 +31,14 @@ export function isPrivateStoreName(name: string): boolean {
   return NAMES.has(n) || SUFFIXES.some((s) => n.endsWith(s));
 }
 
+/** The name of the private store below `root` that `p` lies in (or is), or null. */
+export function privateStoreOf(root: string, p: string): string | null {
+  const rel = path.relative(root, p);
+  if (!rel || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return null; // the root, or outside it
+  return rel.split(path.sep).find(isPrivateStoreName) ?? null;
+}
+
 /** Whether `p` lies in such a folder below `root` (or is one): the watcher's test for a path it is told about. */
 export function inPrivateStore(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  if (!rel || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return false; // the root, or outside it
-  return rel.split(path.sep).some(isPrivateStoreName);
+  return privateStoreOf(root, p) !== null;
 }

@@ -7,6 +7,7 @@ import { DaemonError, isDaemonError } from '../../errors/index.js';
 import { createLogger } from '../../log/index.js';
 import { Core } from '../../main.js';
 import type { ModelRole } from '../../ml/manifest.js';
+import type { ModelRegistry } from '../../ml/registry.js';
 import { Priority } from '../../queue/queue.js';
 import { printJson, UsageError, type CliCommand } from '../command.js';
 import { showProgress } from '../progress.js';
@@ -31,7 +32,7 @@ export const indexCommand: CliCommand = {
   async run(args, env) {
     const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, passes: { type: 'string' } }, allowPositionals: true });
     // --passes metadata,faces: those passes plus what they need first (run only where not done yet).
-    const onlyPasses = values.passes === undefined ? undefined : values.passes.split(',').map((s) => s.trim()).filter(Boolean);
+    const onlyPasses = values.passes === undefined ? undefined : values.passes.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
     if (onlyPasses && onlyPasses.length === 0) throw new UsageError('--passes needs a comma-separated list of pass names');
     if (positionals.length === 0) throw new UsageError('give at least one folder');
     const roots = positionals.map((p) => path.resolve(p));
@@ -45,10 +46,6 @@ export const indexCommand: CliCommand = {
       if (!ok) throw new UsageError(`${r} is not a folder`);
     }
     const config = loadConfig(env.places, { env: env.env });
-    // Asked for by name but switched off in config.json: said, rather than a run that silently skips it.
-    const switches = config.passes as Readonly<Record<string, boolean>>;
-    const off = (onlyPasses ?? []).map((n) => n.toLowerCase()).filter((n) => switches[n] === false);
-    for (const n of off) env.io.stderr.write(`rawlight index: ${n} is turned off in config.json ("passes": { "${n}": false }): it does not run\n`);
     // The log file gets everything; the terminal gets the progress bar and the summary.
     const log = await createLogger({ logsDir: env.places.logsDir });
     const lock = acquireDaemonLock(env.places);
@@ -62,13 +59,7 @@ export const indexCommand: CliCommand = {
       if (isDaemonError(e) && e.code === 'PASS_UNKNOWN') throw new UsageError(`--passes: ${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}`);
       throw e;
     }
-    // Asked for by name but without the model it needs: said too (it would wait for one in silence).
-    for (const n of onlyPasses ?? []) {
-      const name = n.toLowerCase();
-      const missing = (MODEL_ROLES[name] ?? []).filter((role) => !core.models.resolve(role)).map((role) => ROLE_NAMES[role]);
-      const needed = name === 'tags' ? (missing.length === 2 ? [missing.join(' or ')] : []) : missing;
-      if (needed.length && !off.includes(name)) env.io.stderr.write(`rawlight index: ${name} needs ${needed.join(' and ')}, not installed (\`rawlight models\`): it does not run\n`);
-    }
+    for (const why of notRunning(onlyPasses ?? [], config.passes, core.models)) env.io.stderr.write(`rawlight index: ${why}: it does not run\n`);
     try {
       const reports = await core.reconcile(roots, Priority.user);
       // Unchanged files are not looked at again by the reconcile walk: queue what an earlier
@@ -105,6 +96,19 @@ function under(roots: string[]): { sql: string; params: string[] } {
   const parts = roots.map(() => `(f.path = ? OR (f.path >= ? AND f.path < ?))`);
   const params = roots.flatMap((r) => [r, ...rangeParams(underDir(r))]);
   return { sql: `(${parts.join(' OR ')})`, params };
+}
+
+/**
+ * Passes asked for by name that will not run, and why: switched off in config.json, or without the
+ * model they need (they would wait for one in silence).
+ */
+function notRunning(asked: readonly string[], switches: Readonly<Record<string, boolean>>, models: Pick<ModelRegistry, 'resolve'>): string[] {
+  return asked.flatMap((name) => {
+    if (switches[name] === false) return [`${name} is turned off in config.json ("passes": { "${name}": false })`];
+    const missing = (MODEL_ROLES[name] ?? []).filter((role) => !models.resolve(role)).map((role) => ROLE_NAMES[role]);
+    const needed = name === 'tags' ? (missing.length === 2 ? [missing.join(' or ')] : []) : missing;
+    return needed.length ? [`${name} needs ${needed.join(' and ')}, not installed (\`rawlight models\`)`] : [];
+  });
 }
 
 /** The models each model-fed pass needs (tags: either of its two), and how a user knows them. */
