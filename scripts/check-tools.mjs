@@ -22,6 +22,8 @@ export const TOOLS = [
   { name: 'heif-convert', why: 'HEIC previews on Linux', debian: 'libheif-examples', brew: 'libheif', platforms: ['linux'] },
   { name: 'heif-enc', why: 'makes the HEIF burst the image-sequence test indexes', debian: 'libheif-examples', brew: 'libheif', platforms: ['linux'] },
   { name: 'djxl', why: 'JPEG XL decoding', debian: 'libjxl-tools', brew: 'jpeg-xl' },
+  { name: 'opj_decompress', why: 'JPEG 2000 previews on Linux', debian: 'libopenjp2-tools', brew: 'openjpeg', platforms: ['linux'] },
+  { name: 'opj_compress', why: 'makes the JPEG 2000 files the format tests index', debian: 'libopenjp2-tools', brew: 'openjpeg', platforms: ['linux'] },
   { name: 'avifdec', why: 'AVIF image sequences (animated AVIF) on Linux', debian: 'libavif-bin', brew: 'libavif', platforms: ['linux'] },
   { name: 'setfattr', why: 'xattr tests (Finder-tag stand-in)', debian: 'attr', brew: null, platforms: ['linux'] },
   { name: 'getfattr', why: 'xattr tests (Finder-tag stand-in)', debian: 'attr', brew: null, platforms: ['linux'] },

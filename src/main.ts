@@ -7,6 +7,7 @@ import { ExifReader, type ReaderOptions } from './exiftool/reader.js';
 import { createExifToolWriter, type XmpWriter } from './exiftool/writer.js';
 import { platformAvifDecoders } from './image/avif.js';
 import { platformHeicDecoders } from './image/heic.js';
+import { platformJp2Decoders } from './image/jp2.js';
 import { platformJxlDecoders } from './image/jxl.js';
 import { createUpkeep, type Upkeep } from './jobs/index.js';
 import { classifierSourceFromRegistry, clipSourceFromRegistry, type ClipSource } from './ml/clip/model-sources.js';
@@ -141,7 +142,7 @@ export class Core {
     const passes: Pass[] = [
       createScanPass({ dataless }),
       createMetadataPass({ exif: this.exif, sidecarStyle: config.xmp.sidecarStyle }),
-      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders(), avifDecoders: platformAvifDecoders(), jxlDecoders: platformJxlDecoders(), render: renderer.render }),
+      createPreviewPass({ exif: this.exif, cacheDir, heicDecoders: platformHeicDecoders(), avifDecoders: platformAvifDecoders(), jxlDecoders: platformJxlDecoders(), jp2Decoders: platformJp2Decoders(), render: renderer.render }),
       createFacesPass({ registry: this.models, sessions: this.sessions, cacheDir, config, decoded }),
       createEmbedPass({ clip, cacheDir, config, decoded }),
       createTagsPass({ clip, classifier, cacheDir, config, decoded }),

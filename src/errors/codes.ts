@@ -31,6 +31,7 @@ export const ErrorCodes = {
   HEIC_DECODER_MISSING: { retryable: true, message: 'No HEVC decoder is available for this HEIC file' },
   AVIF_DECODER_MISSING: { retryable: true, message: 'No decoder is available for this AVIF image sequence (macOS 13+ sips, or avifdec from libavif-bin on Linux)' },
   JXL_DECODER_MISSING: { retryable: true, message: 'No JPEG XL decoder is available (macOS 14+ sips, or djxl from libjxl-tools on Linux)' },
+  JP2_DECODER_MISSING: { retryable: true, message: 'No JPEG 2000 decoder is available (sips on macOS, or opj_decompress from libopenjp2-tools on Linux)' },
   MODEL_MISSING: { retryable: true, message: 'A model needed by this pass is not installed' },
   MODEL_INVALID: { retryable: true, message: 'A model file is corrupt or has an unexpected signature' },
   INFERENCE_FAILED: { retryable: true, message: 'Model inference failed' },

@@ -46,7 +46,7 @@ export async function viaTemp(fn: (out: string) => Promise<unknown>, ext = '.jpg
   }
 }
 
-/** macOS: ImageIO through `sips`, for HEIC (the system's HEVC decoder), AVIF sequences and JPEG XL alike. */
+/** macOS: ImageIO through `sips`, for HEIC (the system's HEVC decoder), AVIF sequences, JPEG XL and JPEG 2000 alike. */
 export const sipsDecoder: HeicDecoder = {
   name: 'sips',
   toJpeg: (file) => viaTemp((out) => run('/usr/bin/sips', ['-s', 'format', 'jpeg', file, '--out', out], { timeout: 60_000 })),

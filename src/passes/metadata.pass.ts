@@ -60,7 +60,7 @@ export interface MetadataRow {
  * File types ExifTool reports that are images we can index. Anything else in a photo's clothing is
  * foreign. `INSP`: an Insta360 camera's photo, a JPEG ExifTool names by its extension.
  */
-const IMAGE_FILE_TYPES = /^(JPEG|INSP|TIFF|PNG|WEBP|HEIC|HEIF|AVIF|DNG|CR2|CR3|CRW|NEF|NRW|ARW|ARQ|SR2|SRF|RAF|ORF|ORI|RW2|RWL|PEF|3FR|IIQ|ERF|MRW|X3F|GPR|KDC|DCR|MOS|MEF|SRW|RAW|FFF|MIFF|BMP|GIF|JP2|JXL|PSD|PSB)$/i;
+const IMAGE_FILE_TYPES = /^(JPEG|INSP|TIFF|PNG|WEBP|HEIC|HEIF|AVIF|DNG|CR2|CR3|CRW|NEF|NRW|ARW|ARQ|SR2|SRF|RAF|ORF|ORI|RW2|RWL|PEF|3FR|IIQ|ERF|MRW|X3F|GPR|KDC|DCR|MOS|MEF|SRW|RAW|FFF|MIFF|BMP|GIF|JP2|JPX|J2C|JXL|PSD|PSB)$/i;
 
 const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v).trim() || null);
 const num = (v: unknown): number | null => {
@@ -252,8 +252,12 @@ function formatOf(fileType: string | null): string | null {
   return fileType?.replace(/^Extended /, '').replace(/ Codestream$| \([^)]*\)$/, '').replace(/^APNG$/, 'PNG').replace(/^HEIFS$/, 'HEIF') ?? null;
 }
 
-/** HEIC and HEIF name one container (`.heic` files are often plain HEIF: sequences, other codecs). */
-const sameFormat = (a: string, b: string) => a === b || (/^HEI[CF]$/.test(a) && /^HEI[CF]$/.test(b));
+/**
+ * HEIC and HEIF name one container (`.heic` files are often plain HEIF: sequences, other codecs);
+ * JP2, JPX and JPF one JPEG 2000 file format (JPF: the extension of JPX files), J2K and J2C one codestream.
+ */
+const FORMAT_FAMILIES = [/^HEI[CF]$/, /^(JP2|JPX|JPF)$/, /^J2[KC]$/];
+const sameFormat = (a: string, b: string) => a === b || FORMAT_FAMILIES.some((f) => f.test(a) && f.test(b));
 
 /**
  * `metadata`: ExifTool read of the photo and its sidecar: capture time with offset, camera, lens,

@@ -30,6 +30,8 @@ const HEIF_EXTS = new Set(['heic', 'heif', 'hif', 'heics', 'heifs']);
 const AVIF_EXTS = new Set(['avif', 'avifs']);
 /** JPEG XL: no loader in sharp's libvips; a platform decoder (sips / djxl) turns it upright. */
 const JXL_EXTS = new Set(['jxl']);
+/** JPEG 2000: no loader in sharp's libvips either; a platform decoder (sips / opj_decompress). */
+const JP2_EXTS = new Set(['jp2', 'jpf', 'jpx', 'j2k', 'j2c']);
 /** Photoshop documents: their composite image (psd.ts), else the thumbnail Photoshop stores. */
 const PSD_EXTS = new Set(['psd', 'psb']);
 const PSD_EMBEDDED_TAGS = [...EMBEDDED_TAGS, 'PhotoshopThumbnail'] as const;
@@ -39,6 +41,7 @@ const DECODER_NEEDED: readonly { exts: ReadonlySet<string>; code: ErrorCode; ins
   { exts: HEIF_EXTS, code: 'HEIC_DECODER_MISSING', install: 'On Linux install heif-convert (Debian: libheif-examples)' },
   { exts: AVIF_EXTS, code: 'AVIF_DECODER_MISSING', install: 'On Linux install avifdec (Debian: libavif-bin); on macOS 13+ sips reads AVIF sequences' },
   { exts: JXL_EXTS, code: 'JXL_DECODER_MISSING', install: 'On Linux install djxl (Debian: libjxl-tools); on macOS 14+ sips reads JPEG XL', whenNoneTried: true },
+  { exts: JP2_EXTS, code: 'JP2_DECODER_MISSING', install: 'On Linux install opj_decompress (Debian: libopenjp2-tools); on macOS sips reads JPEG 2000', whenNoneTried: true },
 ];
 
 export interface PreviewPassDeps {
@@ -49,6 +52,8 @@ export interface PreviewPassDeps {
   avifDecoders?: HeicDecoder[];
   /** JPEG XL decoders, tried in order (default none: JPEG XL files get PREVIEW_NONE). */
   jxlDecoders?: HeicDecoder[];
+  /** JPEG 2000 decoders, tried in order (default none: JPEG 2000 files get JP2_DECODER_MISSING). */
+  jp2Decoders?: HeicDecoder[];
   /** Long side of the cached preview (default PREVIEW_SIZE). */
   previewSize?: number;
   /** Where the pixels are decoded and encoded (default renderPreview on this thread; the daemon: its renderer threads). */
@@ -182,6 +187,10 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       }
       if (JXL_EXTS.has(f.ext)) {
         yield* decoded(deps.jxlDecoders, f.path, tried);
+        return;
+      }
+      if (JP2_EXTS.has(f.ext)) {
+        yield* decoded(deps.jp2Decoders, f.path, tried);
         return;
       }
       if (HEIF_EXTS.has(f.ext)) {

@@ -16,10 +16,13 @@ export const JPEG_EXTS: ReadonlySet<string> = new Set(['jpg', 'jpeg', 'jpe', 'in
 /**
  * Processed image formats; `heics`/`heifs`/`avifs`: image sequences (iOS stickers, bursts,
  * animations), their still indexed; `psd`/`psb`: Photoshop documents (Lightroom's "Edit in
- * Photoshop" saves them beside the RAW), their composite image indexed; `gif`: its first frame.
+ * Photoshop" saves them beside the RAW), their composite image indexed; `gif`: its first frame;
+ * JPEG 2000 as scanners and archives write it: `jp2` (`jpf`/`jpx`: with extensions) and the bare
+ * codestreams `j2k`/`j2c`.
  */
 const IMAGE_EXTS: ReadonlySet<string> = new Set([
   ...JPEG_EXTS, 'heic', 'heif', 'hif', 'heics', 'heifs', 'tif', 'tiff', 'png', 'webp', 'gif', 'avif', 'avifs', 'jxl', 'psd', 'psb',
+  'jp2', 'jpf', 'jpx', 'j2k', 'j2c',
 ]);
 
 /** The kind of photo a (lower-case, dotless) extension names, or null when it names none. */

@@ -1,8 +1,8 @@
-// AVIF, JPEG XL, Extended WebP and motion photos: each gets metadata, a preview and the passes
+// AVIF, JPEG XL, JPEG 2000, Extended WebP and motion photos: each gets metadata, a preview and the passes
 // after them, through the real CLI on files made here (tests/fixtures/README.md).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -15,6 +15,7 @@ import { withSamsungTrailer } from '../../helpers/samsung-trailer.js';
 import { createPreviewPass } from '../../../src/passes/preview.pass.js';
 import { ExifReader } from '../../../src/exiftool/reader.js';
 import { djxlDecoder } from '../../../src/image/jxl.js';
+import { opjDecoder } from '../../../src/image/jp2.js';
 import { avifdecDecoder } from '../../../src/image/avif.js';
 import { ftypBrands } from '../../../src/image/ftyp.js';
 
@@ -42,20 +43,20 @@ describe('new formats, end to end', () => {
   after(() => t.cleanup());
 
   test('every file is found and gets metadata (camera, date, GPS), a preview and a place; none fails', () => {
-    assert.equal(first.files, 8);
+    assert.equal(first.files, 10);
     assert.deepEqual(first.failed, []);
-    assert.equal(first.executed.metadata, 8);
-    assert.equal(first.executed.preview, 8);
-    assert.equal(first.executed.places, 6, 'the two JXL made without metadata have no GPS to place');
+    assert.equal(first.executed.metadata, 10);
+    assert.equal(first.executed.preview, 10);
+    assert.equal(first.executed.places, 7, 'the two JXL and the JPEG 2000 codestream made without metadata have no GPS to place');
     const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
     try {
       const rows = db
         .prepare(
           `SELECT f.ext, m.file_type, m.model, m.captured_at, m.gps_lat, m.warnings, p.width, p.height, p.source FROM files f JOIN metadata m ON m.file_id = f.id JOIN previews p ON p.file_id = f.id
-           WHERE f.path NOT LIKE '%_codestream.jxl' AND f.path NOT LIKE '%_float.jxl' AND f.path NOT LIKE '%_orientation6.jxl' AND f.path NOT LIKE '%_animated.avif' ORDER BY f.ext`,
+           WHERE f.path NOT LIKE '%_codestream.jxl' AND f.path NOT LIKE '%_float.jxl' AND f.path NOT LIKE '%_orientation6.jxl' AND f.path NOT LIKE '%_animated.avif' AND f.ext <> 'j2k' ORDER BY f.ext`,
         )
         .all() as { ext: string; file_type: string; model: string; captured_at: string; gps_lat: number; warnings: string; width: number; height: number; source: string }[];
-      assert.deepEqual(rows.map((r) => [r.ext, r.file_type]), [['avif', 'AVIF'], ['jpg', 'JPEG'], ['jxl', 'JXL'], ['webp', 'Extended WEBP']]);
+      assert.deepEqual(rows.map((r) => [r.ext, r.file_type]), [['avif', 'AVIF'], ['jp2', 'JP2'], ['jpg', 'JPEG'], ['jxl', 'JXL'], ['webp', 'Extended WEBP']]);
       for (const r of rows) {
         assert.equal(r.model, 'iPhone SE', r.ext);
         assert.match(r.captured_at, /^2016-08-27T10:06:19/, r.ext);
@@ -64,6 +65,7 @@ describe('new formats, end to end', () => {
         assert.deepEqual(JSON.parse(r.warnings), [], `${r.ext} has no warnings (Extended WEBP is WEBP)`);
       }
       assert.equal(rows.find((r) => r.ext === 'jxl')?.source, 'djxl');
+      assert.equal(rows.find((r) => r.ext === 'jp2')?.source, 'opj_decompress');
     } finally {
       db.close();
     }
@@ -87,6 +89,65 @@ describe('new formats, end to end', () => {
           ['cat_brown_orientation6.jxl', 'JXL', 441, 331, 441, 'djxl', []],
         ],
       );
+    } finally {
+      db.close();
+    }
+  });
+
+  test('JPEG 2000: a JP2 file and a bare codestream (.j2k, no metadata): metadata and a preview through opj_decompress', () => {
+    const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+    try {
+      const rows = db
+        .prepare(`SELECT f.ext, m.file_type, m.width AS mw, m.warnings, p.width, p.height, p.source FROM files f JOIN metadata m ON m.file_id = f.id JOIN previews p ON p.file_id = f.id WHERE f.ext IN ('jp2', 'j2k') ORDER BY f.ext`)
+        .all() as { ext: string; file_type: string; mw: number; warnings: string; width: number; height: number; source: string }[];
+      assert.deepEqual(
+        rows.map((r) => [r.ext, r.file_type, r.mw, r.width, r.height, r.source, JSON.parse(r.warnings)]),
+        [
+          ['j2k', 'J2C', 441, 441, 331, 'opj_decompress', []],
+          ['jp2', 'JP2', 441, 441, 331, 'opj_decompress', []],
+        ],
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a JPEG 2000 photo twice the preview size is decoded at a lower resolution level; one whose stream has no such level is decoded whole', async () => {
+    const dir = path.join(t.dir, 'jp2-big');
+    const bin = path.join(t.dir, 'bin-opj');
+    const calls = path.join(t.dir, 'opj-calls.txt');
+    mkdirSync(dir, { recursive: true });
+    mkdirSync(bin, { recursive: true });
+    // A 4400x2900 scan, orange on the left and blue on the right; as an archive writes it (the
+    // default six resolution levels, under the extension of JPEG 2000 with extensions) and with
+    // one level only (no reduction possible).
+    const png = path.join(t.dir, 'scan.png');
+    const half = { width: 2200, height: 2900, channels: 3 } as const;
+    await sharp({ create: { width: 4400, height: 2900, channels: 3, background: '#e07020' } })
+      .composite([{ input: await sharp({ create: { ...half, background: '#2050d0' } }).png().toBuffer(), left: 2200, top: 0 }])
+      .png()
+      .toFile(png);
+    execFileSync('opj_compress', ['-i', png, '-o', path.join(t.dir, 'scan.jp2'), '-r', '40'], { stdio: 'ignore' }); // it writes .jp2 names only
+    renameSync(path.join(t.dir, 'scan.jp2'), path.join(dir, 'scan.jpf'));
+    execFileSync('opj_compress', ['-i', png, '-o', path.join(dir, 'one-level.jp2'), '-r', '40', '-n', '1'], { stdio: 'ignore' });
+    writeFileSync(path.join(bin, 'opj_decompress'), `#!/bin/sh\necho "$*" >> '${calls}'\nexec /usr/bin/opj_decompress "$@"\n`, { mode: 0o755 });
+    const home5 = path.join(t.dir, 'home-jp2');
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved}`; // the decoders are spawned with this process's PATH
+    const r = await cli(home5, ['index', dir, '--passes', 'preview', '--json']).finally(() => (process.env.PATH = saved));
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.json<IndexJson>().failed, []);
+    const asked = readFileSync(calls, 'utf8').trim().split('\n').map((l) => [path.basename(l.split(' ')[1]!), / -r (\d)/.exec(l)?.[1] ?? 'whole']);
+    assert.deepEqual(asked.sort(), [['one-level.jp2', '1'], ['one-level.jp2', 'whole'], ['scan.jpf', '1']]);
+    const db = new Database(path.join(home5, 'rawlight.db'), { readonly: true });
+    try {
+      const rows = db.prepare(`SELECT f.ext, m.file_type, m.warnings, p.width, p.height, p.path FROM files f JOIN metadata m ON m.file_id = f.id JOIN previews p ON p.file_id = f.id ORDER BY f.ext`).all() as { ext: string; file_type: string; warnings: string; width: number; height: number; path: string }[];
+      assert.deepEqual(rows.map((x) => [x.ext, x.file_type, JSON.parse(x.warnings), x.width, x.height]), [['jp2', 'JP2', [], 2048, 1350], ['jpf', 'JP2', [], 2048, 1350]]);
+      for (const x of rows) {
+        const { data } = await sharp(path.join(home5, 'cache', x.path)).resize(4, 1, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+        assert.ok(data[0]! > 180 && data[2]! < 80, `${x.ext}: orange on the left (${[...data.subarray(0, 3)]})`);
+        assert.ok(data[9]! < 80 && data[11]! > 160, `${x.ext}: blue on the right (${[...data.subarray(9, 12)]})`);
+      }
     } finally {
       db.close();
     }
@@ -287,12 +348,12 @@ describe('new formats, end to end', () => {
     assert.equal((await cli(home4, ['show', plain, '--json'])).json<{ motionPhoto: unknown }>().motionPhoto, null, 'a Samsung photo without the trailer is a still');
   });
 
-  test('a truncated JPEG XL or AVIF file is a recorded preview failure naming the decoder, not a crash', async () => {
+  test('a truncated JPEG XL, AVIF or JPEG 2000 file is a recorded preview failure naming the decoder, not a crash', async () => {
     const exif = new ExifReader({ maxProcs: 1 });
     try {
-      const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, 'c3'), heicDecoders: [], avifDecoders: [avifdecDecoder], jxlDecoders: [djxlDecoder] });
+      const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, 'c3'), heicDecoders: [], avifDecoders: [avifdecDecoder], jxlDecoders: [djxlDecoder], jp2Decoders: [opjDecoder()] });
       const db = { prepare: () => ({ get: () => undefined }) } as unknown as Parameters<typeof pass.inputKey>[0];
-      for (const [name, ext] of [['cat_brown.jxl', 'jxl'], ['cat_brown.avif', 'avif'], ['cat_brown_animated.avif', 'avif']] as const) {
+      for (const [name, ext] of [['cat_brown.jxl', 'jxl'], ['cat_brown.avif', 'avif'], ['cat_brown_animated.avif', 'avif'], ['cat_brown.jp2', 'jp2']] as const) {
         const cut = path.join(t.dir, `cut.${ext}`);
         writeFileSync(cut, readFileSync(path.join(SRC, name)).subarray(0, 600));
         const file = { id: 1, path: cut, ext, content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
@@ -300,6 +361,7 @@ describe('new formats, end to end', () => {
           assert.ok(['PREVIEW_NONE', 'PREVIEW_DECODE_FAILED'].includes(e.code ?? ''), `${ext}: ${e.code} ${e.message}`);
           // The decoder's own words, not "Command failed: <its command line>".
           if (ext === 'jxl') assert.match(e.message, /djxl: .*truncated/i);
+          if (ext === 'jp2') assert.match(e.message, /opj_decompress: .*(error|failed)/i);
           if (name === 'cat_brown_animated.avif') assert.match(e.message, /avifdec: .*(error|truncated|failed)/i);
           else if (ext === 'avif') assert.match(e.message, /avifdec: unsupported: not an image sequence/);
           return true;
@@ -310,16 +372,17 @@ describe('new formats, end to end', () => {
     }
   });
 
-  test('a decoder not installed: AVIF_DECODER_MISSING for an animated AVIF, JXL_DECODER_MISSING for JPEG XL (retried, e.g. after installing it)', async () => {
+  test('a decoder not installed: AVIF_DECODER_MISSING for an animated AVIF, JXL_DECODER_MISSING for JPEG XL, JP2_DECODER_MISSING for JPEG 2000 (retried, e.g. after installing it)', async () => {
     const exif = new ExifReader({ maxProcs: 1 });
     try {
       const cases = [
         { tool: 'avifdec', name: 'cat_brown_animated.avif', ext: 'avif', code: 'AVIF_DECODER_MISSING', said: /file: .*unsupported image format; avifdec: not installed\. On Linux install avifdec \(Debian: libavif-bin\)/ },
         { tool: 'djxl', name: 'cat_brown.jxl', ext: 'jxl', code: 'JXL_DECODER_MISSING', said: /djxl: not installed\. On Linux install djxl \(Debian: libjxl-tools\)/ },
+        { tool: 'opj_decompress', name: 'cat_brown.jp2', ext: 'jp2', code: 'JP2_DECODER_MISSING', said: /opj_decompress: not installed\. On Linux install opj_decompress \(Debian: libopenjp2-tools\)/ },
       ];
       for (const c of cases) {
         const missing = [{ name: c.tool, toJpeg: () => Promise.reject(Object.assign(new Error(`spawn ${c.tool} ENOENT`), { code: 'ENOENT', syscall: `spawn ${c.tool}` })) }];
-        const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, `c-${c.ext}`), heicDecoders: [], avifDecoders: missing, jxlDecoders: missing });
+        const pass = createPreviewPass({ exif, cacheDir: path.join(t.dir, `c-${c.ext}`), heicDecoders: [], avifDecoders: missing, jxlDecoders: missing, jp2Decoders: missing });
         const db = { prepare: () => ({ get: () => undefined }) } as unknown as Parameters<typeof pass.inputKey>[0];
         const file = { id: 1, path: path.join(lib, c.name), ext: c.ext, content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
         await assert.rejects(pass.run({ file, inputKey: 'x:1', db, log: undefined as never, signal: new AbortController().signal }), (e: { code?: string; message: string }) => {

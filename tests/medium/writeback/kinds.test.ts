@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExifToolWriter } from '../../../src/exiftool/writer.js';
 import type { WritableDb } from '../../../src/store/db.js';
@@ -10,7 +10,7 @@ import type { FileRow } from '../../../src/store/repositories/file.repository.js
 import { xmpStateForFile } from '../../../src/xmp/xmp-state.js';
 import { replaceValueRecords, upsertXmpState } from '../../../src/xmp/xmp.repository.js';
 import { tx } from '../../../src/store/db.js';
-import { copyFixtures, FIXTURES, tempDir } from '../../helpers/fixtures.js';
+import { copyFixtures, FIXTURES, REPO, tempDir } from '../../helpers/fixtures.js';
 import { exiv2List, exiv2Props } from '../xmp/readers.js';
 import { addFile, addTag, testConfig, writeback, suiteWithWriter } from './helpers.js';
 
@@ -63,6 +63,21 @@ describe('the kind of a photo comes from ExifTool, not its name', () => {
     const st = xmpStateForFile(db, file.id)!;
     assert.equal(st.status, 'ok');
     assert.equal(st.error?.code, 'WRITE_UNVERIFIABLE');
+  });
+
+  test('a JPEG 2000 file is never written into, even in embedded mode: it gets IMG.jp2.xmp', async () => {
+    const dir = path.join(t.dir, 'jp2');
+    mkdirSync(dir, { recursive: true });
+    const jp2 = path.join(dir, 'scan.jp2');
+    copyFileSync(path.join(REPO, 'tests', 'fixtures', 'formats', 'cat_brown.jp2'), jp2);
+    const before = sha(jp2);
+    const file = await indexed(jp2);
+    addTag(db, file.id, 'cat');
+    const res = await writeback(db, writer, file, embedded, path.join(t.dir, 'b'));
+    assert.equal(res.target.kind, 'sidecar');
+    assert.equal(res.target.path, `${jp2}.xmp`);
+    assert.equal(sha(jp2), before, 'nothing written into the JPEG 2000 file');
+    assert.deepEqual(exiv2List(exiv2Props(res.target.path), 'Xmp.dc.subject'), ['cat']);
   });
 
   test('a hashable DNG in embedded mode is still written into (no sidecar)', async () => {

@@ -8,7 +8,7 @@ import { REPO } from '../../helpers/fixtures.js';
 
 test('every error code is documented in docs/errors.md and every documented code exists', () => {
   const doc = readFileSync(path.join(REPO, 'docs/errors.md'), 'utf8');
-  const documented = [...doc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+  const documented = [...doc.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
   assert.deepEqual([...documented].sort(), Object.keys(ErrorCodes).sort());
 });
 
