@@ -19,6 +19,7 @@ export const ErrorCodes = {
   BACKUP_FAILED: { retryable: true, message: 'The database backup failed' },
   FILE_NOT_FOUND: { retryable: false, message: 'The file vanished before it could be read' },
   FILE_NOT_INDEXED: { retryable: false, message: 'The file is not in the index' },
+  NOTHING_INDEXED: { retryable: false, message: 'Nothing is indexed yet' },
   FILE_PERMISSION_DENIED: { retryable: true, message: 'Permission denied reading the file' },
   FILE_UNREADABLE: { retryable: true, message: 'The file could not be read' },
   FILE_CLOUD_ONLY: { retryable: true, message: 'The file is an iCloud placeholder (not downloaded)' },

@@ -51,6 +51,10 @@ export function mountTargets(text: string): string[] {
 const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 
 /** Why the root's volume is not mounted, or null if it is (or we cannot tell). */
+export function volumeNotMounted(rootIn: string, opts: LibraryStateOptions = {}): string | null {
+  return unmountedVolume(path.resolve(rootIn), opts.platform ?? process.platform, opts.readText ?? readTextFile);
+}
+
 function unmountedVolume(root: string, platform: NodeJS.Platform, readText: (f: string) => string | null): string | null {
   if (platform === 'darwin') {
     const m = /^\/Volumes\/([^/]+)/.exec(root);

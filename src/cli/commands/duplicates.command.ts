@@ -6,7 +6,7 @@ import { findDuplicates } from '../../duplicates/find-duplicates.js';
 import { judgeForLibrary } from '../../duplicates/judge-for-library.js';
 import { DaemonError } from '../../errors/index.js';
 import { DB_FILE, openReadonlyDb } from '../../store/db.js';
-import { printJson, type CliCommand } from '../command.js';
+import { NOTHING_INDEXED_HINT, printJson, type CliCommand } from '../command.js';
 
 export const duplicatesCommand: CliCommand = {
   name: 'duplicates',
@@ -15,7 +15,7 @@ export const duplicatesCommand: CliCommand = {
   async run(args, env) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
     const dbFile = path.join(env.places.dataDir, DB_FILE);
-    if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_FOUND', 'nothing indexed yet (run `rawlight index` first)');
+    if (!existsSync(dbFile)) throw new DaemonError('NOTHING_INDEXED', NOTHING_INDEXED_HINT);
     const cfg = loadConfig(env.places, { env: env.env });
     const db = openReadonlyDb(dbFile);
     const { judge, close } = await judgeForLibrary(db, cfg, env.places);

@@ -1,15 +1,14 @@
 import { rangeParams, underDir } from '../../store/path-range.js';
-import { statSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
-import { DaemonError, isDaemonError } from '../../errors/index.js';
+import { isDaemonError } from '../../errors/index.js';
 import { createLogger } from '../../log/index.js';
 import { Core } from '../../main.js';
 import type { ModelRole } from '../../ml/manifest.js';
 import type { ModelRegistry } from '../../ml/registry.js';
 import { Priority } from '../../queue/queue.js';
 import { printJson, UsageError, type CliCommand } from '../command.js';
+import { indexRoots } from '../index-roots.js';
 import { showProgress } from '../progress.js';
 import { acquireDaemonLock } from '../lock.js';
 
@@ -35,16 +34,7 @@ export const indexCommand: CliCommand = {
     const onlyPasses = values.passes === undefined ? undefined : values.passes.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
     if (onlyPasses && onlyPasses.length === 0) throw new UsageError('--passes needs a comma-separated list of pass names');
     if (positionals.length === 0) throw new UsageError('give at least one folder');
-    const roots = positionals.map((p) => path.resolve(p));
-    for (const r of roots) {
-      let ok = false;
-      try {
-        ok = statSync(r).isDirectory();
-      } catch (e) {
-        throw new DaemonError('FILE_NOT_FOUND', `${r}: ${(e as NodeJS.ErrnoException).code ?? 'not found'}`);
-      }
-      if (!ok) throw new UsageError(`${r} is not a folder`);
-    }
+    const roots = indexRoots(positionals);
     const config = loadConfig(env.places, { env: env.env });
     // The log file gets everything; the terminal gets the progress bar and the summary.
     const log = await createLogger({ logsDir: env.places.logsDir });

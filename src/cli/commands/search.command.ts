@@ -10,7 +10,7 @@ import { parseDateBound } from '../../search/date-range.js';
 import { search, type ClipQueryEncoder, type SearchResponse } from '../../search/search.js';
 import { getSpace } from '../../search/clip-embedding.repository.js';
 import { DB_FILE, openReadonlyDb } from '../../store/db.js';
-import { printJson, UsageError, type CliCommand, type CliIO } from '../command.js';
+import { NOTHING_INDEXED_HINT, printJson, UsageError, type CliCommand, type CliIO } from '../command.js';
 
 export function printResults(io: CliIO, r: SearchResponse, json: boolean): void {
   if (json) {
@@ -61,7 +61,7 @@ export const searchCommand: CliCommand = {
     if (from === null || to === null) throw new UsageError('dates are YYYY, YYYY-MM, YYYY-MM-DD or an ISO time');
 
     const dbFile = path.join(env.places.dataDir, DB_FILE);
-    if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_FOUND', 'nothing indexed yet (run `rawlight index` first)');
+    if (!existsSync(dbFile)) throw new DaemonError('NOTHING_INDEXED', NOTHING_INDEXED_HINT);
     const cfg = loadConfig(env.places, { env: env.env });
     const db = openReadonlyDb(dbFile);
     // The one session factory (worker thread, CoreML where available), as in the daemon.
