@@ -26,7 +26,7 @@ export const ErrorCodes = {
   FILE_CHANGED_DURING_PASS: { retryable: true, message: 'The file changed while it was being processed' },
   FILE_EMPTY: { retryable: false, message: 'The file is empty (zero bytes)' },
   METADATA_UNREADABLE: { retryable: false, message: 'ExifTool could not read the file' },
-  PREVIEW_NONE: { retryable: false, message: 'The file has no usable embedded preview' },
+  PREVIEW_NONE: { retryable: false, message: 'No preview could be made from the file' },
   PREVIEW_MISSING: { retryable: false, message: 'The cached preview is missing (the cache folder was cleared); it is rendered again' },
   PREVIEW_DECODE_FAILED: { retryable: false, message: 'The image data could not be decoded' },
   HEIC_DECODER_MISSING: { retryable: true, message: 'No HEVC decoder is available for this HEIC file' },

@@ -359,6 +359,8 @@ describe('new formats, end to end', () => {
         const file = { id: 1, path: cut, ext, content_hash: 'x' } as unknown as Parameters<typeof pass.inputKey>[1];
         await assert.rejects(pass.run({ file, inputKey: 'x:1', db, log: undefined as never, signal: new AbortController().signal }), (e: { code?: string; message: string }) => {
           assert.ok(['PREVIEW_NONE', 'PREVIEW_DECODE_FAILED'].includes(e.code ?? ''), `${ext}: ${e.code} ${e.message}`);
+          // Said of the file, not of an "embedded preview" a JPEG XL or a JPEG 2000 never has.
+          if (e.code === 'PREVIEW_NONE') assert.match(e.message, /^No preview could be made from the file: /);
           // The decoder's own words, not "Command failed: <its command line>".
           if (ext === 'jxl') assert.match(e.message, /djxl: .*truncated/i);
           if (ext === 'jp2') assert.match(e.message, /opj_decompress: .*(error|failed)/i);
