@@ -24,7 +24,7 @@ export function opjDecoder(previewSize = PREVIEW_SIZE): HeicDecoder {
     async toJpeg(file) {
       const size = await jp2Size(file);
       const reduce = size ? reductionFor(Math.max(size.width, size.height), previewSize) : 0;
-      const decode = (r: number) => viaTemp((out) => run('opj_decompress', ['-i', file, '-o', out, ...(r > 0 ? ['-r', String(r)] : [])], { timeout: 120_000 }), '.tif');
+      const decode = (r: number) => viaTemp((out) => opjDecompress(['-i', file, '-o', out, ...(r > 0 ? ['-r', String(r)] : [])]), '.tif');
       if (reduce === 0) return decode(0);
       try {
         return await decode(reduce);
@@ -34,6 +34,22 @@ export function opjDecoder(previewSize = PREVIEW_SIZE): HeicDecoder {
       }
     },
   };
+}
+
+/**
+ * OpenJPEG prints why it failed ("[ERROR] Tile part length size inconsistent with stream length")
+ * on stdout, and only "failed to decode image!" on stderr: its reasons are put first in what the
+ * preview pass reports.
+ */
+async function opjDecompress(args: string[]): Promise<unknown> {
+  try {
+    return await run('opj_decompress', args, { timeout: 120_000 });
+  } catch (e) {
+    const err = e as { stdout?: unknown; stderr?: unknown };
+    const reasons = String(err.stdout ?? '').split('\n').filter((l) => l.startsWith('[ERROR]'));
+    if (reasons.length) err.stderr = [...reasons, String(err.stderr ?? '')].join('\n');
+    throw e;
+  }
 }
 
 /** How many resolution levels to drop so the long side stays at least `previewSize` (each halves it). */
