@@ -31,10 +31,15 @@ export function whyNotIndexed(file: string, o: { libraries: readonly string[]; e
   return 'not reached yet: the daemon indexes it in turn (`rawlight status` shows how far it is)';
 }
 
-/** FILE_NOT_INDEXED for `file`, with the reason, judged against the libraries the daemon watches. */
-export function notIndexed(file: string, env: CliEnv): DaemonError {
+/** Why `file` is not in the index, judged against the libraries the daemon watches. */
+export function notIndexedReason(file: string, env: CliEnv): string {
   const config = loadConfig(env.places, { env: env.env });
   // As `rawlight run` does: with no library configured it watches the default folder.
   const libraries = config.libraries.length ? config.libraries : existsSync(defaultLibrary()) ? [defaultLibrary()] : [];
-  return new DaemonError('FILE_NOT_INDEXED', `${file}: ${whyNotIndexed(file, { libraries, exclude: config.exclude })}`);
+  return whyNotIndexed(file, { libraries, exclude: config.exclude });
+}
+
+/** FILE_NOT_INDEXED for `file`, with the reason. */
+export function notIndexed(file: string, env: CliEnv): DaemonError {
+  return new DaemonError('FILE_NOT_INDEXED', `${file}: ${notIndexedReason(file, env)}`);
 }

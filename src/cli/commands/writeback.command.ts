@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
@@ -9,6 +10,7 @@ import { runWriteback, type WritebackReport } from '../../xmp/run-writeback.js';
 import { printJson, UsageError, type CliCommand, type CliEnv, type CliIO } from '../command.js';
 import { createDaemonClient, type DaemonClient } from '../daemon-client.js';
 import { acquireDaemonLock } from '../lock.js';
+import { notIndexedReason } from '../not-indexed.js';
 
 interface RunArgs {
   paths: string[];
@@ -52,7 +54,18 @@ async function runLocally(env: CliEnv, a: RunArgs): Promise<WritebackReport> {
   }
 }
 
-function formatReport(io: CliIO, r: WritebackReport): void {
+/** Why a path given to writeback matched no photo: a folder with none of the index under it, or why the file is not in it. */
+function unmatchedReason(p: string, env: CliEnv): string {
+  let dir = false;
+  try {
+    dir = statSync(p).isDirectory();
+  } catch {
+    /* not there: whyNotIndexed says so */
+  }
+  return dir ? 'no photo in the index lies under this folder' : notIndexedReason(p, env);
+}
+
+function formatReport(io: CliIO, r: WritebackReport, why: (p: string) => string): void {
   const out: string[] = [];
   for (const f of r.files) {
     const where = f.target ? `${f.target}${f.targetKind === 'embedded' ? ' (embedded)' : f.targetExists ? '' : ' (new sidecar)'}` : '?';
@@ -62,7 +75,7 @@ function formatReport(io: CliIO, r: WritebackReport): void {
     for (const w of f.warnings) out.push(`  warning: ${w}`);
     if (f.error) out.push(`  error ${f.error.code}: ${f.error.message}`);
   }
-  for (const u of r.unmatched) out.push(`${u}: not a photo in the library`);
+  for (const u of r.unmatched) out.push(`${u}: not in the index: ${why(u)}`);
   const s = r.summary;
   out.push(
     `${s.withChanges} of ${s.considered} file(s) ${r.repair ? 'with duplicates of rawlight\'s values' : 'with changes'}, ${s.conflicts} conflict(s), ${s.failed} failed` +
@@ -90,7 +103,7 @@ export const writebackCommand: CliCommand = {
     const client = createDaemonClient(env.places, loadConfig(env.places, { env: env.env }));
     const report = client.running ? await askDaemon(client, a) : await runLocally(env, a);
     if (parsed.values.json) printJson(env.io, report);
-    else formatReport(env.io, report);
+    else formatReport(env.io, report, (p) => unmatchedReason(p, env));
     return report.summary.failed > 0 || report.unmatched.length > 0 ? 1 : 0;
   },
 };

@@ -1,4 +1,4 @@
-// `rawlight show` / `similar` on a file that is not in the index say why, through the real CLI.
+// `rawlight show` / `similar` on a file that is not in the index, and `writeback` on paths that match nothing in it, say why, through the real CLI.
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,4 +51,15 @@ test('each reason a photo is not in the index is said, with the file, instead of
   const ok = await cli(home, ['show', path.join(lib, '2024', 'indexed.jpg')]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /indexed\.jpg \(present\)/);
+});
+
+test('writeback on paths that match nothing in the index says why for each (a folder with none, a file not indexed), exit 1', async () => {
+  const empty = path.join(t.dir, 'Scans');
+  mkdirSync(empty, { recursive: true });
+  const missing = path.join(lib, '2024', 'gone.jpg');
+  const r = await cli(home, ['writeback', '--dry-run', empty, missing, path.join(lib, '2024')]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, new RegExp(`${empty.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not in the index: no photo in the index lies under this folder`));
+  assert.match(r.stdout, /gone\.jpg: not in the index: there is no such file/);
+  assert.doesNotMatch(r.stdout, /2024: not in the index/, 'the folder that holds an indexed photo matches it');
 });
