@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DaemonError, isDaemonError, toDaemonError, type ErrorCode } from '../errors/index.js';
+import { DaemonError, isDaemonError, toDaemonError } from '../errors/index.js';
 import type { ExifReader } from '../exiftool/reader.js';
 import type { HeicDecoder } from '../image/heic.js';
+import { AVIF_EXTS, FORMAT_DECODERS, HEIF_EXTS, JP2_EXTS, JXL_EXTS } from '../image/format-decoders.js';
 import { NoComposite, psdCompositeToTiff } from '../image/psd.js';
 import { chooseEmbedded } from '../image/choose-embedded.js';
 import { locatable, locatedStats, MIN_USEFUL, NotLocated, readLocated } from '../image/embedded-at.js';
@@ -22,27 +23,13 @@ export const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'Thumb
 
 /** Files sharp reads itself (a GIF: its first frame). */
 const DIRECT_EXTS = new Set([...JPEG_EXTS, 'png', 'tif', 'tiff', 'webp', 'gif']);
-const HEIF_EXTS = new Set(['heic', 'heif', 'hif', 'heics', 'heifs']);
-/**
- * AVIF: sharp's libheif decodes AV1 and applies the container's rotation/mirror itself; image
- * sequences (animated AVIF), which it does not read, go to a platform decoder (sips / avifdec).
- */
-const AVIF_EXTS = new Set(['avif', 'avifs']);
-/** JPEG XL: no loader in sharp's libvips; a platform decoder (sips / djxl) turns it upright. */
-const JXL_EXTS = new Set(['jxl']);
-/** JPEG 2000: no loader in sharp's libvips either; a platform decoder (sips / opj_decompress). */
-const JP2_EXTS = new Set(['jp2', 'jpf', 'jpx', 'j2k', 'j2c']);
+// HEIC, AVIF sequences, JPEG XL and JPEG 2000 go to a platform decoder (format-decoders.ts: sips,
+// heif-convert, avifdec, djxl, opj_decompress); sharp's libheif decodes AVIF stills itself and
+// applies the container's rotation and mirror, and the decoders turn their pixels upright too.
+
 /** Photoshop documents: their composite image (psd.ts), else the thumbnail Photoshop stores. */
 const PSD_EXTS = new Set(['psd', 'psb']);
 const PSD_EMBEDDED_TAGS = [...EMBEDDED_TAGS, 'PhotoshopThumbnail'] as const;
-
-/** What to say when a format's platform decoder is not installed (JPEG XL has no other way in). */
-const DECODER_NEEDED: readonly { exts: ReadonlySet<string>; code: ErrorCode; install: string; whenNoneTried?: boolean }[] = [
-  { exts: HEIF_EXTS, code: 'HEIC_DECODER_MISSING', install: 'On Linux install heif-convert (Debian: libheif-examples)' },
-  { exts: AVIF_EXTS, code: 'AVIF_DECODER_MISSING', install: 'On Linux install avifdec (Debian: libavif-bin); on macOS 13+ sips reads AVIF sequences' },
-  { exts: JXL_EXTS, code: 'JXL_DECODER_MISSING', install: 'On Linux install djxl (Debian: libjxl-tools); on macOS 14+ sips reads JPEG XL', whenNoneTried: true },
-  { exts: JP2_EXTS, code: 'JP2_DECODER_MISSING', install: 'On Linux install opj_decompress (Debian: libopenjp2-tools); on macOS sips reads JPEG 2000', whenNoneTried: true },
-];
 
 export interface PreviewPassDeps {
   exif: ExifReader;
@@ -242,7 +229,7 @@ export function createPreviewPass(deps: PreviewPassDeps): Pass {
       }
       if (!rendered || !used) {
         // A format only a platform decoder opens, and none installed: say which one to install.
-        const needs = DECODER_NEEDED.find((d) => d.exts.has(f.ext));
+        const needs = FORMAT_DECODERS.find((d) => d.exts.has(f.ext));
         if (needs && (tried.some((t) => /: not installed$/.test(t)) || (needs.whenNoneTried && tried.length === 0))) {
           throw new DaemonError(needs.code, `${tried.join('; ') || 'no decoder'}. ${needs.install}`);
         }

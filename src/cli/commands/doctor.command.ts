@@ -7,6 +7,7 @@ import { DB_FILE, defaultMigrationsDir, openReadonlyDb } from '../../store/db.js
 import { listMigrations, schemaVersion } from '../../store/migrate.js';
 import { printJson, type CliCommand, type CliEnv } from '../command.js';
 import { platformDoctorProvider } from './agent.command.js';
+import { decoderAvailability, type AvailabilityOptions } from '../../image/format-decoders.js';
 import { createModelRegistry } from '../../ml/registry.js';
 import { spotlightReport } from '../../xmp/index.js';
 
@@ -88,11 +89,20 @@ async function modelChecks(env: CliEnv): Promise<Check[]> {
   });
 }
 
-export const doctorProviders: ((env: CliEnv) => Promise<Check[]>)[] = [modelChecks, platformDoctorProvider];
+/**
+ * The decoder each format only a platform tool opens gets here (HEIC, AVIF sequences, JPEG XL,
+ * JPEG 2000). One missing is not a fault of the install (no such photos, no need), so the check
+ * stays ok and says what those photos get and what to install.
+ */
+export async function decoderChecks(o: AvailabilityOptions = {}): Promise<Check[]> {
+  return decoderAvailability(o).map((d) => ({ name: `decoder ${d.format}`, ok: true, detail: d.detail }));
+}
+
+export const doctorProviders: ((env: CliEnv) => Promise<Check[]>)[] = [modelChecks, () => decoderChecks(), platformDoctorProvider];
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  summary: 'Check database, ExifTool, runtime, models, permissions, agent; non-zero exit when something is wrong',
+  summary: 'Check database, ExifTool, runtime, models, decoders, permissions, agent; non-zero exit when something is wrong',
   usage: 'rawlight doctor [--json] [--spotlight FILE]',
   async run(args, env) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, spotlight: { type: 'string' } }, allowPositionals: false });
