@@ -25,7 +25,8 @@ export const EMBEDDED_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage', 'Thumb
 const DIRECT_EXTS = new Set([...JPEG_EXTS, 'png', 'tif', 'tiff', 'webp', 'gif']);
 // HEIC, AVIF sequences, JPEG XL and JPEG 2000 go to a platform decoder (format-decoders.ts: sips,
 // heif-convert, avifdec, djxl, opj_decompress); sharp's libheif decodes AVIF stills itself and
-// applies the container's rotation and mirror, and the decoders turn their pixels upright too.
+// applies the container's rotation and mirror, and the decoders give upright pixels too (a JPEG
+// 2000 has no orientation to apply).
 
 /** Photoshop documents: their composite image (psd.ts), else the thumbnail Photoshop stores. */
 const PSD_EXTS = new Set(['psd', 'psb']);
