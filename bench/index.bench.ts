@@ -577,7 +577,7 @@ try {
     out(`4. full first import, every pass but CLIP: ${f(n / full.secs)} files/s (${f(full.secs, 1)} s); ran ${Object.entries(full.executed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     for (const r of runs) out(`     ${r.pass.padEnd(9)} ${r.n} runs, ${f(r.ms / r.n, 1)} ms each (wall, summed over workers)`);
     out(`   the whole tree had its previews after ${f(doneAt.get('preview') ?? 0, 0)} s, faces ${f(doneAt.get('faces') ?? 0, 0)} s, tags ${f(doneAt.get('tags') ?? 0, 0)} s; its text (OCR, run last) ${f(doneAt.get('ocr') ?? 0, 0)} s`);
-    out(`   CPU use of all ${CORES} cores:            ${f(util * 100, 0)} % (goal >= 85 %: ${verdict(util >= 0.85)}; this process + ExifTool children)`);
+    out(`   CPU use of all ${CORES} cores:            ${f(util * 100, 1)} % (goal >= 85 %: ${verdict(util >= 0.85)}; this process + ExifTool children)`);
     out(`   threads wanting a core (sampled /proc, running or queued, capped at ${CORES}): ${f(wanted * 100, 0)} % of all cores (what a quiet machine would approach)`);
     out(`   peak RSS:                             ${f(peakRss, 0)} MiB (this process)`);
     out(`   no-op rescan of the imported tree:    ${f(n / noopSecs, 0)} files/s on ${n} files`);
