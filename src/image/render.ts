@@ -85,6 +85,25 @@ async function writeOnce(file: string, data: Buffer): Promise<void> {
   await rename(tmp, file);
 }
 
+/** libjpeg's warnings, which libvips reports before the error that stopped the decode. */
+const JPEG_WARNING = /Corrupt JPEG data: \d+ extraneous bytes|Warning: /;
+
+/**
+ * What libvips says of a failed decode, in one line: each thing once (it repeats them per attempt)
+ * and the error before libjpeg's warnings. Its first line alone was often a warning ("Corrupt JPEG
+ * data: 3 extraneous bytes before marker 0xed") where the next said why: "SOS before SOF".
+ */
+export function decodeFailure(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const first = lines[0] ?? message;
+  // "Input file has corrupt header: VipsJpeg: …": the part before the loader's words stays in front.
+  const at = first.search(/Vips\w+: /);
+  const lead = at > 0 ? first.slice(0, at) : '';
+  const said = [...new Set([at > 0 ? first.slice(at) : first, ...lines.slice(1)])];
+  const errors = said.filter((l) => !JPEG_WARNING.test(l));
+  return lead + (errors.length ? errors : said).join('; ');
+}
+
 /**
  * Decodes an image, turns it upright (explicit EXIF orientation), bounds its size, and stores a
  * preview JPEG and a thumbnail in the cache. The preview hash is taken over the upright pixels,
@@ -114,7 +133,7 @@ export async function renderPreview(input: Buffer | string, orientation: number 
             .toBuffer({ resolveWithObject: true })
         : decoded;
   } catch (e) {
-    throw new DaemonError('PREVIEW_DECODE_FAILED', (e as Error).message.split('\n')[0], { cause: e });
+    throw new DaemonError('PREVIEW_DECODE_FAILED', decodeFailure((e as Error).message), { cause: e });
   }
   const { width, height, channels } = raw.info;
   const previewHash = createHash('sha256').update(`${width}x${height}x${channels}:`).update(raw.data).digest('hex').slice(0, 32);
