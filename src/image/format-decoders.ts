@@ -64,8 +64,10 @@ export function decoderAvailability(o: AvailabilityOptions = {}): DecoderAvailab
   const platform = o.platform ?? process.platform;
   const isExec = o.isExecutable ?? executable;
   if (platform === 'darwin') {
-    // Darwin 20 is macOS 11; every release since adds one to both.
-    const macos = Number((o.darwinRelease ?? os.release()).split('.')[0]) - 9;
+    // Darwin 20 is macOS 11 and each release adds one to both, up to Darwin 24 (macOS 15); Darwin 25
+    // is macOS 26, when Apple numbered its releases by year.
+    const darwin = Number((o.darwinRelease ?? os.release()).split('.')[0]);
+    const macos = darwin >= 25 ? darwin + 1 : darwin - 9;
     const sips = isExec('/usr/bin/sips') ? '/usr/bin/sips' : null;
     return FORMAT_DECODERS.map((d) => {
       const ok = sips !== null && macos >= d.macos;

@@ -23,6 +23,7 @@ test('macOS: sips, for the formats its release reads (AVIF sequences from 13, JP
   assert.equal(ventura[2]!.detail, 'sips reads it from macOS 14 on (this is macOS 13); these photos get no preview');
   const sequoia = decoderAvailability({ platform: 'darwin', darwinRelease: '24.1.0', isExecutable: sips });
   assert.ok(sequoia.every((d) => d.found === '/usr/bin/sips' && d.detail === 'sips (macOS 15)'));
+  assert.ok(decoderAvailability({ platform: 'darwin', darwinRelease: '25.0.0', isExecutable: sips }).every((d) => d.detail === 'sips (macOS 26)'), 'Darwin 25 is macOS 26');
   assert.ok(decoderAvailability({ platform: 'darwin', darwinRelease: '24.1.0', isExecutable: () => false }).every((d) => d.found === null && d.detail === 'sips is missing from /usr/bin'));
 });
 
