@@ -1,6 +1,8 @@
 /**
  * The error catalog. Every failure a user can meet has a code here, a one-line meaning, and
- * whether retrying may help. docs/errors.md lists the same codes (a test keeps them in step).
+ * whether retrying may help; `needsInstall`: only once the user installs something (a decoder, a
+ * model), so a retry is for the daemon's later rounds, not worth waiting for in `rawlight index`.
+ * docs/errors.md lists the same codes (a test keeps them in step).
  */
 export const ErrorCodes = {
   CONFIG_INVALID: { retryable: false, message: 'The configuration file is invalid' },
@@ -29,11 +31,11 @@ export const ErrorCodes = {
   PREVIEW_NONE: { retryable: false, message: 'No preview could be made from the file' },
   PREVIEW_MISSING: { retryable: false, message: 'The cached preview is missing (the cache folder was cleared); it is rendered again' },
   PREVIEW_DECODE_FAILED: { retryable: false, message: 'The image data could not be decoded' },
-  HEIC_DECODER_MISSING: { retryable: true, message: 'No HEVC decoder is available for this HEIC file' },
-  AVIF_DECODER_MISSING: { retryable: true, message: 'No decoder is available for this AVIF image sequence (macOS 13+ sips, or avifdec from libavif-bin on Linux)' },
-  JXL_DECODER_MISSING: { retryable: true, message: 'No JPEG XL decoder is available (macOS 14+ sips, or djxl from libjxl-tools on Linux)' },
-  JP2_DECODER_MISSING: { retryable: true, message: 'No JPEG 2000 decoder is available (sips on macOS, or opj_decompress from libopenjp2-tools on Linux)' },
-  MODEL_MISSING: { retryable: true, message: 'A model needed by this pass is not installed' },
+  HEIC_DECODER_MISSING: { retryable: true, needsInstall: true, message: 'No HEVC decoder is available for this HEIC file' },
+  AVIF_DECODER_MISSING: { retryable: true, needsInstall: true, message: 'No decoder is available for this AVIF image sequence (macOS 13+ sips, or avifdec from libavif-bin on Linux)' },
+  JXL_DECODER_MISSING: { retryable: true, needsInstall: true, message: 'No JPEG XL decoder is available (macOS 14+ sips, or djxl from libjxl-tools on Linux)' },
+  JP2_DECODER_MISSING: { retryable: true, needsInstall: true, message: 'No JPEG 2000 decoder is available (sips on macOS, or opj_decompress from libopenjp2-tools on Linux)' },
+  MODEL_MISSING: { retryable: true, needsInstall: true, message: 'A model needed by this pass is not installed' },
   MODEL_INVALID: { retryable: true, message: 'A model file is corrupt or has an unexpected signature' },
   INFERENCE_FAILED: { retryable: true, message: 'Model inference failed' },
   SIDECAR_MALFORMED: { retryable: false, message: 'The XMP sidecar is malformed; it was left untouched' },
@@ -66,6 +68,9 @@ export const ErrorCodes = {
   DISK_FULL: { retryable: true, message: 'No room left on the disk (the preview cache or the temporary folder); retried once there is' },
   STORE_FAILED: { retryable: true, message: 'The database failed a write' },
   INTERNAL: { retryable: true, message: 'Unexpected internal error' },
-} as const satisfies Record<string, { retryable: boolean; message: string }>;
+} as const satisfies Record<string, { retryable: boolean; needsInstall?: true; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;
+
+/** The codes whose retry waits for the user to install something (ErrorCodes' `needsInstall`). */
+export const NEEDS_INSTALL: readonly ErrorCode[] = (Object.keys(ErrorCodes) as ErrorCode[]).filter((k) => 'needsInstall' in ErrorCodes[k]);

@@ -1,2 +1,2 @@
-export { ErrorCodes, type ErrorCode } from './codes.js';
+export { ErrorCodes, NEEDS_INSTALL, type ErrorCode } from './codes.js';
 export { DaemonError, isDaemonError, storeError, toDaemonError } from './daemon-error.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DaemonError, storeError, toDaemonError } from '../errors/index.js';
+import { DaemonError, NEEDS_INSTALL, storeError, toDaemonError } from '../errors/index.js';
 import type { Pass, PassContext, PassOutcome, PassResource } from '../passes/pass.js';
 import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, renewLeases, requestPass, sweepExpiredLeases, workDue, type JobRow } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
@@ -230,16 +230,18 @@ export class Pipeline {
   /**
    * Like `whenIdle`, but also waits out retries due within `retryWithinMs`: a one-shot
    * `rawlight index` should not exit while a transient failure (a busy sidecar, an ExifTool
-   * timeout) is seconds away from its retry. Resolves with the retries still waiting beyond that.
+   * timeout) is seconds away from its retry. A failure only an install heals (a decoder or a model
+   * missing: NEEDS_INSTALL) is not waited for: its retries would fail alike (90 s lost at the end
+   * of every run without heif-convert). Resolves with the retries still waiting.
    */
   async whenSettled(retryWithinMs: number, pollMs = 100): Promise<{ waitingRetries: number; nextRetryAt: number | null }> {
     for (;;) {
       await this.whenIdle(pollMs);
-      const next = nextRunAfter(this.o.db, this.passNames);
+      const next = nextRunAfter(this.o.db, this.passNames, NEEDS_INSTALL);
       const wait = next === null ? 0 : next - Date.now();
       if (next === null || wait > retryWithinMs || !this.running) {
-        const waitingRetries = next === null ? 0 : countWaiting(this.o.db, Date.now(), this.passNames);
-        return { waitingRetries, nextRetryAt: next };
+        const waitingRetries = countWaiting(this.o.db, Date.now(), this.passNames);
+        return { waitingRetries, nextRetryAt: waitingRetries ? nextRunAfter(this.o.db, this.passNames) : null };
       }
       this.o.log.info({ retryInMs: wait }, `waiting ${Math.ceil(wait / 1000)} s for a retry before finishing`);
       await new Promise((r) => setTimeout(r, Math.max(0, wait) + 1));

@@ -236,9 +236,11 @@ export function workDue(db: ReadableDb, passes: readonly string[], now = Date.no
 }
 
 /** Earliest time a waiting (backoff) job becomes runnable, or null. */
-export function nextRunAfter(db: ReadableDb, passes: readonly string[]): number | null {
+export function nextRunAfter(db: ReadableDb, passes: readonly string[], exceptCodes: readonly string[] = []): number | null {
   if (passes.length === 0) return null;
   const marks = passes.map(() => '?').join(',');
-  const r = stmt(db, `SELECT min(run_after) AS t FROM jobs WHERE state = 'pending' AND pass IN (${marks})`).get(...passes) as { t: number | null };
+  // `exceptCodes`: retries not worth waiting for (a missing decoder stays missing until installed).
+  const except = exceptCodes.length ? ` AND (last_error_code IS NULL OR last_error_code NOT IN (${exceptCodes.map(() => '?').join(',')}))` : '';
+  const r = stmt(db, `SELECT min(run_after) AS t FROM jobs WHERE state = 'pending' AND pass IN (${marks})${except}`).get(...passes, ...exceptCodes) as { t: number | null };
   return r.t;
 }

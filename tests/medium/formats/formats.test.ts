@@ -2,7 +2,7 @@
 // after them, through the real CLI on files made here (tests/fixtures/README.md).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -396,6 +396,41 @@ describe('new formats, end to end', () => {
       }
     } finally {
       await exif.end();
+    }
+  });
+});
+
+describe('a decoder not installed, through `rawlight index`', () => {
+  const t = tempDir('rawlight-no-decoder-');
+  after(() => t.cleanup());
+
+  test('the file is a recorded failure naming the package, and index does not wait out retries that would fail alike (the daemon retries later)', async () => {
+    const lib = path.join(t.dir, 'lib');
+    const home = path.join(t.dir, 'home');
+    mkdirSync(lib, { recursive: true });
+    mkdirSync(home, { recursive: true });
+    copyFileSync(path.join(SRC, 'cat_brown.jp2'), path.join(lib, 'scan.jp2'));
+    // Retries a second apart: `index` waits for those due within a minute, so before it would have
+    // run all five attempts of this one (and still failed).
+    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ queue: { retryBaseSeconds: 1 } }));
+    // PATH without opj_decompress: perl alone (ExifTool needs it).
+    const bin = path.join(t.dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(execFileSync('sh', ['-c', 'command -v perl'], { encoding: 'utf8' }).trim(), path.join(bin, 'perl'));
+    const saved = process.env.PATH;
+    process.env.PATH = bin;
+    const r = await cli(home, ['index', lib, '--passes', 'preview', '--json']).finally(() => (process.env.PATH = saved));
+    assert.equal(r.code, 0, r.stderr);
+    const out = r.json<IndexJson & { waitingRetries: number }>();
+    assert.deepEqual(out.failed.map((f) => [path.basename(f.path), f.code]), [['scan.jp2', 'JP2_DECODER_MISSING']]);
+    assert.match(out.failed[0]!.error, /opj_decompress: not installed\. On Linux install opj_decompress \(Debian: libopenjp2-tools\)/);
+    assert.equal(out.waitingRetries, 1, 'left to the daemon, which retries it (and every six hours once dead)');
+    const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+    try {
+      const job = db.prepare(`SELECT state, attempts, last_error_code FROM jobs WHERE pass = 'preview'`).get();
+      assert.deepEqual(job, { state: 'pending', attempts: 1, last_error_code: 'JP2_DECODER_MISSING' }, 'tried once in this run');
+    } finally {
+      db.close();
     }
   });
 });

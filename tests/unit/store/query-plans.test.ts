@@ -29,6 +29,7 @@ test('claim, claimForFile, the lease sweep and the idle check use indexes, never
     sweepExpiredLeases(db, 5);
     hasWork(db, ['scan', 'faces'], 5);
     nextRunAfter(db, ['scan']);
+    nextRunAfter(db, ['scan'], ['HEIC_DECODER_MISSING', 'MODEL_MISSING']); // index's wait: the retries worth waiting for
     countWaiting(db, 5, ['scan']);
     workDue(db, ['scan', 'faces'], 5);
   });
