@@ -39,6 +39,13 @@ function formatDetail(d: Record<string, unknown>): string {
     const kw = m.keywords as string[];
     if (kw.length) lines.push(`  keywords: ${kw.join(', ')}`);
   }
+  const pv = d.preview as { source: string; width: number; height: number; orientation: number | null } | null;
+  if (pv) {
+    // Where the preview every pass reads came from: the file's own pixels, an embedded image (a
+    // RAW's JpgFromRaw, PreviewImage…) or a platform decoder (sips, heif-convert, djxl…).
+    const from = pv.source === 'file' ? "the file's own image" : pv.source;
+    lines.push(`  preview image: ${pv.width}x${pv.height} from ${from}${(pv.orientation ?? 1) > 1 ? `, turned upright (orientation ${pv.orientation})` : ''}`);
+  }
   if (d.motionPhoto) lines.push(`  motion photo: the still is indexed; ${describeVideo(d.motionPhoto as MotionPhoto)}`);
   for (const p of d.passes as { pass: string; status: string; error: string | null }[]) lines.push(`  ${p.pass}: ${p.status}${p.error ? ` (${p.error})` : ''}`);
   for (const [k, v] of Object.entries(d)) {

@@ -292,6 +292,10 @@ describe('new formats, end to end', () => {
     assert.equal(still.json<{ motionPhoto: unknown }>().motionPhoto, null);
     const text = await cli(home, ['show', path.join(lib, 'PXL_motion_cat_brown.MP.jpg')]);
     assert.match(text.stdout, /motion photo: the still is indexed; embedded video/);
+    assert.match(text.stdout, /preview image: 441x331 from the file's own image\n/);
+    // Where each preview came from, in words: a platform decoder, and the orientation it applied.
+    assert.match((await cli(home, ['show', path.join(lib, 'cat_brown.jp2')])).stdout, /preview image: 441x331 from opj_decompress\n/);
+    assert.match((await cli(home, ['show', path.join(lib, 'cat_brown_orientation6.jxl')])).stdout, /preview image: 331x441 from djxl\n/);
   });
 
   test('a motion photo as phones write it since 2021 (format 1.0: a container directory, no offset tag): show says where its video starts', async () => {
