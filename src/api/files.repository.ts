@@ -302,8 +302,7 @@ function boxTuple(b: Box): [number, number, number, number] {
 
 const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
 
-/** Everything known about one file: the `show --json` contract (extend, never rename). */
-/** Everything known about the file at `file`; null when it is not in the index. */
+/** Everything known about the file at `file`, the `show --json` contract (extend, never rename); null when it is not in the index. */
 export function showDetail(db: ReadableDb, file: string): Record<string, unknown> | null {
   const f = getFileByPath(db, path.resolve(file));
   if (!f) return null;
