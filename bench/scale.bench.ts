@@ -30,7 +30,8 @@ import { silentLogger } from '../src/log/index.js';
 import { Daemon } from '../src/main.js';
 import { SWEPT_VERSIONS_KEY } from '../src/pipeline/pipeline.js';
 import type { Places } from '../src/platform/places.js';
-import { claim, enqueue, Priority, release } from '../src/queue/queue.js';
+import { claim, enqueue, nextRunAfter, Priority, release } from '../src/queue/queue.js';
+import { NEEDS_INSTALL } from '../src/errors/index.js';
 import { defaultMigrationsDir, openDb, openReadonlyDb, tx, DB_FILE } from '../src/store/db.js';
 import { setKv } from '../src/store/repositories/kv.repository.js';
 import { recordRun, saveResult } from '../src/store/repositories/pass-result.repository.js';
@@ -211,6 +212,19 @@ const CPU_PASSES = ['preview', 'faces', 'embed', 'tags', 'ocr', 'fingerprint'];
   report(`claim, io pool with a ${BACKLOG}-job backlog (median of 200)`, median(io), 'ms', 1);
   report(`claim, io pool (p99 of 200)`, pct(io, 99), 'ms', null);
   report('claim, cpu pool (text last) past the io backlog (median of 200)', median(cpu), 'ms', 1);
+  // `rawlight index`'s wait for retries, asked once each time its queue runs dry: the next retry
+  // worth waiting for (not a missing decoder's), against the earliest of all (the query before).
+  const nextRetry = (except: readonly string[]) => {
+    const ms: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t = performance.now();
+      nextRunAfter(db, [...CPU_PASSES, 'scan', 'metadata'], except);
+      ms.push(performance.now() - t);
+    }
+    return median(ms);
+  };
+  report(`next retry index waits for, past the ${BACKLOG}-job backlog (median of 50; once a run)`, nextRetry(NEEDS_INSTALL), 'ms', null);
+  report('  the earliest retry of any kind, as before (baseline)', nextRetry([]), 'ms', null);
   const ro = openReadonlyDb(dbPath);
   const search: number[] = [];
   const people: number[] = [];
