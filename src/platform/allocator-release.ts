@@ -14,6 +14,8 @@
  *   - anything else (musl, BSD): nothing to call, nothing done.
  */
 
+import { familySync, GLIBC } from 'detect-libc';
+
 /** Binds one C function of a shared library (koffi in the daemon; a fake in tests). */
 export type NativeBinder = (library: string, declaration: string) => Promise<(...args: unknown[]) => unknown>;
 
@@ -38,10 +40,15 @@ export function releaseTarget(platform: NodeJS.Platform, glibc: boolean): Target
   return null;
 }
 
-/** True when this process runs on glibc (musl's libc has no malloc_trim). */
+/**
+ * True when this process runs on glibc (musl's libc has no malloc_trim). Through detect-libc, which
+ * reads the answer from `ldd`'s file and falls back to a process report without its network part:
+ * a plain `process.report.getReport()` resolves both ends of every open socket by reverse DNS on
+ * the main thread (nodejs/node#46060), seconds each where PTR lookups time out, and at idle the
+ * daemon holds the page's connections.
+ */
 export function runsOnGlibc(): boolean {
-  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
-  return typeof header?.glibcVersionRuntime === 'string';
+  return familySync() === GLIBC;
 }
 
 const koffiBinder: NativeBinder = async (library, declaration) => {
@@ -59,7 +66,7 @@ export function allocatorRelease(
   opts: { glibc?: boolean; bind?: NativeBinder } = {},
 ): () => Promise<AllocatorReleaseResult | null> {
   const bind = opts.bind ?? koffiBinder;
-  // Worked out at the first call: a process report (the glibc check) costs milliseconds at start.
+  // Worked out at the first call: a busy daemon never needs it.
   let target: Target | null | undefined;
   /** undefined: not bound yet; null: binding failed once (said by the first call's error). */
   let bound: Promise<(...args: unknown[]) => unknown> | null | undefined;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { signInUrl } from '../../src/api/routes/page.route.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { parseConfig } from '../../src/config/index.js';
@@ -50,8 +51,12 @@ describe('the photo browser in Chromium against a daemon on the fixtures', { tim
   let daemon: Daemon;
   let server: RunningServer;
   let browser: Browser;
+  // The daemon runs in this process: its event loop's longest stall says whether a page that did
+  // not load waited on the daemon or on the browser.
+  const stalls = monitorEventLoopDelay({ resolution: 20 });
 
   before(async () => {
+    stalls.enable();
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
     assert.ok(existsSync(path.join(MODELS, 'yunet-2023mar')), `real models missing at ${MODELS}`);
     buildWeb();
@@ -82,9 +87,15 @@ describe('the photo browser in Chromium against a daemon on the fixtures', { tim
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
+    // A Chromium never run on this machine may take long over its first navigation (profile,
+    // fonts, network service): done once here, with room, so the views' waits are the page's.
+    const warm = await browser.newPage();
+    await warm.goto(`${server.url}/favicon.svg`, { timeout: 120_000 });
+    await warm.close();
   });
 
   after(async () => {
+    stalls.disable();
     await browser?.close();
     await server?.close();
     await daemon?.stop(3000);
@@ -116,9 +127,18 @@ describe('the photo browser in Chromium against a daemon on the fixtures', { tim
         page.on('response', (r) => {
           if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
         });
+        const open = new Map<Request, number>();
+        page.on('request', (r) => open.set(r, Date.now()));
+        page.on('requestfinished', (r) => open.delete(r));
+        page.on('requestfailed', (r) => open.delete(r));
         // Signing in the way `rawlight open` does: the sign-in URL once, then the session cookie.
-        await page.goto(signInUrl(server.url, TOKEN));
-        await page.goto(`${server.url}#photos`);
+        try {
+          await page.goto(signInUrl(server.url, TOKEN));
+          await page.goto(`${server.url}#photos`);
+        } catch (e) {
+          const waiting = [...open].map(([r, at]) => `${r.method()} ${r.url()} (${Date.now() - at} ms)`);
+          throw new Error(`${(e as Error).message}\nrequests not answered: ${waiting.join(', ') || 'none'}\nthe daemon's longest event-loop stall: ${Math.round(stalls.max / 1e6)} ms`, { cause: e });
+        }
       });
       after(async () => ctx?.close());
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { collectGarbage } from '../../../src/lifecycle/collect-garbage.js';
 import { allocatorRelease, releaseTarget, runsOnGlibc, type NativeBinder } from '../../../src/platform/allocator-release.js';
@@ -39,6 +41,35 @@ test('Linux: glibc trims every arena; musl and other systems have nothing to cal
   assert.equal(await allocatorRelease('freebsd', { bind: r.bind })(), null);
   assert.equal(r.binds.length, 1, 'nothing bound where there is nothing to call');
   assert.equal(releaseTarget('win32', false), null);
+});
+
+test('the glibc check never makes a process report that resolves the open sockets by reverse DNS', async (t) => {
+  // At the idle release the daemon holds the page's connections; a report with its network part
+  // does two blocking PTR lookups per socket (nodejs/node#46060), seconds each where DNS drops them.
+  const server = createServer((socket) => socket.end()).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  await once(client, 'connect');
+  t.after(() => {
+    client.destroy();
+    server.close();
+  });
+  // excludeNetwork (Node 20.13+) is missing from this @types/node.
+  const report = process.report as NodeJS.ProcessReport & { excludeNetwork: boolean };
+  const real = report.getReport.bind(report);
+  const withNetwork: boolean[] = [];
+  t.mock.method(report, 'getReport', (...args: Parameters<typeof real>) => {
+    withNetwork.push(!report.excludeNetwork);
+    return real(...args);
+  });
+  const glibc = runsOnGlibc();
+  assert.deepEqual(withNetwork.filter(Boolean), [], 'no report with the network part');
+  t.mock.restoreAll();
+  const before = report.excludeNetwork;
+  report.excludeNetwork = true;
+  const header = (real() as { header: { glibcVersionRuntime?: string } }).header;
+  report.excludeNetwork = before;
+  assert.equal(glibc, process.platform === 'linux' && typeof header.glibcVersionRuntime === 'string', 'and the answer is the runtime\'s');
 });
 
 test('a library that cannot be bound fails the first release (so it is logged once), then stays quiet', async () => {
