@@ -31,6 +31,3 @@ export class UsageError extends Error {
 export function printJson(io: CliIO, value: unknown): void {
   io.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
-
-/** What to do when there is no index yet (search and duplicates before anything was indexed). */
-export const NOTHING_INDEXED_HINT = '`rawlight index DIR` indexes a folder now; the daemon indexes your libraries as it runs (`rawlight status`)';

@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
 import { findDuplicates } from '../../duplicates/find-duplicates.js';
 import { judgeForLibrary } from '../../duplicates/judge-for-library.js';
-import { DaemonError } from '../../errors/index.js';
-import { DB_FILE, openReadonlyDb } from '../../store/db.js';
-import { NOTHING_INDEXED_HINT, printJson, type CliCommand } from '../command.js';
+import { printJson, type CliCommand } from '../command.js';
+import { openIndex } from '../open-index.js';
 
 export const duplicatesCommand: CliCommand = {
   name: 'duplicates',
@@ -14,10 +11,8 @@ export const duplicatesCommand: CliCommand = {
   usage: 'rawlight duplicates [--json]',
   async run(args, env) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
-    const dbFile = path.join(env.places.dataDir, DB_FILE);
-    if (!existsSync(dbFile)) throw new DaemonError('NOTHING_INDEXED', NOTHING_INDEXED_HINT);
     const cfg = loadConfig(env.places, { env: env.env });
-    const db = openReadonlyDb(dbFile);
+    const db = openIndex(env.places);
     const { judge, close } = await judgeForLibrary(db, cfg, env.places);
     try {
       const groups = await findDuplicates({ db, cacheDir: env.places.cacheDir, judge });

@@ -1,16 +1,14 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
-import { DaemonError } from '../../errors/index.js';
 import { clipSourceFromRegistry } from '../../ml/clip/model-sources.js';
 import { createModelRegistry } from '../../ml/registry.js';
 import { ModelSessions } from '../../ml/session.js';
 import { parseDateBound } from '../../search/date-range.js';
 import { search, type ClipQueryEncoder, type SearchResponse } from '../../search/search.js';
 import { getSpace } from '../../search/clip-embedding.repository.js';
-import { DB_FILE, openReadonlyDb } from '../../store/db.js';
-import { NOTHING_INDEXED_HINT, printJson, UsageError, type CliCommand, type CliIO } from '../command.js';
+import { printJson, UsageError, type CliCommand, type CliIO } from '../command.js';
+import { openIndex } from '../open-index.js';
 
 export function printResults(io: CliIO, r: SearchResponse, json: boolean): void {
   if (json) {
@@ -60,10 +58,8 @@ export const searchCommand: CliCommand = {
     const to = values.to === undefined ? undefined : parseDateBound(values.to, 'to');
     if (from === null || to === null) throw new UsageError('dates are YYYY, YYYY-MM, YYYY-MM-DD or an ISO time');
 
-    const dbFile = path.join(env.places.dataDir, DB_FILE);
-    if (!existsSync(dbFile)) throw new DaemonError('NOTHING_INDEXED', NOTHING_INDEXED_HINT);
     const cfg = loadConfig(env.places, { env: env.env });
-    const db = openReadonlyDb(dbFile);
+    const db = openIndex(env.places);
     // The one session factory (worker thread, CoreML where available), as in the daemon.
     const sessions = new ModelSessions();
     const clip = clipSourceFromRegistry(createModelRegistry(cfg, env.places), sessions);

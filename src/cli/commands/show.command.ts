@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DaemonError } from '../../errors/index.js';
-import { DB_FILE, openReadonlyDb } from '../../store/db.js';
 import { printJson, UsageError, type CliCommand } from '../command.js';
+import { openIndex } from '../open-index.js';
 import { showDetail } from '../../api/files.repository.js';
 import type { MotionPhoto } from '../../exiftool/motion-photo.js';
 import { notIndexed } from '../not-indexed.js';
@@ -15,9 +12,7 @@ export const showCommand: CliCommand = {
   async run(args, env) {
     const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
     if (positionals.length !== 1) throw new UsageError('give one file');
-    const dbFile = path.join(env.places.dataDir, DB_FILE);
-    if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_INDEXED', 'nothing indexed yet');
-    const db = openReadonlyDb(dbFile);
+    const db = openIndex(env.places);
     try {
       const d = showDetail(db, positionals[0]!);
       if (!d) throw notIndexed(positionals[0]!, env);

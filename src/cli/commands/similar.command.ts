@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
@@ -7,9 +6,9 @@ import { clipSourceFromRegistry } from '../../ml/clip/model-sources.js';
 import { createModelRegistry } from '../../ml/registry.js';
 import { latestSpaceOf } from '../../search/clip-embedding.repository.js';
 import { similar } from '../../search/search.js';
-import { DB_FILE, openReadonlyDb } from '../../store/db.js';
 import { getFileByPath } from '../../store/repositories/file.repository.js';
 import { UsageError, type CliCommand } from '../command.js';
+import { openIndex } from '../open-index.js';
 import { notIndexed } from '../not-indexed.js';
 import { printResults } from './search.command.js';
 
@@ -22,9 +21,7 @@ export const similarCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError('give one file');
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000');
-    const dbFile = path.join(env.places.dataDir, DB_FILE);
-    if (!existsSync(dbFile)) throw new DaemonError('FILE_NOT_INDEXED', 'nothing indexed yet (run `rawlight index` first)');
-    const db = openReadonlyDb(dbFile);
+    const db = openIndex(env.places);
     try {
       const f = getFileByPath(db, path.resolve(positionals[0]!));
       if (!f) throw notIndexed(positionals[0]!, env);

@@ -53,9 +53,11 @@ test('the folders given are resolved and returned in order, a relative one again
   assert.deepEqual(indexRoots([b, path.relative(process.cwd(), a)], { platform: 'linux', readText: () => '' }), [b, a]);
 });
 
-test('search and duplicates before anything was indexed: "nothing is indexed yet" and what to run, not "the file vanished"', async () => {
+test('search, duplicates, show and similar before anything was indexed: "nothing is indexed yet" and what to run, not "the file vanished"', async () => {
   const fresh = path.join(t.dir, 'fresh-home');
-  for (const args of [['search', 'beach'], ['duplicates']]) {
+  const photo = path.join(t.dir, 'IMG_0001.JPG');
+  writeFileSync(photo, 'not looked at');
+  for (const args of [['search', 'beach'], ['duplicates'], ['show', photo], ['similar', photo]]) {
     const r = await cli(fresh, args);
     assert.equal(r.code, 1, args[0]);
     assert.match(r.stderr, /Nothing is indexed yet: `rawlight index DIR` indexes a folder now; the daemon indexes your libraries as it runs \(`rawlight status`\) \[NOTHING_INDEXED\]/, args[0]);
