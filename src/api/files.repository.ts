@@ -2,8 +2,9 @@ import path from 'node:path';
 import type { ReadableDb } from '../store/db.js';
 import { DaemonError } from '../errors/index.js';
 import { facesForFile } from '../ml/faces/face.repository.js';
-import { peopleInFile } from '../people/index.js';
+import { peopleInFile, personForFace } from '../people/index.js';
 import { placeForFile } from '../places/index.js';
+import { cameraLabel } from '../search/camera-match.js';
 import { buildFilter, type SearchFilters } from '../search/search.repository.js';
 import { tagsForFile } from '../search/tag.repository.js';
 import { getFileByPath } from '../store/repositories/file.repository.js';
@@ -74,7 +75,7 @@ function imageUrl(id: number, which: 'thumbnail' | 'preview', hash: string | nul
 }
 
 function toItem(r: ItemRow): FileItem {
-  const camera = [r.make, r.model && r.make && r.model.startsWith(r.make) ? r.model.slice(r.make.length).trim() : r.model].filter(Boolean).join(' ') || null;
+  const camera = r.make || r.model ? cameraLabel(r) : null;
   return {
     id: r.id,
     path: r.path,
@@ -270,7 +271,10 @@ export function fileRow(db: ReadableDb, id: number): { id: number; path: string;
 
 /** Distinct cameras and tags for the page's filter suggestions. */
 export function facets(db: ReadableDb): { cameras: string[]; tags: string[]; places: string[] } {
-  const cameras = (db.prepare(`SELECT DISTINCT trim(coalesce(make,'') || ' ' || coalesce(model,'')) AS c FROM metadata WHERE make IS NOT NULL OR model IS NOT NULL ORDER BY c LIMIT 200`).all() as { c: string }[]).map((r) => r.c);
+  // As the photos name them ("Canon EOS 7D", not "Canon Canon EOS 7D"); each label is a part of
+  // make + model, which the camera filter matches.
+  const pairs = db.prepare(`SELECT DISTINCT make, model FROM metadata WHERE make IS NOT NULL OR model IS NOT NULL LIMIT 400`).all() as { make: string | null; model: string | null }[];
+  const cameras = [...new Set(pairs.map(cameraLabel))].sort((a, b) => a.localeCompare(b)).slice(0, 200);
   const tags = (db.prepare('SELECT label FROM tags GROUP BY label ORDER BY count(*) DESC LIMIT 200').all() as { label: string }[]).map((r) => r.label);
   const places = (db.prepare(`SELECT DISTINCT coalesce(city, country) AS p FROM places WHERE coalesce(city, country) IS NOT NULL ORDER BY p LIMIT 200`).all() as { p: string }[]).map((r) => r.p);
   return { cameras, tags, places };
@@ -285,8 +289,10 @@ export function detailSections(db: ReadableDb, fileId: number): Record<string, u
   return {
     faces: facesForFile(db, fileId).map((f) => {
       const p = named.get(f.id);
-      // `show --json` has always given boxes as [x, y, w, h]: the JSON keeps that form.
-      const face = { ...f, box: boxTuple(f.box), storedBox: boxTuple(f.storedBox) };
+      // `show --json` has always given boxes as [x, y, w, h]: the JSON keeps that form. `person`
+      // is the named person (writeback's view); `assignment` says where any face stands: its
+      // person or unnamed group (the id `rawlight people name` takes), not a face, or in none.
+      const face = { ...f, box: boxTuple(f.box), storedBox: boxTuple(f.storedBox), assignment: personForFace(db, f.id) };
       return p ? { ...face, person: { id: p.personId, name: p.name } } : face;
     }),
     tags: tagsForFile(db, fileId).map((t) => ({ label: t.label, score: t.score, source: t.source })),

@@ -13,7 +13,7 @@ export {
   undoLast,
   type ActionResult,
 } from './actions.js';
-export { listPeople, peopleInFile, personForFace, suggestionsFor, type PeopleListing, type PersonListing, type Suggestion, type NamedFace } from './read.js';
+export { listPeople, peopleInFile, personForFace, suggestionsFor, type FacePerson, type PeopleListing, type PersonListing, type Suggestion, type NamedFace } from './read.js';
 export {
   listPersonTiles,
   personTile,

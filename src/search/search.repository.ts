@@ -1,3 +1,4 @@
+import { cameraLabel } from './camera-match.js';
 import { rangeParams, underDir } from '../store/path-range.js';
 import type { ReadableDb } from '../store/db.js';
 
@@ -63,7 +64,7 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     const pairs = f.cameras.map((c) => [c.make, c.model]);
     where.push(`f.id IN (SELECT m.file_id FROM json_each(?) j CROSS JOIN metadata m ON m.make IS j.value ->> 0 AND m.model IS j.value ->> 1)`);
     params.push(JSON.stringify(pairs));
-    why.push(`camera ${f.cameras.length === 1 ? `${f.cameras[0]!.make ?? ''} ${f.cameras[0]!.model ?? ''}`.trim() : `(${f.cameras.length} models)`}`);
+    why.push(`camera ${f.cameras.length === 1 ? cameraLabel(f.cameras[0]!) : `(${f.cameras.length} models)`}`);
   }
   if (f.lens) {
     where.push(`EXISTS (SELECT 1 FROM metadata m WHERE m.file_id = f.id AND m.lens LIKE ? ESCAPE '\\')`);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ReadableDb } from '../store/db.js';
 import { getImageEmbedding, getSpace, knn, latestSpaceOf, spaceSize, type BitIndexCache } from './clip-embedding.repository.js';
-import type { CameraScore } from './camera-match.js';
+import { cameraLabel, type CameraScore } from './camera-match.js';
 import { looksLikeFileName } from './file-name.js';
 import { dbLexicon } from './lexicon.repository.js';
 import { parseQuery, type Lexicon, type ParsedQuery, type QueryPart } from './query-parser.js';
@@ -205,7 +205,7 @@ function rankByCamera(db: ReadableDb, rank: CameraRank | null, results: SearchRe
   });
   scored.sort((a, b) => (b.s?.tier ?? -1) - (a.s?.tier ?? -1) || (b.s?.score ?? 0) - (a.s?.score ?? 0) || a.i - b.i);
   return scored.slice(0, limit).map(({ r, s, c }) => {
-    const cam = c ? `camera ${[c.make, c.model].filter(Boolean).join(' ')}${s?.exact ? ' (exact)' : s ? ' (partial)' : ''}` : null;
+    const cam = c ? `camera ${cameraLabel(c)}${s?.exact ? ' (exact)' : s ? ' (partial)' : ''}` : null;
     const rest = (r.why || joinWhy(filterWhy)).split('; ').filter((w) => w && !w.startsWith('camera '));
     return { ...r, why: joinWhy([...rest.filter((w) => !w.startsWith('clip')), cam, ...rest.filter((w) => w.startsWith('clip'))]) };
   });

@@ -37,10 +37,11 @@ async function indexPeople(dir: string, writeback: boolean): Promise<{ lib: stri
 describe('rawlight index groups new faces into people before it exits', { timeout: 300_000 }, () => {
   const t = tempDir('rawlight-index-groups-');
   let lib: string;
+  let home: string;
   let people: PeopleJson;
 
   before(async () => {
-    ({ lib, people } = await indexPeople(t.dir, false));
+    ({ lib, home, people } = await indexPeople(t.dir, false));
   });
   after(() => t.cleanup());
 
@@ -67,6 +68,22 @@ describe('rawlight index groups new faces into people before it exits', { timeou
     const marie = people.persons.find((p) => p.name === 'Marie Curie');
     assert.ok(marie, 'Marie Curie imported');
     assert.equal(marie.faces.length, 2);
+  });
+
+  test('show says whom each face is, with the ids the people commands take', async () => {
+    const photo = path.join(lib, 'photos/people/obama_and_biden_1.jpg');
+    const faces = (await cli(home, ['show', photo, '--json'])).json<{ faces: { id: number; assignment: { personId: number; name: string | null } | null }[] }>().faces;
+    assert.equal(faces.length, 2);
+    const grouped = faces.filter((f) => f.assignment && f.assignment.name === null);
+    assert.ok(grouped.length >= 1, `the index grouped the faces: ${JSON.stringify(faces.map((f) => f.assignment))}`);
+    const text = (await cli(home, ['show', photo])).stdout;
+    assert.match(text, /\n  faces: 2\n/);
+    for (const f of grouped) assert.match(text, new RegExp(`\n    face ${f.id}: unnamed group ${f.assignment!.personId} \\(\`rawlight people name ${f.assignment!.personId} "Name"\` names it\\)\n`));
+    const g = grouped[0]!;
+    assert.equal((await cli(home, ['people', 'name', String(g.assignment!.personId), 'Barack Obama'])).code, 0);
+    assert.match((await cli(home, ['show', photo])).stdout, new RegExp(`\n    face ${g.id}: Barack Obama( \\(grouped by rawlight[^)]*\\))?\n`));
+    const curie = (await cli(home, ['show', path.join(lib, 'photos/people/curie_portrait.jpg')])).stdout;
+    assert.match(curie, /\n    face \d+: Marie Curie\n/, 'a name from the XMP the photo came with');
   });
 });
 

@@ -153,6 +153,16 @@ describe('rawlight index on the real fixtures', () => {
     }
   });
 
+  test('show reads as words: the camera once, the place, the XMP written, no JSON', async () => {
+    const canon = (await cli(home, ['show', path.join(lib, 'photos/scenes/clowns.jpg')])).stdout;
+    assert.match(canon, /camera: Canon EOS 7D  lens: EF24-105mm f\/4L IS USM\n/, 'Make "Canon" and Model "Canon EOS 7D": the make once');
+    const arezzo = await cli(home, ['show', path.join(lib, 'photos/gps/arezzo_DSCN0010.jpg')]);
+    assert.equal(arezzo.code, 0, arezzo.stderr);
+    assert.match(arezzo.stdout, /\n  place: Arezzo, Tuscany, Italy\n/);
+    assert.match(arezzo.stdout, /\n  XMP sidecar .*arezzo_DSCN0010\.jpg\.xmp: \d+ values from rawlight, last written /);
+    assert.doesNotMatch(arezzo.stdout, /[{[]"/, 'no JSON in the text form');
+  });
+
   test('status --json keeps its contract', async () => {
     const r = await cli(home, ['status', '--json']);
     const s = r.json<{ files: number; passes: Record<string, { done: number; failed: number; pending: number }>; queue: { pending: number; leased: number; dead: number } }>();
