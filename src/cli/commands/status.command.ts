@@ -39,6 +39,7 @@ function formatStatus(s: StatusJson): string {
   for (const [name, p] of Object.entries(s.passes)) {
     lines.push(`${name.padEnd(w)}  ${String(p.done).padStart(7)} ${String(p.failed).padStart(7)} ${String(p.pending).padStart(7)} ${String(p.dead).padStart(5)}`);
   }
+  lines.push(...nothingToDo(s));
   lines.push('', `queue: ${s.queue.pending} pending (${s.queue.waiting} waiting to retry), ${s.queue.leased} running, ${s.queue.dead} dead`);
   const later = Object.entries(s.eta.untimed).map(([pass, n]) => `${n} ${pass}`).join(', ');
   if (s.eta.seconds) lines.push(`ETA: ${Math.round(s.eta.seconds / 60)} min at ${s.throughput.runsPerMinute}/min${later ? `, then ${later} (not timed yet)` : ''}`);
@@ -47,6 +48,32 @@ function formatStatus(s: StatusJson): string {
     for (const e of s.recentErrors.slice(0, 10)) lines.push(`  ${e.pass} ${e.code ?? ''} ${e.path ?? ''}: ${e.error ?? ''}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** Passes that run only where there is something for them, and what the others lack. */
+const NOTHING_FOR_IT: Record<string, string> = {
+  places: 'no GPS position',
+  writeback: 'nothing to write yet (no tags, named people or place)',
+};
+
+/**
+ * Why a pass has fewer results than there are photos: "places: 155 photos have no GPS position",
+ * or for a pass every photo goes through, that an earlier pass failed for the rest (a broken file's
+ * metadata, so no preview, so no faces). Said only once the queue is empty: before that, the rest
+ * may simply not be reached yet.
+ */
+function nothingToDo(s: StatusJson): string[] {
+  if (s.queue.pending || s.queue.leased) return [];
+  const present = s.filesByState.present ?? 0;
+  const lines = Object.entries(s.passes)
+    .map(([name, p]) => [name, present - p.done - p.failed - p.pending - p.dead] as const)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => {
+      const lacks = NOTHING_FOR_IT[name];
+      if (lacks) return `  ${name}: ${n} ${n === 1 ? 'photo has' : 'photos have'} ${lacks}`;
+      return `  ${name}: ${n} ${n === 1 ? 'photo' : 'photos'}, where an earlier pass failed`;
+    });
+  return lines.length ? ['', 'not run for every photo:', ...lines] : [];
 }
 
 function formatOverwritten(n: number): string {

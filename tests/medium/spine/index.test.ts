@@ -163,6 +163,22 @@ describe('rawlight index on the real fixtures', () => {
     assert.doesNotMatch(arezzo.stdout, /[{[]"/, 'no JSON in the text form');
   });
 
+  test('status says why a pass has fewer results than photos once the queue is empty (no GPS, nothing to write, an earlier pass failed)', async () => {
+    const s = (await cli(home, ['status', '--json'])).json<{ filesByState: { present: number }; passes: Record<string, { done: number; failed: number; pending: number; dead: number }>; queue: { pending: number } }>();
+    assert.equal(s.queue.pending, 0);
+    const p = s.passes.places!;
+    const withoutGps = s.filesByState.present - p.done - p.failed - p.pending - p.dead;
+    assert.ok(withoutGps > 0 && p.done > 0, `places ran for some photos only: ${JSON.stringify(p)}`);
+    const text = (await cli(home, ['status'])).stdout;
+    assert.match(text, new RegExp(`\\nnot run for every photo:\\n(  .*\\n)*  places: ${withoutGps} photos have no GPS position\\n`));
+    // The broken files of bad/: a failed metadata read leaves the preview with nothing to read.
+    const m = s.passes.metadata!;
+    const pv = s.passes.preview!;
+    assert.ok(m.failed > 0);
+    assert.match(text, new RegExp(`\\n  preview: ${s.filesByState.present - pv.done - pv.failed - pv.pending - pv.dead} photos, where an earlier pass failed\\n`));
+    assert.doesNotMatch(text, /  (preview|metadata|fingerprint|ocr): \d+ photos? ha/, 'a pass every photo goes through never "has nothing to do"');
+  });
+
   test('status --json keeps its contract', async () => {
     const r = await cli(home, ['status', '--json']);
     const s = r.json<{ files: number; passes: Record<string, { done: number; failed: number; pending: number }>; queue: { pending: number; leased: number; dead: number } }>();
