@@ -1,15 +1,16 @@
 /**
  * The photo browser on a synthetic 100K-photo library: the timeline's day counts (one call per
  * page load), a screenful of photos fetched by day + position anywhere in the timeline, the map's
- * points, and a structured search ("Canon 6D 2013").
+ * points, a structured search ("Canon 6D 2013") and the search view's filter suggestions.
  * Run: node --import tsx bench/browse.bench.ts
  * Baseline (same run): the same screenful fetched with a plain LIMIT/OFFSET, what a naive
  * timeline does; the ratio shows what seeking by day saves deep in the timeline.
- * Goals: a screenful p95 < 50 ms anywhere; day counts < 500 ms; search < 200 ms.
+ * Goals: a screenful p95 < 50 ms anywhere; day counts < 500 ms; search < 200 ms; suggestions < 200 ms.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { facets } from '../src/api/files.repository.js';
 import { mapPoints } from '../src/api/map.repository.js';
 import { timelineDays, timelineFromDay, timelinePage } from '../src/api/timeline.repository.js';
 import { search } from '../src/search/search.js';
@@ -21,6 +22,10 @@ const { db } = openDb(path.join(dir, 'rawlight.db'));
 const cams = [['Canon', 'Canon EOS 6D'], ['Canon', 'Canon EOS 5D Mark II'], ['Canon', 'Canon EOS 5D Mark III'], ['NIKON CORPORATION', 'NIKON D810'], ['SONY', 'ILCE-7M3']] as const;
 const insF = db.prepare(`INSERT INTO files (id, path, root, ext, kind, size, state, first_seen_at, last_seen_at) VALUES (?, ?, '/lib', 'cr2', 'raw', 1, 'present', 0, 0)`);
 const insM = db.prepare(`INSERT INTO metadata (file_id, captured_at, captured_ts, make, model, gps_lat, gps_lon, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0)`);
+// Three tags a photo out of 300 labels and a town for each photo with GPS: what the filter
+// suggestions (/api/facets) count on every search view.
+const insT = db.prepare(`INSERT INTO tags (file_id, label, score, source) VALUES (?, ?, 0.5, 'classifier')`);
+const insP = db.prepare(`INSERT INTO places (file_id, city, region, country, country_code, source, lat, lon) VALUES (?, ?, ?, ?, ?, 'gps', 0, 0)`);
 db.transaction(() => {
   const start = Date.UTC(2012, 0, 1);
   for (let i = 1; i <= N; i++) {
@@ -28,6 +33,8 @@ db.transaction(() => {
     const [make, model] = cams[i % cams.length]!;
     insF.run(i, `/lib/${Math.floor(i / 1000)}/IMG_${i}.CR2`);
     insM.run(i, ts === null ? null : new Date(ts).toISOString().slice(0, 19), ts, make, model, i % 3 === 0 ? 40 + (i % 100) / 10 : null, i % 3 === 0 ? 10 + (i % 70) / 10 : null);
+    for (const k of new Set([i % 300, (i * 7) % 300, (i * 13) % 300])) insT.run(i, `label ${k}`);
+    if (i % 3 === 0) insP.run(i, `Town ${i % 500}`, `Region ${i % 40}`, `Country ${i % 20}`, `C${i % 20}`);
   }
 })();
 db.exec('ANALYZE');
@@ -60,6 +67,8 @@ if (process.env.PLANS) {
   const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((x) => x.detail).join(' | ');
   console.log(plan(`SELECT m.file_id FROM metadata m CROSS JOIN files f ON f.id = m.file_id WHERE m.gps_lat IS NOT NULL AND m.gps_lon IS NOT NULL AND f.state = 'present' AND NOT (m.gps_lat = 0 AND m.gps_lon = 0)`));
 }
+const facetRuns = Array.from({ length: 10 }, () => time(() => facets(db)));
+const [facet] = facetRuns[0]!;
 const t0 = performance.now();
 const r = await search(db, 'Canon 6D 2013', { limit: 50 });
 const searchMs = performance.now() - t0;
@@ -68,5 +77,6 @@ console.log(`timeline day counts: ${days.length} days for ${N} photos in ${daysM
 console.log(`a screenful (120 photos) by day + position: p95 ${p95(seek).toFixed(1)} ms (goal < 50 ms); by LIMIT/OFFSET: p95 ${p95(offset).toFixed(1)} ms; ratio ${(p95(offset) / p95(seek)).toFixed(1)}x`);
 console.log(`map points: ${points.length} in ${mapMs.toFixed(0)} ms`);
 console.log(`search "Canon 6D 2013": ${r.results.length} results (${r.label}) in ${searchMs.toFixed(0)} ms (goal < 200 ms)`);
+console.log(`filter suggestions (/api/facets: ${facet.cameras.length} cameras, ${facet.tags.length} tags, ${facet.places.length} places): p95 ${p95(facetRuns.map(([, ms]) => ms)).toFixed(0)} ms (goal < 200 ms)`);
 db.close();
 rmSync(dir, { recursive: true, force: true });

@@ -147,7 +147,10 @@ describe('sign-in, another site, rotation and the stream cap in headless Chromiu
         attempts.push(`${closedAt ? Date.now() - closedAt : 'before close'}: ${r.status()}`);
       });
       await second.goto(capped.url);
-      await second.waitForFunction(() => /retrying in \d+ s/.test(document.getElementById('live')?.textContent ?? ''));
+      await second.waitForFunction(() => /retrying in \d+ s/.test(document.getElementById('live')?.textContent ?? '')).catch(async (e: Error) => {
+        const live = await second.evaluate(() => document.getElementById('live')?.textContent ?? '(no #live)');
+        throw new Error(`${e.message}\nthe second page says ${JSON.stringify(live)}; its stream requests: ${attempts.join('; ') || 'none'}`);
+      });
       assert.ok(codes.includes(429), `the stream was refused with 429 (${codes.join(',')})`);
       await first.close();
       closedAt = Date.now();

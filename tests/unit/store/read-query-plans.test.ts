@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDb, type ReadableDb } from '../../../src/store/db.js';
 import { captured, plan } from '../../helpers/query-plan.js';
-import { listFiles } from '../../../src/api/files.repository.js';
+import { facets, listFiles } from '../../../src/api/files.repository.js';
 import { listPersonTiles } from '../../../src/people/index.js';
 import { buildFilter, filteredFiles } from '../../../src/search/search.repository.js';
 
@@ -64,4 +64,20 @@ test('tag, person and place filters look their value up, in search and in /api/f
     });
     assertIndexed(db, sqls, JSON.stringify(filter));
   }
+});
+
+test('the filter suggestions read the camera and label indexes in order: no sort of every tag or photo', () => {
+  const db = seeded();
+  db.prepare(`UPDATE metadata SET make = 'Canon', model = 'Canon EOS ' || (file_id % 7) || 'D'`).run();
+  db.exec('ANALYZE');
+  let got: ReturnType<typeof facets> | undefined;
+  const sqls = captured(db, () => (got = facets(db)));
+  const plans = new Map(sqls.map((s) => [s, plan(db, s).join(' | ')]));
+  const of = (table: string) => [...plans].find(([s]) => new RegExp(`FROM ${table}\\b`).test(s))?.[1] ?? '';
+  assert.match(of('metadata'), /SCAN metadata USING COVERING INDEX metadata_camera/);
+  assert.doesNotMatch(of('metadata'), /TEMP B-TREE/);
+  assert.match(of('tags'), /SCAN tags USING COVERING INDEX tags_label/);
+  assert.doesNotMatch(of('tags'), /TEMP B-TREE FOR GROUP BY/, 'grouped in the index order, not after sorting every tag');
+  assert.deepEqual(got!.cameras, ['Canon EOS 0D', 'Canon EOS 1D', 'Canon EOS 2D', 'Canon EOS 3D', 'Canon EOS 4D', 'Canon EOS 5D', 'Canon EOS 6D'], 'each camera once, named once');
+  assert.equal(got!.tags.length, 60);
 });
