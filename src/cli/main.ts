@@ -53,6 +53,16 @@ export async function main(argv: string[], env: CliEnv): Promise<number> {
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.js') || process.argv[1]?.endsWith('/cli/main.ts')) {
   // Every file any rawlight command creates (database, cache, logs, token) is the user's alone.
   applyPrivateUmask();
+  // `rawlight people | head`: once the reader has gone, a command stops quietly, as other
+  // command-line tools do, instead of dying on EPIPE with a stack trace. The daemon (`run`) goes on:
+  // what it prints is a courtesy, its work is not.
+  const daemon = process.argv[2] === 'run';
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      if (!daemon) process.exit(0);
+    });
+  }
   const code = await main(process.argv.slice(2), { places: resolvePlaces(), io: { stdout: process.stdout, stderr: process.stderr }, env: process.env });
   process.exitCode = code;
 }

@@ -75,7 +75,7 @@ function xmpLines(x: XmpStateView): string[] {
   const lines = [`  ${where}${status}: ${x.values.length} value${x.values.length === 1 ? '' : 's'} from rawlight${when}`];
   if (x.error) lines.push(`    error: ${x.error.message ?? ''} [${x.error.code}]`);
   for (const c of x.conflicts) lines.push(`    kept yours: ${c.xmp} is ${JSON.stringify(c.fileValue)} in the file; rawlight's ${JSON.stringify(c.value)} was not written`);
-  if (x.userRemoved.length) lines.push(`    removed by you, never written again: ${x.userRemoved.map((v) => `${v.xmp} ${JSON.stringify(v.value)}`).join(', ')}`);
+  if (x.userRemoved.length) lines.push(`    changed or removed by you, never written again: ${x.userRemoved.map((v) => `${v.xmp} ${JSON.stringify(v.value)}`).join(', ')}`);
   if (x.pending) lines.push(`    waiting for \`rawlight writeback\`: ${x.pending.changes.length} change(s) to ${x.pending.target}`);
   return lines;
 }

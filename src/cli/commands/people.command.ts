@@ -51,7 +51,9 @@ function printListing(env: CliEnv, db: WritableDb, includeIgnored: boolean): voi
     const label = p.name ?? `(unnamed group)`;
     const tip = p.name === null ? suggestionsFor(db, p.id, { limit: 1 })[0] : undefined;
     const hint = tip ? `  looks like ${tip.name} (${tip.similarity.toFixed(2)})` : '';
-    env.io.stdout.write(`${String(p.id).padStart(5)}  ${label}${p.ignored ? ' [ignored]' : ''}  ${p.faceCount} face(s) in ${p.photoCount} photo(s)${hint}\n`);
+    // Who a group is, the user can only tell from a photo: the one its representative face is in.
+    const example = p.name === null && p.representative ? `  e.g. face ${p.representative.id} in ${p.representative.path}` : '';
+    env.io.stdout.write(`${String(p.id).padStart(5)}  ${label}${p.ignored ? ' [ignored]' : ''}  ${p.faceCount} face(s) in ${p.photoCount} photo(s)${hint}${example}\n`);
   }
   env.io.stdout.write(`${l.persons.length} person(s)/group(s); ${l.unassigned.length} face(s) not in any group.\n`);
 }

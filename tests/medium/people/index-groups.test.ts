@@ -82,6 +82,14 @@ describe('rawlight index groups new faces into people before it exits', { timeou
     const g = grouped[0]!;
     assert.equal((await cli(home, ['people', 'name', String(g.assignment!.personId), 'Barack Obama'])).code, 0);
     assert.match((await cli(home, ['show', photo])).stdout, new RegExp(`\n    face ${g.id}: Barack Obama( \\(grouped by rawlight[^)]*\\))?\n`));
+    // The listing names a photo of each unnamed group: the only way to tell who a group is.
+    const listing = (await cli(home, ['people'])).stdout;
+    const unnamed = listing.split('\n').filter((l) => l.includes('(unnamed group)'));
+    assert.ok(unnamed.length >= 3, listing);
+    for (const l of unnamed) {
+      const example = / {2}e\.g\. face \d+ in (\/.+)$/.exec(l)?.[1];
+      assert.ok(example && existsSync(example), `a photo of the group: ${l}`);
+    }
     const curie = (await cli(home, ['show', path.join(lib, 'photos/people/curie_portrait.jpg')])).stdout;
     assert.match(curie, /\n    face \d+: Marie Curie\n/, 'a name from the XMP the photo came with');
   });

@@ -100,7 +100,7 @@ test('the XMP: where, how many values, and what needs the user: conflicts kept, 
   );
   assert.match(out, /\n  XMP sidecar \/Pictures\/2019\/DSC_0001\.xmp \(a write is waiting\): 1 value from rawlight\n/);
   assert.match(out, /\n    kept yours: photoshop:City is "Firenze" in the file; rawlight's "Arezzo" was not written\n/);
-  assert.match(out, /\n    removed by you, never written again: dc:subject "cat"\n/);
+  assert.match(out, /\n    changed or removed by you, never written again: dc:subject "cat"\n/);
   assert.match(out, /\n    waiting for `rawlight writeback`: 2 change\(s\) to \/Pictures\/2019\/DSC_0001\.xmp\n/);
   assert.match(formatDetail(detail({ xmp: xmp({ status: 'failed', error: { code: 'XMP_WRITE_FAILED', message: 'disk full' } }) })), /\(the last write failed\): .*\n    error: disk full \[XMP_WRITE_FAILED\]\n/);
   assert.match(formatDetail(detail({ xmp: xmp({ status: 'overwritten' }) })), /\(another program saved it without rawlight's values: `rawlight writeback --restore PATH` puts them back/);
