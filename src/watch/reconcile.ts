@@ -29,7 +29,8 @@ export interface ReconcileReport {
   moved: number;
   gone: number;
   cloud: number;
-  unreadableDirs: string[];
+  /** What the walk could not read, and why in a user's words: left as it was, never marked gone. */
+  unreadable: { path: string; why: string }[];
   ms: number;
 }
 
@@ -49,7 +50,7 @@ interface Known {
  */
 export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<ReconcileReport> {
   const t0 = Date.now();
-  const report: ReconcileReport = { root, state: 'online', seen: 0, dirs: 0, added: 0, changed: 0, moved: 0, gone: 0, cloud: 0, unreadableDirs: [], ms: 0 };
+  const report: ReconcileReport = { root, state: 'online', seen: 0, dirs: 0, added: 0, changed: 0, moved: 0, gone: 0, cloud: 0, unreadable: [], ms: 0 };
   try {
     if (!statSync(root).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (e) {
@@ -86,8 +87,9 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      report.unreadableDirs.push(dir);
-      o.log.warn({ dir, code: (e as NodeJS.ErrnoException).code }, 'cannot read folder; its files are left as they were');
+      const code = (e as NodeJS.ErrnoException).code;
+      report.unreadable.push({ path: dir, why: `the folder cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code}): its photos are left as they were` });
+      o.log.warn({ dir, code }, 'cannot read folder; its files are left as they were');
       // Keep what is under it: an unreadable folder is not a deleted one.
       for (const [p, k] of known) if (p.startsWith(dir + path.sep)) k.seen = true;
       continue;
@@ -109,8 +111,15 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
       let st: BigIntStats;
       try {
         st = lstatSync(full, { bigint: true });
-      } catch {
-        continue; // vanished during the walk
+      } catch (err) {
+        // A name that is not UTF-8 (a Latin-1 name copied from an old Windows disk, on Linux)
+        // comes out of readdir with U+FFFD in it and cannot be opened under that name: said, not
+        // skipped in silence. Any other miss vanished during the walk.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && e.name.includes('\uFFFD')) {
+          report.unreadable.push({ path: full, why: 'the file name is not UTF-8, so it cannot be opened: rename the file to index it' });
+          o.log.warn({ path: full }, 'a file name that is not UTF-8 cannot be opened; the file is not indexed');
+        }
+        continue;
       }
       report.seen++;
       const sidecar = pickSidecar(dir, e.name, sidecars);

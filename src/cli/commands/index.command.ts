@@ -21,6 +21,8 @@ export interface IndexReport {
   waitingRetries: number;
   gone: number;
   roots: { root: string; state: string; seen: number; added: number; changed: number; moved: number; gone: number }[];
+  /** Folders and files the walk could not read (permission denied, a name that is not UTF-8), and why. */
+  unreadable: { path: string; why: string }[];
   ms: number;
 }
 
@@ -71,6 +73,8 @@ export const indexCommand: CliCommand = {
         env.io.stdout.write(`${report.files} photos in ${roots.length} folder(s); ran: ${ran}; ${report.failed.length} with errors${retrying}; ${report.cloudOnly} cloud-only (${(report.ms / 1000).toFixed(1)} s)\n`);
         for (const f of report.failed.slice(0, 20)) env.io.stdout.write(`  ${f.pass} failed: ${f.path}: ${f.error}\n`);
         if (report.failed.length > 20) env.io.stdout.write(`  … and ${report.failed.length - 20} more (rawlight status)\n`);
+        for (const u of report.unreadable.slice(0, 20)) env.io.stdout.write(`  not read: ${u.path}: ${u.why}\n`);
+        if (report.unreadable.length > 20) env.io.stdout.write(`  … and ${report.unreadable.length - 20} more not read (see the log)\n`);
       }
       return 0;
     } finally {
@@ -132,6 +136,7 @@ function summarize(core: Core, roots: string[], reports: Awaited<ReturnType<Core
     waitingRetries,
     gone: reports.reduce((n, r) => n + r.gone, 0),
     roots: reports.map((r) => ({ root: r.root, state: r.state, seen: r.seen, added: r.added, changed: r.changed, moved: r.moved, gone: r.gone })),
+    unreadable: reports.flatMap((r) => r.unreadable),
     ms,
   };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { renameSync, rmSync, utimesSync, writeFileSync, mkdirSync, chmodSync, readdirSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync, utimesSync, writeFileSync, mkdirSync, chmodSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -248,6 +248,9 @@ describe('failure paths', () => {
         chmodSync(locked, 0o755);
       }
       assert.equal(r.code, 0);
+      assert.deepEqual(r.json<{ unreadable: { path: string; why: string }[] }>().unreadable, [
+        { path: locked, why: 'the folder cannot be read (permission denied): its photos are left as they were' },
+      ], 'the summary says which folder was not read, and why');
       const d = new Database(path.join(home, 'rawlight.db'), { readonly: true });
       try {
         const bus = d.prepare(`SELECT state FROM files WHERE path = ?`).get(path.join(locked, 'bus.jpg')) as { state: string };
@@ -257,6 +260,23 @@ describe('failure paths', () => {
       }
     } finally {
       t.cleanup();
+    }
+  });
+
+  test('a file whose name is not UTF-8 (Latin-1 from an old disk) is said, with what to do, not skipped in silence', async (t) => {
+    if (process.platform !== 'linux') return t.skip('only Linux file systems hold names that are not UTF-8');
+    const dir = tempDir();
+    try {
+      const lib = path.join(dir.dir, 'lib');
+      copyFixtures(lib, ['photos/gps/zebra.jpg']);
+      const latin1 = Buffer.concat([Buffer.from(lib + '/Caf'), Buffer.from([0xe9]), Buffer.from('.jpg')]);
+      copyFileSync(path.join(lib, 'photos/gps/zebra.jpg'), latin1);
+      const r = await cli(path.join(dir.dir, 'home'), ['index', lib]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^1 photos in 1 folder/);
+      assert.match(r.stdout, /\n  not read: .*\/lib\/Caf\uFFFD\.jpg: the file name is not UTF-8, so it cannot be opened: rename the file to index it\n/);
+    } finally {
+      dir.cleanup();
     }
   });
 
