@@ -88,7 +88,11 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      report.unreadable.push({ path: dir, why: `the folder cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code}): its photos are left as they were` });
+      const why =
+        code === 'ENOENT' && dir.includes('\uFFFD')
+          ? 'the folder name is not UTF-8, so it cannot be opened: rename the folder to index what is in it'
+          : `the folder cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code}): its photos are left as they were`;
+      report.unreadable.push({ path: dir, why });
       o.log.warn({ dir, code }, 'cannot read folder; its files are left as they were');
       // Keep what is under it: an unreadable folder is not a deleted one.
       for (const [p, k] of known) if (p.startsWith(dir + path.sep)) k.seen = true;

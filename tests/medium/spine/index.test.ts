@@ -263,7 +263,7 @@ describe('failure paths', () => {
     }
   });
 
-  test('a file whose name is not UTF-8 (Latin-1 from an old disk) is said, with what to do, not skipped in silence', async (t) => {
+  test('a file or folder whose name is not UTF-8 (Latin-1 from an old disk) is said, with what to do, not skipped in silence', async (t) => {
     if (process.platform !== 'linux') return t.skip('only Linux file systems hold names that are not UTF-8');
     const dir = tempDir();
     try {
@@ -271,10 +271,14 @@ describe('failure paths', () => {
       copyFixtures(lib, ['photos/gps/zebra.jpg']);
       const latin1 = Buffer.concat([Buffer.from(lib + '/Caf'), Buffer.from([0xe9]), Buffer.from('.jpg')]);
       copyFileSync(path.join(lib, 'photos/gps/zebra.jpg'), latin1);
+      const folder = Buffer.concat([Buffer.from(lib + '/Vacances '), Buffer.from([0xe9, 0x74, 0xe9])]);
+      mkdirSync(folder);
+      copyFileSync(path.join(lib, 'photos/gps/zebra.jpg'), Buffer.concat([folder, Buffer.from('/IMG_1.jpg')]));
       const r = await cli(path.join(dir.dir, 'home'), ['index', lib]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^1 photos in 1 folder/);
       assert.match(r.stdout, /\n  not read: .*\/lib\/Caf\uFFFD\.jpg: the file name is not UTF-8, so it cannot be opened: rename the file to index it\n/);
+      assert.match(r.stdout, /\n  not read: .*\/lib\/Vacances \uFFFDt\uFFFD: the folder name is not UTF-8, so it cannot be opened: rename the folder to index what is in it\n/);
     } finally {
       dir.cleanup();
     }
