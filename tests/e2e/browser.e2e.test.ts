@@ -90,7 +90,8 @@ describe('the photo browser in Chromium against a daemon on the fixtures', { tim
     // A Chromium never run on this machine may take long over its first navigation (profile,
     // fonts, network service): done once here, with room, so the views' waits are the page's.
     const warm = await browser.newPage();
-    await warm.goto(`${server.url}/favicon.svg`, { timeout: 120_000 });
+    const r = await warm.goto(new URL('favicon.svg', server.url).href, { timeout: 120_000 });
+    assert.equal(r?.status(), 200, 'the warm-up fetched the icon');
     await warm.close();
   });
 
