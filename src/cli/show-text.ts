@@ -41,7 +41,6 @@ export function formatDetail(d: Record<string, unknown>): string {
 
 interface ShownFace {
   id: number;
-  score: number;
   assignment: (FacePerson & { notFace: false }) | { notFace: true } | null;
 }
 
