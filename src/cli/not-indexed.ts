@@ -13,7 +13,7 @@ import type { CliEnv } from './command.js';
  * not reached yet. `show` and `similar` say it instead of a bare "not indexed" (which they gave as
  * "The file vanished before it could be read", for a file that was there all along).
  */
-export function whyNotIndexed(file: string, o: { libraries: readonly string[]; exclude: readonly string[] }): string {
+export function whyNotIndexed(file: string, o: { libraries: readonly string[]; excluded: (file: string) => boolean }): string {
   const p = path.resolve(file);
   if (!existsSync(p)) return 'there is no such file';
   if (statSync(p).isDirectory()) return 'it is a folder; give one photo';
@@ -27,19 +27,23 @@ export function whyNotIndexed(file: string, o: { libraries: readonly string[]; e
   }
   const store = privateStoreOf(root, path.dirname(p));
   if (store) return `it lies in "${store}", another program's private store, which rawlight never enters (README, Configuration)`;
-  if (compileExcludes(o.exclude)(p)) return 'config.json\'s "exclude" matches it';
+  if (o.excluded(p)) return 'config.json\'s "exclude" matches it';
   return 'not reached yet: the daemon indexes it in turn (`rawlight status` shows how far it is)';
 }
 
-/** Why `file` is not in the index, judged against the libraries the daemon watches. */
-export function notIndexedReason(file: string, env: CliEnv): string {
+/**
+ * Says why a file is not in the index, judged against the libraries the daemon watches: the config
+ * is read once, however many paths are asked about (`rawlight writeback` with many).
+ */
+export function notIndexedReasons(env: CliEnv): (file: string) => string {
   const config = loadConfig(env.places, { env: env.env });
   // As `rawlight run` does: with no library configured it watches the default folder.
   const libraries = config.libraries.length ? config.libraries : existsSync(defaultLibrary()) ? [defaultLibrary()] : [];
-  return whyNotIndexed(file, { libraries, exclude: config.exclude });
+  const excluded = compileExcludes(config.exclude);
+  return (file) => whyNotIndexed(file, { libraries, excluded });
 }
 
 /** FILE_NOT_INDEXED for `file`, with the reason. */
 export function notIndexed(file: string, env: CliEnv): DaemonError {
-  return new DaemonError('FILE_NOT_INDEXED', `${file}: ${notIndexedReason(file, env)}`);
+  return new DaemonError('FILE_NOT_INDEXED', `${file}: ${notIndexedReasons(env)(file)}`);
 }

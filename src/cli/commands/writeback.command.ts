@@ -10,7 +10,7 @@ import { runWriteback, type WritebackReport } from '../../xmp/run-writeback.js';
 import { printJson, UsageError, type CliCommand, type CliEnv, type CliIO } from '../command.js';
 import { createDaemonClient, type DaemonClient } from '../daemon-client.js';
 import { acquireDaemonLock } from '../lock.js';
-import { notIndexedReason } from '../not-indexed.js';
+import { notIndexedReasons } from '../not-indexed.js';
 
 interface RunArgs {
   paths: string[];
@@ -55,14 +55,17 @@ async function runLocally(env: CliEnv, a: RunArgs): Promise<WritebackReport> {
 }
 
 /** Why a path given to writeback matched no photo: a folder with none of the index under it, or why the file is not in it. */
-function unmatchedReason(p: string, env: CliEnv): string {
-  let dir = false;
-  try {
-    dir = statSync(p).isDirectory();
-  } catch {
-    /* not there: whyNotIndexed says so */
-  }
-  return dir ? 'no photo in the index lies under this folder' : notIndexedReason(p, env);
+function unmatchedReasons(env: CliEnv): (p: string) => string {
+  const why = notIndexedReasons(env);
+  return (p) => {
+    let dir = false;
+    try {
+      dir = statSync(p).isDirectory();
+    } catch {
+      /* not there: whyNotIndexed says so */
+    }
+    return dir ? 'no photo in the index lies under this folder' : why(p);
+  };
 }
 
 function formatReport(io: CliIO, r: WritebackReport, why: (p: string) => string): void {
@@ -103,7 +106,7 @@ export const writebackCommand: CliCommand = {
     const client = createDaemonClient(env.places, loadConfig(env.places, { env: env.env }));
     const report = client.running ? await askDaemon(client, a) : await runLocally(env, a);
     if (parsed.values.json) printJson(env.io, report);
-    else formatReport(env.io, report, (p) => unmatchedReason(p, env));
+    else formatReport(env.io, report, report.unmatched.length ? unmatchedReasons(env) : () => '');
     return report.summary.failed > 0 || report.unmatched.length > 0 ? 1 : 0;
   },
 };
