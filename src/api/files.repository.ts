@@ -4,7 +4,7 @@ import { DaemonError } from '../errors/index.js';
 import { facesForFile } from '../ml/faces/face.repository.js';
 import { peopleInFile, personForFace } from '../people/index.js';
 import { placeForFile } from '../places/index.js';
-import { cameraLabel } from '../search/camera-match.js';
+import { cameraLabel } from '../exiftool/camera-label.js';
 import { buildFilter, type SearchFilters } from '../search/search.repository.js';
 import { tagsForFile } from '../search/tag.repository.js';
 import { getFileByPath } from '../store/repositories/file.repository.js';

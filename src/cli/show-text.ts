@@ -1,7 +1,7 @@
 import type { MotionPhoto } from '../exiftool/motion-photo.js';
 import type { FacePerson } from '../people/index.js';
 import type { PlaceSummary } from '../places/index.js';
-import { cameraLabel } from '../search/camera-match.js';
+import { cameraLabel } from '../exiftool/camera-label.js';
 import type { XmpStateView } from '../xmp/index.js';
 
 /**

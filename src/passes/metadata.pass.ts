@@ -1,5 +1,6 @@
 import { ExifDateTime, type Tags } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
+import { cameraLabel } from '../exiftool/camera-label.js';
 import { motionPhotoOf } from '../exiftool/motion-photo.js';
 import { samsungTrailerVideo } from '../image/samsung-trailer.js';
 import { imageLocationsOf } from '../exiftool/image-locations.js';
@@ -307,7 +308,7 @@ export function createMetadataPass(deps: MetadataPassDeps): Pass {
       const locations = imageLocationsOf(rec);
       return {
         output: {
-          fileType: row.file_type, camera: [row.make, row.model].filter(Boolean).join(' ') || null, capturedAt: row.captured_at, sidecar: side.paths[0] ?? null, ...(side.paths.length > 1 ? { sidecars: side.paths } : {}),
+          fileType: row.file_type, camera: cameraLabel(row) || null, capturedAt: row.captured_at, sidecar: side.paths[0] ?? null, ...(side.paths.length > 1 ? { sidecars: side.paths } : {}),
           ...(motion ? { motionPhoto: motion } : {}),
         },
         warnings,

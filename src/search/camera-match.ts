@@ -71,13 +71,3 @@ export function matchCameras(queryTokens: readonly string[], cameras: readonly K
   out.sort((a, b) => b.tier - a.tier || b.score - a.score || `${a.make} ${a.model}`.localeCompare(`${b.make} ${b.model}`));
   return out;
 }
-
-/** "Canon EOS 6D" (make dropped when the model repeats it). */
-export function cameraLabel(c: KnownCamera): string {
-  const make = (c.make ?? '').trim();
-  const model = (c.model ?? '').trim();
-  if (!make) return model;
-  if (!model) return make;
-  const first = make.split(/\s+/)[0]!.toLowerCase();
-  return model.toLowerCase().startsWith(first) ? model : `${make} ${model}`;
-}

@@ -1,4 +1,5 @@
-import { cameraLabel, cameraTokens, isGenericCameraWord, matchCameras, type CameraScore, type KnownCamera } from './camera-match.js';
+import { cameraLabel } from '../exiftool/camera-label.js';
+import { cameraTokens, isGenericCameraWord, matchCameras, type CameraScore, type KnownCamera } from './camera-match.js';
 import { parseDateWords, type DateRange } from './date-words.js';
 import { looksLikeFileName } from './file-name.js';
 

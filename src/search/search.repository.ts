@@ -1,4 +1,4 @@
-import { cameraLabel } from './camera-match.js';
+import { cameraLabel } from '../exiftool/camera-label.js';
 import { rangeParams, underDir } from '../store/path-range.js';
 import type { ReadableDb } from '../store/db.js';
 

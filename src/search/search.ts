@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { ReadableDb } from '../store/db.js';
 import { getImageEmbedding, getSpace, knn, latestSpaceOf, spaceSize, type BitIndexCache } from './clip-embedding.repository.js';
-import { cameraLabel, type CameraScore } from './camera-match.js';
+import { cameraLabel } from '../exiftool/camera-label.js';
+import type { CameraScore } from './camera-match.js';
 import { looksLikeFileName } from './file-name.js';
 import { dbLexicon } from './lexicon.repository.js';
 import { parseQuery, type Lexicon, type ParsedQuery, type QueryPart } from './query-parser.js';

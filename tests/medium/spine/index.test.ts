@@ -156,6 +156,8 @@ describe('rawlight index on the real fixtures', () => {
   test('show reads as words: the camera once, the place, the XMP written, no JSON', async () => {
     const canon = (await cli(home, ['show', path.join(lib, 'photos/scenes/clowns.jpg')])).stdout;
     assert.match(canon, /camera: Canon EOS 7D  lens: EF24-105mm f\/4L IS USM\n/, 'Make "Canon" and Model "Canon EOS 7D": the make once');
+    const passes = (await cli(home, ['show', path.join(lib, 'photos/scenes/clowns.jpg'), '--json'])).json<{ passes: { pass: string; output: { camera?: string } | null }[] }>().passes;
+    assert.equal(passes.find((p) => p.pass === 'metadata')?.output?.camera, 'Canon EOS 7D', "the metadata pass's output names the camera the same way");
     const arezzo = await cli(home, ['show', path.join(lib, 'photos/gps/arezzo_DSCN0010.jpg')]);
     assert.equal(arezzo.code, 0, arezzo.stderr);
     assert.match(arezzo.stdout, /\n  place: Arezzo, Tuscany, Italy\n/);
