@@ -19,6 +19,11 @@ export interface CameraScore extends KnownCamera {
   exact: boolean;
   /** 2 exact, 1 every distinctive query token found, 0 only some (ranked after all others). */
   tier: 0 | 1 | 2;
+  /**
+   * The query named only maker or series words ("canon", "nikon z"): every camera carrying them
+   * answers it whole, so all score alike and the photos keep their date order.
+   */
+  byMaker: boolean;
 }
 
 /** Maker and series words: present in many models, so they never decide a match on their own. */
@@ -61,12 +66,14 @@ export function matchCameras(queryTokens: readonly string[], cameras: readonly K
     const all = required.every((t) => toks.has(t));
     if (!all && !(distinctive.length > 1 && distinctive.some((t) => toks.has(t)))) continue;
     const found = q.filter((t) => toks.has(t)).length;
-    const unnamed = [...toks].filter((t) => !GENERIC.has(t) && !q.includes(t)).length;
-    const exact = all && unnamed === 0;
+    const byMaker = distinctive.length === 0;
+    // A maker's name asks for all its cameras: the model's own tokens are not "left out" then.
+    const unnamed = byMaker ? 0 : [...toks].filter((t) => !GENERIC.has(t) && !q.includes(t)).length;
+    const exact = !byMaker && all && unnamed === 0;
     // Named share first; each distinctive token the query left out costs a little ("Mark II" for "5D").
     const share = Math.max(0.05, found / q.length - 0.15 * unnamed);
     const score = all ? share : Math.min(0.45, share / 2);
-    out.push({ make: c.make, model: c.model, score: Math.round(score * 1000) / 1000, exact, tier: exact ? 2 : all ? 1 : 0 });
+    out.push({ make: c.make, model: c.model, score: Math.round(score * 1000) / 1000, exact, tier: exact ? 2 : all ? 1 : 0, byMaker });
   }
   out.sort((a, b) => b.tier - a.tier || b.score - a.score || `${a.make} ${a.model}`.localeCompare(`${b.make} ${b.model}`));
   return out;

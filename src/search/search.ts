@@ -206,7 +206,7 @@ function rankByCamera(db: ReadableDb, rank: CameraRank | null, results: SearchRe
   });
   scored.sort((a, b) => (b.s?.tier ?? -1) - (a.s?.tier ?? -1) || (b.s?.score ?? 0) - (a.s?.score ?? 0) || a.i - b.i);
   return scored.slice(0, limit).map(({ r, s, c }) => {
-    const cam = c ? `camera ${cameraLabel(c)}${s?.exact ? ' (exact)' : s ? ' (partial)' : ''}` : null;
+    const cam = c ? `camera ${cameraLabel(c)}${s?.exact ? ' (exact)' : s && !s.byMaker ? ' (partial)' : ''}` : null;
     const rest = (r.why || joinWhy(filterWhy)).split('; ').filter((w) => w && !w.startsWith('camera '));
     return { ...r, why: joinWhy([...rest.filter((w) => !w.startsWith('clip')), cam, ...rest.filter((w) => w.startsWith('clip'))]) };
   });

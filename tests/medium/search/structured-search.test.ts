@@ -77,6 +77,18 @@ describe('structured search on the real fixtures (camera, dates) without CLIP', 
     for (const x of r.results) assert.match(cameraOf(rel(x.path)) ?? '', /EOS 5D Mark II/, rel(x.path));
   });
 
+  test('"canon", a maker alone: every Canon photo, newest first whatever the model, none called a partial match', async () => {
+    const truth = Object.keys(labels).filter((k) => /^canon /i.test(cameraOf(k) ?? ''));
+    assert.ok(truth.length >= 10, `${truth.length} Canon photos`);
+    const r = await search('canon', 500);
+    const got = r.results.map((x) => rel(x.path));
+    assert.deepEqual([...got].sort(), [...truth].sort());
+    // The 5D Mark II's photos (three model words the query did not name) came after every 6D and R5 ones.
+    const dates = got.map((p) => captured.get(p) ?? '');
+    assert.deepEqual(dates, [...dates].sort().reverse(), 'newest first');
+    for (const x of r.results) assert.match(x.why, /^camera Canon [^(]*$/, x.why);
+  });
+
   test('"Canon 6D 2013": the 6D photos of 2013 first (all five)', async () => {
     const truth = Object.keys(labels).filter((k) => cameraOf(k) === 'Canon Canon EOS 6D' && captured.get(k)?.startsWith('2013'));
     assert.equal(truth.length, 5);

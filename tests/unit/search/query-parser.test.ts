@@ -100,6 +100,12 @@ describe('camera matching', () => {
     assert.deepEqual(r.map((c) => c.model), ['Canon EOS 5D Mark II', 'Canon EOS 5D Mark III']);
     assert.ok(r[1]!.score < r[0]!.score && r[1]!.tier === 0);
   });
+  test('a maker alone asks for all its cameras alike: none exact, none ranked by its model words', () => {
+    const r = matchCameras(['canon'], [...cams, cam('NIKON CORPORATION', 'NIKON D810')]);
+    assert.deepEqual(r.map((c) => c.model).sort(), cams.map((c) => c.model).sort());
+    assert.deepEqual(new Set(r.map((c) => `${c.score} ${c.tier} ${c.exact} ${c.byMaker}`)), new Set(['1 1 false true']));
+    assert.equal(matchCameras(['canon', '6d'], cams)[0]!.byMaker, false);
+  });
   test('shared series words alone never match ("EOS 5D" finds no 6D or RP)', () => {
     assert.deepEqual(matchCameras(['eos', '5d'], cams).map((c) => c.model).sort(), ['Canon EOS 5D Mark II', 'Canon EOS 5D Mark III']);
   });
