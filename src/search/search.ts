@@ -60,18 +60,28 @@ export const DEFAULT_LIMIT = 20;
 export { looksLikeFileName } from './file-name.js';
 export type { TermMatcher } from './search.repository.js';
 
-const STOPWORDS = new Set(['a', 'an', 'the', 'of', 'on', 'in', 'at', 'with', 'and', 'or', 'by', 'to', 'for', 'from', 'photo', 'photos', 'picture', 'pictures', 'image', 'images', 'shot', 'some', 'my']);
+/** Words of how a request is put ("photos I took in …"), not of what it asks for. */
+const STOPWORDS = new Set([
+  'a', 'an', 'the', 'of', 'on', 'in', 'at', 'with', 'and', 'or', 'by', 'to', 'for', 'from', 'photo', 'photos', 'picture', 'pictures',
+  'image', 'images', 'pic', 'pics', 'shot', 'shots', 'some', 'my', 'our', 'me', 'i', 'we', 'taken', 'took', 'was', 'were',
+  'find', 'search', 'all', 'every',
+]);
+/**
+ * "show me …", "give us …": the verb asks, it is not a subject ("dog show" still is). Anywhere in
+ * the words: the parser puts the keywords it found first ("beach show me dogs on the").
+ */
+const ASKING = /\b(?:show|get|give)\s+(?:me|us|all|every)\b/g;
 
 /** Query words (lower-case, stopwords dropped), each with the spellings it may appear as. */
 export function queryTerms(q: string): string[][] {
-  const words = q.toLowerCase().normalize('NFC').match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? [];
+  const words = q.toLowerCase().normalize('NFC').replace(ASKING, ' ').match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? [];
   const kept = words.filter((w) => !STOPWORDS.has(w));
   return kept.map((w) => {
     const forms = new Set([w]);
     if (w.length > 3 && w.endsWith('ies')) forms.add(w.slice(0, -3) + 'y');
     else if (w.length > 3 && /(ches|shes|xes|ses)$/.test(w)) forms.add(w.slice(0, -2));
     else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) forms.add(w.slice(0, -1));
-    else forms.add(/(ch|sh|x|z|s)$/.test(w) ? w + 'es' : w + 's');
+    else forms.add(/(ch|sh|x|z|s)$/.test(w) ? w + 'es' : /[^aeiou]y$/.test(w) ? w.slice(0, -1) + 'ies' : w + 's');
     return [...forms];
   });
 }

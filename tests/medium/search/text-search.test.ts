@@ -45,6 +45,9 @@ describe('search without a CLIP model', () => {
     assert.match(r.results[0]!.why, /tag dog/);
     // Plural and stopwords: "photos of dogs" is the same query.
     assert.deepEqual((await search(lib.db, 'photos of dogs')).results.map((x) => x.fileId), r.results.map((x) => x.fileId));
+    // And so is a request put as a sentence, scores included.
+    const asked = await search(lib.db, 'show me all the pictures I took of dogs');
+    assert.deepEqual(asked.results.map((x) => [x.fileId, x.score]), r.results.map((x) => [x.fileId, x.score]));
     // A word inside a multi-word tag.
     assert.deepEqual((await search(lib.db, 'eagle')).results.map((x) => base(x.path)), ['IMG_2001.CR3']);
   });

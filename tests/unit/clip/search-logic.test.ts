@@ -16,6 +16,11 @@ describe('query parsing', () => {
     assert.deepEqual(queryTerms('butterflies'), [['butterflies', 'butterfly']]);
     assert.deepEqual(queryTerms('grass'), [['grass', 'grasses']]);
     assert.deepEqual(queryTerms('the a of'), []);
+    // How a request is put is not what it asks for; a verb that is a subject stays.
+    assert.deepEqual(queryTerms('show me dogs on the beach'), queryTerms('dogs beach'));
+    assert.deepEqual(queryTerms('beach show me dogs on the'), queryTerms('dogs beach').reverse());
+    assert.deepEqual(queryTerms('Find all pics I took in Tuscany'), [['tuscany', 'tuscanies']]);
+    assert.deepEqual(queryTerms('photos taken at the dog show'), [['dog', 'dogs'], ['show', 'shows']]);
   });
 
   test('date bounds cover whole periods', () => {
