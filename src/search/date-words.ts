@@ -1,17 +1,30 @@
 /**
  * Dates as people type them in a search box: "2013", "2019-2021", "June 2019", "jun 2019",
- * "2019-06", "2019-06-02", "summer 2019", "last summer", "this year", "last year", "last month".
+ * "2019-06", "2019-06-02", "summer 2019", "last summer", "this year", "last year", "last month",
+ * "the 2010s", "the 90s", "christmas 2019", and any of them after "before", "after", "since" or
+ * "until" ("before 2010", "since June 2019").
  * Ranges are [from, to) in epoch ms read as UTC wall time, like parseDateBound and the stored
  * capture times. Seasons are the northern meteorological ones (summer = June–August; winter 2019
  * = December 2019–February 2020).
  */
 
 export interface DateRange {
+  /** -Infinity: no lower bound ("before 2010"). */
   from: number;
+  /** Infinity: no upper bound ("since 2020"). */
   to: number;
-  /** "2013", "June 2019", "summer 2025", "2019–2021". */
+  /** "2013", "June 2019", "summer 2025", "2019–2021", "before 2010". */
   label: string;
 }
+
+/** "before 2010" ends where 2010 starts; "until 2010" takes 2010 in; "after" and "since" alike. */
+const OPEN_ENDED: Record<string, (r: DateRange) => DateRange> = {
+  before: (r) => ({ from: -Infinity, to: r.from, label: `before ${r.label}` }),
+  until: (r) => ({ from: -Infinity, to: r.to, label: `until ${r.label}` }),
+  till: (r) => ({ from: -Infinity, to: r.to, label: `until ${r.label}` }),
+  after: (r) => ({ from: r.to, to: Infinity, label: `after ${r.label}` }),
+  since: (r) => ({ from: r.from, to: Infinity, label: `since ${r.label}` }),
+};
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH_LABEL = MONTHS.map((m) => m[0]!.toUpperCase() + m.slice(1));
@@ -50,8 +63,27 @@ export function parseDateWords(words: readonly string[], now: number): { range: 
   const ty = today.getUTCFullYear();
   const tm = today.getUTCMonth();
 
+  const open = OPEN_ENDED[w0];
+  if (open) {
+    // "until today" and "before last summer" too; "before the 90s" skips the article.
+    const skip = w1 === 'the' ? 2 : 1;
+    const r = parseDateWords(words.slice(skip), now);
+    return r && Number.isFinite(r.range.from) && Number.isFinite(r.range.to) ? { range: open(r.range), used: r.used + skip } : null;
+  }
+  // Decades: "2010s", "1990s", "90s", "'90s" (00s-20s are this century's).
+  let m = /^['’]?((?:18|19|20)?\d)0s$/.exec(w0);
+  if (m) {
+    const d = m[1]!.length === 1 ? (Number(m[1]) <= 2 ? 2000 : 1900) + Number(m[1]) * 10 : Number(m[1]) * 10;
+    return { range: { from: Date.UTC(d, 0, 1), to: Date.UTC(d + 10, 0, 1), label: `the ${d}s` }, used: 1 };
+  }
+  // Christmas 2019: the 24th to the 26th of December.
+  if ((w0 === 'christmas' || w0 === 'xmas') && w1 && isYear(w1)) {
+    const y = Number(w1);
+    return { range: { from: Date.UTC(y, 11, 24), to: Date.UTC(y, 11, 27), label: `Christmas ${y}` }, used: 2 };
+  }
+
   // 2019-2021, 2019–2021, 2019..2021; "2019 to 2021", "from 2019 to 2021" is "2019" "to" "2021".
-  let m = /^((?:18|19|20)\d\d)(?:-|–|—|\.\.)((?:18|19|20)\d\d)$/.exec(w0);
+  m = /^((?:18|19|20)\d\d)(?:-|–|—|\.\.)((?:18|19|20)\d\d)$/.exec(w0);
   if (m) {
     const a = Number(m[1]);
     const b = Number(m[2]);

@@ -110,7 +110,9 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
   const filter = buildFilter(db, filters);
   const cameraRank = cameraRanking(parsed.parts);
   const files = parsed.parts.filter((p) => p.kind === 'file').map((p) => p.value);
-  const text = (clipRanks ? parsed.text : parsed.words).trim();
+  // Words that only say how the request is put ("photos from 2013") leave the filters to answer.
+  const said = (clipRanks ? parsed.text : parsed.words).trim();
+  const text = queryTerms(said).length || !parsed.parts.some((p) => p.kind !== 'text') ? said : '';
   const filterWhy = filter.why.map((w) => (w.startsWith('camera (') && cameraRank ? cameraRank.label : w));
   const done = (mode: SearchMode, results: SearchResult[]): SearchResponse => ({ mode, results, parts: parsed.parts, label: describe(mode, parsed.parts, text, clipInstalled, !!opts.clip) });
 
@@ -163,8 +165,11 @@ function filtersFrom(parts: readonly QueryPart[], explicit: SearchFilters, names
   }
   for (const p of parts) {
     if (p.kind === 'date') {
-      f.from = Math.max(f.from ?? -Infinity, p.range.from);
-      f.to = Math.min(f.to ?? Infinity, p.range.to);
+      // An open end ("before 2010") is no bound at all.
+      const from = Math.max(f.from ?? -Infinity, p.range.from);
+      const to = Math.min(f.to ?? Infinity, p.range.to);
+      if (Number.isFinite(from)) f.from = from;
+      if (Number.isFinite(to)) f.to = to;
     } else if (p.kind === 'camera') f.cameras = p.cameras.map((c) => ({ make: c.make, model: c.model }));
     else if (p.kind === 'lens') f.lens ??= p.value;
     else if (p.kind === 'place' && (p.prefixed || namesAsFilters)) f.place ??= p.value;

@@ -98,6 +98,21 @@ describe('structured search on the real fixtures (camera, dates) without CLIP', 
     assert.deepEqual(r.parsed.map((p) => p.kind), ['camera', 'date']);
   });
 
+  test('"photos before 2010", "the 2010s", "pictures from 2013": open ends and decades filter, and the words around them are not searched for', async () => {
+    const years = (r: SearchJson) => r.results.map((x) => captured.get(rel(x.path))?.slice(0, 4) ?? '');
+    const truth = (ok: (y: number) => boolean) => [...captured].filter(([, c]) => c && ok(Number(c.slice(0, 4)))).map(([p]) => p).sort();
+    const before = await search('photos before 2010', 500);
+    assert.deepEqual(before.results.map((x) => rel(x.path)).sort(), truth((y) => y < 2010));
+    assert.ok(before.results.length > 0);
+    assert.deepEqual(years(before), [...years(before)].sort().reverse(), 'newest first');
+    assert.deepEqual(before.parsed.map((p) => p.kind).sort(), ['date', 'text']);
+    const decade = await search('the 2010s', 500);
+    assert.deepEqual(decade.results.map((x) => rel(x.path)).sort(), truth((y) => y >= 2010 && y < 2020));
+    const plain = await search('2013', 500);
+    assert.ok(plain.results.length > 0);
+    assert.deepEqual((await search('pictures from 2013', 500)).results.map((x) => x.path), plain.results.map((x) => x.path));
+  });
+
   test('the label says what ran: no semantic claim without CLIP, and how to get descriptions', async () => {
     const r = await search('red car');
     assert.equal(r.mode, 'text');

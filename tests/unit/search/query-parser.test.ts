@@ -116,6 +116,34 @@ describe('date words', () => {
     assert.equal(parseDateWords(['last', 'summer'], Date.UTC(2026, 6, 15))!.range.from, day(2025, 6));
     assert.equal(parseDateWords(['last', 'summer'], Date.UTC(2026, 8, 2))!.range.from, day(2026, 6));
   });
+  test('open ends: "before 2010" ends where 2010 starts, "until 2010" takes it in, "after" and "since" alike', () => {
+    const r = (q: string) => {
+      const d = parseDateWords(q.split(' '), NOW);
+      return d && { from: d.range.from, to: d.range.to, label: d.range.label, used: d.used };
+    };
+    assert.deepEqual(r('before 2010'), { from: -Infinity, to: day(2010, 1), label: 'before 2010', used: 2 });
+    assert.deepEqual(r('until 2010'), { from: -Infinity, to: day(2011, 1), label: 'until 2010', used: 2 });
+    assert.deepEqual(r('after June 2019 dog'), { from: day(2019, 7), to: Infinity, label: 'after June 2019', used: 3 });
+    assert.deepEqual(r('since last summer'), { from: day(2026, 6), to: Infinity, label: 'since summer 2026', used: 3 });
+    assert.deepEqual(r('before the 90s'), { from: -Infinity, to: day(1990, 1), label: 'before the 1990s', used: 3 });
+    assert.equal(r('before dinner'), null);
+    assert.equal(r('before before 2010'), null, 'an open end of an open end is not a date');
+  });
+  test('decades and Christmas', () => {
+    const r = (q: string) => parseDateWords(q.split(' '), NOW)?.range;
+    assert.deepEqual(r('2010s'), { from: day(2010, 1), to: day(2020, 1), label: 'the 2010s' });
+    assert.deepEqual(r('90s'), { from: day(1990, 1), to: day(2000, 1), label: 'the 1990s' });
+    assert.deepEqual(r("'80s"), { from: day(1980, 1), to: day(1990, 1), label: 'the 1980s' });
+    assert.deepEqual(r('00s'), { from: day(2000, 1), to: day(2010, 1), label: 'the 2000s' });
+    assert.deepEqual(r('christmas 2019'), { from: day(2019, 12, 24), to: day(2019, 12, 27), label: 'Christmas 2019' });
+    assert.equal(r('5s'), undefined);
+    assert.equal(r('christmas'), undefined, 'every Christmas is not one range');
+  });
+  test('an open-ended date filters a search on its one bound, and the query keeps its other words', () => {
+    const p = parseQuery('dog before 2010', lex, { now: NOW });
+    assert.deepEqual(p.parts.map((x) => x.kind), ['keyword', 'date']);
+    assert.equal(p.text, 'dog');
+  });
   test('not dates: a reversed range, month 13, a lone month word', () => {
     assert.equal(parseDateWords(['2021-2019'], NOW), null);
     assert.equal(parseDateWords(['2019-13'], NOW), null);
