@@ -1,5 +1,5 @@
 import { cameraLabel } from '../exiftool/camera-label.js';
-import { cameraTokens, isGenericCameraWord, matchCameras, type CameraScore, type KnownCamera } from './camera-match.js';
+import { cameraTokens, cameraVocabulary, isGenericCameraWord, matchCameras, type CameraScore, type KnownCamera } from './camera-match.js';
 import { parseDateWords, type DateRange } from './date-words.js';
 import { looksLikeFileName } from './file-name.js';
 
@@ -117,13 +117,7 @@ export function parseQuery(query: string, lex: Lexicon, opts: ParseOptions = {})
   let cameras: readonly KnownCamera[] | null = null;
   const allCameras = () => (cameras ??= lex.cameras());
   let cameraWords: Set<string> | null = null;
-  const cameraVocab = () => {
-    if (!cameraWords) {
-      cameraWords = new Set();
-      for (const c of allCameras()) for (const t of [...cameraTokens(c.make ?? ''), ...cameraTokens(c.model ?? '')]) cameraWords.add(t);
-    }
-    return cameraWords;
-  };
+  const cameraVocab = () => (cameraWords ??= cameraVocabulary(allCameras()));
 
   // Prefixed terms first: they say what they are.
   const words: Word[] = [];

@@ -101,7 +101,11 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
   const limit = Math.max(1, opts.limit ?? DEFAULT_LIMIT);
   const q = query.trim();
   const clipInstalled = opts.clipInstalled ?? !!opts.clip;
-  const parsed: ParsedQuery = opts.raw || !q || looksLikeFileName(q) ? { parts: [], text: q, words: q } : parseQuery(q, opts.lexicon ?? dbLexicon(db), opts.now !== undefined ? { now: opts.now } : {});
+  const read = opts.raw || !q ? null : parseQuery(q, opts.lexicon ?? dbLexicon(db), opts.now !== undefined ? { now: opts.now } : {});
+  // One word shaped like a camera's file name is a name ("DSC06241"), unless it is the name of a
+  // camera the library holds: "D810", "P6000", "TG-830" are the cameras, not files.
+  const fileName = looksLikeFileName(q) && !(read?.parts.length === 1 && read.parts[0]!.kind === 'camera');
+  const parsed: ParsedQuery = read && !fileName ? read : { parts: [], text: q, words: q };
   // CLIP ranks descriptions: place and people names found in plain words are filters then.
   // Text matching ranks them itself (a place word also finds the keyword "Tuscany trip").
   const space = opts.clip ? getSpace(db, opts.clip.id) : undefined;
@@ -121,7 +125,7 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
     return done('filter', rows.map((r) => ({ fileId: r.id, path: r.path, score: 1, why: joinWhy(filterWhy) || 'all files' })));
   }
 
-  if (looksLikeFileName(q) || (files.length && !text)) return done('name', nameSearch(db, files[0] ?? q, filter, limit, filterWhy));
+  if (fileName || (files.length && !text)) return done('name', nameSearch(db, files[0] ?? q, filter, limit, filterWhy));
 
   if (!text) return done('filter', rankByCamera(db, cameraRank, filteredByCameraTier(db, filters, cameraRank, limit), filterWhy, limit));
   // Words written in the photos (ocr pass) join whichever ranking answers: `why: text "…"`. All the

@@ -89,6 +89,17 @@ describe('structured search on the real fixtures (camera, dates) without CLIP', 
     for (const x of r.results) assert.match(x.why, /^camera Canon [^(]*$/, x.why);
   });
 
+  test('a camera named in one word shaped like a file name ("D810", "p6000", "tg830") is the camera; "DSCN0010" is still a name', async () => {
+    for (const [q, camera] of [['D810', 'NIKON CORPORATION NIKON D810'], ['p6000', 'NIKON COOLPIX P6000'], ['tg830', 'OLYMPUS IMAGING CORP. TG-830']] as const) {
+      const truth = Object.keys(labels).filter((k) => cameraOf(k) === camera);
+      const r = await search(q, 100);
+      assert.deepEqual(r.parsed.map((p) => p.kind), ['camera'], q);
+      assert.deepEqual(r.results.map((x) => rel(x.path)).sort(), truth.sort(), q);
+    }
+    const name = await search('DSCN0010');
+    assert.deepEqual(name.results.map((x) => path.basename(x.path)), ['arezzo_DSCN0010.jpg']);
+  });
+
   test('"Canon 6D 2013": the 6D photos of 2013 first (all five)', async () => {
     const truth = Object.keys(labels).filter((k) => cameraOf(k) === 'Canon Canon EOS 6D' && captured.get(k)?.startsWith('2013'));
     assert.equal(truth.length, 5);

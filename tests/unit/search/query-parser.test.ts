@@ -111,6 +111,37 @@ describe('camera matching', () => {
   });
 });
 
+describe('cameras by the names people call them', () => {
+  const named = listLexicon({
+    cameras: [
+      cam('SONY', 'ILCE-7M3'), cam('SONY', 'ILCE-7M2'), cam('SONY', 'ILCE-7RM4'), cam('SONY', 'ILCE-6400'), cam('SONY', 'DSC-RX100M3'),
+      cam('NIKON CORPORATION', 'NIKON Z 6'), cam('NIKON CORPORATION', 'NIKON Z 6_2'), cam('FUJIFILM', 'X-T3'),
+      cam('OLYMPUS CORPORATION', 'E-M1MarkII'), cam('PENTAX', 'PENTAX K-5'), cam('PENTAX', 'PENTAX K-50'), cam('Canon', 'Canon EOS 5D Mark II'),
+    ],
+    keywords: ['beach'],
+  });
+  /** The cameras of the best tier, and whether that tier is an exact name. */
+  const read = (q: string) => {
+    const p = parseQuery(q, named, { now: NOW });
+    const c = p.parts.find((x): x is Extract<QueryPart, { kind: 'camera' }> => x.kind === 'camera');
+    return c ? `${c.cameras.filter((x) => x.tier === c.cameras[0]!.tier).map((x) => x.model).sort().join('|')}${c.cameras[0]!.exact ? '' : ' (partial)'}` : null;
+  };
+  for (const [q, want] of [
+    ['a7 iii', 'ILCE-7M3'], ['a7iii', 'ILCE-7M3'], ['A7M3', 'ILCE-7M3'], ['α7 III', 'ILCE-7M3'], ['sony a7 mark iii', 'ILCE-7M3'], ['ILCE-7M3', 'ILCE-7M3'],
+    ['a7 ii', 'ILCE-7M2'], ['a7r iv', 'ILCE-7RM4'], ['a7riv', 'ILCE-7RM4'], ['a6400', 'ILCE-6400'], ['rx100 iii', 'DSC-RX100M3'],
+    ['a7', 'ILCE-7M2|ILCE-7M3 (partial)'],
+    ['z6', 'NIKON Z 6'], ['nikon z6 ii', 'NIKON Z 6_2'], ['z 6', 'NIKON Z 6'],
+    ['xt3', 'X-T3'], ['x-t3', 'X-T3'], ['em1 mark ii', 'E-M1MarkII'], ['e-m1 ii', 'E-M1MarkII'],
+    ['k5', 'PENTAX K-5'], ['k-50', 'PENTAX K-50'], ['5d mark ii', 'Canon EOS 5D Mark II'], ['5dmkii', null],
+  ] as const) {
+    test(`"${q}" is ${want ?? 'no camera'}`, () => assert.equal(read(q), want));
+  }
+  test('the words after a camera name stay words ("a7iii beach")', () => {
+    const p = parseQuery('a7iii beach', named, { now: NOW });
+    assert.deepEqual(p.parts.map(brief), ['camera:ILCE-7M3', 'keyword:beach']);
+  });
+});
+
 describe('date words', () => {
   test('"last summer" in July is the summer before; in September it is this one', () => {
     assert.equal(parseDateWords(['last', 'summer'], Date.UTC(2026, 6, 15))!.range.from, day(2025, 6));
