@@ -2,6 +2,7 @@ import { cameraLabel } from '../exiftool/camera-label.js';
 import { cameraTokens, cameraVocabulary, isGenericCameraWord, matchCameras, type CameraScore, type KnownCamera } from './camera-match.js';
 import { parseDateWords, type DateRange } from './date-words.js';
 import { looksLikeFileName } from './file-name.js';
+import { compactLens } from './lens-name.js';
 
 /**
  * A search query read for its structure before anything is ranked: camera, lens, dates, places,
@@ -92,9 +93,9 @@ function split(q: string): ({ prefix: string; value: string; source: string } | 
 }
 
 function lensMatches(needle: string, lenses: readonly string[]): string | null {
-  const n = needle.toLowerCase().replace(/\s+/g, '');
+  const n = compactLens(needle);
   if (!n) return null;
-  const hit = lenses.find((l) => l.toLowerCase().replace(/\s+/g, '').includes(n));
+  const hit = lenses.find((l) => compactLens(l).includes(n));
   return hit ?? null;
 }
 

@@ -1,6 +1,7 @@
 import { cameraLabel } from '../exiftool/camera-label.js';
 import { rangeParams, underDir } from '../store/path-range.js';
 import type { ReadableDb } from '../store/db.js';
+import { compactLens } from './lens-name.js';
 
 /** Filters every search can combine (all optional; AND-ed). */
 export interface SearchFilters {
@@ -67,8 +68,9 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     why.push(`camera ${f.cameras.length === 1 ? cameraLabel(f.cameras[0]!) : `(${f.cameras.length} models)`}`);
   }
   if (f.lens) {
-    where.push(`EXISTS (SELECT 1 FROM metadata m WHERE m.file_id = f.id AND m.lens LIKE ? ESCAPE '\\')`);
-    params.push(`%${likeEscape(f.lens)}%`);
+    // Spaces and the slash of "f/2.8" do not count: "f2.8" finds "F2.8" and "f/2.8" lenses alike.
+    where.push(`EXISTS (SELECT 1 FROM metadata m WHERE m.file_id = f.id AND replace(replace(m.lens, ' ', ''), '/', '') LIKE ? ESCAPE '\\')`);
+    params.push(`%${likeEscape(compactLens(f.lens))}%`);
     why.push(`lens ${f.lens}`);
   }
   if (f.tag) {

@@ -100,6 +100,19 @@ describe('structured search on the real fixtures (camera, dates) without CLIP', 
     assert.deepEqual(name.results.map((x) => path.basename(x.path)), ['arezzo_DSCN0010.jpg']);
   });
 
+  test('"f/2.8", "f2.8" and "F2.8" find the same lenses, whichever way the lens maker wrote it', async () => {
+    const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+    const truth = (db.prepare(`SELECT f.path FROM files f JOIN metadata m ON m.file_id = f.id WHERE m.lens LIKE '%f/2.8%' OR m.lens LIKE '%F2.8%'`).all() as { path: string }[]).map((r) => r.path).sort();
+    const written = db.prepare(`SELECT count(*) AS n FROM metadata WHERE lens LIKE '%f/2.8%' AND lens NOT LIKE '%F2.8%'`).get() as { n: number };
+    db.close();
+    assert.ok(written.n > 0 && truth.length > written.n, 'the fixtures hold both spellings');
+    for (const q of ['f/2.8', 'f2.8', 'F2.8']) {
+      const r = await search(q, 100);
+      assert.deepEqual(r.parsed.map((p) => p.kind), ['lens'], q);
+      assert.deepEqual(r.results.map((x) => x.path).sort(), truth, q);
+    }
+  });
+
   test('"Canon 6D 2013": the 6D photos of 2013 first (all five)', async () => {
     const truth = Object.keys(labels).filter((k) => cameraOf(k) === 'Canon Canon EOS 6D' && captured.get(k)?.startsWith('2013'));
     assert.equal(truth.length, 5);
