@@ -20,6 +20,8 @@ export interface CliCommand {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
+  /** More than the usage line, for `--help`: what the arguments mean, with examples. */
+  readonly help?: string;
   run(args: string[], env: CliEnv): Promise<number>;
 }
 

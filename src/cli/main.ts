@@ -30,7 +30,7 @@ export async function main(argv: string[], env: CliEnv): Promise<number> {
     return 64;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    env.io.stdout.write(`${cmd.summary}\nUsage: ${cmd.usage}\n`);
+    env.io.stdout.write(`${cmd.summary}\nUsage: ${cmd.usage}\n${cmd.help ? `\n${cmd.help}\n` : ''}`);
     return 0;
   }
   try {

@@ -65,12 +65,15 @@ export function parseDateWords(words: readonly string[], now: number): { range: 
 
   const open = OPEN_ENDED[w0];
   if (open) {
-    // "until today" and "before last summer" too; "before the 90s" skips the article.
-    const skip = w1 === 'the' ? 2 : 1;
-    const r = parseDateWords(words.slice(skip), now);
-    return r && Number.isFinite(r.range.from) && Number.isFinite(r.range.to) ? { range: open(r.range), used: r.used + skip } : null;
+    // "until today", "before last summer", "before the 90s" too.
+    const r = parseDateWords(words.slice(1), now);
+    return r && Number.isFinite(r.range.from) && Number.isFinite(r.range.to) ? { range: open(r.range), used: r.used + 1 } : null;
   }
-  // Decades: "2010s", "1990s", "90s", "'90s" (00s-20s are this century's).
+  // Decades: "2010s", "1990s", "90s", "'90s" (00s-20s are this century's), "the 90s".
+  if (w0 === 'the' && w1) {
+    const r = parseDateWords(words.slice(1, 2), now);
+    return r?.range.label.startsWith('the ') ? { range: r.range, used: 2 } : null;
+  }
   let m = /^['’]?((?:18|19|20)?\d)0s$/.exec(w0);
   if (m) {
     const d = m[1]!.length === 1 ? (Number(m[1]) <= 2 ? 2000 : 1900) + Number(m[1]) * 10 : Number(m[1]) * 10;

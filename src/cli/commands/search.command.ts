@@ -33,6 +33,19 @@ export const searchCommand: CliCommand = {
   name: 'search',
   summary: 'Find photos by words (CLIP when a model is installed), names, tags, places, people',
   usage: 'rawlight search "TEXT" [--limit N] [--json] [--from DATE --to DATE --camera X --person X --tag X --place X --folder DIR]',
+  help: [
+    'The words are read against what your library holds; what they name filters the results:',
+    '  cameras  "Canon EOS 5D Mark II", "6D", "canon", "a7 III", "z6 ii", "D810"',
+    '  dates    "2013", "June 2019", "2019-06-02", "2019-2021", "last summer", "the 90s",',
+    '           "before 2010", "since June 2019", "christmas 2019"',
+    '  lenses   "70-200mm", "85mm", "f/2.8"',
+    '  places, named people, keywords and tags: "Arezzo", "Obama", "beach"',
+    '  file names: "DSC06241", "IMG_1234.CR3"',
+    'Other words are ranked by CLIP when a model is installed, else matched in tags, keywords,',
+    'places, people, file names and the text in the photos. A prefix forces a reading:',
+    '  camera: lens: year: date: person: place: tag: keyword: file: name:',
+    'Examples:  rawlight search "dog on the beach 2019"   rawlight search "person:Ada place:Arezzo"',
+  ].join('\n'),
   async run(args, env) {
     const { values, positionals } = parseArgs({
       args,
