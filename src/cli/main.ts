@@ -8,6 +8,7 @@ import { resolvePlaces } from '../platform/places.js';
 import { applyPrivateUmask } from '../platform/private-files.js';
 import { UsageError, type CliEnv } from './command.js';
 import { commands } from './commands/index.js';
+import { guardTerminal } from './terminal-safe.js';
 
 function help(env: CliEnv): void {
   const w = Math.max(...commands.map((c) => c.name.length));
@@ -62,6 +63,7 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
       if (e.code !== 'EPIPE') throw e;
       if (!daemon) process.exit(0);
     });
+    guardTerminal(stream);
   }
   const code = await main(process.argv.slice(2), { places: resolvePlaces(), io: { stdout: process.stdout, stderr: process.stderr }, env: process.env });
   process.exitCode = code;
