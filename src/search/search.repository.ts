@@ -12,6 +12,8 @@ export interface SearchFilters {
   camera?: string;
   /** A person's name (people tables, or names read from the file's metadata). */
   person?: string;
+  /** More people who must all be in the photo too ("Obama and Biden"). */
+  alsoPeople?: readonly string[];
   /** A tag label or a keyword in the file's metadata. */
   tag?: string;
   /** City, region, country or country code. */
@@ -88,11 +90,12 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     params.push(f.place, f.place, f.place, f.place);
     why.push(`place ${f.place}`);
   }
-  if (f.person) {
+  const people = [...new Map([f.person, ...(f.alsoPeople ?? [])].filter((n): n is string => !!n).map((n) => [n.toLowerCase(), n])).values()];
+  for (const name of people) {
     const c = personClause(db, 'f.id');
     where.push(c.sql);
-    for (let i = 0; i < c.n; i++) params.push(f.person);
-    why.push(`person ${f.person}`);
+    for (let i = 0; i < c.n; i++) params.push(name);
+    why.push(`person ${name}`);
   }
   if (f.folder) {
     const dir = f.folder.replace(/\/+$/, '');

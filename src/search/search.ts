@@ -177,7 +177,11 @@ function filtersFrom(parts: readonly QueryPart[], explicit: SearchFilters, names
     } else if (p.kind === 'camera') f.cameras = p.cameras.map((c) => ({ make: c.make, model: c.model }));
     else if (p.kind === 'lens') f.lens ??= p.value;
     else if (p.kind === 'place' && (p.prefixed || namesAsFilters)) f.place ??= p.value;
-    else if (p.kind === 'person' && (p.prefixed || namesAsFilters)) f.person ??= p.value;
+    else if (p.kind === 'person' && (p.prefixed || namesAsFilters)) {
+      // Every person named must be in the photo: "Obama and Biden" is the photos of both.
+      if (f.person === undefined) f.person = p.value;
+      else f.alsoPeople = [...(f.alsoPeople ?? []), p.value];
+    }
   }
   return f;
 }

@@ -85,6 +85,27 @@ describe('CLIP end to end with the tiny signature models', () => {
     assert.ok(r.results.every((x) => x.why.includes('folder')));
   });
 
+  test('two people named in a query are both in every photo found ("Ada and Grace"), not either one', async () => {
+    const now = Date.now();
+    const name = (who: string, files: string[]) => {
+      const person = Number(lib.db.prepare('INSERT INTO persons (name, created_at, updated_at) VALUES (?, ?, ?)').run(who, now, now).lastInsertRowid);
+      for (const [i, f] of files.entries()) {
+        const face = Number(lib.db.prepare('INSERT INTO faces (file_id, preview_hash, idx, created_at) VALUES (?, ?, ?, ?)').run(ids.get(f), `h-${who}`, i, now).lastInsertRowid);
+        lib.db.prepare("INSERT INTO face_person (face_id, person_id, source, confirmed, assigned_at) VALUES (?, ?, 'user', 1, ?)").run(face, person, now);
+      }
+    };
+    name('Ada Lovelace', ['home/corgi.jpg', 'home/pug.jpg']);
+    name('Grace Hopper', ['home/pug.jpg', 'home/cat.jpg']);
+    const model = await handle.get();
+    const both = await search(lib.db, 'Ada Lovelace and Grace Hopper at home', { clip: model });
+    assert.equal(both.mode, 'clip');
+    assert.deepEqual(both.results.map((x) => path.basename(x.path)), ['pug.jpg']);
+    assert.match(both.results[0]!.why, /person Ada Lovelace; person Grace Hopper/);
+    const one = await search(lib.db, 'Grace Hopper at home', { clip: model });
+    assert.deepEqual(one.results.map((x) => path.basename(x.path)).sort(), ['cat.jpg', 'pug.jpg']);
+    lib.db.exec('DELETE FROM face_person; DELETE FROM faces; DELETE FROM persons');
+  });
+
   test('similar: the duplicate pug is nearest, the photo itself is left out', () => {
     const pug = ids.get('home/pug.jpg')!;
     const r = similar(lib.db, pug, 3);
