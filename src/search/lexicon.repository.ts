@@ -22,7 +22,8 @@ export function dbLexicon(db: ReadableDb, opts: DbLexiconOptions = {}): Lexicon 
         `SELECT value FROM (
            SELECT city AS value FROM places WHERE city = @p COLLATE NOCASE
            UNION ALL SELECT region FROM places WHERE region = @p COLLATE NOCASE
-           UNION ALL SELECT country FROM places WHERE country = @p COLLATE NOCASE) LIMIT 1`,
+           UNION ALL SELECT country FROM places WHERE country = @p COLLATE NOCASE
+           UNION ALL SELECT country FROM places WHERE country_code = @p COLLATE NOCASE) LIMIT 1`,
   );
   const fullName = db.prepare(`SELECT name FROM persons WHERE name = ? COLLATE NOCASE AND ignored = 0`);
   // Persons are few (named people, not faces): a scan of their names is cheap.

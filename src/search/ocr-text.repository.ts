@@ -33,18 +33,21 @@ export interface OcrMatch {
 }
 
 /**
- * Photos whose text matches an FTS5 query, best first, limited to the ids a filter SELECT returns
- * (`candidateSql`, the search filters). The MATCH drives the plan: the filter is checked per hit.
+ * Photos whose text matches an FTS5 query, best first, within a search's filters (`within`). The
+ * MATCH drives the plan: the filter is checked per hit.
  */
-export function ocrMatches(db: ReadableDb, ftsQuery: string, limit: number, candidateSql?: string, candidateParams: readonly unknown[] = []): OcrMatch[] {
-  return db.prepare(ocrMatchSql(candidateSql)).all(ftsQuery, ...candidateParams, limit) as OcrMatch[];
+export function ocrMatches(db: ReadableDb, ftsQuery: string, limit: number, within?: string, withinParams: readonly unknown[] = []): OcrMatch[] {
+  return db.prepare(ocrMatchSql(within)).all(ftsQuery, ...withinParams, limit) as OcrMatch[];
 }
 
-/** The statement behind ocrMatches (its query plan is pinned in a test). */
-export function ocrMatchSql(candidateSql?: string): string {
-  // Without filters, a per-hit lookup keeps gone files out (an IN over every present file would
-  // build a temporary index of the whole library first).
-  const filter = candidateSql ? `AND ocr_fts.rowid IN (${candidateSql})` : `AND EXISTS (SELECT 1 FROM files f WHERE f.id = ocr_fts.rowid AND f.state = 'present')`;
+/**
+ * The statement behind ocrMatches (its query plan is pinned in a test). `within`: a condition on
+ * ocr_fts.rowid that each hit is checked with (a search's filter, FilterSql.holds); by default "a
+ * present file". Per hit, by primary key: an IN over every file the filter passes (every present
+ * file, unfiltered) would build a temporary index of them first.
+ */
+export function ocrMatchSql(within?: string): string {
+  const filter = `AND ${within ?? `EXISTS (SELECT 1 FROM files f WHERE f.id = ocr_fts.rowid AND f.state = 'present')`}`;
   return `SELECT ocr_fts.rowid AS fileId, bm25(ocr_fts) AS rank, snippet(ocr_fts, 0, '', '', '…', 8) AS snippet
        FROM ocr_fts WHERE ocr_fts MATCH ? ${filter} ORDER BY rank LIMIT ?`;
 }

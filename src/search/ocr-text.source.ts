@@ -1,5 +1,5 @@
 import type { ReadableDb } from '../store/db.js';
-import { filesByIds } from './search.repository.js';
+import { filesByIds, type FilterSql } from './search.repository.js';
 import { ocrMatches } from './ocr-text.repository.js';
 
 /** A photo found by the words in it. */
@@ -24,7 +24,7 @@ function words(q: string): string[] {
  * the words run together as one (the recogniser often drops the space in small print:
  * "EXIT ONLY" read as "EXITONLY"). Within a tier FTS5's bm25 orders.
  */
-export function textInPhotos(db: ReadableDb, q: string, limit: number, filter?: { sql: string; params: readonly unknown[]; active: boolean }): TextInPhotoHit[] {
+export function textInPhotos(db: ReadableDb, q: string, limit: number, filter?: Pick<FilterSql, 'holds' | 'params' | 'active'>): TextInPhotoHit[] {
   const w = words(q);
   if (!w.length) return [];
   const tiers: { query: string; score: number }[] = [{ query: quote(w.join(' ')), score: 1 }];
@@ -35,7 +35,7 @@ export function textInPhotos(db: ReadableDb, q: string, limit: number, filter?: 
   const seen = new Set<number>();
   const out: TextInPhotoHit[] = [];
   for (const t of tiers) {
-    const hits = ocrMatches(db, t.query, limit + seen.size, filter?.active ? filter.sql : undefined, filter?.active ? filter.params : []);
+    const hits = ocrMatches(db, t.query, limit + seen.size, filter?.active ? filter.holds('ocr_fts.rowid') : undefined, filter?.active ? filter.params : []);
     for (const h of hits) {
       if (seen.has(h.fileId)) continue;
       seen.add(h.fileId);

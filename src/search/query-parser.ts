@@ -3,6 +3,7 @@ import { cameraTokens, cameraVocabulary, isGenericCameraWord, matchCameras, type
 import { parseDateWords, type DateRange } from './date-words.js';
 import { looksLikeFileName } from './file-name.js';
 import { compactLens } from './lens-name.js';
+import { countryCodeFor } from './place-aliases.js';
 
 /**
  * A search query read for its structure before anything is ranked: camera, lens, dates, places,
@@ -85,8 +86,9 @@ function split(q: string): ({ prefix: string; value: string; source: string } | 
     const prefix = (m[1] ?? m[3])?.toLowerCase();
     if (prefix && PREFIXES[prefix]) out.push({ prefix, value: (m[2] ?? m[4])!.trim(), source: m[0] });
     else {
-      const text = m[5] ?? m[2] ?? m[4] ?? m[6] ?? m[0];
-      if (text.trim()) out.push({ text: text.trim(), lower: text.trim().toLowerCase() });
+      // A bare word loses the punctuation that only separates it ("Arezzo, Italy"; "dogs!").
+      const text = (m[5] ?? m[2] ?? m[4] ?? m[6]?.replace(/[,;!?]+$/, '') ?? m[0]).trim();
+      if (text) out.push({ text, lower: text.toLowerCase() });
     }
   }
   return out;
@@ -142,7 +144,10 @@ export function parseQuery(query: string, lex: Lexicon, opts: ParseOptions = {})
       else free.push(v);
     } else if (kind === 'lens') parts.push({ kind: 'lens', source: it.source, label: `lens ${v}`, value: v });
     else if (kind === 'person') parts.push({ kind: 'person', source: it.source, label: `person ${lex.person(v) ?? v}`, value: lex.person(v) ?? v });
-    else if (kind === 'place') parts.push({ kind: 'place', source: it.source, label: `place ${lex.place(v) ?? v}`, value: lex.place(v) ?? v });
+    else if (kind === 'place') {
+      const place = placeOf(lex, v) ?? v;
+      parts.push({ kind: 'place', source: it.source, label: `place ${place}`, value: place });
+    }
     else if (kind === 'keyword') parts.push({ kind: 'keyword', source: it.source, label: `keyword ${lex.keyword(v) ?? v}`, value: lex.keyword(v) ?? v });
     else if (kind === 'file') parts.push({ kind: 'file', source: it.source, label: `file ${v}`, value: v });
     for (let k = before; k < parts.length; k++) parts[k]!.prefixed = true;
@@ -150,7 +155,8 @@ export function parseQuery(query: string, lex: Lexicon, opts: ParseOptions = {})
   flushWords();
   const textParts = free.filter(Boolean);
   if (textParts.length) parts.push({ kind: 'text', source: textParts.join(' '), label: `“${textParts.join(' ')}”`, value: textParts.join(' ') });
-  const soft = (kinds: QueryPartKind[]) => parts.filter((p) => kinds.includes(p.kind) && !p.prefixed).map((p) => p.source);
+  // A place by its stored name: "usa" is matched as "United States".
+  const soft = (kinds: QueryPartKind[]) => parts.filter((p) => kinds.includes(p.kind) && !p.prefixed).map((p) => (p.kind === 'place' ? p.value : p.source));
   return { parts, text: [...soft(['keyword']), ...textParts].join(' '), words: [...soft(['person', 'place', 'keyword']), ...textParts].join(' ') };
 }
 
@@ -211,7 +217,7 @@ function parseWords(
     let matched = false;
     for (let n = Math.min(MAX_PHRASE, words.length - i); n >= 1 && !matched; n--) {
       const phrase = phraseOf(i, n);
-      if (n === 1 && phrase.length < 3) break;
+      if (n === 1 && phrase.length < 3 && !countryCodeFor(phrase)) break;
       const person = lex.person(phrase);
       if (person) {
         parts.push({ kind: 'person', source: phrase, label: `person ${person}`, value: person });
@@ -219,7 +225,7 @@ function parseWords(
         matched = true;
         break;
       }
-      const place = lex.place(phrase);
+      const place = placeOf(lex, phrase);
       if (place) {
         parts.push({ kind: 'place', source: phrase, label: `place ${place}`, value: place });
         i += n;
@@ -238,6 +244,12 @@ function parseWords(
     free.push(w.text);
     i++;
   }
+}
+
+/** The place a phrase names as the library stores it, by its own name or a country's other name ("USA"). */
+function placeOf(lex: Lexicon, phrase: string): string | null {
+  const code = countryCodeFor(phrase);
+  return lex.place(phrase) ?? (code ? lex.place(code) : null);
 }
 
 /** A Lexicon over fixed lists (tests, and the shape a cached database lexicon fills). */

@@ -29,6 +29,12 @@ export interface SearchFilters {
 export interface FilterSql {
   /** SELECT returning the ids of present files that pass every filter. */
   sql: string;
+  /**
+   * The same test for one file id (`col`, an outer column; same params): what a lookup that finds
+   * few rows checks them with, by primary key, rather than listing every file the filter passes
+   * ("dog 2019" listed every photo of 2019 once per word looked up: 170 ms at 100K photos).
+   */
+  holds(col: string): string;
   params: unknown[];
   /** Human words for each active filter (results' "why"). */
   why: string[];
@@ -104,7 +110,8 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     params.push(...rangeParams(underDir(dir, '/')));
     why.push(`folder ${dir}`);
   }
-  return { sql: `SELECT f.id FROM files f WHERE ${where.join(' AND ')}`, params, why, active: why.length > 0 };
+  const all = where.join(' AND ');
+  return { sql: `SELECT f.id FROM files f WHERE ${all}`, holds: (col) => `EXISTS (SELECT 1 FROM files f WHERE f.id = ${col} AND ${all})`, params, why, active: why.length > 0 };
 }
 
 export interface FileHit {
@@ -155,8 +162,9 @@ const ftsPhrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
  */
 export function filesByName(db: ReadableDb, needle: string, filter: FilterSql, limit: number): FileHit[] {
   const short = [...needle].length < 3;
-  // Unfiltered, "within the filter" is the joined row's own state, not a list of every present id.
-  const within = filter.active || filter.params.length ? `f.id IN (${filter.sql})` : `f.state = 'present'`;
+  // Unfiltered, "within the filter" is the joined row's own state; filtered, each name's file checked
+  // by primary key (by n.rowid: the filter's own `f` is not this one), never a list of every id it passes.
+  const within = filter.active || filter.params.length ? filter.holds('n.rowid') : `f.state = 'present'`;
   return db
     .prepare(
       `SELECT f.id, f.path, m.captured_ts FROM file_names n CROSS JOIN files f ON f.id = n.rowid LEFT JOIN metadata m ON m.file_id = f.id
@@ -199,10 +207,10 @@ const WORD_HOLDERS = (kind: 'tag' | 'keyword') =>
 export function termMatches(db: ReadableDb, forms: readonly string[], filter: FilterSql, cap = 5000): TermMatch[] {
   const out: TermMatch[] = [];
   const formsJson = JSON.stringify(forms);
-  // Without filters "within the filter" is "a present file": checked per matched row by primary
-  // key, not built into a list of every present id for each matcher (O(files) each, 6 s at 500K).
-  const within = (col: string) =>
-    filter.active || filter.params.length ? `${col} IN (${filter.sql})` : `EXISTS (SELECT 1 FROM files f WHERE f.id = ${col} AND f.state = 'present')`;
+  // "Within the filter" is checked per matched row by primary key (without filters: "a present
+  // file"), never built into a list of every id the filter passes for each matcher (O(files) each,
+  // 6 s at 500K unfiltered).
+  const within = (col: string) => filter.holds(col);
   // The labels holding a form as a whole word come from term_words (0100) by the form's first word;
   // only those labels' rows are read, through tags_label (`+t.file_id`: the filter, which without
   // filters is every present file, must not drive). A whole label is such a word sequence too.

@@ -72,10 +72,34 @@ const STOPWORDS = new Set([
  */
 const ASKING = /\b(?:show|get|give)\s+(?:me|us|all|every)\b/g;
 
+/** A query's words, lower-case, in order, stopwords still in. */
+function wordsOf(q: string): string[] {
+  return q.toLowerCase().normalize('NFC').replace(ASKING, ' ').match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? [];
+}
+
+/**
+ * Runs of two to four adjacent query words that start and end on a searched word, with the terms
+ * they cover: a name of several words matches as a whole wherever it stands in the query ("dog in
+ * New York", "photos from the United Kingdom", "statue of liberty": its stopword inside kept).
+ */
+export function queryPhrases(q: string): { phrase: string; terms: number[] }[] {
+  const words = wordsOf(q);
+  let t = 0;
+  const termAt = words.map((w) => (STOPWORDS.has(w) ? -1 : t++));
+  const out: { phrase: string; terms: number[] }[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (termAt[i]! < 0) continue;
+    for (let j = i + 1; j < Math.min(words.length, i + 4); j++) {
+      if (termAt[j]! < 0) continue;
+      out.push({ phrase: words.slice(i, j + 1).join(' '), terms: termAt.slice(i, j + 1).filter((x) => x >= 0) });
+    }
+  }
+  return out;
+}
+
 /** Query words (lower-case, stopwords dropped), each with the spellings it may appear as. */
 export function queryTerms(q: string): string[][] {
-  const words = q.toLowerCase().normalize('NFC').replace(ASKING, ' ').match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? [];
-  const kept = words.filter((w) => !STOPWORDS.has(w));
+  const kept = wordsOf(q).filter((w) => !STOPWORDS.has(w));
   return kept.map((w) => {
     const forms = new Set([w]);
     if (w.length > 3 && w.endsWith('ies')) forms.add(w.slice(0, -3) + 'y');
@@ -271,8 +295,6 @@ function textSearch(db: ReadableDb, q: string, filter: FilterSql, limit: number,
   const matchesOf = (forms: readonly string[]) => sources.flatMap((m) => m(db, forms, filter, 5000));
   const terms = queryTerms(q);
   if (terms.length === 0) return [];
-  // Multi-word phrases ("sea turtle", "new york") also match as a whole.
-  const phrase = terms.length > 1 ? q.toLowerCase().replace(/\s+/g, ' ').trim() : null;
   // Per file: the best match of each term.
   const best = new Map<number, (TermMatch | undefined)[]>();
   const record = (i: number, m: TermMatch) => {
@@ -283,13 +305,47 @@ function textSearch(db: ReadableDb, q: string, filter: FilterSql, limit: number,
   terms.forEach((forms, i) => {
     for (const m of matchesOf(forms)) record(i, m);
   });
-  if (phrase) {
-    for (const m of matchesOf([phrase])) for (let i = 0; i < terms.length; i++) record(i, m);
+  // Multi-word names ("sea turtle", "new york") also match as a whole: the query as typed
+  // ("st. louis"), and each run of its words, the longest first. A run that matches somewhere is
+  // one thing asked ("dog in the United States" asks two, not three): its terms score together, as
+  // the run's match or, for a photo with only some of its words, their mean.
+  const group = terms.map((_, i) => i);
+  const named = new Map<number, Map<number, TermMatch>>(); // group leader -> file -> the run's best match
+  if (terms.length > 1) {
+    const typed = q.toLowerCase().replace(/\s+/g, ' ').trim();
+    const runs = [{ phrase: typed, terms: terms.map((_, i) => i) }, ...queryPhrases(q).filter((r) => r.phrase !== typed).sort((a, b) => b.terms.length - a.terms.length)];
+    for (const run of runs) {
+      const found = matchesOf([run.phrase]);
+      if (!found.length) continue;
+      if (run.terms.every((i) => group[i] === i)) {
+        for (const i of run.terms) group[i] = run.terms[0]!;
+        const byFile = new Map<number, TermMatch>();
+        for (const m of found) if (!byFile.has(m.fileId) || byFile.get(m.fileId)!.weight < m.weight) byFile.set(m.fileId, m);
+        named.set(run.terms[0]!, byFile);
+        for (const m of found) if (!best.has(m.fileId)) best.set(m.fileId, new Array<TermMatch | undefined>(terms.length).fill(undefined));
+      } else {
+        // Inside a longer name already counted: its words' matches, as before.
+        for (const m of found) for (const i of run.terms) record(i, m);
+      }
+    }
   }
+  const groups = [...new Set(group)];
   const ranked = [...best].map(([fileId, row]) => {
-    const score = row.reduce((s, m) => s + (m?.weight ?? 0), 0) / terms.length;
-    const why = [...new Set(row.filter((m): m is TermMatch => !!m).map((m) => `${m.source} ${m.value}`))];
-    return { fileId, score, why };
+    const why: string[] = [];
+    let score = 0;
+    for (const g of groups) {
+      const members = terms.map((_, i) => i).filter((i) => group[i] === g);
+      const whole = named.get(g)?.get(fileId);
+      const part = members.reduce((s, i) => s + (row[i]?.weight ?? 0), 0) / members.length;
+      if (whole && whole.weight >= part) {
+        score += whole.weight;
+        why.push(`${whole.source} ${whole.value}`);
+      } else {
+        score += part;
+        for (const i of members) if (row[i]) why.push(`${row[i]!.source} ${row[i]!.value}`);
+      }
+    }
+    return { fileId, score: score / groups.length, why: [...new Set(why)] };
   });
   ranked.sort((a, b) => b.score - a.score || a.fileId - b.fileId);
   const top = ranked.slice(0, limit * 2);

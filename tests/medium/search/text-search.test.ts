@@ -52,6 +52,26 @@ describe('search without a CLIP model', () => {
     assert.deepEqual((await search(lib.db, 'eagle')).results.map((x) => base(x.path)), ['IMG_2001.CR3']);
   });
 
+  test('a name of several words counts as one thing asked, wherever it stands; a country by its other names', async () => {
+    // P1000123 is in the United States and has no dog; DSC06241 and IMG_1234 have a dog.
+    const us = await search(lib.db, 'photos from the United States');
+    assert.deepEqual(us.results.map((x) => base(x.path)), ['P1000123.RW2']);
+    assert.equal(us.results[0]!.score, 1);
+    for (const q of ['usa', 'U.S.A.', 'pictures taken in the USA']) {
+      const r = await search(lib.db, q);
+      assert.deepEqual(r.parts?.filter((p) => p.kind === 'place').map((p) => p.label), ['place United States'], q);
+      assert.deepEqual(r.results.map((x) => base(x.path)), ['P1000123.RW2'], q);
+    }
+    // Two things asked, each found in some photos: they score alike (the name is not worth two words).
+    const mixed = await search(lib.db, 'dog in the united states');
+    const score = new Map(mixed.results.map((x) => [base(x.path), x.score]));
+    assert.deepEqual([score.get('P1000123.RW2'), score.get('DSC06241.ARW'), score.get('IMG_1234.CR3')], [0.5, 0.5, 0.5]);
+    // A comma only separates.
+    const r = await search(lib.db, 'Arezzo, Italy');
+    assert.deepEqual(r.parts?.map((p) => p.label), ['place Arezzo', 'place Italy']);
+    assert.deepEqual(r.results.map((x) => base(x.path)), ['arezzo_DSCN0027.jpg']);
+  });
+
   test('places, keywords and people match by name', async () => {
     assert.deepEqual((await search(lib.db, 'Arezzo')).results.map((x) => base(x.path)), ['arezzo_DSCN0027.jpg']);
     const tuscany = await search(lib.db, 'tuscany');

@@ -110,3 +110,17 @@ test('without filters, no term matcher walks every present file (people, XMP nam
   const people = termMatches(db, ['person'], buildFilter(db, {})).filter((h) => h.source === 'person');
   assert.equal(people.length, 3000, 'every photo of a "Person N" still found');
 });
+
+test('with filters too (a date, a folder), each matched row is checked by primary key: no matcher lists every file the filter passes', () => {
+  const labels = Array.from({ length: 3000 }, (_, i) => [i % 7 ? 'dog' : 'golden retriever']);
+  const db = library(labels, labels.map((_, i) => [`kw${i % 40}`]));
+  db.exec('ANALYZE');
+  const filter = buildFilter(db, { from: Date.UTC(2019, 0, 1), to: Date.UTC(2020, 0, 1), folder: '/lib' });
+  const sqls = captured(db, () => termMatches(db, ['dog', 'retriever'], filter));
+  const walks = sqls.flatMap((s) => plan(db, s).filter((d) => /^SCAN (f|files|m|metadata)\b|files_state|LIST SUBQUERY/.test(d)).map((d) => `${d}\n  in ${s}`));
+  assert.deepEqual(walks, []);
+  // …and the filter still holds: none of these photos was taken in 2019.
+  assert.deepEqual(termMatches(db, ['dog'], filter), []);
+  assert.ok(termMatches(db, ['dog'], buildFilter(db, {})).length > 0);
+});
+
