@@ -60,8 +60,9 @@ export function spellingsOfCamera(c: KnownCamera): string[][] {
   });
   const out = [[...make, ...exif]];
   const named = (name: string, mark: number) => {
-    if (!mark) return out.push([...make, name]);
-    out.push([...make, name, ROMAN[mark] ?? String(mark)], [...make, name, 'mark', ROMAN[mark] ?? String(mark)], [...make, name, `m${mark}`]);
+    const roman = ROMAN[mark] ?? String(mark);
+    if (mark) out.push([...make, name, roman], [...make, name, 'mark', roman], [...make, name, `m${mark}`]);
+    else out.push([...make, name]);
   };
   let m = /^ILCE-(\d{1,4})([A-Z]{0,2})(?:M(\d))?$/i.exec(model);
   if (m) named(`a${m[1]}${m[2]!.toLowerCase()}`, Number(m[3] ?? 0));
