@@ -28,6 +28,7 @@ export const TOOLS = [
   { name: 'setfattr', why: 'xattr tests (Finder-tag stand-in)', debian: 'attr', brew: null, platforms: ['linux'] },
   { name: 'getfattr', why: 'xattr tests (Finder-tag stand-in)', debian: 'attr', brew: null, platforms: ['linux'] },
   { name: 'systemd-analyze', why: 'verifies the rendered systemd unit', debian: 'systemd', brew: null, platforms: ['linux'] },
+  { name: 'script', why: 'runs the CLI on a pseudo-terminal (what a terminal is sent)', debian: 'bsdutils', brew: null, platforms: ['linux'] },
   { name: 'setpriv', why: 'runs a child without root\'s permission bypass (unreadable-folder tests)', debian: 'util-linux', brew: null, platforms: ['linux'] },
   { name: 'chromium', why: 'the status page in a real browser', debian: 'chromium', brew: 'chromium', cask: true, paths: ['/usr/bin/chromium', '/Applications/Chromium.app/Contents/MacOS/Chromium'] },
 ];

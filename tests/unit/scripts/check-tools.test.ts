@@ -65,7 +65,7 @@ describe('scripts/check-tools.mjs (pretest)', () => {
     assert.equal(r.status, 1, r.stderr);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, r.stderr);
-    if (existsSync('/etc/debian_version')) assert.match(lines[0]!, /Run: sudo apt-get update && sudo apt-get install -y perl exiv2 libimage-exiftool-perl procps libheif-examples libjxl-tools libopenjp2-tools libavif-bin attr systemd util-linux( chromium)?$/);
+    if (existsSync('/etc/debian_version')) assert.match(lines[0]!, /Run: sudo apt-get update && sudo apt-get install -y perl exiv2 libimage-exiftool-perl procps libheif-examples libjxl-tools libopenjp2-tools libavif-bin attr systemd bsdutils util-linux( chromium)?$/);
     else assert.match(lines[0]!, /Run: install perl, exiv2/);
   });
 });
