@@ -19,8 +19,8 @@ export interface SearchPort {
   search(q: string, opts: { limit: number }): MaybePromise<SearchHit[]>;
   /** Files that look like this one (the file itself excluded), best first. */
   similar(fileId: number, opts: { limit: number }): MaybePromise<SearchHit[]>;
-  /** The whole answer: hits plus what the query was read as (`parts`) and what ran (`label`). */
-  query?(q: string, opts: { limit: number }): MaybePromise<{ mode: string; label?: string; parts?: { kind: string; source: string; label: string }[]; results: (SearchHit & { why?: string })[] }>;
+  /** The whole answer: hits plus what the query was read as (`parts`), what ran (`label`) and, with none, why (`empty`). */
+  query?(q: string, opts: { limit: number }): MaybePromise<{ mode: string; label?: string; empty?: string; parts?: { kind: string; source: string; label: string }[]; results: (SearchHit & { why?: string })[] }>;
   /** False when no CLIP model is installed ("More like this" then says so). */
   clipInstalled?(): boolean;
 }

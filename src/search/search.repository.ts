@@ -151,6 +151,11 @@ export function filteredFiles(db: ReadableDb, filter: FilterSql, limit: number):
     .all(...filter.params, limit) as FileHit[];
 }
 
+/** Whether any file passes the filter (stops at the first). */
+export function anyFile(db: ReadableDb, filter: FilterSql): boolean {
+  return db.prepare(`SELECT 1 FROM (${filter.sql}) LIMIT 1`).get(...filter.params) !== undefined;
+}
+
 /** An FTS5 phrase: the text as one quoted string, so no character of it is query syntax. */
 const ftsPhrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
 

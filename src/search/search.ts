@@ -5,9 +5,9 @@ import { cameraLabel } from '../exiftool/camera-label.js';
 import type { CameraScore } from './camera-match.js';
 import { looksLikeFileName } from './file-name.js';
 import { dbLexicon } from './lexicon.repository.js';
-import { parseQuery, type Lexicon, type ParsedQuery, type QueryPart } from './query-parser.js';
+import { parseQuery, type Lexicon, type ParsedQuery, type QueryPart, type QueryPartKind } from './query-parser.js';
 import { mergeTextInPhotos, textInPhotos } from './ocr-text.source.js';
-import { buildFilter, camerasOfFiles, filesByIds, filesByName, filteredFiles, termMatches, type FileHit, type FilterSql, type SearchFilters, type TermMatch, type TermMatcher } from './search.repository.js';
+import { anyFile, buildFilter, camerasOfFiles, filesByIds, filesByName, filteredFiles, termMatches, type FileHit, type FilterSql, type SearchFilters, type TermMatch, type TermMatcher } from './search.repository.js';
 import { tagsForFiles } from './tag.repository.js';
 
 export type { SearchFilters } from './search.repository.js';
@@ -53,6 +53,11 @@ export interface SearchResponse {
   parts?: QueryPart[];
   /** What ran, in words: "camera and date; words in tags, keywords, places, people and file names — install a CLIP model to search descriptions". */
   label?: string;
+  /**
+   * With no results: why, in words ("nothing in the library is from 2030"; "camera NIKON D810 and
+   * 2013 each find photos, but no photo is both").
+   */
+  empty?: string;
 }
 
 export const DEFAULT_LIMIT = 20;
@@ -142,7 +147,11 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
   const said = (clipRanks ? parsed.text : parsed.words).trim();
   const text = queryTerms(said).length || !parsed.parts.some((p) => p.kind !== 'text') ? said : '';
   const filterWhy = filter.why.map((w) => (w.startsWith('camera (') && cameraRank ? cameraRank.label : w));
-  const done = (mode: SearchMode, results: SearchResult[]): SearchResponse => ({ mode, results, parts: parsed.parts, label: describe(mode, parsed.parts, text, clipInstalled, !!opts.clip) });
+  const done = (mode: SearchMode, results: SearchResult[]): SearchResponse => {
+    const r: SearchResponse = { mode, results, parts: parsed.parts, label: describe(mode, parsed.parts, text, clipInstalled, !!opts.clip) };
+    const empty = results.length ? undefined : whyEmpty(db, filters, parsed.parts, text);
+    return empty ? { ...r, empty } : r;
+  };
 
   if (!q) {
     const rows = filteredFiles(db, filter, limit);
@@ -208,6 +217,37 @@ function filtersFrom(parts: readonly QueryPart[], explicit: SearchFilters, names
     }
   }
   return f;
+}
+
+/**
+ * Why a search found nothing: each filter is tried alone (one row is enough), so the answer says
+ * which one nothing in the library passes, or that each passes some photos and none all of them.
+ */
+function whyEmpty(db: ReadableDb, filters: SearchFilters, parts: readonly QueryPart[], text: string): string | undefined {
+  const label = (kind: QueryPartKind, fallback: string) => parts.find((p) => p.kind === kind)?.label ?? fallback;
+  const tries: [string, SearchFilters][] = [];
+  if (filters.from !== undefined || filters.to !== undefined) tries.push([label('date', 'the dates'), { ...(filters.from !== undefined ? { from: filters.from } : {}), ...(filters.to !== undefined ? { to: filters.to } : {}) }]);
+  if (filters.cameras) tries.push([label('camera', 'the camera'), { cameras: filters.cameras }]);
+  if (filters.camera) tries.push([`camera ${filters.camera}`, { camera: filters.camera }]);
+  if (filters.lens) tries.push([`lens ${filters.lens}`, { lens: filters.lens }]);
+  if (filters.place) tries.push([`place ${filters.place}`, { place: filters.place }]);
+  for (const who of [filters.person, ...(filters.alsoPeople ?? [])]) if (who) tries.push([`person ${who}`, { person: who }]);
+  if (filters.tag) tries.push([`tag ${filters.tag}`, { tag: filters.tag }]);
+  if (filters.folder) tries.push([`folder ${filters.folder}`, { folder: filters.folder }]);
+  if (!tries.length) return undefined;
+  // In the query's order ("D810 2013": the camera, then the year); filters given apart after them.
+  const at = (l: string) => {
+    const i = parts.findIndex((p) => p.label === l);
+    return i < 0 ? parts.length : i;
+  };
+  tries.sort((a, b) => at(a[0]) - at(b[0]));
+  const none = tries.filter(([, f]) => !anyFile(db, buildFilter(db, f))).map(([l]) => l);
+  const list = (xs: string[], and: string) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} ${and} ${xs.at(-1)}` : xs[0]!);
+  if (none.length) return `no photo in the library matches ${list(none, 'or')}`;
+  const all = tries.map(([l]) => l);
+  const words = text ? `“${text}”` : null;
+  if (all.length === 1) return words ? `${all[0]} finds photos, but none of them matches ${words}` : undefined;
+  return `${list(all, 'and')} each find photos, but none matches ${all.length === 2 ? 'both' : 'all of them'}${words ? ` with ${words}` : ''}`;
 }
 
 interface CameraRank {

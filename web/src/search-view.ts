@@ -15,6 +15,8 @@ interface Page {
   items: (FileItem & { why?: string | null })[];
   mode?: string;
   label?: string | null;
+  /** With no results, why. */
+  empty?: string | null;
   parts?: Part[];
 }
 
@@ -67,7 +69,7 @@ async function run(append: boolean): Promise<void> {
       return t;
     }));
     state.offset += r.items.length;
-    const how = r.label ? ` — ${r.label}` : '';
+    const how = r.total === 0 && r.empty ? `: ${r.empty}` : r.label ? ` — ${r.label}` : '';
     byId('search-info').textContent = `${r.total.toLocaleString()} ${r.total === 1 ? 'photo' : 'photos'} ${state.what}${how}`;
     byId('more').hidden = state.offset >= r.total || r.items.length === 0;
   } catch (e) {

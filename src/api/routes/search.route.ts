@@ -33,6 +33,8 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: ApiContext): voi
           mode: r0.mode,
           label: r0.label ?? null,
           parts: r0.parts ?? [],
+          // With no results, why (which filter nothing passes, or that none passes them all).
+          empty: r0.empty ?? null,
           offset: filter.offset,
           limit: filter.limit,
           total: r.total,

@@ -16,6 +16,7 @@ export function printResults(io: CliIO, r: SearchResponse, json: boolean): void 
     printJson(io, {
       mode: r.mode,
       ...(r.label !== undefined ? { label: r.label } : {}),
+      ...(r.empty ? { empty: r.empty } : {}),
       ...(r.parts ? { parsed: r.parts.map(({ kind, source, label }) => ({ kind, source, label })) } : {}),
       results: r.results.map((x) => ({ path: x.path, score: x.score, why: x.why })),
     });
@@ -23,7 +24,7 @@ export function printResults(io: CliIO, r: SearchResponse, json: boolean): void 
   }
   if (r.label) io.stdout.write(`searched ${r.label}\n`);
   if (r.results.length === 0) {
-    io.stdout.write('no matches\n');
+    io.stdout.write(`no matches${r.empty ? `: ${r.empty}` : ''}\n`);
     return;
   }
   for (const x of r.results) io.stdout.write(`${x.score.toFixed(3)}  ${x.path}  (${x.why})\n`);

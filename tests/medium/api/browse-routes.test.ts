@@ -117,6 +117,11 @@ describe('browse routes', () => {
     const t = await get('/api/search?q=corgi');
     assert.equal(t.mode, 'text');
     assert.match(t.label, /install a CLIP model/);
+    assert.equal(t.empty, null, 'found: nothing to explain');
+    // Nothing found: why, in words.
+    const none = await get(`/api/search?q=${encodeURIComponent('Canon EOS 5D Mark II 2031')}`);
+    assert.equal(none.total, 0);
+    assert.equal(none.empty, 'no photo in the library matches 2031');
     const sim = await app.inject({ url: `/api/files/${ids.dog}/similar`, headers: authed() });
     assert.equal(sim.statusCode, 503);
     assert.match(sim.json().error.message, /needs a CLIP model/);

@@ -11,6 +11,7 @@ import { cli } from '../../helpers/cli.js';
 import { copyFixtures, FIXTURES, tempDir } from '../../helpers/fixtures.js';
 
 interface SearchJson {
+  empty?: string;
   mode: string;
   label: string;
   parsed: { kind: string; source: string; label: string }[];
@@ -135,6 +136,19 @@ describe('structured search on the real fixtures (camera, dates) without CLIP', 
     const plain = await search('2013', 500);
     assert.ok(plain.results.length > 0);
     assert.deepEqual((await search('pictures from 2013', 500)).results.map((x) => x.path), plain.results.map((x) => x.path));
+  });
+
+  test('no matches says why: the filter nothing passes, or that each passes photos and none passes all', async () => {
+    const never = await search('Canon 6D 2031');
+    assert.deepEqual([never.results.length, never.empty], [0, 'no photo in the library matches 2031']);
+    const apart = await search('D810 2013');
+    assert.equal(apart.results.length, 0);
+    assert.equal(apart.empty, 'camera NIKON D810 and 2013 each find photos, but none matches both');
+    const words = await search('Canon 6D 2013 xyzzy');
+    assert.equal(words.empty, 'camera Canon EOS 6D and 2013 each find photos, but none matches both with “xyzzy”');
+    const text = await cli(home, ['search', 'D810 2013']);
+    assert.match(text.stdout, /^no matches: camera NIKON D810 and 2013 each find photos, but none matches both$/m);
+    assert.equal((await search('2013')).empty, undefined, 'found: nothing to explain');
   });
 
   test('the label says what ran: no semantic claim without CLIP, and how to get descriptions', async () => {
