@@ -61,7 +61,7 @@ export const ErrorCodes = {
   PLACES_DATA_UNAVAILABLE: { retryable: false, message: 'The offline place-name data could not be loaded' },
   PERSON_NOT_FOUND: { retryable: false, message: 'No such person or group' },
   FACE_NOT_FOUND: { retryable: false, message: 'No such face' },
-  PERSON_CONFLICT: { retryable: false, message: 'Two faces of one photo cannot be the same person' },
+  PERSON_CONFLICT: { retryable: false, message: 'This change to people cannot be made as they are now' },
   PERSON_NAME_INVALID: { retryable: false, message: 'A person name must be 1-200 characters without "|" or line breaks' },
   NOTHING_TO_UNDO: { retryable: false, message: 'There is no people action to undo' },
   STORE_FULL: { retryable: true, message: 'The database cannot grow (disk full or size limit); work is paused' },

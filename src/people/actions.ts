@@ -179,11 +179,14 @@ export function mergePeople(db: WritableDb, fromRef: string | number, intoRef: s
   if (shared.length) throw new DaemonError('PERSON_CONFLICT', `${from} and ${into} both appear in ${shared.length} photo(s); remove the wrong face first`, { details: { files: shared } });
   const faces = [...membersOf(db, from), ...membersOf(db, into)].map((m) => m.face_id).concat(facesRejectedFor(db, from), facesRejectedFor(db, into));
   const namesChange = isNamed(db, from) || isNamed(db, into);
+  // The names before: a merge of two named people drops one of them (said by the CLI and the page).
+  const fromName = getPerson(db, from)?.name ?? null;
+  const intoName = getPerson(db, into)?.name ?? null;
   return perform(db, 'merge', { persons: [from, into], faces }, () => {
     const moved = moveAllFaces(db, from, into);
     moveRejections(db, from, into);
     deletePerson(db, from);
-    return { personId: into, details: { from, into, moved }, files: () => (namesChange ? filesOfPerson(db, into) : []) };
+    return { personId: into, details: { from, into, moved, fromName, intoName }, files: () => (namesChange ? filesOfPerson(db, into) : []) };
   });
 }
 

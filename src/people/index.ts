@@ -21,6 +21,6 @@ export {
   type PersonTile,
   type PersonTileFace,
 } from './read.js';
-export { faceExists, filesOfPerson } from './people.repository.js';
+export { faceExists, filesOfPerson, getPerson } from './people.repository.js';
 export { importXmpNames } from './import.js';
 export { resolveThresholds, thresholdsFor, DefaultGroupingThresholds, type GroupingThresholds } from './thresholds.js';

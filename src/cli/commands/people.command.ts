@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  getPerson,
   ignorePerson,
   listPeople,
   markNotFace,
@@ -39,10 +40,17 @@ function need(v: string | undefined, what: string): string {
   return v;
 }
 
-function printAction(env: CliEnv, json: boolean, r: ActionResult): void {
+function printAction(env: CliEnv, db: WritableDb, json: boolean, r: ActionResult): void {
   if (json) return printJson(env.io, r);
-  const who = r.personId !== null ? ` (person ${r.personId})` : '';
+  const name = r.personId !== null ? getPerson(db, r.personId)?.name : undefined;
+  const who = r.personId !== null ? ` (person ${r.personId}${name ? `, "${name}"` : ''})` : '';
   env.io.stdout.write(`${r.kind} done${who}, action #${r.actionId}; ${r.files.length} photo(s) queued for XMP writeback.\n`);
+  // Two named people made one: the name that is gone, said plainly (its photos' XMP is rewritten).
+  const { fromName, intoName } = r.details as { fromName?: string | null; intoName?: string | null };
+  if (r.kind === 'merge' && fromName && intoName && fromName !== intoName) {
+    env.io.stdout.write(`"${fromName}" is no longer a person: those faces are "${intoName}" now.\n`);
+  }
+  if (r.kind !== 'undo') env.io.stdout.write('`rawlight people undo` reverts it.\n');
 }
 
 function printListing(env: CliEnv, db: WritableDb, includeIgnored: boolean): void {
@@ -79,26 +87,26 @@ export const peopleCommand: CliCommand = {
           else printListing(env, db, values.all ?? false);
           return 0;
         case 'name':
-          printAction(env, json, namePerson(db, need(a, 'GROUP_OR_PERSON'), need(b, 'Name')));
+          printAction(env, db, json, namePerson(db, need(a, 'GROUP_OR_PERSON'), need(b, 'Name')));
           return 0;
         case 'rename':
-          printAction(env, json, namePerson(db, need(a, 'PERSON'), need(b, 'Name')));
+          printAction(env, db, json, namePerson(db, need(a, 'PERSON'), need(b, 'Name')));
           return 0;
         case 'merge':
-          printAction(env, json, mergePeople(db, need(a, 'A'), need(b, 'B')));
+          printAction(env, db, json, mergePeople(db, need(a, 'A'), need(b, 'B')));
           return 0;
         case 'remove-face':
-          printAction(env, json, removeFace(db, faceArg(a)));
+          printAction(env, db, json, removeFace(db, faceArg(a)));
           return 0;
         case 'move-face':
-          printAction(env, json, moveFace(db, faceArg(a), need(b, 'PERSON')));
+          printAction(env, db, json, moveFace(db, faceArg(a), need(b, 'PERSON')));
           return 0;
         case 'ignore':
         case 'unignore':
-          printAction(env, json, ignorePerson(db, need(a, 'GROUP'), sub === 'ignore'));
+          printAction(env, db, json, ignorePerson(db, need(a, 'GROUP'), sub === 'ignore'));
           return 0;
         case 'not-face':
-          printAction(env, json, markNotFace(db, faceArg(a)));
+          printAction(env, db, json, markNotFace(db, faceArg(a)));
           return 0;
         case 'suggest': {
           const id = Number(need(a, 'GROUP'));
@@ -110,7 +118,7 @@ export const peopleCommand: CliCommand = {
           return 0;
         }
         case 'undo':
-          printAction(env, json, undoLast(db));
+          printAction(env, db, json, undoLast(db));
           return 0;
         case 'regroup': {
           const r = await regroupAll(db);

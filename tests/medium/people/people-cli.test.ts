@@ -49,6 +49,25 @@ describe('rawlight people (CLI)', () => {
     assert.equal(after2.persons.find((p) => p.id === big.id)!.name, null);
   });
 
+  test('merging two named people says which name is gone and how to undo it; a person with itself says that', async () => {
+    const groups = (await cli(home, ['people', '--json'])).json<{ persons: { id: number; faces: unknown[] }[] }>().persons;
+    const [a, b] = [groups.find((p) => p.faces.length === 3)!.id, groups.find((p) => p.faces.length === 2)!.id];
+    assert.equal((await cli(home, ['people', 'name', String(a), 'Ada Lovelace'])).code, 0);
+    assert.equal((await cli(home, ['people', 'name', String(b), 'Grace Hopper'])).code, 0);
+    const m = await cli(home, ['people', 'merge', String(b), String(a)]);
+    assert.equal(m.code, 0, m.stderr);
+    assert.match(m.stdout, new RegExp(`^merge done \\(person ${a}, "Ada Lovelace"\\), action #\\d+; 5 photo\\(s\\) queued for XMP writeback\\.$`, 'm'));
+    assert.match(m.stdout, /^"Grace Hopper" is no longer a person: those faces are "Ada Lovelace" now\.$/m);
+    assert.match(m.stdout, /^`rawlight people undo` reverts it\.$/m);
+    const self = await cli(home, ['people', 'merge', String(a), String(a)]);
+    assert.equal(self.code, 1);
+    assert.match(self.stderr, /cannot merge a person with itself \[PERSON_CONFLICT\]/);
+    assert.doesNotMatch(self.stderr, /Two faces of one photo/, 'the summary fits every conflict');
+    for (let i = 0; i < 3; i++) assert.equal((await cli(home, ['people', 'undo'])).code, 0);
+    const back = (await cli(home, ['people', '--json'])).json<{ persons: { id: number; name: string | null }[] }>().persons;
+    assert.deepEqual(back.map((p) => p.name), [null, null]);
+  });
+
   test('errors carry codes: unknown person, nothing to undo, bad usage', async () => {
     const r = await cli(home, ['people', 'merge', '999', '1']);
     assert.notEqual(r.code, 0);
