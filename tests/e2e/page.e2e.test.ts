@@ -189,4 +189,25 @@ describe('the status page in headless Chromium against a daemon indexing the fix
     assert.ok(await page.$eval('.facebox', (b) => (b as HTMLElement).offsetWidth > 10 && (b as HTMLElement).offsetHeight > 10), 'the face box has a size');
     await page.screenshot({ path: path.join(ARTIFACTS, '6-detail-face.png') });
   });
+  test('merging two named people asks first; dismissed, nothing changes', async () => {
+    const list = (await (await fetch(`${server.url}api/people`, AUTH)).json()) as { items: { id: number; name: string | null }[] };
+    const ada = list.items.find((p) => p.name === 'Ada Testperson');
+    const other = list.items.find((p) => p.name === null);
+    assert.ok(ada && other, `a named person and a group: ${JSON.stringify(list.items)}`);
+    const named = await fetch(`${server.url}api/people/${other.id}/name`, { method: 'POST', headers: { ...AUTH.headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bob Testperson' }) });
+    assert.equal(named.status, 200);
+    await page.goto(`${server.url}#people`);
+    const select = page.locator(`.person[data-person="${ada.id}"] select`);
+    await select.waitFor();
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
+    await select.selectOption(String(other.id));
+    assert.match(asked[0] ?? '', /Merge "Ada Testperson" into "Bob Testperson"\? "Ada Testperson" will no longer be a person/);
+    const after = (await (await fetch(`${server.url}api/people`, AUTH)).json()) as { items: { id: number; name: string | null }[] };
+    assert.deepEqual(after.items.filter((p) => p.id === ada.id || p.id === other.id).map((p) => p.name).sort(), ['Ada Testperson', 'Bob Testperson']);
+    assert.equal(await select.inputValue(), '', 'the list is back to "Merge into…"');
+  });
 });

@@ -44,6 +44,12 @@ function mergeSelect(p: Person, after: (into: number) => unknown): HTMLSelectEle
   const merge = h('select', { 'aria-label': `Merge ${title(p)} into`, disabled: !editable }, h('option', { value: '' }, 'Merge into…'), ...others.map((o) => h('option', { value: o.id }, title(o))));
   merge.addEventListener('change', () => {
     const into = Number(merge.value);
+    const target = people.find((o) => o.id === into);
+    // Two named people made one drops a name and rewrites its photos' XMP: asked first, not on a slip of the list.
+    if (into && p.name && target?.name && p.name !== target.name && !confirm(`Merge "${p.name}" into "${target.name}"? "${p.name}" will no longer be a person: those faces become "${target.name}" (Undo reverts it).`)) {
+      merge.value = '';
+      return;
+    }
     if (into) void post(`/api/people/${p.id}/merge`, { into }).then((r) => r && after(into));
   });
   return merge;
