@@ -43,7 +43,8 @@ function need(v: string | undefined, what: string): string {
 function printAction(env: CliEnv, db: WritableDb, json: boolean, r: ActionResult): void {
   if (json) return printJson(env.io, r);
   const name = r.personId !== null ? getPerson(db, r.personId)?.name : undefined;
-  const who = r.personId !== null ? ` (person ${r.personId}${name ? `, "${name}"` : ''})` : '';
+  const undid = r.kind === 'undo' ? (r.details as { undid?: number; kind?: string }) : null;
+  const who = r.personId !== null ? ` (person ${r.personId}${name ? `, "${name}"` : ''})` : undid?.undid ? ` (${undid.kind?.replace('_', '-')} #${undid.undid} reverted)` : '';
   env.io.stdout.write(`${r.kind} done${who}, action #${r.actionId}; ${r.files.length} photo(s) queued for XMP writeback.\n`);
   // Two named people made one: the name that is gone, said plainly (its photos' XMP is rewritten).
   const { fromName, intoName } = r.details as { fromName?: string | null; intoName?: string | null };
