@@ -226,7 +226,10 @@ function filtersFrom(parts: readonly QueryPart[], explicit: SearchFilters, names
 function whyEmpty(db: ReadableDb, filters: SearchFilters, parts: readonly QueryPart[], text: string): string | undefined {
   const label = (kind: QueryPartKind, fallback: string) => parts.find((p) => p.kind === kind)?.label ?? fallback;
   const tries: [string, SearchFilters][] = [];
-  if (filters.from !== undefined || filters.to !== undefined) tries.push([label('date', 'the dates'), { ...(filters.from !== undefined ? { from: filters.from } : {}), ...(filters.to !== undefined ? { to: filters.to } : {}) }]);
+  if (filters.from !== undefined || filters.to !== undefined) {
+    const dates = { ...(filters.from !== undefined ? { from: filters.from } : {}), ...(filters.to !== undefined ? { to: filters.to } : {}) };
+    tries.push([label('date', buildFilter(db, dates).why[0]!), dates]);
+  }
   if (filters.cameras) tries.push([label('camera', 'the camera'), { cameras: filters.cameras }]);
   if (filters.camera) tries.push([`camera ${filters.camera}`, { camera: filters.camera }]);
   if (filters.lens) tries.push([`lens ${filters.lens}`, { lens: filters.lens }]);

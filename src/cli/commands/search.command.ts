@@ -71,6 +71,7 @@ export const searchCommand: CliCommand = {
     const from = values.from === undefined ? undefined : parseDateBound(values.from, 'from');
     const to = values.to === undefined ? undefined : parseDateBound(values.to, 'to');
     if (from === null || to === null) throw new UsageError('dates are YYYY, YYYY-MM, YYYY-MM-DD or an ISO time');
+    if (from !== undefined && to !== undefined && from >= to) throw new UsageError(`--from ${values.from} is not before --to ${values.to}: no date is both`);
 
     const cfg = loadConfig(env.places, { env: env.env });
     const db = openIndex(env.places);

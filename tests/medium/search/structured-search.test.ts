@@ -149,6 +149,12 @@ describe('structured search on the real fixtures (camera, dates) without CLIP', 
     const text = await cli(home, ['search', 'D810 2013']);
     assert.match(text.stdout, /^no matches: camera NIKON D810 and 2013 each find photos, but none matches both$/m);
     assert.equal((await search('2013')).empty, undefined, 'found: nothing to explain');
+    // Dates given apart: a --from after --to is a mistake in the command, not "no matches".
+    const swapped = await cli(home, ['search', 'dog', '--from', '2015', '--to', '2014']);
+    assert.equal(swapped.code, 64);
+    assert.match(swapped.stderr, /--from 2015 is not before --to 2014/);
+    const later = await cli(home, ['search', 'Canon 6D', '--from', '2031', '--json']);
+    assert.equal(later.json<SearchJson>().empty, 'no photo in the library matches date 2031-01-01–…');
   });
 
   test('the label says what ran: no semantic claim without CLIP, and how to get descriptions', async () => {
