@@ -1,6 +1,7 @@
 /**
  * Dates as people type them in a search box: "2013", "2019-2021", "June 2019", "jun 2019",
- * "2019-06", "2019-06-02", "summer 2019", "last summer", "this year", "last year", "last month",
+ * "2019-06", "2019-06-02", "summer 2019", "last summer", "this year", "last year", "last month", "last week",
+ * "last weekend",
  * "the 2010s", "the 90s", "christmas 2019", and any of them after "before", "after", "since" or
  * "until" ("before 2010", "since June 2019").
  * Ranges are [from, to) in epoch ms read as UTC wall time, like parseDateBound and the stored
@@ -125,6 +126,16 @@ export function parseDateWords(words: readonly string[], now: number): { range: 
   // last/this summer|year|month, past year
   if ((w0 === 'last' || w0 === 'this' || w0 === 'past') && w1) {
     if (w1 === 'year') return { range: w0 === 'this' ? year(ty) : w0 === 'past' ? { from: Date.UTC(ty - 1, tm, today.getUTCDate()), to: now + 1, label: 'the past year' } : year(ty - 1), used: 2 };
+    if (w0 === 'past' && w1 === 'week') return { range: { from: now - 7 * 86_400_000, to: now + 1, label: 'the past week' }, used: 2 };
+    if (w1 === 'week' || (w1 === 'weekend' && w0 !== 'past')) {
+      // Weeks start on Monday (ISO 8601); a weekend is Saturday and Sunday. "last" is the one before this one.
+      const today0 = Date.UTC(ty, tm, today.getUTCDate());
+      const monday = today0 - ((today.getUTCDay() + 6) % 7) * 86_400_000;
+      const week = w0 === 'last' ? monday - 7 * 86_400_000 : monday;
+      if (w1 === 'week') return { range: { from: week, to: week + 7 * 86_400_000, label: `${w0} week` }, used: 2 };
+      // This weekend once it has begun; before Saturday, "this weekend" is the coming one (nothing yet).
+      return { range: { from: week + 5 * 86_400_000, to: week + 7 * 86_400_000, label: `${w0} weekend` }, used: 2 };
+    }
     if (w1 === 'month') {
       const r = w0 === 'this' ? month(ty, tm) : month(tm === 0 ? ty - 1 : ty, (tm + 11) % 12);
       return { range: r, used: 2 };

@@ -37,7 +37,7 @@ export const searchCommand: CliCommand = {
   help: [
     'The words are read against what your library holds; what they name filters the results:',
     '  cameras  "Canon EOS 5D Mark II", "6D", "canon", "a7 III", "z6 ii", "D810"',
-    '  dates    "2013", "June 2019", "2019-06-02", "2019-2021", "last summer", "the 90s",',
+    '  dates    "2013", "June 2019", "2019-06-02", "2019-2021", "last summer", "last weekend", "the 90s",',
     '           "before 2010", "since June 2019", "christmas 2019"',
     '  lenses   "70-200mm", "85mm", "f/2.8"',
     '  places, named people, keywords and tags: "Arezzo", "Obama", "beach"',

@@ -160,6 +160,16 @@ describe('date words', () => {
     assert.equal(r('before dinner'), null);
     assert.equal(r('before before 2010'), null, 'an open end of an open end is not a date');
   });
+  test('weeks start on Monday; a weekend is Saturday and Sunday', () => {
+    const wed = Date.UTC(2026, 11, 2, 15); // Wednesday 2 December 2026
+    const r = (q: string) => parseDateWords(q.split(' '), wed)?.range;
+    assert.deepEqual(r('this week'), { from: day(2026, 11, 30), to: day(2026, 12, 7), label: 'this week' });
+    assert.deepEqual(r('last week'), { from: day(2026, 11, 23), to: day(2026, 11, 30), label: 'last week' });
+    assert.deepEqual(r('last weekend'), { from: day(2026, 11, 28), to: day(2026, 11, 30), label: 'last weekend' });
+    assert.deepEqual(r('past week'), { from: wed - 7 * 86_400_000, to: wed + 1, label: 'the past week' });
+    const sunday = Date.UTC(2026, 11, 6, 9);
+    assert.deepEqual(parseDateWords(['this', 'weekend'], sunday)?.range, { from: day(2026, 12, 5), to: day(2026, 12, 7), label: 'this weekend' });
+  });
   test('decades and Christmas', () => {
     const r = (q: string) => parseDateWords(q.split(' '), NOW)?.range;
     assert.deepEqual(r('2010s'), { from: day(2010, 1), to: day(2020, 1), label: 'the 2010s' });
