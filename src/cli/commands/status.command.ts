@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { DB_FILE, openReadonlyDb } from '../../store/db.js';
 import { readStatus, type StatusJson } from '../../store/repositories/status.repository.js';
 import { printJson, type CliCommand } from '../command.js';
+import { daemonRunning } from '../lock.js';
 import { upkeepStatus, type UpkeepJobStatus } from '../../jobs/index.js';
 import { writebackCounts, type RecoveryCounts } from '../../xmp/index.js';
 
@@ -22,7 +23,9 @@ export const statusCommand: CliCommand = {
     }
     const db = openReadonlyDb(file);
     try {
-      const s = { ...readStatus(db), upkeep: upkeepStatus(db), writeback: writebackCounts(db) };
+      // Whether anything works on the queue: the daemon or an `index` run holds this home's lock.
+      const worker = { running: daemonRunning(env.places) };
+      const s = { ...readStatus(db), upkeep: upkeepStatus(db), writeback: writebackCounts(db), worker };
       if (values.json) printJson(env.io, s);
       else env.io.stdout.write(formatStatus(s) + formatUpkeep(s.upkeep) + formatRecoveries(s.writeback.recoveries) + formatOverwritten(s.writeback.overwritten));
       return 0;
@@ -32,7 +35,14 @@ export const statusCommand: CliCommand = {
   },
 };
 
-function formatStatus(s: StatusJson): string {
+/** Pending work with nothing to do it reads as progress that stalled: said, with how to start it. */
+function workerLine(running: boolean, pending: number): string {
+  if (running) return 'worked on by: the daemon or a `rawlight index` run';
+  if (pending === 0) return 'worked on by: nothing running now (the daemon picks up new photos when it runs)';
+  return `worked on by: nothing running now: the ${pending} pending job(s) wait for the daemon (\`rawlight agent install\` starts it at login, \`rawlight run\` now) or \`rawlight index DIR\``;
+}
+
+function formatStatus(s: StatusJson & { worker?: { running: boolean } }): string {
   const lines = [`${s.files} photos (${Object.entries(s.filesByState).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'})`, ''];
   const w = Math.max(8, ...Object.keys(s.passes).map((p) => p.length));
   lines.push(`${'pass'.padEnd(w)}  ${'done'.padStart(7)} ${'failed'.padStart(7)} ${'pending'.padStart(7)} ${'dead'.padStart(5)}`);
@@ -41,6 +51,7 @@ function formatStatus(s: StatusJson): string {
   }
   lines.push(...nothingToDo(s));
   lines.push('', `queue: ${s.queue.pending} pending (${s.queue.waiting} waiting to retry), ${s.queue.leased} running, ${s.queue.dead} dead`);
+  if (s.worker) lines.push(workerLine(s.worker.running, s.queue.pending));
   const later = Object.entries(s.eta.untimed).map(([pass, n]) => `${n} ${pass}`).join(', ');
   if (s.eta.seconds) lines.push(`ETA: ${Math.round(s.eta.seconds / 60)} min at ${s.throughput.runsPerMinute}/min${later ? `, then ${later} (not timed yet)` : ''}`);
   if (s.recentErrors.length) {
