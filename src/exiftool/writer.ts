@@ -49,6 +49,14 @@ class RawTask extends ExifToolTask<string> {
   }
 }
 
+/**
+ * ExifTool's refusals to rewrite a file for what is in it, not for the disk: a packet it cannot
+ * parse ("Format error in file": bare `<rdf:RDF>` with no `x:xmpmeta` or `xpacket` around it, which
+ * it reads as no XMP at all) or a fault it would only pass over with `-m` ("[minor] Improperly
+ * enclosed XMP property"), which could drop what it cannot place. Trying again changes nothing.
+ */
+const SOURCE_REFUSED = /Format error in file|\[minor\]/;
+
 const COUNT_RE = /(\d+) (?:image )?files? (created|updated|unchanged|weren't updated due to errors)/gi;
 
 export function parseWriteOutput(out: string, warnings: readonly string[]): WriteReport {
@@ -133,7 +141,9 @@ export class ExifToolWriter implements XmpWriter {
       return parseWriteOutput(out, warnings);
     } catch (e) {
       if (e instanceof DaemonError) throw e;
-      throw new DaemonError('WRITE_FAILED', `${dest}: ${(e as Error).message}`, { cause: e });
+      const why = (e as Error).message;
+      if (source !== null && SOURCE_REFUSED.test(why)) throw new DaemonError('SIDECAR_MALFORMED', `${source}: ExifTool cannot rewrite it (${why.replace(/^Error:\s*/, '').replace(` - ${source}`, '')})`, { cause: e });
+      throw new DaemonError('WRITE_FAILED', `${dest}: ${why}`, { cause: e });
     }
   }
 

@@ -19,6 +19,11 @@ describe('a malformed sidecar gets a clear error and is left untouched', () => {
     ['invalid XML', (p) => writeFileSync(p, readFileSync(p, 'utf8').replace('</dc:subject>', '')), /not well-formed XML/],
     ['truncated packet', (p) => writeFileSync(p, readFileSync(p, 'utf8').slice(0, 2000)), /not well-formed XML/],
     ['zero bytes', (p) => writeFileSync(p, ''), /empty/],
+    // Well-formed XML that ExifTool reads as no XMP and will not rewrite: a bare rdf:RDF (no
+    // x:xmpmeta or xpacket) after white space, as Adobe's XMP SDK sample sidecar is.
+    ['a bare rdf:RDF after white space', (p) => writeFileSync(p, `\n    ${/<rdf:RDF[^]*<\/rdf:RDF>/.exec(readFileSync(p, 'utf8'))![0]}\n`), /ExifTool cannot rewrite it \(Format error in file\)/],
+    // ExifTool would write it only with -m, which may drop what it cannot place.
+    ['the RDF namespace misspelt', (p) => writeFileSync(p, readFileSync(p, 'utf8').replace('22-rdf-syntax-ns#', '22-rdf-syntax-ns')), /ExifTool cannot rewrite it \(\[minor\] Improperly enclosed XMP property/],
   ];
   for (const [what, damage, why] of cases) {
     test(what, async () => {
