@@ -1,17 +1,19 @@
 import { cameraLabel } from '../exiftool/camera-label.js';
 import { cameraTokens, cameraVocabulary, isGenericCameraWord, matchCameras, type CameraScore, type KnownCamera } from './camera-match.js';
 import { parseDateWords, type DateRange } from './date-words.js';
+import { parseExposureValue, parseExposureWords, type ExposureKind, type ExposureReading, type NumRange } from './exposure-words.js';
 import { looksLikeFileName } from './file-name.js';
-import { compactLens } from './lens-name.js';
+import { lensesNamed } from './lens-name.js';
 import { countryCodeFor } from './place-aliases.js';
 
 /**
- * A search query read for its structure before anything is ranked: camera, lens, dates, places,
- * named people, keywords and file names, and the free words left over ("Canon 6D 2013 beach" →
- * camera Canon EOS 6D, 2013, text "beach"). Words are recognised against what the library holds
- * (a Lexicon), so "Arezzo" is a place only when some photo was taken there, and "6D" a camera only
- * when some photo was shot with one. PhotoPrism-style prefixes force a reading: `camera:`,
- * `lens:`, `year:`/`date:`, `person:`, `place:`, `tag:`/`keyword:`, `file:`/`name:`.
+ * A search query read for its structure before anything is ranked: camera, lens, dates, exposure
+ * (ISO, focal length, aperture), places, named people, keywords and file names, and the free words
+ * left over ("Canon 6D 2013 beach" → camera Canon EOS 6D, 2013, text "beach"). Words are recognised
+ * against what the library holds (a Lexicon), so "Arezzo" is a place only when some photo was taken
+ * there, and "6D" a camera only when some photo was shot with one. PhotoPrism-style prefixes force a
+ * reading: `camera:`, `lens:`, `year:`/`date:`, `person:`, `place:`, `tag:`/`keyword:`,
+ * `file:`/`name:`, `iso:`, `mm:`/`focal:`, `f:`/`aperture:`.
  */
 
 /** What the library holds, for recognising words (a database or a fixed list in tests). */
@@ -39,8 +41,11 @@ interface PartBase {
 
 export type QueryPart =
   | (PartBase & { kind: 'camera'; cameras: CameraScore[] })
-  | (PartBase & { kind: 'lens'; value: string })
+  | (PartBase & { kind: 'lens'; value: string; lenses: readonly string[] })
   | (PartBase & { kind: 'date'; range: DateRange })
+  | (PartBase & { kind: 'iso'; range: NumRange })
+  | (PartBase & { kind: 'focal'; range: NumRange })
+  | (PartBase & { kind: 'aperture'; range: NumRange })
   | (PartBase & { kind: 'place'; value: string })
   | (PartBase & { kind: 'person'; value: string })
   | (PartBase & { kind: 'keyword'; value: string })
@@ -68,7 +73,11 @@ export interface ParseOptions {
 const PREFIXES: Record<string, QueryPartKind | 'date'> = {
   camera: 'camera', cam: 'camera', lens: 'lens', year: 'date', date: 'date', person: 'person', who: 'person',
   place: 'place', where: 'place', tag: 'keyword', keyword: 'keyword', file: 'file', name: 'file', filename: 'file',
+  iso: 'iso', mm: 'focal', focal: 'focal', f: 'aperture', aperture: 'aperture',
 };
+
+const exposurePart = (source: string, r: ExposureReading): QueryPart => ({ kind: r.kind, source, label: r.label, range: r.range });
+const EXPOSURE_KINDS: ReadonlySet<QueryPartKind> = new Set<ExposureKind>(['iso', 'focal', 'aperture']);
 
 /** Longest multi-word phrase tried for places, people and keywords. */
 const MAX_PHRASE = 4;
@@ -92,13 +101,6 @@ function split(q: string): ({ prefix: string; value: string; source: string } | 
     }
   }
   return out;
-}
-
-function lensMatches(needle: string, lenses: readonly string[]): string | null {
-  const n = compactLens(needle);
-  if (!n) return null;
-  const hit = lenses.find((l) => compactLens(l).includes(n));
-  return hit ?? null;
 }
 
 const LENS_WORD = /^(?:\d{1,3}(?:\.\d)?(?:-\d{1,3}(?:\.\d)?)?mm|\d{1,3}-\d{1,3}|f\/?\d{1,2}(?:\.\d)?l?)$/i;
@@ -142,7 +144,7 @@ export function parseQuery(query: string, lex: Lexicon, opts: ParseOptions = {})
       const r = parseDateWords(v.split(/\s+/), now);
       if (r && r.used === v.split(/\s+/).length) parts.push({ kind: 'date', source: it.source, label: r.range.label, range: r.range });
       else free.push(v);
-    } else if (kind === 'lens') parts.push({ kind: 'lens', source: it.source, label: `lens ${v}`, value: v });
+    } else if (kind === 'lens') parts.push({ kind: 'lens', source: it.source, label: `lens ${v}`, value: v, lenses: lensesNamed(v, lex.lenses()) });
     else if (kind === 'person') parts.push({ kind: 'person', source: it.source, label: `person ${lex.person(v) ?? v}`, value: lex.person(v) ?? v });
     else if (kind === 'place') {
       const place = placeOf(lex, v) ?? v;
@@ -150,6 +152,11 @@ export function parseQuery(query: string, lex: Lexicon, opts: ParseOptions = {})
     }
     else if (kind === 'keyword') parts.push({ kind: 'keyword', source: it.source, label: `keyword ${lex.keyword(v) ?? v}`, value: lex.keyword(v) ?? v });
     else if (kind === 'file') parts.push({ kind: 'file', source: it.source, label: `file ${v}`, value: v });
+    else if (EXPOSURE_KINDS.has(kind)) {
+      const r = parseExposureValue(kind as ExposureKind, v);
+      if (r) parts.push(exposurePart(it.source, r));
+      else free.push(v);
+    }
     for (let k = before; k < parts.length; k++) parts[k]!.prefixed = true;
   }
   flushWords();
@@ -180,14 +187,23 @@ function parseWords(
       i += d.used;
       continue;
     }
-    // A lens ("70-200mm", "85mm", "f/4") that some photo was taken with.
+    // A lens ("70-200mm", "85mm", "f/4") that some photo was taken with: "85mm" is the 85mm lens
+    // when the library has one by that name, the photos taken at 85 mm otherwise.
     if (LENS_WORD.test(w.text) && !/^(19|20)\d\d-(19|20)\d\d$/.test(w.text)) {
-      const lens = lensMatches(w.text, lex.lenses());
-      if (lens) {
-        parts.push({ kind: 'lens', source: w.text, label: `lens ${w.text}`, value: w.text });
+      const lenses = lensesNamed(w.text, lex.lenses());
+      if (lenses.length) {
+        parts.push({ kind: 'lens', source: w.text, label: `lens ${w.text}`, value: w.text, lenses });
         i++;
         continue;
       }
+    }
+    // ISO, focal length, aperture: "iso 3200", "iso 800-3200", "85mm", "f/1.8".
+    // A keyword of that name wins ("35mm" on film scans).
+    const ex = parseExposureWords(words.slice(i, i + 2).map((x) => x.text));
+    if (ex && !(ex.used === 1 && lex.keyword(w.text))) {
+      parts.push(exposurePart(phraseOf(i, ex.used), ex.reading));
+      i += ex.used;
+      continue;
     }
     // A camera: the longest run of words that name cameras in the library, with a maker or a
     // model word among them ("Canon EOS 5D Mark II", "6D", "iPhone 11 Pro").

@@ -1,7 +1,7 @@
 import { cameraLabel } from '../exiftool/camera-label.js';
 import { rangeParams, underDir } from '../store/path-range.js';
 import type { ReadableDb } from '../store/db.js';
-import { compactLens } from './lens-name.js';
+import { EXPOSURE_COLUMN, exposureLabel, storedBounds, type ExposureKind, type NumRange } from './exposure-words.js';
 
 /** Filters every search can combine (all optional; AND-ed). */
 export interface SearchFilters {
@@ -20,11 +20,17 @@ export interface SearchFilters {
   place?: string;
   /** Absolute folder; matches files under it. */
   folder?: string;
-  /** Substring of the lens name, case-insensitive ("70-200mm"). */
-  lens?: string;
+  /** The lenses a word named ("70-200mm": label), resolved against the library's lens names. */
+  lens?: { label: string; names: readonly string[] };
   /** Exactly these (make, model) pairs: a parsed camera phrase resolved against the library. */
   cameras?: readonly { make: string | null; model: string | null }[];
+  /** ISO speed, focal length (mm, as recorded, not 35 mm equivalent) and f-number the photo was taken at. */
+  iso?: NumRange;
+  focal?: NumRange;
+  aperture?: NumRange;
 }
+
+const EXPOSURE_KINDS: readonly ExposureKind[] = ['iso', 'focal', 'aperture'];
 
 export interface FilterSql {
   /** SELECT returning the ids of present files that pass every filter. */
@@ -76,10 +82,19 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     why.push(`camera ${f.cameras.length === 1 ? cameraLabel(f.cameras[0]!) : `(${f.cameras.length} models)`}`);
   }
   if (f.lens) {
-    // Spaces and the slash of "f/2.8" do not count: "f2.8" finds "F2.8" and "f/2.8" lenses alike.
-    where.push(`EXISTS (SELECT 1 FROM metadata m WHERE m.file_id = f.id AND replace(replace(m.lens, ' ', ''), '/', '') LIKE ? ESCAPE '\\')`);
-    params.push(`%${likeEscape(compactLens(f.lens))}%`);
-    why.push(`lens ${f.lens}`);
+    // Driven by the metadata_lens index: one seek per lens name, then files by id.
+    where.push(`f.id IN (SELECT m.file_id FROM json_each(?) j CROSS JOIN metadata m ON m.lens = j.value)`);
+    params.push(JSON.stringify(f.lens.names));
+    why.push(`lens ${f.lens.label}`);
+  }
+  for (const k of EXPOSURE_KINDS) {
+    const r = f[k];
+    if (!r) continue;
+    // Driven by the column's index (0170): the range, then files by id.
+    const col = EXPOSURE_COLUMN[k];
+    where.push(`f.id IN (SELECT m.file_id FROM metadata m WHERE m.${col} IS NOT NULL AND m.${col} BETWEEN ? AND ?)`);
+    params.push(...storedBounds(k, r));
+    why.push(exposureLabel(k, r));
   }
   if (f.tag) {
     // Looked up through tags_label and metadata_terms: the tag's files, never every file's tags.

@@ -62,6 +62,9 @@ export interface SearchResponse {
 
 export const DEFAULT_LIMIT = 20;
 
+/** What a one-word query shaped like a file name may be read as instead. */
+const NOT_A_NAME: ReadonlySet<QueryPartKind> = new Set(['camera', 'lens', 'iso', 'focal', 'aperture']);
+
 export { looksLikeFileName } from './file-name.js';
 export type { TermMatcher } from './search.repository.js';
 
@@ -119,8 +122,8 @@ const joinWhy = (parts: (string | null | undefined)[]) => parts.filter((p): p is
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
- * Searches the library. The query is first read for structure (camera, lens, dates, places,
- * people, keywords, file names: query-parser.ts); those parts become filters, and a camera phrase
+ * Searches the library. The query is first read for structure (camera, lens, dates, exposure,
+ * places, people, keywords, file names: query-parser.ts); those parts become filters, and a camera phrase
  * also ranks (the exact model first). The free words left are ranked by CLIP when a model and
  * embeddings exist, else matched against tags, keywords, places, people and file names. With no
  * free words, the files passing the filters come back newest first. A file-name-like query
@@ -132,8 +135,8 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
   const clipInstalled = opts.clipInstalled ?? !!opts.clip;
   const read = opts.raw || !q ? null : parseQuery(q, opts.lexicon ?? dbLexicon(db), opts.now !== undefined ? { now: opts.now } : {});
   // One word shaped like a camera's file name is a name ("DSC06241"), unless it is the name of a
-  // camera the library holds: "D810", "P6000", "TG-830" are the cameras, not files.
-  const fileName = looksLikeFileName(q) && !(read?.parts.length === 1 && read.parts[0]!.kind === 'camera');
+  // camera the library holds ("D810", "P6000", "TG-830") or a setting ("ISO3200", "f2.8").
+  const fileName = looksLikeFileName(q) && !(read?.parts.length === 1 && NOT_A_NAME.has(read.parts[0]!.kind));
   const parsed: ParsedQuery = read && !fileName ? read : { parts: [], text: q, words: q };
   // CLIP ranks descriptions: place and people names found in plain words are filters then.
   // Text matching ranks them itself (a place word also finds the keyword "Tuscany trip").
@@ -197,7 +200,7 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
 /** The parsed parts as filters, on top of the explicit ones (both apply). */
 function filtersFrom(parts: readonly QueryPart[], explicit: SearchFilters, namesAsFilters: boolean): SearchFilters {
   const f: SearchFilters = {};
-  for (const k of ['from', 'to', 'camera', 'person', 'tag', 'place', 'folder', 'lens', 'cameras'] as const) {
+  for (const k of ['from', 'to', 'camera', 'person', 'tag', 'place', 'folder', 'lens', 'cameras', 'iso', 'focal', 'aperture'] as const) {
     if (explicit[k] !== undefined) (f as Record<string, unknown>)[k] = explicit[k];
   }
   for (const p of parts) {
@@ -208,7 +211,8 @@ function filtersFrom(parts: readonly QueryPart[], explicit: SearchFilters, names
       if (Number.isFinite(from)) f.from = from;
       if (Number.isFinite(to)) f.to = to;
     } else if (p.kind === 'camera') f.cameras = p.cameras.map((c) => ({ make: c.make, model: c.model }));
-    else if (p.kind === 'lens') f.lens ??= p.value;
+    else if (p.kind === 'lens') f.lens ??= { label: p.value, names: p.lenses };
+    else if (p.kind === 'iso' || p.kind === 'focal' || p.kind === 'aperture') f[p.kind] ??= p.range;
     else if (p.kind === 'place' && (p.prefixed || namesAsFilters)) f.place ??= p.value;
     else if (p.kind === 'person' && (p.prefixed || namesAsFilters)) {
       // Every person named must be in the photo: "Obama and Biden" is the photos of both.
@@ -232,7 +236,11 @@ function whyEmpty(db: ReadableDb, filters: SearchFilters, parts: readonly QueryP
   }
   if (filters.cameras) tries.push([label('camera', 'the camera'), { cameras: filters.cameras }]);
   if (filters.camera) tries.push([`camera ${filters.camera}`, { camera: filters.camera }]);
-  if (filters.lens) tries.push([`lens ${filters.lens}`, { lens: filters.lens }]);
+  if (filters.lens) tries.push([`lens ${filters.lens.label}`, { lens: filters.lens }]);
+  for (const k of ['iso', 'focal', 'aperture'] as const) {
+    const r = filters[k];
+    if (r) tries.push([buildFilter(db, { [k]: r }).why[0]!, { [k]: r }]);
+  }
   if (filters.place) tries.push([`place ${filters.place}`, { place: filters.place }]);
   for (const who of [filters.person, ...(filters.alsoPeople ?? [])]) if (who) tries.push([`person ${who}`, { person: who }]);
   if (filters.tag) tries.push([`tag ${filters.tag}`, { tag: filters.tag }]);
@@ -302,7 +310,9 @@ function rankByCamera(db: ReadableDb, rank: CameraRank | null, results: SearchRe
   });
 }
 
-const KIND_WORDS: Record<string, string> = { camera: 'camera', lens: 'lens', date: 'date', place: 'place', person: 'person', keyword: 'keyword', file: 'file name' };
+const KIND_WORDS: Record<string, string> = {
+  camera: 'camera', lens: 'lens', date: 'date', iso: 'ISO', focal: 'focal length', aperture: 'aperture', place: 'place', person: 'person', keyword: 'keyword', file: 'file name',
+};
 
 /** What ran, in words, for the page and the CLI ("(semantic search)" only when CLIP really ranked). */
 function describe(mode: SearchMode, parts: readonly QueryPart[], text: string, clipInstalled: boolean, clipLoaded: boolean): string {

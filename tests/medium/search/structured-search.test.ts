@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -112,6 +113,35 @@ describe('structured search on the real fixtures (camera, dates) without CLIP', 
       assert.deepEqual(r.parsed.map((p) => p.kind), ['lens'], q);
       assert.deepEqual(r.results.map((x) => x.path).sort(), truth, q);
     }
+  });
+
+  test('ISO, focal length and aperture: "iso 1600", "iso 200-250", "90mm" and "f/8" (no lens is named so), "90mm 2008"', async () => {
+    // The truth from the system's ExifTool (Debian's), not from rawlight's metadata.
+    const read = JSON.parse(execFileSync('exiftool', ['-j', '-n', '-q', '-r', '-ISO', '-FocalLength', '-FNumber', '-DateTimeOriginal', path.join(lib, 'photos')], { encoding: 'utf8', maxBuffer: 64 << 20 })) as {
+      SourceFile: string; ISO?: number; FocalLength?: number; FNumber?: number; DateTimeOriginal?: string;
+    }[];
+    const truth = (keep: (r: (typeof read)[number]) => boolean) => read.filter(keep).map((r) => path.resolve(r.SourceFile)).sort();
+    const cases: [string, string[], (r: (typeof read)[number]) => boolean][] = [
+      ['iso 1600', ['iso'], (r) => r.ISO === 1600],
+      ['ISO200-250', ['iso'], (r) => r.ISO !== undefined && r.ISO >= 200 && r.ISO <= 250],
+      ['90mm', ['focal'], (r) => r.FocalLength !== undefined && Math.round(r.FocalLength) === 90],
+      ['f/8', ['aperture'], (r) => r.FNumber !== undefined && Math.abs(r.FNumber - 8) < 0.05],
+      ['90mm 2008', ['focal', 'date'], (r) => r.FocalLength !== undefined && Math.round(r.FocalLength) === 90 && !!r.DateTimeOriginal?.startsWith('2008')],
+    ];
+    for (const [q, kinds, keep] of cases) {
+      const want = truth(keep);
+      assert.ok(want.length > 0 && want.length < read.length / 4, `${q}: the fixtures hold a few such photos (${want.length})`);
+      const r = await search(q, 200);
+      assert.deepEqual(r.parsed.map((p) => p.kind), kinds, q);
+      assert.deepEqual(r.results.map((x) => x.path).sort(), want, q);
+    }
+    // "85mm" names the library's EF85mm lens: its photos, not every photo taken at 85 mm.
+    const lens = await search('85mm', 200);
+    assert.deepEqual(lens.parsed.map((p) => p.kind), ['lens']);
+    assert.match(lens.label, /by lens/);
+    const none = await search('iso 102400');
+    assert.equal(none.results.length, 0);
+    assert.equal(none.empty, 'no photo in the library matches ISO 102400');
   });
 
   test('"Canon 6D 2013": the 6D photos of 2013 first (all five)', async () => {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { main } from '../../../src/cli/main.js';
 import { searchCommand } from '../../../src/cli/commands/search.command.js';
 import { parseDateWords } from '../../../src/search/date-words.js';
+import { parseExposureWords } from '../../../src/search/exposure-words.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string }> {
   const stdout = new PassThrough();
@@ -31,6 +32,13 @@ test('every date the search help names is read as a date', () => {
     const d = parseDateWords(e.split(' '), Date.UTC(2026, 11, 2));
     assert.equal(d?.used, e.split(' ').length, `"${e}" is a date`);
   }
+});
+
+test('every exposure setting the search help names is read as one', () => {
+  const line = searchCommand.help!.split('\n').find((l) => l.trimStart().startsWith('exposure'))!;
+  const examples = [...line.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+  assert.ok(examples.length >= 5, examples.join(', '));
+  for (const e of examples) assert.equal(parseExposureWords(e.split(' '))?.used, e.split(' ').length, `"${e}" is an exposure setting`);
 });
 
 test('a command without more to say prints its usage alone', async () => {

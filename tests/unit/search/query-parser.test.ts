@@ -37,6 +37,10 @@ function brief(p: QueryPart): string {
       return `camera:${p.cameras.filter((c) => c.tier === p.cameras[0]!.tier).map((c) => c.model).sort().join('|')}`;
     case 'date':
       return `date:${new Date(p.range.from).toISOString().slice(0, 10)}..${new Date(p.range.to).toISOString().slice(0, 10)}`;
+    case 'iso':
+    case 'focal':
+    case 'aperture':
+      return `${p.kind}:${p.range.min}..${p.range.max}`;
     default:
       return `${p.kind}:${p.value}`;
   }
@@ -71,7 +75,22 @@ const TABLE: [string, string[], string][] = [
   ['IMG_1234 2013', ['file:IMG_1234', 'date:2013-01-01..2014-01-01'], ''],
   ['70-200mm', ['lens:70-200mm'], ''],
   ['85mm portrait', ['lens:85mm', 'text:portrait'], 'portrait'],
-  ['35mm', ['text:35mm'], '35mm'], // no such lens in the library
+  // Exposure: a focal length or aperture no lens is named by is the photos taken at it.
+  ['35mm', ['focal:35..35'], ''],
+  ['35 mm street', ['focal:35..35', 'text:street'], 'street'],
+  ['24-70mm', ['focal:24..70'], ''],
+  ['f/1.8', ['aperture:1.8..1.8'], ''],
+  ['f1.4-2 portrait', ['aperture:1.4..2', 'text:portrait'], 'portrait'],
+  ['f/4', ['lens:f/4'], ''], // the f/4 zooms
+  ['iso 3200', ['iso:3200..3200'], ''],
+  ['ISO3200 2019', ['iso:3200..3200', 'date:2019-01-01..2020-01-01'], ''],
+  ['iso 800-3200 dog', ['iso:800..3200', 'keyword:dog'], 'dog'],
+  ['iso 6400+', ['iso:6400..Infinity'], ''],
+  ['iso:100 mm:85 f:1.2', ['iso:100..100', 'focal:85..85', 'aperture:1.2..1.2'], ''],
+  ['iso', ['text:iso'], 'iso'],
+  ['iso 102400', ['iso:102400..102400'], ''],
+  ['iso party', ['text:iso party'], 'iso party'],
+  ['f/0 iso 0', ['text:f/0 iso 0'], 'f/0 iso 0'], // no camera records these
   ['red car at night', ['text:red car at night'], 'red car at night'],
   ['may flowers', ['text:may flowers'], 'may flowers'], // "may" is a month only next to a year
   ['camera:"Canon EOS 6D" year:2015', ['camera:Canon EOS 6D', 'date:2015-01-01..2016-01-01'], ''],
@@ -89,6 +108,18 @@ describe('search query parser (table)', () => {
       for (const part of p.parts) assert.ok(q.includes(part.source) || part.kind === 'text', `source "${part.source}" is in the query`);
     });
   }
+});
+
+describe('exposure words', () => {
+  test('a keyword of the same name wins over a focal length ("35mm" on film scans); "iso 35" still reads', () => {
+    const film = listLexicon({ keywords: ['35mm'] });
+    assert.deepEqual(parseQuery('35mm', film, { now: NOW }).parts.map(brief), ['keyword:35mm']);
+    assert.deepEqual(parseQuery('mm:35 iso 400', film, { now: NOW }).parts.map(brief), ['focal:35..35', 'iso:400..400']);
+  });
+  test('labels say the setting as a photographer writes it', () => {
+    const labels = parseQuery('iso 800-3200 85mm f/1.8 iso:6400+', lex, { now: NOW }).parts.map((p) => p.label);
+    assert.deepEqual(labels, ['ISO 800–3200', 'lens 85mm', 'f/1.8', 'ISO 6400+']);
+  });
 });
 
 describe('camera matching', () => {
