@@ -32,6 +32,33 @@ export interface SearchFilters {
 
 const EXPOSURE_KINDS: readonly ExposureKind[] = ['iso', 'focal', 'aperture'];
 
+/** Every filter's key: what a caller's options hold of SearchFilters (the compiler keeps it whole). */
+export const FILTER_KEYS = ['from', 'to', 'camera', 'person', 'alsoPeople', 'tag', 'place', 'folder', 'lens', 'cameras', 'iso', 'focal', 'aperture'] as const;
+type Unlisted = Exclude<keyof SearchFilters, (typeof FILTER_KEYS)[number]>;
+const everyKeyListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyKeyListed;
+
+/** The people a filter names, each once (any case). */
+const peopleOf = (f: SearchFilters) => [...new Map([f.person, ...(f.alsoPeople ?? [])].filter((n): n is string => !!n).map((n) => [n.toLowerCase(), n])).values()];
+
+/**
+ * Each active filter alone (a date range as one; each person as one), in buildFilter's order:
+ * what "no matches" tries one by one to say which filter nothing passes.
+ */
+export function eachFilter(f: SearchFilters): SearchFilters[] {
+  const out: SearchFilters[] = [];
+  if (f.from !== undefined || f.to !== undefined) out.push({ ...(f.from !== undefined ? { from: f.from } : {}), ...(f.to !== undefined ? { to: f.to } : {}) });
+  if (f.camera) out.push({ camera: f.camera });
+  if (f.cameras) out.push({ cameras: f.cameras });
+  if (f.lens) out.push({ lens: f.lens });
+  for (const k of EXPOSURE_KINDS) if (f[k]) out.push({ [k]: f[k] });
+  if (f.tag) out.push({ tag: f.tag });
+  if (f.place) out.push({ place: f.place });
+  for (const name of peopleOf(f)) out.push({ person: name });
+  if (f.folder) out.push({ folder: f.folder });
+  return out;
+}
+
 export interface FilterSql {
   /** SELECT returning the ids of present files that pass every filter. */
   sql: string;
@@ -111,8 +138,7 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     params.push(f.place, f.place, f.place, f.place);
     why.push(`place ${f.place}`);
   }
-  const people = [...new Map([f.person, ...(f.alsoPeople ?? [])].filter((n): n is string => !!n).map((n) => [n.toLowerCase(), n])).values()];
-  for (const name of people) {
+  for (const name of peopleOf(f)) {
     const c = personClause(db, 'f.id');
     where.push(c.sql);
     for (let i = 0; i < c.n; i++) params.push(name);

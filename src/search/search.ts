@@ -7,7 +7,7 @@ import { looksLikeFileName } from './file-name.js';
 import { dbLexicon } from './lexicon.repository.js';
 import { parseQuery, type Lexicon, type ParsedQuery, type QueryPart, type QueryPartKind } from './query-parser.js';
 import { mergeTextInPhotos, textInPhotos } from './ocr-text.source.js';
-import { anyFile, buildFilter, camerasOfFiles, filesByIds, filesByName, filteredFiles, termMatches, type FileHit, type FilterSql, type SearchFilters, type TermMatch, type TermMatcher } from './search.repository.js';
+import { anyFile, buildFilter, camerasOfFiles, eachFilter, FILTER_KEYS, filesByIds, filesByName, filteredFiles, termMatches, type FileHit, type FilterSql, type SearchFilters, type TermMatch, type TermMatcher } from './search.repository.js';
 import { tagsForFiles } from './tag.repository.js';
 
 export type { SearchFilters } from './search.repository.js';
@@ -200,9 +200,7 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
 /** The parsed parts as filters, on top of the explicit ones (both apply). */
 function filtersFrom(parts: readonly QueryPart[], explicit: SearchFilters, namesAsFilters: boolean): SearchFilters {
   const f: SearchFilters = {};
-  for (const k of ['from', 'to', 'camera', 'person', 'tag', 'place', 'folder', 'lens', 'cameras', 'iso', 'focal', 'aperture'] as const) {
-    if (explicit[k] !== undefined) (f as Record<string, unknown>)[k] = explicit[k];
-  }
+  for (const k of FILTER_KEYS) if (explicit[k] !== undefined) (f as Record<string, unknown>)[k] = explicit[k];
   for (const p of parts) {
     if (p.kind === 'date') {
       // An open end ("before 2010") is no bound at all.
@@ -228,23 +226,12 @@ function filtersFrom(parts: readonly QueryPart[], explicit: SearchFilters, names
  * which one nothing in the library passes, or that each passes some photos and none all of them.
  */
 function whyEmpty(db: ReadableDb, filters: SearchFilters, parts: readonly QueryPart[], text: string): string | undefined {
-  const label = (kind: QueryPartKind, fallback: string) => parts.find((p) => p.kind === kind)?.label ?? fallback;
-  const tries: [string, SearchFilters][] = [];
-  if (filters.from !== undefined || filters.to !== undefined) {
-    const dates = { ...(filters.from !== undefined ? { from: filters.from } : {}), ...(filters.to !== undefined ? { to: filters.to } : {}) };
-    tries.push([label('date', buildFilter(db, dates).why[0]!), dates]);
-  }
-  if (filters.cameras) tries.push([label('camera', 'the camera'), { cameras: filters.cameras }]);
-  if (filters.camera) tries.push([`camera ${filters.camera}`, { camera: filters.camera }]);
-  if (filters.lens) tries.push([`lens ${filters.lens.label}`, { lens: filters.lens }]);
-  for (const k of ['iso', 'focal', 'aperture'] as const) {
-    const r = filters[k];
-    if (r) tries.push([buildFilter(db, { [k]: r }).why[0]!, { [k]: r }]);
-  }
-  if (filters.place) tries.push([`place ${filters.place}`, { place: filters.place }]);
-  for (const who of [filters.person, ...(filters.alsoPeople ?? [])]) if (who) tries.push([`person ${who}`, { person: who }]);
-  if (filters.tag) tries.push([`tag ${filters.tag}`, { tag: filters.tag }]);
-  if (filters.folder) tries.push([`folder ${filters.folder}`, { folder: filters.folder }]);
+  // A date or a camera as the query put it ("before 2010", "camera Canon EOS 6D"), the rest as the filter says it.
+  const label = (kind: QueryPartKind) => parts.find((p) => p.kind === kind)?.label;
+  const tries = eachFilter(filters).map((one): [string, SearchFilters] => {
+    const said = one.from !== undefined || one.to !== undefined ? label('date') : one.cameras ? label('camera') : undefined;
+    return [said ?? buildFilter(db, one).why[0]!, one];
+  });
   if (!tries.length) return undefined;
   // In the query's order ("D810 2013": the camera, then the year); filters given apart after them.
   const at = (l: string) => {

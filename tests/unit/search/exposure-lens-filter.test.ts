@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lensesNamed } from '../../../src/search/lens-name.js';
 import { search } from '../../../src/search/search.js';
-import { anyFile, buildFilter, filteredFiles } from '../../../src/search/search.repository.js';
+import { anyFile, buildFilter, eachFilter, filteredFiles, type SearchFilters } from '../../../src/search/search.repository.js';
 import { openDb } from '../../../src/store/db.js';
 import { captured, plan } from '../../helpers/query-plan.js';
 
@@ -81,5 +81,20 @@ test('exposure and lens filters are index lookups: no statement scans metadata o
       assert.ok(p.some((d) => /metadata_(iso|focal|aperture|lens)\b/.test(d)), `${JSON.stringify(f)}: its index\n${p.join('\n')}`);
     }
   }
+  db.close();
+});
+
+test('"no matches" tries every filter alone: eachFilter splits a filter into what buildFilter applies', () => {
+  const { db } = openDb(':memory:');
+  // Required: a filter added to SearchFilters does not compile here until it is set.
+  const every: Required<SearchFilters> = {
+    from: Date.UTC(2015, 0, 1), to: Date.UTC(2016, 0, 1), camera: 'Canon', person: 'Ada', alsoPeople: ['Grace', 'ada'], tag: 'dog', place: 'Italy',
+    folder: '/l/trips', lens: { label: '85mm', names: ['EF85mm f/1.2L USM'] }, cameras: [{ make: 'Canon', model: 'Canon EOS 6D' }],
+    iso: { min: 100, max: 100 }, focal: { min: 85, max: 85 }, aperture: { min: 1.2, max: 1.2 },
+  };
+  const alone = eachFilter(every);
+  assert.deepEqual(alone.flatMap((one) => buildFilter(db, one).why), buildFilter(db, every).why);
+  assert.ok(alone.every((one) => buildFilter(db, one).why.length === 1), 'each part is one filter');
+  assert.deepEqual(eachFilter({}), []);
   db.close();
 });
