@@ -4,7 +4,7 @@ import { parseDateWords, type DateRange } from './date-words.js';
 import { parseExposureValue, parseExposureWords, type ExposureKind, type ExposureReading, type NumRange } from './exposure-words.js';
 import { looksLikeFileName } from './file-name.js';
 import { lensesNamed } from './lens-name.js';
-import { countryCodeFor } from './place-aliases.js';
+import { countryCodeFor, countryCodeInOtherLanguage } from './place-aliases.js';
 
 /**
  * A search query read for its structure before anything is ranked: camera, lens, dates, exposure
@@ -262,10 +262,16 @@ function parseWords(
   }
 }
 
-/** The place a phrase names as the library stores it, by its own name or a country's other name ("USA"). */
+/**
+ * The place a phrase names as the library stores it: by its own name, a country's other English
+ * name ("USA"), or a country's name in another language ("Italien") unless the library has a tag or
+ * keyword of that name.
+ */
 function placeOf(lex: Lexicon, phrase: string): string | null {
-  const code = countryCodeFor(phrase);
-  return lex.place(phrase) ?? (code ? lex.place(code) : null);
+  const own = lex.place(phrase);
+  if (own) return own;
+  const code = countryCodeFor(phrase) ?? (lex.keyword(phrase) ? null : countryCodeInOtherLanguage(phrase));
+  return code ? lex.place(code) : null;
 }
 
 /** A Lexicon over fixed lists (tests, and the shape a cached database lexicon fills). */

@@ -72,6 +72,21 @@ describe('search without a CLIP model', () => {
     assert.deepEqual(r.results.map((x) => base(x.path)), ['arezzo_DSCN0027.jpg']);
   });
 
+  test('a country by its name in other languages; never an English word that is one elsewhere', async () => {
+    for (const [q, country, file] of [
+      ['Italien', 'Italy', 'arezzo_DSCN0027.jpg'], ['italia 2024', 'Italy', 'arezzo_DSCN0027.jpg'], ['Vereinigte Staaten', 'United States', 'P1000123.RW2'],
+      ['États-Unis', 'United States', 'P1000123.RW2'], ['etats-unis', 'United States', 'P1000123.RW2'], ['イタリア', 'Italy', 'arezzo_DSCN0027.jpg'],
+    ] as const) {
+      const r = await search(lib.db, q);
+      assert.deepEqual(r.parts?.filter((p) => p.kind === 'place').map((p) => p.label), [`place ${country}`], q);
+      assert.deepEqual(r.results.map((x) => base(x.path)), [file], q);
+    }
+    // "Island" is Iceland in German, "Chili" Chile in French, "SAD" the USA in Croatian, "Mỹ" in Vietnamese: English words here.
+    for (const q of ['island', 'chili', 'sad', 'my dog', 'suede', 'reunion']) {
+      assert.deepEqual((await search(lib.db, q)).parts?.filter((p) => p.kind === 'place'), [], q);
+    }
+  });
+
   test('places, keywords and people match by name', async () => {
     assert.deepEqual((await search(lib.db, 'Arezzo')).results.map((x) => base(x.path)), ['arezzo_DSCN0027.jpg']);
     const tuscany = await search(lib.db, 'tuscany');

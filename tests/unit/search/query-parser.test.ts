@@ -122,6 +122,20 @@ describe('exposure words', () => {
   });
 });
 
+describe('countries in other languages', () => {
+  // The places index answers an ISO code with the country's stored name.
+  const withCodes = (keywords: string[]) => {
+    const base = listLexicon({ places: ['Italy', 'Iceland'], keywords });
+    return { ...base, place: (p: string) => ({ IT: 'Italy', IS: 'Iceland' })[p] ?? base.place(p) };
+  };
+  test('"Italien" is Italy; a keyword of that name in the library is the keyword', () => {
+    assert.deepEqual(parseQuery('Italien 2019', withCodes([]), { now: NOW }).parts.map(brief), ['place:Italy', 'date:2019-01-01..2020-01-01']);
+    assert.deepEqual(parseQuery('Italien', withCodes(['Italien']), { now: NOW }).parts.map(brief), ['keyword:Italien']);
+    assert.deepEqual(parseQuery('Ísland', withCodes([]), { now: NOW }).parts.map(brief), ['place:Iceland'], 'Icelandic, accented');
+    assert.deepEqual(parseQuery('island', withCodes([]), { now: NOW }).parts.map(brief), ['text:island'], 'German "Island" is an English word');
+  });
+});
+
 describe('camera matching', () => {
   const cams = [cam('Canon', 'Canon EOS 5D Mark II'), cam('Canon', 'Canon EOS 5D Mark III'), cam('Canon', 'Canon EOS 6D'), cam('Canon', 'Canon EOS RP')];
   test('an exact phrase outranks a partial one, and a Mark III never comes before a Mark II', () => {
