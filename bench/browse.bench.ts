@@ -22,9 +22,10 @@ const { db } = openDb(path.join(dir, 'rawlight.db'));
 const cams = [['Canon', 'Canon EOS 6D'], ['Canon', 'Canon EOS 5D Mark II'], ['Canon', 'Canon EOS 5D Mark III'], ['NIKON CORPORATION', 'NIKON D810'], ['SONY', 'ILCE-7M3']] as const;
 const insF = db.prepare(`INSERT INTO files (id, path, root, ext, kind, size, state, first_seen_at, last_seen_at) VALUES (?, ?, '/lib', 'cr2', 'raw', 1, 'present', 0, 0)`);
 const insM = db.prepare(
-  `INSERT INTO metadata (file_id, captured_at, captured_ts, make, model, gps_lat, gps_lon, lens, iso, focal_length, f_number, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+  `INSERT INTO metadata (file_id, captured_at, captured_ts, make, model, gps_lat, gps_lon, lens, iso, focal_length, f_number, rating, label, read_at)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
 );
-// Lenses, ISO speeds, focal lengths and apertures as a working photographer's: ISO 25600 rare.
+// Lenses, ISO speeds, focal lengths, apertures and ratings as a working photographer's: ISO 25600 rare.
 const lenses = ['EF24-105mm f/4L IS USM', 'EF70-200mm f/2.8L IS III USM', 'EF35mm f/1.4L USM', 'EF100mm f/2.8L Macro IS USM', 'FE 24-70mm F2.8 GM'] as const;
 const isos = [100, 200, 400, 800, 1600, 3200, 6400, 12800] as const;
 const focals = [24, 35, 50, 70, 105, 135, 200] as const;
@@ -42,6 +43,8 @@ db.transaction(() => {
     insM.run(
       i, ts === null ? null : new Date(ts).toISOString().slice(0, 19), ts, make, model, i % 3 === 0 ? 40 + (i % 100) / 10 : null, i % 3 === 0 ? 10 + (i % 70) / 10 : null,
       lenses[i % lenses.length], i % 1000 === 0 ? 25600 : isos[i % isos.length], focals[i % focals.length], apertures[i % apertures.length],
+      // Most photos unrated (0), a few picks at 4 and 5 stars, a red label on one in 50.
+      i % 50 === 0 ? 5 : i % 10 === 0 ? 4 : i % 3 === 0 ? 1 : 0, i % 50 === 0 ? 'Red' : null,
     );
     for (const k of new Set([i % 300, (i * 7) % 300, (i * 13) % 300])) insT.run(i, k === 0 ? 'dog' : k === 1 ? 'beach' : `label ${k}`);
     if (i % 3 === 0) insP.run(i, `Town ${i % 500}`, `Region ${i % 40}`, i % 20 === 0 ? 'United States' : `Country ${i % 20}`, i % 20 === 0 ? 'US' : `C${i % 20}`);
@@ -88,9 +91,9 @@ const t1 = performance.now();
 const rs = await search(db, sentence, { limit: 50 });
 const sentenceMs = performance.now() - t1;
 
-// Exposure and lens filters: a common one with a date, a rare one alone (what a scan in capture order pays most for), a lens.
+// Exposure, lens, rating and label filters: a common one with a date, a rare one alone (what a scan in capture order pays most for), a lens.
 const exposures: { q: string; n: number; label: string | undefined; ms: number }[] = [];
-for (const q of ['iso 3200 2019', 'iso 25600', '85mm', 'iso 1600 dog', 'f/2.8 2015']) {
+for (const q of ['iso 3200 2019', 'iso 25600', '85mm', 'iso 1600 dog', 'f/2.8 2015', '5 stars 2019', '4+ stars red label']) {
   const t = performance.now();
   const x = await search(db, q, { limit: 50 });
   exposures.push({ q, n: x.results.length, label: x.label, ms: performance.now() - t });

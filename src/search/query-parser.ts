@@ -5,15 +5,16 @@ import { parseExposureValue, parseExposureWords, type ExposureKind, type Exposur
 import { looksLikeFileName } from './file-name.js';
 import { lensesNamed } from './lens-name.js';
 import { countryCodeFor, countryCodeInOtherLanguage } from './place-aliases.js';
+import { colourLabelOf, parseColourLabelWords, parseRatingValue, parseRatingWords } from './rating-words.js';
 
 /**
  * A search query read for its structure before anything is ranked: camera, lens, dates, exposure
- * (ISO, focal length, aperture), places, named people, keywords and file names, and the free words
+ * (ISO, focal length, aperture), star rating and colour label, places, named people, keywords and file names, and the free words
  * left over ("Canon 6D 2013 beach" → camera Canon EOS 6D, 2013, text "beach"). Words are recognised
  * against what the library holds (a Lexicon), so "Arezzo" is a place only when some photo was taken
  * there, and "6D" a camera only when some photo was shot with one. PhotoPrism-style prefixes force a
  * reading: `camera:`, `lens:`, `year:`/`date:`, `person:`, `place:`, `tag:`/`keyword:`,
- * `file:`/`name:`, `iso:`, `mm:`/`focal:`, `f:`/`aperture:`.
+ * `file:`/`name:`, `iso:`, `mm:`/`focal:`, `f:`/`aperture:`, `rating:`/`stars:`, `label:`.
  */
 
 /** What the library holds, for recognising words (a database or a fixed list in tests). */
@@ -46,6 +47,8 @@ export type QueryPart =
   | (PartBase & { kind: 'iso'; range: NumRange })
   | (PartBase & { kind: 'focal'; range: NumRange })
   | (PartBase & { kind: 'aperture'; range: NumRange })
+  | (PartBase & { kind: 'rating'; range: NumRange })
+  | (PartBase & { kind: 'label'; value: string })
   | (PartBase & { kind: 'place'; value: string })
   | (PartBase & { kind: 'person'; value: string })
   | (PartBase & { kind: 'keyword'; value: string })
@@ -73,7 +76,7 @@ export interface ParseOptions {
 const PREFIXES: Record<string, QueryPartKind | 'date'> = {
   camera: 'camera', cam: 'camera', lens: 'lens', year: 'date', date: 'date', person: 'person', who: 'person',
   place: 'place', where: 'place', tag: 'keyword', keyword: 'keyword', file: 'file', name: 'file', filename: 'file',
-  iso: 'iso', mm: 'focal', focal: 'focal', f: 'aperture', aperture: 'aperture',
+  iso: 'iso', mm: 'focal', focal: 'focal', f: 'aperture', aperture: 'aperture', rating: 'rating', stars: 'rating', label: 'label', color: 'label', colour: 'label',
 };
 
 const exposurePart = (source: string, r: ExposureReading): QueryPart => ({ kind: r.kind, source, label: r.label, range: r.range });
@@ -152,7 +155,15 @@ export function parseQuery(query: string, lex: Lexicon, opts: ParseOptions = {})
     }
     else if (kind === 'keyword') parts.push({ kind: 'keyword', source: it.source, label: `keyword ${lex.keyword(v) ?? v}`, value: lex.keyword(v) ?? v });
     else if (kind === 'file') parts.push({ kind: 'file', source: it.source, label: `file ${v}`, value: v });
-    else if (EXPOSURE_KINDS.has(kind)) {
+    else if (kind === 'rating') {
+      const r = parseRatingValue(v);
+      if (r) parts.push({ kind: 'rating', source: it.source, label: r.label, range: r.range });
+      else free.push(v);
+    } else if (kind === 'label') {
+      // A colour label as Lightroom names it ("Red"), or any label text another tool wrote.
+      const label = colourLabelOf(v) ?? v;
+      parts.push({ kind: 'label', source: it.source, label: `${label} label`, value: label });
+    } else if (EXPOSURE_KINDS.has(kind)) {
       const r = parseExposureValue(kind as ExposureKind, v);
       if (r) parts.push(exposurePart(it.source, r));
       else free.push(v);
@@ -198,8 +209,22 @@ function parseWords(
       }
     }
     // ISO, focal length, aperture: "iso 3200", "iso 800-3200", "85mm", "f/1.8".
+    // A star rating or a colour label: "5 stars", "4+ stars", "★★★★", "red label".
+    const two = words.slice(i, i + 2).map((x) => x.text);
+    const rated = parseRatingWords(two);
+    if (rated) {
+      parts.push({ kind: 'rating', source: phraseOf(i, rated.used), label: rated.reading.label, range: rated.reading.range });
+      i += rated.used;
+      continue;
+    }
+    const labelled = parseColourLabelWords(two);
+    if (labelled) {
+      parts.push({ kind: 'label', source: phraseOf(i, labelled.used), label: `${labelled.label} label`, value: labelled.label });
+      i += labelled.used;
+      continue;
+    }
     // A keyword of that name wins ("35mm" on film scans).
-    const ex = parseExposureWords(words.slice(i, i + 2).map((x) => x.text));
+    const ex = parseExposureWords(two);
     if (ex && !(ex.used === 1 && lex.keyword(w.text))) {
       parts.push(exposurePart(phraseOf(i, ex.used), ex.reading));
       i += ex.used;

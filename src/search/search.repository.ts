@@ -2,6 +2,7 @@ import { cameraLabel } from '../exiftool/camera-label.js';
 import { rangeParams, underDir } from '../store/path-range.js';
 import type { ReadableDb } from '../store/db.js';
 import { EXPOSURE_COLUMN, exposureLabel, storedBounds, type ExposureKind, type NumRange } from './exposure-words.js';
+import { ratingLabel } from './rating-words.js';
 
 /** Filters every search can combine (all optional; AND-ed). */
 export interface SearchFilters {
@@ -28,12 +29,16 @@ export interface SearchFilters {
   iso?: NumRange;
   focal?: NumRange;
   aperture?: NumRange;
+  /** Star rating (xmp:Rating 1–5) the user gave in Lightroom, Bridge, Capture One, darktable. */
+  rating?: NumRange;
+  /** Colour label as stored (xmp:Label "Red"), any case. */
+  colourLabel?: string;
 }
 
 const EXPOSURE_KINDS: readonly ExposureKind[] = ['iso', 'focal', 'aperture'];
 
 /** Every filter's key: what a caller's options hold of SearchFilters (the compiler keeps it whole). */
-export const FILTER_KEYS = ['from', 'to', 'camera', 'person', 'alsoPeople', 'tag', 'place', 'folder', 'lens', 'cameras', 'iso', 'focal', 'aperture'] as const;
+export const FILTER_KEYS = ['from', 'to', 'camera', 'person', 'alsoPeople', 'tag', 'place', 'folder', 'lens', 'cameras', 'iso', 'focal', 'aperture', 'rating', 'colourLabel'] as const;
 type Unlisted = Exclude<keyof SearchFilters, (typeof FILTER_KEYS)[number]>;
 const everyKeyListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyKeyListed;
@@ -52,6 +57,8 @@ export function eachFilter(f: SearchFilters): SearchFilters[] {
   if (f.cameras) out.push({ cameras: f.cameras });
   if (f.lens) out.push({ lens: f.lens });
   for (const k of EXPOSURE_KINDS) if (f[k]) out.push({ [k]: f[k] });
+  if (f.rating) out.push({ rating: f.rating });
+  if (f.colourLabel) out.push({ colourLabel: f.colourLabel });
   if (f.tag) out.push({ tag: f.tag });
   if (f.place) out.push({ place: f.place });
   for (const name of peopleOf(f)) out.push({ person: name });
@@ -122,6 +129,17 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     where.push(`f.id IN (SELECT m.file_id FROM metadata m WHERE m.${col} IS NOT NULL AND m.${col} BETWEEN ? AND ?)`);
     params.push(...storedBounds(k, r));
     why.push(exposureLabel(k, r));
+  }
+  if (f.rating) {
+    // Driven by the rating's index (0170), as the exposure columns are.
+    where.push('f.id IN (SELECT m.file_id FROM metadata m WHERE m.rating IS NOT NULL AND m.rating BETWEEN ? AND ?)');
+    params.push(f.rating.min, f.rating.max);
+    why.push(ratingLabel(f.rating));
+  }
+  if (f.colourLabel) {
+    where.push('f.id IN (SELECT m.file_id FROM metadata m WHERE m.label = ? COLLATE NOCASE)');
+    params.push(f.colourLabel);
+    why.push(`${f.colourLabel} label`);
   }
   if (f.tag) {
     // Looked up through tags_label and metadata_terms: the tag's files, never every file's tags.

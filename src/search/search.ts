@@ -210,7 +210,8 @@ function filtersFrom(parts: readonly QueryPart[], explicit: SearchFilters, names
       if (Number.isFinite(to)) f.to = to;
     } else if (p.kind === 'camera') f.cameras = p.cameras.map((c) => ({ make: c.make, model: c.model }));
     else if (p.kind === 'lens') f.lens ??= { label: p.value, names: p.lenses };
-    else if (p.kind === 'iso' || p.kind === 'focal' || p.kind === 'aperture') f[p.kind] ??= p.range;
+    else if (p.kind === 'iso' || p.kind === 'focal' || p.kind === 'aperture' || p.kind === 'rating') f[p.kind] ??= p.range;
+    else if (p.kind === 'label') f.colourLabel ??= p.value;
     else if (p.kind === 'place' && (p.prefixed || namesAsFilters)) f.place ??= p.value;
     else if (p.kind === 'person' && (p.prefixed || namesAsFilters)) {
       // Every person named must be in the photo: "Obama and Biden" is the photos of both.
@@ -298,7 +299,8 @@ function rankByCamera(db: ReadableDb, rank: CameraRank | null, results: SearchRe
 }
 
 const KIND_WORDS: Record<string, string> = {
-  camera: 'camera', lens: 'lens', date: 'date', iso: 'ISO', focal: 'focal length', aperture: 'aperture', place: 'place', person: 'person', keyword: 'keyword', file: 'file name',
+  camera: 'camera', lens: 'lens', date: 'date', iso: 'ISO', focal: 'focal length', aperture: 'aperture', rating: 'rating', label: 'label',
+  place: 'place', person: 'person', keyword: 'keyword', file: 'file name',
 };
 
 /** What ran, in words, for the page and the CLI ("(semantic search)" only when CLIP really ranked). */

@@ -41,11 +41,12 @@ export const searchCommand: CliCommand = {
     '           "before 2010", "since June 2019", "christmas 2019"',
     '  lenses   "70-200mm", "85mm", "f/2.8" (a lens named so; else the photos taken at 85 mm, at f/2.8)',
     '  exposure "iso 3200", "iso 800-3200", "iso 6400+", "35mm", "f/1.8"',
+    '  ratings  "5 stars", "4+ stars", "★★★", "red label" (as Lightroom, Capture One or darktable set them)',
     '  places, named people, keywords and tags: "Arezzo", "Obama", "beach"',
     '  file names: "DSC06241", "IMG_1234.CR3"',
     'Other words are ranked by CLIP when a model is installed, else matched in tags, keywords,',
     'places, people, file names and the text in the photos. A prefix forces a reading:',
-    '  camera: lens: year: date: person: place: tag: keyword: file: name: iso: mm: f:',
+    '  camera: lens: year: date: person: place: tag: keyword: file: name: iso: mm: f: rating: label:',
     'Examples:  rawlight search "dog on the beach 2019"   rawlight search "person:Ada place:Arezzo"',
   ].join('\n'),
   async run(args, env) {

@@ -2,11 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { loadConfig } from '../../../src/config/index.js';
-import { silentLogger } from '../../../src/log/index.js';
-import { Core } from '../../../src/main.js';
-import { resolvePlaces } from '../../../src/platform/places.js';
 import { copyFixtures, FIXTURES } from '../../helpers/fixtures.js';
+import { indexLibrary } from '../../helpers/metadata-import.js';
 
 /** The copies made from fixtures, by role (absolute paths in the library). */
 export interface Variants {
@@ -71,15 +68,7 @@ export async function buildLibrary(root: string): Promise<{ lib: string; home: s
   const times = ['2024:05:01 10:00:00', '2024:05:01 10:00:01', '2024:05:01 10:00:02', '2024:05:01 10:00:07'];
   for (const [i, out] of frames.entries()) execFileSync('exiftool', ['-q', '-overwrite_original', `-DateTimeOriginal=${times[i]}`, '-Make=NIKON', '-Model=COOLPIX P6000', out]);
 
-  const places = resolvePlaces({ env: { RAWLIGHT_HOME: home } });
-  const core = Core.open({ places, config: loadConfig(places, { env: {} }), log: silentLogger(), onlyPasses: ['scan', 'metadata', 'preview', 'fingerprint'] });
-  try {
-    await core.reconcile([lib]);
-    core.pipeline.start();
-    await core.pipeline.whenIdle();
-  } finally {
-    await core.close();
-  }
+  await indexLibrary(home, lib, { passes: ['scan', 'metadata', 'preview', 'fingerprint'] });
   return { lib, home, v };
 }
 

@@ -4,11 +4,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { loadConfig } from '../../../src/config/index.js';
-import { silentLogger } from '../../../src/log/index.js';
-import { Core } from '../../../src/main.js';
-import type { Places } from '../../../src/platform/places.js';
 import { cli } from '../../helpers/cli.js';
+import { indexLibrary } from '../../helpers/metadata-import.js';
 import { copyFixtures, FIXTURES, tempDir } from '../../helpers/fixtures.js';
 
 interface SearchJson {
@@ -40,15 +37,7 @@ describe('structured search on the real fixtures (camera, dates) without CLIP', 
     // No CLIP model anywhere: an empty models folder.
     mkdirSync(path.join(t.dir, 'no-models'));
     writeFileSync(path.join(home, 'config.json'), JSON.stringify({ modelsDir: path.join(t.dir, 'no-models') }));
-    const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
-    const core = Core.open({ places, config: loadConfig(places, { env: {} }), log: silentLogger(), onlyPasses: ['scan', 'metadata'] });
-    try {
-      await core.reconcile([lib]);
-      core.pipeline.start();
-      await core.pipeline.whenIdle();
-    } finally {
-      await core.close();
-    }
+    await indexLibrary(home, lib, { passes: ['scan', 'metadata'] });
     const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
     captured = new Map((db.prepare('SELECT f.path, m.captured_at FROM files f JOIN metadata m ON m.file_id = f.id').all() as { path: string; captured_at: string | null }[]).map((r) => [rel(r.path), r.captured_at]));
     db.close();

@@ -5,6 +5,7 @@ import { main } from '../../../src/cli/main.js';
 import { searchCommand } from '../../../src/cli/commands/search.command.js';
 import { parseDateWords } from '../../../src/search/date-words.js';
 import { parseExposureWords } from '../../../src/search/exposure-words.js';
+import { parseColourLabelWords, parseRatingWords } from '../../../src/search/rating-words.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string }> {
   const stdout = new PassThrough();
@@ -39,6 +40,16 @@ test('every exposure setting the search help names is read as one', () => {
   const examples = [...line.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
   assert.ok(examples.length >= 5, examples.join(', '));
   for (const e of examples) assert.equal(parseExposureWords(e.split(' '))?.used, e.split(' ').length, `"${e}" is an exposure setting`);
+});
+
+test('every rating and label the search help names is read as one', () => {
+  const line = searchCommand.help!.split('\n').find((l) => l.trimStart().startsWith('ratings'))!;
+  const examples = [...line.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
+  assert.ok(examples.length >= 4, examples.join(', '));
+  for (const e of examples) {
+    const w = e.split(' ');
+    assert.equal((parseRatingWords(w) ?? parseColourLabelWords(w))?.used, w.length, `"${e}" is a rating or a label`);
+  }
 });
 
 test('a command without more to say prints its usage alone', async () => {

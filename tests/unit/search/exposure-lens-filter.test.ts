@@ -36,12 +36,15 @@ test('a lens word names whole numbers of a lens name, spaces and the slash aside
 function library(n: number) {
   const { db } = openDb(':memory:');
   const f = db.prepare(`INSERT INTO files (id, path, root, ext, kind, state, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'cr3', 'raw', 'present', 0, 0)`);
-  const m = db.prepare(`INSERT INTO metadata (file_id, captured_ts, lens, iso, focal_length, f_number, read_at) VALUES (?, ?, ?, ?, ?, ?, 0)`);
+  const m = db.prepare(`INSERT INTO metadata (file_id, captured_ts, lens, iso, focal_length, f_number, rating, label, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`);
   db.transaction(() => {
     for (let i = 1; i <= n; i++) {
       f.run(i, `/l/IMG_${i}.CR3`);
       const rare = i % 1000 === 0;
-      m.run(i, Date.UTC(2015, 0, 1) + i * 60_000, rare ? 'EF85mm f/1.2L USM' : 'EF24-105mm f/4L IS USM', rare ? 25600 : [100, 400, 1600][i % 3]!, rare ? 84.6 : 24 + (i % 50), rare ? 1.2 : [4, 5.6, 8, 2.83][i % 4]!);
+      m.run(
+        i, Date.UTC(2015, 0, 1) + i * 60_000, rare ? 'EF85mm f/1.2L USM' : 'EF24-105mm f/4L IS USM', rare ? 25600 : [100, 400, 1600][i % 3]!, rare ? 84.6 : 24 + (i % 50),
+        rare ? 1.2 : [4, 5.6, 8, 2.83][i % 4]!, rare ? 5 : [0, 1, 2, 3, null][i % 5], rare ? 'Red' : i % 2 ? 'Green' : null,
+      );
     }
   })();
   db.exec('ANALYZE');
@@ -57,6 +60,9 @@ test('ISO, focal length and aperture ranges take in the values cameras store for
   assert.deepEqual(await ids('mm:85'), await ids('iso 25600'), '84.6 is 85 mm');
   assert.equal((await ids('f/2.8')).length, 750, 'f/2.8 stored as 2.83');
   assert.equal((await ids('f/1.2 iso 25600')).length, 3);
+  assert.equal((await ids('5 stars')).length, 3);
+  assert.equal((await ids('★★★+')).length, 3 + 600, 'the rare 5-star ones and every 3-star photo');
+  assert.equal((await ids('red label')).length, 3);
   const none = await search(db, 'iso 3200');
   assert.equal(none.empty, 'no photo in the library matches ISO 3200');
   db.close();
@@ -69,6 +75,8 @@ test('exposure and lens filters are index lookups: no statement scans metadata o
     { focal: { min: 85, max: 85 } },
     { aperture: { min: 1.2, max: 1.2 } },
     { lens: { label: '85mm', names: ['EF85mm f/1.2L USM'] } },
+    { rating: { min: 5, max: 5 } },
+    { colourLabel: 'red' },
   ]) {
     const filter = buildFilter(db, f);
     const sqls = captured(db, () => {
@@ -78,7 +86,7 @@ test('exposure and lens filters are index lookups: no statement scans metadata o
     for (const sql of sqls) {
       const p = plan(db, sql);
       assert.deepEqual(p.filter((d) => /^SCAN (m|f|metadata|files)\b/.test(d)), [], `${JSON.stringify(f)}: a scan in\n${sql}\n${p.join('\n')}`);
-      assert.ok(p.some((d) => /metadata_(iso|focal|aperture|lens)\b/.test(d)), `${JSON.stringify(f)}: its index\n${p.join('\n')}`);
+      assert.ok(p.some((d) => /metadata_(iso|focal|aperture|lens|rating|label)\b/.test(d)), `${JSON.stringify(f)}: its index\n${p.join('\n')}`);
     }
   }
   db.close();
@@ -90,7 +98,7 @@ test('"no matches" tries every filter alone: eachFilter splits a filter into wha
   const every: Required<SearchFilters> = {
     from: Date.UTC(2015, 0, 1), to: Date.UTC(2016, 0, 1), camera: 'Canon', person: 'Ada', alsoPeople: ['Grace', 'ada'], tag: 'dog', place: 'Italy',
     folder: '/l/trips', lens: { label: '85mm', names: ['EF85mm f/1.2L USM'] }, cameras: [{ make: 'Canon', model: 'Canon EOS 6D' }],
-    iso: { min: 100, max: 100 }, focal: { min: 85, max: 85 }, aperture: { min: 1.2, max: 1.2 },
+    iso: { min: 100, max: 100 }, focal: { min: 85, max: 85 }, aperture: { min: 1.2, max: 1.2 }, rating: { min: 4, max: 5 }, colourLabel: 'Red',
   };
   const alone = eachFilter(every);
   assert.deepEqual(alone.flatMap((one) => buildFilter(db, one).why), buildFilter(db, every).why);

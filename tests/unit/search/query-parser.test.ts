@@ -40,6 +40,7 @@ function brief(p: QueryPart): string {
     case 'iso':
     case 'focal':
     case 'aperture':
+    case 'rating':
       return `${p.kind}:${p.range.min}..${p.range.max}`;
     default:
       return `${p.kind}:${p.value}`;
@@ -90,6 +91,18 @@ const TABLE: [string, string[], string][] = [
   ['iso', ['text:iso'], 'iso'],
   ['iso 102400', ['iso:102400..102400'], ''],
   ['iso party', ['text:iso party'], 'iso party'],
+  // Star ratings and colour labels, as Lightroom sets them.
+  ['5 stars', ['rating:5..5'], ''],
+  ['4+ stars beach', ['rating:4..5', 'keyword:beach'], 'beach'],
+  ['5-star 2019', ['rating:5..5', 'date:2019-01-01..2020-01-01'], ''],
+  ['★★★★', ['rating:4..4'], ''],
+  ['★★★+', ['rating:3..5'], ''],
+  ['rated 4+', ['rating:4..5'], ''],
+  ['rating:2 label:red', ['rating:2..2', 'label:Red'], ''],
+  ['red label dog', ['label:Red', 'keyword:dog'], 'dog'],
+  ['red car', ['text:red car'], 'red car'],
+  ['6 stars', ['text:6 stars'], '6 stars'],
+  ['stars', ['text:stars'], 'stars'],
   ['f/0 iso 0', ['text:f/0 iso 0'], 'f/0 iso 0'], // no camera records these
   ['red car at night', ['text:red car at night'], 'red car at night'],
   ['may flowers', ['text:may flowers'], 'may flowers'], // "may" is a month only next to a year

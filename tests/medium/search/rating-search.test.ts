@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { cli } from '../../helpers/cli.js';
+import { indexLibrary } from '../../helpers/metadata-import.js';
+import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
+
+interface SearchJson {
+  empty?: string;
+  parsed: { kind: string; label: string }[];
+  results: { path: string; why: string }[];
+}
+
+/**
+ * Stars and colour labels as the user's other tools write them: Lightroom into a JPEG's own XMP and
+ * into a RAW's IMG.xmp sidecar, darktable into IMG.CR2.xmp. Written with the system's ExifTool,
+ * read by the real scan + metadata passes, searched through `rawlight search --json`.
+ */
+describe('search by the star rating and colour label the user gave elsewhere', { timeout: 120_000 }, () => {
+  const t = tempDir('rawlight-rating-search-');
+  const lib = path.join(t.dir, 'lib');
+  const home = path.join(t.dir, 'home');
+  const files: Record<string, string> = {};
+
+  before(async () => {
+    const [five, four, none, raw, dt] = copyFixtures(lib, [
+      'photos/scenes/eagle.jpg', 'photos/scenes/giraffe.jpg', 'photos/scenes/iguana.jpg', 'raw/exiftool_CanonRaw.cr2', 'raw/exiftool_Nikon.nef',
+    ]);
+    Object.assign(files, { five, four, none, raw, dt });
+    const et = (...args: string[]) => execFileSync('exiftool', ['-q', '-overwrite_original', ...args]);
+    et('-XMP-xmp:Rating=5', '-XMP-xmp:Label=Red', five!); // Lightroom: XMP in the JPEG itself
+    et('-XMP-xmp:Rating=4', four!);
+    et('-XMP-xmp:Rating=0', none!); // Lightroom's "no stars"
+    et('-o', raw!.replace(/\.cr2$/, '.xmp'), '-XMP-xmp:Rating=4', '-XMP-xmp:Label=Red', raw!); // Lightroom's sidecar of a RAW
+    et('-o', `${dt!}.xmp`, '-XMP-xmp:Rating=2', '-XMP-xmp:Label=Blue', dt!); // darktable's IMG.NEF.xmp
+    mkdirSync(home, { recursive: true });
+    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ modelsDir: path.join(t.dir, 'no-models') }));
+    await indexLibrary(home, lib, { passes: ['scan', 'metadata'] });
+  });
+  after(() => t.cleanup());
+
+  const search = async (q: string) => {
+    const r = await cli(home, ['search', q, '--json', '--limit', '50']);
+    assert.equal(r.code, 0, r.stderr);
+    return r.json<SearchJson>();
+  };
+  const found = async (q: string) => (await search(q)).results.map((r) => r.path).sort();
+
+  test('"5 stars", "4 stars", "4+ stars", "★★", rating: — from the JPEG\'s XMP and either sidecar', async () => {
+    assert.deepEqual(await found('5 stars'), [files.five]);
+    assert.deepEqual(await found('4 stars'), [files.four, files.raw].sort());
+    assert.deepEqual(await found('4+ stars'), [files.five, files.four, files.raw].sort());
+    assert.deepEqual(await found('★★'), [files.dt]);
+    assert.deepEqual(await found('rating:1+'), [files.five, files.four, files.raw, files.dt].sort(), 'never the unrated (Rating 0)');
+    const r = await search('5 stars');
+    assert.deepEqual(r.parsed.map((p) => [p.kind, p.label]), [['rating', 'rated 5 stars']]);
+    assert.match(r.results[0]!.why, /rated 5 stars/);
+  });
+
+  test('"red label", label:blue, and both with a rating', async () => {
+    assert.deepEqual(await found('red label'), [files.five, files.raw].sort());
+    assert.deepEqual(await found('label:blue'), [files.dt]);
+    assert.deepEqual(await found('4 stars red label'), [files.raw]);
+    const none = await search('3 stars');
+    assert.equal(none.empty, 'no photo in the library matches rated 3 stars');
+  });
+});
