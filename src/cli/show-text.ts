@@ -15,7 +15,19 @@ export function formatDetail(d: Record<string, unknown>): string {
   if (m) {
     const camera = m.make || m.model ? cameraLabel({ make: m.make as string | null, model: m.model as string | null }) : '-';
     lines.push(`  taken: ${m.captured_at ?? '-'}${m.capture_offset ?? ''}  camera: ${camera}  lens: ${m.lens ?? '-'}`);
+    const exposure = [
+      m.exposure_time != null ? `${String(m.exposure_time)} s` : null,
+      m.f_number != null ? `f/${String(m.f_number)}` : null,
+      m.iso != null ? `ISO ${String(m.iso)}` : null,
+      m.focal_length != null ? `${String(m.focal_length)} mm` : null,
+    ].filter(Boolean);
+    if (exposure.length) lines.push(`  exposure: ${exposure.join('  ')}`);
     lines.push(`  size: ${m.width ?? '?'}x${m.height ?? '?'} orientation ${m.orientation ?? 1}  GPS: ${m.gps_lat ?? '-'}, ${m.gps_lon ?? '-'}`);
+    // As the user's other tools set them: stars 1–5 (Rating -1 is Bridge's and darktable's reject), a colour label, a title.
+    const rating = typeof m.rating === 'number' ? m.rating : 0;
+    const rated = [rating > 0 ? `rating: ${'★'.repeat(Math.min(5, Math.round(rating)))}` : rating < 0 ? 'rating: rejected' : null, m.label ? `label: ${String(m.label)}` : null].filter(Boolean);
+    if (rated.length) lines.push(`  ${rated.join('  ')}`);
+    if (m.title) lines.push(`  title: ${String(m.title)}`);
     const kw = m.keywords as string[];
     if (kw.length) lines.push(`  keywords: ${kw.join(', ')}`);
   }

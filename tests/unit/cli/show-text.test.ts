@@ -42,6 +42,16 @@ test('a make the model repeats is said once; nothing a file lacks gets a line', 
   assert.match(formatDetail(detail({ metadata: { ...(detail().metadata as object), make: 'SONY', model: 'ILCE-7M3' } })), /camera: SONY ILCE-7M3 /);
 });
 
+test('exposure, stars, colour label and title as the camera and the user\'s other tools recorded them', () => {
+  const meta = detail().metadata as Record<string, unknown>;
+  const out = formatDetail(detail({ metadata: { ...meta, exposure_time: '1/125', f_number: 7.1, iso: 200, focal_length: 85, rating: 4, label: 'Red', title: 'Harbour at dawn' } }));
+  assert.match(out, /\n {2}exposure: 1\/125 s {2}f\/7\.1 {2}ISO 200 {2}85 mm\n/);
+  assert.match(out, /\n {2}rating: ★★★★ {2}label: Red\n {2}title: Harbour at dawn\n/);
+  assert.match(formatDetail(detail({ metadata: { ...meta, rating: -1 } })), /\n {2}rating: rejected\n/);
+  const plain = formatDetail(detail({ metadata: { ...meta, rating: 0, exposure_time: null, f_number: null, iso: null, focal_length: null } }));
+  assert.doesNotMatch(plain, /exposure|rating|label|title/, 'unrated (0) and no exposure: no lines');
+});
+
 test('each face: its person, how it got there, an unnamed or ignored group, not a face, or none, with the ids to act on', () => {
   const out = formatDetail(
     detail({
