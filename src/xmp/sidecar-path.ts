@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DaemonError } from '../errors/index.js';
-import { xmlWellFormedError } from './xml-check.js';
+import { decodeXml, xmlWellFormedError } from './xml-check.js';
 
 /** `ext` is `darktable` by its README name: the photo's extension is kept (IMG_1.CR3.xmp). */
 export type SidecarStyle = 'adobe' | 'darktable' | 'ext';
@@ -102,7 +102,8 @@ export function assertSidecarWritable(p: string): void {
   if (st.isDirectory()) throw new DaemonError('SIDECAR_MALFORMED', `${p} is a directory, not an XMP file`);
   if (!st.isFile()) throw new DaemonError('SIDECAR_MALFORMED', `${p} is not a regular file`);
   if (st.size === 0) throw new DaemonError('SIDECAR_MALFORMED', `${p} is empty (zero bytes)`);
-  const text = readFileSync(p, 'utf8');
+  const text = decodeXml(readFileSync(p));
+  if (text === null) throw new DaemonError('SIDECAR_MALFORMED', `${p}: not text in the encoding its first bytes declare (UTF-16 or UTF-32)`);
   const err = xmlWellFormedError(text);
   if (err) throw new DaemonError('SIDECAR_MALFORMED', `${p}: not well-formed XML (${err})`);
   if (!text.includes('rdf:RDF') && !text.includes('x:xmpmeta')) {

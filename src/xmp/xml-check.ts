@@ -105,3 +105,40 @@ export function xmlWellFormedError(input: string): string | null {
   if (roots === 0) return 'no root element';
   return null;
 }
+
+/**
+ * An XML file's text in the encoding it is written in, detected as the XML spec's appendix F says
+ * (a byte-order mark, else the bytes of "<?" or "<x"): UTF-8, UTF-16 or UTF-32, either byte order.
+ * Lightroom 4 and Photoshop wrote sidecars in UTF-16 (the XMP spec allows all three); read as UTF-8
+ * they are NUL-riddled bytes, not XML. Returns null for bytes that are no text in that encoding.
+ */
+export function decodeXml(bytes: Uint8Array): string | null {
+  const b = (i: number) => bytes[i] ?? -1;
+  const utf32 = (little: boolean, from: number) => {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const points: number[] = [];
+    for (let i = from; i + 4 <= bytes.length; i += 4) points.push(view.getUint32(i, little));
+    try {
+      return String.fromCodePoint(...points);
+    } catch {
+      return null;
+    }
+  };
+  if (b(0) === 0x00 && b(1) === 0x00 && b(2) === 0xfe && b(3) === 0xff) return utf32(false, 4);
+  if (b(0) === 0xff && b(1) === 0xfe && b(2) === 0x00 && b(3) === 0x00) return utf32(true, 4);
+  if (b(0) === 0x00 && b(1) === 0x00 && b(2) === 0x00 && b(3) === 0x3c) return utf32(false, 0);
+  if (b(0) === 0x3c && b(1) === 0x00 && b(2) === 0x00 && b(3) === 0x00) return utf32(true, 0);
+  const utf16 = (label: 'utf-16le' | 'utf-16be', from: number) => {
+    try {
+      return new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(from));
+    } catch {
+      return null;
+    }
+  };
+  if (b(0) === 0xff && b(1) === 0xfe) return utf16('utf-16le', 2);
+  if (b(0) === 0xfe && b(1) === 0xff) return utf16('utf-16be', 2);
+  if (b(0) === 0x3c && b(1) === 0x00) return utf16('utf-16le', 0);
+  if (b(0) === 0x00 && b(1) === 0x3c) return utf16('utf-16be', 0);
+  const bom = b(0) === 0xef && b(1) === 0xbb && b(2) === 0xbf ? 3 : 0;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString('utf8');
+}

@@ -1,6 +1,6 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExifToolWriter } from '../../../src/exiftool/writer.js';
 import type { WritableDb } from '../../../src/store/db.js';
@@ -187,4 +187,25 @@ describe('merge, never clobber', () => {
       assert.equal(p.get('Xmp.mwg-rs.Regions/mwg-rs:AppliedToDimensions/stDim:w')?.value, '5472');
     });
   });
+
+  // Lightroom 4 and Photoshop wrote sidecars in UTF-16 (Immich's test assets keep three such,
+  // metadata/xmp/dates); the XMP spec allows it. Read as UTF-8 they looked malformed and were refused.
+  for (const [encoding, encode] of [
+    ['UTF-16LE with a byte-order mark and CRLF, as Lightroom 4 wrote them', (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t.replace(/\n/g, '\r\n'), 'utf16le')])],
+    ['UTF-16BE without a byte-order mark', (t: string) => Buffer.from(t, 'utf16le').swap16()],
+  ] as const) {
+    test(`a sidecar in ${encoding} is written into, every value kept`, async () => {
+      const [raw, sidecar] = rawWithLightroomSidecar(path.join(t.dir, encoding.slice(0, 8)));
+      const original = exiv2Props(sidecar); // exiv2 reads the UTF-8 original; it cannot read UTF-16
+      writeFileSync(sidecar, encode(readFileSync(sidecar, 'utf8')));
+      const file = addFile(db, raw!, { width: 1394, height: 930 });
+      addTag(db, file.id, 'squirrel');
+      const res = await writeback(db, writer, file, config, backup);
+      assert.equal(res.written, true);
+      assert.equal(res.target.path, sidecar);
+      const p = exiv2Props(sidecar);
+      assertUserFieldsUnchanged(original, p);
+      assert.deepEqual(exiv2List(p, 'Xmp.dc.subject'), ['Alvin the Squirrel', 'Berkley', 'USA', 'squirrel']);
+    });
+  }
 });
