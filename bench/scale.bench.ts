@@ -91,8 +91,8 @@ if (!BUILD_IN) {
   const now = Date.now();
   // Files as discovery records them (file.repository has readers only; discover.ts inserts).
   const addFile = db.prepare(
-    `INSERT INTO files (id, path, root, ext, kind, size, mtime_ns, state, content_hash, hash_algo, first_seen_at, last_seen_at)
-     VALUES (?, ?, ?, 'cr3', 'raw', 25000000, '1', 'present', ?, 'sha256', ?, ?)`,
+    `INSERT INTO files (id, path, root, ext, kind, size, mtime_ns, state, content_hash, hash_algo, sidecar_path, first_seen_at, last_seen_at)
+     VALUES (?, ?, ?, 'cr3', 'raw', 25000000, '1', 'present', ?, 'sha256', ?, ?, ?)`,
   );
   // Metadata and previews with what this release's upgrade steps look for, in plausible shares: 1 in
   // 10 an older CR2, 1 in 50 a RAF, 1 in 100 a date-only time (midnight, no offset), 1 in 200 a
@@ -114,7 +114,9 @@ if (!BUILD_IN) {
     tx(db, () => {
       for (let id = from; id < Math.min(from + BATCH, FILES + 1); id++) {
         const folder = `${SYNTHETIC_ROOT}/${2000 + (id % 25)}/${String(id % 365).padStart(3, '0')}`;
-        addFile.run(id, `${folder}/IMG_${id}.CR3`, SYNTHETIC_ROOT, `h${id}`, now, now);
+        // Half the RAWs keep a sidecar: Lightroom's IMG.xmp, 1 in 10 darktable's IMG.CR3.xmp.
+        const sidecar = id % 10 === 5 ? `${folder}/IMG_${id}.CR3.xmp` : id % 2 === 0 ? `${folder}/IMG_${id}.xmp` : null;
+        addFile.run(id, `${folder}/IMG_${id}.CR3`, SYNTHETIC_ROOT, `h${id}`, sidecar, now, now);
         const type = id % 20 === 0 ? 'TIFF' : id % 10 === 1 ? 'CR2' : id % 50 === 2 ? 'RAF' : 'CR3';
         const at = id % 100 === 3 ? '2019-05-01T00:00:00' : `2019-05-01T12:${String(id % 60).padStart(2, '0')}:00`;
         addMeta.run(id, type, at, now - id * 60_000, id % 200 === 4 ? 'Unknown ( )' : 'RF24-70mm F2.8 L IS USM', now);
@@ -172,14 +174,16 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
 
 // ---- this release's upgrade steps ----------------------------------------------------------------
 // The migrations that send some photos back through a pass (0140 undated, 0150 sizes/times/lenses,
-// 0160 previews from deep pixels) run once, at the first start after an upgrade, before any claim:
+// 0160 previews from deep pixels, 0180 darktable's colour labels) or build indexes (0170) run once, at the first start after an upgrade, before any claim:
 // each is timed on the built library and rolled back; together they share the start's budget.
 {
   const { db } = openDb(dbPath);
   let total = 0;
-  for (const name of ['0140-reread-undated-photos.sql', '0150-reread-sizes-times-lenses.sql', '0160-rerender-deep-previews.sql']) {
+  for (const name of ['0140-reread-undated-photos.sql', '0150-reread-sizes-times-lenses.sql', '0160-rerender-deep-previews.sql', '0170-exposure-indexes.sql', '0180-reread-sidecar-colour-labels.sql']) {
     const sql = readFileSync(path.join(defaultMigrationsDir(), name), 'utf8');
     db.exec('BEGIN IMMEDIATE');
+    // A step that builds indexes is timed building them: the library here already has them.
+    for (const m of sql.matchAll(/CREATE INDEX IF NOT EXISTS (\w+)/g)) db.exec(`DROP INDEX ${m[1]}`);
     const t = performance.now();
     db.exec(sql);
     const ms = performance.now() - t;

@@ -8,3 +8,5 @@ CREATE INDEX IF NOT EXISTS metadata_focal ON metadata(focal_length) WHERE focal_
 CREATE INDEX IF NOT EXISTS metadata_aperture ON metadata(f_number) WHERE f_number IS NOT NULL;
 CREATE INDEX IF NOT EXISTS metadata_rating ON metadata(rating) WHERE rating IS NOT NULL;
 CREATE INDEX IF NOT EXISTS metadata_label ON metadata(label COLLATE NOCASE) WHERE label IS NOT NULL;
+-- darktable keeps several colour labels on a photo ("Red, Blue"): those few rows by their own index.
+CREATE INDEX IF NOT EXISTS metadata_labels ON metadata(label) WHERE label LIKE '%, %';

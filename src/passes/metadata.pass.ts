@@ -186,6 +186,26 @@ function lensName(rec: Record<string, unknown>): string | null {
   return null;
 }
 
+/** darktable's colour labels (`darktable:colorlabels`, a Seq of 0–4) by name. */
+const DARKTABLE_COLOURS = ['Red', 'Yellow', 'Green', 'Blue', 'Purple'];
+/** digiKam's (`digiKam:ColorLabel`, 1–9; 0 is none). */
+const DIGIKAM_COLOURS = [null, 'Red', 'Orange', 'Yellow', 'Green', 'Blue', 'Magenta', 'Gray', 'Black', 'White'];
+
+/**
+ * The colour label as Lightroom, Bridge and Capture One write it (xmp:Label, a name), else as
+ * darktable does (it never writes xmp:Label: its labels are numbers, several at once, kept as
+ * "Red, Blue"), else digiKam's number.
+ */
+function colourLabel(pick: (k: string) => unknown): string | null {
+  const named = str(pick('Label'));
+  if (named) return named;
+  const numbers = (v: unknown) => list(v).flatMap((x) => x.split(/\s*,\s*/)).map(Number).filter(Number.isInteger);
+  const dt = [...new Set(numbers(pick('Colorlabels')).map((n) => DARKTABLE_COLOURS[n]).filter((c): c is string => !!c))];
+  if (dt.length) return dt.join(', ');
+  const dk = numbers(pick('ColorLabel'))[0];
+  return dk === undefined ? null : (DIGIKAM_COLOURS[dk] ?? null);
+}
+
 /** Maps ExifTool's tags for a photo (and its sidecar's, which win for XMP fields) to our row. */
 export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[]): MetadataRow {
   const rec = t as Record<string, unknown>;
@@ -224,7 +244,7 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
     gps_lon: gps?.lon ?? null,
     gps_alt: gps?.alt ?? null,
     rating: num(pick('Rating')),
-    label: str(pick('Label')),
+    label: colourLabel(pick),
     title: str(pick('Title')),
     keywords,
     hierarchical: list(pick('HierarchicalSubject')),

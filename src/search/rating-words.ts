@@ -12,8 +12,8 @@ export interface RatingReading {
   label: string;
 }
 
-/** The colour labels of Lightroom and Bridge (Capture One and darktable use the same names). */
-const COLOURS = ['red', 'yellow', 'green', 'blue', 'purple'] as const;
+/** The colour labels of Lightroom, Bridge, Capture One and darktable, and digiKam's others. */
+const COLOURS = ['red', 'yellow', 'green', 'blue', 'purple', 'orange', 'magenta', 'gray', 'black', 'white'] as const;
 
 function ratingOf(value: string): NumRange | null {
   const m = /^([1-5])(\+)?$/.exec(value);
@@ -59,7 +59,7 @@ export function parseRatingWords(words: readonly string[]): { reading: RatingRea
 
 /** A colour label as stored ("Red"), from "red" or "Red". */
 export function colourLabelOf(value: string): string | null {
-  const v = value.trim().toLowerCase();
+  const v = value.trim().toLowerCase().replace(/^grey$/, 'gray');
   return (COLOURS as readonly string[]).includes(v) ? v[0]!.toUpperCase() + v.slice(1) : null;
 }
 

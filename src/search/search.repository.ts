@@ -137,8 +137,10 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     why.push(ratingLabel(f.rating));
   }
   if (f.colourLabel) {
-    where.push('f.id IN (SELECT m.file_id FROM metadata m WHERE m.label = ? COLLATE NOCASE)');
-    params.push(f.colourLabel);
+    // One label by its index; darktable's several ("Red, Blue") through the few rows that hold a list.
+    where.push(`f.id IN (SELECT m.file_id FROM metadata m WHERE m.label = ? COLLATE NOCASE
+      UNION SELECT m.file_id FROM metadata m WHERE m.label LIKE '%, %' AND (', ' || m.label || ',') LIKE ? ESCAPE '\\')`);
+    params.push(f.colourLabel, `%, ${likeEscape(f.colourLabel)},%`);
     why.push(`${f.colourLabel} label`);
   }
   if (f.tag) {

@@ -85,7 +85,9 @@ test('exposure and lens filters are index lookups: no statement scans metadata o
     });
     for (const sql of sqls) {
       const p = plan(db, sql);
-      assert.deepEqual(p.filter((d) => /^SCAN (m|f|metadata|files)\b/.test(d)), [], `${JSON.stringify(f)}: a scan in\n${sql}\n${p.join('\n')}`);
+      // metadata_labels holds only darktable's rows of several labels: walking it reads those alone.
+      const scans = p.filter((d) => /^SCAN (m|f|metadata|files)\b/.test(d) && !/USING COVERING INDEX metadata_labels$/.test(d));
+      assert.deepEqual(scans, [], `${JSON.stringify(f)}: a scan in\n${sql}\n${p.join('\n')}`);
       assert.ok(p.some((d) => /metadata_(iso|focal|aperture|lens|rating|label)\b/.test(d)), `${JSON.stringify(f)}: its index\n${p.join('\n')}`);
     }
   }
