@@ -9,8 +9,9 @@ import { colourLabelOf, parseColourLabelWords, parseRatingValue, parseRatingWord
 
 /**
  * A search query read for its structure before anything is ranked: camera, lens, dates, exposure
- * (ISO, focal length, aperture), star rating and colour label, places, named people, keywords and file names, and the free words
- * left over ("Canon 6D 2013 beach" → camera Canon EOS 6D, 2013, text "beach"). Words are recognised
+ * (ISO, focal length, aperture), star rating and colour label, places, named people, keywords and
+ * file names, and the free words left over ("Canon 6D 2013 beach" → camera Canon EOS 6D, 2013,
+ * text "beach"). Words are recognised
  * against what the library holds (a Lexicon), so "Arezzo" is a place only when some photo was taken
  * there, and "6D" a camera only when some photo was shot with one. PhotoPrism-style prefixes force a
  * reading: `camera:`, `lens:`, `year:`/`date:`, `person:`, `place:`, `tag:`/`keyword:`,
@@ -208,7 +209,6 @@ function parseWords(
         continue;
       }
     }
-    // ISO, focal length, aperture: "iso 3200", "iso 800-3200", "85mm", "f/1.8".
     // A star rating or a colour label: "5 stars", "4+ stars", "★★★★", "red label".
     const two = words.slice(i, i + 2).map((x) => x.text);
     const rated = parseRatingWords(two);
@@ -223,7 +223,8 @@ function parseWords(
       i += labelled.used;
       continue;
     }
-    // A keyword of that name wins ("35mm" on film scans).
+    // ISO, focal length, aperture: "iso 3200", "iso 800-3200", "85mm", "f/1.8". A keyword of that
+    // name wins ("35mm" on film scans).
     const ex = parseExposureWords(two);
     if (ex && !(ex.used === 1 && lex.keyword(w.text))) {
       parts.push(exposurePart(phraseOf(i, ex.used), ex.reading));
