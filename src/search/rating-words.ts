@@ -2,8 +2,8 @@ import type { NumRange } from './exposure-words.js';
 
 /**
  * Star ratings and colour labels as photographers set them in Lightroom, Bridge, Capture One or
- * darktable (xmp:Rating 1–5, xmp:Label "Red"…) and type them in a search box: "5 stars", "4+ stars",
- * "5-star", "★★★★", "rated 4", `rating:4+`; "red label", `label:red`.
+ * darktable (xmp:Rating 1–5, -1 rejected; xmp:Label "Red"…) and type them in a search box: "5 stars",
+ * "4+ stars", "5-star", "★★★★", "rated 4", `rating:4+`, "rejected"; "red label", `label:red`.
  */
 
 export interface RatingReading {
@@ -23,8 +23,12 @@ function ratingOf(value: string): NumRange | null {
 }
 
 export function ratingLabel(r: NumRange): string {
+  if (r.max < 0) return 'rejected';
   return r.max === r.min ? `rated ${r.min} star${r.min === 1 ? '' : 's'}` : `rated ${r.min}+ stars`;
 }
+
+/** Bridge's and darktable's reject (xmp:Rating -1); Lightroom keeps its flags in its catalog. */
+const REJECTED: NumRange = { min: -1, max: -1 };
 
 const reading = (r: NumRange | null): RatingReading | null => (r ? { range: r, label: ratingLabel(r) } : null);
 
@@ -37,10 +41,11 @@ export function parseRatingValue(value: string): RatingReading | null {
 
 /**
  * Reads a rating from the start of `words` (any case): "5 stars", "4+ stars", "5 star", "5-star",
- * "★★★★", "★★★★+", "rated 4", "rated 4+", "rating 3". Returns it and how many words it used.
+ * "★★★★", "★★★★+", "rated 4", "rated 4+", "rating 3", "rejected". Returns it and how many words it used.
  */
 export function parseRatingWords(words: readonly string[]): { reading: RatingReading; used: number } | null {
   const [w0 = '', w1 = ''] = words.map((w) => w.toLowerCase());
+  if (w0 === 'rejected' || w0 === 'rejects') return { reading: { range: REJECTED, label: ratingLabel(REJECTED) }, used: 1 };
   if (/^★/u.test(w0)) {
     const r = parseRatingValue(w0);
     return r ? { reading: r, used: 1 } : null;

@@ -41,7 +41,7 @@ export const searchCommand: CliCommand = {
     '           "before 2010", "since June 2019", "christmas 2019"',
     '  lenses   "70-200mm", "85mm", "f/2.8" (a lens named so; else the photos taken at 85 mm, at f/2.8)',
     '  exposure "iso 3200", "iso 800-3200", "iso 6400+", "35mm", "f/1.8"',
-    '  ratings  "5 stars", "4+ stars", "★★★", "red label" (as Lightroom, Capture One or darktable set them)',
+    '  ratings  "5 stars", "4+ stars", "★★★", "rejected", "red label" (as Lightroom, Bridge or darktable set them)',
     '  places, named people, keywords and tags: "Arezzo", "Obama", "beach"',
     '  file names: "DSC06241", "IMG_1234.CR3"',
     'Other words are ranked by CLIP when a model is installed, else matched in tags, keywords,',

@@ -53,14 +53,16 @@ describe('search by the star rating and colour label the user gave elsewhere', {
   const files: Record<string, string> = {};
 
   before(async () => {
-    const [five, four, none, raw, dt, dk] = copyFixtures(lib, [
+    const [five, four, none, raw, dt, dk, rejected] = copyFixtures(lib, [
       'photos/scenes/eagle.jpg', 'photos/scenes/giraffe.jpg', 'photos/scenes/iguana.jpg', 'raw/exiftool_CanonRaw.cr2', 'raw/exiftool_Nikon.nef', 'raw/exiftool_Panasonic.rw2',
+      'photos/scenes/horses.jpg',
     ]);
-    Object.assign(files, { five, four, none, raw, dt, dk });
+    Object.assign(files, { five, four, none, raw, dt, dk, rejected });
     const et = (...args: string[]) => execFileSync('exiftool', ['-q', '-overwrite_original', ...args]);
     et('-XMP-xmp:Rating=5', '-XMP-xmp:Label=Red', five!); // Lightroom: XMP in the JPEG itself
     et('-XMP-xmp:Rating=4', four!);
     et('-XMP-xmp:Rating=0', none!); // Lightroom's "no stars"
+    et('-XMP-xmp:Rating=-1', rejected!); // Bridge's reject
     et('-o', raw!.replace(/\.cr2$/, '.xmp'), '-XMP-xmp:Rating=4', '-XMP-xmp:Label=Red', raw!); // Lightroom's sidecar of a RAW
     // darktable's IMG.NEF.xmp as darktable writes it: its colour labels are numbers (blue 3, purple
     // 4), several at once, and never xmp:Label.
@@ -79,12 +81,13 @@ describe('search by the star rating and colour label the user gave elsewhere', {
   };
   const found = async (q: string) => (await search(q)).results.map((r) => r.path).sort();
 
-  test('"5 stars", "4 stars", "4+ stars", "★★", rating: — from the JPEG\'s XMP and either sidecar', async () => {
+  test('"5 stars", "4 stars", "4+ stars", "★★", rating:, "rejected" — from the JPEG\'s XMP and either sidecar', async () => {
     assert.deepEqual(await found('5 stars'), [files.five]);
     assert.deepEqual(await found('4 stars'), [files.four, files.raw].sort());
     assert.deepEqual(await found('4+ stars'), [files.five, files.four, files.raw].sort());
     assert.deepEqual(await found('★★'), [files.dt]);
     assert.deepEqual(await found('rating:1+'), [files.five, files.four, files.raw, files.dt, files.dk].sort(), 'never the unrated (Rating 0)');
+    assert.deepEqual(await found('rejected'), [files.rejected]);
     const r = await search('5 stars');
     assert.deepEqual(r.parsed.map((p) => [p.kind, p.label]), [['rating', 'rated 5 stars']]);
     assert.match(r.results[0]!.why, /rated 5 stars/);

@@ -102,6 +102,7 @@ const TABLE: [string, string[], string][] = [
   ['red label dog', ['label:Red', 'keyword:dog'], 'dog'],
   ['red car', ['text:red car'], 'red car'],
   ['6 stars', ['text:6 stars'], '6 stars'],
+  ['rejected 2019', ['rating:-1..-1', 'date:2019-01-01..2020-01-01'], ''],
   ['stars', ['text:stars'], 'stars'],
   ['f/0 iso 0', ['text:f/0 iso 0'], 'f/0 iso 0'], // no camera records these
   ['red car at night', ['text:red car at night'], 'red car at night'],
