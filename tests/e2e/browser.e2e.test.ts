@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -68,6 +69,8 @@ describe('the photo browser in Chromium against a daemon on the fixtures', { tim
     const library = path.join(dir, 'library');
     mkdirSync(library, { recursive: true });
     copyFixtures(library, FILES);
+    // Stars and a colour label, as Lightroom writes them into a JPEG: the search and the panel show them.
+    execFileSync('exiftool', ['-q', '-overwrite_original', '-XMP-xmp:Rating=4', '-XMP-xmp:Label=Red', path.join(library, 'photos/gps/zebra.jpg')]);
     // An exact copy (the same bytes under another name, as a re-import leaves): the Duplicates tab.
     mkdirSync(path.join(library, 'copies'));
     copyFileSync(path.join(library, 'photos/scenes/dog_corgi.jpg'), path.join(library, 'copies', 'dog_corgi copy.jpg'));
@@ -249,6 +252,18 @@ describe('the photo browser in Chromium against a daemon on the fixtures', { tim
         await page.waitForFunction(() => !document.querySelector('#search-chips .chip[data-kind=date]'));
         assert.equal(await page.$eval('#search-form input[name=q]', (i) => (i as HTMLInputElement).value), 'obama');
         assert.equal(await page.$eval('#more', (b) => (b as HTMLElement).hidden), true, 'no More button when everything is shown');
+        // A rating: its chip, its photos, and the stars and label in a photo's panel.
+        await page.fill('#search-form input[name=q]', '4 stars');
+        await page.press('#search-form input[name=q]', 'Enter');
+        await page.waitForSelector('#search-chips .chip[data-kind=rating]');
+        // zebra.jpg rated here, berlin_shop.jpg as the fixture came: every result says why.
+        await page.waitForSelector('#grid .tile[title^="zebra.jpg"]');
+        const titles = await page.$$eval('#grid .tile[data-file-id]', (t) => t.map((x) => x.getAttribute('title') ?? ''));
+        assert.ok(titles.every((t) => /rated 4 stars/.test(t)), titles.join(' | '));
+        await page.click('#grid .tile[title^="zebra.jpg"]');
+        await page.waitForFunction(() => /Rating\s*★★★★(?!★)/.test(document.getElementById('detail-side')?.textContent ?? ''));
+        assert.match(await page.$eval('#detail-side', (d) => d.textContent ?? ''), /Label\s*Red/);
+        await page.keyboard.press('Escape');
       });
 
       test('status: plain language, the missing model as one line with its fix, watching, readable errors', async () => {

@@ -171,6 +171,10 @@ function renderSide(d: Detail): void {
     row('Camera', d.camera),
     row('Lens', m.lens),
     row('Exposure', [m.exposure_time && `${String(m.exposure_time)}s`, m.f_number && `f/${String(m.f_number)}`, m.iso && `ISO ${String(m.iso)}`, m.focal_length && `${String(m.focal_length)} mm`].filter(Boolean).join(' · ')),
+    // Stars as Lightroom, Bridge or darktable set them (-1: rejected), a colour label, a title.
+    row('Rating', typeof m.rating === 'number' && m.rating !== 0 ? (m.rating < 0 ? 'rejected' : '★'.repeat(Math.min(5, Math.round(m.rating)))) : null),
+    row('Label', m.label),
+    row('Title', m.title),
     row('Size', d.width && d.height ? `${d.width} × ${d.height}` : null),
     row('Place', d.place ? [d.place.city, d.place.region, d.place.country].filter(Boolean).join(', ') : null),
     row('GPS', m.gps_lat != null ? `${Number(m.gps_lat).toFixed(5)}, ${Number(m.gps_lon).toFixed(5)}` : null),
