@@ -116,13 +116,18 @@ export function decodeXml(bytes: Uint8Array): string | null {
   const b = (i: number) => bytes[i] ?? -1;
   const utf32 = (little: boolean, from: number) => {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const points: number[] = [];
-    for (let i = from; i + 4 <= bytes.length; i += 4) points.push(view.getUint32(i, little));
+    const parts: string[] = [];
     try {
-      return String.fromCodePoint(...points);
+      // In pieces: a large packet's code points would overflow one call's arguments.
+      for (let i = from; i + 4 <= bytes.length; i += 4 * 4096) {
+        const points: number[] = [];
+        for (let j = i; j + 4 <= Math.min(bytes.length, i + 4 * 4096); j += 4) points.push(view.getUint32(j, little));
+        parts.push(String.fromCodePoint(...points));
+      }
     } catch {
-      return null;
+      return null; // a value past U+10FFFF
     }
+    return parts.join('');
   };
   if (b(0) === 0x00 && b(1) === 0x00 && b(2) === 0xfe && b(3) === 0xff) return utf32(false, 4);
   if (b(0) === 0xff && b(1) === 0xfe && b(2) === 0x00 && b(3) === 0x00) return utf32(true, 4);

@@ -30,6 +30,11 @@ test('an XMP packet reads the same in every encoding the XMP spec allows, with o
   }
 });
 
+test('a large UTF-32 packet (a sidecar padded as XMP writers pad it) reads whole', () => {
+  const big = XMP.replace('<?xpacket end', `${' '.repeat(300_000)}<?xpacket end`);
+  assert.equal(decodeXml(utf32(big, true, true)), big);
+});
+
 test('bytes that are no text in the encoding they start in are not read as anything', () => {
   // A lone surrogate in UTF-16, a code point past U+10FFFF in UTF-32.
   assert.equal(decodeXml(Buffer.from([0xff, 0xfe, 0x3c, 0x00, 0x00, 0xd8, 0x3e, 0x00])), null);
