@@ -35,7 +35,14 @@ export interface SearchFilters {
   colourLabel?: string;
 }
 
-const EXPOSURE_KINDS: readonly ExposureKind[] = ['iso', 'focal', 'aperture'];
+/**
+ * The filters that are a range of one metadata column, each by its own index (0170): the exposure
+ * (with the slack a camera's rounding needs, exposure-words.ts) and the star rating.
+ */
+const RANGE_FILTERS: readonly { key: ExposureKind | 'rating'; column: string; bounds: (r: NumRange) => [number, number]; label: (r: NumRange) => string }[] = [
+  ...(['iso', 'focal', 'aperture'] as const).map((k) => ({ key: k, column: EXPOSURE_COLUMN[k], bounds: (r: NumRange) => storedBounds(k, r), label: (r: NumRange) => exposureLabel(k, r) })),
+  { key: 'rating', column: 'rating', bounds: (r) => [r.min, r.max], label: ratingLabel },
+];
 
 /** Every filter's key: what a caller's options hold of SearchFilters (the compiler keeps it whole). */
 export const FILTER_KEYS = ['from', 'to', 'camera', 'person', 'alsoPeople', 'tag', 'place', 'folder', 'lens', 'cameras', 'iso', 'focal', 'aperture', 'rating', 'colourLabel'] as const;
@@ -56,8 +63,7 @@ export function eachFilter(f: SearchFilters): SearchFilters[] {
   if (f.camera) out.push({ camera: f.camera });
   if (f.cameras) out.push({ cameras: f.cameras });
   if (f.lens) out.push({ lens: f.lens });
-  for (const k of EXPOSURE_KINDS) if (f[k]) out.push({ [k]: f[k] });
-  if (f.rating) out.push({ rating: f.rating });
+  for (const { key } of RANGE_FILTERS) if (f[key]) out.push({ [key]: f[key] });
   if (f.colourLabel) out.push({ colourLabel: f.colourLabel });
   if (f.tag) out.push({ tag: f.tag });
   if (f.place) out.push({ place: f.place });
@@ -121,20 +127,13 @@ export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
     params.push(JSON.stringify(f.lens.names));
     why.push(`lens ${f.lens.label}`);
   }
-  for (const k of EXPOSURE_KINDS) {
-    const r = f[k];
+  for (const { key, column, bounds, label } of RANGE_FILTERS) {
+    const r = f[key];
     if (!r) continue;
-    // Driven by the column's index (0170): the range, then files by id.
-    const col = EXPOSURE_COLUMN[k];
-    where.push(`f.id IN (SELECT m.file_id FROM metadata m WHERE m.${col} IS NOT NULL AND m.${col} BETWEEN ? AND ?)`);
-    params.push(...storedBounds(k, r));
-    why.push(exposureLabel(k, r));
-  }
-  if (f.rating) {
-    // Driven by the rating's index (0170), as the exposure columns are.
-    where.push('f.id IN (SELECT m.file_id FROM metadata m WHERE m.rating IS NOT NULL AND m.rating BETWEEN ? AND ?)');
-    params.push(f.rating.min, f.rating.max);
-    why.push(ratingLabel(f.rating));
+    // Driven by the column's index: the range, then files by id.
+    where.push(`f.id IN (SELECT m.file_id FROM metadata m WHERE m.${column} IS NOT NULL AND m.${column} BETWEEN ? AND ?)`);
+    params.push(...bounds(r));
+    why.push(label(r));
   }
   if (f.colourLabel) {
     // One label by its index; darktable's several ("Red, Blue") through the few rows that hold a list.
