@@ -1,6 +1,7 @@
 // First import at the speed of the hardware (issue 14), one run on one tree of fixture copies:
 //   1. scan + metadata vs a 2-process `exiftool -fast -j -r` over the same tree   (goal: ratio <= 1.0)
 //   2. previews with the default CPU workers vs one worker                          (goal: <= 0.6 on 2 cores)
+//      against the render step alone run on as many threads vs one (the machine's own scaling),
 //      and, on the RAWs alone, CPU per preview read at recorded offsets vs ExifTool's extraction
 //   3. faces and tags passes vs a bare onnxruntime loop on the same tensors         (goal: <= 1.3 each)
 //   4. a full first import with every pass but CLIP: files/s, CPU use of all cores (goal >= 85 %), peak RSS;
@@ -34,6 +35,7 @@ import { ExifReader } from '../src/exiftool/reader.js';
 import { imageLocationsOf } from '../src/exiftool/image-locations.js';
 import { chooseEmbedded } from '../src/image/choose-embedded.js';
 import { probeImage } from '../src/image/render.js';
+import { createThreadedRenderer } from '../src/image/threaded-render.js';
 import { alignFace } from '../src/ml/faces/align.js';
 import { writeFaceCrop } from '../src/ml/faces/crops.js';
 import { FaceEmbedder } from '../src/ml/faces/embedder.js';
@@ -79,6 +81,21 @@ function replicate(dest: string, copies: number, subs = ['photos/gps', 'photos/s
     }
   }
   return out;
+}
+
+/** Wall seconds for the preview render step (renderer threads, as the pass uses them) over `inputs`, `threads` at a time. */
+async function renderAlone(inputs: readonly string[], threads: number, cacheDir: string): Promise<number> {
+  const r = createThreadedRenderer({ threads });
+  try {
+    await Promise.all(Array.from({ length: threads }, () => r.render(inputs[0]!, 1, { cacheDir }))); // threads started
+    const queue = [...inputs];
+    const [, secs] = await time(() => Promise.all(Array.from({ length: threads }, async () => {
+      for (let x = queue.shift(); x; x = queue.shift()) await r.render(x, 1, { cacheDir });
+    })));
+    return secs;
+  } finally {
+    await r.close();
+  }
 }
 
 const time = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
@@ -513,6 +530,17 @@ try {
     // the thumbnail is encoded beside the preview, ExifTool runs in its own process. On a quiet
     // machine the best ratio two workers can reach is (cores busy with one) / (cores).
     if (os.loadavg()[0]! < CORES / 2) out(`   best ratio reachable from one worker's ${f(one.cores, 2)} cores busy: ${f(Math.min(1, one.cores / CORES), 2)}`);
+    // What this machine gives the pixel work itself: the preview render step alone (decode, resize,
+    // hash, encode preview and thumbnail, on the renderer's threads as the pass runs it) over the
+    // tree's JPEGs, one thread against as many as the default workers, no queue, database or
+    // ExifTool. Two runs each, alternated, summed: the ratio the preview pass's own is measured against.
+    const jpegs = files.filter((x) => /\.jpe?g$/i.test(x));
+    const bare = { one: 0, all: 0 };
+    for (let i = 0; i < 2; i++) {
+      bare.one += await renderAlone(jpegs, 1, path.join(tmp, 'render-alone'));
+      bare.all += await renderAlone(jpegs, cpuWorkers('auto'), path.join(tmp, 'render-alone'));
+    }
+    out(`   the render step alone (${jpegs.length} JPEGs, no queue): ${cpuWorkers('auto')} threads take ${f(bare.all / bare.one, 2)} of one thread's time (what this machine gives the pixel work itself; the pass's ratio is ${f(pvRatio / (bare.all / bare.one), 2)}× that)`);
     // The daemon's own thread is the one every worker waits on (claims, commits, ExifTool replies,
     // each sharp and fs completion): its CPU per preview and its major collections, a figure the
     // machine's other load does not change (wall times and ratios it does).
@@ -640,11 +668,16 @@ try {
     const sDet = await ort.InferenceSession.create(det.model.onnxPath, bareOpts);
     const sEmb = await ort.InferenceSession.create(emb.model.onnxPath, bareOpts);
     const sCls = await ort.InferenceSession.create(clsModel.onnxPath, bareOpts);
+    // The same bare loops with their sessions on the ML worker thread, where the daemon runs every
+    // model (onnxruntime runs synchronously on its caller: on the daemon's thread each run would
+    // stall the API): the thread hop's share of a pass's time.
+    const onWorker = (model: string) => sessions.open(model, { intraOpNumThreads: bareOpts.intraOpNumThreads });
+    const [wDet, wEmb, wCls] = [await onWorker(det.model.onnxPath), await onWorker(emb.model.onnxPath), await onWorker(clsModel.onnxPath)];
     const decoded = new DecodedPreviews({ cacheDir: fp.cacheDir, maxEntries: 4 });
     const faces: Pass = createFacesPass({ registry, sessions, cacheDir: fp.cacheDir, config: cfg, decoded });
     const tags: Pass = createTagsPass({ clip: noClip, classifier: classifierSourceFromRegistry(registry, sessions), cacheDir: fp.cacheDir, config: cfg, decoded });
     // One round: per photo, each side's time (ms), side by side.
-    const sides = ['bareFaces', 'bareTags', 'decode', 'faces', 'tags'] as const;
+    const sides = ['bareFaces', 'bareTags', 'hopFaces', 'hopTags', 'decode', 'faces', 'tags'] as const;
     // CPU time of the whole process (every thread: this one, the ML worker, libuv's pool) per side
     // too: the figure the machine's other load changes least (the sides run one at a time).
     const cpu = Object.fromEntries(sides.map((k) => [k, [] as number[][]])) as Record<(typeof sides)[number], number[][]>;
@@ -668,6 +701,11 @@ try {
           for (const t of x.faces) await sEmb.run({ [sEmb.inputNames[0]!]: new ort.Tensor('float32', t, [1, 3, 112, 112]) });
         });
         await clock('bareTags', () => sCls.run({ [sCls.inputNames[0]!]: new ort.Tensor('float32', x.cls, [1, 3, 224, 224]) }));
+        await clock('hopFaces', async () => {
+          await wDet.run({ [wDet.inputNames[0]!]: new ort.Tensor('float32', x.det.tensor, [1, 3, x.det.h, x.det.w]) });
+          for (const t of x.faces) await wEmb.run({ [wEmb.inputNames[0]!]: new ort.Tensor('float32', t, [1, 3, 112, 112]) });
+        });
+        await clock('hopTags', () => wCls.run({ [wCls.inputNames[0]!]: new ort.Tensor('float32', x.cls, [1, 3, 224, 224]) }));
         await clock('decode', () => decoded.get(r.hash, r.path));
         for (const [name, pass] of [['faces', faces], ['tags', tags]] as const) {
           await clock(name, async () => {
@@ -700,13 +738,14 @@ try {
     const m = Object.fromEntries(sides.map((k) => [k, best(k)])) as Record<(typeof sides)[number], number>;
     // CPU: per photo the least of the three rounds too.
     const c = Object.fromEntries(sides.map((k) => [k, rows.reduce((sum, _, i) => sum + Math.min(...cpu[k].map((r) => r[i]!)), 0)])) as Record<(typeof sides)[number], number>;
-    await Promise.all([sDet.release(), sEmb.release(), sCls.release()]);
+    await Promise.all([sDet, sEmb, sCls, wDet, wEmb, wCls].map((x) => x.release()));
     await sessions.close();
     db.close();
     const per = (v: number) => f(v / rows.length, 1);
     const rf = m.faces / m.bareFaces, rt = m.tags / m.bareTags, rAll = (m.faces + m.tags + m.decode) / (m.bareFaces + m.bareTags);
     out(`3. faces pass vs bare onnxruntime:       ${f(m.faces, 0)} ms vs ${f(m.bareFaces, 0)} ms over ${rows.length} previews, ${nFaces} faces  ratio ${f(rf, 2)} (goal <= 1.3: ${verdict(rf <= 1.3)})`);
     out(`   tags pass vs bare onnxruntime:        ${f(m.tags, 0)} ms vs ${f(m.bareTags, 0)} ms  ratio ${f(rt, 2)} (goal <= 1.3: ${verdict(rt <= 1.3)})`);
+    out(`   the same bare loops on the ML worker thread: faces ${f(m.hopFaces, 0)} ms, tags ${f(m.hopTags, 0)} ms (the daemon runs every model there); the passes take ${f(m.faces / m.hopFaces, 2)} and ${f(m.tags / m.hopTags, 2)} of that`);
     out(`   the one shared preview decode:        ${f(m.decode, 0)} ms (${per(m.decode)} ms a photo; serves faces, tags, CLIP and OCR; in neither ratio above)`);
     out(`   faces + tags + that decode vs both bare loops: ratio ${f(rAll, 2)}`);
     out(`   CPU time, all threads (ms a photo): faces ${per(c.faces)} vs ${per(c.bareFaces)} bare, ratio ${f(c.faces / c.bareFaces, 2)}; tags ${per(c.tags)} vs ${per(c.bareTags)}, ratio ${f(c.tags / c.bareTags, 2)}; decode ${per(c.decode)}; all of it ${f((c.faces + c.tags + c.decode) / (c.bareFaces + c.bareTags), 2)}`);
