@@ -24,6 +24,7 @@ import { buildFilter, termMatches } from '../src/search/search.repository.js';
 import { TOKEN_HEADER } from '../src/api/security.hook.js';
 import { listPersonTiles } from '../src/people/index.js';
 import { statusCommand } from '../src/cli/commands/status.command.js';
+import { stepsLeft } from '../src/cli/index-via-daemon.js';
 import { parseConfig } from '../src/config/index.js';
 import { startDaemonApi } from '../src/daemon-api.js';
 import { silentLogger } from '../src/log/index.js';
@@ -236,6 +237,20 @@ const CPU_PASSES = ['preview', 'faces', 'embed', 'tags', 'ocr', 'fingerprint'];
   };
   report(`next retry index waits for, past the ${BACKLOG}-job backlog (median of 50; once a run)`, nextRetry(NEEDS_INSTALL), 'ms', null);
   report('  the earliest retry of any kind, as before (baseline)', nextRetry([]), 'ms', null);
+  // `rawlight index DIR` with the daemon running follows the folder's steps in the database: one
+  // look, at a folder as big as the backlog (every photo a step to go) and at the whole library
+  // asked for again (every photo done). It looks no more often than ten times a look's length.
+  const look = (roots: string[]) => {
+    const ms: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      stepsLeft(db, roots, [...CPU_PASSES, 'scan', 'metadata', 'places', 'writeback'], Date.now() + 60_000);
+      ms.push(performance.now() - t);
+    }
+    return median(ms);
+  };
+  report(`index through the daemon: one look at the steps left of a ${BACKLOG}-photo folder, all to go (median of 5)`, look([`${SYNTHETIC_ROOT}/backlog`]), 'ms', null);
+  report(`  of the whole ${FILES + BACKLOG}-photo library asked for again (median of 5)`, look([SYNTHETIC_ROOT]), 'ms', null);
   const ro = openReadonlyDb(dbPath);
   const search: number[] = [];
   const people: number[] = [];

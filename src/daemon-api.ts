@@ -7,14 +7,15 @@ import { judgeForLibrary } from './duplicates/judge-for-library.js';
 import { markDuplicates } from './duplicates/mark.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
-import { requestPass } from './queue/queue.js';
+import { Priority, requestPass } from './queue/queue.js';
+import { withPrerequisites } from './pipeline/pass-selection.js';
 import { getFile } from './store/repositories/file.repository.js';
 import { openReadonlyDb } from './store/db.js';
 import { runWriteback, xmpStateForFile } from './xmp/index.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
 import { checkNewLibrary, resolveLibraryRoot } from './config/libraries.js';
-import { isDaemonError } from './errors/index.js';
+import { DaemonError, isDaemonError } from './errors/index.js';
 import type { Daemon } from './main.js';
 import type { WritableDb } from './store/db.js';
 import { ignorePerson, mergePeople, moveFace, namePerson, personForFace, removeFace, undoLast } from './people/index.js';
@@ -185,6 +186,15 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
         return n;
       },
       passNames: () => pipeline.passes.map((p) => p.name),
+      async index(dirs, passes) {
+        // An unknown name is refused before anything is walked.
+        const waitFor = (passes?.length ? withPrerequisites(pipeline.passes, passes) : pipeline.passes).map((p) => p.name);
+        const reports = await daemon.rescan(dirs, Priority.user);
+        // A walk that could not record what it found (disk full) or was cut short by a stop is
+        // logged by rescan and returns short: the caller must not wait for work that was not queued.
+        if (reports.length < dirs.length) throw new DaemonError('DAEMON_STOPPED', daemon.stopping ? 'the daemon is stopping' : 'the walk of the folders failed (the daemon\'s log says why)');
+        return { roots: reports.map(({ root, state, seen, added, changed, moved, gone, unreadable }) => ({ root, state, seen, added, changed, moved, gone, unreadable })), waitFor };
+      },
       watchState: () => daemon.watcher?.state ?? { enabled: daemon.o.config.watch.enabled, watching: 0 },
     },
     people: peoplePort(db, () => daemon.core.grouping.runNow()),

@@ -329,10 +329,13 @@ export class Daemon {
     this.core.discovery.markRootOffline(dir);
   }
 
-  /** Walks a folder (or every library) again; serialised so two walks never interleave. */
-  rescan(dirs: readonly string[] = this.libraries): Promise<ReconcileReport[]> {
+  /**
+   * Walks a folder (or every library) again; serialised so two walks never interleave. `priority`:
+   * what the walk queues (a user's `rawlight index` through the daemon: ahead of the backlog).
+   */
+  rescan(dirs: readonly string[] = this.libraries, priority: number = Priority.walk): Promise<ReconcileReport[]> {
     const run = this.reconciling.then(() =>
-      this.core.reconcile(dirs.length ? dirs : this.libraries, Priority.walk, this.abort.signal).catch((e: unknown) => {
+      this.core.reconcile(dirs.length ? dirs : this.libraries, priority, this.abort.signal).catch((e: unknown) => {
         // A walk that cannot record what it found (disk full) is logged; the next walk catches up.
         const err = storeError(e);
         this.o.log.error({ err: e, code: err.code }, `library walk stopped: ${err.message}`);

@@ -29,6 +29,18 @@ export interface ApiControl {
   watchState?(): unknown;
   /** Every registered pass, so the status lists passes that have not run yet. */
   passNames?(): readonly string[];
+  /**
+   * `rawlight index DIR` while the daemon runs: walks the folders now (libraries or not, nothing
+   * saved to config.json), their work queued ahead of the backlog. `passes`: the ones the caller
+   * waits for (PASS_UNKNOWN for a name no pass has); what they read from is added.
+   */
+  index?(dirs: readonly string[], passes?: readonly string[]): Promise<IndexStarted>;
+}
+
+/** What a walk asked for through the API found, and which passes the caller waits for. */
+export interface IndexStarted {
+  roots: { root: string; state: string; seen: number; added: number; changed: number; moved: number; gone: number; unreadable: { path: string; why: string }[] }[];
+  waitFor: string[];
 }
 
 export interface ApiDeps {

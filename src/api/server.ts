@@ -15,6 +15,7 @@ import { registerBrowseRoutes } from './routes/browse.route.js';
 import { registerDuplicateRoutes } from './routes/duplicates.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
 import { registerJobRoutes } from './routes/jobs.route.js';
+import { registerIndexFoldersRoute } from './routes/index-folders.route.js';
 import { registerLibraryRoutes } from './routes/libraries.route.js';
 import { registerPageRoutes } from './routes/page.route.js';
 import { registerPeopleRoutes } from './routes/people.route.js';
@@ -89,6 +90,7 @@ export function buildServer(deps: ApiDeps, opts: BuildOptions = {}): FastifyInst
   registerWritebackRoutes(app, ctx);
   registerJobRoutes(app, ctx);
   registerLibraryRoutes(app, ctx);
+  registerIndexFoldersRoute(app, ctx);
   registerBrowseRoutes(app, ctx);
   registerDuplicateRoutes(app, ctx);
   return app;

@@ -26,7 +26,7 @@ export function configuredBaseUrl(config: Config): string {
 
 /**
  * The one way CLI commands talk to a running daemon: its bound URL (the api-url file it writes
- * at start) and the token header. Issue 10's `rawlight writeback` via the daemon uses this too.
+ * at start) and the token header: `rawlight writeback` and `rawlight index` while the daemon runs.
  */
 export function createDaemonClient(places: Places, config: Config): DaemonClient {
   const running = daemonRunning(places);

@@ -12,6 +12,7 @@ export const ErrorCodes = {
   DB_OUT_OF_DATE: { retryable: false, message: 'The database schema is older than this rawlight; start the daemon once to upgrade it' },
   DB_MIGRATION_FAILED: { retryable: false, message: 'A database migration failed' },
   DAEMON_ALREADY_RUNNING: { retryable: false, message: 'Another rawlight daemon is running on this home' },
+  DAEMON_STOPPED: { retryable: false, message: 'The daemon stopped before the work asked of it was done' },
   AGENT_UNAVAILABLE: { retryable: false, message: 'No service manager (launchd or a user systemd) is available; start the daemon with `rawlight run`' },
   AGENT_NOT_BUILT: { retryable: false, message: 'The compiled daemon or the pinned Node binary is missing; run the install script first' },
   PLATFORM_COMMAND_FAILED: { retryable: true, message: 'A system command failed' },

@@ -1,30 +1,18 @@
-import { rangeParams, underDir } from '../../store/path-range.js';
 import { parseArgs } from 'node:util';
+import { readApiUrl } from '../../api/api-url-file.js';
 import { loadConfig } from '../../config/index.js';
 import { isDaemonError } from '../../errors/index.js';
 import { createLogger } from '../../log/index.js';
 import { Core } from '../../main.js';
 import type { ModelRole } from '../../ml/manifest.js';
-import type { ModelRegistry } from '../../ml/registry.js';
+import { createModelRegistry, type ModelRegistry } from '../../ml/registry.js';
 import { Priority } from '../../queue/queue.js';
-import { printJson, UsageError, type CliCommand } from '../command.js';
+import { printJson, UsageError, type CliCommand, type CliIO } from '../command.js';
+import { indexReport, type IndexReport } from '../index-report.js';
+import { indexThroughDaemon } from '../index-via-daemon.js';
 import { indexRoots } from '../index-roots.js';
 import { showProgress } from '../progress.js';
-import { acquireDaemonLock } from '../lock.js';
-
-export interface IndexReport {
-  files: number;
-  executed: Record<string, number>;
-  failed: { path: string; pass: string; error: string; code: string | null }[];
-  cloudOnly: number;
-  /** Jobs that failed transiently and retry later than `index` waits (the daemon retries them). */
-  waitingRetries: number;
-  gone: number;
-  roots: { root: string; state: string; seen: number; added: number; changed: number; moved: number; gone: number }[];
-  /** Folders and files the walk could not read (permission denied, a name that is not UTF-8), and why. */
-  unreadable: { path: string; why: string }[];
-  ms: number;
-}
+import { acquireDaemonLock, daemonRunning } from '../lock.js';
 
 export const indexCommand: CliCommand = {
   name: 'index',
@@ -38,6 +26,23 @@ export const indexCommand: CliCommand = {
     if (positionals.length === 0) throw new UsageError('give at least one folder');
     const roots = indexRoots(positionals);
     const config = loadConfig(env.places, { env: env.env });
+    // The daemon drives this home's queue: it does the work, this command follows it. (Another
+    // `index` run holding the lock serves no API: taking the lock below says who holds it.)
+    if (daemonRunning(env.places) && readApiUrl(env.places)) {
+      for (const why of notRunning(onlyPasses ?? [], config.passes, createModelRegistry(config, env.places))) env.io.stderr.write(`rawlight index: ${why}: it does not run\n`);
+      const tty = env.io.stderr as NodeJS.WritableStream & { isTTY?: boolean };
+      const report = await indexThroughDaemon(env, {
+        roots,
+        onlyPasses,
+        config,
+        retryWaitMs: RETRY_WAIT_MS,
+        warn: (line) => env.io.stderr.write(`rawlight index: ${line}\n`),
+        ...(tty.isTTY ? { onProgress: (left: number) => tty.write(`\rthe running daemon is indexing these folders: ${left} step(s) left   `) } : {}),
+      });
+      if (tty.isTTY) tty.write('\n');
+      printReport(env.io, report, { json: values.json, folders: roots.length, viaDaemon: onlyPasses ? 'the daemon goes on with the other passes' : 'done by the running daemon' });
+      return 0;
+    }
     // The log file gets everything; the terminal gets the progress bar and the summary.
     const log = await createLogger({ logsDir: env.places.logsDir });
     const lock = acquireDaemonLock(env.places);
@@ -65,17 +70,8 @@ export const indexCommand: CliCommand = {
       // them), and the writebacks that grouping queued run too (Core.settleImport).
       const settled = await core.settleImport(RETRY_WAIT_MS);
       stop();
-      const report = summarize(core, roots, reports, settled.waitingRetries, Date.now() - t0);
-      if (values.json) printJson(env.io, report);
-      else {
-        const ran = Object.entries(report.executed).map(([p, n]) => `${p} ${n}`).join(', ') || 'nothing (all up to date)';
-        const retrying = report.waitingRetries ? `; ${report.waitingRetries} waiting to retry (the daemon retries them; rawlight status)` : '';
-        env.io.stdout.write(`${report.files} photos in ${roots.length} folder(s); ran: ${ran}; ${report.failed.length} with errors${retrying}; ${report.cloudOnly} cloud-only (${(report.ms / 1000).toFixed(1)} s)\n`);
-        for (const f of report.failed.slice(0, 20)) env.io.stdout.write(`  ${f.pass} failed: ${f.path}: ${f.error}\n`);
-        if (report.failed.length > 20) env.io.stdout.write(`  … and ${report.failed.length - 20} more (rawlight status)\n`);
-        for (const u of report.unreadable.slice(0, 20)) env.io.stdout.write(`  not read: ${u.path}: ${u.why}\n`);
-        if (report.unreadable.length > 20) env.io.stdout.write(`  … and ${report.unreadable.length - 20} more not read (see the log)\n`);
-      }
+      const report = indexReport(core.db, { roots, reports, executed: { ...core.pipeline.stats.executed }, waitingRetries: settled.waitingRetries, ms: Date.now() - t0 });
+      printReport(env.io, report, { json: values.json, folders: roots.length });
       return 0;
     } finally {
       await core.close();
@@ -85,11 +81,16 @@ export const indexCommand: CliCommand = {
   },
 };
 
-function under(roots: string[]): { sql: string; params: string[] } {
-  // Exact, case-sensitive ranges on the path index (see store/path-range.ts), never LIKE.
-  const parts = roots.map(() => `(f.path = ? OR (f.path >= ? AND f.path < ?))`);
-  const params = roots.flatMap((r) => [r, ...rangeParams(underDir(r))]);
-  return { sql: `(${parts.join(' OR ')})`, params };
+/** The report, as JSON or as lines; `viaDaemon`: said after the summary when the daemon did the work. */
+function printReport(io: CliIO, report: IndexReport, o: { json: boolean; folders: number; viaDaemon?: string }): void {
+  if (o.json) return printJson(io, report);
+  const ran = Object.entries(report.executed).map(([p, n]) => `${p} ${n}`).join(', ') || 'nothing (all up to date)';
+  const retrying = report.waitingRetries ? `; ${report.waitingRetries} waiting to retry (the daemon retries them; rawlight status)` : '';
+  io.stdout.write(`${report.files} photos in ${o.folders} folder(s); ran: ${ran}; ${report.failed.length} with errors${retrying}; ${report.cloudOnly} cloud-only (${(report.ms / 1000).toFixed(1)} s)${o.viaDaemon ? `; ${o.viaDaemon}` : ''}\n`);
+  for (const f of report.failed.slice(0, 20)) io.stdout.write(`  ${f.pass} failed: ${f.path}: ${f.error}\n`);
+  if (report.failed.length > 20) io.stdout.write(`  … and ${report.failed.length - 20} more (rawlight status)\n`);
+  for (const u of report.unreadable.slice(0, 20)) io.stdout.write(`  not read: ${u.path}: ${u.why}\n`);
+  if (report.unreadable.length > 20) io.stdout.write(`  … and ${report.unreadable.length - 20} more not read (see the log)\n`);
 }
 
 /**
@@ -111,32 +112,3 @@ const ROLE_NAMES: Readonly<Record<ModelRole, string>> = { faceDetector: 'a face 
 
 /** How far ahead a due retry is still waited for before `index` exits. */
 const RETRY_WAIT_MS = 60_000;
-
-function summarize(core: Core, roots: string[], reports: Awaited<ReturnType<Core['reconcile']>>, waitingRetries: number, ms: number): IndexReport {
-  const w = under(roots);
-  const failed = core.db
-    .prepare(
-      `SELECT f.path, r.pass, r.error, r.error_code AS code FROM pass_results r JOIN files f ON f.id = r.file_id
-       WHERE r.status = 'failed' AND f.state = 'present' AND ${w.sql} ORDER BY f.path, r.pass`,
-    )
-    .all(...w.params) as IndexReport['failed'];
-  const dead = core.db
-    .prepare(
-      `SELECT f.path, j.pass, j.last_error AS error, j.last_error_code AS code FROM jobs j JOIN files f ON f.id = j.file_id
-       WHERE (j.state = 'dead' OR j.last_error IS NOT NULL) AND ${w.sql} AND NOT EXISTS (SELECT 1 FROM pass_results r WHERE r.file_id = j.file_id AND r.pass = j.pass AND r.status = 'failed')`,
-    )
-    .all(...w.params) as IndexReport['failed'];
-  const count = (state: string) => (core.db.prepare(`SELECT count(*) AS n FROM files f WHERE f.state = ? AND ${w.sql}`).get(state, ...w.params) as { n: number }).n;
-  const files = count('present') + count('cloud');
-  return {
-    files,
-    executed: { ...core.pipeline.stats.executed },
-    failed: [...failed, ...dead].map((f) => ({ path: f.path, pass: f.pass, error: f.error ?? '', code: f.code })),
-    cloudOnly: count('cloud'),
-    waitingRetries,
-    gone: reports.reduce((n, r) => n + r.gone, 0),
-    roots: reports.map((r) => ({ root: r.root, state: r.state, seen: r.seen, added: r.added, changed: r.changed, moved: r.moved, gone: r.gone })),
-    unreadable: reports.flatMap((r) => r.unreadable),
-    ms,
-  };
-}
