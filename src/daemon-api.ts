@@ -7,10 +7,10 @@ import { judgeForLibrary } from './duplicates/judge-for-library.js';
 import { markDuplicates } from './duplicates/mark.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
-import { Priority, requestPass } from './queue/queue.js';
+import { Priority, raisePriority, requestPass } from './queue/queue.js';
 import { withPrerequisites } from './pipeline/pass-selection.js';
-import { getFile } from './store/repositories/file.repository.js';
-import { openReadonlyDb } from './store/db.js';
+import { getFile, presentIdsUnder } from './store/repositories/file.repository.js';
+import { openReadonlyDb, tx } from './store/db.js';
 import { runWriteback, xmpStateForFile } from './xmp/index.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
@@ -142,6 +142,23 @@ export function upkeepPort(daemon: Daemon): UpkeepPort {
   return { status: () => upkeepStatus(daemon.core.db) };
 }
 
+/**
+ * Raises the pending jobs of the present files under `dirs` to `priority`, a page of files per
+ * transaction with the event loop let go between them: a folder of 100K photos holds up to a
+ * million jobs, more than one write should hold the daemon's only writer for.
+ */
+export async function raiseUnder(db: WritableDb, dirs: readonly string[], priority: number): Promise<void> {
+  for (const dir of dirs) {
+    for (let after = ''; ; ) {
+      const page = presentIdsUnder(db, dir, after, 2000);
+      if (page.length === 0) break;
+      tx(db, () => raisePriority(db, page.map((f) => f.id), priority));
+      after = page[page.length - 1]!.path;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
 /** ApiDeps for a running daemon: pause/resume, libraries saved to config.json, dead-job retry. */
 export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Partial<ApiDeps> = {}): ApiDeps {
   const libs = [...daemon.o.libraries];
@@ -193,6 +210,9 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
         // A walk that could not record what it found (disk full) or was cut short by a stop is
         // logged by rescan and returns short: the caller must not wait for work that was not queued.
         if (reports.length < dirs.length) throw new DaemonError('DAEMON_STOPPED', daemon.stopping ? 'the daemon is stopping' : 'the walk of the folders failed (the daemon\'s log says why)');
+        // What the walk found unchanged may be waiting in the backlog already: it goes first too
+        // (an order, not work: if it cannot be written, the photos still come, in their turn).
+        await raiseUnder(db, dirs, Priority.user).catch((e: unknown) => daemon.o.log.warn({ err: e, dirs }, 'could not move the folders\' queued photos ahead of the backlog'));
         return { roots: reports.map(({ root, state, seen, added, changed, moved, gone, unreadable }) => ({ root, state, seen, added, changed, moved, gone, unreadable })), waitFor };
       },
       watchState: () => daemon.watcher?.state ?? { enabled: daemon.o.config.watch.enabled, watching: 0 },

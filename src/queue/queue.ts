@@ -43,6 +43,16 @@ export function enqueue(db: WritableDb, fileId: number, pass: string, inputKey: 
 }
 
 /**
+ * Raises the pending jobs of these files to `priority`, never lowering one: a user asking for a
+ * folder the backlog already holds (`rawlight index` through the daemon) gets it next. The passes
+ * queued after them inherit it (Pipeline.considerDependents).
+ */
+export function raisePriority(db: WritableDb, fileIds: readonly number[], priority: number): number {
+  if (fileIds.length === 0) return 0;
+  return stmt(db, `UPDATE jobs SET priority = ? WHERE file_id IN (SELECT value FROM json_each(?)) AND state = 'pending' AND priority < ?`).run(priority, JSON.stringify(fileIds), priority).changes;
+}
+
+/**
  * Asks for `pass` to be (re)considered for a file: durable, deduplicated, safe to call from any
  * process (CLI while the daemon runs). When claimed, the worker computes the pass's current input
  * key; if a result already exists for it nothing runs, otherwise the pass runs with that key.

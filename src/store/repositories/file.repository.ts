@@ -45,6 +45,18 @@ export function presentPathsUnder(db: ReadableDb, dir: string): string[] {
   return presentPathsIn(db, underDir(dir));
 }
 
+/**
+ * Present files inside folder `dir`, a page at a time in path order after `afterPath` (keyset: each
+ * page one range read of the path index, however big the folder).
+ */
+export function presentIdsUnder(db: ReadableDb, dir: string, afterPath: string, limit: number): { id: number; path: string }[] {
+  const r = underDir(dir);
+  // One lower bound, so the page starts where the last ended (with two, SQLite seeks the folder's
+  // start and walks every earlier page again). `r.lo` ends in the separator: no file's path.
+  const from = afterPath > r.lo ? afterPath : r.lo;
+  return db.prepare(`SELECT id, path FROM files WHERE path > ? AND path < ? AND +state = 'present' ORDER BY path LIMIT ?`).all(from, r.hi, limit) as { id: number; path: string }[];
+}
+
 /** Present files whose path starts with `prefix` (say a sidecar's stem plus '.'). */
 export function presentPathsWithPrefix(db: ReadableDb, prefix: string): string[] {
   return presentPathsIn(db, prefixRange(prefix));

@@ -11,6 +11,7 @@ import { indexThroughDaemon } from '../../../src/cli/index-via-daemon.js';
 import { daemonRunning } from '../../../src/cli/lock.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { isDaemonError } from '../../../src/errors/index.js';
+import { Priority } from '../../../src/queue/queue.js';
 import { resolvePlaces, type Places } from '../../../src/platform/places.js';
 import { DB_FILE, openReadonlyDb } from '../../../src/store/db.js';
 import { cli } from '../../helpers/cli.js';
@@ -130,22 +131,37 @@ describe('rawlight index with the daemon running: the daemon does the work', () 
     assert.equal(paused.status, 200);
     const dir = path.join(t.dir, 'late');
     copyFixtures(dir, ['photos/scenes/aurora.jpg']);
+    // A photo the daemon already queued (its watcher found it in the library), waiting in the
+    // backlog at the watcher's priority: asked for by `index`, it goes first too.
+    const early = path.join(t.dir, 'lib', 'early');
+    copyFixtures(early, ['photos/gps/kenya_lizard.jpg']);
+    const ro = openReadonlyDb(path.join(places.dataDir, DB_FILE));
+    const priorityOf = (p: string) => ro.prepare(`SELECT max(j.priority) FROM jobs j JOIN files f ON f.id = j.file_id WHERE f.path = ?`).pluck().get(p) as number | null;
+    const found = path.join(early, 'photos/gps/kenya_lizard.jpg');
+    await new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => priorityOf(found) !== null && (clearInterval(poll), resolve()), 20);
+      void exited.then(() => (clearInterval(poll), reject(new Error(stderr.slice(-2000)))));
+    });
+    assert.equal(priorityOf(found), Priority.watch);
     const said: string[] = [];
     let waiting!: () => void;
     const isWaiting = new Promise<void>((r) => (waiting = r));
     const io = { stdout: new PassThrough(), stderr: new PassThrough() };
     const run = indexThroughDaemon(
       { places, io, env: process.env },
-      { roots: [dir], config: loadConfig(places, { env: {} }), retryWaitMs: 60_000, pollMs: 20, warn: (l) => said.push(l), onProgress: (left) => left > 0 && waiting() },
+      { roots: [dir, early], config: loadConfig(places, { env: {} }), retryWaitMs: 60_000, pollMs: 20, warn: (l) => said.push(l), onProgress: (left) => left > 0 && waiting() },
     );
     // Taken at once: it ends while the test waits for the daemon's exit.
     const outcome = run.then(() => null, (e: unknown) => e);
     await Promise.race([isWaiting, outcome]);
     assert.match(said.join('\n'), /the daemon is paused/);
+    assert.equal(priorityOf(found), Priority.user, 'the backlogged photo goes first now');
+    assert.equal(priorityOf(path.join(dir, 'photos/scenes/aurora.jpg')), Priority.user);
+    ro.close();
     child.kill('SIGTERM');
     assert.equal(await exited, 0, stderr.slice(-2000));
     const e = await outcome;
     assert.ok(isDaemonError(e) && e.code === 'DAEMON_STOPPED', String(e));
-    assert.match(e.message, /1 step\(s\) of these folders were not done yet; they run when it starts again/);
+    assert.match(e.message, /2 step\(s\) of these folders were not done yet; they run when it starts again/);
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { executedSince, stepsLeft } from '../../../src/cli/index-via-daemon.js';
+import { raisePriority } from '../../../src/queue/queue.js';
 import { openDb } from '../../../src/store/db.js';
+import { presentIdsUnder } from '../../../src/store/repositories/file.repository.js';
 import { captured, plan } from '../../helpers/query-plan.js';
 
 /**
@@ -42,5 +44,29 @@ test('steps left and runs since the start: a range of the path index, then each 
     assert.match(p, /SEARCH f USING COVERING INDEX sqlite_autoindex_files_1 \(path>\? AND path<\?\)/, p);
     assert.match(p, /SEARCH (j USING INDEX sqlite_autoindex_jobs_1 \(file_id=\? AND pass=\?\)|r USING INDEX pass_runs_file \(file_id=\?\))/, p);
     assert.doesNotMatch(p, /SCAN|jobs_pass_state|jobs_claim|pass_runs_started/, p);
+  }
+});
+
+test('a folder the backlog holds goes first: its pending jobs raised, a page of files at a time, by index', () => {
+  const db = library();
+  db.prepare(`UPDATE jobs SET state = 'leased' WHERE file_id = 21`).run();
+  db.prepare(`UPDATE jobs SET priority = 30 WHERE file_id = 57`).run();
+  const sqls = captured(db, () => {
+    const first = presentIdsUnder(db, '/l/7', '', 400);
+    const next = presentIdsUnder(db, '/l/7', first.at(-1)!.path, 400);
+    assert.equal(first.length + next.length, 800);
+    assert.ok(first.every((f, i) => i === 0 || f.path > first[i - 1]!.path) && next[0]!.path > first.at(-1)!.path, 'pages in path order, none twice');
+    // Two pending jobs (preview, faces) for every third photo; photo 57's are higher already.
+    assert.equal(raisePriority(db, [...first, ...next].map((f) => f.id), 20), 2 * [...first, ...next].filter((f) => f.id % 3 === 0 && f.id !== 57).length);
+  });
+  const prio = (id: number) => db.prepare(`SELECT priority FROM jobs WHERE file_id = ?`).pluck().get(id);
+  assert.equal(prio(57), 30, 'never lowered');
+  assert.equal(prio(207), 20, 'a pending job of the folder raised'); // /l/7/IMG_207
+  assert.equal(prio(8 * 3), 0, 'another folder\'s left alone');
+  assert.equal(raisePriority(db, [21], 20), 0, 'a leased job is not touched');
+  for (const sql of sqls) {
+    const p = plan(db, sql).join('\n');
+    assert.match(p, /USING (COVERING )?INDEX sqlite_autoindex_(files_1 \(path>\? AND path<\?\)|jobs_1 \(file_id=\?\))/, p);
+    assert.doesNotMatch(p, /SCAN (files|jobs)|files_state|jobs_claim|jobs_pass_state/, p);
   }
 });
