@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import { DaemonError, ErrorCodes, NEEDS_INSTALL } from '../errors/index.js';
 import type { ReadableDb } from '../store/db.js';
 import { UsageError, type CliEnv } from './command.js';
-import { createDaemonClient, type DaemonClient } from './daemon-client.js';
+import { createDaemonClient, DaemonRefusal, type DaemonClient } from './daemon-client.js';
 import { indexReport, type IndexReport } from './index-report.js';
 import { daemonRunning } from './lock.js';
 import { openIndex } from './open-index.js';
@@ -109,25 +109,20 @@ export function executedSince(db: ReadableDb, roots: readonly string[], t0: numb
   return Object.fromEntries(rows.map((r) => [r.pass, r.n]));
 }
 
-/** A POST to the daemon; its refusals as the CLI says them (an unknown pass name: a usage error). */
+/** A POST to the daemon; its refusals as this command says them (an unknown pass name: a usage error). */
 async function post<T>(client: DaemonClient, p: string, body: unknown): Promise<T> {
-  let res: Response;
   try {
-    res = await client.fetch(p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return await client.post<T>(p, body);
   } catch (e) {
-    throw new DaemonError('API_FEATURE_UNAVAILABLE', `the running daemon's API at ${client.baseUrl} did not answer: ${(e as Error).message}`, { cause: e });
+    if (!(e instanceof DaemonRefusal)) throw e;
+    // A daemon started before an upgrade runs the old build until it is restarted.
+    if (e.status === 404 && e.code === 'API_NOT_FOUND') {
+      throw new DaemonError('API_FEATURE_UNAVAILABLE', `the running daemon is older than this rawlight and has no ${p}: restart it (\`rawlight agent restart\`), then run this again`);
+    }
+    if (e.code === 'PASS_UNKNOWN') throw new UsageError(`--passes: ${e.detail.charAt(0).toLowerCase()}${e.detail.slice(1)}`);
+    // Said again with its own code, its summary not twice.
+    const stopped = `${ErrorCodes.DAEMON_STOPPED.message}: `;
+    if (e.code === 'DAEMON_STOPPED') throw new DaemonError('DAEMON_STOPPED', e.detail.startsWith(stopped) ? e.detail.slice(stopped.length) : e.detail);
+    throw new DaemonError('API_FEATURE_UNAVAILABLE', `the daemon refused ${p} (${e.message})`);
   }
-  const reply = (await res.json().catch(() => ({}))) as unknown;
-  if (res.ok) return reply as T;
-  const err = (reply as { error?: { code?: string; message?: string } }).error;
-  // A daemon started before an upgrade runs the old build until it is restarted.
-  if (res.status === 404 && err?.code === 'API_NOT_FOUND') {
-    throw new DaemonError('API_FEATURE_UNAVAILABLE', `the running daemon is older than this rawlight and has no ${p}: restart it (\`rawlight agent restart\`), then run this again`);
-  }
-  const message = err?.message ?? '';
-  if (err?.code === 'PASS_UNKNOWN') throw new UsageError(`--passes: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
-  // Said again with its own code, its summary not twice.
-  const stopped = `${ErrorCodes.DAEMON_STOPPED.message}: `;
-  if (err?.code === 'DAEMON_STOPPED') throw new DaemonError('DAEMON_STOPPED', message.startsWith(stopped) ? message.slice(stopped.length) : message);
-  throw new DaemonError('API_FEATURE_UNAVAILABLE', `the daemon refused ${p} (${res.status}${err?.code ? ` ${err.code}` : ''}): ${message}`);
 }

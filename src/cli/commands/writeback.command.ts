@@ -8,7 +8,7 @@ import { DB_FILE, openDb } from '../../store/db.js';
 import { createSpotlight } from '../../xmp/spotlight.js';
 import { runWriteback, type WritebackReport } from '../../xmp/run-writeback.js';
 import { printJson, UsageError, type CliCommand, type CliEnv, type CliIO } from '../command.js';
-import { createDaemonClient, type DaemonClient } from '../daemon-client.js';
+import { createDaemonClient, DaemonRefusal, type DaemonClient } from '../daemon-client.js';
 import { acquireDaemonLock } from '../lock.js';
 import { notIndexedReasons } from '../not-indexed.js';
 
@@ -21,18 +21,12 @@ interface RunArgs {
 
 /** The running daemon does the write with its own writer (one writer per home). */
 async function askDaemon(client: DaemonClient, a: RunArgs): Promise<WritebackReport> {
-  let res: Response;
   try {
-    res = await client.fetch('/api/writeback/run', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) });
+    return await client.post<WritebackReport>('/api/writeback/run', a);
   } catch (e) {
-    throw new DaemonError('API_FEATURE_UNAVAILABLE', `the running daemon's API at ${client.baseUrl} did not answer: ${(e as Error).message}`, { cause: e });
+    if (e instanceof DaemonRefusal) throw new DaemonError('API_FEATURE_UNAVAILABLE', `the daemon refused the writeback (${e.status}${e.code ? ` ${e.code}` : ''}): ${e.detail}`);
+    throw e;
   }
-  const body = (await res.json().catch(() => ({}))) as unknown;
-  if (!res.ok) {
-    const err = (body as { error?: { code?: string; message?: string } }).error;
-    throw new DaemonError('API_FEATURE_UNAVAILABLE', `the daemon refused the writeback (${res.status}${err?.code ? ` ${err.code}` : ''}): ${err?.message ?? ''}`);
-  }
-  return body as WritebackReport;
 }
 
 /** No daemon: take its lock (so none starts meanwhile) and write with our own, only, writer. */
