@@ -31,15 +31,22 @@ export const indexCommand: CliCommand = {
     if (daemonRunning(env.places) && readApiUrl(env.places)) {
       for (const why of notRunning(onlyPasses ?? [], config.passes, createModelRegistry(config, env.places))) env.io.stderr.write(`rawlight index: ${why}: it does not run\n`);
       const tty = env.io.stderr as NodeJS.WritableStream & { isTTY?: boolean };
-      const report = await indexThroughDaemon(env, {
-        roots,
-        onlyPasses,
-        config,
-        retryWaitMs: RETRY_WAIT_MS,
-        warn: (line) => env.io.stderr.write(`rawlight index: ${line}\n`),
-        ...(tty.isTTY ? { onProgress: (left: number) => tty.write(`\rthe running daemon is indexing these folders: ${left} step(s) left   `) } : {}),
-      });
-      if (tty.isTTY) tty.write('\n');
+      // On a terminal one progress line, rewritten; anything else said starts a line of its own.
+      let midLine = false;
+      const endLine = () => midLine && ((midLine = false), tty.write('\n'));
+      let report: IndexReport;
+      try {
+        report = await indexThroughDaemon(env, {
+          roots,
+          onlyPasses,
+          config,
+          retryWaitMs: RETRY_WAIT_MS,
+          warn: (line) => (endLine(), env.io.stderr.write(`rawlight index: ${line}\n`)),
+          ...(tty.isTTY ? { onProgress: (left: number) => ((midLine = true), tty.write(`\rthe running daemon is indexing these folders: ${left} step(s) left   `)) } : {}),
+        });
+      } finally {
+        endLine();
+      }
       printReport(env.io, report, { json: values.json, folders: roots.length, viaDaemon: onlyPasses ? 'the daemon goes on with the other passes' : 'done by the running daemon' });
       return 0;
     }

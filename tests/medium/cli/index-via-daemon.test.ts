@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { readApiUrl } from '../../../src/api/api-url-file.js';
 import { ensureToken } from '../../../src/api/api-token.js';
 import { TOKEN_HEADER } from '../../../src/api/security.hook.js';
+import { indexCommand } from '../../../src/cli/commands/index.command.js';
 import { indexThroughDaemon } from '../../../src/cli/index-via-daemon.js';
 import { daemonRunning } from '../../../src/cli/lock.js';
 import { loadConfig } from '../../../src/config/index.js';
@@ -122,6 +123,20 @@ describe('rawlight index with the daemon running: the daemon does the work', () 
     } finally {
       db.close();
     }
+  });
+
+  test('on a terminal: one progress line, rewritten, ended before the summary', async () => {
+    const dir = path.join(t.dir, 'terminal');
+    copyFixtures(dir, ['photos/gps/kenya_lizard.jpg']);
+    const terminal = Object.assign(new PassThrough(), { isTTY: true });
+    const stdout = new PassThrough();
+    let err = '';
+    let out = '';
+    terminal.on('data', (d: Buffer) => (err += d));
+    stdout.on('data', (d: Buffer) => (out += d));
+    assert.equal(await indexCommand.run([dir, '--passes', 'metadata'], { places, io: { stdout, stderr: terminal }, env: process.env }), 0);
+    assert.match(err, /^\rthe running daemon is indexing these folders: \d+ step\(s\) left {3}(\r.*)*\n$/);
+    assert.match(out, /^1 photos in 1 folder\(s\); ran: .*metadata 1.*; 0 with errors; 0 cloud-only \([\d.]+ s\); the daemon goes on with the other passes\n$/);
   });
 
   // Last: it stops the daemon.
