@@ -56,7 +56,8 @@ export async function indexThroughDaemon(env: CliEnv, o: ViaDaemonOptions): Prom
     return indexReport(db, {
       roots: o.roots,
       reports: started.roots,
-      executed: executedSince(db, o.roots, t0),
+      // As when `index` runs the queue: the runs of the passes asked for (the daemon's others are its own).
+      executed: executedSince(db, o.roots, t0, started.waitFor),
       waitingRetries: stepsLeft(db, o.roots, started.waitFor, Infinity),
       ms: now() - t0,
     });
@@ -100,12 +101,13 @@ export function stepsLeft(db: ReadableDb, roots: readonly string[], passes: read
   return db.prepare(sql).pluck().get(...params) as number;
 }
 
-/** Pass runs for the folders' photos since `t0`, by pass: what the daemon ran for them. */
-export function executedSince(db: ReadableDb, roots: readonly string[], t0: number): Record<string, number> {
+/** Runs of these passes for the folders' photos since `t0`, by pass: what the daemon ran for them. */
+export function executedSince(db: ReadableDb, roots: readonly string[], t0: number, passes: readonly string[]): Record<string, number> {
+  if (passes.length === 0) return {};
   const w = underRoots(roots);
   const rows = db
-    .prepare(`SELECT r.pass, count(*) AS n FROM files f CROSS JOIN pass_runs r ON r.file_id = f.id WHERE r.started_at >= ? AND ${w.sql} GROUP BY r.pass`)
-    .all(t0, ...w.params) as { pass: string; n: number }[];
+    .prepare(`SELECT r.pass, count(*) AS n FROM files f CROSS JOIN pass_runs r ON r.file_id = f.id WHERE r.started_at >= ? AND ${w.sql} AND r.pass IN (${passes.map(() => '?').join(',')}) GROUP BY r.pass`)
+    .all(t0, ...w.params, ...passes) as { pass: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.pass, r.n]));
 }
 

@@ -36,9 +36,10 @@ test('steps left and runs since the start: a range of the path index, then each 
   const sqls = captured(db, () => {
     assert.equal(stepsLeft(db, ['/l/7'], ['preview', 'faces'], Date.now()), 666);
     assert.equal(stepsLeft(db, ['/l/7'], ['preview', 'faces'], Infinity), 666);
-    assert.deepEqual(executedSince(db, ['/l/7'], 0), { metadata: 1000, scan: 1000 });
+    assert.deepEqual(executedSince(db, ['/l/7'], 0, ['scan', 'metadata']), { metadata: 1000, scan: 1000 });
+    assert.deepEqual(executedSince(db, ['/l/7'], 0, ['scan']), { scan: 1000 }, 'the passes asked for only');
   });
-  assert.equal(sqls.length, 3);
+  assert.equal(sqls.length, 4);
   for (const sql of sqls) {
     const p = plan(db, sql).join('\n');
     assert.match(p, /SEARCH f USING COVERING INDEX sqlite_autoindex_files_1 \(path>\? AND path<\?\)/, p);
