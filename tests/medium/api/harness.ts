@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { parseConfig, type Config } from '../../../src/config/index.js';
@@ -11,9 +12,33 @@ import { openDb, type WritableDb } from '../../../src/store/db.js';
 import type { ApiControl, ApiDeps } from '../../../src/api/server.js';
 import { copyFixtures, tempDir, FIXTURES, REPO } from '../../helpers/fixtures.js';
 
-/** Compiles the page's modules into dist/web (the page's part of the build; a fresh clone has no dist/). */
+/**
+ * Compiles the page's modules into dist/web (the page's part of the build; a fresh clone has no
+ * dist/). Test files run two at a time and several build the page while another serves it: tsc
+ * rewrites each output in place (truncate, then write), and a file served in between went out
+ * short or hung the request (a static file rewritten while fetched: 106 of 300 fetches hung here).
+ * So the build goes to a folder of its own, and only a file whose bytes differ is put in place, by
+ * a rename (a reader gets the old file or the new one, whole).
+ */
 export function buildWeb(): void {
-  execFileSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'web', 'tsconfig.json')], { stdio: 'inherit' });
+  const out = mkdtempSync(path.join(os.tmpdir(), 'rawlight-web-build-'));
+  try {
+    execFileSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'web', 'tsconfig.json'), '--outDir', out], { stdio: 'inherit' });
+    const dist = path.join(REPO, 'dist', 'web');
+    for (const rel of readdirSync(out, { recursive: true, encoding: 'utf8' })) {
+      const from = path.join(out, rel);
+      if (!statSync(from).isFile()) continue;
+      const to = path.join(dist, rel);
+      const bytes = readFileSync(from);
+      if (existsSync(to) && readFileSync(to).equals(bytes)) continue;
+      mkdirSync(path.dirname(to), { recursive: true });
+      const part = `${to}.${process.pid}.part`;
+      writeFileSync(part, bytes);
+      renameSync(part, to);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 export const TOKEN = 'test-token-0123456789abcdef0123456789';
