@@ -7,10 +7,11 @@ import { judgeForLibrary } from './duplicates/judge-for-library.js';
 import { markDuplicates } from './duplicates/mark.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
-import { Priority, raisePriority, requestPass } from './queue/queue.js';
+import { Priority, requestPass } from './queue/queue.js';
+import { raiseUnder } from './queue/raise-under.js';
 import { withPrerequisites } from './pipeline/pass-selection.js';
-import { getFile, presentIdsUnder } from './store/repositories/file.repository.js';
-import { openReadonlyDb, tx } from './store/db.js';
+import { getFile } from './store/repositories/file.repository.js';
+import { openReadonlyDb } from './store/db.js';
 import { runWriteback, xmpStateForFile } from './xmp/index.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
@@ -140,23 +141,6 @@ export function duplicatesPort(daemon: Daemon): DuplicatesPort {
 
 export function upkeepPort(daemon: Daemon): UpkeepPort {
   return { status: () => upkeepStatus(daemon.core.db) };
-}
-
-/**
- * Raises the pending jobs of the present files under `dirs` to `priority`, a page of files per
- * transaction with the event loop let go between them: a folder of 100K photos holds up to a
- * million jobs, more than one write should hold the daemon's only writer for.
- */
-export async function raiseUnder(db: WritableDb, dirs: readonly string[], priority: number): Promise<void> {
-  for (const dir of dirs) {
-    for (let after = ''; ; ) {
-      const page = presentIdsUnder(db, dir, after, 2000);
-      if (page.length === 0) break;
-      tx(db, () => raisePriority(db, page.map((f) => f.id), priority));
-      after = page[page.length - 1]!.path;
-      await new Promise((r) => setImmediate(r));
-    }
-  }
 }
 
 /** ApiDeps for a running daemon: pause/resume, libraries saved to config.json, dead-job retry. */

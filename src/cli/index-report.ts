@@ -1,5 +1,5 @@
 import type { ReadableDb } from '../store/db.js';
-import { underRoots } from './under-roots.js';
+import { atOrUnder } from '../store/path-range.js';
 
 /** What one walked folder held (the reconcile's report, as `index --json` gives it). */
 export interface RootReport {
@@ -30,7 +30,7 @@ export interface IndexReport {
 
 /** The report of an index run over `roots`, read from the database once the work settled. */
 export function indexReport(db: ReadableDb, o: { roots: readonly string[]; reports: readonly RootReport[]; executed: Record<string, number>; waitingRetries: number; ms: number }): IndexReport {
-  const w = underRoots(o.roots);
+  const w = atOrUnder('f.path', o.roots);
   const failed = db
     .prepare(
       `SELECT f.path, r.pass, r.error, r.error_code AS code FROM pass_results r JOIN files f ON f.id = r.file_id

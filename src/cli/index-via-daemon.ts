@@ -7,7 +7,7 @@ import { createDaemonClient, DaemonRefusal, type DaemonClient } from './daemon-c
 import { indexReport, type IndexReport } from './index-report.js';
 import { daemonRunning } from './lock.js';
 import { openIndex } from './open-index.js';
-import { underRoots } from './under-roots.js';
+import { atOrUnder } from '../store/path-range.js';
 
 export interface ViaDaemonOptions {
   roots: readonly string[];
@@ -91,7 +91,7 @@ async function settled(env: CliEnv, db: ReadableDb, o: ViaDaemonOptions, passes:
  */
 export function stepsLeft(db: ReadableDb, roots: readonly string[], passes: readonly string[], dueBy: number): number {
   if (passes.length === 0) return 0;
-  const w = underRoots(roots);
+  const w = atOrUnder('f.path', roots);
   const due = Number.isFinite(dueBy) ? ` AND j.run_after <= ? AND (j.last_error_code IS NULL OR j.last_error_code NOT IN (${NEEDS_INSTALL.map(() => '?').join(',')}))` : '';
   // CROSS JOIN keeps the folder's files outside: with the store's sampled statistics SQLite
   // otherwise starts from every job of these passes (the whole backlog) for a small folder.
@@ -104,7 +104,7 @@ export function stepsLeft(db: ReadableDb, roots: readonly string[], passes: read
 /** Runs of these passes for the folders' photos since `t0`, by pass: what the daemon ran for them. */
 export function executedSince(db: ReadableDb, roots: readonly string[], t0: number, passes: readonly string[]): Record<string, number> {
   if (passes.length === 0) return {};
-  const w = underRoots(roots);
+  const w = atOrUnder('f.path', roots);
   const rows = db
     .prepare(`SELECT r.pass, count(*) AS n FROM files f CROSS JOIN pass_runs r ON r.file_id = f.id WHERE r.started_at >= ? AND ${w.sql} AND r.pass IN (${passes.map(() => '?').join(',')}) GROUP BY r.pass`)
     .all(t0, ...w.params, ...passes) as { pass: string; n: number }[];

@@ -32,6 +32,12 @@ export function inRange(column: string, r: PathRange): { sql: string; params: [s
   return { sql: `(${column} >= ? AND ${column} < ?)`, params: [r.lo, r.hi] };
 }
 
+/** SQL for "the column is one of these folders or a path inside one", with its parameters. */
+export function atOrUnder(column: string, dirs: readonly string[]): { sql: string; params: string[] } {
+  const parts = dirs.map((d) => inRange(column, underDir(d)));
+  return { sql: `(${parts.map((p) => `(${column} = ? OR ${p.sql})`).join(' OR ')})`, params: dirs.flatMap((d, i) => [d, ...parts[i]!.params]) };
+}
+
 /** The range's two bounds, in the order `path >= ? AND path < ?` takes them. */
 export function rangeParams(r: PathRange): [string, string] {
   return [r.lo, r.hi];
