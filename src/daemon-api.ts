@@ -189,14 +189,17 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
       passNames: () => pipeline.passes.map((p) => p.name),
       async index(dirs, passes) {
         // An unknown name is refused before anything is walked.
-        const waitFor = (passes?.length ? withPrerequisites(pipeline.passes, passes) : pipeline.passes).map((p) => p.name);
+        const asked = passes?.length ? withPrerequisites(pipeline.passes, passes).map((p) => p.name) : null;
+        const waitFor = asked ?? pipeline.passes.map((p) => p.name);
+        // Before the walk queues anything: the passes not asked for follow the asked ones.
+        pipeline.focus.set(dirs, asked);
         const reports = await daemon.rescan(dirs, Priority.user);
         // A walk that could not record what it found (disk full) or was cut short by a stop is
         // logged by rescan and returns short: the caller must not wait for work that was not queued.
         if (reports.length < dirs.length) throw new DaemonError('DAEMON_STOPPED', daemon.stopping ? 'the daemon is stopping' : 'the walk of the folders failed (the daemon\'s log says why)');
         // What the walk found unchanged may be waiting in the backlog already: it goes first too
         // (an order, not work: if it cannot be written, the photos still come, in their turn).
-        await raiseUnder(db, dirs, Priority.user).catch((e: unknown) => daemon.o.log.warn({ err: e, dirs }, 'could not move the folders\' queued photos ahead of the backlog'));
+        await raiseUnder(db, dirs, Priority.user, asked ?? undefined).catch((e: unknown) => daemon.o.log.warn({ err: e, dirs }, 'could not move the folders\' queued photos ahead of the backlog'));
         return { roots: reports.map(({ root, state, seen, added, changed, moved, gone, unreadable }) => ({ root, state, seen, added, changed, moved, gone, unreadable })), waitFor };
       },
       watchState: () => daemon.watcher?.state ?? { enabled: daemon.o.config.watch.enabled, watching: 0 },

@@ -11,6 +11,7 @@ import { deleteResult, hasResult, lastRunErrorCode, recordRun, saveResult } from
 import type { PipelineBus } from './events.js';
 import { Doorbell, DOORBELL_MS } from './doorbell.js';
 import { Turns } from './turns.js';
+import { UserFocus } from './user-focus.js';
 
 export interface PipelineOptions {
   db: WritableDb;
@@ -67,6 +68,8 @@ export class Pipeline {
   private loops: Promise<void>[] = [];
   /** Workers take turns for their synchronous claims and commits (see turns.ts). */
   private readonly turns = new Turns();
+  /** The passes a user waits for, by folder: the rest of those photos' passes go after them. */
+  readonly focus = new UserFocus();
   /** Idle workers sleep until woken; this one poll finds work queued elsewhere (see doorbell.ts). */
   private readonly doorbell = new Doorbell<readonly string[]>({ due: () => this.poolsWithWorkDue(), ring: (pool) => this.wake(pool) });
 
@@ -95,13 +98,16 @@ export class Pipeline {
     return this.byName.get(name);
   }
 
-  /** Queues `pass` for a file if its current input has no result yet. Returns true if queued. */
+  /**
+   * Queues `pass` for a file if its current input has no result yet. Returns true if queued. At
+   * the user's priority only if the user waits for this pass there (see user-focus.ts).
+   */
   consider(file: FileRow, pass: Pass, priority: number = Priority.backlog): boolean {
     if (file.state !== 'present') return false;
     const key = pass.inputKey(this.o.db, file);
     if (key === null) return false;
     if (hasResult(this.o.db, file.id, pass.name, pass.version, key)) return false;
-    const queued = enqueue(this.o.db, file.id, pass.name, key, priority);
+    const queued = enqueue(this.o.db, file.id, pass.name, key, this.focus.priorityFor(file.path, pass.name, priority));
     if (queued) this.wake();
     return queued;
   }

@@ -7,10 +7,12 @@ export const RECONSIDER_KEY = '*';
 
 /**
  * Priorities: work a user is waiting for first, then watcher events (a new or changed photo, a
- * sidecar edit), then a request to reconsider (a person named), then files a library walk found,
- * then the backlog (version sweeps, retries). Dependents inherit their file's priority.
+ * sidecar edit), then a request to reconsider (a person named), then the passes a user did not
+ * ask for of the photos they asked some for (`index DIR --passes faces`: the folder's tags), then
+ * files a library walk found, then the backlog (version sweeps, retries). Dependents inherit their
+ * file's priority.
  */
-export const Priority = { backlog: 0, walk: 3, reconsider: 5, watch: 10, user: 20 } as const;
+export const Priority = { backlog: 0, walk: 3, userRest: 4, reconsider: 5, watch: 10, user: 20 } as const;
 
 export interface JobRow {
   id: number;
@@ -44,12 +46,15 @@ export function enqueue(db: WritableDb, fileId: number, pass: string, inputKey: 
 
 /**
  * Raises the pending jobs of these files to `priority`, never lowering one: a user asking for a
- * folder the backlog already holds (`rawlight index` through the daemon) gets it next. The passes
+ * folder the backlog already holds (`rawlight index` through the daemon) gets it next. `passes`:
+ * only those passes' jobs (what the user waits for); the others keep their place. The passes
  * queued after them inherit it (Pipeline.considerDependents).
  */
-export function raisePriority(db: WritableDb, fileIds: readonly number[], priority: number): number {
+export function raisePriority(db: WritableDb, fileIds: readonly number[], priority: number, passes?: readonly string[]): number {
   if (fileIds.length === 0) return 0;
-  return stmt(db, `UPDATE jobs SET priority = ? WHERE file_id IN (SELECT value FROM json_each(?)) AND state = 'pending' AND priority < ?`).run(priority, JSON.stringify(fileIds), priority).changes;
+  const only = passes ? ' AND pass IN (SELECT value FROM json_each(?))' : '';
+  return stmt(db, `UPDATE jobs SET priority = ? WHERE file_id IN (SELECT value FROM json_each(?)) AND state = 'pending' AND priority < ?${only}`)
+    .run(priority, JSON.stringify(fileIds), priority, ...(passes ? [JSON.stringify(passes)] : [])).changes;
 }
 
 /**

@@ -81,6 +81,9 @@ describe('rawlight index with the daemon running: the daemon does the work', () 
       assert.equal(n, 3);
       const camera = db.prepare(`SELECT m.model FROM metadata m JOIN files f ON f.id = m.file_id WHERE f.path = ?`).pluck().get(path.join(dir, 'raw/exiftool_CanonRaw.cr2'));
       assert.match(String(camera), /Canon/);
+      // The folder's other passes, queued as its metadata came in, wait behind what users ask for.
+      const ahead = db.prepare(`SELECT j.pass, j.priority FROM jobs j JOIN files f ON f.id = j.file_id WHERE f.path LIKE ? AND j.pass NOT IN ('scan', 'metadata') AND j.priority >= ?`).all(`${dir}/%`, Priority.userRest + 1);
+      assert.deepEqual(ahead, []);
     } finally {
       db.close();
     }

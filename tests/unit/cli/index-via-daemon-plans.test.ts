@@ -71,3 +71,15 @@ test('a folder the backlog holds goes first: its pending jobs raised, a page of 
     assert.doesNotMatch(p, /SCAN (files|jobs)|files_state|jobs_claim|jobs_pass_state/, p);
   }
 });
+
+test('`index --passes preview` through the daemon: only the steps asked for go first', () => {
+  const db = library();
+  const ids = Array.from({ length: 33 }, (_, k) => 3 * (k + 1)); // each with a preview and a faces job
+  const sqls = captured(db, () => assert.equal(raisePriority(db, ids, 20, ['preview']), ids.length));
+  const prio = (pass: string) => db.prepare(`SELECT priority FROM jobs WHERE file_id = 3 AND pass = ?`).pluck().get(pass);
+  assert.equal(prio('preview'), 20);
+  assert.equal(prio('faces'), 0, 'a pass not asked for keeps its place');
+  const p = plan(db, sqls[0]!).join('\n');
+  assert.match(p, /USING INDEX sqlite_autoindex_jobs_1 \(file_id=\?/, p);
+  assert.doesNotMatch(p, /SCAN jobs|jobs_claim|jobs_pass_state/, p);
+});
