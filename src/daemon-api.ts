@@ -16,6 +16,7 @@ import { runWriteback, xmpStateForFile } from './xmp/index.js';
 import { startServer, type ApiDeps } from './api/server.js';
 import { configPath, readConfigFile, saveConfigFile } from './config/index.js';
 import { checkNewLibrary, resolveLibraryRoot } from './config/libraries.js';
+import { canonicalPath } from './platform/canonical-path.js';
 import { DaemonError, isDaemonError } from './errors/index.js';
 import type { Daemon } from './main.js';
 import type { WritableDb } from './store/db.js';
@@ -187,7 +188,9 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
         return n;
       },
       passNames: () => pipeline.passes.map((p) => p.name),
-      async index(dirs, passes) {
+      async index(given, passes) {
+        // A folder named through a symlink is the folder it points to (never its photos twice).
+        const dirs = given.map(canonicalPath);
         // An unknown name is refused before anything is walked.
         const asked = passes?.length ? withPrerequisites(pipeline.passes, passes).map((p) => p.name) : null;
         const waitFor = asked ?? pipeline.passes.map((p) => p.name);

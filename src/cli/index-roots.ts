@@ -1,16 +1,17 @@
 import { statSync } from 'node:fs';
-import path from 'node:path';
 import { DaemonError } from '../errors/index.js';
+import { canonicalPath } from '../platform/canonical-path.js';
 import { volumeNotMounted, type LibraryStateOptions } from '../platform/library-state.js';
 import { UsageError } from './command.js';
 
 /**
- * The folders `rawlight index` was given, resolved, each checked before anything opens: a folder on
+ * The folders `rawlight index` was given, resolved (symlinks too: see canonical-path.ts), each
+ * checked before anything opens: a folder on
  * a drive that is not mounted is LIBRARY_OFFLINE saying which volume (an SD card's DCIM before the
  * card is in); a path that is not there, or not a folder, is a mistake in the command.
  */
 export function indexRoots(args: readonly string[], opts: LibraryStateOptions = {}): string[] {
-  const roots = args.map((p) => path.resolve(p));
+  const roots = args.map(canonicalPath);
   for (const r of roots) {
     let isDir: boolean;
     try {

@@ -6,6 +6,7 @@ import { defaultLibrary } from '../platform/places.js';
 import { compileExcludes, extOf, isIgnoredName, mediaKind } from '../watch/media.js';
 import { privateStoreOf } from '../watch/private-stores.js';
 import type { CliEnv } from './command.js';
+import { canonicalPath } from '../platform/canonical-path.js';
 
 /**
  * Why a file the user names is not in the index, as far as can be told without the daemon: no such
@@ -14,7 +15,7 @@ import type { CliEnv } from './command.js';
  * "The file vanished before it could be read", for a file that was there all along).
  */
 export function whyNotIndexed(file: string, o: { libraries: readonly string[]; excluded: (file: string) => boolean }): string {
-  const p = path.resolve(file);
+  const p = canonicalPath(file);
   if (!existsSync(p)) return 'there is no such file';
   if (statSync(p).isDirectory()) return 'it is a folder; give one photo';
   const name = path.basename(p);

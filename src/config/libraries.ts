@@ -1,6 +1,6 @@
-import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { DaemonError } from '../errors/index.js';
+import { canonicalPath } from '../platform/canonical-path.js';
 
 /**
  * Library roots: resolved once (a symlinked root is stored and shown as the folder it points to)
@@ -8,12 +8,8 @@ import { DaemonError } from '../errors/index.js';
  * file has one `root`), and removing either would change the other's files.
  */
 export function resolveLibraryRoot(dir: string): string {
-  const abs = path.resolve(dir);
-  try {
-    return realpathSync.native(abs);
-  } catch {
-    return abs; // not there (yet): kept as written; an unmounted drive is reported as offline
-  }
+  // Not there (yet): kept under its nearest folder; an unmounted drive is reported as offline.
+  return canonicalPath(dir);
 }
 
 const inside = (p: string, dir: string) => p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);

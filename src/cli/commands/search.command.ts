@@ -9,6 +9,7 @@ import { search, type ClipQueryEncoder, type SearchResponse } from '../../search
 import { getSpace } from '../../search/clip-embedding.repository.js';
 import { printJson, UsageError, type CliCommand, type CliIO } from '../command.js';
 import { openIndex } from '../open-index.js';
+import { canonicalPath } from '../../platform/canonical-path.js';
 
 export function printResults(io: CliIO, r: SearchResponse, json: boolean): void {
   if (json) {
@@ -101,7 +102,7 @@ export const searchCommand: CliCommand = {
         ...(values.person ? { person: values.person } : {}),
         ...(values.tag ? { tag: values.tag } : {}),
         ...(values.place ? { place: values.place } : {}),
-        ...(values.folder ? { folder: path.resolve(values.folder) } : {}),
+        ...(values.folder ? { folder: canonicalPath(values.folder) } : {}),
       });
       printResults(env.io, r, values.json);
       return 0;

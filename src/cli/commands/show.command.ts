@@ -3,6 +3,7 @@ import { printJson, UsageError, type CliCommand } from '../command.js';
 import { openIndex } from '../open-index.js';
 import { showDetail } from '../../api/files.repository.js';
 import { notIndexed } from '../not-indexed.js';
+import { canonicalPath } from '../../platform/canonical-path.js';
 import { formatDetail } from '../show-text.js';
 
 export const showCommand: CliCommand = {
@@ -14,7 +15,7 @@ export const showCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError('give one file');
     const db = openIndex(env.places);
     try {
-      const d = showDetail(db, positionals[0]!);
+      const d = showDetail(db, canonicalPath(positionals[0]!));
       if (!d) throw notIndexed(positionals[0]!, env);
       if (values.json) printJson(env.io, d);
       else env.io.stdout.write(formatDetail(d));

@@ -11,6 +11,7 @@ import { UsageError, type CliCommand } from '../command.js';
 import { openIndex } from '../open-index.js';
 import { notIndexed } from '../not-indexed.js';
 import { printResults } from './search.command.js';
+import { canonicalPath } from '../../platform/canonical-path.js';
 
 export const similarCommand: CliCommand = {
   name: 'similar',
@@ -23,7 +24,7 @@ export const similarCommand: CliCommand = {
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000');
     const db = openIndex(env.places);
     try {
-      const f = getFileByPath(db, path.resolve(positionals[0]!));
+      const f = getFileByPath(db, canonicalPath(positionals[0]!));
       if (!f) throw notIndexed(positionals[0]!, env);
       if (!latestSpaceOf(db, f.id)) {
         // Say why: no CLIP model at all (install one) or this photo not embedded yet (wait).

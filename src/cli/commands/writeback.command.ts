@@ -11,6 +11,7 @@ import { printJson, UsageError, type CliCommand, type CliEnv, type CliIO } from 
 import { createDaemonClient, DaemonRefusal, type DaemonClient } from '../daemon-client.js';
 import { acquireDaemonLock } from '../lock.js';
 import { notIndexedReasons } from '../not-indexed.js';
+import { canonicalPath } from '../../platform/canonical-path.js';
 
 interface RunArgs {
   paths: string[];
@@ -96,7 +97,7 @@ export const writebackCommand: CliCommand = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const a: RunArgs = { paths: parsed.positionals.map((p) => path.resolve(p)), dryRun: parsed.values['dry-run'], repair: parsed.values.repair, restore: parsed.values.restore };
+    const a: RunArgs = { paths: parsed.positionals.map(canonicalPath), dryRun: parsed.values['dry-run'], repair: parsed.values.repair, restore: parsed.values.restore };
     const client = createDaemonClient(env.places, loadConfig(env.places, { env: env.env }));
     const report = client.running ? await askDaemon(client, a) : await runLocally(env, a);
     if (parsed.values.json) printJson(env.io, report);
