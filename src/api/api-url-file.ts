@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Places } from '../platform/places.js';
 
@@ -17,9 +17,15 @@ export function removeApiUrl(places: Places): void {
   rmSync(path.join(places.dataDir, API_URL_FILE), { force: true });
 }
 
-export function readApiUrl(places: Places): string | null {
+/**
+ * The URL, or null. `writtenSince` (ms since the epoch): only a URL written since then — the one of
+ * a daemon started then; a daemon that was killed leaves its own behind, pointing at nothing.
+ */
+export function readApiUrl(places: Places, o: { writtenSince?: number } = {}): string | null {
   try {
-    const u = readFileSync(path.join(places.dataDir, API_URL_FILE), 'utf8').trim();
+    const file = path.join(places.dataDir, API_URL_FILE);
+    if (o.writtenSince !== undefined && statSync(file).mtimeMs < o.writtenSince) return null;
+    const u = readFileSync(file, 'utf8').trim();
     return /^http:\/\/[^\s]+\/$/.test(u) ? u : null;
   } catch {
     return null;

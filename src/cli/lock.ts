@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { acquireLock, LOCK_FILE, type DaemonLock } from '../lifecycle/lock.js';
+import { acquireLock, LOCK_FILE, type DaemonLock, type LockRole } from '../lifecycle/lock.js';
 import type { Places } from '../platform/places.js';
 
 /** One process at a time may drive the queue of a home (the daemon or `index`). */
-export function acquireDaemonLock(places: Places): DaemonLock {
-  return acquireLock(places.dataDir);
+export function acquireDaemonLock(places: Places, role: LockRole): DaemonLock {
+  return acquireLock(places.dataDir, { role });
 }
 
 /**

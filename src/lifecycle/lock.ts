@@ -23,16 +23,24 @@ export interface DaemonLock {
  */
 const held = new Set<Database.Database>();
 
+/** What holds a home's lock: the daemon (which serves the API), or a command running the queue itself. */
+export type LockRole = 'daemon' | 'index' | 'writeback';
+
 export interface LockOwner {
   pid: number;
   startedAt: string | null;
+  /** null: written by a version from before roles were recorded (then it was a daemon or `index`). */
+  role: LockRole | null;
 }
+
+const ROLES: readonly string[] = ['daemon', 'index', 'writeback'] satisfies LockRole[];
 
 /** Who holds (or last held) the lock, from the pid file; null when unknown. */
 export function readLockOwner(dataDir: string): LockOwner | null {
   try {
-    const v = JSON.parse(readFileSync(path.join(dataDir, PID_FILE), 'utf8')) as { pid?: unknown; startedAt?: unknown };
-    return typeof v.pid === 'number' ? { pid: v.pid, startedAt: typeof v.startedAt === 'string' ? v.startedAt : null } : null;
+    const v = JSON.parse(readFileSync(path.join(dataDir, PID_FILE), 'utf8')) as { pid?: unknown; startedAt?: unknown; role?: unknown };
+    if (typeof v.pid !== 'number') return null;
+    return { pid: v.pid, startedAt: typeof v.startedAt === 'string' ? v.startedAt : null, role: typeof v.role === 'string' && ROLES.includes(v.role) ? (v.role as LockRole) : null };
   } catch {
     return null;
   }
@@ -45,7 +53,7 @@ export function readLockOwner(dataDir: string): LockOwner | null {
  * still ours (pids are reused, notably after a reboot, when launchd starts us early again). The pid
  * lives beside it in `daemon.pid`, only to say who holds the lock.
  */
-export function acquireLock(dataDir: string, opts: { pid?: number } = {}): DaemonLock {
+export function acquireLock(dataDir: string, opts: { pid?: number; role?: LockRole } = {}): DaemonLock {
   mkdirSync(dataDir, { recursive: true });
   const pid = opts.pid ?? process.pid;
   const file = path.join(dataDir, LOCK_FILE);
@@ -58,15 +66,16 @@ export function acquireLock(dataDir: string, opts: { pid?: number } = {}): Daemo
     db.close();
     if ((e as { code?: string }).code === 'SQLITE_BUSY' || (e as { code?: string }).code === 'SQLITE_LOCKED') {
       const owner = readLockOwner(dataDir);
-      throw new DaemonError('DAEMON_ALREADY_RUNNING', owner ? `pid ${owner.pid}${owner.startedAt ? `, started ${owner.startedAt}` : ''} (${dataDir})` : dataDir, {
-        details: { pid: owner?.pid ?? null, dataDir },
+      const what = owner?.role && owner.role !== 'daemon' ? ` (\`rawlight ${owner.role}\`: run this again when it is done)` : '';
+      throw new DaemonError('DAEMON_ALREADY_RUNNING', owner ? `pid ${owner.pid}${owner.startedAt ? `, started ${owner.startedAt}` : ''}${what} (${dataDir})` : dataDir, {
+        details: { pid: owner?.pid ?? null, role: owner?.role ?? null, dataDir },
       });
     }
     throw e;
   }
   const startedAt = new Date().toISOString();
   const pidFile = path.join(dataDir, PID_FILE);
-  writeFileSync(pidFile, JSON.stringify({ pid, startedAt }) + '\n');
+  writeFileSync(pidFile, JSON.stringify({ pid, startedAt, role: opts.role ?? 'daemon' }) + '\n');
   held.add(db);
   return {
     path: file,

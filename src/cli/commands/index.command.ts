@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { readApiUrl } from '../../api/api-url-file.js';
 import { loadConfig } from '../../config/index.js';
 import { isDaemonError } from '../../errors/index.js';
 import { createLogger } from '../../log/index.js';
@@ -12,7 +11,8 @@ import { indexReport, type IndexReport } from '../index-report.js';
 import { indexThroughDaemon } from '../index-via-daemon.js';
 import { indexRoots } from '../index-roots.js';
 import { showProgress } from '../progress.js';
-import { acquireDaemonLock, daemonRunning } from '../lock.js';
+import { findQueueHolder } from '../daemon-client.js';
+import { acquireDaemonLock } from '../lock.js';
 
 export const indexCommand: CliCommand = {
   name: 'index',
@@ -28,7 +28,8 @@ export const indexCommand: CliCommand = {
     const config = loadConfig(env.places, { env: env.env });
     // The daemon drives this home's queue: it does the work, this command follows it. (Another
     // `index` run holding the lock serves no API: taking the lock below says who holds it.)
-    if (daemonRunning(env.places) && readApiUrl(env.places)) {
+    const holder = await findQueueHolder(env.places, { onWait: (pid) => env.io.stderr.write(`rawlight index: the daemon${pid ? ` (pid ${pid})` : ''} is starting; waiting for it to answer\n`) });
+    if (holder.kind === 'daemon') {
       for (const why of notRunning(onlyPasses ?? [], config.passes, createModelRegistry(config, env.places))) env.io.stderr.write(`rawlight index: ${why}: it does not run\n`);
       const tty = env.io.stderr as NodeJS.WritableStream & { isTTY?: boolean };
       // On a terminal one progress line, rewritten; anything else said starts a line of its own.
@@ -52,7 +53,7 @@ export const indexCommand: CliCommand = {
     }
     // The log file gets everything; the terminal gets the progress bar and the summary.
     const log = await createLogger({ logsDir: env.places.logsDir });
-    const lock = acquireDaemonLock(env.places);
+    const lock = acquireDaemonLock(env.places, 'index');
     const t0 = Date.now();
     let core: Core;
     try {

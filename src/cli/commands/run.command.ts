@@ -45,7 +45,7 @@ export const runCommand: CliCommand = {
       libraries = existsSync(def) ? [def] : [];
       log.warn({ using: libraries }, libraries.length ? 'no libraries configured; using the default folder' : 'no libraries configured and no default folder; add one with the API or config');
     }
-    const lock = acquireDaemonLock(env.places);
+    const lock = acquireDaemonLock(env.places, 'daemon');
     const platform = createPlatform({ places: env.places, turbo: config.agent.turbo, log });
     log.info(platform.lowerCpuPriority(), 'CPU priority lowered: the user\'s apps come first');
     const daemon = new Daemon({ places: env.places, config, log, libraries, platform, dataless: platform.dataless });

@@ -8,7 +8,7 @@ import { DB_FILE, openDb } from '../../store/db.js';
 import { createSpotlight } from '../../xmp/spotlight.js';
 import { runWriteback, type WritebackReport } from '../../xmp/run-writeback.js';
 import { printJson, UsageError, type CliCommand, type CliEnv, type CliIO } from '../command.js';
-import { createDaemonClient, DaemonRefusal, type DaemonClient } from '../daemon-client.js';
+import { createDaemonClient, DaemonRefusal, findQueueHolder, type DaemonClient } from '../daemon-client.js';
 import { acquireDaemonLock } from '../lock.js';
 import { notIndexedReasons } from '../not-indexed.js';
 import { canonicalPath } from '../../platform/canonical-path.js';
@@ -32,7 +32,7 @@ async function askDaemon(client: DaemonClient, a: RunArgs): Promise<WritebackRep
 
 /** No daemon: take its lock (so none starts meanwhile) and write with our own, only, writer. */
 async function runLocally(env: CliEnv, a: RunArgs): Promise<WritebackReport> {
-  const lock = acquireDaemonLock(env.places);
+  const lock = acquireDaemonLock(env.places, 'writeback');
   try {
     const config = loadConfig(env.places, { env: env.env });
     const { db } = openDb(path.join(env.places.dataDir, DB_FILE));
@@ -98,8 +98,9 @@ export const writebackCommand: CliCommand = {
       throw new UsageError((e as Error).message);
     }
     const a: RunArgs = { paths: parsed.positionals.map(canonicalPath), dryRun: parsed.values['dry-run'], repair: parsed.values.repair, restore: parsed.values.restore };
-    const client = createDaemonClient(env.places, loadConfig(env.places, { env: env.env }));
-    const report = client.running ? await askDaemon(client, a) : await runLocally(env, a);
+    // The daemon writes while it runs (one writer per home); otherwise this command does, holding the lock.
+    const holder = await findQueueHolder(env.places, { onWait: (pid) => env.io.stderr.write(`rawlight writeback: the daemon${pid ? ` (pid ${pid})` : ''} is starting; waiting for it to answer\n`) });
+    const report = holder.kind === 'daemon' ? await askDaemon(createDaemonClient(env.places, loadConfig(env.places, { env: env.env })), a) : await runLocally(env, a);
     if (parsed.values.json) printJson(env.io, report);
     else formatReport(env.io, report, report.unmatched.length ? unmatchedReasons(env) : () => '');
     return report.summary.failed > 0 || report.unmatched.length > 0 ? 1 : 0;

@@ -39,8 +39,9 @@ describe('rawlight index through the daemon: its other replies', () => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    writeApiUrl(places, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    // As a daemon does: the lock first, the URL once its API listens.
     lock = acquireLock(places.dataDir);
+    writeApiUrl(places, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   });
   after(async () => {
     lock.release();
@@ -90,8 +91,8 @@ test('a daemon whose API does not answer (its URL left behind by a crash, its lo
     await new Promise<void>((r) => gone.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(gone.address() as AddressInfo).port}/`;
     await new Promise((r) => gone.close(r));
-    writeApiUrl(places, url);
     const lock = acquireLock(places.dataDir);
+    writeApiUrl(places, url);
     try {
       const e = await indexThroughDaemon({ places, io: { stdout: new PassThrough(), stderr: new PassThrough() }, env: {} }, { roots: [t.dir], config: loadConfig(places, { env: {} }), retryWaitMs: 60_000 }).then(() => null, (x: unknown) => x);
       assert.ok(isDaemonError(e) && e.code === 'API_FEATURE_UNAVAILABLE', String(e));

@@ -39,7 +39,7 @@ describe('rawlight open / open --print / token rotate', () => {
 
   test('a running daemon on another port: the URL it bound, from its api-url file', async () => {
     const places = resolvePlaces({ env: { RAWLIGHT_HOME: home } });
-    const lock = acquireDaemonLock(places);
+    const lock = acquireDaemonLock(places, 'daemon');
     try {
       writeApiUrl(places, 'http://127.0.0.1:7420/');
       const r = await cli(home, ['open', '--print']);

@@ -342,7 +342,7 @@ describe('failure paths', () => {
     try {
       const home = path.join(t.dir, 'home');
       const { acquireLock } = await import('../../../src/lifecycle/lock.js');
-      const held = acquireLock(home, { pid: 4242 });
+      const held = acquireLock(home, { role: 'index' }); // another `rawlight index`
       mkdirSync(path.join(t.dir, 'lib'));
       const r = await cli(home, ['index', path.join(t.dir, 'lib')]);
       const seen = (await cli(home, ['setup', '--json', '--library', path.join(t.dir, 'lib')])).json<{ running: boolean }>();
@@ -351,7 +351,7 @@ describe('failure paths', () => {
       assert.equal((await cli(home, ['setup', '--json', '--library', path.join(t.dir, 'lib')])).json<{ running: boolean }>().running, false);
       assert.equal(r.code, 75);
       assert.match(r.stderr, /DAEMON_ALREADY_RUNNING/);
-      assert.match(r.stderr, /pid 4242/);
+      assert.match(r.stderr, new RegExp(`pid ${process.pid}, started .*\\(\`rawlight index\`: run this again when it is done\\)`));
       const after = await cli(home, ['index', path.join(t.dir, 'lib'), '--json']);
       assert.equal(after.code, 0, 'free again once released');
     } finally {

@@ -159,6 +159,11 @@ describe('one writer: `rawlight writeback` and the daemon', () => {
     const { sidecar } = olderVersionSidecar(places, path.join(t.dir, 'lib3'));
     const before = readFileSync(sidecar);
     const daemonLock = acquireLock(places.dataDir);
+    // Its URL written, then nothing listening there (a server started and closed again).
+    const gone = createServer();
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', () => r()));
+    writeApiUrl(places, `http://127.0.0.1:${(gone.address() as AddressInfo).port}/`);
+    await new Promise((r) => gone.close(r));
     try {
       await assert.rejects(writebackCommand.run(['--repair'], { places, io: io().io, env: process.env }), (e: unknown) => isDaemonError(e) && e.code === 'API_FEATURE_UNAVAILABLE');
       assert.deepEqual(readFileSync(sidecar), before);
