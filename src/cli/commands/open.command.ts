@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/index.js';
 import { createUrlOpener } from '../../platform/desktop.js';
 import { createRunner } from '../../platform/runner.js';
 import type { CliCommand } from '../command.js';
-import { createDaemonClient } from '../daemon-client.js';
+import { createDaemonClient, findQueueHolder } from '../daemon-client.js';
 import { writeSignInLauncher } from '../sign-in-launcher.js';
 
 export interface OpenCommandOptions {
@@ -25,9 +25,12 @@ export function createOpenCommand(opts: OpenCommandOptions = {}): CliCommand {
     async run(args, env) {
       const { values } = parseArgs({ args, options: { print: { type: 'boolean', default: false } } });
       const config = loadConfig(env.places, { env: env.env });
+      // A daemon just started (install.sh's last line comes right after it) may bind another port
+      // than the configured one, if that is taken: its own URL is waited for, not guessed.
+      const holder = await findQueueHolder(env.places, { onWait: (pid) => env.io.stderr.write(`rawlight open: the daemon${pid ? ` (pid ${pid})` : ''} is starting; waiting for it to answer\n`) });
       const client = createDaemonClient(env.places, config);
       const url = signInUrl(client.baseUrl, client.token);
-      if (!client.running) env.io.stderr.write('rawlight open: the daemon is not running; the page answers once it is (rawlight agent install, or rawlight run)\n');
+      if (holder.kind !== 'daemon') env.io.stderr.write('rawlight open: the daemon is not running; the page answers once it is (rawlight agent install, or rawlight run)\n');
       if (values.print) {
         env.io.stdout.write(url + '\n');
         return 0;

@@ -37,6 +37,23 @@ describe('rawlight open / open --print / token rotate', () => {
     assert.match(r.stderr, /not running/);
   });
 
+  test('a daemon still starting (install.sh\'s last line comes right after it): the URL it binds, waited for', async () => {
+    const places = resolvePlaces({ env: { RAWLIGHT_HOME: home } });
+    const lock = acquireDaemonLock(places, 'daemon');
+    try {
+      const stdout = new PassThrough(), stderr = new PassThrough();
+      let out = '', err = '';
+      stdout.on('data', (d) => (out += d));
+      // Its configured port taken, it binds the next one, and writes that once it listens.
+      stderr.on('data', (d) => ((err += d), /is starting; waiting for it to answer/.test(err) && writeApiUrl(places, 'http://127.0.0.1:7415/')));
+      assert.equal(await createOpenCommand().run(['--print'], { places, io: { stdout, stderr }, env: {} }), 0);
+      assert.equal(out, `http://127.0.0.1:7415/?token=${token()}\n`);
+      assert.match(err, new RegExp(`^rawlight open: the daemon \\(pid ${process.pid}\\) is starting; waiting for it to answer\n$`));
+    } finally {
+      lock.release();
+    }
+  });
+
   test('a running daemon on another port: the URL it bound, from its api-url file', async () => {
     const places = resolvePlaces({ env: { RAWLIGHT_HOME: home } });
     const lock = acquireDaemonLock(places, 'daemon');
