@@ -84,9 +84,9 @@ function currentApiUrl(places: Places, owner: LockOwner | null): string | null {
 }
 
 /** Who drives a home's queue: the daemon, answering at `url`; a command running it itself (no API); nobody. */
-export type QueueHolder = { kind: 'daemon'; url: string } | { kind: 'command'; pid: number | null } | { kind: 'none' };
+export type QueueHolder = { kind: 'daemon'; url: string } | { kind: 'command'; pid: number } | { kind: 'none' };
 
-export interface FindDaemonOptions {
+export interface FindQueueHolderOptions {
   /** How long a daemon that holds the lock may take to answer (ms). */
   timeoutMs?: number;
   /** Said once when the daemon is still starting. */
@@ -100,12 +100,12 @@ export const DAEMON_START_WAIT_MS = 60_000;
 
 /**
  * Who holds this home, for the commands that hand their work to a running daemon (`index`,
- * `writeback`). A daemon just started (launchd at login, `rawlight agent restart`) holds the lock a
+ * `writeback`) or send the user to its page (`open`). A daemon just started (launchd at login, `rawlight agent restart`) holds the lock a
  * moment before its API answers: it is waited for, instead of the command being refused as "another
  * daemon is running" or sent to the URL a killed one left behind. A daemon that never answers
  * (its API could not start: its log says why) is API_FEATURE_UNAVAILABLE after `timeoutMs`.
  */
-export async function findQueueHolder(places: Places, o: FindDaemonOptions = {}): Promise<QueueHolder> {
+export async function findQueueHolder(places: Places, o: FindQueueHolderOptions = {}): Promise<QueueHolder> {
   const now = o.now ?? Date.now;
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = now() + (o.timeoutMs ?? DAEMON_START_WAIT_MS);
