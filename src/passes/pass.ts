@@ -46,6 +46,12 @@ export interface Pass {
    * first import. Priority still comes first: a new photo's job runs before the backlog's.
    */
   readonly runsLast?: boolean;
+  /**
+   * It waits for its `after` passes to settle, each with a result or a final failure, rather than
+   * reading their output: a final failure of one of them makes it look again too. Writeback: a
+   * RAW whose preview cannot be made has no faces or tags, but its places still go to its XMP.
+   */
+  readonly afterSettled?: boolean;
   /** Human words for what it reads and writes (status page, docs). */
   readonly description: string;
   /**

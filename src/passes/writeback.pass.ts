@@ -63,6 +63,7 @@ export function createWritebackPass(deps: WritebackPassDeps): Pass {
     version: 2,
     resource: 'io',
     after: WRITEBACK_UPSTREAM,
+    afterSettled: true,
     description: 'Reads tags, named people, places; writes XMP sidecars (or embedded, opt-in) and Spotlight xattrs.',
     inputKey(db, file) {
       return writebackInputKey(db, file, config);

@@ -474,6 +474,9 @@ export class Pipeline {
           file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'failed',
           output: null, error_code: err.code, error: message, completed_at: Date.now(), duration_ms: durationMs,
         });
+        // A final answer settles this pass for the file: what waits for it to settle looks again.
+        const fresh = getFile(db, file.id);
+        if (fresh) for (const p of this.dependents.get(pass.name) ?? []) if (p.afterSettled) this.consider(fresh, p, job.priority);
       }
     });
     if (err.code === 'FILE_NOT_FOUND') {
