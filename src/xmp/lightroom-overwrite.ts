@@ -2,7 +2,8 @@ import { LIST_FIELDS, SCALAR_FIELDS, parseRegionKey, type ListField, type Scalar
 import { normalizeValue, regionMatches, type ValueRecord } from './plan.js';
 import type { XmpSnapshot } from './snapshot.js';
 
-function present(r: ValueRecord, s: XmpSnapshot): boolean {
+/** Whether the sidecar holds this value rawlight recorded writing. */
+export function holdsValue(s: XmpSnapshot, r: ValueRecord): boolean {
   if ((LIST_FIELDS as readonly string[]).includes(r.field)) return s.lists[r.field as ListField].some((v) => normalizeValue(v) === normalizeValue(r.value));
   if ((SCALAR_FIELDS as readonly string[]).includes(r.field)) return s.scalars[r.field as ScalarField] === r.value;
   const reg = parseRegionKey(r.value);
@@ -20,7 +21,7 @@ function present(r: ValueRecord, s: XmpSnapshot): boolean {
 export function looksOverwritten(previous: readonly ValueRecord[], current: XmpSnapshot, writtenMetadataDate: string | null): boolean {
   const mine = previous.filter((r) => r.status === 'written');
   if (mine.length === 0 || !current.exists) return false;
-  if (mine.some((r) => present(r, current))) return false;
+  if (mine.some((r) => holdsValue(current, r))) return false;
   if (writtenMetadataDate !== null) return current.metadataDate !== writtenMetadataDate;
   return /lightroom/i.test(current.creatorTool ?? '');
 }

@@ -12,7 +12,7 @@ import { planArgs } from './exiftool-args.js';
 import { LIST_FIELDS, READ_TAGS, SCALAR_FIELDS, parseRegionKey } from './fields.js';
 import { iptcSyncArgs } from './iptc-sync.js';
 import { looksOverwritten } from './lightroom-overwrite.js';
-import { planTargetMove, type TargetMove } from './target-move.js';
+import { planTargetMove, sidecarFollowed, type TargetMove } from './target-move.js';
 import { kindFromFileType, photoKind } from './photo-kind.js';
 import { placeHeldOutside } from './place-group.js';
 import { fingerprint, SidecarChangedError, writeSidecarAtomically, type SidecarFingerprint, type SidecarStep } from './atomic-sidecar.js';
@@ -126,18 +126,20 @@ export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer'
   const fp = target.kind === 'sidecar' ? await fingerprint(target.path) : null;
   const desired = readDesiredState(deps.db, file.id, deps.config.xmp);
   const state = getXmpState(deps.db, file.id);
-  // Records describe one target: after a move to another target rawlight starts afresh.
-  let previous: ValueRecord[] = state && state.target === target.path ? loadValueRecords(deps.db, file.id) : [];
-  // Records describe one target: after a move rawlight starts afresh there, and takes its values out of the old one.
-  const move = state && state.target !== target.path && state.target_kind === 'sidecar' ? await planTargetMove(deps.writer, state.target, loadValueRecords(deps.db, file.id)) : null;
   const current = target.exists ? parseSnapshot(await deps.writer.readTags(target.path, READ_TAGS)) : emptySnapshot();
+  const records = state ? loadValueRecords(deps.db, file.id) : [];
+  // Records describe one target. The photo moved with its sidecar: they follow it. Its target
+  // changed otherwise: rawlight starts afresh there, and takes its values out of the old one.
+  const sameTarget = !!state && (state.target === target.path || (state.target_kind === 'sidecar' && target.kind === 'sidecar' && sidecarFollowed(state.target, records, current, state.written_metadata_date ?? null)));
+  let previous: ValueRecord[] = sameTarget ? records : [];
+  const move = state && !sameTarget && state.target !== target.path && state.target_kind === 'sidecar' ? await planTargetMove(deps.writer, state.target, records) : null;
   // Don't fight a tool that rewrites the sidecar from its catalog: no write until the user asks.
-  let overwritten = state?.status === 'overwritten' && state.target === target.path;
+  let overwritten = state?.status === 'overwritten' && sameTarget;
   let newlyOverwritten = false;
   if (overwritten && opts.restoreOverwritten) {
     previous = previous.filter((r) => r.status !== 'overwritten');
     overwritten = false;
-  } else if (!overwritten && looksOverwritten(previous, current, state?.target === target.path ? (state.written_metadata_date ?? null) : null)) {
+  } else if (!overwritten && looksOverwritten(previous, current, sameTarget ? (state?.written_metadata_date ?? null) : null)) {
     previous = previous.map((r) => (r.status === 'written' ? { ...r, status: 'overwritten' } : r));
     overwritten = newlyOverwritten = true;
   }
