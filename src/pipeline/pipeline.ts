@@ -117,6 +117,15 @@ export class Pipeline {
     for (const p of this.dependents.get(done) ?? []) this.consider(file, p, priority);
   }
 
+  /**
+   * Considers every pass for a file (each hash-gated: only those without a result for the file's
+   * current inputs are queued): a file found again after it was marked gone may have lost steps
+   * on the way (a pass that found it vanished mid-move recorded nothing).
+   */
+  considerEveryPass(file: FileRow, priority: number = Priority.backlog): void {
+    for (const p of this.o.passes) this.consider(file, p, priority);
+  }
+
   /** Considers the whole chain for a file, from the first pass (used on discovery). */
   considerFile(file: FileRow, priority: number = Priority.backlog): void {
     for (const p of this.o.passes) if (p.after.length === 0) this.consider(file, p, priority);
@@ -441,7 +450,17 @@ export class Pipeline {
     let dead = false;
     let final = false;
     let rerender = false;
+    let movedMeanwhile = false;
     tx(db, () => {
+      const now = err.code === 'FILE_NOT_FOUND' ? getFile(db, file.id) : undefined;
+      if (now && now.state === 'present' && now.path !== file.path) {
+        // Not vanished: moved while the pass read it (its folder renamed meanwhile, the move
+        // already recorded). The step runs again at the new path; the file is not marked gone.
+        movedMeanwhile = true;
+        complete(db, job.id);
+        this.consider(now, pass, job.priority);
+        return;
+      }
       if (err.code === 'FILE_NOT_FOUND') {
         // Vanished between discovery and this pass: the file is gone, not failed.
         markFileGone(db, file.id);
@@ -479,6 +498,11 @@ export class Pipeline {
         if (fresh) for (const p of this.dependents.get(pass.name) ?? []) if (p.afterSettled) this.consider(fresh, p, job.priority);
       }
     });
+    if (movedMeanwhile) {
+      log.info({ path: file.path }, `${pass.name}: the file moved while it was read; it runs again at its new path`);
+      this.wake();
+      return;
+    }
     if (err.code === 'FILE_NOT_FOUND') {
       log.info({ path: file.path }, 'file vanished before it could be processed; marked gone');
       this.o.bus.emit('file-changed', { fileId: file.id, path: file.path, change: 'gone' });

@@ -126,6 +126,8 @@ export class Discovery {
         this.o.log.info({ from: from.path, to: ob.path }, 'file moved; results kept');
         row = getFile(db, from.id)!;
         change = 'moved';
+        // Marked gone meanwhile (a pass found it vanished mid-move): the steps it missed run now.
+        if (from.state === 'gone') this.o.pipeline.considerEveryPass(row, priority);
       } else {
         const r = stmt(
           db,
