@@ -52,6 +52,7 @@ import { resolvePlaces } from '../src/platform/places.js';
 import { IDLE_RELEASE_MS } from '../src/pipeline/idle-release.js';
 import { openDb, tx } from '../src/store/db.js';
 import { getFile } from '../src/store/repositories/file.repository.js';
+import { installedCli } from './installed-cli.js';
 
 const FIXTURES = process.env.RAWLIGHT_TEST_FIXTURES ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'fixtures');
 const MODELS = process.env.RAWLIGHT_TEST_MODELS ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'models');
@@ -285,37 +286,6 @@ function procSample(pid: number): { cpu: number; rssMiB: number; ownRssMiB: numb
     }
   }
   return { cpu, rssMiB, ownRssMiB, children: tree.length - 1 };
-}
-
-/** Newest modification time of the .ts files under `dir`. */
-function newestTs(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newestTs(p));
-    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/**
- * The daemon as installed: `bin/rawlight` (the pinned Node on the compiled dist/cli/main.js, what
- * launchd and systemd start), built first when src/ is newer than dist/ (tsc, as `npm run build`).
- */
-function installedCli(): string {
-  const root = path.join(import.meta.dirname, '..');
-  const entry = path.join(root, 'dist', 'cli', 'main.js');
-  let built = 0;
-  try {
-    built = statSync(entry).mtimeMs;
-  } catch {
-    /* not built */
-  }
-  if (built < newestTs(path.join(root, 'src'))) {
-    console.log('building dist/ (the daemon runs compiled, as installed)…');
-    execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
-  }
-  return path.join(root, 'bin', 'rawlight');
 }
 
 /**
