@@ -1,5 +1,5 @@
 import { Priority } from '../queue/queue.js';
-import { underDir } from '../store/path-range.js';
+import { isAtOrUnder } from '../store/path-range.js';
 
 interface Focus {
   roots: readonly string[];
@@ -23,7 +23,7 @@ export class UserFocus {
 
   /** The folders' photos are wanted for `passes` (null: all of them); replaces what covered them. */
   set(roots: readonly string[], passes: readonly string[] | null): void {
-    const covered = (old: Focus) => old.roots.every((r) => roots.some((n) => r === n || isUnder(r, n)));
+    const covered = (old: Focus) => old.roots.every((r) => roots.some((n) => isAtOrUnder(r, n)));
     this.entries = [...this.entries.filter((e) => !covered(e)), { roots: [...roots], passes: passes ? new Set(passes) : null }];
   }
 
@@ -36,14 +36,9 @@ export class UserFocus {
     // The newest request covering the photo says what the user waits for.
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const e = this.entries[i]!;
-      if (!e.roots.some((r) => path === r || isUnder(path, r))) continue;
+      if (!e.roots.some((r) => isAtOrUnder(path, r))) continue;
       return !e.passes || e.passes.has(pass) ? inherited : Priority.userRest;
     }
     return inherited;
   }
-}
-
-function isUnder(p: string, dir: string): boolean {
-  const r = underDir(dir);
-  return p >= r.lo && p < r.hi;
 }

@@ -38,6 +38,12 @@ export function atOrUnder(column: string, dirs: readonly string[]): { sql: strin
   return { sql: `(${parts.map((p) => `(${column} = ? OR ${p.sql})`).join(' OR ')})`, params: dirs.flatMap((d, i) => [d, ...parts[i]!.params]) };
 }
 
+/** Whether `p` is folder `dir` or a path inside it: `atOrUnder`'s test, in JavaScript. */
+export function isAtOrUnder(p: string, dir: string): boolean {
+  const r = underDir(dir);
+  return p === dir || (p >= r.lo && p < r.hi);
+}
+
 /** The range's two bounds, in the order `path >= ? AND path < ?` takes them. */
 export function rangeParams(r: PathRange): [string, string] {
   return [r.lo, r.hi];
