@@ -48,7 +48,7 @@ import { noDatalessProbe, type DatalessProbe } from './platform/dataless.js';
 import { Discovery } from './watch/discover.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
-import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, scheduledRepair, type SpotlightAdapter } from './xmp/index.js';
+import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, removeLeftoverTemps, scheduledRepair, type SpotlightAdapter } from './xmp/index.js';
 
 export interface CoreOptions {
   places: Places;
@@ -233,6 +233,9 @@ export class Core {
         ...(signal ? { signal } : {}),
       });
       this.o.log.info(r, 'library reconciled');
+      for (const t of removeLeftoverTemps(this.db, r.leftoverTemps)) {
+        (t.action === 'temp-removed' ? this.o.log.info : this.o.log.warn).call(this.o.log, { path: t.path, action: t.action, detail: t.detail }, 'temp sidecar of an interrupted XMP write');
+      }
       out.push(r);
     }
     // A walk that added many files changed the tables' shape: fresh planner statistics for the claim.

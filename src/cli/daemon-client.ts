@@ -4,6 +4,7 @@ import { TOKEN_HEADER } from '../api/security.hook.js';
 import { isLoopback, type Config } from '../config/index.js';
 import { DaemonError } from '../errors/index.js';
 import type { Places } from '../platform/places.js';
+import { isProcessAlive } from '../platform/process-alive.js';
 import { readLockOwner, type LockOwner } from '../lifecycle/lock.js';
 import { daemonRunning } from './lock.js';
 
@@ -114,7 +115,7 @@ export async function findQueueHolder(places: Places, o: FindQueueHolderOptions 
     if (!daemonRunning(places)) return { kind: 'none' };
     const owner = readLockOwner(places.dataDir);
     // The pid file is written just after the lock is taken: until then it names the last holder.
-    const current = owner && isAlive(owner.pid) ? owner : null;
+    const current = owner && isProcessAlive(owner.pid) ? owner : null;
     if (current?.role && current.role !== 'daemon') return { kind: 'command', pid: current.pid };
     const url = current ? currentApiUrl(places, current) : null;
     if (url) return { kind: 'daemon', url };
@@ -123,15 +124,5 @@ export async function findQueueHolder(places: Places, o: FindQueueHolderOptions 
     }
     if (!said) (o.onWait?.(current?.pid ?? null), (said = true));
     await sleep(200);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: alive, another user's (not ours to signal).
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, statSync, type BigIntStats, type Dirent } from 
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Priority } from '../queue/queue.js';
+import { parseTempSidecarName } from '../xmp/atomic-sidecar.js';
 import type { ReadableDb } from '../store/db.js';
 import { sidecarSigOf, type Change, type Discovery, type Observation } from './discover.js';
 import { compileExcludes, extOf, isIgnoredName, isSidecarName, mediaKind } from './media.js';
@@ -31,6 +32,8 @@ export interface ReconcileReport {
   cloud: number;
   /** What the walk could not read, and why in a user's words: left as it was, never marked gone. */
   unreadable: { path: string; why: string }[];
+  /** rawlight's own temp sidecars found in the folders (`removeLeftoverTemps` decides on them). */
+  leftoverTemps: string[];
   ms: number;
 }
 
@@ -50,7 +53,7 @@ interface Known {
  */
 export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<ReconcileReport> {
   const t0 = Date.now();
-  const report: ReconcileReport = { root, state: 'online', seen: 0, dirs: 0, added: 0, changed: 0, moved: 0, gone: 0, cloud: 0, unreadable: [], ms: 0 };
+  const report: ReconcileReport = { root, state: 'online', seen: 0, dirs: 0, added: 0, changed: 0, moved: 0, gone: 0, cloud: 0, unreadable: [], leftoverTemps: [], ms: 0 };
   try {
     if (!statSync(root).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (e) {
@@ -104,7 +107,10 @@ export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<
     const sidecars = new Map<string, string>(); // lower-case name -> real name
     for (const e of entries) if (e.isFile() && isSidecarName(e.name)) sidecars.set(e.name.toLowerCase(), e.name);
     for (const e of entries) {
-      if (isIgnoredName(e.name)) continue;
+      if (isIgnoredName(e.name)) {
+        if (e.isFile() && parseTempSidecarName(e.name)) report.leftoverTemps.push(prefix + e.name);
+        continue;
+      }
       const full = prefix + e.name;
       if (excluded(full)) continue;
       if (e.isDirectory()) {

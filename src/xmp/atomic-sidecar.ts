@@ -35,6 +35,14 @@ export function tempSidecarPath(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.rawlight-${process.pid}-${randomBytes(4).toString('hex')}.xmp`);
 }
 
+const TEMP_NAME = /^\.(.+)\.rawlight-(\d+)-[0-9a-f]{8}\.xmp$/;
+
+/** A temp sidecar's name read back: the sidecar it was for (same folder) and the pid that wrote it. */
+export function parseTempSidecarName(name: string): { target: string; pid: number } | null {
+  const m = TEMP_NAME.exec(name);
+  return m ? { target: m[1]!, pid: Number(m[2]) } : null;
+}
+
 /** Thrown when the sidecar changed between plan and write (Lightroom saving at that moment). */
 export class SidecarChangedError extends Error {
   constructor(readonly target: string) {

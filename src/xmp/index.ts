@@ -6,6 +6,6 @@ export { createSpotlight, spotlightReport, SpotlightAdapter, type SpotlightOptio
 export { xmpStateForFile, type XmpStateView } from './xmp-state.js';
 export { writebackCounts, writebackAttention, pendingFileIds } from './xmp.repository.js';
 export { uprightToStored, storedToUpright, toCentre, fromCentre, type Box } from '../geometry/box.js';
-export { recoverInterruptedWrites, recoveryCounts, type Recovery, type RecoveryCounts } from './recover-writes.js';
+export { recoverInterruptedWrites, recoveryCounts, removeLeftoverTemps, type Recovery, type RecoveryCounts } from './recover-writes.js';
 export { runWriteback, selectFiles, type RunWritebackOptions, type WritebackReport, type WritebackFileReport } from './run-writeback.js';
 export { scheduledRepair, type RepairSummary } from './scheduled-repair.js';

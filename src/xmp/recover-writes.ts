@@ -1,6 +1,8 @@
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive } from '../platform/process-alive.js';
 import { tx, type ReadableDb, type WritableDb } from '../store/db.js';
+import { parseTempSidecarName } from './atomic-sidecar.js';
 import { journalDelete, listJournal, type JournalRow } from './journal.repository.js';
 import { sha256File } from './own-writes.js';
 import { assertSidecarWritable } from './sidecar-path.js';
@@ -79,8 +81,57 @@ export async function recoverInterruptedWrites(db: WritableDb, now = Date.now())
     }
     if (!r) continue;
     out.push(r);
-    const rec = r;
-    tx(db, () => db.prepare('INSERT INTO xmp_recoveries (path, action, detail, at) VALUES (?, ?, ?, ?)').run(rec.path, rec.action, rec.detail, now));
+    record(db, r, now);
+  }
+  return out;
+}
+
+/**
+ * A temp sidecar younger than this whose writer is alive is a write in progress (this process's,
+ * or another home's daemon writing into a shared library); older, whatever its pid, it is a
+ * leftover: a sidecar write takes milliseconds, and after a restart the pid may be reused.
+ */
+const TEMP_IN_FLIGHT_MS = 60 * 60_000;
+
+function record(db: WritableDb, r: Recovery, now: number): void {
+  tx(db, () => db.prepare('INSERT INTO xmp_recoveries (path, action, detail, at) VALUES (?, ?, ?, ?)').run(r.path, r.action, r.detail, now));
+}
+
+/**
+ * Temp sidecars the library walk found that start-up recovery could not: a write killed midway
+ * whose folder was renamed or moved before the daemon started again, so its journal names a temp
+ * path that is no longer there. Only rawlight's own names (`.NAME.rawlight-PID-HEX.xmp`) are
+ * looked at, and one is removed only when its sidecar is intact or absent — the rename is atomic,
+ * so the temp holds nothing the sidecar lacks but rawlight's values, which the writeback puts
+ * back. Beside a sidecar that no longer reads, it is kept and said once.
+ */
+export function removeLeftoverTemps(db: WritableDb, temps: readonly string[], now = Date.now(), alive = isProcessAlive): Recovery[] {
+  const out: Recovery[] = [];
+  for (const temp of temps) {
+    const name = parseTempSidecarName(path.basename(temp));
+    if (!name) continue;
+    let mtimeMs: number;
+    try {
+      const st = lstatSync(temp);
+      if (!st.isFile()) continue;
+      mtimeMs = st.mtimeMs;
+    } catch {
+      continue; // renamed into place or removed meanwhile
+    }
+    if (now - mtimeMs < TEMP_IN_FLIGHT_MS && alive(name.pid)) continue;
+    const target = path.join(path.dirname(temp), name.target);
+    if (existsSync(target) && !intactSidecar(target)) {
+      const said = db.prepare(`SELECT 1 FROM xmp_recoveries WHERE path = ? AND action = 'temp-kept' AND instr(detail, ?) > 0`).get(target, temp);
+      if (said) continue;
+      const r: Recovery = { path: target, action: 'temp-kept', detail: `the sidecar is unreadable; rawlight's interrupted write ${temp} is kept` };
+      record(db, r, now);
+      out.push(r);
+      continue;
+    }
+    rmSync(temp, { force: true });
+    const r: Recovery = { path: target, action: 'temp-removed', detail: `removed ${path.basename(temp)}, left by a write cut short before its folder was moved; the sidecar is ${existsSync(target) ? 'intact' : 'not written yet'}` };
+    record(db, r, now);
+    out.push(r);
   }
   return out;
 }
