@@ -29,6 +29,8 @@ export interface JobRow {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+  /** 1: `requestPass` asked for it while it was leased; `complete` sets it pending again. */
+  requested_again: number;
 }
 
 /**
@@ -71,6 +73,7 @@ export function requestPass(db: WritableDb, fileId: number, pass: string, priori
        state = CASE WHEN jobs.state = 'dead' THEN 'pending' ELSE jobs.state END,
        attempts = CASE WHEN jobs.state = 'dead' THEN 0 ELSE jobs.attempts END,
        run_after = CASE WHEN jobs.state = 'dead' THEN 0 ELSE jobs.run_after END,
+       requested_again = CASE WHEN jobs.state = 'leased' THEN 1 ELSE jobs.requested_again END,
        priority = max(jobs.priority, excluded.priority), updated_at = excluded.updated_at`).run(fileId, pass, RECONSIDER_KEY, priority, now, now);
 }
 
@@ -135,9 +138,15 @@ export function claimForFile(db: WritableDb, fileId: number, passes: readonly st
   return leaseOne(db, pick, [fileId, now, ...passes, now, ...passes], owner, leaseMs, now, true);
 }
 
-/** Removes a finished job (its result row is the record). */
-export function complete(db: WritableDb, jobId: number): void {
-  stmt(db, 'DELETE FROM jobs WHERE id = ?').run(jobId);
+/**
+ * Removes a finished job (its result row is the record) — unless it was requested again while it
+ * ran (`requestPass` on a leased job): its run read the inputs before that request's change, so it
+ * goes back to pending, a fresh job, and runs again with the inputs as they are now.
+ */
+export function complete(db: WritableDb, jobId: number, now = Date.now()): void {
+  if (stmt(db, 'DELETE FROM jobs WHERE id = ? AND requested_again = 0').run(jobId).changes > 0) return;
+  stmt(db, `UPDATE jobs SET state = 'pending', requested_again = 0, attempts = 0, run_after = 0, lease_owner = NULL, lease_until = NULL,
+       last_error_code = NULL, last_error = NULL, updated_at = ? WHERE id = ?`).run(now, jobId);
 }
 
 /** Retries later with exponential backoff, or marks dead after maxAttempts. Returns true if dead. */
@@ -150,10 +159,14 @@ export function fail(
 ): boolean {
   const dead = !opts.retryable || job.attempts >= opts.maxAttempts;
   const delay = opts.retryBaseMs * 2 ** Math.max(0, job.attempts - 1);
-  // A retry is backlog: a file that failed once never holds up a photo just dropped in.
-  stmt(db, `UPDATE jobs SET state = ?, run_after = ?, lease_owner = NULL, lease_until = NULL, priority = min(priority, ?),
-       last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`).run(dead ? 'dead' : 'pending', dead ? 0 : now + delay, Priority.backlog, err.code, err.message, now, job.id);
-  return dead;
+  // A retry is backlog: a file that failed once never holds up a photo just dropped in. Asked for
+  // again while it ran (a person named meanwhile): not given up but a fresh job, its first attempt
+  // ahead at the request's priority.
+  const row = stmt(db, `UPDATE jobs SET state = CASE WHEN requested_again = 1 THEN 'pending' ELSE ? END,
+       attempts = CASE WHEN requested_again = 1 THEN 0 ELSE attempts END, requested_again = 0,
+       run_after = ?, lease_owner = NULL, lease_until = NULL, priority = CASE WHEN requested_again = 1 THEN priority ELSE min(priority, ?) END,
+       last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ? RETURNING state`).get(dead ? 'dead' : 'pending', dead ? 0 : now + delay, Priority.backlog, err.code, err.message, now, job.id) as { state: string } | undefined;
+  return row ? row.state === 'dead' : dead;
 }
 
 /** Gives a leased job back untouched (shutdown): the attempt does not count. */

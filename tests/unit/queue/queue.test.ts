@@ -111,3 +111,32 @@ test('deleting a file removes its jobs (foreign keys are on)', () => {
   db.prepare('DELETE FROM files WHERE id = 1').run();
   assert.equal(queueCounts(db).pending, 0);
 });
+
+test('a pass requested again while its job runs runs again: completing the run does not swallow the request', () => {
+  const db = freshDb();
+  requestPass(db, 1, 'writeback', 5, 100);
+  const running = claim(db, ['writeback'], 'w1', 1000, 110)!;
+  assert.equal(running.state, 'leased');
+  // A person named while the writeback runs (it read the names before that).
+  requestPass(db, 1, 'writeback', 5, 120);
+  assert.equal(claim(db, ['writeback'], 'w2', 1000, 130), undefined, 'never two of one (file, pass) at once');
+  complete(db, running.id, 140);
+  const again = claim(db, ['writeback'], 'w1', 1000, 150);
+  assert.ok(again, 'the request made while it ran is still queued');
+  assert.equal(again.attempts, 1, 'a fresh job: its attempts start over');
+  complete(db, again.id, 160);
+  assert.equal(queueCounts(db).pending + queueCounts(db).leased, 0, 'asked once more, run once more');
+});
+
+test('a job requested again while it ran is not given up when that run fails for good, nor sent to the backlog', () => {
+  const db = freshDb();
+  requestPass(db, 1, 'writeback', 5, 100);
+  const running = claim(db, ['writeback'], 'w1', 1000, 110)!;
+  requestPass(db, 1, 'writeback', 5, 120);
+  const dead = fail(db, running, { code: 'X', message: 'x' }, { maxAttempts: 1, retryBaseMs: 10, retryable: false }, 130);
+  assert.equal(dead, false);
+  const again = claim(db, ['writeback'], 'w1', 1000, 130)!;
+  assert.deepEqual([again.attempts, again.priority, again.requested_again], [1, 5, 0]);
+  // Failing again with nobody asking: now it is given up.
+  assert.equal(fail(db, again, { code: 'X', message: 'x' }, { maxAttempts: 1, retryBaseMs: 10, retryable: false }, 140), true);
+});
