@@ -16,7 +16,7 @@ export const showCommand: CliCommand = {
     const db = openIndex(env.places);
     try {
       const d = showDetail(db, canonicalPath(positionals[0]!));
-      if (!d) throw notIndexed(positionals[0]!, env);
+      if (!d) throw notIndexed(positionals[0]!, env, db);
       if (values.json) printJson(env.io, d);
       else env.io.stdout.write(formatDetail(d));
       return 0;

@@ -25,7 +25,7 @@ export const similarCommand: CliCommand = {
     const db = openIndex(env.places);
     try {
       const f = getFileByPath(db, canonicalPath(positionals[0]!));
-      if (!f) throw notIndexed(positionals[0]!, env);
+      if (!f) throw notIndexed(positionals[0]!, env, db);
       if (!latestSpaceOf(db, f.id)) {
         // Say why: no CLIP model at all (install one) or this photo not embedded yet (wait).
         const clip = clipSourceFromRegistry(createModelRegistry(loadConfig(env.places, { env: env.env }), env.places));

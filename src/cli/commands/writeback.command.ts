@@ -11,6 +11,7 @@ import { printJson, UsageError, type CliCommand, type CliEnv, type CliIO } from 
 import { createDaemonClient, DaemonRefusal, findQueueHolder, type DaemonClient } from '../daemon-client.js';
 import { acquireDaemonLock } from '../lock.js';
 import { notIndexedReasons } from '../not-indexed.js';
+import { openIndex } from '../open-index.js';
 import { canonicalPath } from '../../platform/canonical-path.js';
 
 interface RunArgs {
@@ -51,7 +52,14 @@ async function runLocally(env: CliEnv, a: RunArgs): Promise<WritebackReport> {
 
 /** Why a path given to writeback matched no photo: a folder with none of the index under it, or why the file is not in it. */
 function unmatchedReasons(env: CliEnv): (p: string) => string {
-  const why = notIndexedReasons(env);
+  // The roots the index holds are read once, here; the reasons need no database after.
+  const db = openIndex(env.places);
+  let why: (p: string) => string;
+  try {
+    why = notIndexedReasons(env, db);
+  } finally {
+    db.close();
+  }
   return (p) => {
     let dir = false;
     try {

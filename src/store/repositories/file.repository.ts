@@ -40,6 +40,19 @@ export function markFileGone(db: WritableDb, id: number, now = Date.now()): void
   stmt(db, `UPDATE files SET state = 'gone', gone_at = ? WHERE id = ?`).run(now, id);
 }
 
+/**
+ * The roots the index holds files under (the libraries it was given, whatever the config says now:
+ * a daemon run with `--library`): a skip-scan, one seek of the root index per root, not a read of
+ * every file.
+ */
+export function indexedRoots(db: ReadableDb): string[] {
+  return db
+    .prepare(`WITH RECURSIVE r(root) AS (SELECT min(root) FROM files UNION ALL SELECT (SELECT min(root) FROM files WHERE root > r.root) FROM r WHERE r.root IS NOT NULL)
+              SELECT root FROM r WHERE root IS NOT NULL`)
+    .pluck()
+    .all() as string[];
+}
+
 /** Present files inside folder `dir`, at any depth: an exact, case-sensitive range on the path index. */
 export function presentPathsUnder(db: ReadableDb, dir: string): string[] {
   return presentPathsIn(db, underDir(dir));

@@ -63,3 +63,16 @@ test('writeback on paths that match nothing in the index says why for each (a fo
   assert.match(r.stdout, /gone\.jpg: not in the index: there is no such file/);
   assert.doesNotMatch(r.stdout, /2024: not in the index/, 'the folder that holds an indexed photo matches it');
 });
+
+test('a photo under a folder indexed once but not a library (or a daemon run with --library) is not "under no library"', async () => {
+  const other = path.join(t.dir, 'Card');
+  mkdirSync(other, { recursive: true });
+  copyFileSync(path.join(FIXTURES, 'photos/gps/kenya_lizard.jpg'), path.join(other, 'a.jpg'));
+  assert.equal((await cli(home, ['index', other, '--passes', 'metadata'])).code, 0);
+  copyFileSync(path.join(FIXTURES, 'photos/gps/kenya_lizard.jpg'), path.join(other, 'b.jpg'));
+  const r = await cli(home, ['show', path.join(other, 'b.jpg')]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`b\\.jpg: it is under ${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, a folder the index holds photos of but config\\.json does not list as a library; \`rawlight index ${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\` indexes its folder`));
+  const w = await cli(home, ['writeback', '--dry-run', path.join(other, 'b.jpg')]);
+  assert.match(w.stdout, /b\.jpg: not in the index: it is under .*a folder the index holds photos of/);
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDb } from '../../../src/store/db.js';
+import { indexedRoots } from '../../../src/store/repositories/file.repository.js';
 import { siblingsOf } from '../../../src/xmp/writeback.js';
 import { captured, plan } from '../../helpers/query-plan.js';
 
@@ -35,4 +36,14 @@ test('the same query with a plain state term would take files_state (the hazard 
   const db = sampledStats();
   const p = plan(db, `SELECT f.path FROM files f WHERE f.path >= ? AND f.path < ? AND f.path <> ? AND f.state = 'present'`).join('\n');
   assert.match(p, /files_state/, 'if this fails, SQLite plans it well now and the + can go');
+});
+
+test('indexedRoots seeks the root index once per root (a skip-scan), never reads every file', () => {
+  const db = sampledStats();
+  db.prepare(`INSERT INTO files (id, path, root, ext, kind, state, first_seen_at, last_seen_at) VALUES (60001, '/m/a.jpg', '/m', 'jpg', 'image', 'gone', 0, 0)`).run();
+  const sqls = captured(db, () => assert.deepEqual(indexedRoots(db), ['/l', '/m']));
+  assert.equal(sqls.length, 1);
+  const p = plan(db, sqls[0]!).join('\n');
+  assert.match(p, /SEARCH files USING COVERING INDEX files_root \(root>\?\)/, p);
+  assert.doesNotMatch(p, /SCAN files/, p);
 });
