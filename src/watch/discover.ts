@@ -198,7 +198,12 @@ export class Discovery {
    * of re-running them (else the next upstream change, even a touch, would write the file again).
    */
   private adoptOwnSidecarWrite(file: FileRow): void {
-    for (const name of ['metadata', 'writeback']) {
+    // A writeback asked for since that write (a person named between the write and this event,
+    // seconds on a busy watcher) is for values the write did not hold: re-keyed to the inputs as
+    // they are now, its result would make that job find "done" and skip it. It keeps the old key,
+    // so the job runs (and re-keys through its own write).
+    const asked = stmt(this.o.db, `SELECT 1 FROM jobs WHERE file_id = ? AND pass = 'writeback' AND +state = 'pending'`).get(file.id) !== undefined;
+    for (const name of asked ? ['metadata'] : ['metadata', 'writeback']) {
       const pass = this.o.pipeline.pass(name);
       const key = pass?.inputKey(this.o.db, file) ?? null;
       if (key === null) continue;
