@@ -40,12 +40,14 @@ import { IdleRelease } from './pipeline/idle-release.js';
 import { createThreadedRenderer } from './image/threaded-render.js';
 import { cpuWorkers, inferenceThreads } from './pipeline/worker-count.js';
 import { createThreadedGeocoder } from './places/index.js';
+import { libraryStatus } from './platform/library-state.js';
 import type { Platform } from './platform/index.js';
 import type { Places } from './platform/places.js';
 import { Priority } from './queue/queue.js';
 import { DB_FILE, openDb, type WritableDb } from './store/db.js';
 import { noDatalessProbe, type DatalessProbe } from './platform/dataless.js';
 import { Discovery } from './watch/discover.js';
+import { OfflineRoots } from './watch/offline-roots.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
 import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, removeLeftoverTemps, scheduledRepair, type SpotlightAdapter } from './xmp/index.js';
@@ -289,6 +291,8 @@ export interface DaemonOptions extends CoreOptions {
   /** Library folders (config `libraries`, or `run --library`). */
   libraries: readonly string[];
   platform?: Platform;
+  /** How often a library folder that is away (its drive unplugged) is looked for (default 30 s). */
+  offlineRecheckMs?: number;
 }
 
 /**
@@ -306,10 +310,24 @@ export class Daemon {
 
   /** The live list of library roots (changes when the API adds or removes one). */
   readonly libraries: string[];
+  /** Roots that are away (a drive unplugged or not yet plugged in): watched and walked once back. */
+  readonly offline: OfflineRoots;
 
   constructor(readonly o: DaemonOptions) {
     this.core = Core.open(o);
     this.libraries = [...o.libraries];
+    this.offline = new OfflineRoots({
+      isOnline: async (root) => (await libraryStatus(root)).state === 'online',
+      back: async (root) => {
+        if (this.stopping || !this.libraries.includes(root)) return;
+        // A new watcher: the old one has no watch on a root that was missing when it started
+        // (macOS' FSEvents stream, Linux' inotify watches end with the unmount).
+        await this.restartWatcher();
+        await this.rescan([root]);
+      },
+      intervalMs: o.offlineRecheckMs ?? 30_000,
+      log: o.log.child({ component: 'watch' }),
+    });
   }
 
   /** Registers something to stop before the core closes (API, upkeep); stopped in reverse order. */
@@ -328,6 +346,7 @@ export class Daemon {
   async removeLibrary(dir: string): Promise<void> {
     const i = this.libraries.indexOf(dir);
     if (i >= 0) this.libraries.splice(i, 1);
+    this.offline.remove(dir);
     await this.restartWatcher();
     this.core.discovery.markRootOffline(dir);
   }
@@ -338,12 +357,19 @@ export class Daemon {
    */
   rescan(dirs: readonly string[] = this.libraries, priority: number = Priority.walk): Promise<ReconcileReport[]> {
     const run = this.reconciling.then(() =>
-      this.core.reconcile(dirs.length ? dirs : this.libraries, priority, this.abort.signal).catch((e: unknown) => {
-        // A walk that cannot record what it found (disk full) is logged; the next walk catches up.
-        const err = storeError(e);
-        this.o.log.error({ err: e, code: err.code }, `library walk stopped: ${err.message}`);
-        return [] as ReconcileReport[];
-      }),
+      this.core.reconcile(dirs.length ? dirs : this.libraries, priority, this.abort.signal).then(
+        (reports) => {
+          // A library that is away (at start, or found so by the nightly walk) is looked for until it is back.
+          for (const r of reports) if (r.state === 'offline' && this.libraries.includes(r.root)) this.offline.add(r.root);
+          return reports;
+        },
+        (e: unknown) => {
+          // A walk that cannot record what it found (disk full) is logged; the next walk catches up.
+          const err = storeError(e);
+          this.o.log.error({ err: e, code: err.code }, `library walk stopped: ${err.message}`);
+          return [] as ReconcileReport[];
+        },
+      ),
     );
     this.reconciling = run;
     return run;
@@ -437,6 +463,7 @@ export class Daemon {
           const root = this.libraries.find((r) => dir === r || dir.startsWith(r + path.sep));
           if (root) await this.rescan([root]);
         },
+        onRootAway: (root) => this.offline.add(root),
       });
       // Watch first, then walk: a change during the walk is seen by one or the other.
       await this.watcher.start();
@@ -448,6 +475,7 @@ export class Daemon {
     // step boundary first, so nothing attaches to a closed database.
     this.abort.abort();
     await this.starting?.catch(() => undefined);
+    await this.offline.close();
     await this.watcher?.close();
     for (const h of [...this.stopHooks].reverse()) {
       try {

@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, type BigIntStats, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Priority } from '../queue/queue.js';
@@ -7,6 +7,7 @@ import type { ReadableDb } from '../store/db.js';
 import { sidecarSigOf, type Change, type Discovery, type Observation } from './discover.js';
 import { compileExcludes, extOf, isIgnoredName, isSidecarName, mediaKind } from './media.js';
 import { isPrivateStoreName } from './private-stores.js';
+import { rootAway } from './root-reachability.js';
 
 export interface ReconcileOptions {
   db: ReadableDb;
@@ -17,6 +18,8 @@ export interface ReconcileOptions {
   batchSize?: number;
   priority?: number;
   signal?: AbortSignal;
+  /** Why the root's volume is not mounted, or null (default: the platform's check, volumeNotMounted). */
+  unmounted?: (root: string) => string | null;
 }
 
 export interface ReconcileReport {
@@ -54,13 +57,11 @@ interface Known {
 export async function reconcileRoot(root: string, o: ReconcileOptions): Promise<ReconcileReport> {
   const t0 = Date.now();
   const report: ReconcileReport = { root, state: 'online', seen: 0, dirs: 0, added: 0, changed: 0, moved: 0, gone: 0, cloud: 0, unreadable: [], leftoverTemps: [], ms: 0 };
-  try {
-    if (!statSync(root).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    report.state = code === 'EACCES' || code === 'EPERM' ? 'denied' : 'offline';
+  const away = rootAway(root, o.unmounted);
+  if (away) {
+    report.state = away.state;
     const n = o.discovery.markRootOffline(root);
-    o.log.warn({ root, code, files: n }, report.state === 'denied' ? 'library folder not readable (permission denied)' : 'library folder is not reachable (unmounted?); its files are kept as offline');
+    o.log.warn({ root, code: away.code, why: away.why, files: n }, away.state === 'denied' ? 'library folder not readable (permission denied)' : 'library folder is not reachable (unmounted?); its files are kept as offline');
     report.ms = Date.now() - t0;
     return report;
   }

@@ -9,6 +9,7 @@ import { presentPathsUnder, presentPathsWithPrefix } from '../store/repositories
 import { Discovery } from './discover.js';
 import { compileExcludes, isIgnoredName, isSidecarName, mediaKind, sidecarOwnerStem } from './media.js';
 import { inPrivateStore, isPrivateStoreName } from './private-stores.js';
+import { rootAway, type RootAway } from './root-reachability.js';
 import { Settler } from './settle.js';
 
 export type WatchBackend = 'chokidar' | 'recursive';
@@ -23,6 +24,10 @@ export interface WatcherOptions {
   backend: 'auto' | WatchBackend;
   /** A folder appeared (moved in) or events were lost: walk that subtree. */
   rescan: (dir: string) => Promise<void>;
+  /** A root went away (its drive unplugged): its photos were marked offline; wait for it to be back. */
+  onRootAway?: (root: string) => void;
+  /** Whether a root is there (tests pass their own mount check through it). */
+  rootAway?: (root: string) => RootAway | null;
 }
 
 /**
@@ -43,6 +48,9 @@ export class LibraryWatcher {
   private readonly native: FSWatcher[] = [];
   private closed = false;
   private ready = false;
+  /** Roots found away by a vanish event, and when the last look was (one look a second per root). */
+  private readonly away = new Set<string>();
+  private readonly lookedAt = new Map<string, { at: number; away: RootAway | null }>();
   events = 0;
 
   constructor(private readonly o: WatcherOptions) {
@@ -79,6 +87,9 @@ export class LibraryWatcher {
       await new Promise<void>((resolve) => w.once('ready', () => resolve()));
     } else {
       for (const root of this.o.roots) {
+        // A root that is not there (a drive not plugged in) cannot be watched: the daemon looks
+        // for it again (OfflineRoots) and starts a new watcher when it is back.
+        if (this.isAway(root)) continue;
         try {
           const w = fsWatch(root, { recursive: true, persistent: true }, (_ev, name) => {
             if (name) this.onPath(path.join(root, name.toString()));
@@ -123,6 +134,12 @@ export class LibraryWatcher {
     const root = this.o.roots.find((r) => p === r || p.startsWith(r + path.sep));
     if (!root) return;
     try {
+      // Something vanished: a photo deleted, or every photo of a drive just unplugged. Nothing
+      // under a root that is itself away is deleted: its photos are offline, kept as they are.
+      if (!st && this.isAway(root)) {
+        this.wentAway(root);
+        return;
+      }
       if (st?.isDirectory()) {
         await this.o.rescan(p); // a folder moved in (or a burst inside it): walk it
         return;
@@ -164,6 +181,24 @@ export class LibraryWatcher {
       }
     }
     if (batch.length) await this.o.discovery.observeMany(batch, Priority.watch);
+  }
+
+  /** Whether the root is away now; looked at once a second at most (an unplugged drive's files all vanish at once). */
+  private isAway(root: string): RootAway | null {
+    const now = Date.now();
+    const last = this.lookedAt.get(root);
+    if (last && now - last.at < 1000) return last.away;
+    const away = (this.o.rootAway ?? rootAway)(root);
+    this.lookedAt.set(root, { at: now, away });
+    return away;
+  }
+
+  private wentAway(root: string): void {
+    if (this.away.has(root)) return;
+    this.away.add(root);
+    const files = this.o.discovery.markRootOffline(root);
+    this.o.log.warn({ root, why: this.lookedAt.get(root)?.away?.why, files }, 'library folder went away (drive unplugged?): its photos are kept as offline until it is back');
+    this.o.onRootAway?.(root);
   }
 
   private goneUnder(dir: string): void {
