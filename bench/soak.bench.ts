@@ -126,6 +126,46 @@ const actions: [weight: number, what: string, run: () => unknown][] = [
       problem('the user\'s sidecar could not be saved', `${sc}: ${(e as Error).message.slice(0, 200)}`);
     }
   }],
+  [1.5, 'a photo moved to another folder (with its sidecars)', () => {
+    const ps = libPhotos(), ds = folders();
+    if (!ps.length || ds.length < 2) return;
+    const p = pick(ps), to = pick(ds.filter((d) => d !== path.dirname(p)));
+    const stem = p.replace(/\.[^.]+$/, '');
+    // A RAW+JPEG pair's shared IMG.xmp stays with the photo left behind.
+    const shared = libPhotos().some((o) => o !== p && o.replace(/\.[^.]+$/, '') === stem);
+    for (const x of [p, `${p}.xmp`, ...(shared ? [] : [`${stem}.xmp`])]) {
+      if (!existsSync(x)) continue;
+      const dest = path.join(to, path.basename(x));
+      if (existsSync(dest)) return; // a name taken there: the user would rename; skipped
+    }
+    for (const x of [p, `${p}.xmp`, ...(shared ? [] : [`${stem}.xmp`])]) {
+      if (!existsSync(x)) continue;
+      const dest = path.join(to, path.basename(x));
+      renameSync(x, dest);
+      const u = userSet.get(x);
+      if (u) (userSet.delete(x), userSet.set(dest, u));
+    }
+  }],
+  [1, 'darktable saves its sidecar (IMG.NEF.xmp)', () => {
+    const rs = libPhotos().filter((f) => RAW.test(f));
+    if (!rs.length) return;
+    const sc = `${pick(rs)}.xmp`;
+    const u = userSet.get(sc) ?? { rating: 0, keywords: new Set<string>() };
+    const rating = 1 + Math.floor(rnd() * 5), kw = pick(['Keeper', 'Print', 'Night']);
+    try {
+      execFileSync('exiftool', ['-q', '-overwrite_original', `-XMP-xmp:Rating=${rating}`, `-XMP-dc:Subject-=${kw}`, `-XMP-dc:Subject+=${kw}`, sc], { stdio: 'pipe' });
+      u.rating = rating;
+      u.keywords.add(kw);
+      userSet.set(sc, u);
+    } catch (e) {
+      problem('the user\'s sidecar could not be saved', `${sc}: ${(e as Error).message.slice(0, 200)}`);
+    }
+  }],
+  [0.3, 'the library drive unplugged and plugged back', async () => {
+    renameSync(lib, `${lib}.away`);
+    await sleep(2000 + rnd() * 6000);
+    renameSync(`${lib}.away`, lib);
+  }],
   [2, 'a photo edited in place', () => {
     const ps = libPhotos().filter((f) => /\.jpe?g$/i.test(f));
     if (ps.length) copyFileSync(pick(photos.filter((f) => /\.jpe?g$/i.test(f))), pick(ps));
@@ -159,7 +199,7 @@ const actions: [weight: number, what: string, run: () => unknown][] = [
     // A folder renamed meanwhile matches nothing: said, exit 1.
     if (ds.length) await ask(['writeback', pick(ds)], /not in the index|no photo in the index/);
   }],
-  [0.5, 'people undo', () => ask(['people', 'undo'], /NOTHING_TO_UNDO/)],
+  [0.5, 'people undo', () => ask(['people', 'undo'], /NOTHING_TO_UNDO|PERSON_CONFLICT/)],
   [2, 'a search', () => ask(['search', pick(['dog', 'beach', 'canon 2019', 'obama', 'iso 3200', 'Family', 'Anna Müller']), '--json'])],
   [1, 'status', () => ask(['status', '--json'])],
   [1, 'index --passes metadata of a folder', async () => {

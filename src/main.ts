@@ -328,6 +328,10 @@ export class Daemon {
       intervalMs: o.offlineRecheckMs ?? 30_000,
       log: o.log.child({ component: 'watch' }),
     });
+    // A pass that found its file's library folder gone (before the watcher said so, or with no watcher).
+    this.core.bus.on('root-away', ({ root }) => {
+      if (this.libraries.includes(root)) this.offline.add(root);
+    });
   }
 
   /** Registers something to stop before the core closes (API, upkeep); stopped in reverse order. */

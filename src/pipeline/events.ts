@@ -8,6 +8,8 @@ export interface PipelineEvents {
   'job-error': [{ fileId: number; path: string; pass: string; error: string; code: string; dead: boolean }];
   /** A file was discovered, changed, moved or is gone. */
   'file-changed': [{ fileId: number; path: string; change: 'added' | 'changed' | 'moved' | 'gone' | 'cloud' | 'sidecar' }];
+  /** A pass found a file's library folder gone with it (a drive unplugged mid-read): the file is offline. */
+  'root-away': [{ root: string; path: string }];
   /** The queue became idle (nothing runnable) or busy again. */
   'idle': [];
   'paused': [boolean];

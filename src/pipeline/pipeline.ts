@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DaemonError, NEEDS_INSTALL, storeError, toDaemonError } from '../errors/index.js';
 import type { Pass, PassContext, PassOutcome, PassResource } from '../passes/pass.js';
-import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, Priority, RECONSIDER_KEY, recoverLeases, release, renewLeases, requestPass, sweepExpiredLeases, workDue, type JobRow } from '../queue/queue.js';
+import { claim, claimForFile, complete, enqueue, fail, hasWork, nextRunAfter, park, Priority, RECONSIDER_KEY, recoverLeases, release, renewLeases, requestPass, sweepExpiredLeases, workDue, type JobRow } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
-import { getFile, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
+import { getFile, markFileGone, markFileOffline, type FileRow } from '../store/repositories/file.repository.js';
+import { rootAway } from '../platform/library-state.js';
 import { getKv, setKv } from '../store/repositories/kv.repository.js';
 import { countWaiting } from '../store/repositories/status.repository.js';
 import { deleteResult, hasResult, lastRunErrorCode, recordRun, saveResult } from '../store/repositories/pass-result.repository.js';
@@ -38,6 +39,12 @@ export const SWEPT_VERSIONS_KEY = 'pipeline.sweptVersions';
 
 /** Results committed between two `PRAGMA optimize` runs during an import. */
 export const OPTIMIZE_EVERY_RESULTS = 5000;
+
+/**
+ * How long a step of a photo on a drive that is away is put aside: until the photo is found again
+ * (`wakeFileJobs`), which is what ends it; the day only bounds a photo the walk never revisits.
+ */
+const PARKED_MS = 24 * 3600_000;
 
 export interface RunStats {
   executed: Record<string, number>;
@@ -381,6 +388,11 @@ export class Pipeline {
     const db = this.o.db;
     const pass = this.byName.get(job.pass);
     const file = getFile(db, job.file_id);
+    if (pass && file?.state === 'offline') {
+      // Its drive is away: the step waits for it (made due when the photo is found again).
+      park(db, job.id, Date.now() + PARKED_MS);
+      return;
+    }
     if (!pass || !file || file.state !== 'present') {
       // Unknown pass (removed in an update) or a file that is gone: nothing to do.
       complete(db, job.id);
@@ -451,6 +463,7 @@ export class Pipeline {
     let final = false;
     let rerender = false;
     let movedMeanwhile = false;
+    let driveAway = false;
     tx(db, () => {
       const now = err.code === 'FILE_NOT_FOUND' ? getFile(db, file.id) : undefined;
       if (now && now.state === 'present' && now.path !== file.path) {
@@ -459,6 +472,14 @@ export class Pipeline {
         movedMeanwhile = true;
         complete(db, job.id);
         this.consider(now, pass, job.priority);
+        return;
+      }
+      if (err.code === 'FILE_NOT_FOUND' && rootAway(file.root)) {
+        // Its library folder went with it (a drive unplugged mid-read): offline, not deleted; the
+        // step waits for the drive, its attempt not counted.
+        driveAway = true;
+        markFileOffline(db, file.id);
+        park(db, job.id, Date.now() + PARKED_MS);
         return;
       }
       if (err.code === 'FILE_NOT_FOUND') {
@@ -501,6 +522,11 @@ export class Pipeline {
     if (movedMeanwhile) {
       log.info({ path: file.path }, `${pass.name}: the file moved while it was read; it runs again at its new path`);
       this.wake();
+      return;
+    }
+    if (driveAway) {
+      log.info({ path: file.path, root: file.root }, `${pass.name}: the library folder went away while the file was read (drive unplugged?); the step runs when it is back`);
+      this.o.bus.emit('root-away', { root: file.root, path: file.path });
       return;
     }
     if (err.code === 'FILE_NOT_FOUND') {

@@ -169,6 +169,25 @@ export function fail(
   return row ? row.state === 'dead' : dead;
 }
 
+/**
+ * Puts a job aside, pending, until `until`, the attempt not counted: its photo is on a drive that
+ * is not plugged in. `wakeFileJobs` makes it due again when the photo is back; until then it is
+ * neither run nor waited for (a sync or `index` waits only for work due within a minute).
+ */
+export function park(db: WritableDb, jobId: number, until: number, now = Date.now()): void {
+  stmt(db, `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL, attempts = max(0, attempts - 1),
+       run_after = max(run_after, ?), updated_at = ? WHERE id = ?`).run(until, now, jobId);
+}
+
+/**
+ * A photo back from a drive that was away: its pending jobs (parked, or waiting to retry) are due
+ * now. Read by the photo's own jobs (the unique index): a drive's worth of parked jobs waits in
+ * jobs_waiting, which the `+` keep the planner from walking once per photo.
+ */
+export function wakeFileJobs(db: WritableDb, fileId: number, now = Date.now()): number {
+  return stmt(db, `UPDATE jobs SET run_after = ?, updated_at = ? WHERE file_id = ? AND +state = 'pending' AND +run_after > ?`).run(now, now, fileId, now).changes;
+}
+
 /** Gives a leased job back untouched (shutdown): the attempt does not count. */
 export function release(db: WritableDb, jobId: number, now = Date.now()): void {
   stmt(db, `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL,

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { PipelineBus } from '../pipeline/events.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { TURN_BUDGET_MS } from '../pipeline/turns.js';
-import { Priority } from '../queue/queue.js';
+import { Priority, wakeFileJobs } from '../queue/queue.js';
 import { tx, type WritableDb } from '../store/db.js';
 import { stmt } from '../store/statements.js';
 import { getFile, getFileByPath, markFileGone, type FileRow } from '../store/repositories/file.repository.js';
@@ -128,6 +128,7 @@ export class Discovery {
         change = 'moved';
         // Marked gone meanwhile (a pass found it vanished mid-move): the steps it missed run now.
         if (from.state === 'gone') this.o.pipeline.considerEveryPass(row, priority);
+        if (from.state !== 'present' && wakeFileJobs(db, from.id, now) > 0) this.o.pipeline.wake();
       } else {
         const r = stmt(
           db,
@@ -156,7 +157,16 @@ export class Discovery {
     ).run(dev, ino, size, mtimeNs, ob.root, ob.sidecar?.path ?? null, sidecarSig, now, row.id);
     if (!contentChanged && !sidecarChanged && !revived) return { id: row.id, change: change === 'moved' ? 'moved' : 'unchanged' };
     const fresh = getFile(db, row.id)!;
-    if (contentChanged || revived) {
+    if (revived) {
+      // Back from a drive that was away: the steps put aside for it run now.
+      if (wakeFileJobs(db, row.id, now) > 0) this.o.pipeline.wake();
+    }
+    if (revived && !contentChanged && row.state === 'gone') {
+      // Found again as it was after it was marked gone: a step that found it vanished recorded
+      // nothing, and its dependents never ran (as for a move found after the file was marked gone).
+      this.o.pipeline.considerEveryPass(fresh, priority);
+      if (change !== 'moved') change = 'added';
+    } else if (contentChanged || revived) {
       this.o.pipeline.considerFile(fresh, priority);
       if (change !== 'moved') change = revived && !contentChanged ? 'added' : 'changed';
     }

@@ -7,7 +7,7 @@ import type { ReadableDb } from '../store/db.js';
 import { sidecarSigOf, type Change, type Discovery, type Observation } from './discover.js';
 import { compileExcludes, extOf, isIgnoredName, isSidecarName, mediaKind } from './media.js';
 import { isPrivateStoreName } from './private-stores.js';
-import { rootAway } from './root-reachability.js';
+import { rootAway } from '../platform/library-state.js';
 
 export interface ReconcileOptions {
   db: ReadableDb;

@@ -9,7 +9,7 @@ import { presentPathsUnder, presentPathsWithPrefix } from '../store/repositories
 import { Discovery } from './discover.js';
 import { compileExcludes, isIgnoredName, isSidecarName, mediaKind, sidecarOwnerStem } from './media.js';
 import { inPrivateStore, isPrivateStoreName } from './private-stores.js';
-import { rootAway, type RootAway } from './root-reachability.js';
+import { rootAway, type RootAway } from '../platform/library-state.js';
 import { Settler } from './settle.js';
 
 export type WatchBackend = 'chokidar' | 'recursive';
@@ -26,8 +26,6 @@ export interface WatcherOptions {
   rescan: (dir: string) => Promise<void>;
   /** A root went away (its drive unplugged): its photos were marked offline; wait for it to be back. */
   onRootAway?: (root: string) => void;
-  /** Whether a root is there (tests pass their own mount check through it). */
-  rootAway?: (root: string) => RootAway | null;
 }
 
 /**
@@ -188,7 +186,7 @@ export class LibraryWatcher {
     const now = Date.now();
     const last = this.lookedAt.get(root);
     if (last && now - last.at < 1000) return last.away;
-    const away = (this.o.rootAway ?? rootAway)(root);
+    const away = rootAway(root);
     this.lookedAt.set(root, { at: now, away });
     return away;
   }

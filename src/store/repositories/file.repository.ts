@@ -40,6 +40,11 @@ export function markFileGone(db: WritableDb, id: number, now = Date.now()): void
   stmt(db, `UPDATE files SET state = 'gone', gone_at = ? WHERE id = ?`).run(now, id);
 }
 
+/** The file's drive is away (a pass found it vanished with its library folder): kept, offline. */
+export function markFileOffline(db: WritableDb, id: number): void {
+  stmt(db, `UPDATE files SET state = 'offline' WHERE id = ? AND state = 'present'`).run(id);
+}
+
 /**
  * The roots the index holds files under (the libraries it was given, whatever the config says now:
  * a daemon run with `--library`): a skip-scan, one seek of the root index per root, not a read of

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, renameSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { parseConfig } from '../../../src/config/index.js';
 import { Daemon } from '../../../src/main.js';
 import type { Places } from '../../../src/platform/places.js';
+import { markFileGone } from '../../../src/store/repositories/file.repository.js';
 import { reconcileRoot } from '../../../src/watch/reconcile.js';
 import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
 
@@ -36,14 +37,14 @@ async function until(what: () => boolean, ms = 20_000): Promise<void> {
   }
 }
 
-function setUp(backend: 'chokidar' | 'recursive') {
+function setUp(backend: 'chokidar' | 'recursive', watch = true) {
   const t = tempDir();
   const lib = path.join(t.dir, 'Photos');
   mkdirSync(path.join(lib, '2024'), { recursive: true });
   for (const p of PHOTOS) copyFileSync(path.join(FIXTURES, p), path.join(lib, '2024', path.basename(p)));
   const home = path.join(t.dir, 'home');
   const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
-  const config = parseConfig({ libraries: [lib], passes: SPINE_ONLY, watch: { settleMs: 200, backend } });
+  const config = parseConfig({ libraries: [lib], passes: SPINE_ONLY, watch: { settleMs: 200, backend, enabled: watch } });
   const logs = capturingLogger();
   const daemon = new Daemon({ places, config, log: logs.log, libraries: [lib], offlineRecheckMs: 100 });
   const states = () => Object.fromEntries((daemon.core.db.prepare(`SELECT state, count(*) AS n FROM files GROUP BY state`).all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
@@ -93,6 +94,52 @@ for (const backend of ['chokidar', 'recursive'] as const) {
     }
   });
 }
+
+for (const watch of [true, false]) {
+  test(`a drive unplugged while its photos wait in the queue${watch ? '' : ' (no watcher: a pass finds it gone mid-read)'}: their steps wait for it and run once it is back`, async () => {
+    const s = setUp('chokidar', watch);
+    try {
+      s.daemon.core.pipeline.setPaused(true);
+      await s.daemon.start();
+      assert.equal(s.states().present, PHOTOS.length);
+      renameSync(s.lib, `${s.lib}.away`);
+      // With the watcher, it marks the library offline first; without, the scan finds the files gone.
+      if (watch) await until(() => s.states().offline === PHOTOS.length);
+      s.daemon.core.pipeline.setPaused(false);
+      await until(() => s.states().offline === PHOTOS.length && s.daemon.offline.waiting.length === 1);
+      const jobs = () => s.daemon.core.db.prepare(`SELECT count(*) AS n FROM jobs WHERE state = 'pending' AND run_after > ?`).get(Date.now() + 3_600_000) as { n: number };
+      await until(() => jobs().n === PHOTOS.length);
+      assert.deepEqual(s.states(), { offline: PHOTOS.length }, 'none marked deleted');
+      assert.equal((s.daemon.core.db.prepare(`SELECT count(*) AS n FROM jobs WHERE state = 'dead'`).get() as { n: number }).n, 0);
+      renameSync(`${s.lib}.away`, s.lib);
+      await until(() => s.done() && s.states().present === PHOTOS.length);
+      assert.equal((s.daemon.core.db.prepare(`SELECT count(*) AS n FROM jobs`).get() as { n: number }).n, 0, 'nothing left waiting');
+    } finally {
+      await s.daemon.stop(2000);
+      s.t.cleanup();
+    }
+  });
+}
+
+test('a photo a step found vanished (marked deleted) and then found again as it was gets the steps it missed', async () => {
+  const s = setUp('chokidar', false);
+  try {
+    await s.daemon.start();
+    await until(s.done);
+    const { db, discovery } = s.daemon.core;
+    const photo = path.join(s.lib, '2024', 'bus.jpg');
+    const id = (db.prepare('SELECT id FROM files WHERE path = ?').get(photo) as { id: number }).id;
+    // As the preview pass leaves it when the file vanished mid-read: no preview result, marked gone.
+    db.prepare(`DELETE FROM pass_results WHERE file_id = ? AND pass IN ('preview', 'fingerprint')`).run(id);
+    markFileGone(db, id);
+    await discovery.observeMany([{ path: photo, root: s.lib, stat: lstatSync(photo, { bigint: true }), sidecar: null }]);
+    await until(s.done);
+    assert.deepEqual(s.states(), { present: PHOTOS.length });
+  } finally {
+    await s.daemon.stop(2000);
+    s.t.cleanup();
+  }
+});
 
 test('a library folder left where its volume is not mounted (a stray /Volumes/NAME, an fstab mount point) is offline at start, not a library emptied', async () => {
   const s = setUp('chokidar');

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDb, type WritableDb } from '../../../src/store/db.js';
-import { claim, complete, enqueue, fail, queueCounts, recoverLeases, release, requestPass, retryDead, RECONSIDER_KEY } from '../../../src/queue/queue.js';
+import { claim, complete, enqueue, fail, park, queueCounts, recoverLeases, release, requestPass, retryDead, RECONSIDER_KEY, wakeFileJobs } from '../../../src/queue/queue.js';
+import { captured, plan } from '../../helpers/query-plan.js';
 
 function freshDb(): WritableDb {
   const { db } = openDb(':memory:');
@@ -139,4 +140,36 @@ test('a job requested again while it ran is not given up when that run fails for
   assert.deepEqual([again.attempts, again.priority, again.requested_again], [1, 5, 0]);
   // Failing again with nobody asking: now it is given up.
   assert.equal(fail(db, again, { code: 'X', message: 'x' }, { maxAttempts: 1, retryBaseMs: 10, retryable: false }, 140), true);
+});
+
+test('a job parked for a drive that is away keeps its attempts, is not claimed, and is due again once its photo is back', () => {
+  const db = freshDb();
+  enqueue(db, 1, 'preview', 'k', 5);
+  const job = claim(db, ['preview'], 'w', 1000, 100)!;
+  assert.equal(job.attempts, 1);
+  park(db, job.id, 100 + 86_400_000, 100);
+  const row = () => db.prepare('SELECT state, attempts, run_after FROM jobs WHERE id = ?').get(job.id) as { state: string; attempts: number; run_after: number };
+  assert.deepEqual(row(), { state: 'pending', attempts: 0, run_after: 100 + 86_400_000 });
+  assert.equal(claim(db, ['preview'], 'w', 1000, 200), undefined, 'not run while its drive is away');
+  assert.equal(wakeFileJobs(db, 2, 300), 0, 'another photo wakes nothing');
+  assert.equal(wakeFileJobs(db, 1, 300), 1);
+  assert.equal(claim(db, ['preview'], 'w', 1000, 300)?.id, job.id);
+});
+
+test('waking a photo\'s parked jobs reads that photo\'s jobs only, whatever else waits (a whole drive parked)', () => {
+  const { db } = openDb(':memory:');
+  const f = db.prepare(`INSERT INTO files (id, path, root, ext, kind, state, first_seen_at, last_seen_at) VALUES (?, ?, '/v', 'nef', 'raw', 'offline', 0, 0)`);
+  const j = db.prepare(`INSERT INTO jobs (file_id, pass, input_key, state, run_after, created_at, updated_at) VALUES (?, ?, 'k', 'pending', ?, 0, 0)`);
+  db.transaction(() => {
+    for (let i = 1; i <= 40_000; i++) {
+      f.run(i, `/v/${i}.NEF`);
+      for (const p of ['preview', 'faces']) j.run(i, p, i % 3 ? 86_400_000 : 0);
+    }
+  })();
+  db.pragma('analysis_limit = 400');
+  db.exec('ANALYZE');
+  const sqls = captured(db, () => wakeFileJobs(db, 7, 1000));
+  assert.equal(sqls.length, 1);
+  const p = plan(db, sqls[0]!).join('\n');
+  assert.match(p, /SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(file_id=\?\)/, p);
 });
