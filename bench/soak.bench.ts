@@ -86,6 +86,23 @@ let n = 0;
 const name = (src: string) => `P${String(++n).padStart(5, '0')}${path.extname(src).toLowerCase()}`;
 const put = (dir: string, src: string, as = name(src)) => (mkdirSync(dir, { recursive: true }), copyFileSync(src, path.join(dir, as)));
 
+/**
+ * The user rates a photo and adds a keyword in another tool, which writes the sidecar `sc` as
+ * Lightroom and darktable do (a new file renamed over the old one; a new sidecar from nothing).
+ */
+function userSaves(sc: string, keywords: readonly string[]): void {
+  const u = userSet.get(sc) ?? { rating: 0, keywords: new Set<string>() };
+  const rating = 1 + Math.floor(rnd() * 5), kw = pick(keywords);
+  try {
+    execFileSync('exiftool', ['-q', '-overwrite_original', `-XMP-xmp:Rating=${rating}`, `-XMP-dc:Subject-=${kw}`, `-XMP-dc:Subject+=${kw}`, sc], { stdio: 'pipe' });
+    u.rating = rating;
+    u.keywords.add(kw);
+    userSet.set(sc, u);
+  } catch (e) {
+    problem('the user\'s sidecar could not be saved', `${sc}: ${(e as Error).message.slice(0, 200)}`);
+  }
+}
+
 const actions: [weight: number, what: string, run: () => unknown][] = [
   [10, 'a photo added', () => put(path.join(lib, pick(['2024', '2024/Trip', '2025', 'Inbox', 'Reise Ü'])), pick(rnd() < 0.7 ? photos : raws))],
   [2, 'a card imported (15 files)', () => {
@@ -112,19 +129,7 @@ const actions: [weight: number, what: string, run: () => unknown][] = [
   }],
   [4, 'Lightroom saves a sidecar', () => {
     const rs = libPhotos().filter((f) => RAW.test(f));
-    if (!rs.length) return;
-    const sc = pick(rs).replace(/\.[^.]+$/, '.xmp');
-    const u = userSet.get(sc) ?? { rating: 0, keywords: new Set<string>() };
-    const rating = 1 + Math.floor(rnd() * 5), kw = pick(['Family', 'Portfolio', 'Holiday', 'Best of 2024', 'Client: Müller']);
-    try {
-      // ExifTool writes a new file and renames it over the old one, as Lightroom does; a new sidecar from nothing.
-      execFileSync('exiftool', ['-q', '-overwrite_original', `-XMP-xmp:Rating=${rating}`, `-XMP-dc:Subject-=${kw}`, `-XMP-dc:Subject+=${kw}`, sc], { stdio: 'pipe' });
-      u.rating = rating;
-      u.keywords.add(kw);
-      userSet.set(sc, u);
-    } catch (e) {
-      problem('the user\'s sidecar could not be saved', `${sc}: ${(e as Error).message.slice(0, 200)}`);
-    }
+    if (rs.length) userSaves(pick(rs).replace(/\.[^.]+$/, '.xmp'), ['Family', 'Portfolio', 'Holiday', 'Best of 2024', 'Client: Müller']);
   }],
   [1.5, 'a photo moved to another folder (with its sidecars)', () => {
     const ps = libPhotos(), ds = folders();
@@ -133,13 +138,10 @@ const actions: [weight: number, what: string, run: () => unknown][] = [
     const stem = p.replace(/\.[^.]+$/, '');
     // A RAW+JPEG pair's shared IMG.xmp stays with the photo left behind.
     const shared = libPhotos().some((o) => o !== p && o.replace(/\.[^.]+$/, '') === stem);
-    for (const x of [p, `${p}.xmp`, ...(shared ? [] : [`${stem}.xmp`])]) {
-      if (!existsSync(x)) continue;
-      const dest = path.join(to, path.basename(x));
-      if (existsSync(dest)) return; // a name taken there: the user would rename; skipped
-    }
-    for (const x of [p, `${p}.xmp`, ...(shared ? [] : [`${stem}.xmp`])]) {
-      if (!existsSync(x)) continue;
+    const moving = [p, `${p}.xmp`, ...(shared ? [] : [`${stem}.xmp`])].filter((x) => existsSync(x));
+    // A name taken there: the user would rename; skipped.
+    if (moving.some((x) => existsSync(path.join(to, path.basename(x))))) return;
+    for (const x of moving) {
       const dest = path.join(to, path.basename(x));
       renameSync(x, dest);
       const u = userSet.get(x);
@@ -148,18 +150,7 @@ const actions: [weight: number, what: string, run: () => unknown][] = [
   }],
   [1, 'darktable saves its sidecar (IMG.NEF.xmp)', () => {
     const rs = libPhotos().filter((f) => RAW.test(f));
-    if (!rs.length) return;
-    const sc = `${pick(rs)}.xmp`;
-    const u = userSet.get(sc) ?? { rating: 0, keywords: new Set<string>() };
-    const rating = 1 + Math.floor(rnd() * 5), kw = pick(['Keeper', 'Print', 'Night']);
-    try {
-      execFileSync('exiftool', ['-q', '-overwrite_original', `-XMP-xmp:Rating=${rating}`, `-XMP-dc:Subject-=${kw}`, `-XMP-dc:Subject+=${kw}`, sc], { stdio: 'pipe' });
-      u.rating = rating;
-      u.keywords.add(kw);
-      userSet.set(sc, u);
-    } catch (e) {
-      problem('the user\'s sidecar could not be saved', `${sc}: ${(e as Error).message.slice(0, 200)}`);
-    }
+    if (rs.length) userSaves(`${pick(rs)}.xmp`, ['Keeper', 'Print', 'Night']);
   }],
   [0.3, 'the library drive unplugged and plugged back', async () => {
     renameSync(lib, `${lib}.away`);

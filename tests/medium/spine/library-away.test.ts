@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, lstatSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { parseConfig } from '../../../src/config/index.js';
@@ -9,6 +8,7 @@ import { Daemon } from '../../../src/main.js';
 import type { Places } from '../../../src/platform/places.js';
 import { markFileGone } from '../../../src/store/repositories/file.repository.js';
 import { reconcileRoot } from '../../../src/watch/reconcile.js';
+import { capturingLogger, until } from '../../helpers/daemon-watch.js';
 import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
 
 // A library on an external drive (the drive itself: /Volumes/Photos): unplugged while the daemon
@@ -18,25 +18,6 @@ import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
 const SPINE_ONLY = { faces: false, embed: false, tags: false, places: false, writeback: false, ocr: false };
 const PHOTOS = ['photos/gps/zebra.jpg', 'photos/scenes/bus.jpg', 'photos/people/biden_1.jpg'];
 
-function capturingLogger(): { log: pino.Logger; lines: () => { msg: string; [k: string]: unknown }[] } {
-  const out: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      out.push(String(chunk));
-      cb();
-    },
-  });
-  return { log: pino({ level: 'info' }, stream), lines: () => out.flatMap((l) => l.split('\n').filter(Boolean).map((x) => JSON.parse(x))) };
-}
-
-async function until(what: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 function setUp(backend: 'chokidar' | 'recursive', watch = true) {
   const t = tempDir();
   const lib = path.join(t.dir, 'Photos');
@@ -45,7 +26,7 @@ function setUp(backend: 'chokidar' | 'recursive', watch = true) {
   const home = path.join(t.dir, 'home');
   const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
   const config = parseConfig({ libraries: [lib], passes: SPINE_ONLY, watch: { settleMs: 200, backend, enabled: watch } });
-  const logs = capturingLogger();
+  const logs = capturingLogger('info');
   const daemon = new Daemon({ places, config, log: logs.log, libraries: [lib], offlineRecheckMs: 100 });
   const states = () => Object.fromEntries((daemon.core.db.prepare(`SELECT state, count(*) AS n FROM files GROUP BY state`).all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
   const runs = () => (daemon.core.db.prepare(`SELECT count(*) AS n FROM pass_runs`).get() as { n: number }).n;

@@ -1,35 +1,16 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { parseConfig } from '../../../src/config/index.js';
 import { Daemon } from '../../../src/main.js';
 import { createPlatform } from '../../../src/platform/index.js';
 import type { Places } from '../../../src/platform/places.js';
+import { capturingLogger, until } from '../../helpers/daemon-watch.js';
 import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
 
 const SPINE_ONLY = { faces: false, embed: false, tags: false, places: false, writeback: false, ocr: false };
-
-function capturingLogger(): { log: pino.Logger; lines: () => { level: number; msg: string; [k: string]: unknown }[] } {
-  const out: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      out.push(String(chunk));
-      cb();
-    },
-  });
-  return { log: pino({ level: 'debug' }, stream), lines: () => out.flatMap((l) => l.split('\n').filter(Boolean).map((x) => JSON.parse(x))) };
-}
-
-async function until(what: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('the watcher picks up new, changed, moved and deleted photos within seconds, and sidecar edits re-read metadata only', async () => {
   const t = tempDir();
