@@ -7,7 +7,7 @@ import { placeForFile } from '../places/index.js';
 import { cameraLabel } from '../exiftool/camera-label.js';
 import { buildFilter, type SearchFilters } from '../search/search.repository.js';
 import { tagsForFile } from '../search/tag.repository.js';
-import { getFileByPath } from '../store/repositories/file.repository.js';
+import { getFileByPath, inLibrary } from '../store/repositories/file.repository.js';
 import { resultsForFile, runsForFile } from '../store/repositories/pass-result.repository.js';
 import { xmpStateForFile } from '../xmp/index.js';
 import type { Box } from '../geometry/box.js';
@@ -99,7 +99,7 @@ const ITEM_SELECT = `SELECT f.id, f.path, f.root, f.kind, f.ext, f.state, m.capt
 
 /** A page of live files matching the filter, newest capture first (or in `ids` order). */
 export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items: FileItem[] } {
-  const where: string[] = [`f.state = 'present'`];
+  const where: string[] = [inLibrary('f')];
   const args: unknown[] = [];
   if (f.root) {
     where.push('f.root = ?');

@@ -1,10 +1,11 @@
 import type { ReadableDb } from '../store/db.js';
+import { inLibrary } from '../store/repositories/file.repository.js';
 
 /** One photo on the map: [file id, latitude, longitude] (compact: the page may get 100K of them). */
 export type MapPoint = [number, number, number];
 
 /**
- * Every present photo with a usable GPS position (0,0 is a camera's "no fix", not the Gulf of
+ * Every photo the library holds (present or away) with a usable GPS position (0,0 is a camera's "no fix", not the Gulf of
  * Guinea). Read through the partial metadata_gps index.
  */
 export function mapPoints(db: ReadableDb): MapPoint[] {
@@ -12,7 +13,7 @@ export function mapPoints(db: ReadableDb): MapPoint[] {
     .prepare(
       // CROSS JOIN: metadata first, through the partial GPS index (only photos with a position).
       `SELECT m.file_id AS id, m.gps_lat AS lat, m.gps_lon AS lon FROM metadata m CROSS JOIN files f ON f.id = m.file_id
-       WHERE m.gps_lat IS NOT NULL AND m.gps_lon IS NOT NULL AND f.state = 'present'
+       WHERE m.gps_lat IS NOT NULL AND m.gps_lon IS NOT NULL AND ${inLibrary('f')}
          AND NOT (m.gps_lat = 0 AND m.gps_lon = 0) AND m.gps_lat BETWEEN -90 AND 90 AND m.gps_lon BETWEEN -180 AND 180`,
     )
     .raw()

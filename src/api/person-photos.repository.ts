@@ -1,17 +1,21 @@
 import type { ReadableDb } from '../store/db.js';
+import { inLibrary } from '../store/repositories/file.repository.js';
 import { toTimelineItem, type TimelineItem } from './timeline.repository.js';
 
 /**
- * A person's page: their photos, newest first, by position, and the cover face of each person
+ * A person's page: their photos (those the library holds, away or not), newest first, by position, and the cover face of each person
  * (the representative face the grouping chose, else their best-scored face).
  */
 export function personPhotos(db: ReadableDb, personId: number, offset: number, limit: number): { total: number; items: TimelineItem[] } {
-  const total = (db.prepare(`SELECT count(DISTINCT fa.file_id) AS n FROM face_person fp JOIN faces fa ON fa.id = fp.face_id WHERE fp.person_id = ?`).get(personId) as { n: number }).n;
+  // The same photos the page lists (a deleted photo's faces keep their assignment until pruned).
+  const total = (
+    db.prepare(`SELECT count(*) AS n FROM person_files pf JOIN files f ON f.id = pf.file_id WHERE pf.person_id = ? AND ${inLibrary('f')}`).get(personId) as { n: number }
+  ).n;
   const rows = db
     .prepare(
-      `SELECT f.id, f.path, m.captured_at, p.preview_hash, NULL AS preview_error
+      `SELECT f.id, f.path, f.state, m.captured_at, p.preview_hash, NULL AS preview_error
        FROM files f LEFT JOIN metadata m ON m.file_id = f.id LEFT JOIN previews p ON p.file_id = f.id
-       WHERE f.state = 'present' AND f.id IN (SELECT fa.file_id FROM face_person fp JOIN faces fa ON fa.id = fp.face_id WHERE fp.person_id = ?)
+       WHERE ${inLibrary('f')} AND f.id IN (SELECT fa.file_id FROM face_person fp JOIN faces fa ON fa.id = fp.face_id WHERE fp.person_id = ?)
        ORDER BY m.captured_at DESC, f.id DESC LIMIT ? OFFSET ?`,
     )
     .all(personId, limit, offset) as Parameters<typeof toTimelineItem>[0][];

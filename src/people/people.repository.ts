@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ReadableDb, WritableDb } from '../store/db.js';
+import { inLibrary } from '../store/repositories/file.repository.js';
 
 /**
  * Prepared statements cached per handle: grouping writes up to one row per face, and preparing
@@ -83,7 +84,7 @@ export interface FaceBoxRow {
   crop_path: string | null;
 }
 
-const ELIGIBLE = `JOIN files fi ON fi.id = f.file_id AND fi.state = 'present'
+const ELIGIBLE = `JOIN files fi ON fi.id = f.file_id AND ${inLibrary('fi')}
   LEFT JOIN face_flags fl ON fl.face_id = f.id
   WHERE fl.face_id IS NULL AND f.embedding IS NOT NULL`;
 
@@ -166,7 +167,7 @@ export function unassignedFaceIds(db: ReadableDb): number[] {
   return (
     sql(
       db,
-        `SELECT f.id FROM faces f JOIN files fi ON fi.id = f.file_id AND fi.state = 'present'
+        `SELECT f.id FROM faces f JOIN files fi ON fi.id = f.file_id AND ${inLibrary('fi')}
          LEFT JOIN face_person fp ON fp.face_id = f.id LEFT JOIN face_flags fl ON fl.face_id = f.id
          WHERE fp.face_id IS NULL AND fl.face_id IS NULL ORDER BY f.id`,
       )

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ReadableDb, WritableDb } from '../store/db.js';
+import { inLibrary } from '../store/repositories/file.repository.js';
 import type { Place, PlaceSummary } from './place.js';
 
 // inputKey runs for every candidate file: keep its statements prepared per handle.
@@ -96,7 +97,7 @@ export function filesInPlace(db: ReadableDb, name: string, limit = 1000): PlaceM
             WHEN p.region = @n COLLATE NOCASE THEN 'region' ELSE 'country' END AS field,
        CASE WHEN p.city = @n COLLATE NOCASE THEN p.city
             WHEN p.region = @n COLLATE NOCASE THEN p.region ELSE p.country END AS value
-     FROM places p JOIN files f ON f.id = p.file_id AND f.state = 'present'
+     FROM places p JOIN files f ON f.id = p.file_id AND ${inLibrary('f')}
      WHERE p.city = @n COLLATE NOCASE OR p.region = @n COLLATE NOCASE
         OR p.country = @n COLLATE NOCASE OR p.country_code = @n COLLATE NOCASE
      ORDER BY p.file_id LIMIT @limit`,

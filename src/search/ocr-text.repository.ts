@@ -1,4 +1,5 @@
 import type { ReadableDb, WritableDb } from '../store/db.js';
+import { inLibrary } from '../store/repositories/file.repository.js';
 import type { Box } from '../geometry/box.js';
 
 /** A line of text in a photo, as `show --json` gives it (`text: [{text, box, score}]`). */
@@ -43,11 +44,11 @@ export function ocrMatches(db: ReadableDb, ftsQuery: string, limit: number, with
 /**
  * The statement behind ocrMatches (its query plan is pinned in a test). `within`: a condition on
  * ocr_fts.rowid that each hit is checked with (a search's filter, FilterSql.holds); by default "a
- * present file". Per hit, by primary key: an IN over every file the filter passes (every present
+ * file the library holds". Per hit, by primary key: an IN over every file the filter passes (every
  * file, unfiltered) would build a temporary index of them first.
  */
 export function ocrMatchSql(within?: string): string {
-  const filter = `AND ${within ?? `EXISTS (SELECT 1 FROM files f WHERE f.id = ocr_fts.rowid AND f.state = 'present')`}`;
+  const filter = `AND ${within ?? `EXISTS (SELECT 1 FROM files f WHERE f.id = ocr_fts.rowid AND ${inLibrary('f')})`}`;
   return `SELECT ocr_fts.rowid AS fileId, bm25(ocr_fts) AS rank, snippet(ocr_fts, 0, '', '', '…', 8) AS snippet
        FROM ocr_fts WHERE ocr_fts MATCH ? ${filter} ORDER BY rank LIMIT ?`;
 }

@@ -1,6 +1,7 @@
 import { cameraLabel } from '../exiftool/camera-label.js';
 import { rangeParams, underDir } from '../store/path-range.js';
 import type { ReadableDb } from '../store/db.js';
+import { inLibrary } from '../store/repositories/file.repository.js';
 import { EXPOSURE_COLUMN, exposureLabel, storedBounds, type ExposureKind, type NumRange } from './exposure-words.js';
 import { ratingLabel } from './rating-words.js';
 
@@ -73,7 +74,7 @@ export function eachFilter(f: SearchFilters): SearchFilters[] {
 }
 
 export interface FilterSql {
-  /** SELECT returning the ids of present files that pass every filter. */
+  /** SELECT returning the ids of the files the library holds (inLibrary) that pass every filter. */
   sql: string;
   /**
    * The same test for one file id (`col`, an outer column; same params): what a lookup that finds
@@ -99,9 +100,9 @@ function personClause(_db: ReadableDb, col: string): { sql: string; n: number } 
   };
 }
 
-/** Builds the filter SELECT. Without filters it selects every present file. */
+/** Builds the filter SELECT. Without filters it selects every file the library holds (present or away). */
 export function buildFilter(db: ReadableDb, f: SearchFilters): FilterSql {
-  const where: string[] = ["f.state = 'present'"];
+  const where: string[] = [inLibrary('f')];
   const params: unknown[] = [];
   const why: string[] = [];
   if (f.from !== undefined || f.to !== undefined) {
@@ -180,13 +181,22 @@ export interface FileHit {
   captured_ts: number | null;
 }
 
-/** Present files among `ids`, with path and capture time. */
+/** Which of `ids` the library holds while they are away (their drive unplugged, or evicted to iCloud). */
+export function awayFiles(db: ReadableDb, ids: readonly number[]): Map<number, 'offline' | 'cloud'> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .prepare(`SELECT id, state FROM files WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('offline', 'cloud')`)
+    .all(JSON.stringify(ids)) as { id: number; state: 'offline' | 'cloud' }[];
+  return new Map(rows.map((r) => [r.id, r.state]));
+}
+
+/** The files the library holds among `ids`, with path and capture time. */
 export function filesByIds(db: ReadableDb, ids: readonly number[]): Map<number, FileHit> {
   if (ids.length === 0) return new Map();
   const rows = db
     .prepare(
       `SELECT f.id, f.path, m.captured_ts FROM files f LEFT JOIN metadata m ON m.file_id = f.id
-       WHERE f.id IN (SELECT value FROM json_each(?)) AND f.state = 'present'`,
+       WHERE f.id IN (SELECT value FROM json_each(?)) AND ${inLibrary('f')}`,
     )
     .all(JSON.stringify(ids)) as FileHit[];
   return new Map(rows.map((r) => [r.id, r]));
@@ -229,7 +239,7 @@ export function filesByName(db: ReadableDb, needle: string, filter: FilterSql, l
   const short = [...needle].length < 3;
   // Unfiltered, "within the filter" is the joined row's own state; filtered, each name's file checked
   // by primary key (by n.rowid: the filter's own `f` is not this one), never a list of every id it passes.
-  const within = filter.active || filter.params.length ? filter.holds('n.rowid') : `f.state = 'present'`;
+  const within = filter.active || filter.params.length ? filter.holds('n.rowid') : inLibrary('f');
   return db
     .prepare(
       `SELECT f.id, f.path, m.captured_ts FROM file_names n CROSS JOIN files f ON f.id = n.rowid LEFT JOIN metadata m ON m.file_id = f.id
@@ -272,13 +282,13 @@ const WORD_HOLDERS = (kind: 'tag' | 'keyword') =>
 export function termMatches(db: ReadableDb, forms: readonly string[], filter: FilterSql, cap = 5000): TermMatch[] {
   const out: TermMatch[] = [];
   const formsJson = JSON.stringify(forms);
-  // "Within the filter" is checked per matched row by primary key (without filters: "a present
-  // file"), never built into a list of every id the filter passes for each matcher (O(files) each,
+  // "Within the filter" is checked per matched row by primary key (without filters: "a file the
+  // library holds"), never built into a list of every id the filter passes for each matcher (O(files) each,
   // 6 s at 500K unfiltered).
   const within = (col: string) => filter.holds(col);
   // The labels holding a form as a whole word come from term_words (0100) by the form's first word;
   // only those labels' rows are read, through tags_label (`+t.file_id`: the filter, which without
-  // filters is every present file, must not drive). A whole label is such a word sequence too.
+  // filters is every file held, must not drive). A whole label is such a word sequence too.
   const tagRows = db
     .prepare(
       `SELECT t.file_id AS fileId, t.label AS value, t.score AS score
@@ -316,7 +326,7 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
     const personRows = db
       .prepare(
         // Driven from the names (persons, then person_files, kept by triggers), never from every
-        // file's faces (`+pf.file_id`: the filter, all present files when unfiltered, must not drive).
+        // file's faces (`+pf.file_id`: the filter, all files held when unfiltered, must not drive).
         // The name test is a join term on (w, pe), checked before any person_files row is read: as
         // an EXISTS subquery the planner ran it last, once per photo of every named person.
         `SELECT DISTINCT pf.file_id AS fileId, pe.name AS value

@@ -7,7 +7,7 @@ import { looksLikeFileName } from './file-name.js';
 import { dbLexicon } from './lexicon.repository.js';
 import { parseQuery, type Lexicon, type ParsedQuery, type QueryPart, type QueryPartKind } from './query-parser.js';
 import { mergeTextInPhotos, textInPhotos } from './ocr-text.source.js';
-import { anyFile, buildFilter, camerasOfFiles, eachFilter, FILTER_KEYS, filesByIds, filesByName, filteredFiles, termMatches, type FileHit, type FilterSql, type SearchFilters, type TermMatch, type TermMatcher } from './search.repository.js';
+import { anyFile, awayFiles, buildFilter, camerasOfFiles, eachFilter, FILTER_KEYS, filesByIds, filesByName, filteredFiles, termMatches, type FileHit, type FilterSql, type SearchFilters, type TermMatch, type TermMatcher } from './search.repository.js';
 import { tagsForFiles } from './tag.repository.js';
 
 export type { SearchFilters } from './search.repository.js';
@@ -42,6 +42,14 @@ export interface SearchResult {
   score: number;
   /** Which ranking, filters, tags, names matched ("clip 0.31; tag dog; camera Canon"). */
   why: string;
+  /** Set when the photo is away: `offline` (its drive is not plugged in) or `cloud` (evicted to iCloud). */
+  away?: 'offline' | 'cloud';
+}
+
+/** Marks the results whose photo is away: found from what rawlight kept, the file itself not at hand now. */
+function withAway(db: ReadableDb, results: SearchResult[]): SearchResult[] {
+  const away = awayFiles(db, results.map((r) => r.fileId));
+  return away.size ? results.map((r) => (away.has(r.fileId) ? { ...r, away: away.get(r.fileId)! } : r)) : results;
 }
 
 export type SearchMode = 'clip' | 'text' | 'name' | 'filter';
@@ -151,7 +159,7 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
   const text = queryTerms(said).length || !parsed.parts.some((p) => p.kind !== 'text') ? said : '';
   const filterWhy = filter.why.map((w) => (w.startsWith('camera (') && cameraRank ? cameraRank.label : w));
   const done = (mode: SearchMode, results: SearchResult[]): SearchResponse => {
-    const r: SearchResponse = { mode, results, parts: parsed.parts, label: describe(mode, parsed.parts, text, clipInstalled, !!opts.clip) };
+    const r: SearchResponse = { mode, results: withAway(db, results), parts: parsed.parts, label: describe(mode, parsed.parts, text, clipInstalled, !!opts.clip) };
     const empty = results.length ? undefined : whyEmpty(db, filters, parsed.parts, text);
     return empty ? { ...r, empty } : r;
   };
@@ -429,5 +437,5 @@ export function similar(db: ReadableDb, fileId: number, limit = DEFAULT_LIMIT, o
     results.push({ fileId: f.id, path: f.path, score: round(h.similarity), why: `similar ${round(h.similarity)} (${space.model_id})` });
     if (results.length >= limit) break;
   }
-  return { mode: 'clip', results };
+  return { mode: 'clip', results: withAway(db, results) };
 }

@@ -266,6 +266,28 @@ describe('the photo browser in Chromium against a daemon on the fixtures', { tim
         await page.keyboard.press('Escape');
       });
 
+      test('a photo whose drive is unplugged: found, badged, its page says where it is, no "Show in folder"', async () => {
+        const elephants = daemon.core.db.prepare(`SELECT id FROM files WHERE path LIKE '%/elephants.jpg'`).pluck().get() as number;
+        daemon.core.db.prepare(`UPDATE files SET state = 'offline' WHERE id = ?`).run(elephants);
+        try {
+          await page.goto(`${server.url}#search`);
+          await page.fill('#search-form input[name=q]', 'elephants.jpg');
+          await page.press('#search-form input[name=q]', 'Enter');
+          const tile = `#grid .tile[data-file-id="${elephants}"]`;
+          await page.waitForSelector(`${tile} .away`);
+          assert.equal(await page.$eval(`${tile} .away`, (b) => b.textContent), 'offline');
+          assert.match((await page.$eval(tile, (t) => t.getAttribute('aria-label'))) ?? '', /its drive is not connected/);
+          await page.waitForFunction((sel) => { const i = document.querySelector<HTMLImageElement>(`${sel} img`); return !!i && i.complete && i.naturalWidth > 0; }, tile);
+          await shot('7b-search-offline');
+          await page.click(tile);
+          await page.waitForFunction(() => /Where\s*offline: its drive is not connected/.test(document.getElementById('detail-side')?.textContent ?? ''));
+          assert.equal(await page.$eval('#reveal', (b) => (b as HTMLButtonElement).disabled), true);
+          await page.keyboard.press('Escape');
+        } finally {
+          daemon.core.db.prepare(`UPDATE files SET state = 'present' WHERE id = ?`).run(elephants);
+        }
+      });
+
       test('status: plain language, the missing model as one line with its fix, watching, readable errors', async () => {
         await page.goto(`${server.url}#status`);
         await page.waitForFunction(() => /Up to date|Indexing/.test(document.getElementById('headline')?.textContent ?? ''));

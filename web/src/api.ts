@@ -39,6 +39,8 @@ export interface FileItem {
   height: number | null;
   thumbnail: string | null;
   preview: string | null;
+  /** present, offline (its drive is not plugged in) or cloud (evicted to iCloud). */
+  state?: string;
   score?: number | null;
   /** Why a search matched ("text \"EXIT\"; tag dog"). */
   why?: string | null;

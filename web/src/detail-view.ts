@@ -1,5 +1,6 @@
 import { api, qs, type FileItem } from './api.js';
 import { byId, clear, h, notify } from './dom.js';
+import { awayNote } from './tile.js';
 import type { ViewerList } from './viewer-list.js';
 
 interface Face {
@@ -180,6 +181,7 @@ function renderSide(d: Detail): void {
     row('GPS', m.gps_lat != null ? `${Number(m.gps_lat).toFixed(5)}, ${Number(m.gps_lon).toFixed(5)}` : null),
     row('Keywords', Array.isArray(m.keywords) ? (m.keywords as string[]).join(', ') : null),
     row('File', d.path),
+    row('Where', awayNote(d.state)),
   ].flat().filter((x): x is HTMLElement => !!x);
   const hasClip = clipInstalled();
   clear(
@@ -188,7 +190,7 @@ function renderSide(d: Detail): void {
     h(
       'div',
       { class: 'actions' },
-      h('button', { id: 'reveal', type: 'button', onclick: () => void reveal(d.id) }, 'Show in folder'),
+      h('button', { id: 'reveal', type: 'button', disabled: d.state === 'offline', title: d.state === 'offline' ? 'Its drive is not connected' : undefined, onclick: () => void reveal(d.id) }, 'Show in folder'),
       ' ',
       h('button', { id: 'similar', type: 'button', disabled: !hasClip, title: hasClip ? 'Photos that look like this one' : 'Needs a CLIP model: none is installed', onclick: () => (closeDetail(), onSimilar(d.id)) }, 'More like this'),
       hasClip ? null : h('p', { class: 'muted' }, 'More like this needs a CLIP model, and none is installed (see Status).'),

@@ -47,8 +47,8 @@ async function showCluster(ids: number[]): Promise<void> {
   const items: PhotoRef[] = [];
   // The first 60 of a cluster; zooming in splits it.
   for (const id of ids.slice(0, 60)) {
-    const f = await api<{ id: number; name: string; thumbnail: string | null }>(`/api/files/${id}`);
-    items.push({ id: f.id, name: f.name, thumbnail: f.thumbnail });
+    const f = await api<{ id: number; name: string; thumbnail: string | null; state?: string }>(`/api/files/${id}`);
+    items.push({ id: f.id, name: f.name, thumbnail: f.thumbnail, ...(f.state ? { state: f.state } : {}) });
   }
   clear(grid, ...items.map((i) => photoTile(i, (id) => void openDetail(id, idList(ids)).catch((e: Error) => notify(e.message, 'error')))));
   byId('map-info').textContent = `${ids.length} photos here${ids.length > 60 ? ' (the first 60 shown; zoom in to split them)' : ''}`;

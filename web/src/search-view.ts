@@ -1,7 +1,7 @@
 import { api, qs, type FileItem } from './api.js';
 import { byId, clear, h, notify } from './dom.js';
 import { openDetail } from './detail-view.js';
-import { photoTile } from './tile.js';
+import { awayNote, photoTile } from './tile.js';
 import { idList } from './viewer-list.js';
 
 interface Part {
@@ -62,8 +62,8 @@ async function run(append: boolean): Promise<void> {
     }
     shown.push(...r.items.map((i) => i.id));
     grid.append(...r.items.map((f) => {
-      const t = photoTile({ id: f.id, name: f.name, thumbnail: f.thumbnail }, open);
-      if (f.why) t.title = `${f.name}: ${f.why}`;
+      const t = photoTile({ id: f.id, name: f.name, thumbnail: f.thumbnail, ...(f.state ? { state: f.state } : {}) }, open);
+      if (f.why) t.title = [f.name, f.why, awayNote(f.state)].filter(Boolean).join(': ');
       // A match found in the words written in the photo says so.
       if (f.why?.startsWith('text "')) t.append(h('span', { class: 'chip text-match', title: f.why }, f.why.split(';')[0]!));
       return t;

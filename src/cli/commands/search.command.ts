@@ -11,6 +11,11 @@ import { printJson, UsageError, type CliCommand, type CliIO } from '../command.j
 import { openIndex } from '../open-index.js';
 import { canonicalPath } from '../../platform/canonical-path.js';
 
+/** Said beside a result whose file is not at hand: found from what rawlight kept. */
+function awayLabel(away: 'offline' | 'cloud'): string {
+  return away === 'offline' ? 'offline: its drive is not connected' : 'in iCloud, not downloaded';
+}
+
 export function printResults(io: CliIO, r: SearchResponse, json: boolean): void {
   if (json) {
     // The contract: {"results": [{"path", "score", "why"}]} (extend, never rename).
@@ -19,7 +24,7 @@ export function printResults(io: CliIO, r: SearchResponse, json: boolean): void 
       ...(r.label !== undefined ? { label: r.label } : {}),
       ...(r.empty ? { empty: r.empty } : {}),
       ...(r.parts ? { parsed: r.parts.map(({ kind, source, label }) => ({ kind, source, label })) } : {}),
-      results: r.results.map((x) => ({ path: x.path, score: x.score, why: x.why })),
+      results: r.results.map((x) => ({ path: x.path, score: x.score, why: x.why, ...(x.away ? { away: x.away } : {}) })),
     });
     return;
   }
@@ -28,7 +33,8 @@ export function printResults(io: CliIO, r: SearchResponse, json: boolean): void 
     io.stdout.write(`no matches${r.empty ? `: ${r.empty}` : ''}\n`);
     return;
   }
-  for (const x of r.results) io.stdout.write(`${x.score.toFixed(3)}  ${x.path}  (${x.why})\n`);
+  for (const x of r.results) io.stdout.write(`${x.score.toFixed(3)}  ${x.path}  (${x.why})${x.away ? `  [${awayLabel(x.away)}]` : ''}\n`);
+
 }
 
 export const searchCommand: CliCommand = {

@@ -5,6 +5,17 @@ import { stmt } from '../statements.js';
 export type FileKind = 'raw' | 'image';
 export type FileState = 'present' | 'gone' | 'cloud' | 'offline';
 
+/**
+ * The condition "the library holds this photo", for every read model (search, the timeline, the
+ * map, people, places): present, or kept while it is away — on a drive that is not plugged in
+ * (`offline`) or evicted to iCloud by "Optimize Mac Storage" (`cloud`). Lightroom shows such a
+ * photo badged ("missing") rather than dropping it, and rawlight keeps its results and preview;
+ * only the passes, which read its bytes, wait for it. `alias` is the query's name for `files`.
+ */
+export function inLibrary(alias: string): string {
+  return `${alias}.state <> 'gone'`;
+}
+
 export interface FileRow {
   id: number;
   path: string;
