@@ -51,7 +51,8 @@ export interface PassStatus { done: number; failed: number; pending: number; run
 export interface Status {
   files: number;
   passes: Record<string, PassStatus>;
-  queue: { pending: number; leased: number; dead: number; waiting: number };
+  /** `away`: jobs put aside until their photo's drive is plugged back in (older daemons: absent). */
+  queue: { pending: number; leased: number; dead: number; waiting: number; away?: number };
   throughput: { runsPerMinute: number; filesPerMinute: number; lastRunAt: number | null };
   /** `untimed`: passes with work left that have not run lately (OCR runs last); `seconds` covers the others. */
   eta: { seconds: number | null; untimed?: Record<string, number> };

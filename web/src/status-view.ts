@@ -23,10 +23,17 @@ const ROLE_WORDS: Record<string, string> = {
 };
 
 /** The one sentence at the top: what is happening now. */
+/** Work that can run now: what waits for an unplugged drive is not "to go" until it is back. */
+function runnable(s: Status): number {
+  return s.queue.pending + s.queue.leased - (s.queue.away ?? 0);
+}
+
 function headline(s: Status): string {
-  const pending = s.queue.pending + s.queue.leased;
+  const pending = runnable(s);
+  const away = s.queue.away ?? 0;
   const files = `${s.files.toLocaleString()} ${s.files === 1 ? 'photo' : 'photos'}`;
   if (s.paused) return `Paused — ${pending.toLocaleString()} tasks wait. Press Resume to go on.`;
+  if (pending === 0 && away) return `Up to date but for ${away.toLocaleString()} ${away === 1 ? 'task' : 'tasks'} on a drive that is not connected: they run when it is plugged back in.`;
   if (pending === 0) return s.files ? `Up to date: ${files} indexed.` : 'Nothing indexed yet: add a library folder below.';
   const later = Object.entries(s.eta.untimed ?? {}).map(([pass, n]) => `${n.toLocaleString()} ${pass}`).join(', ');
   const eta = s.eta.seconds ? `, about ${duration(s.eta.seconds)} left${later ? `, then ${later} (not timed yet)` : ''}` : '';
@@ -49,18 +56,20 @@ function needs(s: Status): HTMLElement[] {
 export function renderStatus(s: Status): void {
   byId('headline').textContent = headline(s);
   clear(byId('needs'), ...needs(s));
-  const pending = s.queue.pending + s.queue.leased;
+  const pending = runnable(s);
+  const away = s.queue.away ?? 0;
   const pauseBtn = h('button', { class: 'primary', id: 'pause', onclick: () => void act(s.paused ? '/api/resume' : '/api/pause') }, s.paused ? 'Resume' : 'Pause');
   clear(
     byId('summary'),
     stat('files', s.files.toLocaleString()),
     stat('queued', pending.toLocaleString()),
+    ...(away ? [stat('waiting for a drive', away.toLocaleString(), 'paused')] : []),
     stat('running', s.queue.leased),
     stat('dead', s.queue.dead, s.queue.dead ? 'bad' : ''),
     stat('runs / min', s.throughput.runsPerMinute),
     stat('files / min', s.throughput.filesPerMinute),
     stat('ETA', pending ? duration(s.eta.seconds) : 'idle'),
-    stat('state', s.paused ? 'paused' : pending ? 'indexing' : 'idle', s.paused ? 'paused' : ''),
+    stat('state', s.paused ? 'paused' : pending ? 'indexing' : away ? 'waiting for a drive' : 'idle', s.paused ? 'paused' : ''),
     h('div', { class: 'stat' }, pauseBtn),
     ...(s.xmp?.overwritten
       ? [h('div', { class: 'stat bad', title: 'Lightroom rewrote these sidecars from its catalog without rawlight\'s values. Fix: rawlight writeback --restore, then in Lightroom Metadata › Read Metadata from Files.' }, h('b', {}, s.xmp.overwritten), h('span', {}, 'XMP overwritten by Lightroom: run rawlight writeback --restore, then Metadata › Read Metadata from Files'))]

@@ -50,7 +50,9 @@ function formatStatus(s: StatusJson & { worker?: { running: boolean } }): string
     lines.push(`${name.padEnd(w)}  ${String(p.done).padStart(7)} ${String(p.failed).padStart(7)} ${String(p.pending).padStart(7)} ${String(p.dead).padStart(5)}`);
   }
   lines.push(...nothingToDo(s));
-  lines.push('', `queue: ${s.queue.pending} pending (${s.queue.waiting} waiting to retry), ${s.queue.leased} running, ${s.queue.dead} dead`);
+  const away = s.queue.away ?? 0;
+  const waits = [`${s.queue.waiting - away} waiting to retry`, ...(away ? [`${away} waiting for a drive that is not connected`] : [])].join(', ');
+  lines.push('', `queue: ${s.queue.pending} pending (${waits}), ${s.queue.leased} running, ${s.queue.dead} dead`);
   if (s.worker) lines.push(workerLine(s.worker.running, s.queue.pending));
   const later = Object.entries(s.eta.untimed).map(([pass, n]) => `${n} ${pass}`).join(', ');
   if (s.eta.seconds) lines.push(`ETA: ${Math.round(s.eta.seconds / 60)} min at ${s.throughput.runsPerMinute}/min${later ? `, then ${later} (not timed yet)` : ''}`);

@@ -46,7 +46,8 @@ export interface StatusJson {
   files: number;
   filesByState: Record<string, number>;
   passes: Record<string, PassStatus>;
-  queue: { pending: number; leased: number; dead: number; waiting: number };
+  /** `away`: of the `waiting`, those put aside until their photo's drive is plugged back in. */
+  queue: { pending: number; leased: number; dead: number; waiting: number; away: number };
   throughput: { windowSeconds: number; runsPerMinute: number; filesPerMinute: number; lastRunAt: number | null };
   /**
    * `untimed`: passes with work left but no run in the window, and how much (text recognition waits
@@ -101,7 +102,7 @@ function readStatusNow(db: ReadableDb, opts: StatusOptions): StatusJson {
     p.failed += byStatus.failed ?? 0;
   }
 
-  const queue = { pending: 0, leased: 0, dead: 0, waiting: 0 };
+  const queue = { pending: 0, leased: 0, dead: 0, waiting: 0, away: 0 };
   for (const [name, byJobState] of Object.entries(kept.jobs)) {
     const p = pass(name);
     const pending = byJobState.pending ?? 0;
@@ -115,6 +116,7 @@ function readStatusNow(db: ReadableDb, opts: StatusOptions): StatusJson {
     queue.dead += dead;
   }
   queue.waiting = countWaiting(db, now);
+  queue.away = queue.waiting ? countAway(db, now) : 0;
 
   const since = now - windowMs;
   const runs = db
@@ -199,6 +201,19 @@ export function countDeadJobs(db: ReadableDb): number {
 export function countWaiting(db: ReadableDb, now: number, passes?: readonly string[]): number {
   const only = passes ? ` AND pass IN (${passes.map(() => '?').join(',')})` : '';
   return (db.prepare(`SELECT count(*) AS n FROM jobs INDEXED BY jobs_waiting WHERE state = 'pending' AND run_after > ?${only}`).get(now, ...(passes ?? [])) as { n: number }).n;
+}
+
+/**
+ * Of the waiting jobs, those put aside because their photo's drive is away (queue.park): they run
+ * when it is plugged back in, not when a backoff ends. The same range of jobs_waiting, each job's
+ * photo read by primary key (a drive's worth of queued photos: tens of thousands, once a refresh).
+ */
+export function countAway(db: ReadableDb, now: number): number {
+  return (
+    db.prepare(`SELECT count(*) AS n FROM jobs j INDEXED BY jobs_waiting JOIN files f ON f.id = j.file_id WHERE j.state = 'pending' AND j.run_after > ? AND f.state = 'offline'`).get(now) as {
+      n: number;
+    }
+  ).n;
 }
 
 function round1(n: number): number {

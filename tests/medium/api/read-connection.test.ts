@@ -34,7 +34,7 @@ test('the event stream’s status is stable while nothing changes: ETA and rates
   const base = (seconds: number, rate: number, now: number): FullStatus =>
     ({
       files: 1, filesByState: { present: 1 }, passes: { scan: { done: 1, failed: 0, pending: 500, running: 1, dead: 0, perMinute: rate, etaSeconds: seconds } },
-      queue: { pending: 500, leased: 1, dead: 0, waiting: 0 },
+      queue: { pending: 500, leased: 1, dead: 0, waiting: 0, away: 0 },
       throughput: { windowSeconds: 300, runsPerMinute: rate, filesPerMinute: rate, lastRunAt: 1 },
       eta: { seconds, at: now + seconds * 1000, untimed: {} }, recentErrors: [], deadJobs: [], generatedAt: now,
       paused: false, watch: null, libraries: [], models: [], permissions: [], upkeep: null, xmp: null,

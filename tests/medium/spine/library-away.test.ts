@@ -7,6 +7,7 @@ import { parseConfig } from '../../../src/config/index.js';
 import { Daemon } from '../../../src/main.js';
 import type { Places } from '../../../src/platform/places.js';
 import { markFileGone } from '../../../src/store/repositories/file.repository.js';
+import { readStatus } from '../../../src/store/repositories/status.repository.js';
 import { reconcileRoot } from '../../../src/watch/reconcile.js';
 import { capturingLogger, until } from '../../helpers/daemon-watch.js';
 import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
@@ -91,6 +92,8 @@ for (const watch of [true, false]) {
       const jobs = () => s.daemon.core.db.prepare(`SELECT count(*) AS n FROM jobs WHERE state = 'pending' AND run_after > ?`).get(Date.now() + 3_600_000) as { n: number };
       await until(() => jobs().n === PHOTOS.length);
       assert.deepEqual(s.states(), { offline: PHOTOS.length }, 'none marked deleted');
+      const q = readStatus(s.daemon.core.db).queue;
+      assert.equal(q.away, PHOTOS.length, 'the status says they wait for the drive, not for a retry');
       assert.equal((s.daemon.core.db.prepare(`SELECT count(*) AS n FROM jobs WHERE state = 'dead'`).get() as { n: number }).n, 0);
       renameSync(`${s.lib}.away`, s.lib);
       await until(() => s.done() && s.states().present === PHOTOS.length);

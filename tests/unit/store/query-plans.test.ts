@@ -61,6 +61,21 @@ test('status reads O(passes): no statement scans files, jobs, pass_results or pa
   assert.match(all, /jobs_waiting/, 'jobs in backoff through their partial index');
 });
 
+test("status counts the steps waiting for an unplugged drive from the backoff index, each job's photo by key", () => {
+  const db = seeded();
+  // A drive's photos away: their steps parked (pending, far in the future); others in a retry backoff.
+  db.prepare(`UPDATE files SET state = 'offline' WHERE id <= 600`).run();
+  db.prepare(`UPDATE jobs SET run_after = ? WHERE file_id <= 600 OR file_id BETWEEN 1001 AND 1010`).run(Date.now() + 86_400_000);
+  db.exec('ANALYZE');
+  const sqls = captured(db, () => assert.deepEqual([readStatus(db).queue.waiting, readStatus(db).queue.away], [610, 600]));
+  const away = sqls.find((sql) => sql.includes("f.state = 'offline'"));
+  assert.ok(away, sqls.join('\n'));
+  const p = plan(db, away).join('\n');
+  assert.match(p, /jobs_waiting/, p);
+  assert.match(p, /SEARCH f USING (INTEGER PRIMARY KEY|COVERING INDEX files_state \(state=\? AND rowid=\?\))/, p);
+  assert.doesNotMatch(p, /SCAN (files|jobs)\b(?!.*USING)/, p);
+});
+
 test('a first import (every job pending, one pass, one priority) still claims through the claim index, never walking the queue', () => {
   const { db } = openDb(':memory:');
   const f = db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'jpg', 'image', 0, 0)`);

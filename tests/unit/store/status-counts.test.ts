@@ -76,7 +76,7 @@ test('status reads the kept counts: results of files that are no longer present 
   let s = readStatus(db, { passNames: ['scan', 'metadata', 'preview'], now: 0 });
   assert.deepEqual([s.passes.scan!.done, s.passes.scan!.failed], [1, 1]);
   assert.deepEqual([s.passes.metadata!.pending, s.passes.metadata!.running], [2, 1]);
-  assert.deepEqual(s.queue, { pending: 1, leased: 1, dead: 0, waiting: 0 });
+  assert.deepEqual(s.queue, { pending: 1, leased: 1, dead: 0, waiting: 0, away: 0 });
   assert.equal(s.passes.preview!.done, 0, 'a registered pass with no rows is listed');
   db.prepare(`UPDATE files SET state = 'gone' WHERE id = 2`).run();
   s = readStatus(db, { now: 0 });
