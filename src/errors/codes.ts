@@ -42,6 +42,7 @@ export const ErrorCodes = {
   SIDECAR_MALFORMED: { retryable: false, message: 'The XMP sidecar is malformed; it was left untouched' },
   WRITE_CONFLICT: { retryable: false, message: 'The file holds a value rawlight did not write; not overwritten' },
   WRITE_FAILED: { retryable: true, message: 'Writing XMP failed' },
+  FOLDER_READ_ONLY: { retryable: true, message: 'The folder cannot be written (a read-only volume, or no permission); its XMP waits until it can be, every value kept' },
   WRITE_VERIFY_FAILED: { retryable: false, message: 'The image data changed during an embedded write; the original was restored' },
   WRITE_TIMEOUT: { retryable: true, message: 'The XMP write timed out' },
   SIDECAR_BUSY: { retryable: true, message: 'The XMP sidecar kept changing while rawlight wrote it (another app saving); nothing written' },

@@ -75,6 +75,8 @@ export class Pipeline {
   private loops: Promise<void>[] = [];
   /** Workers take turns for their synchronous claims and commits (see turns.ts). */
   private readonly turns = new Turns();
+  /** Libraries the log was told, this run, that a folder of theirs cannot be written (said once each). */
+  private readonly toldReadOnly = new Set<string>();
   /** The passes a user waits for, by folder: the rest of those photos' passes go after them. */
   readonly focus = new UserFocus();
   /** Idle workers sleep until woken; this one poll finds work queued elsewhere (see doorbell.ts). */
@@ -464,6 +466,7 @@ export class Pipeline {
     let rerender = false;
     let movedMeanwhile = false;
     let driveAway = false;
+    let readOnly = false;
     tx(db, () => {
       const now = err.code === 'FILE_NOT_FOUND' ? getFile(db, file.id) : undefined;
       if (now && now.state === 'present' && now.path !== file.path) {
@@ -480,6 +483,14 @@ export class Pipeline {
         driveAway = true;
         markFileOffline(db, file.id);
         park(db, job.id, Date.now() + PARKED_MS);
+        return;
+      }
+      if (err.code === 'FOLDER_READ_ONLY') {
+        // Its folder cannot be written (an NTFS drive on a Mac, a locked card): not a failed attempt
+        // but a wait, as for a drive that is away; a remount (the drive away and back) wakes it.
+        readOnly = true;
+        park(db, job.id, Date.now() + PARKED_MS, Date.now(), { code: err.code, message });
+        recordRun(db, { file_id: file.id, pass: pass.name, version: pass.version, input_key: key, status: 'retry', error_code: err.code, error: message, started_at: started, duration_ms: durationMs }, this.o.runHistoryDays);
         return;
       }
       if (err.code === 'FILE_NOT_FOUND') {
@@ -527,6 +538,14 @@ export class Pipeline {
     if (driveAway) {
       log.info({ path: file.path, root: file.root }, `${pass.name}: the library folder went away while the file was read (drive unplugged?); the step runs when it is back`);
       this.o.bus.emit('root-away', { root: file.root, path: file.path });
+      return;
+    }
+    if (readOnly) {
+      // Said once per library a run: a read-only drive holds thousands of photos.
+      if (!this.toldReadOnly.has(file.root)) {
+        this.toldReadOnly.add(file.root);
+        log.warn({ root: file.root, path: file.path, error: message }, `${pass.name}: a folder of this library cannot be written (read-only volume?); its XMP waits until it can be, every value kept in the index; the rest of the indexing goes on`);
+      }
       return;
     }
     if (err.code === 'FILE_NOT_FOUND') {

@@ -171,12 +171,15 @@ export function fail(
 
 /**
  * Puts a job aside, pending, until `until`, the attempt not counted: its photo is on a drive that
- * is not plugged in. `wakeFileJobs` makes it due again when the photo is back; until then it is
- * neither run nor waited for (a sync or `index` waits only for work due within a minute).
+ * is not plugged in, or its folder cannot be written (`why`, kept as the job's last error so
+ * `index` and `status` say it). `wakeFileJobs` makes it due again when the photo is back; until
+ * then it is neither run nor waited for (a sync or `index` waits only for work due within a minute).
  */
-export function park(db: WritableDb, jobId: number, until: number, now = Date.now()): void {
+export function park(db: WritableDb, jobId: number, until: number, now = Date.now(), why?: { code: string; message: string }): void {
   stmt(db, `UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL, attempts = max(0, attempts - 1),
-       run_after = max(run_after, ?), updated_at = ? WHERE id = ?`).run(until, now, jobId);
+       run_after = max(run_after, ?), last_error_code = coalesce(?, last_error_code), last_error = coalesce(?, last_error), updated_at = ? WHERE id = ?`).run(
+    until, why?.code ?? null, why?.message ?? null, now, jobId,
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { DaemonError, toDaemonError } from '../errors/index.js';
 import type { XmpWriter } from '../exiftool/writer.js';
+import { notWritable } from '../platform/folder-writable.js';
 import { tx, type ReadableDb, type WritableDb } from '../store/db.js';
 import { stmt } from '../store/statements.js';
 import type { FileRow } from '../store/repositories/file.repository.js';
@@ -212,6 +213,21 @@ export function recordWritebackFailure(db: WritableDb, file: FileRow, config: Co
   recordFailure(db, file.id, resolveTarget(db, file, config), err, now);
 }
 
+/**
+ * A write into a folder that cannot take it (a read-only volume, no permission) is refused before
+ * ExifTool runs: FOLDER_READ_ONLY, which the pipeline puts aside rather than counts as a failed
+ * attempt, so a library on an NTFS drive is one access() per photo a day, not an ExifTool run
+ * and a dead job each.
+ */
+function refuseReadOnly(db: WritableDb, p: PreparedWriteback): void {
+  const dir = path.dirname(p.target.path);
+  const no = notWritable(dir);
+  if (!no) return;
+  const err = new DaemonError('FOLDER_READ_ONLY', `${dir}: ${no.why}`, { details: { errno: no.code } });
+  recordFailure(db, p.file.id, p.target, err, Date.now());
+  throw err;
+}
+
 /** Sidecar saves by another tool between plan and write after which rawlight gives up for now. */
 export const MAX_WRITE_ATTEMPTS = 3;
 
@@ -323,6 +339,7 @@ export async function applyWriteback(deps: WritebackDeps, prepared: PreparedWrit
     warnings.push(msg);
     deps.log?.warn({ file: p.file.path, target: p.target.path }, 'sidecar overwritten by another app; rawlight values not written back');
   }
+  if (p.move || !planIsNoop(p.plan)) refuseReadOnly(db, p);
   if (p.move) await moveOut(deps, p, p.move, warnings, now);
   for (let attempt = 1; ; attempt++) {
     if (planIsNoop(p.plan)) return noopResult(deps, p, warnings, await updateSpotlight(deps, p, warnings), now);
@@ -342,6 +359,7 @@ export async function applyWriteback(deps: WritebackDeps, prepared: PreparedWrit
         recordFailure(db, p.file.id, p.target, err, now);
         throw err;
       }
+      refuseReadOnly(db, p); // made read-only meanwhile (remounted): said as such, not as a failed write
       const err = toDaemonError(e);
       const final = err.code === 'INTERNAL' ? new DaemonError('WRITE_FAILED', err.message, { cause: e }) : err;
       recordFailure(db, p.file.id, p.target, final, now);
