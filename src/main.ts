@@ -48,6 +48,8 @@ import { DB_FILE, openDb, type WritableDb } from './store/db.js';
 import { noDatalessProbe, type DatalessProbe } from './platform/dataless.js';
 import { Discovery } from './watch/discover.js';
 import { OfflineRoots } from './watch/offline-roots.js';
+import { NetworkRoots } from './watch/network-roots.js';
+import { networkVolumeOf, type NetworkVolume } from './platform/network-volume.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
 import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, removeLeftoverTemps, scheduledRepair, type SpotlightAdapter } from './xmp/index.js';
@@ -293,6 +295,10 @@ export interface DaemonOptions extends CoreOptions {
   platform?: Platform;
   /** How often a library folder that is away (its drive unplugged) is looked for (default 30 s). */
   offlineRecheckMs?: number;
+  /** The file server a library is on (default: this OS' mount table; tests pass their own). */
+  networkVolume?: (root: string) => Promise<NetworkVolume | null>;
+  /** How often a library on a file server is walked (default: config watch.networkRescanMinutes). */
+  networkRescanMs?: number;
 }
 
 /**
@@ -312,6 +318,8 @@ export class Daemon {
   readonly libraries: string[];
   /** Roots that are away (a drive unplugged or not yet plugged in): watched and walked once back. */
   readonly offline: OfflineRoots;
+  /** Roots on a file server, whose changes made elsewhere raise no event: walked on a timer. */
+  readonly network: NetworkRoots;
 
   constructor(readonly o: DaemonOptions) {
     this.core = Core.open(o);
@@ -324,8 +332,15 @@ export class Daemon {
         // (macOS' FSEvents stream, Linux' inotify watches end with the unmount).
         await this.restartWatcher();
         await this.rescan([root]);
+        await this.network.update(this.libraries); // a share mounted again
       },
       intervalMs: o.offlineRecheckMs ?? 30_000,
+      log: o.log.child({ component: 'watch' }),
+    });
+    this.network = new NetworkRoots({
+      volumeOf: o.networkVolume ?? ((root) => networkVolumeOf(root)),
+      walk: (root) => this.rescan([root]),
+      intervalMs: o.networkRescanMs ?? o.config.watch.networkRescanMinutes * 60_000,
       log: o.log.child({ component: 'watch' }),
     });
     // A pass that found its file's library folder gone (before the watcher said so, or with no watcher).
@@ -344,6 +359,7 @@ export class Daemon {
     if (!this.libraries.includes(dir)) this.libraries.push(dir);
     await this.restartWatcher();
     await this.rescan([dir]);
+    await this.network.update(this.libraries);
   }
 
   /** A library removed at run time: stop watching it; its files stay indexed (offline). */
@@ -351,6 +367,7 @@ export class Daemon {
     const i = this.libraries.indexOf(dir);
     if (i >= 0) this.libraries.splice(i, 1);
     this.offline.remove(dir);
+    await this.network.update(this.libraries);
     await this.restartWatcher();
     this.core.discovery.markRootOffline(dir);
   }
@@ -405,6 +422,7 @@ export class Daemon {
     const reports = await this.rescan();
     if (this.stopping) return;
     await this.checkWatchLimits(reports);
+    await this.network.update(this.libraries);
     if (this.stopping) return;
     // Scheduled upkeep (bree schedules; the jobs run in this process on the one writable handle).
     const upkeep = createUpkeep({
@@ -480,6 +498,7 @@ export class Daemon {
     this.abort.abort();
     await this.starting?.catch(() => undefined);
     await this.offline.close();
+    await this.network.close();
     await this.watcher?.close();
     for (const h of [...this.stopHooks].reverse()) {
       try {

@@ -90,6 +90,12 @@ export const ConfigSchema = z
         settleMs: z.number().int().min(0).default(2000),
         /** auto: recursive fs.watch on macOS, chokidar elsewhere. */
         backend: z.enum(['auto', 'chokidar', 'recursive']).default('auto'),
+        /**
+         * A library on a file server (SMB, AFP, NFS …) is walked this often: its change events only
+         * report this computer's own changes, not a photo another Mac or the NAS adds. 0: only the
+         * nightly walk.
+         */
+        networkRescanMinutes: z.number().min(0).default(60),
       })
       .strict()
       .prefault({}),

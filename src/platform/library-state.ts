@@ -1,6 +1,7 @@
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { opendir } from 'node:fs/promises';
 import path from 'node:path';
+import { parseProcMounts } from './mount-table.js';
 
 /**
  * online: readable now. offline: on a volume that is not mounted (or the folder is missing), so its
@@ -29,23 +30,9 @@ function readTextFile(file: string): string | null {
   }
 }
 
-/** fstab and mounts escape spaces and friends as octal (\040). */
-function unescapeMount(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-}
-
 /** Mount targets listed in an fstab/mounts text (second column). */
 export function mountTargets(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.split('\n')) {
-    const t = line.trim();
-    if (!t || t.startsWith('#')) continue;
-    const cols = t.split(/\s+/);
-    const target = cols[1];
-    if (!target || !target.startsWith('/')) continue; // swap, none
-    out.push(path.resolve(unescapeMount(target)));
-  }
-  return out;
+  return parseProcMounts(text).map((m) => path.resolve(m.target));
 }
 
 const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);

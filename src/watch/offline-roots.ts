@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Repeating } from './repeating.js';
 
 export interface OfflineRootsOptions {
   /** Whether the root can be read again (the platform's library check). */
@@ -19,11 +20,11 @@ export interface OfflineRootsOptions {
  */
 export class OfflineRoots {
   private readonly roots = new Set<string>();
-  private timer: NodeJS.Timeout | null = null;
-  private checking: Promise<void> | null = null;
-  private closed = false;
+  private readonly rounds: Repeating;
 
-  constructor(private readonly o: OfflineRootsOptions) {}
+  constructor(private readonly o: OfflineRootsOptions) {
+    this.rounds = new Repeating(() => this.checkAll(), o.intervalMs);
+  }
 
   /** The roots being waited for. */
   get waiting(): readonly string[] {
@@ -31,30 +32,26 @@ export class OfflineRoots {
   }
 
   add(root: string): void {
-    if (this.closed || this.roots.has(root)) return;
+    if (this.rounds.closed || this.roots.has(root)) return;
     this.roots.add(root);
     this.o.log.info({ root, recheckSeconds: this.o.intervalMs / 1000 }, 'library folder is away; it is walked again as soon as it is back');
-    if (!this.timer) {
-      this.timer = setInterval(() => void this.check(), this.o.intervalMs);
-      this.timer.unref();
-    }
+    this.rounds.arm();
   }
 
   /** A library removed from the config: no longer waited for. */
   remove(root: string): void {
     this.roots.delete(root);
-    if (this.roots.size === 0) this.disarm();
+    if (this.roots.size === 0) this.rounds.disarm();
   }
 
   /** Looks at every root that is away once (the timer's tick; tests call it directly). */
   check(): Promise<void> {
-    this.checking ??= this.checkAll().finally(() => (this.checking = null));
-    return this.checking;
+    return this.rounds.tick();
   }
 
   private async checkAll(): Promise<void> {
     for (const root of [...this.roots]) {
-      if (this.closed) return;
+      if (this.rounds.closed) return;
       let online = false;
       try {
         online = await this.o.isOnline(root);
@@ -62,7 +59,7 @@ export class OfflineRoots {
         this.o.log.debug({ err: e, root }, 'could not look at a library folder that is away');
       }
       if (!online || !this.roots.delete(root)) continue;
-      if (this.roots.size === 0) this.disarm();
+      if (this.roots.size === 0) this.rounds.disarm();
       this.o.log.info({ root }, 'library folder is back: watching and walking it');
       try {
         await this.o.back(root);
@@ -72,15 +69,8 @@ export class OfflineRoots {
     }
   }
 
-  private disarm(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
   async close(): Promise<void> {
-    this.closed = true;
-    this.disarm();
     this.roots.clear();
-    await this.checking;
+    await this.rounds.close();
   }
 }
