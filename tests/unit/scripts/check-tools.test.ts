@@ -20,8 +20,9 @@ describe('scripts/check-tools.mjs (pretest)', () => {
   test('every program a test runs is on the list or part of every base system', async () => {
     const { TOOLS } = (await import(pathToFileURL(SCRIPT).href)) as { TOOLS: { name: string }[] };
     const listed = new Set(TOOLS.map((x) => x.name));
-    // POSIX and coreutils (in every Debian and macOS install), and macOS's own tools (darwin-only tests).
-    const base = new Set(['sh', 'chmod', 'find', 'mkfifo', 'sha256sum', 'plutil', 'xattr', 'node']);
+    // POSIX and coreutils (in every Debian and macOS install), mount/umount (Debian's required
+    // `mount` package; macOS' own), and macOS's own tools (darwin-only tests).
+    const base = new Set(['sh', 'chmod', 'find', 'mkfifo', 'sha256sum', 'mount', 'umount', 'plutil', 'xattr', 'node']);
     const used = new Map<string, string>();
     for (const file of readdirSync(path.join(REPO, 'tests'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
       const src = readFileSync(path.join(REPO, 'tests', file), 'utf8');
