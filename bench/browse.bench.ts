@@ -30,6 +30,7 @@ const lenses = ['EF24-105mm f/4L IS USM', 'EF70-200mm f/2.8L IS III USM', 'EF35m
 const isos = [100, 200, 400, 800, 1600, 3200, 6400, 12800] as const;
 const focals = [24, 35, 50, 70, 105, 135, 200] as const;
 const apertures = [1.4, 2.8, 4, 5.6, 8, 11] as const;
+const events = ['Iceland', 'Hochzeit Müller', 'Family', 'Street Berlin', 'Concert', 'Hiking Alps', 'Birthday', 'Portfolio', 'Jazz Festival', 'Studio'] as const;
 // Three tags a photo out of 300 labels and a town for each photo with GPS: what the filter
 // suggestions (/api/facets) count on every search view.
 const insT = db.prepare(`INSERT INTO tags (file_id, label, score, source) VALUES (?, ?, 0.5, 'classifier')`);
@@ -39,7 +40,9 @@ db.transaction(() => {
   for (let i = 1; i <= N; i++) {
     const ts = i % 997 === 0 ? null : start + Math.floor(i * 3153.6) * 1000;
     const [make, model] = cams[i % cams.length]!;
-    insF.run(i, `/lib/${Math.floor(i / 1000)}/IMG_${i}.CR2`);
+    // Folders as photographers name them: a year, then a month and what happened (100 of 1,000 photos).
+    const k = Math.floor(i / 1000);
+    insF.run(i, `/lib/${2012 + Math.floor(k / 10)}/${String((k % 12) + 1).padStart(2, '0')} ${events[k % events.length]}/IMG_${i}.CR2`);
     insM.run(
       i, ts === null ? null : new Date(ts).toISOString().slice(0, 19), ts, make, model, i % 3 === 0 ? 40 + (i % 100) / 10 : null, i % 3 === 0 ? 10 + (i % 70) / 10 : null,
       lenses[i % lenses.length], i % 1000 === 0 ? 25600 : isos[i % isos.length], focals[i % focals.length], apertures[i % apertures.length],
@@ -91,9 +94,10 @@ const t1 = performance.now();
 const rs = await search(db, sentence, { limit: 50 });
 const sentenceMs = performance.now() - t1;
 
-// Exposure, lens, rating and label filters: a common one with a date, a rare one alone (what a scan in capture order pays most for), a lens.
+// Exposure, lens, rating and label filters: a common one with a date, a rare one alone (what a scan in
+// capture order pays most for), a lens; words of folder names (10,000 photos each), one with a date.
 const exposures: { q: string; n: number; label: string | undefined; ms: number }[] = [];
-for (const q of ['iso 3200 2019', 'iso 25600', '85mm', 'iso 1600 dog', 'f/2.8 2015', '5 stars 2019', '4+ stars red label']) {
+for (const q of ['iso 3200 2019', 'iso 25600', '85mm', 'iso 1600 dog', 'f/2.8 2015', '5 stars 2019', '4+ stars red label', 'iceland', 'hochzeit müller', 'hiking 2019']) {
   const t = performance.now();
   const x = await search(db, q, { limit: 50 });
   exposures.push({ q, n: x.results.length, label: x.label, ms: performance.now() - t });

@@ -176,21 +176,24 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
 
 // ---- upgrade steps ------------------------------------------------------------------------------
 // The migrations that send some photos back through a pass (0140 undated, 0150 sizes/times/lenses,
-// 0160 previews from deep pixels, 0180 darktable's colour labels) or build indexes (0170) run once,
+// 0160 previews from deep pixels, 0180 darktable's colour labels) or build indexes (0170) and
+// tables (0200, the folders of every file and their names' index) run once,
 // at the first start after an upgrade, before any claim: each is timed on the built library and
 // rolled back. This release's (those after the last one users have, 0160) share the start's
 // budget; a user upgrading from further back runs the earlier ones too, once.
 {
   const { db } = openDb(dbPath);
   const earlier = ['0140-reread-undated-photos.sql', '0150-reread-sizes-times-lenses.sql', '0160-rerender-deep-previews.sql'];
-  const current = ['0170-exposure-indexes.sql', '0180-reread-sidecar-colour-labels.sql'];
+  const current = ['0170-exposure-indexes.sql', '0180-reread-sidecar-colour-labels.sql', '0200-folder-names.sql'];
   const totals = new Map<string[], number>([[earlier, 0], [current, 0]]);
   for (const steps of [earlier, current]) {
     for (const name of steps) {
       const sql = readFileSync(path.join(defaultMigrationsDir(), name), 'utf8');
       db.exec('BEGIN IMMEDIATE');
-      // A step that builds indexes is timed building them: the library here already has them.
+      // A step that builds indexes or tables is timed building them: the library here already has them.
       for (const m of sql.matchAll(/CREATE INDEX IF NOT EXISTS (\w+)/g)) db.exec(`DROP INDEX ${m[1]}`);
+      for (const m of sql.matchAll(/CREATE TRIGGER (\w+)/g)) db.exec(`DROP TRIGGER ${m[1]}`);
+      for (const m of [...sql.matchAll(/CREATE (?:VIRTUAL )?TABLE (\w+)/g)].reverse()) db.exec(`DROP TABLE ${m[1]}`);
       const t = performance.now();
       db.exec(sql);
       const ms = performance.now() - t;

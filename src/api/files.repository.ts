@@ -132,8 +132,10 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
   if (f.q) {
     const terms = f.q.split(/\s+/).filter(Boolean).slice(0, 8);
     for (const t of terms) {
+      // A name as an HFS+ drive (or an older macOS) stores it, decomposed ("Mu\u0308ller"), is matched
+      // by the word as typed ("Müller") too.
       const ors = [
-        `f.path LIKE ? ESCAPE '\\'`,
+        `(f.path LIKE ? ESCAPE '\\' OR f.path LIKE ? ESCAPE '\\')`,
         `m.title LIKE ? ESCAPE '\\'`,
         `m.keywords LIKE ? ESCAPE '\\'`,
         `m.people LIKE ? ESCAPE '\\'`,
@@ -143,7 +145,8 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
       ors.push(`EXISTS (SELECT 1 FROM places pl WHERE pl.file_id = f.id AND (coalesce(pl.city,'') || ' ' || coalesce(pl.country,'')) LIKE ? ESCAPE '\\')`);
       ors.push(personExists);
       where.push(`(${ors.join(' OR ')})`);
-      for (let i = 0; i < ors.length; i++) args.push(like(t));
+      args.push(like(t.normalize('NFC')), like(t.normalize('NFD')));
+      for (let i = 1; i < ors.length; i++) args.push(like(t));
     }
   }
   if (f.ids) {

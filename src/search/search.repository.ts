@@ -230,26 +230,39 @@ export function anyFile(db: ReadableDb, filter: FilterSql): boolean {
 const ftsPhrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /**
- * Files whose name (the last path component) contains `needle`, case-insensitive, restricted to
- * the filter. From 3 characters on, the trigram index of file_names (0120) answers the substring
- * (CROSS JOIN: the index drives, files are read by id). A shorter needle cannot be cut into
- * trigrams: it reads the names table (one short name per file), never the paths.
+ * The forms a typed word takes in stored names: as typed (composed, NFC) and decomposed (NFD), as
+ * HFS+ drives and older macOS versions store names ("Mu\u0308ller" for "Müller"); one form when
+ * they are the same.
+ */
+export function nameForms(s: string): string[] {
+  const nfc = s.normalize('NFC');
+  const nfd = s.normalize('NFD');
+  return nfc === nfd ? [nfc] : [nfc, nfd];
+}
+
+/**
+ * Files whose name (the last path component) contains `needle`, case-insensitive, in whichever
+ * Unicode form the name is stored (nameForms), restricted to the filter. From 3 characters on,
+ * the trigram index of file_names (0120) answers the substring (CROSS JOIN: the index drives,
+ * files are read by id). A shorter needle cannot be cut into trigrams: it reads the names table
+ * (one short name per file), never the paths.
  */
 export function filesByName(db: ReadableDb, needle: string, filter: FilterSql, limit: number): FileHit[] {
-  const short = [...needle].length < 3;
+  const short = [...needle.normalize('NFC')].length < 3;
+  const forms = nameForms(needle);
   // Unfiltered, "within the filter" is the joined row's own state; filtered, each name's file checked
   // by primary key (by n.rowid: the filter's own `f` is not this one), never a list of every id it passes.
   const within = filter.active || filter.params.length ? filter.holds('n.rowid') : inLibrary('f');
   return db
     .prepare(
       `SELECT f.id, f.path, m.captured_ts FROM file_names n CROSS JOIN files f ON f.id = n.rowid LEFT JOIN metadata m ON m.file_id = f.id
-       WHERE ${short ? `n.name LIKE ? ESCAPE '\\'` : 'file_names MATCH ?'} AND ${within} LIMIT ?`,
+       WHERE ${short ? `(${forms.map(() => `n.name LIKE ? ESCAPE '\\'`).join(' OR ')})` : 'file_names MATCH ?'} AND ${within} LIMIT ?`,
     )
-    .all(short ? `%${likeEscape(needle)}%` : ftsPhrase(needle), ...filter.params, limit * 20) as FileHit[];
+    .all(...(short ? forms.map((x) => `%${likeEscape(x)}%`) : [forms.map(ftsPhrase).join(' OR ')]), ...filter.params, limit * 20) as FileHit[];
 }
 
 /** Where a word matched; other sources (OCR text …) add their own names through a TermMatcher. */
-export type TermSource = 'tag' | 'keyword' | 'place' | 'person' | 'name' | (string & {});
+export type TermSource = 'tag' | 'keyword' | 'place' | 'person' | 'name' | 'folder' | (string & {});
 
 /**
  * One source of word matches for text search. `termMatches` is the built-in set; a feature adds
@@ -349,9 +362,35 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
   for (const form of forms) {
     if (form.length < 3) continue;
     for (const r of filesByName(db, form, filter, Math.ceil(cap / 20))) {
-      const base = r.path.slice(r.path.lastIndexOf('/') + 1).toLowerCase();
+      const base = r.path.slice(r.path.lastIndexOf('/') + 1).toLowerCase().normalize('NFC');
       if (base.includes(form)) out.push({ fileId: r.id, source: 'name', value: base, weight: 0.6 });
     }
   }
+  for (const form of forms) {
+    if (form.length < 3) continue;
+    for (const folder of foldersNamed(db, form)) {
+      // The folder's photos and those of its subfolders, by the unique path index (`x`: the filter's own alias is `f`).
+      const rows = db
+        .prepare(`SELECT x.id FROM files x WHERE x.path >= ? AND x.path < ? AND ${within('x.id')} LIMIT ${cap}`)
+        .pluck()
+        .all(...rangeParams(underDir(folder.path, '/')), ...filter.params) as number[];
+      for (const id of rows) out.push({ fileId: id, source: 'folder', value: folder.rel, weight: 0.8 });
+    }
+  }
   return out;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Folders whose path inside their library holds `word` (or a phrase) as whole words, in whichever
+ * Unicode form the name is stored: the trigram index of folder_names (0200) finds the substring,
+ * then whole words are kept ("art" finds "Art Basel", not "Stuttgart" or "Party").
+ */
+export function foldersNamed(db: ReadableDb, word: string, limit = 200): { path: string; rel: string }[] {
+  const whole = new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(word.toLowerCase().normalize('NFC'))}($|[^\\p{L}\\p{N}])`, 'u');
+  const rows = db
+    .prepare(`SELECT d.path, d.rel FROM folder_names n CROSS JOIN folders d ON d.id = n.rowid WHERE folder_names MATCH ? LIMIT ?`)
+    .all(nameForms(word).map(ftsPhrase).join(' OR '), limit * 5) as { path: string; rel: string }[];
+  return rows.filter((r) => whole.test(r.rel.toLowerCase().normalize('NFC'))).slice(0, limit);
 }

@@ -59,7 +59,7 @@ export interface SearchResponse {
   results: SearchResult[];
   /** What the query was read as (chips on the page, `parsed` in --json). */
   parts?: QueryPart[];
-  /** What ran, in words: "camera and date; words in tags, keywords, places, people and file names — install a CLIP model to search descriptions". */
+  /** What ran, in words: "camera and date; words in tags, keywords, places, people, file and folder names — install a CLIP model to search descriptions". */
   label?: string;
   /**
    * With no results: why, in words ("nothing in the library is from 2030"; "camera NIKON D810 and
@@ -133,7 +133,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
  * Searches the library. The query is first read for structure (camera, lens, dates, exposure,
  * places, people, keywords, file names: query-parser.ts); those parts become filters, and a camera phrase
  * also ranks (the exact model first). The free words left are ranked by CLIP when a model and
- * embeddings exist, else matched against tags, keywords, places, people and file names. With no
+ * embeddings exist, else matched against tags, keywords, places, people, file and folder names. With no
  * free words, the files passing the filters come back newest first. A file-name-like query
  * matches names. Results carry a score (higher is better) and a "why".
  */
@@ -318,17 +318,17 @@ function describe(mode: SearchMode, parts: readonly QueryPart[], text: string, c
   let how = '';
   if (mode === 'clip') how = 'descriptions ranked by CLIP';
   else if (mode === 'name') how = 'file names';
-  else if (mode === 'text') how = 'words in tags, keywords, places, people and file names';
+  else if (mode === 'text') how = 'words in tags, keywords, places, people, file and folder names';
   const hint = mode === 'clip' || !text ? '' : !clipInstalled ? ' — install a CLIP model to search descriptions' : clipLoaded ? ' — CLIP descriptions once the photos are embedded' : '';
   return [filters, how].filter(Boolean).join('; ') + hint || 'all photos';
 }
 
 function nameSearch(db: ReadableDb, q: string, filter: FilterSql, limit: number, filterWhy: string[]): SearchResult[] {
-  const needle = q.toLowerCase();
+  const needle = q.toLowerCase().normalize('NFC');
   const stemOf = (s: string) => s.replace(/\.[^.]+$/, '');
   const scored: { hit: FileHit; score: number }[] = [];
   for (const hit of filesByName(db, q, filter, limit)) {
-    const base = path.basename(hit.path).toLowerCase();
+    const base = path.basename(hit.path).toLowerCase().normalize('NFC');
     let score = 0;
     if (base === needle) score = 1;
     else if (stemOf(base) === stemOf(needle)) score = 0.95;

@@ -142,3 +142,19 @@ test('the person-name test runs on the names, before any photo of a person is re
   assert.deepEqual(p.slice(0, 3).map((d) => d.split(' ').slice(0, 2).join(' ')), ['SCAN w', 'SCAN pe', 'SEARCH pf'], p.join('\n'));
   assert.ok(!p.some((d) => /EXISTS VIRTUAL TABLE/.test(d)), p.join('\n'));
 });
+
+test('the folder matcher: folder names by their trigram index, then each folder\'s photos by the path index', () => {
+  const db = library(3000);
+  db.exec('ANALYZE');
+  const filter = buildFilter(db, {});
+  const folders = termMatches(db, ['trip'], filter).filter((h) => h.source === 'folder');
+  assert.equal(new Set(folders.map((h) => h.fileId)).size, 3000, 'every photo is in a "trip N" folder');
+  assert.ok(folders.every((h) => /^\d{4}\/trip \d$/.test(h.value)), folders[0]?.value);
+  const sqls = [...new Set(captured(db, () => termMatches(db, ['trip'], filter)).filter((s) => /folder_names|FROM files x/.test(s)))];
+  assert.equal(sqls.length, 2, sqls.join('\n'));
+  const names = plan(db, sqls.find((s) => /folder_names/.test(s))!).join('\n');
+  assert.match(names, /SCAN n VIRTUAL TABLE INDEX \d+:M/, names);
+  assert.match(names, /SEARCH d USING INTEGER PRIMARY KEY \(rowid=\?\)/, names);
+  const photos = plan(db, sqls.find((s) => /FROM files x/.test(s))!).join('\n');
+  assert.match(photos, /SEARCH x USING (COVERING )?INDEX sqlite_autoindex_files_1 \(path>\? AND path<\?\)/, photos);
+});

@@ -1,0 +1,52 @@
+-- Words in folder names find the photos in them: photographers name folders for what they hold
+-- ("2019/Hochzeit Müller", "2023-06 Iceland"), and a search for "iceland" found nothing unless a
+-- file name or a keyword said it. `folders` holds each folder that has indexed files, its path
+-- inside its library (`rel`: the library's own name is the same for every photo, so it is left
+-- out) and how many files rows it holds; folder_names is a trigram index of `rel` (as file_names,
+-- 0120), rowid = folders.id. Kept by triggers on files, whatever writes them; a folder with no
+-- files left is removed. No conflict clause anywhere (see 0110): existing rows are skipped with
+-- NOT EXISTS, so whatever statement writes files, none fails.
+CREATE TABLE folders (
+  id    INTEGER PRIMARY KEY,
+  path  TEXT NOT NULL UNIQUE,
+  rel   TEXT NOT NULL,
+  files INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE folder_names USING fts5(rel, tokenize = 'trigram');
+
+CREATE TRIGGER folder_names_insert AFTER INSERT ON folders WHEN new.rel <> '' BEGIN
+  DELETE FROM folder_names WHERE rowid = new.id;
+  INSERT INTO folder_names (rowid, rel) VALUES (new.id, new.rel);
+END;
+CREATE TRIGGER folder_names_delete AFTER DELETE ON folders BEGIN
+  DELETE FROM folder_names WHERE rowid = old.id;
+END;
+
+-- A file's folder: its path up to the last '/' (rtrim drops the trailing characters that are not '/').
+INSERT INTO folders (path, rel, files)
+  SELECT d, CASE WHEN substr(d, 1, length(r) + 1) = r || '/' THEN substr(d, length(r) + 2) ELSE '' END, n
+  FROM (SELECT substr(path, 1, length(rtrim(path, replace(path, '/', ''))) - 1) AS d, min(root) AS r, count(*) AS n FROM files GROUP BY d);
+
+CREATE TRIGGER folders_file_insert AFTER INSERT ON files BEGIN
+  INSERT INTO folders (path, rel, files)
+    SELECT d, CASE WHEN substr(d, 1, length(new.root) + 1) = new.root || '/' THEN substr(d, length(new.root) + 2) ELSE '' END, 0
+    FROM (SELECT substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1) AS d)
+    WHERE NOT EXISTS (SELECT 1 FROM folders WHERE path = d);
+  UPDATE folders SET files = files + 1 WHERE path = substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1);
+END;
+CREATE TRIGGER folders_file_delete AFTER DELETE ON files BEGIN
+  UPDATE folders SET files = files - 1 WHERE path = substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1);
+  DELETE FROM folders WHERE path = substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1) AND files <= 0;
+END;
+-- A move or a folder renamed (discovery rewrites each file's path): leaves the old folder, joins the new.
+CREATE TRIGGER folders_file_move AFTER UPDATE OF path ON files
+  WHEN substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1) IS NOT substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1)
+BEGIN
+  UPDATE folders SET files = files - 1 WHERE path = substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1);
+  DELETE FROM folders WHERE path = substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1) AND files <= 0;
+  INSERT INTO folders (path, rel, files)
+    SELECT d, CASE WHEN substr(d, 1, length(new.root) + 1) = new.root || '/' THEN substr(d, length(new.root) + 2) ELSE '' END, 0
+    FROM (SELECT substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1) AS d)
+    WHERE NOT EXISTS (SELECT 1 FROM folders WHERE path = d);
+  UPDATE folders SET files = files + 1 WHERE path = substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1);
+END;
