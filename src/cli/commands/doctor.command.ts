@@ -10,6 +10,8 @@ import { platformDoctorProvider } from './agent.command.js';
 import { decoderAvailability, type AvailabilityOptions } from '../../image/format-decoders.js';
 import { createModelRegistry } from '../../ml/registry.js';
 import { spotlightReport } from '../../xmp/index.js';
+import { notWritable } from '../../platform/folder-writable.js';
+import { networkVolumeOf } from '../../platform/network-volume.js';
 
 export interface Check {
   name: string;
@@ -25,8 +27,18 @@ export async function spineChecks(env: CliEnv): Promise<Check[]> {
     const cfg = loadConfig(env.places, { env: env.env });
     checks.push({ name: 'config', ok: true, detail: `${configPath(env.places)} (${cfg.libraries.length} libraries)` });
     for (const lib of cfg.libraries) {
-      const ok = existsSync(lib);
-      checks.push({ name: `library ${lib}`, ok, detail: ok ? 'reachable' : 'not reachable (unmounted drive or removed folder)', ...(ok ? {} : { fix: 'mount the drive, or remove the folder from the config' }) });
+      if (!existsSync(lib)) {
+        checks.push({ name: `library ${lib}`, ok: false, detail: 'not reachable (unmounted drive or removed folder)', fix: 'mount the drive, or remove the folder from the config' });
+        continue;
+      }
+      // Not faults, but what a user asking "why is no XMP written?" or "why does a photo from my
+      // laptop appear late?" needs to read here.
+      const notes = ['reachable'];
+      const readOnly = notWritable(lib);
+      if (readOnly) notes.push(`${readOnly.why}: XMP cannot be written there, so it waits (FOLDER_READ_ONLY), every value kept in the index`);
+      const server = await networkVolumeOf(lib).catch(() => null);
+      if (server) notes.push(`on a file server (${server.fsType}, ${server.source}): walked every ${cfg.watch.networkRescanMinutes} min, as photos other computers add raise no event here`);
+      checks.push({ name: `library ${lib}`, ok: true, detail: notes.join('; ') });
     }
   } catch (e) {
     checks.push({ name: 'config', ok: false, detail: (e as Error).message, fix: `fix ${configPath(env.places)}` });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../../src/config/index.js';
@@ -7,6 +7,7 @@ import { Daemon } from '../../../src/main.js';
 import type { Places } from '../../../src/platform/places.js';
 import { notWritable } from '../../../src/platform/folder-writable.js';
 import { readStatus } from '../../../src/store/repositories/status.repository.js';
+import { cli } from '../../helpers/cli.js';
 import { capturingLogger, until } from '../../helpers/daemon-watch.js';
 import { FIXTURES, MODELS, tempDir } from '../../helpers/fixtures.js';
 import { readOnlyFolder } from '../../helpers/read-only-folder.js';
@@ -51,6 +52,12 @@ test('a library folder that cannot be written: its XMP waits (no failed attempts
     assert.equal(told[0]!.root, lib);
     // Everything else was indexed: the places are there, waiting to be written.
     assert.equal(db.prepare(`SELECT count(*) FROM places`).pluck().get(), PHOTOS.length);
+    // `rawlight doctor` says why no XMP is written there (not a fault: ok).
+    writeFileSync(path.join(home, 'config.json'), JSON.stringify({ libraries: [lib], modelsDir: MODELS }));
+    const doctor = (await cli(home, ['doctor', '--json'])).json<{ checks: { name: string; ok: boolean; detail: string }[] }>();
+    const libCheck = doctor.checks.find((c) => c.name === `library ${lib}`);
+    assert.ok(libCheck?.ok, JSON.stringify(libCheck));
+    assert.match(libCheck!.detail, /(read-only volume|not writable for this user).*XMP cannot be written there/);
 
     // The drive made writable (an NTFS driver installed, the card unlocked): the next round writes.
     ro.writable();
