@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, linkSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, linkSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { LibraryStatus } from '../../../src/platform/library-state.js';
@@ -18,8 +18,10 @@ import { REPO, tempDir } from '../../helpers/fixtures.js';
 function deniedStatus(dir: string, work: string): LibraryStatus {
   const asNobody = { uid: 65534, gid: 65534, cwd: work, encoding: 'utf8' } as const;
   chmodSync(work, 0o755);
-  // library-state.ts imports only node:* modules, and node strips its types itself.
-  copyFileSync(path.join(REPO, 'src/platform/library-state.ts'), path.join(work, 'library-state.ts'));
+  // library-state.ts imports node:* modules and mount-table.ts (which imports only node:*); node
+  // strips their types itself once the import names the .ts file.
+  writeFileSync(path.join(work, 'library-state.ts'), readFileSync(path.join(REPO, 'src/platform/library-state.ts'), 'utf8').replace("'./mount-table.js'", "'./mount-table.ts'"));
+  copyFileSync(path.join(REPO, 'src/platform/mount-table.ts'), path.join(work, 'mount-table.ts'));
   const script = path.join(work, 'probe.mts');
   writeFileSync(
     script,
@@ -36,7 +38,7 @@ function deniedStatus(dir: string, work: string): LibraryStatus {
     }
     chmodSync(node, 0o755);
   }
-  for (const f of [script, path.join(work, 'library-state.ts')]) chmodSync(f, 0o644);
+  for (const f of [script, path.join(work, 'library-state.ts'), path.join(work, 'mount-table.ts')]) chmodSync(f, 0o644);
   const r = spawnSync(node, ['--no-warnings', script, dir], asNobody);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as LibraryStatus;
