@@ -1,5 +1,5 @@
 import { cameraLabel } from '../exiftool/camera-label.js';
-import { rangeParams, underDir } from '../store/path-range.js';
+import { isAtOrUnder, rangeParams, underDir } from '../store/path-range.js';
 import type { ReadableDb } from '../store/db.js';
 import { inLibrary } from '../store/repositories/file.repository.js';
 import { EXPOSURE_COLUMN, exposureLabel, storedBounds, type ExposureKind, type NumRange } from './exposure-words.js';
@@ -368,7 +368,11 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
   }
   for (const form of forms) {
     if (form.length < 3) continue;
-    for (const folder of foldersNamed(db, form)) {
+    // A folder whose parent matched too ("Iceland/Iceland selects") is read with its parent, once.
+    let parent: string | null = null;
+    for (const folder of foldersNamed(db, form).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+      if (parent !== null && isAtOrUnder(folder.path, parent)) continue;
+      parent = folder.path;
       // The folder's photos and those of its subfolders, by the unique path index (`x`: the filter's own alias is `f`).
       const rows = db
         .prepare(`SELECT x.id FROM files x WHERE x.path >= ? AND x.path < ? AND ${within('x.id')} LIMIT ${cap}`)
