@@ -22,12 +22,12 @@ const ROLE_WORDS: Record<string, string> = {
   classifier: 'Tagging what photos show',
 };
 
-/** The one sentence at the top: what is happening now. */
 /** Work that can run now: what waits for an unplugged drive is not "to go" until it is back. */
 function runnable(s: Status): number {
   return s.queue.pending + s.queue.leased - (s.queue.away ?? 0);
 }
 
+/** The one sentence at the top: what is happening now. */
 function headline(s: Status): string {
   const pending = runnable(s);
   const away = s.queue.away ?? 0;
