@@ -9,9 +9,16 @@ import type { XmpStateView } from '../xmp/index.js';
  * each is, with the ids the `people` commands take; tags, place, the XMP writeback and the text
  * read in the photo each get a line of words, not JSON.
  */
+/** A photo's state as `show` says it: where it is, and for one that is away, what is shown instead. */
+const STATE_WORDS: Record<string, string> = {
+  offline: 'offline: its drive is not connected; shown from what rawlight kept',
+  cloud: 'in iCloud, not downloaded; shown from what rawlight kept',
+  gone: 'deleted',
+};
+
 export function formatDetail(d: Record<string, unknown>): string {
   const m = d.metadata as Record<string, unknown> | null;
-  const lines = [`${d.path} (${d.state})`, `  hash: ${(d.hashes as { content: string | null }).content ?? '-'}`];
+  const lines = [`${d.path} (${STATE_WORDS[d.state as string] ?? d.state})`, `  hash: ${(d.hashes as { content: string | null }).content ?? '-'}`];
   if (m) {
     const camera = m.make || m.model ? cameraLabel({ make: m.make as string | null, model: m.model as string | null }) : '-';
     lines.push(`  taken: ${m.captured_at ?? '-'}${m.capture_offset ?? ''}  camera: ${camera}  lens: ${m.lens ?? '-'}`);

@@ -115,3 +115,10 @@ test('the XMP: where, how many values, and what needs the user: conflicts kept, 
   assert.match(formatDetail(detail({ xmp: xmp({ status: 'failed', error: { code: 'XMP_WRITE_FAILED', message: 'disk full' } }) })), /\(the last write failed\): .*\n    error: disk full \[XMP_WRITE_FAILED\]\n/);
   assert.match(formatDetail(detail({ xmp: xmp({ status: 'overwritten' }) })), /\(another program saved it without rawlight's values: `rawlight writeback --restore PATH` puts them back/);
 });
+
+test('a photo that is away says where it is and that what is shown is what rawlight kept', () => {
+  assert.match(formatDetail(detail({ state: 'present' })).split('\n')[0]!, /\(present\)$/);
+  assert.match(formatDetail(detail({ state: 'offline' })).split('\n')[0]!, /\(offline: its drive is not connected; shown from what rawlight kept\)$/);
+  assert.match(formatDetail(detail({ state: 'cloud' })).split('\n')[0]!, /\(in iCloud, not downloaded; shown from what rawlight kept\)$/);
+  assert.match(formatDetail(detail({ state: 'gone' })).split('\n')[0]!, /\(deleted\)$/);
+});
