@@ -195,6 +195,7 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
       for (const m of sql.matchAll(/CREATE INDEX IF NOT EXISTS (\w+)/g)) db.exec(`DROP INDEX ${m[1]}`);
       for (const m of sql.matchAll(/CREATE TRIGGER (\w+)/g)) db.exec(`DROP TRIGGER ${m[1]}`);
       for (const m of [...sql.matchAll(/CREATE (?:VIRTUAL )?TABLE (\w+)/g)].reverse()) db.exec(`DROP TABLE ${m[1]}`);
+      for (const m of sql.matchAll(/CREATE VIEW (\w+)/g)) db.exec(`DROP VIEW ${m[1]}`);
       const t = performance.now();
       db.exec(sql);
       const ms = performance.now() - t;

@@ -27,26 +27,31 @@ INSERT INTO folders (path, rel, files)
   SELECT d, CASE WHEN substr(d, 1, length(r) + 1) = r || '/' THEN substr(d, length(r) + 2) ELSE '' END, n
   FROM (SELECT substr(path, 1, length(rtrim(path, replace(path, '/', ''))) - 1) AS d, min(root) AS r, count(*) AS n FROM files GROUP BY d);
 
-CREATE TRIGGER folders_file_insert AFTER INSERT ON files BEGIN
+-- Joining and leaving a folder, written once: the triggers on files insert a folder's path into
+-- these empty views, whose INSTEAD OF triggers keep the rows and counts.
+CREATE VIEW folder_join (path, root) AS SELECT NULL, NULL WHERE 0;
+CREATE TRIGGER folder_join_row INSTEAD OF INSERT ON folder_join BEGIN
   INSERT INTO folders (path, rel, files)
-    SELECT d, CASE WHEN substr(d, 1, length(new.root) + 1) = new.root || '/' THEN substr(d, length(new.root) + 2) ELSE '' END, 0
-    FROM (SELECT substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1) AS d)
-    WHERE NOT EXISTS (SELECT 1 FROM folders WHERE path = d);
-  UPDATE folders SET files = files + 1 WHERE path = substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1);
+    SELECT new.path, CASE WHEN substr(new.path, 1, length(new.root) + 1) = new.root || '/' THEN substr(new.path, length(new.root) + 2) ELSE '' END, 0
+    WHERE NOT EXISTS (SELECT 1 FROM folders WHERE path = new.path);
+  UPDATE folders SET files = files + 1 WHERE path = new.path;
+END;
+CREATE VIEW folder_leave (path) AS SELECT NULL WHERE 0;
+CREATE TRIGGER folder_leave_row INSTEAD OF INSERT ON folder_leave BEGIN
+  UPDATE folders SET files = files - 1 WHERE path = new.path;
+  DELETE FROM folders WHERE path = new.path AND files <= 0;
+END;
+
+CREATE TRIGGER folders_file_insert AFTER INSERT ON files BEGIN
+  INSERT INTO folder_join (path, root) VALUES (substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1), new.root);
 END;
 CREATE TRIGGER folders_file_delete AFTER DELETE ON files BEGIN
-  UPDATE folders SET files = files - 1 WHERE path = substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1);
-  DELETE FROM folders WHERE path = substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1) AND files <= 0;
+  INSERT INTO folder_leave (path) VALUES (substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1));
 END;
 -- A move or a folder renamed (discovery rewrites each file's path): leaves the old folder, joins the new.
 CREATE TRIGGER folders_file_move AFTER UPDATE OF path ON files
   WHEN substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1) IS NOT substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1)
 BEGIN
-  UPDATE folders SET files = files - 1 WHERE path = substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1);
-  DELETE FROM folders WHERE path = substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1) AND files <= 0;
-  INSERT INTO folders (path, rel, files)
-    SELECT d, CASE WHEN substr(d, 1, length(new.root) + 1) = new.root || '/' THEN substr(d, length(new.root) + 2) ELSE '' END, 0
-    FROM (SELECT substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1) AS d)
-    WHERE NOT EXISTS (SELECT 1 FROM folders WHERE path = d);
-  UPDATE folders SET files = files + 1 WHERE path = substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1);
+  INSERT INTO folder_leave (path) VALUES (substr(old.path, 1, length(rtrim(old.path, replace(old.path, '/', ''))) - 1));
+  INSERT INTO folder_join (path, root) VALUES (substr(new.path, 1, length(rtrim(new.path, replace(new.path, '/', ''))) - 1), new.root);
 END;

@@ -49,7 +49,7 @@ import { noDatalessProbe, type DatalessProbe } from './platform/dataless.js';
 import { Discovery } from './watch/discover.js';
 import { OfflineRoots } from './watch/offline-roots.js';
 import { NetworkRoots } from './watch/network-roots.js';
-import { networkVolumeOf, type NetworkVolume } from './platform/network-volume.js';
+import { networkVolumesOf, type NetworkVolume } from './platform/network-volume.js';
 import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
 import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, removeLeftoverTemps, scheduledRepair, type SpotlightAdapter } from './xmp/index.js';
@@ -295,8 +295,8 @@ export interface DaemonOptions extends CoreOptions {
   platform?: Platform;
   /** How often a library folder that is away (its drive unplugged) is looked for (default 30 s). */
   offlineRecheckMs?: number;
-  /** The file server a library is on (default: this OS' mount table; tests pass their own). */
-  networkVolume?: (root: string) => Promise<NetworkVolume | null>;
+  /** The file server each library is on (default: this OS' mount table; tests pass their own). */
+  networkVolumes?: (roots: readonly string[]) => Promise<(NetworkVolume | null)[]>;
   /** How often a library on a file server is walked (default: config watch.networkRescanMinutes). */
   networkRescanMs?: number;
 }
@@ -338,7 +338,7 @@ export class Daemon {
       log: o.log.child({ component: 'watch' }),
     });
     this.network = new NetworkRoots({
-      volumeOf: o.networkVolume ?? ((root) => networkVolumeOf(root)),
+      volumesOf: o.networkVolumes ?? ((roots) => networkVolumesOf(roots)),
       walk: (root) => this.rescan([root]),
       intervalMs: o.networkRescanMs ?? o.config.watch.networkRescanMinutes * 60_000,
       log: o.log.child({ component: 'watch' }),

@@ -23,23 +23,29 @@ export interface NetworkVolumeOptions {
 }
 
 /**
- * The file server `root` is on, or null when it is on a local disk (or the mount table cannot be
- * read: nothing is assumed). macOS: `/sbin/mount` (statfs' type name, which Node does not expose);
- * Linux: /proc/self/mounts.
+ * The file server each of `roots` is on, or null for one on a local disk (all null when the mount
+ * table cannot be read: nothing is assumed). The table is read once for them all. macOS:
+ * `/sbin/mount` (statfs' type name, which Node does not expose); Linux: /proc/self/mounts.
  */
-export async function networkVolumeOf(root: string, opts: NetworkVolumeOptions = {}): Promise<NetworkVolume | null> {
-  let mounts: Mount[];
+export async function networkVolumesOf(roots: readonly string[], opts: NetworkVolumeOptions = {}): Promise<(NetworkVolume | null)[]> {
+  let mounts: Mount[] = [];
   if ((opts.platform ?? process.platform) === 'darwin') {
     const r = await (opts.runner ?? createRunner())('/sbin/mount', []);
-    if (r.code !== 0) return null;
-    mounts = parseDarwinMount(r.stdout);
+    if (r.code === 0) mounts = parseDarwinMount(r.stdout);
   } else {
     try {
       mounts = parseProcMounts((opts.readText ?? ((f) => readFileSync(f, 'utf8')))('/proc/self/mounts'));
     } catch {
-      return null;
+      // unreadable: every root local
     }
   }
-  const m = mountOf(root, mounts);
-  return m && NETWORK_FS.has(m.fsType) ? { fsType: m.fsType, source: m.source, mountedAt: m.target } : null;
+  return roots.map((root) => {
+    const m = mountOf(root, mounts);
+    return m && NETWORK_FS.has(m.fsType) ? { fsType: m.fsType, source: m.source, mountedAt: m.target } : null;
+  });
+}
+
+/** The file server one root is on (networkVolumesOf for one). */
+export async function networkVolumeOf(root: string, opts: NetworkVolumeOptions = {}): Promise<NetworkVolume | null> {
+  return (await networkVolumesOf([root], opts))[0]!;
 }

@@ -366,6 +366,8 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
       if (base.includes(form)) out.push({ fileId: r.id, source: 'name', value: base, weight: 0.6 });
     }
   }
+  // The folder's photos and those of its subfolders, by the unique path index (`x`: the filter's own alias is `f`).
+  const inFolder = db.prepare(`SELECT x.id FROM files x WHERE x.path >= ? AND x.path < ? AND ${within('x.id')} LIMIT ${cap}`).pluck();
   for (const form of forms) {
     if (form.length < 3) continue;
     // A folder whose parent matched too ("Iceland/Iceland selects") is read with its parent, once.
@@ -373,11 +375,7 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
     for (const folder of foldersNamed(db, form).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
       if (parent !== null && isAtOrUnder(folder.path, parent)) continue;
       parent = folder.path;
-      // The folder's photos and those of its subfolders, by the unique path index (`x`: the filter's own alias is `f`).
-      const rows = db
-        .prepare(`SELECT x.id FROM files x WHERE x.path >= ? AND x.path < ? AND ${within('x.id')} LIMIT ${cap}`)
-        .pluck()
-        .all(...rangeParams(underDir(folder.path, '/')), ...filter.params) as number[];
+      const rows = inFolder.all(...rangeParams(underDir(folder.path, '/')), ...filter.params) as number[];
       for (const id of rows) out.push({ fileId: id, source: 'folder', value: folder.rel, weight: 0.8 });
     }
   }

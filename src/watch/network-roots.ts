@@ -3,8 +3,8 @@ import type { NetworkVolume } from '../platform/network-volume.js';
 import { Repeating } from './repeating.js';
 
 export interface NetworkRootsOptions {
-  /** The file server a root is on, or null for a local disk (the platform's mount table). */
-  volumeOf: (root: string) => Promise<NetworkVolume | null>;
+  /** The file server each root is on, or null for a local disk (the platform's mount table, read once). */
+  volumesOf: (roots: readonly string[]) => Promise<(NetworkVolume | null)[]>;
   /** Walks a root (the daemon's serialised rescan). */
   walk: (root: string) => Promise<unknown>;
   /** How often a root on a file server is walked; 0: never (the nightly walk only). */
@@ -37,13 +37,14 @@ export class NetworkRoots {
   async update(libraries: readonly string[]): Promise<void> {
     if (this.o.intervalMs <= 0) return;
     const found: string[] = [];
-    for (const root of libraries) {
-      let volume: NetworkVolume | null = null;
-      try {
-        volume = await this.o.volumeOf(root);
-      } catch (e) {
-        this.o.log.debug({ err: e, root }, 'could not read the mount table for a library');
-      }
+    let volumes: (NetworkVolume | null)[] = [];
+    try {
+      volumes = await this.o.volumesOf(libraries);
+    } catch (e) {
+      this.o.log.debug({ err: e }, 'could not read the mount table');
+    }
+    for (const [i, root] of libraries.entries()) {
+      const volume = volumes[i];
       if (!volume) continue;
       found.push(root);
       if (!this.told.has(root)) {

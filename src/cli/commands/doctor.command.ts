@@ -11,7 +11,7 @@ import { decoderAvailability, type AvailabilityOptions } from '../../image/forma
 import { createModelRegistry } from '../../ml/registry.js';
 import { spotlightReport } from '../../xmp/index.js';
 import { notWritable } from '../../platform/folder-writable.js';
-import { networkVolumeOf } from '../../platform/network-volume.js';
+import { networkVolumesOf } from '../../platform/network-volume.js';
 
 export interface Check {
   name: string;
@@ -26,7 +26,8 @@ export async function spineChecks(env: CliEnv): Promise<Check[]> {
   try {
     const cfg = loadConfig(env.places, { env: env.env });
     checks.push({ name: 'config', ok: true, detail: `${configPath(env.places)} (${cfg.libraries.length} libraries)` });
-    for (const lib of cfg.libraries) {
+    const servers = await networkVolumesOf(cfg.libraries).catch(() => []);
+    for (const [i, lib] of cfg.libraries.entries()) {
       if (!existsSync(lib)) {
         checks.push({ name: `library ${lib}`, ok: false, detail: 'not reachable (unmounted drive or removed folder)', fix: 'mount the drive, or remove the folder from the config' });
         continue;
@@ -36,7 +37,7 @@ export async function spineChecks(env: CliEnv): Promise<Check[]> {
       const notes = ['reachable'];
       const readOnly = notWritable(lib);
       if (readOnly) notes.push(`${readOnly.why}: XMP cannot be written there, so it waits (FOLDER_READ_ONLY), every value kept in the index`);
-      const server = await networkVolumeOf(lib).catch(() => null);
+      const server = servers[i];
       if (server) notes.push(`on a file server (${server.fsType}, ${server.source}): walked every ${cfg.watch.networkRescanMinutes} min, as photos other computers add raise no event here`);
       checks.push({ name: `library ${lib}`, ok: true, detail: notes.join('; ') });
     }

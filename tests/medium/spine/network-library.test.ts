@@ -28,7 +28,7 @@ function setUp(onServer: boolean) {
   const daemon = new Daemon({
     places, config, log: logs.log, libraries: [share, local], networkRescanMs: 100,
     // The mount table as macOS' mount(8) would give it for a Synology share.
-    networkVolume: async (root) => (asked.push(root), onServer && root === share ? { fsType: 'smbfs', source: '//alice@DiskStation/photo', mountedAt: share } : null),
+    networkVolumes: async (roots) => roots.map((root) => (asked.push(root), onServer && root === share ? { fsType: 'smbfs', source: '//alice@DiskStation/photo', mountedAt: share } : null)),
   });
   const present = (dir: string) => (daemon.core.db.prepare(`SELECT count(*) AS n FROM files WHERE state = 'present' AND root = ?`).get(dir) as { n: number }).n;
   return { t, share, local, daemon, logs, asked, present };
