@@ -7,6 +7,7 @@ import { judgeForLibrary } from './duplicates/judge-for-library.js';
 import { markDuplicates } from './duplicates/mark.js';
 import { upkeepStatus } from './jobs/index.js';
 import { createSearchService } from './search/search.service.js';
+import { openTownNames } from './places/town-names.js';
 import { Priority, requestPass } from './queue/queue.js';
 import { raiseUnder } from './queue/raise-under.js';
 import { withPrerequisites } from './pipeline/pass-selection.js';
@@ -208,7 +209,7 @@ export function daemonApiDeps(daemon: Daemon, token: ApiDeps['token'], extra: Pa
       watchState: () => daemon.watcher?.state ?? { enabled: daemon.o.config.watch.enabled, watching: 0 },
     },
     people: peoplePort(db, () => daemon.core.grouping.runNow()),
-    search: createSearchService({ db, clip: daemon.core.clip }),
+    search: createSearchService({ db, clip: daemon.core.clip, townNames: openTownNames({ dir: daemon.o.places.cacheDir }) }),
     models: modelsPort(daemon),
     permissions: permissionsPort(daemon),
     upkeep: upkeepPort(daemon),

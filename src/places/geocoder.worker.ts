@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DaemonError } from '../errors/index.js';
 import { createReverseGeocoder } from './reverse-geocoder.js';
+import { ensureTownNames } from './town-names.js';
 import type { GeocoderReply, GeocoderRequest, GeocoderWorkerData } from './threaded-geocoder.js';
 
 const port = parentPort;
@@ -21,6 +22,19 @@ const geocoder = createReverseGeocoder({
   log: { info: () => undefined, warn: (w: unknown) => void warnings.push(String(w)) } as never,
 });
 
+/**
+ * Search's file of the towns' other names ("München" for Munich) is this data's too: made once,
+ * right after the first answer, so the places pass does not wait for it (town-names.ts).
+ */
+let townNamesDue = data.cacheDir !== undefined;
+function makeTownNames(dir: string): void {
+  try {
+    ensureTownNames(dir);
+  } catch (e) {
+    warnings.push(`towns' other names for search unavailable (search reads their own names): ${(e as Error).message}`);
+  }
+}
+
 port.on('message', (m: GeocoderRequest) => {
   let reply: GeocoderReply;
   try {
@@ -30,4 +44,8 @@ port.on('message', (m: GeocoderRequest) => {
     reply = { id: m.id, ok: false, code: e instanceof DaemonError ? e.code : 'PLACES_DATA_UNAVAILABLE', message: (e as Error).message };
   }
   port.postMessage(reply);
+  if (townNamesDue && reply.ok) {
+    townNamesDue = false;
+    setImmediate(makeTownNames, data.cacheDir!);
+  }
 });

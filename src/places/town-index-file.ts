@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import KDBush from 'kdbush';
+import { writeCacheFile } from './cache-file.js';
 import type { CityIndex } from './city-index.js';
 
 /**
@@ -91,45 +92,14 @@ export function writeTownIndexFile(dir: string, datasetVersion: string, towns: S
   head.writeUInt32LE(json.length, 12);
   head.writeUInt32LE(crc32(json), 16);
   json.copy(head, PREFIX);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, TOWN_INDEX_FILE);
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    // Section by section from the index's own arrays: no second copy of the index in memory.
-    const fd = openSync(tmp, 'w');
-    try {
-      writeAll(fd, head);
-      for (const [, b] of parts) {
-        writeAll(fd, b);
-        writeAll(fd, PAD.subarray(0, align8(b.byteLength) - b.byteLength));
-      }
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+  // Section by section from the index's own arrays: no second copy of the index in memory.
+  writeCacheFile(dir, TOWN_INDEX_FILE, (fd) => {
+    writeAll(fd, head);
+    for (const [, b] of parts) {
+      writeAll(fd, b);
+      writeAll(fd, PAD.subarray(0, align8(b.byteLength) - b.byteLength));
     }
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  removeStaleTemporaries(dir);
-}
-
-/** How old another writer's temporary file must be to count as left by a killed process. */
-const STALE_TMP_MS = 10 * 60_000;
-
-/** A process killed mid-write leaves its temporary file; the next writer removes it. */
-function removeStaleTemporaries(dir: string): void {
-  const now = Date.now();
-  for (const name of readdirSync(dir)) {
-    if (!name.startsWith(`${TOWN_INDEX_FILE}.`) || !name.endsWith('.tmp')) continue;
-    const p = path.join(dir, name);
-    try {
-      if (now - statSync(p).mtimeMs > STALE_TMP_MS) rmSync(p, { force: true });
-    } catch {
-      // gone already (another writer finished or cleaned up)
-    }
-  }
+  });
 }
 
 export function readTownIndexFile(dir: string, datasetVersion: string): ReadResult {

@@ -1,3 +1,4 @@
+import type { TownNames } from '../places/town-names.js';
 import type { ReadableDb } from '../store/db.js';
 import type { KnownCamera } from './camera-match.js';
 import type { Lexicon } from './query-parser.js';
@@ -6,6 +7,8 @@ export interface DbLexiconOptions {
   /** How long the camera and lens lists are reused (the daemon's long-lived search); default 30 s. */
   ttlMs?: number;
   now?: () => number;
+  /** Towns' other names (places/town-names.ts); none: towns are found by their own names only. */
+  townNames?: TownNames;
 }
 
 /**
@@ -29,6 +32,8 @@ export function dbLexicon(db: ReadableDb, opts: DbLexiconOptions = {}): Lexicon 
   // Persons are few (named people, not faces): a scan of their names is cheap.
   const partName = db.prepare(`SELECT name FROM persons WHERE name IS NOT NULL AND ignored = 0 AND (name LIKE @p || ' %' OR name LIKE '% ' || @p) LIMIT 2`);
   const tagStmt = db.prepare(`SELECT label FROM tags WHERE label = ? COLLATE NOCASE LIMIT 1`);
+  // The town as the library stores it, in its own country: "Rome" in Italy, not Rome, Georgia.
+  const townStmt = db.prepare(`SELECT city FROM places WHERE city = ? COLLATE NOCASE AND country_code = ? LIMIT 1`);
   return {
     cameras() {
       if (!cams || now() - cams.at > ttl) {
@@ -54,6 +59,14 @@ export function dbLexicon(db: ReadableDb, opts: DbLexiconOptions = {}): Lexicon 
     },
     keyword(phrase) {
       return ((tagStmt.get(phrase) as { label: string } | undefined)?.label) ?? null;
+    },
+    townByOtherName(phrase) {
+      // The most populous town of that name the library has photos in.
+      for (const t of opts.townNames?.lookup(phrase) ?? []) {
+        const hit = townStmt.get(t.name, t.countryCode) as { city: string } | undefined;
+        if (hit) return hit.city;
+      }
+      return null;
     },
   };
 }

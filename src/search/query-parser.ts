@@ -30,6 +30,11 @@ export interface Lexicon {
   person(phrase: string): string | null;
   /** A tag label or keyword as stored. */
   keyword(phrase: string): string | null;
+  /**
+   * A town of the library by another of its names ("München", "Firenze", "tubingen"), as stored
+   * ("Munich", "Florence", "Tübingen"); absent or null: none.
+   */
+  townByOtherName?(phrase: string): string | null;
 }
 
 interface PartBase {
@@ -290,14 +295,17 @@ function parseWords(
 
 /**
  * The place a phrase names as the library stores it: by its own name, a country's other English
- * name ("USA"), or a country's name in another language ("Italien") unless the library has a tag or
- * keyword of that name.
+ * name ("USA"), a country's name in another language ("Italien") or a town's other name
+ * ("München") — the last two unless the library has a tag or keyword of that name.
  */
 function placeOf(lex: Lexicon, phrase: string): string | null {
   const own = lex.place(phrase);
   if (own) return own;
-  const code = countryCodeFor(phrase) ?? (lex.keyword(phrase) ? null : countryCodeInOtherLanguage(phrase));
-  return code ? lex.place(code) : null;
+  const code = countryCodeFor(phrase);
+  if (code) return lex.place(code);
+  if (lex.keyword(phrase)) return null;
+  const abroad = countryCodeInOtherLanguage(phrase);
+  return abroad ? lex.place(abroad) : (lex.townByOtherName?.(phrase) ?? null);
 }
 
 /** A Lexicon over fixed lists (tests, and the shape a cached database lexicon fills). */

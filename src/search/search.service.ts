@@ -1,4 +1,5 @@
 import type { ClipSource } from '../ml/clip/model-sources.js';
+import type { TownNames } from '../places/town-names.js';
 import type { ReadableDb } from '../store/db.js';
 import { BitIndexCache } from './clip-embedding.repository.js';
 import { dbLexicon } from './lexicon.repository.js';
@@ -9,16 +10,18 @@ export interface SearchServiceDeps {
   clip: ClipSource;
   /** More sources of word matches (recognised text …), after tags, keywords, places, people, names. */
   matchers?: readonly TermMatcher[];
+  /** Towns' other names ("München" for Munich); none: towns by their own names only. */
+  townNames?: TownNames;
 }
 
 /**
  * Search for a long-lived owner (the daemon's API): keeps the bit indexes warm between queries and
  * loads the CLIP text tower on first use. Fits the API's SearchPort (results carry fileId + score).
  */
-export function createSearchService({ db, clip, matchers = [] }: SearchServiceDeps) {
+export function createSearchService({ db, clip, matchers = [], townNames }: SearchServiceDeps) {
   const bitIndexes = new BitIndexCache();
   // Camera and lens lists are reused for a while; places, people and tags are looked up per query.
-  const lexicon = dbLexicon(db);
+  const lexicon = dbLexicon(db, townNames ? { townNames } : {});
   async function encoder(): Promise<ClipQueryEncoder | null> {
     const h = clip.current();
     if (!h) return null;

@@ -7,6 +7,8 @@ import { ModelSessions } from '../../ml/session.js';
 import { parseDateBound } from '../../search/date-range.js';
 import { search, type ClipQueryEncoder, type SearchResponse } from '../../search/search.js';
 import { getSpace } from '../../search/clip-embedding.repository.js';
+import { dbLexicon } from '../../search/lexicon.repository.js';
+import { openTownNames } from '../../places/town-names.js';
 import { printJson, UsageError, type CliCommand, type CliIO } from '../command.js';
 import { openIndex } from '../open-index.js';
 import { canonicalPath } from '../../platform/canonical-path.js';
@@ -100,6 +102,7 @@ export const searchCommand: CliCommand = {
       }
       const r = await search(db, query, {
         limit,
+        lexicon: dbLexicon(db, { townNames: openTownNames({ dir: env.places.cacheDir }) }),
         clip: encoder,
         clipInstalled: !!h,
         ...(from !== undefined ? { from } : {}),

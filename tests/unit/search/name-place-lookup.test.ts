@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
+import { dbLexicon } from '../../../src/search/lexicon.repository.js';
 import { search } from '../../../src/search/search.js';
 import { buildFilter, filesByName, termMatches } from '../../../src/search/search.repository.js';
 import { defaultMigrationsDir, openDb } from '../../../src/store/db.js';
@@ -157,4 +158,18 @@ test('the folder matcher: folder names by their trigram index, then each folder\
   assert.match(names, /SEARCH d USING INTEGER PRIMARY KEY \(rowid=\?\)/, names);
   const photos = plan(db, sqls.find((s) => /FROM files x/.test(s))!).join('\n');
   assert.match(photos, /SEARCH x USING (COVERING )?INDEX sqlite_autoindex_files_1 \(path>\? AND path<\?\)/, photos);
+});
+
+test("a town by another name: the library's town of that name and country by the places_city index", () => {
+  const db = library(3000);
+  db.exec('ANALYZE');
+  const townNames = { lookup: (p: string) => (p.toLowerCase() === 'firenze' ? [{ name: 'Florence', countryCode: 'IT' }, { name: 'Arezzo', countryCode: 'IT' }] : []) };
+  let lex!: ReturnType<typeof dbLexicon>;
+  const sql = [...new Set(captured(db, () => (lex = dbLexicon(db, { townNames }))).filter((s) => /country_code = \?/.test(s)))];
+  assert.equal(lex.townByOtherName!('Firenze'), 'Arezzo', 'the first candidate the library has photos in');
+  assert.equal(lex.townByOtherName!('Lione'), null);
+  assert.equal(sql.length, 1, sql.join('\n'));
+  const p = plan(db, sql[0]!);
+  assert.match(p.join('\n'), /SEARCH places USING INDEX places_city \(city=\?\)/, p.join('\n'));
+  assert.deepEqual(noScan(p), [], p.join('\n'));
 });

@@ -150,6 +150,20 @@ describe('countries in other languages', () => {
   });
 });
 
+describe("towns' other names", () => {
+  const towns = (keywords: string[], people: string[] = []) => ({
+    ...listLexicon({ places: ['Munich', 'Florence'], keywords, people }),
+    townByOtherName: (p: string) => ({ münchen: 'Munich', firenze: 'Florence', florence: 'Florence' })[p.toLowerCase()] ?? null,
+  });
+  test('"München" is the library\'s Munich, in a phrase with a date; a keyword or a person of that name wins', () => {
+    assert.deepEqual(parseQuery('München 2019', towns([]), { now: NOW }).parts.map(brief), ['place:Munich', 'date:2019-01-01..2020-01-01']);
+    assert.deepEqual(parseQuery('sunset firenze', towns([]), { now: NOW }).parts.map(brief), ['place:Florence', 'text:sunset']);
+    assert.deepEqual(parseQuery('Firenze', towns(['Firenze']), { now: NOW }).parts.map(brief), ['keyword:Firenze'], 'a keyword of that name is the keyword');
+    assert.deepEqual(parseQuery('Florence', towns([], ['Florence Nightingale']), { now: NOW }).parts.map(brief), ['person:Florence Nightingale'], 'a person first, as before');
+    assert.deepEqual(parseQuery('München', listLexicon({ places: ['Munich'] }), { now: NOW }).parts.map(brief), ['text:München'], 'without other names: a word, as before');
+  });
+});
+
 describe('camera matching', () => {
   const cams = [cam('Canon', 'Canon EOS 5D Mark II'), cam('Canon', 'Canon EOS 5D Mark III'), cam('Canon', 'Canon EOS 6D'), cam('Canon', 'Canon EOS RP')];
   test('an exact phrase outranks a partial one, and a Mark III never comes before a Mark II', () => {

