@@ -39,7 +39,8 @@ import { allocatorRelease } from './platform/allocator-release.js';
 import { IdleRelease } from './pipeline/idle-release.js';
 import { createThreadedRenderer } from './image/threaded-render.js';
 import { cpuWorkers, inferenceThreads } from './pipeline/worker-count.js';
-import { createThreadedGeocoder } from './places/index.js';
+import { createThreadedGeocoder, hasTowns } from './places/index.js';
+import { townNamesFresh } from './places/town-names.js';
 import { libraryStatus } from './platform/library-state.js';
 import type { Platform } from './platform/index.js';
 import type { Places } from './platform/places.js';
@@ -86,6 +87,13 @@ export class Core {
   readonly spotlight: SpotlightAdapter;
   /** Groups new faces that fit no known person while an import runs (and at its end). */
   readonly grouping: GroupingTrigger;
+  /**
+   * Has the places worker make search's file of the towns' other names when the library has towns
+   * and the file is missing or made from other data (a library geocoded by an earlier version; the
+   * data upgraded): otherwise the worker makes it after its first lookup, which such a library may
+   * not need for weeks.
+   */
+  readonly prepareTownNames: () => Promise<'fresh' | 'no towns' | 'made'>;
   private closed = false;
   /** Long-lived resources, closed in reverse order of creation after the workers have stopped. */
   private readonly closers: { name: string; close: () => unknown }[] = [];
@@ -110,6 +118,12 @@ export class Core {
     // Town index and lookups on a worker thread: building it is ~1 s of synchronous work.
     const geocoder = createThreadedGeocoder({ log: log.child({ component: 'places' }), cacheDir });
     this.closers.push({ name: 'places geocoder', close: () => geocoder.close() });
+    this.prepareTownNames = async () => {
+      if (townNamesFresh(cacheDir)) return 'fresh';
+      if (!hasTowns(db)) return 'no towns';
+      await geocoder.prepareTownNames();
+      return 'made';
+    };
     // Previews are decoded, hashed and encoded on threads of their own, one per CPU worker.
     const renderer = createThreadedRenderer({ threads: cpuWorkers(config.queue.cpuConcurrency), log: log.child({ component: 'preview' }) });
     this.closers.push({ name: 'preview renderer', close: () => renderer.close() });
@@ -309,6 +323,8 @@ export class Daemon {
   readonly core: Core;
   watcher: LibraryWatcher | null = null;
   upkeep: Upkeep | null = null;
+  /** The towns' other names made after start when they had to be (settles, never rejects). */
+  townNames: Promise<void> = Promise.resolve();
   private readonly stopHooks: { name: string; stop: () => unknown }[] = [];
   private reconciling: Promise<unknown> = Promise.resolve();
   private starting: Promise<void> | null = null;
@@ -424,6 +440,11 @@ export class Daemon {
     await this.checkWatchLimits(reports);
     await this.network.update(this.libraries);
     if (this.stopping) return;
+    // Not waited for: a second or two on the places worker, once after an upgrade.
+    this.townNames = this.core.prepareTownNames().then(
+      (r) => void (r === 'made' && log.info('made the file of the towns\' other names for search ("München" finds Munich)')),
+      (e: unknown) => void (this.stopping || log.warn({ err: e }, 'could not make the file of the towns\' other names; search finds towns by their own names')),
+    );
     // Scheduled upkeep (bree schedules; the jobs run in this process on the one writable handle).
     const upkeep = createUpkeep({
       db: this.core.db,

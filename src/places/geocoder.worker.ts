@@ -24,7 +24,8 @@ const geocoder = createReverseGeocoder({
 
 /**
  * Search's file of the towns' other names ("München" for Munich) is this data's too: made once,
- * right after the first answer, so the places pass does not wait for it (town-names.ts).
+ * right after the first answer, so the places pass does not wait for it, or when the daemon asks
+ * (a library geocoded by a version before it: town-names.ts).
  */
 let townNamesDue = data.cacheDir !== undefined;
 function makeTownNames(dir: string): void {
@@ -38,6 +39,10 @@ function makeTownNames(dir: string): void {
 port.on('message', (m: GeocoderRequest) => {
   let reply: GeocoderReply;
   try {
+    if (m.op === 'townNames' && townNamesDue) {
+      townNamesDue = false;
+      makeTownNames(data.cacheDir!);
+    }
     const place = m.op === 'lookup' ? geocoder.lookup(m.lat, m.lon) : null;
     reply = { id: m.id, ok: true, place, stats: geocoder.stats(), warnings: warnings.splice(0) };
   } catch (e) {

@@ -2,4 +2,4 @@ export { isUsableGps, type Place, type PlaceSummary, type ReverseGeocoder, type 
 export { createReverseGeocoder, loadGeocoderData, DefaultReverseGeocoderOptions, type ReverseGeocoderOptions, type CreateReverseGeocoderArgs, type GeocoderData } from './reverse-geocoder.js';
 export { placesDatasetVersion } from './dataset-version.js';
 export { createThreadedGeocoder, type ThreadedGeocoder, type ThreadedGeocoderArgs } from './threaded-geocoder.js';
-export { placeForFile, filesInPlace, getPlaceRow, type PlaceMatch, type PlaceRow } from './place.repository.js';
+export { placeForFile, filesInPlace, getPlaceRow, hasTowns, type PlaceMatch, type PlaceRow } from './place.repository.js';

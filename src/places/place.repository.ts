@@ -64,6 +64,11 @@ export function savePlace(db: WritableDb, fileId: number, place: Place, at: { la
   } satisfies PlaceRow);
 }
 
+/** Whether any photo has a town (one row is enough). */
+export function hasTowns(db: ReadableDb): boolean {
+  return db.prepare('SELECT 1 FROM places WHERE city IS NOT NULL LIMIT 1').get() !== undefined;
+}
+
 export function deletePlace(db: WritableDb, fileId: number): void {
   stmt(db, 'DELETE FROM places WHERE file_id = ?').run(fileId);
 }

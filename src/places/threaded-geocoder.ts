@@ -12,7 +12,7 @@ export interface GeocoderWorkerData {
   cacheDir?: string;
 }
 
-type GeocoderCall = { op: 'lookup'; lat: number; lon: number } | { op: 'stats' };
+type GeocoderCall = { op: 'lookup'; lat: number; lon: number } | { op: 'stats' } | { op: 'townNames' };
 export type GeocoderRequest = GeocoderCall & { id: number };
 
 export type GeocoderReply =
@@ -24,6 +24,8 @@ export interface ThreadedGeocoder extends ReverseGeocoder {
   lookupAsync(lat: number, lon: number): Promise<Place | null>;
   /** Ends the worker and its index while no lookup is pending (the next lookup builds it again). */
   park(): Promise<boolean>;
+  /** Has the worker make search's file of the towns' other names now (town-names.ts), if it is not there already. */
+  prepareTownNames(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -121,6 +123,10 @@ export function createThreadedGeocoder(args: ThreadedGeocoderArgs = {}): Threade
     },
     stats() {
       return local?.stats().loaded ? local.stats() : lastStats;
+    },
+    async prepareTownNames() {
+      const r = await request({ op: 'townNames' });
+      if (!r.ok) throw new DaemonError('PLACES_DATA_UNAVAILABLE', r.message);
     },
     async park() {
       const w = worker;

