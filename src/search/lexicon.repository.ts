@@ -61,8 +61,9 @@ export function dbLexicon(db: ReadableDb, opts: DbLexiconOptions = {}): Lexicon 
       return ((tagStmt.get(phrase) as { label: string } | undefined)?.label) ?? null;
     },
     townByOtherName(phrase) {
-      // The most populous town of that name the library has photos in.
-      for (const t of opts.townNames?.lookup(phrase) ?? []) {
+      // The most populous town of that name the library has photos in; a name a hundred towns
+      // share ("San José") is asked of the largest fifty.
+      for (const t of (opts.townNames?.lookup(phrase) ?? []).slice(0, 50)) {
         const hit = townStmt.get(t.name, t.countryCode) as { city: string } | undefined;
         if (hit) return hit.city;
       }
