@@ -323,7 +323,7 @@ export class Daemon {
   readonly core: Core;
   watcher: LibraryWatcher | null = null;
   upkeep: Upkeep | null = null;
-  /** The towns' other names made after start when they had to be (settles, never rejects). */
+  /** The towns' other names made after start when they had to be, once the queue is dry (settles on stop too, never rejects). */
   townNames: Promise<void> = Promise.resolve();
   private readonly stopHooks: { name: string; stop: () => unknown }[] = [];
   private reconciling: Promise<unknown> = Promise.resolve();
@@ -440,8 +440,15 @@ export class Daemon {
     await this.checkWatchLimits(reports);
     await this.network.update(this.libraries);
     if (this.stopping) return;
-    // Not waited for: a second or two on the places worker, once after an upgrade.
-    this.townNames = this.core.prepareTownNames().then(
+    // Not waited for, and once the queue is dry (at once when caught up): a few seconds of one core
+    // on the places worker, once after an upgrade; an import in progress keeps the cores.
+    const dry = this.core.pipeline.isIdle()
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.core.bus.once('idle', () => resolve());
+          this.abort.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+    this.townNames = dry.then(() => (this.stopping ? 'fresh' : this.core.prepareTownNames())).then(
       (r) => void (r === 'made' && log.info('made the file of the towns\' other names for search ("München" finds Munich)')),
       (e: unknown) => void (this.stopping || log.warn({ err: e }, 'could not make the file of the towns\' other names; search finds towns by their own names')),
     );
