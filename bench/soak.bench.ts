@@ -191,7 +191,7 @@ const actions: [weight: number, what: string, run: () => unknown][] = [
     if (ds.length) await ask(['writeback', pick(ds)], /not in the index|no photo in the index/);
   }],
   [0.5, 'people undo', () => ask(['people', 'undo'], /NOTHING_TO_UNDO|PERSON_CONFLICT/)],
-  [2, 'a search', () => ask(['search', pick(['dog', 'beach', 'canon 2019', 'obama', 'iso 3200', 'Family', 'Anna Müller']), '--json'])],
+  [2, 'a search', () => ask(['search', pick(['dog', 'beach', 'canon 2019', 'obama', 'iso 3200', 'Family', 'Anna Müller', 'Kapstadt', 'Nizza 2019']), '--json'])],
   [1, 'status', () => ask(['status', '--json'])],
   [1, 'index --passes metadata of a folder', async () => {
     const ds = folders();
