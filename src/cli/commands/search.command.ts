@@ -52,6 +52,7 @@ export const searchCommand: CliCommand = {
     '  exposure "iso 3200", "iso 800-3200", "iso 6400+", "35mm", "f/1.8"',
     '  ratings  "5 stars", "4+ stars", "★★★", "rejected", "red label" (as Lightroom, Bridge or darktable set them)',
     '  places, named people, keywords and tags: "Arezzo", "Obama", "beach"',
+    '  places by their other names too: "München", "Firenze", "Kapstadt", "Italien", "USA"',
     '  file names: "DSC06241", "IMG_1234.CR3"',
     'Other words are ranked by CLIP when a model is installed, else matched in tags, keywords,',
     'places, people, file names and the text in the photos. A prefix forces a reading:',
