@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DaemonError } from '../errors/index.js';
 import { createReverseGeocoder } from './reverse-geocoder.js';
-import { ensureTownNames } from './town-names.js';
+import { ensureTownNames } from './town-names-build.js';
 import type { GeocoderReply, GeocoderRequest, GeocoderWorkerData } from './threaded-geocoder.js';
 
 const port = parentPort;

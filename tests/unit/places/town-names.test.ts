@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { commonEnglishWords, ensureTownNames, findCities500, openTownNames, TOWN_NAMES_FILE, readLines, townNameKey, townNameLines } from '../../../src/places/town-names.js';
+import { commonEnglishWords, ensureTownNames, readLines, townNameLines } from '../../../src/places/town-names-build.js';
+import { findCities500, openTownNames, TOWN_NAMES_FILE, townNameKey } from '../../../src/places/town-names.js';
 import { tempDir } from '../../helpers/fixtures.js';
 
 // Real GeoNames rows, taken from the installed cities500 by id: Munich, Köln, Cologne (Lombardy),
