@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { commonEnglishWords, ensureTownNames, readLines, townNameLines } from '../../../src/places/town-names-build.js';
 import { findCities500, openTownNames, TOWN_NAMES_FILE, townNameKey } from '../../../src/places/town-names.js';
@@ -105,6 +107,35 @@ test('the source is read in whole lines, whatever the piece size: a line longer 
       assert.equal(pieces.join(''), text, `piece size ${size}`);
       assert.ok(pieces.slice(0, -1).every((p) => p.endsWith('\n')), `every piece but the last ends a line (size ${size})`);
     }
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('search reading while the places worker writes the file: each read finds all of it or nothing, never a part', async () => {
+  const t = tempDir();
+  try {
+    const dir = path.join(t.dir, 'cache');
+    const build = path.join(import.meta.dirname, '..', '..', '..', 'src', 'places', 'town-names-build.ts');
+    // The real build (all of cities500, a few seconds) in another process, as the daemon's worker does it.
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `const m = await import(${JSON.stringify(pathToFileURL(build).href)}); m.ensureTownNames(${JSON.stringify(dir)});`], { stdio: 'inherit' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let running = true;
+    void exited.then(() => (running = false));
+    const seen = new Set<string>();
+    while (running) {
+      // A search that starts now reads whatever is at the file's name: a name sorted near the start
+      // and one sorted last (other scripts), so a file read half-written would show one, not both.
+      const names = openTownNames({ dir }); // one read of the file, for both lookups
+      seen.add(JSON.stringify([names.lookup('Aachen'), names.lookup('ミュンヘン')]));
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(await exited, 0);
+    const names = openTownNames({ dir });
+    const after = [names.lookup('Aachen'), names.lookup('ミュンヘン')];
+    assert.deepEqual(after, [[{ name: 'Aachen', countryCode: 'DE' }], [{ name: 'Munich', countryCode: 'DE' }]]);
+    assert.ok(seen.size >= 2 || seen.has(JSON.stringify(after)), 'reads ran while it was written');
+    for (const s of seen) assert.ok(s === '[[],[]]' || s === JSON.stringify(after), `a read during the write found ${s}`);
   } finally {
     t.cleanup();
   }
