@@ -430,9 +430,13 @@ export class Daemon {
     }
     const journal = await reconcileJournal(this.core.db);
     if (journal.changed.length) log.info({ changed: journal.changed.length }, 'sidecars changed since rawlight wrote them; re-reading their metadata');
-    const swept = this.core.pipeline.sweep();
-    if (swept) log.info({ queued: swept }, 'queued passes whose version or inputs changed');
     this.core.pipeline.start();
+    // Not waited for: after an upgrade that reads every photo again, the daemon answers and works
+    // meanwhile (pipeline.sweepInBackground).
+    void this.core.pipeline
+      .sweepInBackground()
+      .then((queued) => queued && log.info({ queued }, 'queued passes whose version or inputs changed'))
+      .catch((e: unknown) => log.error({ err: e }, 'the start-up sweep failed; the next start sweeps again'));
     await this.restartWatcher();
     if (this.stopping) return;
     const reports = await this.rescan();

@@ -37,6 +37,20 @@ export interface PipelineOptions {
 /** kv: the (pass → version) map of the last completed start-up sweep. */
 export const SWEPT_VERSIONS_KEY = 'pipeline.sweptVersions';
 
+/** Files a piece of the start-up sweep considers (500: ~10 ms of the event loop each, measured). */
+const SWEEP_CHUNK = 500;
+
+/**
+ * The next piece of the sweep for one pass: present files after the cursor id whose result is for
+ * another version or missing and that have no job of the pass yet (its plan is pinned in a test).
+ */
+export function sweepChunkSql(): string {
+  return `SELECT f.* FROM files f LEFT JOIN pass_results r ON r.file_id = f.id AND r.pass = @pass
+          WHERE f.id > @after AND f.state = 'present' AND (r.file_id IS NULL OR r.version != @version)
+            AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.file_id = f.id AND j.pass = @pass)
+          ORDER BY f.id LIMIT @limit`;
+}
+
 /** Results committed between two `PRAGMA optimize` runs during an import. */
 export const OPTIMIZE_EVERY_RESULTS = 5000;
 
@@ -145,30 +159,67 @@ export class Pipeline {
    * (a version bump, a pass switched on): queue that pass for every present file whose stored
    * result is for another version or missing. Nothing else needs a sweep (discovery queues new
    * files, each commit queues its dependents), so an ordinary start touches no file at all.
+   * Synchronous, for a one-shot `rawlight index`; the daemon sweeps in the background
+   * (sweepInBackground). Returns how many jobs it queued.
    */
   sweep(): number {
+    let n = 0;
+    for (const queued of this.sweeping()) n += queued;
+    return n;
+  }
+
+  /**
+   * The sweep in pieces with the event loop free between them, while the workers already run:
+   * a version bump of the metadata pass queues every photo once, and at 500K photos that is ~18 s
+   * and ~230 MB of rows when done in one go before the first claim (3.5 s and 63 MB at 100K,
+   * measured), during which the daemon answered nothing. Stopped with the pipeline, it records
+   * nothing: the next start sweeps again, skipping what was queued or done meanwhile.
+   */
+  async sweepInBackground(): Promise<number> {
+    this.sweepsRunning++;
+    let n = 0;
+    try {
+      for (const queued of this.sweeping(() => this.running)) {
+        n += queued;
+        if (queued) this.wake();
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      this.sweepsRunning--;
+      this.noteIdle();
+    }
+    return n;
+  }
+
+  /** Sweeps going on now: the queue is not "idle" while one may still queue work. */
+  private sweepsRunning = 0;
+
+  /**
+   * The sweep, one transaction of at most SWEEP_CHUNK files at a time, walking files by id from
+   * where the last piece ended (the primary key drives; a cursor, never a list of every file).
+   * Yields how many jobs each piece queued; `goOn` is asked between pieces.
+   */
+  private *sweeping(goOn: () => boolean = () => true): Generator<number> {
     const db = this.o.db;
     const swept = getKv<Record<string, number>>(db, SWEPT_VERSIONS_KEY) ?? {};
-    let n = 0;
+    const stmt = db.prepare(sweepChunkSql());
     for (const p of this.o.passes) {
       if (swept[p.name] === p.version) continue;
-      const rows = db
-        .prepare(
-          `SELECT f.* FROM files f LEFT JOIN pass_results r ON r.file_id = f.id AND r.pass = ?
-           WHERE f.state = 'present' AND (r.file_id IS NULL OR r.version != ?)
-             AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.file_id = f.id AND j.pass = ?)`,
-        )
-        .iterate(p.name, p.version, p.name) as IterableIterator<FileRow>;
-      const batch: FileRow[] = [];
-      for (const f of rows) batch.push(f);
-      tx(db, () => {
-        for (const f of batch) if (this.consider(f, p)) n++;
-      });
+      for (let after = 0; ; ) {
+        const batch = stmt.all({ after, pass: p.name, version: p.version, limit: SWEEP_CHUNK }) as FileRow[];
+        if (batch.length === 0) break;
+        let n = 0;
+        tx(db, () => {
+          for (const f of batch) if (this.consider(f, p)) n++;
+        });
+        after = batch.at(-1)!.id;
+        yield n;
+        if (!goOn()) return;
+      }
     }
     // Exactly the passes registered now: one switched off and on again is swept again (files
     // found while it was off were never queued for it).
     setKv(db, SWEPT_VERSIONS_KEY, Object.fromEntries(this.o.passes.map((p) => [p.name, p.version])));
-    return n;
   }
 
   setPaused(paused: boolean): void {
@@ -209,7 +260,7 @@ export class Pipeline {
 
   /** True when nothing is leased (by any worker or process) and nothing is runnable now. */
   isIdle(): boolean {
-    if (this.inflight.size > 0) return false;
+    if (this.inflight.size > 0 || this.sweepsRunning > 0) return false;
     return !hasWork(this.o.db, this.passNames);
   }
 
