@@ -16,7 +16,7 @@ import { ocrTextForFile } from '../search/ocr-text.repository.js';
 export interface FileFilter {
   offset: number;
   limit: number;
-  /** Plain text: matched against path, title, keywords, camera, tags, places and person names. */
+  /** Plain text: matched against path, title, caption, the named place, keywords, camera, tags, places and person names. */
   q?: string | undefined;
   root?: string | undefined;
   kind?: 'raw' | 'image' | undefined;
@@ -137,6 +137,8 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
       const ors = [
         `(f.path LIKE ? ESCAPE '\\' OR f.path LIKE ? ESCAPE '\\')`,
         `m.title LIKE ? ESCAPE '\\'`,
+        `m.caption LIKE ? ESCAPE '\\'`,
+        `concat_ws(' ', m.place_location, m.place_city, m.place_state, m.place_country) LIKE ? ESCAPE '\\'`,
         `m.keywords LIKE ? ESCAPE '\\'`,
         `m.people LIKE ? ESCAPE '\\'`,
         `(coalesce(m.make, '') || ' ' || coalesce(m.model, '')) LIKE ? ESCAPE '\\'`,

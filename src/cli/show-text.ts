@@ -35,6 +35,10 @@ export function formatDetail(d: Record<string, unknown>): string {
     const rated = [rating > 0 ? `rating: ${'★'.repeat(Math.min(5, Math.round(rating)))}` : rating < 0 ? 'rating: rejected' : null, m.label ? `label: ${String(m.label)}` : null].filter(Boolean);
     if (rated.length) lines.push(`  ${rated.join('  ')}`);
     if (m.title) lines.push(`  title: ${String(m.title)}`);
+    if (m.caption) lines.push(`  caption: ${String(m.caption)}`);
+    // The place its metadata names (typed in Lightroom, or written by another program), beside the GPS one.
+    const named = [m.place_location, m.place_city, m.place_state, m.place_country].filter((v) => v != null && v !== '');
+    if (named.length) lines.push(`  named place: ${named.map(String).join(', ')}`);
     const kw = m.keywords as string[];
     if (kw.length) lines.push(`  keywords: ${kw.join(', ')}`);
   }

@@ -14,6 +14,7 @@ import type { Pass, PassContext, PassOutcome } from './pass.js';
 import { userGps } from './metadata/user-values.js';
 import { rawSiblingMark, readUserSidecars } from './metadata/user-sidecars.js';
 import { readMicrosoftRegions } from './metadata/foreign-regions.js';
+import { captionOf, namedPlaceOf, titleOf } from './metadata/own-words.js';
 import type { SidecarStyle } from '../xmp/sidecar-path.js';
 
 /** An MWG face region as read: centre + size, normalised, in stored-image orientation. */
@@ -48,6 +49,13 @@ export interface MetadataRow {
   rating: number | null;
   label: string | null;
   title: string | null;
+  /** The caption (dc:description, EXIF ImageDescription, IPTC Caption-Abstract): own-words.ts. */
+  caption: string | null;
+  /** The place the photo's metadata names (IPTC/XMP Location, City, State, Country), as written. */
+  place_location: string | null;
+  place_city: string | null;
+  place_state: string | null;
+  place_country: string | null;
   keywords: string[];
   hierarchical: string[];
   people: string[];
@@ -224,6 +232,7 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
   const people = [...new Set([...list(pick('PersonInImage')), ...regions.regions.filter((r) => (r.type ?? 'Face') === 'Face' && r.name).map((r) => r.name!)])];
   const gps = userGps(rec, sidecar ? x : null);
   const size = imageSize(rec.ImageSize);
+  const named = namedPlaceOf(rec, sidecar ? x : null);
   return {
     file_type: str(rec.FileType),
     mime: str(rec.MIMEType),
@@ -245,7 +254,12 @@ export function toMetadataRow(t: Tags, sidecar: Tags | null, warnings: string[])
     gps_alt: gps?.alt ?? null,
     rating: num(pick('Rating')),
     label: colourLabel(pick),
-    title: str(pick('Title')),
+    title: titleOf(rec, sidecar ? x : null),
+    caption: captionOf(rec, sidecar ? x : null),
+    place_location: named.location,
+    place_city: named.city,
+    place_state: named.state,
+    place_country: named.country,
     keywords,
     hierarchical: list(pick('HierarchicalSubject')),
     people,
@@ -288,10 +302,11 @@ const sameFormat = (a: string, b: string) => a === b || FORMAT_FAMILIES.some((f)
 export function createMetadataPass(deps: MetadataPassDeps): Pass {
   return {
     name: 'metadata',
-    version: 1,
+    // 2: the caption and the named place are kept (migration 0210): every photo is read once more.
+    version: 2,
     resource: 'io',
     after: ['scan'],
-    description: 'ExifTool: capture time, camera, lens, exposure, size, orientation, GPS, rating, keywords, people (file + sidecar)',
+    description: 'ExifTool: capture time, camera, lens, exposure, size, orientation, GPS, rating, title, caption, named place, keywords, people (file + sidecar)',
     inputKey(db: ReadableDb, f: FileRow) {
       return f.content_hash ? `${f.content_hash}|${f.sidecar_sig ?? '-'}${rawSiblingMark(db, f)}` : null;
     },
@@ -345,14 +360,15 @@ export function saveMetadata(db: WritableDb, fileId: number, m: MetadataRow): vo
   stmt(
     db,
     `INSERT INTO metadata (file_id, file_type, mime, captured_at, capture_offset, captured_ts, make, model, lens, exposure_time, f_number, iso,
-       focal_length, width, height, orientation, gps_lat, gps_lon, gps_alt, rating, label, title, keywords, hierarchical, people, regions, applied_w, applied_h, warnings, read_at)
+       focal_length, width, height, orientation, gps_lat, gps_lon, gps_alt, rating, label, title, caption, place_location, place_city, place_state, place_country, keywords, hierarchical, people, regions, applied_w, applied_h, warnings, read_at)
      VALUES (@file_id, @file_type, @mime, @captured_at, @capture_offset, @captured_ts, @make, @model, @lens, @exposure_time, @f_number, @iso,
-       @focal_length, @width, @height, @orientation, @gps_lat, @gps_lon, @gps_alt, @rating, @label, @title, @keywords, @hierarchical, @people, @regions, @applied_w, @applied_h, @warnings, @read_at)
+       @focal_length, @width, @height, @orientation, @gps_lat, @gps_lon, @gps_alt, @rating, @label, @title, @caption, @place_location, @place_city, @place_state, @place_country, @keywords, @hierarchical, @people, @regions, @applied_w, @applied_h, @warnings, @read_at)
      ON CONFLICT (file_id) DO UPDATE SET file_type=excluded.file_type, mime=excluded.mime, captured_at=excluded.captured_at,
        capture_offset=excluded.capture_offset, captured_ts=excluded.captured_ts, make=excluded.make, model=excluded.model, lens=excluded.lens,
        exposure_time=excluded.exposure_time, f_number=excluded.f_number, iso=excluded.iso, focal_length=excluded.focal_length,
        width=excluded.width, height=excluded.height, orientation=excluded.orientation, gps_lat=excluded.gps_lat, gps_lon=excluded.gps_lon,
-       gps_alt=excluded.gps_alt, rating=excluded.rating, label=excluded.label, title=excluded.title, keywords=excluded.keywords,
+       gps_alt=excluded.gps_alt, rating=excluded.rating, label=excluded.label, title=excluded.title, caption=excluded.caption,
+       place_location=excluded.place_location, place_city=excluded.place_city, place_state=excluded.place_state, place_country=excluded.place_country, keywords=excluded.keywords,
        hierarchical=excluded.hierarchical, people=excluded.people, regions=excluded.regions, applied_w=excluded.applied_w, applied_h=excluded.applied_h, warnings=excluded.warnings, read_at=excluded.read_at`,
   ).run({
     ...m,

@@ -335,6 +335,7 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
       .all(formsJson, formsJson, formsJson, formsJson, ...filter.params) as { fileId: number; value: string }[];
     for (const r of placeRows) out.push({ fileId: r.fileId, source: 'place', value: r.value, weight: 1 });
   }
+  for (const r of ownWordMatches(db, forms, filter, cap)) out.push(r);
   {
     const personRows = db
       .prepare(
@@ -380,6 +381,35 @@ export function termMatches(db: ReadableDb, forms: readonly string[], filter: Fi
     }
   }
   return out;
+}
+
+/** How much a word in each of the photographer's own fields says: a named place as much as a GPS one. */
+const OWN_WORDS = [
+  { column: 'title', source: 'title', weight: 0.95 },
+  { column: 'caption', source: 'caption', weight: 0.9 },
+  { column: 'place', source: 'place', weight: 1 },
+] as const;
+
+/**
+ * Files whose title, caption or named place (metadata_text, 0210) holds one of the forms as whole
+ * words, in any case and with or without accents. One MATCH per column: the hit says which
+ * ("caption …our camp near the Colorado river"). The MATCH drives; the filter is checked per hit.
+ */
+export function ownWordMatches(db: ReadableDb, forms: readonly string[], filter: FilterSql, cap = 5000): TermMatch[] {
+  const expr = forms.map((f) => f.normalize('NFC')).filter((f) => /[\p{L}\p{N}]/u.test(f)).map(ftsPhrase).join(' OR ');
+  if (!expr) return [];
+  const out: TermMatch[] = [];
+  for (const { column, source, weight } of OWN_WORDS) {
+    const rows = db.prepare(ownWordsSql(column, filter.holds('metadata_text.rowid'), cap)).all(`${column} : (${expr})`, ...filter.params) as { fileId: number; value: string }[];
+    for (const r of rows) out.push({ fileId: r.fileId, source, value: r.value, weight });
+  }
+  return out;
+}
+
+/** The statement behind ownWordMatches for one column (its plan is pinned in a test); a caption is shown by its matching words. */
+export function ownWordsSql(column: 'title' | 'caption' | 'place', within: string, cap: number): string {
+  const value = column === 'caption' ? `snippet(metadata_text, 1, '', '', '…', 10)` : column;
+  return `SELECT metadata_text.rowid AS fileId, ${value} AS value FROM metadata_text WHERE metadata_text MATCH ? AND ${within} LIMIT ${cap}`;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

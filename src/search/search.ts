@@ -7,7 +7,7 @@ import { looksLikeFileName } from './file-name.js';
 import { dbLexicon } from './lexicon.repository.js';
 import { parseQuery, type Lexicon, type ParsedQuery, type QueryPart, type QueryPartKind } from './query-parser.js';
 import { mergeTextInPhotos, textInPhotos } from './ocr-text.source.js';
-import { anyFile, awayFiles, buildFilter, camerasOfFiles, eachFilter, FILTER_KEYS, filesByIds, filesByName, filteredFiles, termMatches, type FileHit, type FilterSql, type SearchFilters, type TermMatch, type TermMatcher } from './search.repository.js';
+import { anyFile, awayFiles, buildFilter, camerasOfFiles, eachFilter, FILTER_KEYS, filesByIds, filesByName, filteredFiles, ownWordMatches, termMatches, type FileHit, type FilterSql, type SearchFilters, type TermMatch, type TermMatcher } from './search.repository.js';
 import { tagsForFiles } from './tag.repository.js';
 
 export type { SearchFilters } from './search.repository.js';
@@ -59,7 +59,7 @@ export interface SearchResponse {
   results: SearchResult[];
   /** What the query was read as (chips on the page, `parsed` in --json). */
   parts?: QueryPart[];
-  /** What ran, in words: "camera and date; words in tags, keywords, places, people, file and folder names — install a CLIP model to search descriptions". */
+  /** What ran, in words: "camera and date; words in tags, keywords, titles, captions, places, people, file and folder names — install a CLIP model to search descriptions". */
   label?: string;
   /**
    * With no results: why, in words ("nothing in the library is from 2030"; "camera NIKON D810 and
@@ -133,7 +133,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
  * Searches the library. The query is first read for structure (camera, lens, dates, exposure,
  * places, people, keywords, file names: query-parser.ts); those parts become filters, and a camera phrase
  * also ranks (the exact model first). The free words left are ranked by CLIP when a model and
- * embeddings exist, else matched against tags, keywords, places, people, file and folder names. With no
+ * embeddings exist, else matched against tags, keywords, titles, captions, places, people, file and folder names. With no
  * free words, the files passing the filters come back newest first. A file-name-like query
  * matches names. Results carry a score (higher is better) and a "why".
  */
@@ -197,7 +197,10 @@ export async function search(db: ReadableDb, query: string, opts: SearchOptions 
           const tagHit = tags.get(h.fileId)?.find((t) => terms.includes(t.label.toLowerCase()));
           results.push({ fileId: f.id, path: f.path, score: round(h.similarity), why: joinWhy([`clip ${round(h.similarity)}`, tagHit ? `tag ${tagHit.label}` : null, ...filterWhy]) });
         }
-        return done('clip', mergeTextInPhotos(db, rankByCamera(db, cameraRank, results, filterWhy, limit), inText, limit, filterWhy, true));
+        // The photographer's own words (title, caption, named place) holding the query as typed
+        // answer it as literally as a sign in the photo does: first, as the text hits.
+        const own = ownWordMatches(db, [text.toLowerCase()], filter, limit).map((m) => ({ fileId: m.fileId, score: m.weight, why: `${m.source} ${m.value}` }));
+        return done('clip', mergeTextInPhotos(db, rankByCamera(db, cameraRank, results, filterWhy, limit), [...inText, ...own], limit, filterWhy, true));
       }
     }
   }
@@ -318,7 +321,7 @@ function describe(mode: SearchMode, parts: readonly QueryPart[], text: string, c
   let how = '';
   if (mode === 'clip') how = 'descriptions ranked by CLIP';
   else if (mode === 'name') how = 'file names';
-  else if (mode === 'text') how = 'words in tags, keywords, places, people, file and folder names';
+  else if (mode === 'text') how = 'words in tags, keywords, titles, captions, places, people, file and folder names';
   const hint = mode === 'clip' || !text ? '' : !clipInstalled ? ' — install a CLIP model to search descriptions' : clipLoaded ? ' — CLIP descriptions once the photos are embedded' : '';
   return [filters, how].filter(Boolean).join('; ') + hint || 'all photos';
 }

@@ -124,9 +124,10 @@ describe('the status page in headless Chromium against a daemon indexing the fix
     });
     await page.fill('#search-form input[name=q]', 'obama');
     await page.press('#search-form input[name=q]', 'Enter');
-    await page.waitForFunction(() => document.querySelectorAll('#grid .tile img').length >= 4 && [...document.querySelectorAll<HTMLImageElement>('#grid .tile img')].every((i) => i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() => document.querySelectorAll('#grid .tile img').length >= 5 && [...document.querySelectorAll<HTMLImageElement>('#grid .tile img')].every((i) => i.complete && i.naturalWidth > 0));
     const names = await page.$$eval('#grid .tile .cap', (c) => c.map((e) => e.textContent));
-    assert.deepEqual([...names].sort(), ['obama_1.jpg', 'obama_2.jpg', 'obama_3.jpg', 'obama_and_biden_1.jpg']);
+    // biden_1.jpg by its caption: the White House photo it was cut from names "President Barack Obama".
+    assert.deepEqual([...names].sort(), ['biden_1.jpg', 'obama_1.jpg', 'obama_2.jpg', 'obama_3.jpg', 'obama_and_biden_1.jpg']);
     await page.screenshot({ path: path.join(ARTIFACTS, '2-search.png') });
     await page.click('#grid .tile');
     await page.waitForSelector('#detail:not([hidden]) #detail-img');

@@ -176,8 +176,10 @@ function renderSide(d: Detail): void {
     row('Rating', typeof m.rating === 'number' && m.rating !== 0 ? (m.rating < 0 ? 'rejected' : '★'.repeat(Math.min(5, Math.round(m.rating)))) : null),
     row('Label', m.label),
     row('Title', m.title),
+    row('Caption', m.caption),
     row('Size', d.width && d.height ? `${d.width} × ${d.height}` : null),
-    row('Place', d.place ? [d.place.city, d.place.region, d.place.country].filter(Boolean).join(', ') : null),
+    // The place its metadata names (typed by the photographer) first; the one found from its GPS otherwise.
+    row('Place', [m.place_location, m.place_city, m.place_state, m.place_country].filter(Boolean).join(', ') || (d.place ? [d.place.city, d.place.region, d.place.country].filter(Boolean).join(', ') : null)),
     row('GPS', m.gps_lat != null ? `${Number(m.gps_lat).toFixed(5)}, ${Number(m.gps_lon).toFixed(5)}` : null),
     row('Keywords', Array.isArray(m.keywords) ? (m.keywords as string[]).join(', ') : null),
     row('File', d.path),

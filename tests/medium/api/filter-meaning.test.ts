@@ -71,3 +71,13 @@ test('the person filter means one thing through both doors: the whole name, any 
     assert.deepEqual(search(name), want, `search person=${name}`);
   }
 });
+
+test("the page's word filter (q=) reads the caption and the named place as search does", () => {
+  const db = seeded();
+  db.prepare(`UPDATE metadata SET caption = 'Our camp near the Colorado river', place_city = 'Moab', place_state = 'Utah' WHERE file_id = 3`).run();
+  const api = (q: string) => listFiles(db, toFilter({ offset: 0, limit: 50, q })).items.map((i) => i.id).sort();
+  assert.deepEqual(api('colorado'), [3]);
+  assert.deepEqual(api('moab'), [3]);
+  assert.deepEqual(api('utah camp'), [3]);
+  assert.deepEqual(api('denver'), []);
+});

@@ -85,6 +85,23 @@ describe('CLIP end to end with the tiny signature models', () => {
     assert.ok(r.results.every((x) => x.why.includes('folder')));
   });
 
+  test("a caption holding the words as typed comes first, before CLIP's ranking, and says so", async () => {
+    const model = await handle.get();
+    const bus = ids.get('trip/bus.jpg')!;
+    const before = await search(lib.db, 'grandmas first ride', { clip: model });
+    assert.notEqual(before.results[0]?.fileId, bus, 'CLIP alone does not put the bus first');
+    lib.db.prepare('UPDATE metadata SET caption = ? WHERE file_id = ?').run("Grandma's first ride", bus);
+    try {
+      const r = await search(lib.db, 'first ride', { clip: model });
+      assert.equal(r.mode, 'clip');
+      assert.equal(r.results[0]!.fileId, bus);
+      assert.match(r.results[0]!.why, /^caption Grandma's first ride/);
+      assert.equal(r.results.filter((x) => x.fileId === bus).length, 1, 'once, with both reasons');
+    } finally {
+      lib.db.prepare('UPDATE metadata SET caption = NULL WHERE file_id = ?').run(bus);
+    }
+  });
+
   test('two people named in a query are both in every photo found ("Ada and Grace"), not either one', async () => {
     const now = Date.now();
     const name = (who: string, files: string[]) => {

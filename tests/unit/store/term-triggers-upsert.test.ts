@@ -10,7 +10,9 @@ function metadataRow(keywords: string[], people: string[]) {
   return {
     file_type: 'JPEG', mime: 'image/jpeg', captured_at: null, capture_offset: null, captured_ts: null, make: null, model: null, lens: null,
     exposure_time: null, f_number: null, iso: null, focal_length: null, width: null, height: null, orientation: null,
-    gps_lat: null, gps_lon: null, gps_alt: null, rating: null, label: null, title: null,
+    gps_lat: null, gps_lon: null, gps_alt: null, rating: null, label: null, title: 'Beach day',
+    // The own-words document (0210) is kept by triggers under the same UPSERT.
+    caption: 'Our dog by the sea', place_location: null, place_city: 'Moab', place_state: null, place_country: null,
     keywords, hierarchical: [], people, regions: [], applied_w: null, applied_h: null, warnings: [],
   };
 }
