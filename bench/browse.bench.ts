@@ -25,14 +25,18 @@ const { db } = openDb(path.join(dir, 'rawlight.db'));
 const cams = [['Canon', 'Canon EOS 6D'], ['Canon', 'Canon EOS 5D Mark II'], ['Canon', 'Canon EOS 5D Mark III'], ['NIKON CORPORATION', 'NIKON D810'], ['SONY', 'ILCE-7M3']] as const;
 const insF = db.prepare(`INSERT INTO files (id, path, root, ext, kind, size, state, first_seen_at, last_seen_at) VALUES (?, ?, '/lib', 'cr2', 'raw', 1, 'present', 0, 0)`);
 const insM = db.prepare(
-  `INSERT INTO metadata (file_id, captured_at, captured_ts, make, model, gps_lat, gps_lon, lens, iso, focal_length, f_number, rating, label, read_at)
-   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+  `INSERT INTO metadata (file_id, captured_at, captured_ts, make, model, gps_lat, gps_lon, lens, iso, focal_length, f_number, rating, label, title, caption, place_city, place_country, read_at)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
 );
 // Lenses, ISO speeds, focal lengths, apertures and ratings as a working photographer's: ISO 25600 rare.
 const lenses = ['EF24-105mm f/4L IS USM', 'EF70-200mm f/2.8L IS III USM', 'EF35mm f/1.4L USM', 'EF100mm f/2.8L Macro IS USM', 'FE 24-70mm F2.8 GM'] as const;
 const isos = [100, 200, 400, 800, 1600, 3200, 6400, 12800] as const;
 const focals = [24, 35, 50, 70, 105, 135, 200] as const;
 const apertures = [1.4, 2.8, 4, 5.6, 8, 11] as const;
+// The photographer's own words (metadata_text, 0210): a caption on one photo in 4, a title on one
+// in 10, a typed place on one in 8 (a library captioned by hand, shot mostly without GPS).
+const captions = ['Grandma at the lake house', 'Sunset over the harbour', 'Our dog on the beach at low tide', 'First dance, the band playing', 'Market morning in the old town', 'Fog on the ridge before sunrise', 'The kids building a sandcastle'] as const;
+const typedTowns = [['Moab', 'United States'], ['Tromsø', 'Norway'], ['Zürich', 'Switzerland'], ['Hallstatt', 'Austria']] as const;
 const events = ['Iceland', 'Hochzeit Müller', 'Family', 'Street Berlin', 'Concert', 'Hiking Alps', 'Birthday', 'Portfolio', 'Jazz Festival', 'Studio'] as const;
 // Three tags a photo out of 300 labels and a town for each photo with GPS: what the filter
 // suggestions (/api/facets) count on every search view.
@@ -51,6 +55,8 @@ db.transaction(() => {
       lenses[i % lenses.length], i % 1000 === 0 ? 25600 : isos[i % isos.length], focals[i % focals.length], apertures[i % apertures.length],
       // Most photos unrated (0), a few picks at 4 and 5 stars, a red label on one in 50.
       i % 50 === 0 ? 5 : i % 10 === 0 ? 4 : i % 3 === 0 ? 1 : 0, i % 50 === 0 ? 'Red' : null,
+      i % 10 === 1 ? `Frame ${i % 37}: ${captions[(i * 3) % captions.length]}` : null, i % 4 === 2 ? `${captions[i % captions.length]} ${i % 29}` : null,
+      i % 8 === 5 ? typedTowns[(i >> 3) % typedTowns.length]![0] : null, i % 8 === 5 ? typedTowns[(i >> 3) % typedTowns.length]![1] : null,
     );
     for (const k of new Set([i % 300, (i * 7) % 300, (i * 13) % 300])) insT.run(i, k === 0 ? 'dog' : k === 1 ? 'beach' : `label ${k}`);
     // Two of the towns real ones, for search by their other names ("München", "Firenze").
@@ -103,7 +109,7 @@ const sentenceMs = performance.now() - t1;
 // Exposure, lens, rating and label filters: a common one with a date, a rare one alone (what a scan in
 // capture order pays most for), a lens; words of folder names (10,000 photos each), one with a date.
 const exposures: { q: string; n: number; label: string | undefined; ms: number }[] = [];
-for (const q of ['iso 3200 2019', 'iso 25600', '85mm', 'iso 1600 dog', 'f/2.8 2015', '5 stars 2019', '4+ stars red label', 'iceland', 'hochzeit müller', 'hiking 2019']) {
+for (const q of ['iso 3200 2019', 'iso 25600', '85mm', 'iso 1600 dog', 'f/2.8 2015', '5 stars 2019', '4+ stars red label', 'iceland', 'hochzeit müller', 'hiking 2019', 'grandma', 'sunset harbour 2019', 'moab', 'zurich dog']) {
   const t = performance.now();
   const x = await search(db, q, { limit: 50 });
   exposures.push({ q, n: x.results.length, label: x.label, ms: performance.now() - t });

@@ -61,7 +61,7 @@ test('own words: the MATCH drives, the filter is checked per hit, and a hit says
     tx(db, () => {
       for (let i = 1; i <= 20_000; i++) {
         file.run(i, `/l/${i}.jpg`, i % 7 === 0 ? 'gone' : 'present');
-        if (i % 2 === 0) saveMetadata(db, i, row({ title: `${words[i % 10]} ${i}`, caption: `by the ${words[(i * 7) % 10]}`, place_city: i % 4 === 0 ? 'Moab' : 'Zürich' }));
+        if (i % 2 === 0) saveMetadata(db, i, row({ title: `${words[i % 10]} ${i}`, caption: `by the ${words[(i * 3 + 4) % 10]}`, place_city: i % 4 === 0 ? 'Moab' : 'Zürich' }));
       }
     });
     db.exec('ANALYZE');
@@ -74,9 +74,10 @@ test('own words: the MATCH drives, the filter is checked per hit, and a hit says
     const hits = ownWordMatches(db, ['zurich'], filter, 50);
     assert.equal(hits.length, 50);
     assert.ok(hits.every((h) => h.source === 'place' && h.value === 'Zürich' && h.fileId % 4 !== 0 && h.fileId % 7 !== 0), JSON.stringify(hits.slice(0, 3)));
+    // Each hit said by the field that held the word, a caption by its words around it.
     const river = ownWordMatches(db, ['river', 'rivers'], filter, 5000);
     assert.ok(river.some((h) => h.source === 'title') && river.some((h) => h.source === 'caption'));
-    assert.ok(river.filter((h) => h.source === 'caption').every((h) => /river/.test(h.value)));
+    assert.ok(river.every((h) => /river/.test(h.value)), JSON.stringify(river.find((h) => !/river/.test(h.value))));
     assert.deepEqual(ownWordMatches(db, ['"', '  '], filter, 50), []);
   } finally {
     db.close();
