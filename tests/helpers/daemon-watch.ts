@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { Daemon, type DaemonOptions } from '../../src/main.js';
 
 /** A logger whose JSON lines the test reads back (what a user would see in the daemon's log). */
 export function capturingLogger(level: pino.Level = 'debug'): { log: pino.Logger; lines: () => { level: number; msg: string; [k: string]: unknown }[] } {
@@ -20,4 +21,21 @@ export async function until(what: () => boolean, ms = 20_000): Promise<void> {
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * One daemon start of a test home, `during` run while it is up, stopped after: called once per
+ * start a test needs (an upgrade test starts the same home two or three times).
+ */
+export function daemonStarts(o: Omit<DaemonOptions, 'log'>) {
+  return async (during: (d: Daemon, logs: ReturnType<typeof capturingLogger>) => Promise<void>): Promise<void> => {
+    const logs = capturingLogger('info');
+    const daemon = new Daemon({ ...o, log: logs.log });
+    try {
+      await daemon.start();
+      await during(daemon, logs);
+    } finally {
+      await daemon.stop(5000);
+    }
+  };
 }

@@ -4,12 +4,11 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../../src/config/index.js';
-import { Daemon } from '../../../src/main.js';
 import { SWEPT_VERSIONS_KEY } from '../../../src/pipeline/pipeline.js';
 import type { Places } from '../../../src/platform/places.js';
 import { setKv } from '../../../src/store/repositories/kv.repository.js';
 import { cli } from '../../helpers/cli.js';
-import { capturingLogger, until } from '../../helpers/daemon-watch.js';
+import { daemonStarts, until } from '../../helpers/daemon-watch.js';
 import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
 
 // A library read by the metadata pass before it kept captions (its version 1): after the upgrade
@@ -27,16 +26,7 @@ test('after an upgrade, the daemon reads its photos again in the background and 
   const home = path.join(t.dir, 'home');
   const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
   const config = parseConfig({ libraries: [lib], passes: NO_ML, watch: { enabled: false } });
-  const run = async (during: (d: Daemon, logs: ReturnType<typeof capturingLogger>) => Promise<void>) => {
-    const logs = capturingLogger('info');
-    const daemon = new Daemon({ places, config, log: logs.log, libraries: [lib] });
-    try {
-      await daemon.start();
-      await during(daemon, logs);
-    } finally {
-      await daemon.stop(5000);
-    }
-  };
+  const run = daemonStarts({ places, config, libraries: [lib] });
   const found = async (q: string) => {
     const r = await cli(home, ['search', q, '--json'], { RAWLIGHT_HOME: home });
     assert.equal(r.code, 0, r.stderr);

@@ -3,11 +3,10 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../../src/config/index.js';
-import { Daemon } from '../../../src/main.js';
 import { TOWN_NAMES_FILE } from '../../../src/places/town-names.js';
 import type { Places } from '../../../src/platform/places.js';
 import { cli } from '../../helpers/cli.js';
-import { capturingLogger, until } from '../../helpers/daemon-watch.js';
+import { capturingLogger, daemonStarts, until } from '../../helpers/daemon-watch.js';
 import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
 
 // A library geocoded by a version before the towns' other names: no photo needs a lookup after the
@@ -24,16 +23,7 @@ test('after an upgrade, a daemon whose library has towns makes the file of their
   const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
   const config = parseConfig({ libraries: [lib], passes: PLACES_ONLY, watch: { enabled: false } });
   const file = path.join(places.cacheDir, TOWN_NAMES_FILE);
-  const run = async (during: (d: Daemon, logs: ReturnType<typeof capturingLogger>) => Promise<void>) => {
-    const logs = capturingLogger('info');
-    const daemon = new Daemon({ places, config, log: logs.log, libraries: [lib] });
-    try {
-      await daemon.start();
-      await during(daemon, logs);
-    } finally {
-      await daemon.stop(5000);
-    }
-  };
+  const run = daemonStarts({ places, config, libraries: [lib] });
   const made = (logs: ReturnType<typeof capturingLogger>) => logs.lines().filter((l) => /towns' other names/.test(l.msg)).map((l) => l.msg);
   try {
     await run(async (d) => {
