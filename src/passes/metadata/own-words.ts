@@ -36,8 +36,7 @@ function firstCaption(tags: Tags, keys: readonly string[]): string | null {
 /**
  * The caption. A sidecar holds it as XMP (dc:description). In the file, EXIF's ImageDescription
  * first, then XMP's dc:description, then IPTC's Caption-Abstract: the Metadata Working Group's
- * order, which Lightroom keeps in step anyway (it writes all three alike); where they disagree the
- * EXIF one is the one other programs were shown last.
+ * reading order (ExifTool's MWG Description); Lightroom writes all three alike anyway.
  */
 export function captionOf(file: Tags, sidecar: Tags | null): string | null {
   return (sidecar && firstCaption(sidecar, ['Description', 'ImageDescription'])) || firstCaption(file, ['ImageDescription', 'Description', 'Caption-Abstract']);
