@@ -35,3 +35,23 @@ export function cliProcess(home: string, args: string[], opts: { wrapper?: strin
   if (r.error) throw r.error;
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, json: <T>() => JSON.parse(r.stdout) as T };
 }
+
+/** What `rawlight search --json` prints, as the search tests read it. */
+export interface SearchJson {
+  empty?: string;
+  parsed: { kind: string; label: string }[];
+  results: { fileId: number; path: string; why: string }[];
+}
+
+/**
+ * `rawlight search QUERY --json --limit 50` through the in-process CLI (it must exit 0): `search`
+ * gives the whole answer, `found` the paths found, sorted.
+ */
+export function searchCli(home: string): { search: (q: string) => Promise<SearchJson>; found: (q: string) => Promise<string[]> } {
+  const search = async (q: string) => {
+    const r = await cli(home, ['search', q, '--json', '--limit', '50']);
+    if (r.code !== 0) throw new Error(`rawlight search ${JSON.stringify(q)} exited ${r.code}: ${r.stderr}`);
+    return r.json<SearchJson>();
+  };
+  return { search, found: async (q) => (await search(q)).results.map((x) => x.path).sort() };
+}

@@ -3,14 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cli } from '../../helpers/cli.js';
+import { cli, searchCli } from '../../helpers/cli.js';
 import { indexLibrary } from '../../helpers/metadata-import.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
 
-interface SearchJson {
-  empty?: string;
-  results: { path: string; why: string }[];
-}
 
 /** darktable's sidecar of a JPEG (IMG.JPG.xmp) naming only the town. */
 const DARKTABLE_SIDECAR = `<?xml version="1.0" encoding="UTF-8"?>
@@ -61,12 +57,7 @@ describe("search by the photographer's own title, caption and place", { timeout:
   });
   after(() => t.cleanup());
 
-  const search = async (q: string) => {
-    const r = await cli(home, ['search', q, '--json', '--limit', '50']);
-    assert.equal(r.code, 0, r.stderr);
-    return r.json<SearchJson>();
-  };
-  const found = async (q: string) => (await search(q)).results.map((r) => r.path).sort();
+  const { search, found } = searchCli(home);
 
   test('a title, a caption phrase and a typed place find the photo, and say which', async () => {
     assert.deepEqual(await found('mesa'), [f.lr]);

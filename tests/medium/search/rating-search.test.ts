@@ -3,15 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cli } from '../../helpers/cli.js';
+import { searchCli } from '../../helpers/cli.js';
 import { indexLibrary } from '../../helpers/metadata-import.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
 
-interface SearchJson {
-  empty?: string;
-  parsed: { kind: string; label: string }[];
-  results: { path: string; why: string }[];
-}
 
 const DARKTABLE_SIDECAR = `<?xml version="1.0" encoding="UTF-8"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 4.4.0-Exiv2">
@@ -74,12 +69,7 @@ describe('search by the star rating and colour label the user gave elsewhere', {
   });
   after(() => t.cleanup());
 
-  const search = async (q: string) => {
-    const r = await cli(home, ['search', q, '--json', '--limit', '50']);
-    assert.equal(r.code, 0, r.stderr);
-    return r.json<SearchJson>();
-  };
-  const found = async (q: string) => (await search(q)).results.map((r) => r.path).sort();
+  const { search, found } = searchCli(home);
 
   test('"5 stars", "4 stars", "4+ stars", "★★", rating:, "rejected" — from the JPEG\'s XMP and either sidecar', async () => {
     assert.deepEqual(await found('5 stars'), [files.five]);

@@ -7,7 +7,7 @@ import { parseConfig } from '../../../src/config/index.js';
 import { SWEPT_VERSIONS_KEY } from '../../../src/pipeline/pipeline.js';
 import type { Places } from '../../../src/platform/places.js';
 import { setKv } from '../../../src/store/repositories/kv.repository.js';
-import { cli } from '../../helpers/cli.js';
+import { searchCli } from '../../helpers/cli.js';
 import { daemonStarts, until } from '../../helpers/daemon-watch.js';
 import { FIXTURES, tempDir } from '../../helpers/fixtures.js';
 
@@ -27,11 +27,7 @@ test('after an upgrade, the daemon reads its photos again in the background and 
   const places: Places = { configDir: home, dataDir: home, cacheDir: path.join(home, 'cache'), logsDir: path.join(home, 'logs') };
   const config = parseConfig({ libraries: [lib], passes: NO_ML, watch: { enabled: false } });
   const run = daemonStarts({ places, config, libraries: [lib] });
-  const found = async (q: string) => {
-    const r = await cli(home, ['search', q, '--json'], { RAWLIGHT_HOME: home });
-    assert.equal(r.code, 0, r.stderr);
-    return r.json<{ results: { path: string }[] }>().results.map((x) => path.basename(x.path));
-  };
+  const found = async (q: string) => (await searchCli(home).found(q)).map((p) => path.basename(p));
   try {
     await run(async (d) => {
       await until(() => d.core.db.prepare(`SELECT count(*) FROM pass_results WHERE pass = 'metadata' AND status = 'ok'`).pluck().get() === 1);
