@@ -19,7 +19,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureToken } from '../src/api/api-token.js';
-import { listFiles } from '../src/api/files.repository.js';
+import { facets, listFiles } from '../src/api/files.repository.js';
 import { buildFilter, termMatches } from '../src/search/search.repository.js';
 import { TOKEN_HEADER } from '../src/api/security.hook.js';
 import { listPersonTiles } from '../src/people/index.js';
@@ -102,7 +102,7 @@ if (!BUILD_IN) {
   // 10 an older CR2, 1 in 50 a RAF, 1 in 100 a date-only time (midnight, no offset), 1 in 200 a
   // lens ExifTool could not name; 1 in 20 previews rendered from a TIFF itself.
   const addMeta = db.prepare(
-    `INSERT INTO metadata (file_id, file_type, captured_at, captured_ts, make, model, lens, title, read_at) VALUES (?, ?, ?, ?, 'Canon', 'EOS R5', ?, ?, ?)`,
+    `INSERT INTO metadata (file_id, file_type, captured_at, captured_ts, make, model, lens, title, place_city, place_country, read_at) VALUES (?, ?, ?, ?, 'Canon', 'EOS R5', ?, ?, ?, ?, ?)`,
   );
   const addPreview = db.prepare(
     `INSERT INTO previews (file_id, preview_hash, source, width, height, bytes, path, thumb_path, made_at) VALUES (?, ?, ?, 2048, 1365, 400000, 'previews/p.jpg', 'thumbs/p.jpg', ?)`,
@@ -123,8 +123,10 @@ if (!BUILD_IN) {
         addFile.run(id, `${folder}/IMG_${id}.CR3`, SYNTHETIC_ROOT, `h${id}`, sidecar, now, now);
         const type = id % 20 === 0 ? 'TIFF' : id % 10 === 1 ? 'CR2' : id % 50 === 2 ? 'RAF' : 'CR3';
         const at = id % 100 === 3 ? '2019-05-01T00:00:00' : `2019-05-01T12:${String(id % 60).padStart(2, '0')}:00`;
-        // 1 in 10 with a title of their own (0210 makes the titles searchable at once).
-        addMeta.run(id, type, at, now - id * 60_000, id % 200 === 4 ? 'Unknown ( )' : 'RF24-70mm F2.8 L IS USM', id % 10 === 7 ? `Harbour at dawn ${id % 1000}` : null, now);
+        // 1 in 10 with a title of their own (0210 makes the titles searchable at once); the 1 in 5
+        // without GPS named by a town typed in Lightroom (0220 indexes those names).
+        const typed = id % 5 === 0 ? TOWNS[(id * 7) % TOWNS.length]! : null;
+        addMeta.run(id, type, at, now - id * 60_000, id % 200 === 4 ? 'Unknown ( )' : 'RF24-70mm F2.8 L IS USM', id % 10 === 7 ? `Harbour at dawn ${id % 1000}` : null, typed?.[0] ?? null, typed?.[2] ?? null, now);
         addPreview.run(id, `p${id}`, type === 'TIFF' ? 'file' : 'JpgFromRaw', now);
         if (id % 10 === 0) addTag.run(id, id % 20 === 0 ? 'dog' : 'beach');
         if (id % 5 !== 0) addPlace.run(id, ...TOWNS[id % TOWNS.length]!); // 4 in 5 photos geotagged
@@ -180,7 +182,8 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
 // ---- upgrade steps ------------------------------------------------------------------------------
 // The migrations that send some photos back through a pass (0140 undated, 0150 sizes/times/lenses,
 // 0160 previews from deep pixels, 0180 darktable's colour labels) or build indexes (0170) and
-// tables (0200, the folders of every file and their names' index) run once,
+// tables (0200, the folders of every file and their names' index; 0210, the own words' index;
+// 0220, the typed places' indexes) run once,
 // at the first start after an upgrade, before any claim: each is timed on the built library and
 // rolled back. This release's (those after the last one users have, 0190: 0190 itself adds a
 // column, constant time) share the start's budget; a user upgrading from further back runs the
@@ -188,7 +191,7 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
 {
   const { db } = openDb(dbPath);
   const earlier = ['0140-reread-undated-photos.sql', '0150-reread-sizes-times-lenses.sql', '0160-rerender-deep-previews.sql', '0170-exposure-indexes.sql', '0180-reread-sidecar-colour-labels.sql'];
-  const current = ['0200-folder-names.sql', '0210-own-words.sql'];
+  const current = ['0200-folder-names.sql', '0210-own-words.sql', '0220-named-place-lookup.sql'];
   const totals = new Map<string[], number>([[earlier, 0], [current, 0]]);
   for (const steps of [earlier, current]) {
     for (const name of steps) {
@@ -199,7 +202,12 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
       for (const m of sql.matchAll(/CREATE TRIGGER (\w+)/g)) db.exec(`DROP TRIGGER ${m[1]}`);
       for (const m of [...sql.matchAll(/CREATE (?:VIRTUAL )?TABLE (\w+)/g)].reverse()) db.exec(`DROP TABLE ${m[1]}`);
       for (const m of sql.matchAll(/CREATE VIEW (\w+)/g)) db.exec(`DROP VIEW ${m[1]}`);
-      for (const m of sql.matchAll(/ALTER TABLE (\w+) ADD COLUMN (\w+)/g)) db.exec(`ALTER TABLE ${m[1]} DROP COLUMN ${m[2]}`);
+      for (const m of sql.matchAll(/ALTER TABLE (\w+) ADD COLUMN (\w+)/g)) {
+        // A later step's index on the column (0220's on 0210's) goes first: SQLite refuses to drop it under one.
+        const on = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql LIKE '%(' || ? || ' %'`).pluck().all(m[1], m[2]) as string[];
+        for (const index of on) db.exec(`DROP INDEX ${index}`);
+        db.exec(`ALTER TABLE ${m[1]} DROP COLUMN ${m[2]}`);
+      }
       const t = performance.now();
       db.exec(sql);
       const ms = performance.now() - t;
@@ -322,6 +330,12 @@ const CPU_PASSES = ['preview', 'faces', 'embed', 'tags', 'ocr', 'fingerprint'];
   if (termMatches(ro, ['town7'], buildFilter(ro, {})).every((h) => h.source !== 'place')) throw new Error('the place search found nothing');
   report('free text "town7" (every term matcher, places by NOCASE index; median of 5)', timed(() => termMatches(ro, ['town7'], buildFilter(ro, {}))), 'ms', null);
   report('  its place part by lower() over every place row it replaced (baseline)', timed(() => ro.prepare(oldPlace).all(...Array(4).fill('["town7"]'))), 'ms', null);
+  // The place filter (`search --place`, the API's `place=`) and the page's suggestions, GPS places
+  // and typed ones (0220's indexes) alike.
+  const townPage = listFiles(ro, { offset: 0, limit: 60, place: 'town7' });
+  if (townPage.total === 0) throw new Error('the place filter found nothing');
+  report(`place filter "town7" (GPS and typed places, ${townPage.total} photos), first page (median of 5)`, timed(() => listFiles(ro, { offset: 0, limit: 60, place: 'town7' })), 'ms', 200);
+  report('filter suggestions (/api/facets: cameras, tags, GPS and typed places; median of 5)', timed(() => facets(ro)), 'ms', 200);
   ro.close();
   db.close();
 }

@@ -21,12 +21,18 @@ export function dbLexicon(db: ReadableDb, opts: DbLexiconOptions = {}): Lexicon 
   const now = opts.now ?? (() => Date.now());
   let cams: { at: number; v: KnownCamera[] } | null = null;
   let lenses: { at: number; v: string[] } | null = null;
+  // A place the photos were taken in (GPS) or that the photographer typed as the city, state or
+  // country (0220's indexes). Not a typed sublocation: "Beach" or "Home" there would make the word a
+  // place, and CLIP's "beach" a filter to those few photos.
   const placeStmt = db.prepare(
         `SELECT value FROM (
            SELECT city AS value FROM places WHERE city = @p COLLATE NOCASE
            UNION ALL SELECT region FROM places WHERE region = @p COLLATE NOCASE
            UNION ALL SELECT country FROM places WHERE country = @p COLLATE NOCASE
-           UNION ALL SELECT country FROM places WHERE country_code = @p COLLATE NOCASE) LIMIT 1`,
+           UNION ALL SELECT country FROM places WHERE country_code = @p COLLATE NOCASE
+           UNION ALL SELECT place_city FROM metadata WHERE place_city = @p COLLATE NOCASE
+           UNION ALL SELECT place_state FROM metadata WHERE place_state = @p COLLATE NOCASE
+           UNION ALL SELECT place_country FROM metadata WHERE place_country = @p COLLATE NOCASE) LIMIT 1`,
   );
   const fullName = db.prepare(`SELECT name FROM persons WHERE name = ? COLLATE NOCASE AND ignored = 0`);
   // Persons are few (named people, not faces): a scan of their names is cheap.

@@ -88,6 +88,9 @@ export interface FilterSql {
   active: boolean;
 }
 
+/** The typed place's columns (0210), each with its NOCASE index (0220). */
+const NAMED_PLACE_COLUMNS = ['place_location', 'place_city', 'place_state', 'place_country'] as const;
+
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function personClause(): { sql: (id: string) => string; n: number } {
@@ -158,10 +161,13 @@ export function buildFilter(_db: ReadableDb, f: SearchFilters): FilterSql {
   }
   if (f.place) {
     where.push(
+      // Where GPS put the photo (places, 0036) or the photographer said it was (metadata's typed
+      // place, 0210): each by its NOCASE index (0036, 0220).
       (id) => `${id} IN (SELECT file_id FROM places WHERE city = ? COLLATE NOCASE UNION SELECT file_id FROM places WHERE region = ? COLLATE NOCASE
-        UNION SELECT file_id FROM places WHERE country = ? COLLATE NOCASE UNION SELECT file_id FROM places WHERE country_code = ? COLLATE NOCASE)`,
+        UNION SELECT file_id FROM places WHERE country = ? COLLATE NOCASE UNION SELECT file_id FROM places WHERE country_code = ? COLLATE NOCASE
+        UNION ${NAMED_PLACE_COLUMNS.map((c) => `SELECT file_id FROM metadata WHERE ${c} = ? COLLATE NOCASE`).join(' UNION ')})`,
     );
-    params.push(f.place, f.place, f.place, f.place);
+    params.push(f.place, f.place, f.place, f.place, ...NAMED_PLACE_COLUMNS.map(() => f.place));
     why.push(`place ${f.place}`);
   }
   for (const name of peopleOf(f)) {

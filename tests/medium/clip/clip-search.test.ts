@@ -102,6 +102,28 @@ describe('CLIP end to end with the tiny signature models', () => {
     }
   });
 
+  test('a town typed in Lightroom is a place: "animals in Moab" asks for the photos taken there, with or without GPS', async () => {
+    const model = await handle.get();
+    const [eagle, corgi, pug] = ['trip/eagle.jpg', 'home/corgi.jpg', 'home/pug.jpg'].map((f) => ids.get(f)!);
+    const before = await search(lib.db, 'animals in Moab', { clip: model });
+    assert.equal(before.results.length, PHOTOS.length, 'no photo named Moab yet: CLIP ranks every photo');
+    // Two photos say Moab as their photographer typed it (no GPS), one as GPS placed it.
+    lib.db.prepare(`UPDATE metadata SET place_city = 'Moab', place_state = 'Utah' WHERE file_id IN (?, ?)`).run(eagle, corgi);
+    lib.db.prepare(`INSERT INTO places (file_id, city, region, country, country_code, source, lat, lon) VALUES (?, 'Moab', 'Utah', 'United States', 'US', 'gps', 38.57, -109.55)`).run(pug);
+    try {
+      const r = await search(lib.db, 'animals in Moab', { clip: model });
+      assert.equal(r.mode, 'clip');
+      assert.deepEqual((r.parts ?? []).filter((p) => p.kind === 'place').map((p) => p.label), ['place Moab']);
+      assert.deepEqual(r.results.map((x) => x.fileId).sort(), [eagle, corgi, pug].sort());
+      assert.ok(r.results.every((x) => /place Moab/.test(x.why)), JSON.stringify(r.results.map((x) => x.why)));
+      // The state, typed or GPS's region, asked in lower case, filters as well.
+      assert.deepEqual((await search(lib.db, 'animals in utah', { clip: model })).results.map((x) => x.fileId).sort(), [eagle, corgi, pug].sort());
+    } finally {
+      lib.db.prepare('UPDATE metadata SET place_city = NULL, place_state = NULL WHERE file_id IN (?, ?)').run(eagle, corgi);
+      lib.db.prepare('DELETE FROM places WHERE file_id = ?').run(pug);
+    }
+  });
+
   test('two people named in a query are both in every photo found ("Ada and Grace"), not either one', async () => {
     const now = Date.now();
     const name = (who: string, files: string[]) => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cli, searchCli } from '../../helpers/cli.js';
+import { cli, searchCli, type SearchJson } from '../../helpers/cli.js';
 import { indexLibrary } from '../../helpers/metadata-import.js';
 import { copyFixtures, tempDir } from '../../helpers/fixtures.js';
 
@@ -98,6 +98,22 @@ describe("search by the photographer's own title, caption and place", { timeout:
     const text = await cli(home, ['show', f.lr!]);
     assert.match(text.stdout, /caption: Our camp near the Colorado river/);
     assert.match(text.stdout, /named place: Delicate Arch, Moab, Utah, United States/);
+  });
+
+  test('a typed place is a place: `search --place`, and the town named in a query as a place', async () => {
+    const placed = async (place: string) => {
+      const r = await cli(home, ['search', '', '--place', place, '--json', '--limit', '50']);
+      assert.equal(r.code, 0, r.stderr);
+      return r.json<SearchJson>().results.map((x) => x.path).sort();
+    };
+    assert.deepEqual(await placed('moab'), [f.lr, f.dt].sort());
+    assert.deepEqual(await placed('Delicate Arch'), [f.lr]);
+    assert.deepEqual(await placed('Zürich'), [f.pm]);
+    assert.deepEqual(await placed('boulder'), [f.raw], "a RAW's Lightroom sidecar names it");
+    assert.deepEqual(await placed('denver'), [], "the JPEG's own place, replaced by its sidecar's");
+    const r = await search('moab camping');
+    assert.ok(r.parsed.some((p) => p.kind === 'place' && p.label === 'place Moab'), JSON.stringify(r.parsed));
+    assert.equal(r.results[0]!.path, f.lr);
   });
 
   // Last: it changes the library.
