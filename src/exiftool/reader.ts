@@ -10,6 +10,7 @@ import { METADATA_TAGS } from './metadata-tags.js';
 import { BROTLI_WARNING, decompressJxlBoxes } from './jxl-boxes.js';
 import { EmbeddedImagesTask, type EmbeddedImages } from './embedded-images-task.js';
 import { parkExifTool } from './park.js';
+import { sayable, withSayablePaths } from './argument-path.js';
 
 export interface ReaderOptions {
   /** ExifTool processes in the read pool. */
@@ -129,6 +130,13 @@ export class ExifReader {
    * batch-mates, and this caller stops waiting for it.
    */
   async read(file: string, signal?: AbortSignal): Promise<Tags> {
+    if (!sayable(file)) {
+      return withSayablePaths([file], async ([link]) => {
+        const tags = await this.read(link!, signal);
+        tags.SourceFile = file; // named as the file itself: the link is ours, and gone once read
+        return tags;
+      });
+    }
     const tags = await this.readQueued(file, signal);
     const warning = (tags as Record<string, unknown>).Warning;
     return typeof warning === 'string' && BROTLI_WARNING.test(warning) ? this.readDecompressed(file, tags, signal) : tags;
@@ -188,6 +196,7 @@ export class ExifReader {
    * ExifTool cannot read simply has none). Requests made in the same tick share a command.
    */
   embeddedImages(file: string, tags: readonly string[]): Promise<EmbeddedImages> {
+    if (!sayable(file)) return withSayablePaths([file], ([link]) => this.embeddedImages(link!, tags)).catch(() => new Map());
     const key = tags.join(',');
     return new Promise((resolve) => {
       const list = this.embeddedQueue.get(key) ?? [];

@@ -1,6 +1,7 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { ExifTool, ExifToolTask } from 'exiftool-vendored';
 import { DaemonError } from '../errors/index.js';
+import { withSayablePaths } from './argument-path.js';
 import { parkExifTool } from './park.js';
 
 /**
@@ -111,7 +112,7 @@ export class ExifToolWriter implements XmpWriter {
 
   async readTags(file: string, tags: readonly string[]): Promise<Record<string, unknown>> {
     try {
-      const { out } = await this.#run(['-j', '-struct', '-G1', '-n', ...tags.map((t) => `-${t}`), file], `reading ${file}`);
+      const { out } = await withSayablePaths([file], ([f]) => this.#run(['-j', '-struct', '-G1', '-n', ...tags.map((t) => `-${t}`), f!], `reading ${file}`));
       const arr = JSON.parse(out) as Record<string, unknown>[];
       return arr[0] ?? {};
     } catch (e) {
@@ -124,7 +125,7 @@ export class ExifToolWriter implements XmpWriter {
     // Given a folder ExifTool would rewrite every file inside it.
     if (existsSync(file) && !statSync(file).isFile()) throw new DaemonError('WRITE_FAILED', `${file} is not a regular file`);
     try {
-      const { out, warnings } = await this.#run(['-overwrite_original_in_place', '-E', ...args, file], `writing ${file}`);
+      const { out, warnings } = await withSayablePaths([file], ([f]) => this.#run(['-overwrite_original_in_place', '-E', ...args, f!], `writing ${file}`));
       return parseWriteOutput(out, warnings);
     } catch (e) {
       cleanupTemp(file);
@@ -136,8 +137,9 @@ export class ExifToolWriter implements XmpWriter {
   async writeNew(source: string | null, dest: string, args: readonly string[]): Promise<WriteReport> {
     if (source !== null && !statSync(source).isFile()) throw new DaemonError('WRITE_FAILED', `${source} is not a regular file`);
     try {
-      const cmd = source === null ? ['-E', ...args, dest] : ['-E', ...args, '-o', dest, source];
-      const { out, warnings } = await this.#run(cmd, `writing ${dest}`);
+      const { out, warnings } = await withSayablePaths(source === null ? [dest] : [dest, source], ([d, s]) =>
+        this.#run(s === undefined ? ['-E', ...args, d!] : ['-E', ...args, '-o', d!, s], `writing ${dest}`),
+      );
       return parseWriteOutput(out, warnings);
     } catch (e) {
       if (e instanceof DaemonError) throw e;
@@ -148,7 +150,7 @@ export class ExifToolWriter implements XmpWriter {
   }
 
   async imageDataHash(file: string): Promise<string | null> {
-    const { out } = await this.#run(['-j', '-api', 'ImageHashType=SHA256', '-ImageDataHash', file], `hashing ${file}`);
+    const { out } = await withSayablePaths([file], ([f]) => this.#run(['-j', '-api', 'ImageHashType=SHA256', '-ImageDataHash', f!], `hashing ${file}`));
     const arr = JSON.parse(out) as { ImageDataHash?: unknown }[];
     const h = arr[0]?.ImageDataHash;
     return typeof h === 'string' && /^[0-9a-f]{64}$/i.test(h) ? h.toLowerCase() : null;
