@@ -157,11 +157,18 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
     args.push(JSON.stringify(f.ids));
   }
   const whereSql = where.join(' AND ');
-  const total = (db.prepare(`SELECT count(*) AS n FROM files f LEFT JOIN metadata m ON m.file_id = f.id WHERE ${whereSql}`).get(...args) as { n: number }).n;
+  // Metadata joined only where a clause reads it (camera, words): counting the files of a tag
+  // otherwise read each one's metadata row too.
+  const from = f.camera || f.q ? `files f LEFT JOIN metadata m ON m.file_id = f.id` : `files f`;
+  const total = (db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${whereSql}`).get(...args) as { n: number }).n;
   const order = f.ids ? `(SELECT key FROM json_each(?) WHERE value = f.id)` : `m.captured_ts IS NULL, m.captured_ts DESC, f.id DESC`;
   const orderArgs = f.ids ? [JSON.stringify(f.ids)] : [];
-  const rows = db.prepare(`${ITEM_SELECT} WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, ...orderArgs, f.limit, f.offset) as ItemRow[];
-  return { total, items: rows.map(toItem) };
+  // The page's ids first, sorting only (capture time, id) for every file that passes; then the
+  // page's 60 rows whole. Sorted whole, each passing file's path, camera and preview row was read
+  // and carried through the sort (a tag on 15,000 photos of 300,000: ~500 ms).
+  const ids = db.prepare(`SELECT f.id FROM files f LEFT JOIN metadata m ON m.file_id = f.id WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).pluck().all(...args, ...orderArgs, f.limit, f.offset) as number[];
+  const rows = new Map((db.prepare(`${ITEM_SELECT} WHERE f.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as ItemRow[]).map((r) => [r.id, r]));
+  return { total, items: ids.flatMap((id) => (rows.has(id) ? [toItem(rows.get(id)!)] : [])) };
 }
 
 export function getFileItem(db: ReadableDb, id: number): FileItem | undefined {

@@ -89,3 +89,15 @@ test('with every filter on, each word lookup is driven by its own index: never b
     db.close();
   }
 });
+
+test('selecting the photos of a date range reads the capture-time index, not every file', () => {
+  const db = library();
+  try {
+    const f = buildFilter(db, FILTERS.date!);
+    const p = plan(db, f.sql);
+    assert.ok(p.some((d) => /metadata_captured/.test(d)), p.join(' | '));
+    assert.ok(!p.some((d) => /^SCAN (f|files)\b/.test(d)), p.join(' | '));
+  } finally {
+    db.close();
+  }
+});
