@@ -168,7 +168,8 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
   // carried through the sort (the tag "dog" on 25,000 of 500,000 photos: 485 ms, now 391).
   const ids = db.prepare(`SELECT f.id FROM files f LEFT JOIN metadata m ON m.file_id = f.id WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).pluck().all(...args, ...orderArgs, f.limit, f.offset) as number[];
   const rows = new Map((db.prepare(`${ITEM_SELECT} WHERE f.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as ItemRow[]).map((r) => [r.id, r]));
-  return { total, items: ids.flatMap((id) => (rows.has(id) ? [toItem(rows.get(id)!)] : [])) };
+  const items = ids.map((id) => rows.get(id)).filter((r): r is ItemRow => r !== undefined);
+  return { total, items: items.map(toItem) };
 }
 
 export function getFileItem(db: ReadableDb, id: number): FileItem | undefined {
