@@ -23,9 +23,22 @@ CREATE TRIGGER folder_names_delete AFTER DELETE ON folders BEGIN
 END;
 
 -- A file's folder: its path up to the last '/' (rtrim drops the trailing characters that are not '/').
+-- The rows already there take their name from file_names (0120 keeps every file's) and cut it
+-- off: rtrim compares each trailing character with every character of the set, ~4 us a path, 1.7-2.8 s
+-- of this step at 500K files against ~0.7 s with the name looked up. A name missing there or not
+-- the path's own last part falls back to rtrim.
 INSERT INTO folders (path, rel, files)
   SELECT d, CASE WHEN substr(d, 1, length(r) + 1) = r || '/' THEN substr(d, length(r) + 2) ELSE '' END, n
-  FROM (SELECT substr(path, 1, length(rtrim(path, replace(path, '/', ''))) - 1) AS d, min(root) AS r, count(*) AS n FROM files GROUP BY d);
+  FROM (
+    SELECT d, min(root) AS r, count(*) AS n
+    FROM (
+      SELECT f.root, CASE WHEN substr(f.path, -length(fn.name) - 1) = '/' || fn.name AND instr(fn.name, '/') = 0
+                          THEN substr(f.path, 1, length(f.path) - length(fn.name) - 1)
+                          ELSE substr(f.path, 1, length(rtrim(f.path, replace(f.path, '/', ''))) - 1) END AS d
+      FROM files f LEFT JOIN file_names fn ON fn.rowid = f.id
+    )
+    GROUP BY d
+  );
 
 -- Joining and leaving a folder, written once: the triggers on files insert a folder's path into
 -- these empty views, whose INSTEAD OF triggers keep the rows and counts.

@@ -37,3 +37,29 @@ test('0200: the folders of the files already indexed, counted, their names index
     done();
   }
 });
+
+test('0200: a file whose name is missing from file_names, or not its last part, still lands in its own folder', () => {
+  const { db, done } = dbBefore(200);
+  const w = db as WritableDb;
+  try {
+    const file = w.prepare(`INSERT INTO files (path, root, ext, kind, state, first_seen_at, last_seen_at) VALUES (?, ?, 'jpg', 'image', 'present', 0, 0)`);
+    const kept = Number(file.run('/Volumes/Photos/2023/Iceland/a.jpg', '/Volumes/Photos').lastInsertRowid);
+    const missing = Number(file.run('/Volumes/Photos/2023/Iceland/b.jpg', '/Volumes/Photos').lastInsertRowid);
+    const partial = Number(file.run('/Volumes/Photos/2023/Oslo/DSC_1.jpg', '/Volumes/Photos').lastInsertRowid);
+    const stale = Number(file.run('/Volumes/Photos/Paris/c.jpg', '/Volumes/Photos').lastInsertRowid);
+    // The bulk fill reads each name from file_names (0120's triggers keep it): here it is not to be trusted.
+    assert.equal(db.prepare(`SELECT name FROM file_names WHERE rowid = ?`).pluck().get(kept), 'a.jpg');
+    w.prepare(`DELETE FROM file_names WHERE rowid = ?`).run(missing);
+    w.prepare(`UPDATE file_names SET name = '1.jpg' WHERE rowid = ?`).run(partial);
+    w.prepare(`UPDATE file_names SET name = 'Paris/c.jpg' WHERE rowid = ?`).run(stale);
+    migrate(db, defaultMigrationsDir());
+    assert.deepEqual(db.prepare(`SELECT path, rel, files FROM folders ORDER BY path`).all(), [
+      { path: '/Volumes/Photos/2023/Iceland', rel: '2023/Iceland', files: 2 },
+      { path: '/Volumes/Photos/2023/Oslo', rel: '2023/Oslo', files: 1 },
+      { path: '/Volumes/Photos/Paris', rel: 'Paris', files: 1 },
+    ]);
+  } finally {
+    db.close();
+    done();
+  }
+});
