@@ -57,6 +57,19 @@ export function basename(p: string | null | undefined): string {
   return i >= 0 ? p.slice(i + 1) : p;
 }
 
+/**
+ * Names that tell these files apart: each file's name, and as many of its folders as it takes
+ * when two share a name (exact copies usually do: "2019/Iceland/DSC_1.NEF" beside
+ * "Backup/Iceland/DSC_1.NEF"), the same depth for all so they read side by side.
+ */
+export function distinctNames(paths: readonly string[]): string[] {
+  const parts = paths.map((p) => p.split('/').filter(Boolean));
+  const deepest = Math.max(1, ...parts.map((x) => x.length));
+  let k = 1;
+  while (k < deepest && new Set(parts.map((x) => x.slice(-k).join('/'))).size < parts.length) k++;
+  return parts.map((x) => (k > 1 && x.length > k ? '…/' : '') + x.slice(-k).join('/'));
+}
+
 export function notify(message: string, kind: 'info' | 'error' = 'info'): void {
   const n = byId('notice');
   n.textContent = message;

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { basename, byId, clear, h, notify } from './dom.js';
+import { byId, clear, distinctNames, h, notify } from './dom.js';
 import { openDetail } from './detail-view.js';
 
 interface DupFile { id: number; path: string; name: string; thumbnail: string | null; width: number | null; height: number | null; keep: boolean }
@@ -19,19 +19,22 @@ async function markOthers(g: DupGroup): Promise<void> {
 }
 
 function group(g: DupGroup): HTMLElement {
+  // Copies mostly share a name: their folders tell which is which.
+  const names = distinctNames(g.files.map((f) => f.path));
+  const keep = names[g.files.findIndex((f) => f.keep)] ?? g.keep;
   return h(
     'div',
     { class: `card dup-group dup-${g.kind}`, 'data-kind': g.kind },
-    h('h3', {}, `${KIND[g.kind]} · ${g.files.length} files · keep ${basename(g.keep)} `, h('button', { class: 'small', onclick: () => void markOthers(g) }, 'Mark the others')),
+    h('h3', {}, `${KIND[g.kind]} · ${g.files.length} files · keep ${keep} `, h('button', { class: 'small', onclick: () => void markOthers(g) }, 'Mark the others')),
     h(
       'div',
       { class: 'dup-row' },
-      ...g.files.map((f) =>
+      ...g.files.map((f, i) =>
         h(
           'button',
           { class: `tile${f.keep ? ' keep' : ''}`, 'data-id': f.id, title: f.path, onclick: () => void openDetail(f.id).catch((e: Error) => notify(e.message, 'error')) },
           f.thumbnail ? h('img', { src: f.thumbnail, loading: 'lazy', alt: f.name }) : h('div', { class: 'noimg' }, 'no preview'),
-          h('div', { class: 'cap' }, `${f.keep ? '★ keep · ' : ''}${f.name}${f.width && f.height ? ` · ${f.width}×${f.height}` : ''}`),
+          h('div', { class: 'cap' }, `${f.keep ? '★ keep · ' : ''}${names[i]}${f.width && f.height ? ` · ${f.width}×${f.height}` : ''}`),
         ),
       ),
     ),
