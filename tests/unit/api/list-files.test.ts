@@ -59,17 +59,23 @@ test('a page of files: every filter, every offset, the capture order with undate
       [{ tag: 'outdoor' }, (p) => p.tags.includes('outdoor')],
       [{ camera: '6D' }, (p) => p.ts !== undefined && p.camera === 'EOS 6D'],
       [{ from: Date.UTC(2020, 0, 1, 0, 5), to: Date.UTC(2020, 0, 1, 0, 12) }, (p) => p.ts != null && p.ts >= Date.UTC(2020, 0, 1, 0, 5) && p.ts < Date.UTC(2020, 0, 1, 0, 12)],
+      [{ root: '/l', tag: 'dog' }, (p) => p.tags.includes('dog')],
+      [{ kind: 'raw', from: Date.UTC(2020, 0, 1, 0, 10) }, (p) => p.ts != null && p.ts >= Date.UTC(2020, 0, 1, 0, 10)],
     ];
-    for (const [filter, keep] of cases) {
-      const want = expected(photos, keep);
-      assert.ok(want.length > 50, `${JSON.stringify(filter)}: ${want.length}`);
-      const got: number[] = [];
-      for (let offset = 0; offset < want.length + 120; offset += 120) {
-        const page = listFiles(db, { ...filter, offset, limit: 120 });
-        assert.equal(page.total, want.length, JSON.stringify(filter));
-        got.push(...page.items.map((x) => x.id));
+    // Pages of 120 and of 37: a page that ends the dated files and goes on with the undated ones
+    // falls at a different offset in each (the capture-time walk, then the rest by id).
+    for (const limit of [120, 37]) {
+      for (const [filter, keep] of cases) {
+        const want = expected(photos, keep);
+        assert.ok(want.length > 50, `${JSON.stringify(filter)}: ${want.length}`);
+        const got: number[] = [];
+        for (let offset = 0; offset < want.length + limit; offset += limit) {
+          const page = listFiles(db, { ...filter, offset, limit });
+          assert.equal(page.total, want.length, JSON.stringify(filter));
+          got.push(...page.items.map((x) => x.id));
+        }
+        assert.deepEqual(got, want, `${JSON.stringify(filter)}, pages of ${limit}`);
       }
-      assert.deepEqual(got, want, JSON.stringify(filter));
     }
     // A page's items are whole: name, camera, capture time, size and preview as the row holds them.
     const [first] = listFiles(db, { offset: 0, limit: 1, tag: 'dog' }).items;
@@ -90,6 +96,43 @@ test('search hits (ids) keep their order, whatever their capture times', () => {
     assert.deepEqual(listFiles(db, { offset: 0, limit: 10, ids }).items.map((x) => x.id), ids);
     assert.deepEqual(listFiles(db, { offset: 2, limit: 2, ids }).items.map((x) => x.id), [1200, 37]);
     assert.equal(listFiles(db, { offset: 0, limit: 10, ids: [41, 5] }).total, 1, 'a gone file is no hit');
+  } finally {
+    db.close();
+  }
+});
+
+test('a broad filter walks the capture-time index for its first page; a narrow one sorts its few; neither reads every file', () => {
+  const { db } = library();
+  try {
+    // Every statement a page runs, and its plan.
+    const plans = (filter: Omit<FileFilter, 'limit' | 'offset'>): string[] => {
+      const seen: string[] = [];
+      const spy = new Proxy(db, {
+        get: (target, key) => (key === 'prepare' ? (sql: string) => (seen.push(sql), target.prepare(sql)) : Reflect.get(target, key, target)),
+      });
+      const page = listFiles(spy, { ...filter, offset: 0, limit: 120 });
+      assert.ok(page.items.length > 0);
+      return seen.filter((sql) => /^\s*SELECT/i.test(sql)).map((sql) => {
+        const params = (sql.match(/\?/g) ?? []).map(() => null);
+        return `${sql}\n  => ${(db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ')}`;
+      });
+    };
+    // No filter and the tag "dog" (a fifth of the photos): the page walks metadata_captured newest
+    // first, with no sort, and never scans files.
+    for (const filter of [{}, { tag: 'dog' }]) {
+      const p = plans(filter);
+      const walk = p.find((x) => /INDEXED BY metadata_captured/.test(x));
+      assert.ok(walk, `${JSON.stringify(filter)} walks:\n${p.join('\n')}`);
+      assert.match(walk!, /=> (SCAN|SEARCH) m USING COVERING INDEX metadata_captured/);
+      // No sort of the walk itself: a temp b-tree only where a UNION of the tag's lists merges.
+      const count = (re: RegExp) => walk!.match(re)?.length ?? 0;
+      assert.ok(count(/USE TEMP B-TREE FOR ORDER BY/g) <= count(/MERGE \(UNION\)/g), walk);
+      for (const x of p) assert.doesNotMatch(x, /SCAN f\b(?! USING COVERING INDEX files_state)/, x);
+    }
+    // A tag on a handful of photos: sorting them, never a walk of every dated file.
+    db.prepare(`INSERT INTO tags (file_id, label, score, source) VALUES (10, 'rare', 0.5, 'clip'), (20, 'rare', 0.5, 'clip'), (30, 'rare', 0.5, 'clip')`).run();
+    const rare = plans({ tag: 'rare' });
+    assert.ok(!rare.some((x) => /INDEXED BY metadata_captured/.test(x)), rare.join('\n'));
   } finally {
     db.close();
   }
