@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { listFiles, type FileFilter } from '../../../src/api/files.repository.js';
 import { openDb, type WritableDb } from '../../../src/store/db.js';
+import { captured, plan } from '../../helpers/query-plan.js';
 
 interface Photo {
   id: number;
@@ -105,18 +106,10 @@ test('a broad filter walks the capture-time index for its first page; a narrow o
   const { db } = library();
   try {
     // Every statement a page runs, and its plan.
-    const plans = (filter: Omit<FileFilter, 'limit' | 'offset'>): string[] => {
-      const seen: string[] = [];
-      const spy = new Proxy(db, {
-        get: (target, key) => (key === 'prepare' ? (sql: string) => (seen.push(sql), target.prepare(sql)) : Reflect.get(target, key, target)),
-      });
-      const page = listFiles(spy, { ...filter, offset: 0, limit: 120 });
-      assert.ok(page.items.length > 0);
-      return seen.filter((sql) => /^\s*SELECT/i.test(sql)).map((sql) => {
-        const params = (sql.match(/\?/g) ?? []).map(() => null);
-        return `${sql}\n  => ${(db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ')}`;
-      });
-    };
+    const plans = (filter: Omit<FileFilter, 'limit' | 'offset'>): string[] =>
+      captured(db, () => assert.ok(listFiles(db, { ...filter, offset: 0, limit: 120 }).items.length > 0))
+        .filter((sql) => /^\s*SELECT/i.test(sql))
+        .map((sql) => `${sql}\n  => ${plan(db, sql).join(' | ')}`);
     // No filter and the tag "dog" (a fifth of the photos): the page walks metadata_captured newest
     // first, with no sort, and never scans files.
     for (const filter of [{}, { tag: 'dog' }]) {
