@@ -20,6 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureToken } from '../src/api/api-token.js';
 import { facets, listFiles } from '../src/api/files.repository.js';
+import { mapPoints } from '../src/api/map.repository.js';
+import { timelineDays } from '../src/api/timeline.repository.js';
 import { buildFilter, termMatches } from '../src/search/search.repository.js';
 import { TOKEN_HEADER } from '../src/api/security.hook.js';
 import { listPersonTiles } from '../src/people/index.js';
@@ -102,7 +104,7 @@ if (!BUILD_IN) {
   // 10 an older CR2, 1 in 50 a RAF, 1 in 100 a date-only time (midnight, no offset), 1 in 200 a
   // lens ExifTool could not name; 1 in 20 previews rendered from a TIFF itself.
   const addMeta = db.prepare(
-    `INSERT INTO metadata (file_id, file_type, captured_at, captured_ts, make, model, lens, title, place_city, place_country, read_at) VALUES (?, ?, ?, ?, 'Canon', 'EOS R5', ?, ?, ?, ?, ?)`,
+    `INSERT INTO metadata (file_id, file_type, captured_at, captured_ts, make, model, lens, title, place_city, place_country, gps_lat, gps_lon, read_at) VALUES (?, ?, ?, ?, 'Canon', 'EOS R5', ?, ?, ?, ?, ?, ?, ?)`,
   );
   const addPreview = db.prepare(
     `INSERT INTO previews (file_id, preview_hash, source, width, height, bytes, path, thumb_path, made_at) VALUES (?, ?, ?, 2048, 1365, 400000, 'previews/p.jpg', 'thumbs/p.jpg', ?)`,
@@ -122,11 +124,15 @@ if (!BUILD_IN) {
         const sidecar = id % 10 === 5 ? `${folder}/IMG_${id}.CR3.xmp` : id % 2 === 0 ? `${folder}/IMG_${id}.xmp` : null;
         addFile.run(id, `${folder}/IMG_${id}.CR3`, SYNTHETIC_ROOT, `h${id}`, sidecar, now, now);
         const type = id % 20 === 0 ? 'TIFF' : id % 10 === 1 ? 'CR2' : id % 50 === 2 ? 'RAF' : 'CR3';
-        const at = id % 100 === 3 ? '2019-05-01T00:00:00' : `2019-05-01T12:${String(id % 60).padStart(2, '0')}:00`;
+        // Ten years of days (the timeline's day counts group them).
+        const day = new Date(Date.UTC(2010, 0, 1) + (id % 3650) * 86_400_000).toISOString().slice(0, 10);
+        const at = id % 100 === 3 ? `${day}T00:00:00` : `${day}T12:${String(id % 60).padStart(2, '0')}:00`;
         // 1 in 10 with a title of their own (0210 makes the titles searchable at once); the 1 in 5
         // without GPS named by a town typed in Lightroom (0220 indexes those names).
         const typed = id % 5 === 0 ? TOWNS[(id * 7) % TOWNS.length]! : null;
-        addMeta.run(id, type, at, now - id * 60_000, id % 200 === 4 ? 'Unknown ( )' : 'RF24-70mm F2.8 L IS USM', id % 10 === 7 ? `Harbour at dawn ${id % 1000}` : null, typed?.[0] ?? null, typed?.[2] ?? null, now);
+        // The 4 in 5 geotagged (places below) with their position (the map reads it).
+        const gps = id % 5 !== 0 ? [-60 + (id % 12_000) / 100, -170 + (id % 34_000) / 100] : [null, null];
+        addMeta.run(id, type, at, now - id * 60_000, id % 200 === 4 ? 'Unknown ( )' : 'RF24-70mm F2.8 L IS USM', id % 10 === 7 ? `Harbour at dawn ${id % 1000}` : null, typed?.[0] ?? null, typed?.[2] ?? null, ...gps, now);
         addPreview.run(id, `p${id}`, type === 'TIFF' ? 'file' : 'JpgFromRaw', now);
         if (id % 10 === 0) addTag.run(id, id % 20 === 0 ? 'dog' : 'beach');
         if (id % 5 !== 0) addPlace.run(id, ...TOWNS[id % TOWNS.length]!); // 4 in 5 photos geotagged
@@ -282,6 +288,35 @@ const CPU_PASSES = ['preview', 'faces', 'embed', 'tags', 'ocr', 'fingerprint'];
   }
   report('search: files tagged "dog", first page (median of 5)', median(search), 'ms', null);
   report('people listing, first page (median of 5)', median(people), 'ms', null);
+  // The Photos tab's first request, the day counts (asked again every few seconds while photos
+  // come in), and the map's points: reads of the whole library.
+  const days: number[] = [];
+  const map: number[] = [];
+  let points = 0;
+  for (let i = 0; i < 5; i++) {
+    let t = performance.now();
+    timelineDays(ro);
+    days.push(performance.now() - t);
+    t = performance.now();
+    points = mapPoints(ro).length;
+    map.push(performance.now() - t);
+  }
+  // Baselines: the same reads checking each photo's files row for its state, as they did before.
+  const oldDays: number[] = [];
+  const oldMap: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    let t = performance.now();
+    ro.prepare(`SELECT substr(m.captured_at, 1, 10) AS day, count(*) AS count FROM metadata m CROSS JOIN files f ON f.id = m.file_id WHERE f.state <> 'gone' GROUP BY day ORDER BY day DESC`).all();
+    oldDays.push(performance.now() - t);
+    t = performance.now();
+    ro.prepare(`SELECT m.file_id, m.gps_lat, m.gps_lon FROM metadata m CROSS JOIN files f ON f.id = m.file_id WHERE m.gps_lat IS NOT NULL AND m.gps_lon IS NOT NULL AND f.state <> 'gone'
+      AND NOT (m.gps_lat = 0 AND m.gps_lon = 0) AND m.gps_lat BETWEEN -90 AND 90 AND m.gps_lon BETWEEN -180 AND 180`).raw().all();
+    oldMap.push(performance.now() - t);
+  }
+  report('timeline day counts, the whole library (median of 5)', median(days), 'ms', 500);
+  report('  each photo\'s files row read for its state (baseline; median of 3)', median(oldDays), 'ms', null);
+  report(`map points, the whole library (${points} photos with GPS; median of 5)`, median(map), 'ms', null);
+  report('  each photo\'s files row read for its state (baseline; median of 3)', median(oldMap), 'ms', null);
   // Free text: "dog" as a word inside any tag label ("hot dog stand"), through term_words; the
   // baseline is the LIKE over every tag row it replaced, measured here on the same database.
   const words: number[] = [];

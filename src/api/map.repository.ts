@@ -1,5 +1,5 @@
 import type { ReadableDb } from '../store/db.js';
-import { inLibrary } from '../store/repositories/file.repository.js';
+import { idInLibrary } from '../store/repositories/file.repository.js';
 
 /** One photo on the map: [file id, latitude, longitude] (compact: the page may get 100K of them). */
 export type MapPoint = [number, number, number];
@@ -11,9 +11,10 @@ export type MapPoint = [number, number, number];
 export function mapPoints(db: ReadableDb): MapPoint[] {
   const rows = db
     .prepare(
-      // CROSS JOIN: metadata first, through the partial GPS index (only photos with a position).
-      `SELECT m.file_id AS id, m.gps_lat AS lat, m.gps_lon AS lon FROM metadata m CROSS JOIN files f ON f.id = m.file_id
-       WHERE m.gps_lat IS NOT NULL AND m.gps_lon IS NOT NULL AND ${inLibrary('f')}
+      // The partial GPS index alone (it holds each position's file id); the library's own by the
+      // gone files' ids, no files row read.
+      `SELECT m.file_id AS id, m.gps_lat AS lat, m.gps_lon AS lon FROM metadata m
+       WHERE m.gps_lat IS NOT NULL AND m.gps_lon IS NOT NULL AND ${idInLibrary('m.file_id')}
          AND NOT (m.gps_lat = 0 AND m.gps_lon = 0) AND m.gps_lat BETWEEN -90 AND 90 AND m.gps_lon BETWEEN -180 AND 180`,
     )
     .raw()

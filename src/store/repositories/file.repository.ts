@@ -16,6 +16,17 @@ export function inLibrary(alias: string): string {
   return `${alias}.state <> 'gone'`;
 }
 
+/**
+ * The same condition for a file id alone (`id`: an id column of a table whose rows always have
+ * their files row, as metadata's do by foreign key), for reads over the whole library: the gone
+ * files' ids listed once through their state index, never each file's row. Checking 550K files
+ * rows for their state spilled SQLite's page cache and read them from disk: the timeline's day
+ * counts took 2.4 s, 0.2 s so.
+ */
+export function idInLibrary(id: string): string {
+  return `${id} NOT IN (SELECT gone.id FROM files gone WHERE gone.state = 'gone')`;
+}
+
 export interface FileRow {
   id: number;
   path: string;

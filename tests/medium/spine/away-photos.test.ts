@@ -110,6 +110,9 @@ test('photos whose drive is unplugged, or evicted to iCloud, are still found eve
     assert.equal(after.map, 1);
     assert.equal(((await get(`/api/files?place=${encodeURIComponent(place!)}`)).items as Item[])[0]!.state, 'cloud');
     assert.equal(after.timeline.length, PHOTOS.length - 1);
+    const counted = (days: { count: number }[]) => days.reduce((n, d) => n + d.count, 0);
+    assert.equal(counted(after.days as { count: number }[]), counted(present.days as { count: number }[]) - 1, "the day counts leave the deleted photo out, keep the away ones");
+    assert.equal(after.files.length, PHOTOS.length - 1, 'the search view lists every photo the library holds, the away ones too');
     assert.ok(!after.person.includes('obama_1.jpg') && !after.byName.includes('obama_1.jpg'), 'a deleted photo is not listed');
     assert.equal(after.personTotal, present.personTotal as number - (present.person.includes('obama_1.jpg') ? 1 : 0), "the person's count is the photos listed");
     assert.match((await search(db, 'zebra')).results.map((x) => `${path.basename(x.path)} ${x.away}`).join(','), /zebra\.jpg cloud/);
