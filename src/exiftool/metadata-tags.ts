@@ -23,7 +23,7 @@ export const METADATA_TAGS: readonly string[] = Object.freeze([
   // GPS
   'GPSLatitude', 'GPSLongitude', 'GPSAltitude', 'GPSLatitudeRef', 'GPSLongitudeRef', 'GPSAltitudeRef', 'GPSPosition',
   // the user's own values (sidecar or file): ratings, labels, keywords, people, regions, places
-  'Rating', 'Label', 'Colorlabels', 'ColorLabel', 'Title', 'ObjectName', 'Description', 'ImageDescription', 'Caption-Abstract', 'Subject', 'Keywords', 'HierarchicalSubject', 'TagsList', 'LastKeywordXMP',
+  'Rating', 'Label', 'Colorlabels', 'ColorLabel', 'Title', 'ObjectName', 'Headline', 'Description', 'ImageDescription', 'Caption-Abstract', 'Subject', 'Keywords', 'HierarchicalSubject', 'TagsList', 'LastKeywordXMP',
   'CatalogSets', 'PersonInImage', 'RegionInfo', 'RegionInfoMP', 'City', 'State', 'Country', 'CountryCode', 'Location',
   'Sub-location', 'Province-State', 'Country-PrimaryLocationName', 'LocationShownCity', 'LocationShownProvinceState',
   'LocationShownCountryName', 'LocationShownSublocation',

@@ -42,9 +42,13 @@ export function captionOf(file: Tags, sidecar: Tags | null): string | null {
   return (sidecar && firstCaption(sidecar, ['Description', 'ImageDescription'])) || firstCaption(file, ['ImageDescription', 'Description', 'Caption-Abstract']);
 }
 
-/** The title: XMP's dc:title (sidecar first), else IPTC's Object Name (what Photo Mechanic and older tools write). */
+/**
+ * The title: XMP's dc:title (sidecar first), else IPTC's Object Name (what Photo Mechanic and older
+ * tools write), else the Headline (photoshop:Headline, IPTC Headline: Lightroom's and Photo
+ * Mechanic's IPTC panels have it, and press photographers fill it rather than a title).
+ */
 export function titleOf(file: Tags, sidecar: Tags | null): string | null {
-  return (sidecar && text(sidecar.Title)) || text(file.Title) || text(file.ObjectName);
+  return (sidecar && text(sidecar.Title)) || text(file.Title) || text(file.ObjectName) || (sidecar && text(sidecar.Headline)) || text(file.Headline);
 }
 
 export interface NamedPlace {

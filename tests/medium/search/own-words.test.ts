@@ -46,7 +46,7 @@ describe("search by the photographer's own title, caption and place", { timeout:
       '-XMP-iptcCore:Location=Delicate Arch', '-XMP-photoshop:City=Moab', '-XMP-photoshop:State=Utah', '-XMP-photoshop:Country=United States', '-XMP-dc:Subject=camping', lr!);
     et('-gps:all=', '-IPTC:ObjectName=Harbour lights', '-IPTC:Caption-Abstract=Fishing boats at dawn', '-IPTC:City=Zürich', '-IPTC:Sub-location=Seebecken', '-charset', 'iptc=UTF8', '-IPTC:CodedCharacterSet=UTF8', pm!);
     // Lightroom's sidecar of a RAW: IMG.xmp beside IMG.CR2.
-    et('-o', raw!.replace(/\.cr2$/, '.xmp'), '-XMP-dc:Description=Wedding toast in the barn', '-XMP-photoshop:City=Boulder', raw!);
+    et('-o', raw!.replace(/\.cr2$/, '.xmp'), '-XMP-dc:Description=Wedding toast in the barn', '-XMP-photoshop:Headline=Anna and Tom say yes', '-XMP-photoshop:City=Boulder', raw!);
     et('-gps:all=', '-EXIF:ImageDescription=OLYMPUS DIGITAL CAMERA', camera!);
     // darktable's sidecar names the place; the JPEG's own (older) place gives way whole.
     et('-gps:all=', '-XMP-photoshop:City=Denver', '-XMP-photoshop:State=Colorado', dt!);
@@ -81,6 +81,7 @@ describe("search by the photographer's own title, caption and place", { timeout:
     assert.deepEqual(await found('zurich'), [f.pm]);
     assert.deepEqual(await found('seebecken'), [f.pm]);
     assert.deepEqual(await found('wedding toast'), [f.raw]);
+    assert.deepEqual(await found('say yes'), [f.raw], "the sidecar's Headline, no title beside it");
     assert.deepEqual(await found('boulder'), [f.raw]);
   });
 

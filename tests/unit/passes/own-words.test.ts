@@ -30,6 +30,11 @@ describe("the photographer's own words, read from a photo's tags", () => {
     assert.equal(titleOf({ Title: 'file title' }, { Title: 'sidecar title' }), 'sidecar title');
     assert.equal(titleOf({ ObjectName: 'Test IPTC picture' }, null), 'Test IPTC picture');
     assert.equal(titleOf({ Title: 'XMP title', ObjectName: 'IPTC title' }, null), 'XMP title');
+    // The Headline when nothing names a title: the sidecar's first, never over a title.
+    assert.equal(titleOf({ Headline: 'file headline' }, { Headline: 'sidecar headline' }), 'sidecar headline');
+    assert.equal(titleOf({ Headline: 'file headline' }, null), 'file headline');
+    assert.equal(titleOf({ ObjectName: 'IPTC title', Headline: 'headline' }, { Headline: 'sidecar headline' }), 'IPTC title');
+    assert.equal(titleOf({ Headline: '  ' }, null), null);
   });
 
   test('the named place: XMP before IPTC, the location shown last, and a sidecar names the whole place or none of it', () => {
