@@ -9,15 +9,15 @@ export type MapPoint = [number, number, number];
  * Guinea). Read through the partial metadata_gps index.
  */
 export function mapPoints(db: ReadableDb): MapPoint[] {
-  const rows = db
+  return db
     .prepare(
       // The partial GPS index alone (it holds each position's file id); the library's own by the
-      // gone files' ids, no files row read.
-      `SELECT m.file_id AS id, m.gps_lat AS lat, m.gps_lon AS lon FROM metadata m
+      // gone files' ids, no files row read. Rounded to 1e-5 degrees (~1 m) here, not by a copy of
+      // every row in JS: 400K points were two arrays of arrays at once.
+      `SELECT m.file_id AS id, round(m.gps_lat, 5) AS lat, round(m.gps_lon, 5) AS lon FROM metadata m
        WHERE m.gps_lat IS NOT NULL AND m.gps_lon IS NOT NULL AND ${idInLibrary('m.file_id')}
          AND NOT (m.gps_lat = 0 AND m.gps_lon = 0) AND m.gps_lat BETWEEN -90 AND 90 AND m.gps_lon BETWEEN -180 AND 180`,
     )
     .raw()
     .all() as MapPoint[];
-  return rows.map(([id, lat, lon]) => [id, Math.round(lat * 1e5) / 1e5, Math.round(lon * 1e5) / 1e5]);
 }
