@@ -165,13 +165,12 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
   // counted: it checks the library already, and the files row read again for each passing file
   // (25,000 for the tag "dog" at 500K photos) doubled the count's time.
   const from = f.camera || f.q ? `files f LEFT JOIN metadata m ON m.file_id = f.id` : `files f`;
-  // With no filter at all, the library's own count (file_counts, kept by triggers).
   const walkable = !f.camera && !f.q && !f.ids;
   const total = !walkable || f.root || f.kind
     ? (db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${whereSql}`).get(...args) as { n: number }).n
     : filter
       ? (db.prepare(`SELECT count(*) AS n FROM (${filter.sql})`).get(...filter.params) as { n: number }).n
-      : libraryCount(db);
+      : libraryCount(db); // no filter at all: the library's own count, kept by triggers
   if (total === 0 || f.offset >= total) return { total, items: [] };
   const walk = walkable && walksFewSteps(db, f, total) ? walkPage(db, f, rowWhere, rowArgs, filter) : null;
   let ids: number[];
@@ -219,20 +218,23 @@ const WALK_STEPS_PER_FILE = 8;
  * dated files ran out.
  */
 function walkPage(db: ReadableDb, f: FileFilter, rowWhere: readonly string[], rowArgs: readonly unknown[], filter: FilterSql | null): number[] {
-  const where = ['m.captured_ts IS NOT NULL', ...rowWhere];
+  // `mc`, not `m` or `f`: the filter's own subqueries name metadata `m` and files `f`, and an
+  // outer column of the same name there would be theirs, not the walked entry's.
+  const where = ['mc.captured_ts IS NOT NULL', ...rowWhere];
   const args: unknown[] = [...rowArgs];
   if (f.from !== undefined || f.to !== undefined) {
-    where.push('m.captured_ts >= ? AND m.captured_ts < ?');
+    // The range itself bounds the walk (the filter checks it too, by the entry's own row).
+    where.push('mc.captured_ts >= ? AND mc.captured_ts < ?');
     args.push(f.from ?? Number.MIN_SAFE_INTEGER, f.to ?? Number.MAX_SAFE_INTEGER);
   }
   if (filter) {
-    where.push(filter.holds('m.file_id'));
+    where.push(filter.holds('mc.file_id'));
     args.push(...filter.params);
   }
   return db
     .prepare(
-      `SELECT m.file_id FROM metadata m INDEXED BY metadata_captured CROSS JOIN files f ON f.id = m.file_id
-       WHERE ${where.join(' AND ')} ORDER BY m.captured_ts DESC, m.file_id DESC LIMIT ? OFFSET ?`,
+      `SELECT mc.file_id FROM metadata mc INDEXED BY metadata_captured CROSS JOIN files f ON f.id = mc.file_id
+       WHERE ${where.join(' AND ')} ORDER BY mc.captured_ts DESC, mc.file_id DESC LIMIT ? OFFSET ?`,
     )
     .pluck()
     .all(...args, f.limit, f.offset) as number[];

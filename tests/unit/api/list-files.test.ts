@@ -116,7 +116,7 @@ test('a broad filter walks the capture-time index for its first page; a narrow o
       const p = plans(filter);
       const walk = p.find((x) => /INDEXED BY metadata_captured/.test(x));
       assert.ok(walk, `${JSON.stringify(filter)} walks:\n${p.join('\n')}`);
-      assert.match(walk!, /=> (SCAN|SEARCH) m USING COVERING INDEX metadata_captured/);
+      assert.match(walk!, /=> (SCAN|SEARCH) mc USING COVERING INDEX metadata_captured/);
       // No sort of the walk itself: a temp b-tree only where a UNION of the tag's lists merges.
       const count = (re: RegExp) => walk!.match(re)?.length ?? 0;
       assert.ok(count(/USE TEMP B-TREE FOR ORDER BY/g) <= count(/MERGE \(UNION\)/g), walk);
