@@ -7,7 +7,7 @@ import { placeForFile } from '../places/index.js';
 import { cameraLabel } from '../exiftool/camera-label.js';
 import { buildFilter, type FilterSql, type SearchFilters } from '../search/search.repository.js';
 import { tagsForFile } from '../search/tag.repository.js';
-import { getFileByPath, inLibrary } from '../store/repositories/file.repository.js';
+import { getFileByPath, idInLibrary, inLibrary } from '../store/repositories/file.repository.js';
 import { resultsForFile, runsForFile } from '../store/repositories/pass-result.repository.js';
 import { xmpStateForFile } from '../xmp/index.js';
 import type { Box } from '../geometry/box.js';
@@ -219,9 +219,12 @@ const WALK_STEPS_PER_FILE = 8;
  */
 function walkPage(db: ReadableDb, f: FileFilter, rowWhere: readonly string[], rowArgs: readonly unknown[], filter: FilterSql | null): number[] {
   // `mc`, not `m` or `f`: the filter's own subqueries name metadata `m` and files `f`, and an
-  // outer column of the same name there would be theirs, not the walked entry's.
-  const where = ['mc.captured_ts IS NOT NULL', ...rowWhere];
-  const args: unknown[] = [...rowArgs];
+  // outer column of the same name there would be theirs, not the walked entry's. The files row is
+  // read only for a root or kind: the library's own are told by the deleted files' ids, so a deep
+  // page (offset 100,000) walks the index alone rather than reading a files row per entry.
+  const byRow = !!(f.root || f.kind);
+  const where = ['mc.captured_ts IS NOT NULL', ...(byRow ? rowWhere : [idInLibrary('mc.file_id')])];
+  const args: unknown[] = byRow ? [...rowArgs] : [];
   if (f.from !== undefined || f.to !== undefined) {
     // The range itself bounds the walk (the filter checks it too, by the entry's own row).
     where.push('mc.captured_ts >= ? AND mc.captured_ts < ?');
@@ -233,7 +236,7 @@ function walkPage(db: ReadableDb, f: FileFilter, rowWhere: readonly string[], ro
   }
   return db
     .prepare(
-      `SELECT mc.file_id FROM metadata mc INDEXED BY metadata_captured CROSS JOIN files f ON f.id = mc.file_id
+      `SELECT mc.file_id FROM metadata mc INDEXED BY metadata_captured${byRow ? ' CROSS JOIN files f ON f.id = mc.file_id' : ''}
        WHERE ${where.join(' AND ')} ORDER BY mc.captured_ts DESC, mc.file_id DESC LIMIT ? OFFSET ?`,
     )
     .pluck()
