@@ -21,7 +21,9 @@ export function inLibrary(alias: string): string {
  * their files row, as metadata's do by foreign key), for reads over the whole library: the gone
  * files' ids listed once through their state index, never each file's row. Checking 550K files
  * rows for their state spilled SQLite's page cache and read them from disk: the timeline's day
- * counts took 2.4 s, 0.2 s so.
+ * counts took 2.4 s, 0.2 s so. Deleted files keep their rows (and results), so the list grows
+ * with a library's deletions: with a third of 550K files deleted the day counts still took 0.2 s
+ * (the row check: 2.0 s).
  */
 export function idInLibrary(id: string): string {
   return `${id} NOT IN (SELECT gone.id FROM files gone WHERE gone.state = 'gone')`;
