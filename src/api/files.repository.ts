@@ -166,13 +166,16 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
   // (25,000 for the tag "dog" at 500K photos) doubled the count's time.
   const from = f.camera || f.q ? `files f LEFT JOIN metadata m ON m.file_id = f.id` : `files f`;
   const walkable = !f.camera && !f.q && !f.ids;
+  // The library's size (kept by triggers), read once: the count with no filter at all, and what
+  // the walk's expected length is judged by.
+  const library = walkable ? libraryCount(db) : 0;
   const total = !walkable || f.root || f.kind
     ? (db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${whereSql}`).get(...args) as { n: number }).n
     : filter
       ? (db.prepare(`SELECT count(*) AS n FROM (${filter.sql})`).get(...filter.params) as { n: number }).n
-      : libraryCount(db); // no filter at all: the library's own count, kept by triggers
+      : library;
   if (total === 0 || f.offset >= total) return { total, items: [] };
-  const walk = walkable && walksFewSteps(db, f, total) ? walkPage(db, f, rowWhere, rowArgs, filter) : null;
+  const walk = walkable && walksFewSteps(f, total, library) ? walkPage(db, f, rowWhere, rowArgs, filter) : null;
   let ids: number[];
   // A walk that found nothing past an offset cannot say where the undated files start: sorted then.
   if (walk && (walk.length > 0 || f.offset === 0)) {
@@ -199,8 +202,8 @@ export function listFiles(db: ReadableDb, f: FileFilter): { total: number; items
  * photos of a tag) would walk the whole index, so it sorts its few. A date range walks its own
  * range of the index.
  */
-function walksFewSteps(db: ReadableDb, f: FileFilter, total: number): boolean {
-  return ((f.offset + f.limit) * Math.max(libraryCount(db), total)) / total <= WALK_STEPS_PER_FILE * total;
+function walksFewSteps(f: FileFilter, total: number, library: number): boolean {
+  return ((f.offset + f.limit) * Math.max(library, total)) / total <= WALK_STEPS_PER_FILE * total;
 }
 
 /** The files the library holds (present or away), from the counts kept by triggers (0060). */
