@@ -43,10 +43,14 @@ const SWEEP_CHUNK = 500;
 /**
  * The next piece of the sweep for one pass: present files after the cursor id whose result is for
  * another version or missing and that have no job of the pass yet (its plan is pinned in a test).
+ * Offline ones too (a drive unplugged over an upgrade): their step is kept until the drive is back,
+ * whose return re-checks only a photo's first step (a whole drive at once). Not iCloud placeholders
+ * (most were never read: a first start would park every step of each): a downloaded one has every
+ * step re-checked (discover.ts).
  */
 export function sweepChunkSql(): string {
   return `SELECT f.* FROM files f LEFT JOIN pass_results r ON r.file_id = f.id AND r.pass = @pass
-          WHERE f.id > @after AND f.state = 'present' AND (r.file_id IS NULL OR r.version != @version)
+          WHERE f.id > @after AND +f.state IN ('present', 'offline') AND (r.file_id IS NULL OR r.version != @version)
             AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.file_id = f.id AND j.pass = @pass)
           ORDER BY f.id LIMIT @limit`;
 }
@@ -59,6 +63,11 @@ export const OPTIMIZE_EVERY_RESULTS = 5000;
  * (`wakeFileJobs`), which is what ends it; the day only bounds a photo the walk never revisits.
  */
 const PARKED_MS = 24 * 3600_000;
+
+/** Known and expected back: on a drive that is unplugged, or a placeholder whose bytes are in iCloud. */
+function isAway(file: FileRow): boolean {
+  return file.state === 'offline' || file.state === 'cloud';
+}
 
 export interface RunStats {
   executed: Record<string, number>;
@@ -126,6 +135,14 @@ export class Pipeline {
    * the user's priority only if the user waits for this pass there (see user-focus.ts).
    */
   consider(file: FileRow, pass: Pass, priority: number = Priority.backlog): boolean {
+    if (isAway(file)) {
+      // Its drive went away (or iCloud took its bytes) after this was asked: a step that reads only
+      // the index (places, tags) finishing meanwhile. The step that waits for it is kept for the
+      // photo's return, its input worked out then; dropped here, nothing would ever ask again (a
+      // place never written to the sidecar). Parked: found again, the photo wakes it.
+      requestPass(this.o.db, file.id, pass.name, this.focus.priorityFor(file.path, pass.name, priority), Date.now(), Date.now() + PARKED_MS);
+      return true;
+    }
     if (file.state !== 'present') return false;
     const key = pass.inputKey(this.o.db, file);
     if (key === null) return false;
@@ -441,8 +458,9 @@ export class Pipeline {
     const db = this.o.db;
     const pass = this.byName.get(job.pass);
     const file = getFile(db, job.file_id);
-    if (pass && file?.state === 'offline') {
-      // Its drive is away: the step waits for it (made due when the photo is found again).
+    if (pass && file && isAway(file)) {
+      // Its drive is away (or its bytes in iCloud): the step waits for it (made due when the photo
+      // is found again; downloading it would be the user's call, not ours).
       park(db, job.id, Date.now() + PARKED_MS);
       return;
     }

@@ -65,16 +65,17 @@ export function raisePriority(db: WritableDb, fileIds: readonly number[], priori
  * key; if a result already exists for it nothing runs, otherwise the pass runs with that key.
  * Use it when something a pass reads has changed outside the pipeline (a person named, a tag
  * edited): e.g. requestPass(db, fileId, 'writeback').
+ * `runAfter`: not before then (a photo whose drive is away: until `wakeFileJobs` finds it back).
  */
-export function requestPass(db: WritableDb, fileId: number, pass: string, priority: number = Priority.reconsider, now = Date.now()): void {
-  stmt(db, `INSERT INTO jobs (file_id, pass, input_key, state, priority, created_at, updated_at)
-     VALUES (?, ?, ?, 'pending', ?, ?, ?)
+export function requestPass(db: WritableDb, fileId: number, pass: string, priority: number = Priority.reconsider, now = Date.now(), runAfter = 0): void {
+  stmt(db, `INSERT INTO jobs (file_id, pass, input_key, state, priority, run_after, created_at, updated_at)
+     VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)
      ON CONFLICT (file_id, pass, input_key) DO UPDATE SET
        state = CASE WHEN jobs.state = 'dead' THEN 'pending' ELSE jobs.state END,
        attempts = CASE WHEN jobs.state = 'dead' THEN 0 ELSE jobs.attempts END,
-       run_after = CASE WHEN jobs.state = 'dead' THEN 0 ELSE jobs.run_after END,
+       run_after = CASE WHEN jobs.state = 'dead' THEN excluded.run_after ELSE jobs.run_after END,
        requested_again = CASE WHEN jobs.state = 'leased' THEN 1 ELSE jobs.requested_again END,
-       priority = max(jobs.priority, excluded.priority), updated_at = excluded.updated_at`).run(fileId, pass, RECONSIDER_KEY, priority, now, now);
+       priority = max(jobs.priority, excluded.priority), updated_at = excluded.updated_at`).run(fileId, pass, RECONSIDER_KEY, priority, runAfter, now, now);
 }
 
 const LEASE = `UPDATE jobs AS j SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?`;

@@ -161,9 +161,11 @@ export class Discovery {
       // Back from a drive that was away: the steps put aside for it run now.
       if (wakeFileJobs(db, row.id, now) > 0) this.o.pipeline.wake();
     }
-    if (revived && !contentChanged && row.state === 'gone') {
+    if (revived && !contentChanged && (row.state === 'gone' || row.state === 'cloud')) {
       // Found again as it was after it was marked gone: a step that found it vanished recorded
       // nothing, and its dependents never ran (as for a move found after the file was marked gone).
+      // Downloaded from iCloud: a start-up sweep passed it by while it was a placeholder. One photo
+      // at a time, unlike a drive plugged back (its steps were kept for it, see Pipeline.consider).
       this.o.pipeline.considerEveryPass(fresh, priority);
       if (change !== 'moved') change = 'added';
     } else if (contentChanged || revived) {

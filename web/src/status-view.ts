@@ -63,13 +63,13 @@ export function renderStatus(s: Status): void {
     byId('summary'),
     stat('files', s.files.toLocaleString()),
     stat('queued', pending.toLocaleString()),
-    ...(away ? [stat('waiting for a drive', away.toLocaleString(), 'paused')] : []),
+    ...(away ? [stat('waiting for a drive or iCloud', away.toLocaleString(), 'paused')] : []),
     stat('running', s.queue.leased),
     stat('dead', s.queue.dead, s.queue.dead ? 'bad' : ''),
     stat('runs / min', s.throughput.runsPerMinute),
     stat('files / min', s.throughput.filesPerMinute),
     stat('ETA', pending ? duration(s.eta.seconds) : 'idle'),
-    stat('state', s.paused ? 'paused' : pending ? 'indexing' : away ? 'waiting for a drive' : 'idle', s.paused ? 'paused' : ''),
+    stat('state', s.paused ? 'paused' : pending ? 'indexing' : away ? 'waiting for a drive or iCloud' : 'idle', s.paused ? 'paused' : ''),
     h('div', { class: 'stat' }, pauseBtn),
     ...(s.xmp?.overwritten
       ? [h('div', { class: 'stat bad', title: 'Lightroom rewrote these sidecars from its catalog without rawlight\'s values. Fix: rawlight writeback --restore, then in Lightroom Metadata › Read Metadata from Files.' }, h('b', {}, s.xmp.overwritten), h('span', {}, 'XMP overwritten by Lightroom: run rawlight writeback --restore, then Metadata › Read Metadata from Files'))]

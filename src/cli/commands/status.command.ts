@@ -51,7 +51,7 @@ function formatStatus(s: StatusJson & { worker?: { running: boolean } }): string
   }
   lines.push(...nothingToDo(s));
   const away = s.queue.away ?? 0;
-  const waits = [`${s.queue.waiting - away} waiting to retry`, ...(away ? [`${away} waiting for a drive that is not connected`] : [])].join(', ');
+  const waits = [`${s.queue.waiting - away} waiting to retry`, ...(away ? [`${away} waiting for their photos to be back (a drive not connected, or in iCloud)`] : [])].join(', ');
   lines.push('', `queue: ${s.queue.pending} pending (${waits}), ${s.queue.leased} running, ${s.queue.dead} dead`);
   if (s.worker) lines.push(workerLine(s.worker.running, s.queue.pending));
   const later = Object.entries(s.eta.untimed).map(([pass, n]) => `${n} ${pass}`).join(', ');

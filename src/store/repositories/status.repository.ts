@@ -204,13 +204,13 @@ export function countWaiting(db: ReadableDb, now: number, passes?: readonly stri
 }
 
 /**
- * Of the waiting jobs, those put aside because their photo's drive is away (queue.park): they run
- * when it is plugged back in, not when a backoff ends. The same range of jobs_waiting, each job's
+ * Of the waiting jobs, those put aside because their photo is away (queue.park): on a drive that is
+ * unplugged, or an iCloud placeholder; they run when it is back, not when a backoff ends. The same range of jobs_waiting, each job's
  * photo read by primary key (a drive's worth of queued photos: tens of thousands, once a refresh).
  */
 export function countAway(db: ReadableDb, now: number): number {
   return (
-    db.prepare(`SELECT count(*) AS n FROM jobs j INDEXED BY jobs_waiting JOIN files f ON f.id = j.file_id WHERE j.state = 'pending' AND j.run_after > ? AND f.state = 'offline'`).get(now) as {
+    db.prepare(`SELECT count(*) AS n FROM jobs j INDEXED BY jobs_waiting JOIN files f ON f.id = j.file_id WHERE j.state = 'pending' AND j.run_after > ? AND f.state IN ('offline', 'cloud')`).get(now) as {
       n: number;
     }
   ).n;

@@ -101,3 +101,21 @@ test("the daemon's sweep leaves the event loop free between pieces; stopped half
   assert.ok(calls.length === rest, 'the files queued before are not considered again');
   assert.deepEqual(getKv(db, SWEPT_VERSIONS_KEY), { a: 1 });
 });
+
+test('a sweep keeps the step of a photo whose drive is away for its return, and passes an iCloud placeholder by', () => {
+  const { db } = openDb(':memory:');
+  const f = db.prepare(`INSERT INTO files (id, path, root, ext, kind, state, first_seen_at, last_seen_at) VALUES (?, ?, '/l', 'jpg', 'image', ?, 0, 0)`);
+  f.run(1, '/l/1.jpg', 'present');
+  f.run(2, '/l/2.jpg', 'offline');
+  f.run(3, '/l/3.jpg', 'cloud');
+  f.run(4, '/l/4.jpg', 'gone');
+  for (const id of [1, 2, 3, 4]) db.prepare(`INSERT INTO pass_results (file_id, pass, version, input_key, status, completed_at) VALUES (?, 'a', 1, 'k', 'ok', 0)`).run(id);
+  const before = Date.now();
+  // Version 2 of the pass while the drive is unplugged (an upgrade).
+  assert.equal(pipeline(db, [pass('a', 2, [])]).sweep(), 2);
+  const jobs = db.prepare(`SELECT file_id, input_key, run_after FROM jobs ORDER BY file_id`).all() as { file_id: number; input_key: string; run_after: number }[];
+  assert.deepEqual(jobs.map((j) => j.file_id), [1, 2]);
+  assert.equal(jobs[0]!.run_after, 0, 'the present photo: now');
+  assert.ok(jobs[1]!.run_after > before + 3600_000, 'the offline one: put aside until its drive is back');
+  assert.equal(jobs[1]!.input_key, '*', 'its input worked out when it runs');
+});

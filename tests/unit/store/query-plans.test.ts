@@ -64,12 +64,14 @@ test('status reads O(passes): no statement scans files, jobs, pass_results or pa
 
 test("status counts the steps waiting for an unplugged drive from the backoff index, each job's photo by key", () => {
   const db = seeded();
-  // A drive's photos away: their steps parked (pending, far in the future); others in a retry backoff.
-  db.prepare(`UPDATE files SET state = 'offline' WHERE id <= 600`).run();
+  // A drive's photos away (and iCloud placeholders): their steps parked (pending, far in the
+  // future); others in a retry backoff.
+  db.prepare(`UPDATE files SET state = 'offline' WHERE id <= 550`).run();
+  db.prepare(`UPDATE files SET state = 'cloud' WHERE id BETWEEN 551 AND 600`).run();
   db.prepare(`UPDATE jobs SET run_after = ? WHERE file_id <= 600 OR file_id BETWEEN 1001 AND 1010`).run(Date.now() + 86_400_000);
   db.exec('ANALYZE');
   const sqls = captured(db, () => assert.deepEqual([readStatus(db).queue.waiting, readStatus(db).queue.away], [610, 600]));
-  const away = sqls.find((sql) => sql.includes("f.state = 'offline'"));
+  const away = sqls.find((sql) => sql.includes("f.state IN ('offline', 'cloud')"));
   assert.ok(away, sqls.join('\n'));
   const p = plan(db, away).join('\n');
   assert.match(p, /jobs_waiting/, p);
