@@ -19,19 +19,27 @@ export const PLACE_SOURCE_TAGS: readonly string[] = [
   'IPTC:Sub-location',
 ];
 
-function hasPlace(tags: Record<string, unknown>): boolean {
+/** Place values of a file that rawlight is taking out of it (its previous sidecar): not the user's. */
+export interface PlaceLeaving {
+  path: string;
+  values: ReadonlySet<string>;
+}
+
+function hasPlace(tags: Record<string, unknown>, leaving: ReadonlySet<string> | undefined): boolean {
   return PLACE_SOURCE_TAGS.some((t) => {
     const v = tags[t];
-    return (typeof v === 'string' && v.trim() !== '') || typeof v === 'number';
+    return (typeof v === 'string' && v.trim() !== '' && !leaving?.has(v)) || typeof v === 'number';
   });
 }
 
 /**
  * The first file outside `target` that names a place for this photo (the photo itself, then its
  * other sidecar), or null. The target's own place values are judged by the plan, which knows
- * which of them rawlight wrote.
+ * which of them rawlight wrote. `leaving`: the photo's previous sidecar and the place values
+ * rawlight takes out of it in the same write (its target moved there from the one it wrote):
+ * counted as held there, they would be written nowhere.
  */
-export async function placeHeldOutside(writer: XmpWriter, photoPath: string, target: string): Promise<string | null> {
+export async function placeHeldOutside(writer: XmpWriter, photoPath: string, target: string, leaving: PlaceLeaving | null = null): Promise<string | null> {
   const sources = [photoPath, ...existingSidecars(photoPath)].filter((p) => p !== target);
   for (const p of sources) {
     let tags: Record<string, unknown>;
@@ -40,7 +48,7 @@ export async function placeHeldOutside(writer: XmpWriter, photoPath: string, tar
     } catch {
       continue; // a file ExifTool cannot read names no place rawlight could see
     }
-    if (hasPlace(tags)) return p;
+    if (hasPlace(tags, p === leaving?.path ? leaving.values : undefined)) return p;
   }
   return null;
 }

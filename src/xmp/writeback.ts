@@ -150,7 +150,8 @@ export async function prepareWriteback(deps: Pick<WritebackDeps, 'db' | 'writer'
     return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice, overwritten, newlyOverwritten, move };
   }
   const wantsPlace = Object.keys(desired.scalars).length > 0;
-  const held = wantsPlace && target.kind === 'sidecar' ? await placeHeldOutside(deps.writer, file.path, target.path) : null;
+  const leaving = move ? { path: move.from, values: new Set(move.plan.changes.filter((c) => c.op === 'remove' && (SCALAR_FIELDS as readonly string[]).includes(c.field)).map((c) => c.value)) } : null;
+  const held = wantsPlace && target.kind === 'sidecar' ? await placeHeldOutside(deps.writer, file.path, target.path, leaving) : null;
   const plan = planChanges(desired, current, previous, { placeHeldOutside: held !== null });
   const spotlightBefore = state?.spotlight ? (JSON.parse(state.spotlight) as SpotlightRecord) : null;
   return { file, target, desired, current, plan, spotlightBefore, fingerprint: fp, imageHash, notice, overwritten: false, newlyOverwritten: false, move };
