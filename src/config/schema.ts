@@ -110,6 +110,12 @@ export const ConfigSchema = z
         // Weekly, Sunday night: removes duplicates of rawlight's own values older versions wrote.
         repair: cron.default('45 5 * * 0'),
         backupsKept: z.number().int().min(1).max(100).default(7),
+        /**
+         * Days a deleted photo's faces, names, tags and previews are kept in case it comes back (put
+         * back from the Trash, its folder moved back in); the weekly prune then forgets it. 0: kept
+         * for ever. 30, as Photos' "Recently Deleted".
+         */
+        deletedKeptDays: z.number().int().min(0).max(36_500).default(30),
       })
       .strict()
       .prefault({}),

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ReadableDb, WritableDb } from '../store/db.js';
 
 export interface UpkeepJobStatus {
@@ -116,15 +117,28 @@ export function recordFinish(db: WritableDb, name: string, f: FinishRecord): voi
   );
 }
 
-/** Every cache path (relative to the cache folder) a row still points at: previews, thumbnails, face crops. */
-export function referencedCachePaths(db: ReadableDb): Set<string> {
+/**
+ * Every cache path (relative to the cache folder) a row still points at: previews, thumbnails, face
+ * crops. Read in windows of the primary key, the event loop free between two: in one read, 480K
+ * previews held the daemon's loop 0.7 s (measured on the scale bench's database). Windows of ids,
+ * not pages of matches: a page of 5K face crops walked all 1M faces where none had a crop (90 ms).
+ */
+export async function referencedCachePaths(db: ReadableDb, window = 5_000): Promise<Set<string>> {
   const out = new Set<string>();
-  for (const r of db.prepare('SELECT path, thumb_path FROM previews').iterate() as Iterable<{ path: string; thumb_path: string }>) {
-    out.add(r.path);
-    out.add(r.thumb_path);
-  }
-  for (const r of db.prepare('SELECT crop_path FROM faces WHERE crop_path IS NOT NULL').iterate() as Iterable<{ crop_path: string }>) {
-    out.add(r.crop_path);
+  const tables = [
+    { last: 'SELECT max(file_id) FROM previews', rows: 'SELECT path AS a, thumb_path AS b FROM previews WHERE file_id > ? AND file_id <= ?' },
+    { last: 'SELECT max(id) FROM faces', rows: 'SELECT crop_path AS a, NULL AS b FROM faces WHERE id > ? AND id <= ? AND crop_path IS NOT NULL' },
+  ];
+  for (const t of tables) {
+    const last = (db.prepare(t.last).pluck().get() as number | null) ?? 0;
+    const rows = db.prepare(t.rows);
+    for (let after = 0; after < last; after += window) {
+      for (const r of rows.all(after, after + window) as { a: string; b: string | null }[]) {
+        out.add(r.a);
+        if (r.b !== null) out.add(r.b);
+      }
+      await nextTurn();
+    }
   }
   return out;
 }

@@ -21,9 +21,9 @@ export function inLibrary(alias: string): string {
  * their files row, as metadata's do by foreign key), for reads over the whole library: the gone
  * files' ids listed once through their state index, never each file's row. Checking 550K files
  * rows for their state spilled SQLite's page cache and read them from disk: the timeline's day
- * counts took 2.4 s, 0.2 s so. Deleted files keep their rows (and results), so the list grows
- * with a library's deletions: with a third of 550K files deleted the day counts still took 0.2 s
- * (the row check: 2.0 s).
+ * counts took 2.4 s, 0.2 s so. Deleted files keep their rows (and results) for
+ * `schedule.deletedKeptDays` (forgetDeletedFile), so the list grows with a month's deletions: with
+ * a third of 550K files deleted the day counts still took 0.2 s (the row check: 2.0 s).
  */
 export function idInLibrary(id: string): string {
   return `${id} NOT IN (SELECT gone.id FROM files gone WHERE gone.state = 'gone')`;
@@ -62,6 +62,32 @@ export function getFileByPath(db: ReadableDb, p: string): FileRow | undefined {
 /** The file is no longer at its path (deleted, or vanished between discovery and a pass). */
 export function markFileGone(db: WritableDb, id: number, now = Date.now()): void {
   stmt(db, `UPDATE files SET state = 'gone', gone_at = ? WHERE id = ?`).run(now, id);
+}
+
+/**
+ * Up to `limit` photos deleted before `goneBefore`, by id after `after` (through the state index).
+ * The newest row is never among them: SQLite gives a new row the largest id + 1, and a new photo
+ * must not take the id of one forgotten (the undo history and an open page know photos by id).
+ */
+export function deletedBefore(db: ReadableDb, goneBefore: number, after: number, limit: number): number[] {
+  return stmt(db, `SELECT id FROM files WHERE state = 'gone' AND id > ? AND gone_at < ? AND id < (SELECT max(id) FROM files) ORDER BY id LIMIT ?`)
+    .pluck()
+    .all(after, goneBefore, limit) as number[];
+}
+
+/**
+ * Forgets a photo deleted before `goneBefore`: its row and everything hanging off it (metadata,
+ * previews, faces and their vectors, tags, text, places, results, runs: the schema's cascades and
+ * triggers, which keep every count) and what the people feature remembered of its faces. Until then
+ * a deleted photo keeps all of it, so one put back from the Trash or moved back in is found again as
+ * it was. Checked again here, in the caller's transaction: a photo found again since it was listed
+ * is kept. Returns whether it was forgotten; its cache files are left to the prune.
+ */
+export function forgetDeletedFile(db: WritableDb, id: number, goneBefore: number): boolean {
+  if (stmt(db, `DELETE FROM files WHERE id = ? AND state = 'gone' AND gone_at < ?`).run(id, goneBefore).changes === 0) return false;
+  // face_memory has no foreign key: it outlives a photo's faces (replaced on a re-detection) on purpose.
+  stmt(db, `DELETE FROM face_memory WHERE file_id = ?`).run(id);
+  return true;
 }
 
 /** The file's drive is away (a pass found it vanished with its library folder): kept, offline. */
