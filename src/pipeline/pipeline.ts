@@ -474,7 +474,10 @@ export class Pipeline {
       // Superseded: the file changed since this job was queued (its current input has its own job).
       tx(db, () => {
         complete(db, job.id);
-        if (key !== null && job.input_key !== RECONSIDER_KEY) this.consider(file, pass, job.priority);
+        const again = key !== null && job.input_key !== RECONSIDER_KEY && this.consider(file, pass, job.priority);
+        // Settled without running (its input has its result, or it has none): what waits for this
+        // pass to settle looks again, as after a final failure — it may have found this job queued.
+        if (!again) for (const p of this.dependents.get(pass.name) ?? []) if (p.afterSettled) this.consider(file, p, job.priority);
       });
       return;
     }

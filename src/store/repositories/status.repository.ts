@@ -205,8 +205,9 @@ export function countWaiting(db: ReadableDb, now: number, passes?: readonly stri
 
 /**
  * Of the waiting jobs, those put aside because their photo is away (queue.park): on a drive that is
- * unplugged, or an iCloud placeholder; they run when it is back, not when a backoff ends. The same range of jobs_waiting, each job's
- * photo read by primary key (a drive's worth of queued photos: tens of thousands, once a refresh).
+ * unplugged, or an iCloud placeholder; they run when it is back, not when a backoff ends. The same
+ * range of jobs_waiting, each job's photo read by primary key (a drive's worth of queued photos:
+ * tens of thousands, once a refresh).
  */
 export function countAway(db: ReadableDb, now: number): number {
   return (

@@ -3,7 +3,9 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { Pass } from '../../../src/passes/pass.js';
+import { requestPass } from '../../../src/queue/queue.js';
 import { openDb } from '../../../src/store/db.js';
+import { getFile } from '../../../src/store/repositories/file.repository.js';
 import { Discovery } from '../../../src/watch/discover.js';
 import { testDiscovery } from '../../helpers/discovery.js';
 import { tempDir } from '../../helpers/fixtures.js';
@@ -111,5 +113,34 @@ test('a photo iCloud took away while a step ran (a placeholder now) gets what wa
     await pipeline.stop(100);
     db.close();
     t.cleanup();
+  }
+});
+
+test('a step that settles without running (its input already has a result) has what waits for it to settle look again', async () => {
+  const { db } = openDb(':memory:');
+  const ran: string[] = [];
+  const pending = (pass: string) => db.prepare(`SELECT 1 FROM jobs WHERE file_id = 1 AND pass = ? AND state <> 'dead'`).get(pass) !== undefined;
+  const first: Pass = { name: 'first', version: 1, resource: 'io', after: [], description: 'upstream', inputKey: () => 'a', run: async () => (ran.push('first'), {}) };
+  // As writeback: no input while an upstream step is queued; the last upstream step to settle asks again.
+  const last: Pass = {
+    name: 'last', version: 1, resource: 'io', after: ['first'], afterSettled: true, description: 'waits for first to settle',
+    inputKey: () => (pending('first') ? null : 'b'),
+    run: async () => (ran.push('last'), {}),
+  };
+  const { pipeline } = testDiscovery(db, [first, last]);
+  try {
+    db.prepare(`INSERT INTO files (id, path, root, ext, kind, first_seen_at, last_seen_at) VALUES (1, '/l/1.jpg', '/l', 'jpg', 'image', 0, 0)`).run();
+    db.prepare(`INSERT INTO pass_results (file_id, pass, version, input_key, status, completed_at) VALUES (1, 'first', 1, 'a', 'ok', 0)`).run();
+    // Asked again (a photo back from its drive wakes such a request), and meanwhile the last step
+    // is considered and finds the first still queued.
+    requestPass(db, 1, 'first');
+    const file = getFile(db, 1)!;
+    assert.equal(pipeline.consider(file, last), false);
+    pipeline.start();
+    await pipeline.whenSettled(10_000, 5);
+    assert.deepEqual(ran, ['last'], 'the first had its result: it did not run again, and the last did');
+  } finally {
+    await pipeline.stop(100);
+    db.close();
   }
 });
