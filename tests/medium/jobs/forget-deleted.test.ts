@@ -110,6 +110,9 @@ describe('deleted photos are forgotten after schedule.deletedKeptDays, by the we
       assert.deepEqual(keptCounts(db), recount(db), 'the counts the status reads still agree with the rows');
       const pp = personPhotos(db);
       assert.deepEqual(pp.kept, pp.recount, 'and the people page\'s');
+      const byFolder = new Map<string, number>();
+      for (const p of db.prepare(`SELECT path FROM files`).pluck().all() as string[]) byFolder.set(path.dirname(p), (byFolder.get(path.dirname(p)) ?? 0) + 1);
+      assert.deepEqual(db.prepare(`SELECT path, files FROM folders ORDER BY path`).raw().all(), [...byFolder].sort(), 'and the folders\' (the folder search)');
       assert.equal(db.prepare(`SELECT max(id) FROM files`).pluck().get(), maxId);
       // A second run finds nothing more (the lately deleted one waits for its 30 days).
       assert.equal((await upkeep.runNow('prune')).result?.forgotten, 0);
