@@ -1,7 +1,8 @@
 /**
  * A library at scale (issue 11): builds a synthetic database through the project's repositories —
  * 500K files, 3M pass runs (6 passes done per file, each with its result), 1M faces in 1K people,
- * a 50K-job backlog — then measures, in one run, each figure against its goal:
+ * a 50K-job backlog, a 250K-entry journal of rawlight's own XMP writes (real files) — then
+ * measures, in one run, each figure against its goal:
  *   status CLI ms (< 100), /api/status p50/p99 under 20 connections while the pipeline works
  *   (p99 < 50), claim ms (< 1), start → first claim (< 3 s), a search and a people listing ms,
  *   drop-to-preview seconds for a photo added during the backlog (< 10 s), peak RSS (< 500 MB).
@@ -11,7 +12,8 @@
  * would add 2 GB to the build on a shared machine.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -23,6 +25,7 @@ import { facets, listFiles } from '../src/api/files.repository.js';
 import { mapPoints } from '../src/api/map.repository.js';
 import { timelineDays } from '../src/api/timeline.repository.js';
 import { createUpkeep } from '../src/jobs/index.js';
+import { reconcileJournal } from '../src/xmp/own-writes.js';
 import { buildFilter, termMatches } from '../src/search/search.repository.js';
 import { TOKEN_HEADER } from '../src/api/security.hook.js';
 import { listPersonTiles } from '../src/people/index.js';
@@ -57,6 +60,7 @@ const FILES = Number(values.files);
 const FACES = 2 * FILES; // 1M at 500K files
 const BACKLOG = Math.round(FILES / 10); // 50K at 500K files
 const PEOPLE = 1000;
+const JOURNAL = Math.round(FILES / 2); // sidecars rawlight wrote: 250K at 500K files
 const DONE_PASSES = ['scan', 'metadata', 'preview', 'faces', 'embed', 'tags'] as const; // 6 runs a file: 3M at 500K
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
@@ -73,6 +77,7 @@ const dbPath = path.join(home, DB_FILE);
 // The synthetic files live under a root that is not a configured library (it does not exist on
 // disk): the daemon's start-up walk covers only the real, watched library the photo is dropped in.
 const SYNTHETIC_ROOT = path.join(dir, 'synthetic-library');
+const JOURNAL_DIR = path.join(dir, 'sidecars');
 // The spine plus places and writeback: the dropped photo (GPS, no people) gets its place written
 // to an XMP sidecar, which the bench times too (drop → XMP). The ML passes stay off: they would
 // measure model load, not the queue.
@@ -156,6 +161,27 @@ if (!BUILD_IN) {
     }
   });
   console.log(`  faces and people: ${((performance.now() - buildStart) / 1000).toFixed(1)} s`);
+  // The journal of rawlight's own writes: an entry per sidecar it wrote (here half the library),
+  // each a real file on disk the daemon's start checks (hard links of one sidecar: a directory
+  // entry each, no blocks), as rawlight left it.
+  {
+    const one = path.join(JOURNAL_DIR, 'written.xmp');
+    mkdirSync(JOURNAL_DIR, { recursive: true });
+    writeFileSync(one, '<x:xmpmeta xmlns:x="adobe:ns:meta/"/>');
+    const st = statSync(one, { bigint: true });
+    const sha = createHash('sha256').update(readFileSync(one)).digest('hex');
+    const addEntry = db.prepare(`INSERT INTO xmp_journal (path, file_id, phase, size, mtime_ns, sha256, started_at, finished_at) VALUES (?, ?, 'written', ?, ?, ?, ?, ?)`);
+    tx(db, () => {
+      for (let i = 1; i <= JOURNAL; i++) {
+        const folder = path.join(JOURNAL_DIR, String(Math.floor(i / 1000)));
+        if (i % 1000 === 0 || i === 1) mkdirSync(folder, { recursive: true });
+        const p = path.join(folder, `IMG_${i}.xmp`);
+        linkSync(one, p);
+        addEntry.run(p, 2 * i, Number(st.size), st.mtimeNs.toString(), sha, now, now);
+      }
+    });
+  }
+  console.log(`  the own-write journal (${JOURNAL} sidecars): ${((performance.now() - buildStart) / 1000).toFixed(1)} s`);
   // The backlog: new files a walk found, queued for scan (their files do not exist: each job ends
   // quickly as "gone", which keeps the pipeline writing during the measurements).
   tx(db, () => {
@@ -190,7 +216,7 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
 // The migrations that send some photos back through a pass (0140 undated, 0150 sizes/times/lenses,
 // 0160 previews from deep pixels, 0180 darktable's colour labels) or build indexes (0170) and
 // tables (0200, the folders of every file and their names' index; 0210, the own words' index;
-// 0220, the typed places' indexes) run once,
+// 0220, the typed places' indexes; 0230, the index of killed XMP writes) run once,
 // at the first start after an upgrade, before any claim: each is timed on the built library and
 // rolled back. This release's (those after the last one users have, 0190: 0190 itself adds a
 // column, constant time) share the start's budget; a user upgrading from further back runs the
@@ -198,7 +224,7 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
 {
   const { db } = openDb(dbPath);
   const earlier = ['0140-reread-undated-photos.sql', '0150-reread-sizes-times-lenses.sql', '0160-rerender-deep-previews.sql', '0170-exposure-indexes.sql', '0180-reread-sidecar-colour-labels.sql'];
-  const current = ['0200-folder-names.sql', '0210-own-words.sql', '0220-named-place-lookup.sql'];
+  const current = ['0200-folder-names.sql', '0210-own-words.sql', '0220-named-place-lookup.sql', '0230-xmp-journal-writing.sql'];
   const totals = new Map<string[], number>([[earlier, 0], [current, 0]]);
   for (const steps of [earlier, current]) {
     for (const name of steps) {
@@ -517,6 +543,29 @@ report('peak RSS (status, API, pipeline in this process; the build ran in a chil
   report(`the weekly prune forgetting ${forgotten} photos deleted 40 days ago: the whole run`, ms / 1000, 's', null);
   report('  ms a photo (its results, runs, faces and tags with it)', ms / Math.max(1, forgotten), 'ms', null);
   report('  the longest the daemon\'s loop was held meanwhile (one chunk; /api/status p99 goal)', loop.max / 1e6, 'ms', 50);
+  db.close();
+}
+
+// The start-up check of the own-write journal (an entry per sidecar rawlight wrote): the daemon
+// runs it beside the pipeline, a page at a time with the files stat'ed off the loop. Baseline in
+// the same run: the whole journal read and each file stat'ed on the loop, as before.
+{
+  const { db } = openDb(dbPath);
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  let t = performance.now();
+  const r = await reconcileJournal(db, { startedBefore: Date.now() });
+  const ms = performance.now() - t;
+  loop.disable();
+  if (r.changed.length || r.gone) console.log(`journal: ${r.kept} kept, ${r.changed.length} changed, ${r.gone} gone (expected all kept)`);
+  report(`the own-write journal checked at start (${r.kept} sidecars), beside the pipeline`, ms / 1000, 's', null);
+  report('  the longest the daemon\'s loop was held meanwhile (/api/status p99 goal)', loop.max / 1e6, 'ms', 50);
+  const rss = process.memoryUsage().rss;
+  t = performance.now();
+  let same = 0;
+  for (const j of db.prepare('SELECT * FROM xmp_journal ORDER BY path').all() as { path: string; size: number }[]) if (statSync(j.path, { throwIfNoEntry: false })?.size === j.size) same++;
+  report(`  the whole journal read and stat'ed on the loop before the first claim (baseline; ${same} kept)`, (performance.now() - t) / 1000, 's', null);
+  report('  its rise of the process\'s RSS (baseline)', (process.memoryUsage().rss - rss) / 1e6, 'MB', null);
   db.close();
 }
 

@@ -428,9 +428,14 @@ export class Daemon {
     for (const r of await recoverInterruptedWrites(this.core.db)) {
       (r.action === 'restored' || r.action === 'temp-removed' ? log.info : log.error).call(log, { path: r.path, action: r.action, detail: r.detail }, 'interrupted XMP write recovered at start');
     }
-    const journal = await reconcileJournal(this.core.db);
-    if (journal.changed.length) log.info({ changed: journal.changed.length }, 'sidecars changed since rawlight wrote them; re-reading their metadata');
+    // The journal of rawlight's own writes is checked against the sidecars beside the pipeline (an
+    // entry per sidecar rawlight wrote: 500K stats in a big library); the writes this run begins
+    // are its own. A sidecar changed meanwhile is read again by the walk, which compares signatures.
+    const startedBefore = Date.now();
     this.core.pipeline.start();
+    void reconcileJournal(this.core.db, { startedBefore, signal: this.abort.signal })
+      .then((journal) => journal.changed.length && log.info({ changed: journal.changed.length, gone: journal.gone }, 'sidecars changed since rawlight wrote them; their metadata is read again'))
+      .catch((e: unknown) => log.warn({ err: e }, 'checking the journal of rawlight\'s own XMP writes failed; the next start checks it again'));
     // Not waited for: after an upgrade that reads every photo again, the daemon answers and works
     // meanwhile (pipeline.sweepInBackground).
     void this.core.pipeline

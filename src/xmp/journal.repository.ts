@@ -1,5 +1,6 @@
 import type { BigIntStats, Stats } from 'node:fs';
 import type { ReadableDb, WritableDb } from '../store/db.js';
+import { stmt } from '../store/statements.js';
 
 export interface JournalRow {
   path: string;
@@ -42,12 +43,13 @@ export function sigOf(st: Stats | BigIntStats): FileSig {
 }
 
 export function getJournal(db: ReadableDb, p: string): JournalRow | undefined {
-  return db.prepare('SELECT * FROM xmp_journal WHERE path = ?').get(p) as JournalRow | undefined;
+  return stmt(db, 'SELECT * FROM xmp_journal WHERE path = ?').get(p) as JournalRow | undefined;
 }
 
 /** Before a write: the path is about to change because of rawlight. */
 export function journalBegin(db: WritableDb, p: string, fileId: number | null, pre: FileSig | null, now = Date.now(), left: WriteLeftovers = {}): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO xmp_journal (path, file_id, phase, pre_size, pre_mtime_ns, size, mtime_ns, sha256, started_at, finished_at, temp_path, backup_path, backup_sha256)
      VALUES (?, ?, 'writing', ?, ?, NULL, NULL, NULL, ?, NULL, ?, ?, ?)
      ON CONFLICT (path) DO UPDATE SET file_id = excluded.file_id, phase = 'writing', pre_size = excluded.pre_size,
@@ -59,7 +61,7 @@ export function journalBegin(db: WritableDb, p: string, fileId: number | null, p
 
 /** After a write: the exact state rawlight left the file in. */
 export function journalFinish(db: WritableDb, p: string, post: FileSig & { sha256: string }, now = Date.now()): void {
-  db.prepare(`UPDATE xmp_journal SET phase = 'written', size = ?, mtime_ns = ?, sha256 = ?, finished_at = ?, temp_path = NULL, backup_path = NULL, backup_sha256 = NULL WHERE path = ?`).run(
+  stmt(db, `UPDATE xmp_journal SET phase = 'written', size = ?, mtime_ns = ?, sha256 = ?, finished_at = ?, temp_path = NULL, backup_path = NULL, backup_sha256 = NULL WHERE path = ?`).run(
     post.size,
     post.mtimeNs,
     post.sha256,
@@ -69,9 +71,15 @@ export function journalFinish(db: WritableDb, p: string, post: FileSig & { sha25
 }
 
 export function journalDelete(db: WritableDb, p: string): void {
-  db.prepare('DELETE FROM xmp_journal WHERE path = ?').run(p);
+  stmt(db, 'DELETE FROM xmp_journal WHERE path = ?').run(p);
 }
 
-export function listJournal(db: ReadableDb): JournalRow[] {
-  return db.prepare('SELECT * FROM xmp_journal ORDER BY path').all() as JournalRow[];
+/** Writes still in their writing phase (killed mid-way): through their partial index, never the whole journal. */
+export function listWritingJournal(db: ReadableDb): JournalRow[] {
+  return db.prepare(`SELECT * FROM xmp_journal WHERE phase = 'writing' ORDER BY path`).all() as JournalRow[];
+}
+
+/** Up to `limit` entries after `afterPath` (path order) begun before `startedBefore`: a page of the journal. */
+export function journalPage(db: ReadableDb, afterPath: string, startedBefore: number, limit: number): JournalRow[] {
+  return stmt(db, `SELECT * FROM xmp_journal WHERE path > ? AND started_at < ? ORDER BY path LIMIT ?`).all(afterPath, startedBefore, limit) as JournalRow[];
 }

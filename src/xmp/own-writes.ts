@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync, type BigIntStats, type Stats } from 'node:fs';
-import type { ReadableDb, WritableDb } from '../store/db.js';
-import { getJournal, journalBegin, journalDelete, journalFinish, listJournal, sigOf, type FileSig, type WriteLeftovers } from './journal.repository.js';
+import { stat } from 'node:fs/promises';
+import { tx, type ReadableDb, type WritableDb } from '../store/db.js';
+import { getJournal, journalBegin, journalDelete, journalFinish, journalPage, sigOf, type FileSig, type JournalRow, type WriteLeftovers } from './journal.repository.js';
 
 /** A write still marked in progress after this long is assumed dead (crash), not ours. */
 export const STALE_WRITE_MS = 10 * 60_000;
@@ -72,38 +73,90 @@ export async function settleOwnWrite(db: WritableDb, path: string, now = Date.no
 
 export interface ReconcileReport {
   /** Entries that still match the file: kept, so a late watcher event is still recognised. */
-  kept: string[];
+  kept: number;
   /** Paths changed by someone else since rawlight wrote them (or mid-write at a crash): re-import metadata. */
   changed: string[];
   /** Entries whose file is gone. */
-  gone: string[];
+  gone: number;
+}
+
+export interface ReconcileOptions {
+  /** Only entries begun before this: the writes of this run (it goes on beside the pipeline) are its own. */
+  startedBefore?: number;
+  /** Stops between pages (the daemon stopping). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Entries per page: their files stat'ed together off the loop, their rows checked and updated in one
+ * transaction (~2 ms with the journal's statements kept compiled; compiled per call, 500 held the
+ * loop 12-37 ms).
+ */
+const RECONCILE_PAGE = 200;
+
+async function statSigAsync(p: string): Promise<FileSig | null> {
+  try {
+    return sigOf(await stat(p, { bigint: true }));
+  } catch {
+    return null;
+  }
 }
 
 /**
  * At start: compares every journal entry with the file on disk. A file whose size/mtime differ is
  * confirmed by hash (a touch without a change is still ours); one that really differs, or whose
  * write never finished, was changed outside rawlight and is reported for a metadata re-import.
+ *
+ * A page at a time, the files stat'ed off the event loop: the journal holds an entry per sidecar
+ * rawlight wrote, and read whole with a stat each on the loop it took 0.84 s and ~140 MB at 100K
+ * entries (measured), before the daemon claimed its first job. So the daemon runs it beside the
+ * pipeline: an entry whose write began since it was read (`started_at` changed) is the pipeline's,
+ * left alone, and entries begun after `startedBefore` are never read.
  */
-export async function reconcileJournal(db: WritableDb): Promise<ReconcileReport> {
-  const out: ReconcileReport = { kept: [], changed: [], gone: [] };
-  for (const j of listJournal(db)) {
-    const sig = statSig(j.path);
-    if (!sig) {
-      journalDelete(db, j.path);
-      out.gone.push(j.path);
-      continue;
+export async function reconcileJournal(db: WritableDb, o: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const out: ReconcileReport = { kept: 0, changed: [], gone: 0 };
+  const startedBefore = o.startedBefore ?? Number.MAX_SAFE_INTEGER;
+  // The entry as it was read, if this run has not begun a write to its path since.
+  const unchanged = (j: JournalRow) => getJournal(db, j.path)?.started_at === j.started_at;
+  for (let after = ''; !o.signal?.aborted; ) {
+    const page = journalPage(db, after, startedBefore, RECONCILE_PAGE);
+    if (page.length === 0) break;
+    after = page.at(-1)!.path;
+    const sigs = await Promise.all(page.map((j) => statSigAsync(j.path)));
+    if (o.signal?.aborted) break; // the daemon stopping: its database closes next
+    const confirm: { j: JournalRow; sig: FileSig }[] = [];
+    tx(db, () => {
+      page.forEach((j, i) => {
+        if (!unchanged(j)) return;
+        const sig = sigs[i];
+        if (!sig) {
+          journalDelete(db, j.path);
+          out.gone++;
+        } else if (j.phase === 'written' && j.size === sig.size && j.mtime_ns !== null && sameMtime(j.mtime_ns, sig.mtimeNs)) {
+          out.kept++;
+        } else if (j.phase === 'written' && j.sha256 && j.size === sig.size) {
+          confirm.push({ j, sig });
+        } else {
+          journalDelete(db, j.path);
+          out.changed.push(j.path);
+        }
+      });
+    });
+    // Same size, another mtime: a touch (still ours) or an edit of the same length; the hash says.
+    for (const { j, sig } of confirm) {
+      const ours = await sha256File(j.path).then((h) => h === j.sha256, () => false);
+      if (o.signal?.aborted) break;
+      tx(db, () => {
+        if (!unchanged(j)) return;
+        if (ours) {
+          journalFinish(db, j.path, { ...sig, sha256: j.sha256! });
+          out.kept++;
+        } else {
+          journalDelete(db, j.path);
+          out.changed.push(j.path);
+        }
+      });
     }
-    if (j.phase === 'written' && j.size === sig.size && j.mtime_ns !== null && sameMtime(j.mtime_ns, sig.mtimeNs)) {
-      out.kept.push(j.path);
-      continue;
-    }
-    if (j.phase === 'written' && j.sha256 && j.size === sig.size && (await sha256File(j.path)) === j.sha256) {
-      journalFinish(db, j.path, { ...sig, sha256: j.sha256 });
-      out.kept.push(j.path);
-      continue;
-    }
-    journalDelete(db, j.path);
-    out.changed.push(j.path);
   }
   return out;
 }

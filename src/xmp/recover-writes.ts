@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isProcessAlive } from '../platform/process-alive.js';
 import { tx, type ReadableDb, type WritableDb } from '../store/db.js';
 import { parseTempSidecarName } from './atomic-sidecar.js';
-import { journalDelete, listJournal, type JournalRow } from './journal.repository.js';
+import { journalDelete, listWritingJournal, type JournalRow } from './journal.repository.js';
 import { sha256File } from './own-writes.js';
 import { assertSidecarWritable } from './sidecar-path.js';
 
@@ -70,8 +70,7 @@ async function recoverEmbedded(j: JournalRow & { backup_path: string }): Promise
  */
 export async function recoverInterruptedWrites(db: WritableDb, now = Date.now()): Promise<Recovery[]> {
   const out: Recovery[] = [];
-  for (const j of listJournal(db)) {
-    if (j.phase !== 'writing') continue;
+  for (const j of listWritingJournal(db)) {
     let r: Recovery | null = null;
     if (j.backup_path) {
       r = await recoverEmbedded({ ...j, backup_path: j.backup_path });
