@@ -9,7 +9,7 @@ export const ErrorCodes = {
   CONFIG_UNREADABLE: { retryable: false, message: 'The configuration file cannot be read' },
   PASS_UNKNOWN: { retryable: false, message: 'No pass has that name' },
   DB_FROM_FUTURE: { retryable: false, message: 'The database was written by a newer rawlight' },
-  DB_OUT_OF_DATE: { retryable: false, message: 'The database schema is older than this rawlight; start the daemon once to upgrade it' },
+  DB_OUT_OF_DATE: { retryable: false, message: 'The database schema is older than this rawlight; the daemon upgrades it when it starts' },
   DB_MIGRATION_FAILED: { retryable: false, message: 'A database migration failed' },
   DAEMON_ALREADY_RUNNING: { retryable: false, message: 'Another rawlight daemon is running on this home' },
   DAEMON_STOPPED: { retryable: false, message: 'The daemon stopped before the work asked of it was done' },

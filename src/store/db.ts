@@ -68,7 +68,7 @@ export function openReadonlyDb(file: string, opts: OpenOptions = {}): ReadableDb
     const latest = listMigrations(dir).at(-1)?.version ?? 0;
     const version = schemaVersion(db);
     if (version < latest) {
-      throw new DaemonError('DB_OUT_OF_DATE', `database schema is version ${version}, this rawlight needs ${latest}; start the daemon (rawlight run) once to upgrade it`);
+      throw new DaemonError('DB_OUT_OF_DATE', `database schema is version ${version}, this rawlight needs ${latest}; start the daemon (rawlight run) once to upgrade it`, { details: { version, needs: latest } });
     }
     return db;
   } catch (e) {

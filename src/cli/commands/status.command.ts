@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DB_FILE, openReadonlyDb } from '../../store/db.js';
+import { DB_FILE } from '../../store/db.js';
 import { readStatus, type StatusJson } from '../../store/repositories/status.repository.js';
 import { printJson, type CliCommand } from '../command.js';
 import { daemonRunning } from '../lock.js';
+import { openIndex } from '../open-index.js';
 import { upkeepStatus, type UpkeepJobStatus } from '../../jobs/index.js';
 import { writebackCounts, type RecoveryCounts } from '../../xmp/index.js';
 
@@ -21,7 +22,7 @@ export const statusCommand: CliCommand = {
       else env.io.stdout.write(`Nothing indexed yet (no database at ${file}).\n`);
       return 0;
     }
-    const db = openReadonlyDb(file);
+    const db = openIndex(env.places);
     try {
       // Whether anything works on the queue: the daemon or an `index` run holds this home's lock.
       const worker = { running: daemonRunning(env.places) };
