@@ -162,22 +162,32 @@ if (!BUILD_IN) {
   });
   console.log(`  faces and people: ${((performance.now() - buildStart) / 1000).toFixed(1)} s`);
   // The journal of rawlight's own writes: an entry per sidecar it wrote (here half the library),
-  // each a real file on disk the daemon's start checks (hard links of one sidecar: a directory
-  // entry each, no blocks), as rawlight left it.
+  // each a real file on disk the daemon's start checks (hard links of a few sidecars: a directory
+  // entry each, no blocks; ext4 allows 65,000 links to a file), as rawlight left it.
   {
-    const one = path.join(JOURNAL_DIR, 'written.xmp');
+    const content = '<x:xmpmeta xmlns:x="adobe:ns:meta/"/>';
+    const sha = createHash('sha256').update(content).digest('hex');
+    const sources: { path: string; size: number; mtimeNs: string }[] = [];
+    const source = (i: number) => {
+      const k = Math.floor(i / 50_000);
+      if (!sources[k]) {
+        const p = path.join(JOURNAL_DIR, `written-${k}.xmp`);
+        writeFileSync(p, content);
+        const st = statSync(p, { bigint: true });
+        sources[k] = { path: p, size: Number(st.size), mtimeNs: st.mtimeNs.toString() };
+      }
+      return sources[k];
+    };
     mkdirSync(JOURNAL_DIR, { recursive: true });
-    writeFileSync(one, '<x:xmpmeta xmlns:x="adobe:ns:meta/"/>');
-    const st = statSync(one, { bigint: true });
-    const sha = createHash('sha256').update(readFileSync(one)).digest('hex');
     const addEntry = db.prepare(`INSERT INTO xmp_journal (path, file_id, phase, size, mtime_ns, sha256, started_at, finished_at) VALUES (?, ?, 'written', ?, ?, ?, ?, ?)`);
     tx(db, () => {
       for (let i = 1; i <= JOURNAL; i++) {
         const folder = path.join(JOURNAL_DIR, String(Math.floor(i / 1000)));
         if (i % 1000 === 0 || i === 1) mkdirSync(folder, { recursive: true });
         const p = path.join(folder, `IMG_${i}.xmp`);
-        linkSync(one, p);
-        addEntry.run(p, 2 * i, Number(st.size), st.mtimeNs.toString(), sha, now, now);
+        const s = source(i);
+        linkSync(s.path, p);
+        addEntry.run(p, 2 * i, s.size, s.mtimeNs, sha, now, now);
       }
     });
   }
@@ -554,7 +564,7 @@ report('peak RSS (status, API, pipeline in this process; the build ran in a chil
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   let t = performance.now();
-  const r = await reconcileJournal(db, { startedBefore: Date.now() });
+  const r = await reconcileJournal(db, { startedBefore: Date.now(), pauseMs: 10 }); // as the daemon runs it
   const ms = performance.now() - t;
   loop.disable();
   if (r.changed.length || r.gone) console.log(`journal: ${r.kept} kept, ${r.changed.length} changed, ${r.gone} gone (expected all kept)`);

@@ -55,6 +55,9 @@ import { reconcileRoot, type ReconcileReport } from './watch/reconcile.js';
 import { LibraryWatcher } from './watch/watcher.js';
 import { createSpotlight, isOwnWrite, reconcileJournal, recoverInterruptedWrites, removeLeftoverTemps, scheduledRepair, type SpotlightAdapter } from './xmp/index.js';
 
+/** The start-up check of the own-write journal pauses this long between pages (see reconcileJournal). */
+const JOURNAL_PAGE_PAUSE_MS = 10;
+
 export interface CoreOptions {
   places: Places;
   config: Config;
@@ -428,14 +431,10 @@ export class Daemon {
     for (const r of await recoverInterruptedWrites(this.core.db)) {
       (r.action === 'restored' || r.action === 'temp-removed' ? log.info : log.error).call(log, { path: r.path, action: r.action, detail: r.detail }, 'interrupted XMP write recovered at start');
     }
-    // The journal of rawlight's own writes is checked against the sidecars beside the pipeline (an
-    // entry per sidecar rawlight wrote: 500K stats in a big library); the writes this run begins
-    // are its own. A sidecar changed meanwhile is read again by the walk, which compares signatures.
-    const startedBefore = Date.now();
+    // The journal of rawlight's own writes is checked against the sidecars later, beside the
+    // pipeline (below); the writes this run begins are its own.
+    const journalBefore = Date.now();
     this.core.pipeline.start();
-    void reconcileJournal(this.core.db, { startedBefore, signal: this.abort.signal })
-      .then((journal) => journal.changed.length && log.info({ changed: journal.changed.length, gone: journal.gone }, 'sidecars changed since rawlight wrote them; their metadata is read again'))
-      .catch((e: unknown) => log.warn({ err: e }, 'checking the journal of rawlight\'s own XMP writes failed; the next start checks it again'));
     // Not waited for: after an upgrade that reads every photo again, the daemon answers and works
     // meanwhile (pipeline.sweepInBackground).
     void this.core.pipeline
@@ -461,6 +460,15 @@ export class Daemon {
       (r) => void (r === 'made' && log.info('made the file of the towns\' other names for search ("München" finds Munich)')),
       (e: unknown) => void (this.stopping || log.warn({ err: e }, 'could not make the file of the towns\' other names; search finds towns by their own names')),
     );
+    // The own-write journal against the sidecars (an entry per sidecar rawlight wrote: 250K stats
+    // in a big library), once the queue is dry and a page at a time: at once beside a first
+    // import's backlog it raised the API's p99 under load from 36-41 to 56-65 ms (`npm run bench
+    // scale`). Nothing waits for it: until then an entry that no longer matches its sidecar only
+    // means that sidecar is read again (the walk compares signatures), as for anyone's edit.
+    void dry
+      .then(() => (this.stopping ? null : reconcileJournal(this.core.db, { startedBefore: journalBefore, signal: this.abort.signal, pauseMs: JOURNAL_PAGE_PAUSE_MS })))
+      .then((journal) => journal?.changed.length && log.info({ changed: journal.changed.length, gone: journal.gone }, 'sidecars changed since rawlight wrote them; their metadata is read again'))
+      .catch((e: unknown) => log.warn({ err: e }, 'checking the journal of rawlight\'s own XMP writes failed; the next start checks it again'));
     // Scheduled upkeep (bree schedules; the jobs run in this process on the one writable handle).
     const upkeep = createUpkeep({
       db: this.core.db,
