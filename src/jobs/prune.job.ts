@@ -63,12 +63,14 @@ async function removeEmptyDirs(root: string, rel: string): Promise<void> {
  * the longest hold).
  */
 const FORGET_BUDGET_MS = 8;
+/** Deleted photos listed at a time (ids only), then forgotten transaction by transaction. */
+const FORGET_LIST = 500;
 
 /** Forgets the photos deleted before `before`, transactions of FORGET_BUDGET_MS; stops early when asked. */
 async function forgetDeleted(db: WritableDb, before: number, signal: AbortSignal): Promise<number> {
   let n = 0;
   for (let after = 0; ; ) {
-    const ids = deletedBefore(db, before, after, 500);
+    const ids = deletedBefore(db, before, after, FORGET_LIST);
     for (let i = 0; i < ids.length; ) {
       const started = performance.now();
       tx(db, () => {
@@ -78,7 +80,7 @@ async function forgetDeleted(db: WritableDb, before: number, signal: AbortSignal
       if (signal.aborted) return n;
       await nextTurn(); // the API and the workers get their turns between two transactions
     }
-    if (ids.length < 500) return n;
+    if (ids.length < FORGET_LIST) return n;
     after = ids.at(-1)!;
   }
 }

@@ -140,7 +140,8 @@ export class Pipeline {
       // the index (places, tags) finishing meanwhile. The step that waits for it is kept for the
       // photo's return, its input worked out then; dropped here, nothing would ever ask again (a
       // place never written to the sidecar). Parked: found again, the photo wakes it.
-      requestPass(this.o.db, file.id, pass.name, this.focus.priorityFor(file.path, pass.name, priority), Date.now(), Date.now() + PARKED_MS);
+      const now = Date.now();
+      requestPass(this.o.db, file.id, pass.name, this.focus.priorityFor(file.path, pass.name, priority), now, now + PARKED_MS);
       return true;
     }
     if (file.state !== 'present') return false;
@@ -150,6 +151,11 @@ export class Pipeline {
     const queued = enqueue(this.o.db, file.id, pass.name, key, this.focus.priorityFor(file.path, pass.name, priority));
     if (queued) this.wake();
     return queued;
+  }
+
+  /** Considers the passes that wait for `settled` to settle (writeback): it ended without a new result. */
+  private considerSettled(file: FileRow, settled: string, priority: number): void {
+    for (const p of this.dependents.get(settled) ?? []) if (p.afterSettled) this.consider(file, p, priority);
   }
 
   /** Considers every pass that reads `done`'s output. */
@@ -477,7 +483,7 @@ export class Pipeline {
         const again = key !== null && job.input_key !== RECONSIDER_KEY && this.consider(file, pass, job.priority);
         // Settled without running (its input has its result, or it has none): what waits for this
         // pass to settle looks again, as after a final failure — it may have found this job queued.
-        if (!again) for (const p of this.dependents.get(pass.name) ?? []) if (p.afterSettled) this.consider(file, p, job.priority);
+        if (!again) this.considerSettled(file, pass.name, job.priority);
       });
       return;
     }
@@ -599,7 +605,7 @@ export class Pipeline {
         });
         // A final answer settles this pass for the file: what waits for it to settle looks again.
         const fresh = getFile(db, file.id);
-        if (fresh) for (const p of this.dependents.get(pass.name) ?? []) if (p.afterSettled) this.consider(fresh, p, job.priority);
+        if (fresh) this.considerSettled(fresh, pass.name, job.priority);
       }
     });
     if (movedMeanwhile) {
