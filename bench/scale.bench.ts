@@ -40,7 +40,8 @@ import { createMetadataPass } from '../src/passes/metadata.pass.js';
 import { PipelineBus } from '../src/pipeline/events.js';
 import { Pipeline, SWEPT_VERSIONS_KEY } from '../src/pipeline/pipeline.js';
 import type { Places } from '../src/platform/places.js';
-import { claim, enqueue, nextRunAfter, Priority, release } from '../src/queue/queue.js';
+import { claim, enqueue, nextRunAfter, Priority, release, workDue } from '../src/queue/queue.js';
+import { countAway } from '../src/store/repositories/status.repository.js';
 import { NEEDS_INSTALL } from '../src/errors/index.js';
 import { defaultMigrationsDir, openDb, openReadonlyDb, tx, DB_FILE } from '../src/store/db.js';
 import { setKv } from '../src/store/repositories/kv.repository.js';
@@ -234,7 +235,7 @@ console.log(`built ${FILES} files, ${FILES * DONE_PASSES.length} results and run
 {
   const { db } = openDb(dbPath);
   const earlier = ['0140-reread-undated-photos.sql', '0150-reread-sizes-times-lenses.sql', '0160-rerender-deep-previews.sql', '0170-exposure-indexes.sql', '0180-reread-sidecar-colour-labels.sql'];
-  const current = ['0200-folder-names.sql', '0210-own-words.sql', '0220-named-place-lookup.sql', '0230-xmp-journal-writing.sql'];
+  const current = ['0200-folder-names.sql', '0210-own-words.sql', '0220-named-place-lookup.sql', '0230-xmp-journal-writing.sql', '0240-jobs-parked-below.sql'];
   const totals = new Map<string[], number>([[earlier, 0], [current, 0]]);
   for (const steps of [earlier, current]) {
     for (const name of steps) {
@@ -298,6 +299,45 @@ const CPU_PASSES = ['preview', 'faces', 'embed', 'tags', 'ocr', 'fingerprint'];
   };
   report(`next retry index waits for, past the ${BACKLOG}-job backlog (median of 50; once a run)`, nextRetry(NEEDS_INSTALL), 'ms', null);
   report('  the earliest retry of any kind, as before (baseline)', nextRetry([]), 'ms', null);
+  // An archive drive unplugged with PARKED of its steps put aside (the faces of a new release's
+  // sweep, say): each claim of the other work, the doorbell's check and the page's away count,
+  // with the steps parked as this release parks them (Priority.away, jobs_parked) against the
+  // same steps at their own priority, as an older release left them (baseline, same run).
+  const PARKED = Math.min(200_000, FILES);
+  const medianOf = (n: number, fn: () => unknown) => {
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      fn();
+      ms.push(performance.now() - t);
+    }
+    return median(ms);
+  };
+  const now = Date.now();
+  tx(db, () => {
+    const add = db.prepare(`INSERT INTO jobs (file_id, pass, input_key, state, priority, run_after, created_at, updated_at) VALUES (?, 'faces', 'parked', 'pending', ?, ?, ?, ?)`);
+    for (let id = 1; id <= PARKED; id++) add.run(id, Priority.walk, now + 86_400_000, now, now);
+  });
+  db.pragma('optimize');
+  const parkedFigures = (countAwaySql: () => unknown) => ({
+    claim: medianOf(50, () => {
+      const j = claim(db, CPU_PASSES, 'bench', 60_000, Date.now(), ['ocr']);
+      if (j) release(db, j.id);
+    }),
+    due: medianOf(50, () => workDue(db, CPU_PASSES)),
+    away: medianOf(5, countAwaySql),
+  });
+  // The older count: each waiting step's photo read for its state.
+  const before = parkedFigures(() => db.prepare(`SELECT count(*) FROM jobs j INDEXED BY jobs_waiting JOIN files f ON f.id = j.file_id WHERE j.state = 'pending' AND j.run_after > ? AND f.state IN ('offline', 'cloud')`).get(Date.now()));
+  tx(db, () => db.prepare(`UPDATE jobs SET priority = ? WHERE input_key = 'parked'`).run(Priority.away));
+  const after = parkedFigures(() => countAway(db, Date.now()));
+  tx(db, () => db.prepare(`DELETE FROM jobs WHERE input_key = 'parked'`).run());
+  report(`claim, cpu pool, with ${PARKED} steps parked for an unplugged drive (median of 50)`, after.claim, 'ms', 1);
+  report('  the same steps at their own priority, as an older release parked them (baseline)', before.claim, 'ms', null);
+  report('  the doorbell\'s "anything due?" of the cpu pool (median of 50; every 5 s idle)', after.due, 'ms', null);
+  report('  (baseline)', before.due, 'ms', null);
+  report('  status: the steps waiting for a drive or iCloud (median of 5; each page refresh)', after.away, 'ms', null);
+  report('  (baseline: each parked step\'s photo read for its state)', before.away, 'ms', null);
   // `rawlight index DIR` with the daemon running follows the folder's steps in the database: one
   // look, at a folder as big as the backlog (every photo a step to go) and at the whole library
   // asked for again (every photo done). It looks no more often than ten times a look's length.

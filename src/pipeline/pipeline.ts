@@ -134,7 +134,9 @@ export class Pipeline {
    * Queues `pass` for a file if its current input has no result yet. Returns true if queued. At
    * the user's priority only if the user waits for this pass there (see user-focus.ts).
    */
-  consider(file: FileRow, pass: Pass, priority: number = Priority.backlog): boolean {
+  consider(file: FileRow, pass: Pass, asked: number = Priority.backlog): boolean {
+    // What a parked step (Priority.away) asks for after it is backlog at least, not parked itself.
+    const priority = Math.max(asked, Priority.backlog);
     if (isAway(file)) {
       // Its drive went away (or iCloud took its bytes) after this was asked: a step that reads only
       // the index (places, tags) finishing meanwhile. The step that waits for it is kept for the

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDb } from '../../../src/store/db.js';
 import { captured, plan } from '../../helpers/query-plan.js';
-import { claim, claimForFile, enqueue, hasWork, nextRunAfter, sweepExpiredLeases, workDue } from '../../../src/queue/queue.js';
+import { claim, claimForFile, enqueue, hasWork, nextRunAfter, park, sweepExpiredLeases, workDue } from '../../../src/queue/queue.js';
 import { countWaiting, readStatus } from '../../../src/store/repositories/status.repository.js';
 import { hasTowns } from '../../../src/places/place.repository.js';
 
@@ -62,21 +62,23 @@ test('status reads O(passes): no statement scans files, jobs, pass_results or pa
   assert.match(all, /jobs_waiting/, 'jobs in backoff through their partial index');
 });
 
-test("status counts the steps waiting for an unplugged drive from the backoff index, each job's photo by key", () => {
+test('status counts the steps waiting for an unplugged drive or iCloud from the parked index alone, no photo read', () => {
   const db = seeded();
-  // A drive's photos away (and iCloud placeholders): their steps parked (pending, far in the
-  // future); others in a retry backoff.
+  // A drive's photos away (and iCloud placeholders): their steps parked; others in a retry
+  // backoff; a read-only folder's steps parked too, but they wait for the folder, not a drive.
   db.prepare(`UPDATE files SET state = 'offline' WHERE id <= 550`).run();
   db.prepare(`UPDATE files SET state = 'cloud' WHERE id BETWEEN 551 AND 600`).run();
-  db.prepare(`UPDATE jobs SET run_after = ? WHERE file_id <= 600 OR file_id BETWEEN 1001 AND 1010`).run(Date.now() + 86_400_000);
+  const parkedJob = db.prepare(`SELECT id FROM jobs WHERE file_id = ?`).pluck();
+  for (let f = 1; f <= 600; f++) park(db, parkedJob.get(f) as number, Date.now() + 86_400_000);
+  for (let f = 601; f <= 605; f++) park(db, parkedJob.get(f) as number, Date.now() + 86_400_000, Date.now(), { code: 'FOLDER_READ_ONLY', message: 'read-only' });
+  db.prepare(`UPDATE jobs SET run_after = ? WHERE file_id BETWEEN 1001 AND 1010`).run(Date.now() + 60_000);
   db.exec('ANALYZE');
-  const sqls = captured(db, () => assert.deepEqual([readStatus(db).queue.waiting, readStatus(db).queue.away], [610, 600]));
-  const away = sqls.find((sql) => sql.includes("f.state IN ('offline', 'cloud')"));
+  const sqls = captured(db, () => assert.deepEqual([readStatus(db).queue.waiting, readStatus(db).queue.away], [615, 600]));
+  const away = sqls.find((sql) => sql.includes('jobs_parked'));
   assert.ok(away, sqls.join('\n'));
   const p = plan(db, away).join('\n');
-  assert.match(p, /jobs_waiting/, p);
-  assert.match(p, /SEARCH f USING (INTEGER PRIMARY KEY|COVERING INDEX files_state \(state=\? AND rowid=\?\))/, p);
-  assert.doesNotMatch(p, /SCAN (files|jobs)\b(?!.*USING)/, p);
+  assert.match(p, /USING COVERING INDEX jobs_parked/, p);
+  assert.doesNotMatch(p, /files|SCAN jobs\b(?!.*USING)/, p);
 });
 
 test('a first import (every job pending, one pass, one priority) still claims through the claim index, never walking the queue', () => {
