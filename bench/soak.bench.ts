@@ -3,7 +3,7 @@
 // Lightroom saving sidecars, people named and undone, the CLI asked things, the daemon stopped and
 // killed and started again — then, once it has caught up, what must hold after weeks unattended:
 //   - the index matches the disk (every photo there, nothing gone still present);
-//   - every photo went through the metadata pass (a bad file with its error recorded);
+//   - every photo went through the metadata pass (a bad file with its error recorded; an empty one's at scan);
 //   - no job left running or waiting, no temp file left beside a photo;
 //   - every sidecar reads, no value in it twice, and the user's rating and keywords kept;
 //   - nothing left to write back (`rawlight writeback --dry-run`);
@@ -241,7 +241,13 @@ for (const p of onDisk) if (!present.has(p)) problem('a photo on disk not in the
 for (const p of present) if (!existsSync(p)) problem('a photo gone from disk still in the index', p);
 for (const f of walk(lib)) if (/\.rawlight-|_exiftool_tmp/.test(f)) problem('a temp file left beside the photos', f);
 for (const j of db.prepare(`SELECT f.path, j.pass, j.state FROM jobs j JOIN files f ON f.id = j.file_id WHERE j.state != 'dead'`).all() as { path: string; pass: string; state: string }[]) problem('a job left', `${j.pass} ${j.state} ${j.path}`);
-for (const p of db.prepare(`SELECT f.path FROM files f LEFT JOIN pass_results r ON r.file_id = f.id AND r.pass = 'metadata' WHERE f.state = 'present' AND r.file_id IS NULL`).pluck().all() as string[]) problem('a photo never through the metadata pass', p);
+// A file whose scan recorded a final answer (an empty file: FILE_EMPTY) has its error there instead.
+for (const p of db
+  .prepare(`SELECT f.path FROM files f LEFT JOIN pass_results r ON r.file_id = f.id AND r.pass = 'metadata'
+    WHERE f.state = 'present' AND r.file_id IS NULL AND NOT EXISTS (SELECT 1 FROM pass_results s WHERE s.file_id = f.id AND s.pass = 'scan' AND s.status != 'ok')`)
+  .pluck()
+  .all() as string[])
+  problem('a photo never through the metadata pass', p);
 const failed = db.prepare(`SELECT pass, error_code AS code, count(*) AS n FROM pass_results WHERE status != 'ok' GROUP BY 1, 2`).all() as { pass: string; code: string; n: number }[];
 db.close();
 
