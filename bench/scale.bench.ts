@@ -89,6 +89,16 @@ const rows: { what: string; value: string; goal: string; ok: boolean | null }[] 
 const report = (what: string, value: number, unit: string, goal: number | null) =>
   rows.push({ what, value: `${value.toFixed(unit === 's' ? 2 : 1)} ${unit}`, goal: goal === null ? '-' : `< ${goal} ${unit}`, ok: goal === null ? null : value < goal });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The median time of `n` runs of `fn`, in ms. */
+const medianOf = (n: number, fn: () => unknown) => {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    fn();
+    ms.push(performance.now() - t);
+  }
+  return median(ms);
+};
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
 // ---- build ---------------------------------------------------------------------------------
@@ -304,15 +314,6 @@ const CPU_PASSES = ['preview', 'faces', 'embed', 'tags', 'ocr', 'fingerprint'];
   // with the steps parked as this release parks them (Priority.away, jobs_parked) against the
   // same steps at their own priority, as an older release left them (baseline, same run).
   const PARKED = Math.min(200_000, FILES);
-  const medianOf = (n: number, fn: () => unknown) => {
-    const ms: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const t = performance.now();
-      fn();
-      ms.push(performance.now() - t);
-    }
-    return median(ms);
-  };
   const now = Date.now();
   tx(db, () => {
     const add = db.prepare(`INSERT INTO jobs (file_id, pass, input_key, state, priority, run_after, created_at, updated_at) VALUES (?, 'faces', 'parked', 'pending', ?, ?, ?, ?)`);
@@ -396,15 +397,7 @@ const CPU_PASSES = ['preview', 'faces', 'embed', 'tags', 'ocr', 'fingerprint'];
   const oldPlace = `SELECT p.file_id FROM places p WHERE (lower(p.city) IN (SELECT value FROM json_each(?)) OR lower(p.region) IN (SELECT value FROM json_each(?))
       OR lower(p.country) IN (SELECT value FROM json_each(?)) OR lower(p.country_code) IN (SELECT value FROM json_each(?)))
       AND EXISTS (SELECT 1 FROM files f WHERE f.id = p.file_id AND f.state = 'present') LIMIT 5000`;
-  const timed = (run: () => unknown) => {
-    const xs: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      run();
-      xs.push(performance.now() - t0);
-    }
-    return median(xs);
-  };
+  const timed = (run: () => unknown) => medianOf(5, run);
   const img = `img_${Math.floor(FILES / 2) + 7}`;
   const nameHits = termMatches(ro, [img], buildFilter(ro, {})).filter((h) => h.source === 'name').length;
   if (nameHits === 0) throw new Error(`the name search found no ${img}`);
