@@ -258,11 +258,8 @@ export function renewLeases(db: WritableDb, jobIds: readonly number[], owner: st
 export function hasWork(db: ReadableDb, passes: readonly string[], now = Date.now()): boolean {
   if (passes.length === 0) return false;
   const marks = passes.map(() => '?').join(',');
-  // Due work as the doorbell asks it (workDue): parked steps apart, never walked.
-  const sql = `SELECT 1 WHERE EXISTS (SELECT 1 FROM jobs WHERE state = 'leased' AND pass IN (${marks}))
-    OR EXISTS (SELECT 1 FROM jobs INDEXED BY jobs_claim WHERE state = 'pending' AND pass IN (${marks}) AND priority >= ${Priority.backlog} AND run_after <= ?)
-    OR EXISTS (SELECT 1 FROM jobs INDEXED BY jobs_parked WHERE priority < ${Priority.backlog} AND pass IN (${marks}) AND run_after <= ? AND state = 'pending')`;
-  return stmt(db, sql).get(...passes, ...passes, now, ...passes, now) !== undefined;
+  const sql = `SELECT 1 WHERE EXISTS (SELECT 1 FROM jobs WHERE state = 'leased' AND pass IN (${marks})) OR ${dueAmong(marks)}`;
+  return stmt(db, sql).get(...passes, ...dueParams(passes, now)) !== undefined;
 }
 
 /** Dead jobs back to pending (all, one, or only those whose error code is in `codes`). */
@@ -310,20 +307,22 @@ export function jobsLeft(db: ReadableDb, passes: readonly string[]): number {
  */
 export function workDue(db: ReadableDb, passes: readonly string[], now = Date.now()): boolean {
   if (passes.length === 0) return false;
-  const marks = passes.map(() => '?').join(',');
-  // Parked steps apart (Priority.away): an idle daemon beside an unplugged archive walked them all
-  // on each ring (9 ms at 200K).
   // One statement (the doorbell's one question a ring).
-  return (
-    stmt(
-      db,
-      `SELECT EXISTS (SELECT 1 FROM jobs INDEXED BY jobs_claim WHERE state = 'pending' AND pass IN (${marks}) AND priority >= ${Priority.backlog} AND run_after <= ?)
-           OR EXISTS (SELECT 1 FROM jobs INDEXED BY jobs_parked WHERE priority < ${Priority.backlog} AND pass IN (${marks}) AND run_after <= ? AND state = 'pending')`,
-    )
-      .pluck()
-      .get(...passes, now, ...passes, now) === 1
-  );
+  return stmt(db, `SELECT ${dueAmong(passes.map(() => '?').join(','))}`).pluck().get(...dueParams(passes, now)) === 1;
 }
+
+/**
+ * "A pending job of these passes (`marks`, their placeholders) is due": the due work's range of the
+ * claim index, then the parked steps' own index, never walking parked steps (Priority.away: an idle
+ * daemon beside an unplugged archive walked them all on each doorbell ring, 9 ms at 200K).
+ */
+function dueAmong(marks: string): string {
+  return `(EXISTS (SELECT 1 FROM jobs INDEXED BY jobs_claim WHERE state = 'pending' AND pass IN (${marks}) AND priority >= ${Priority.backlog} AND run_after <= ?)
+    OR EXISTS (SELECT 1 FROM jobs INDEXED BY jobs_parked WHERE priority < ${Priority.backlog} AND pass IN (${marks}) AND run_after <= ? AND state = 'pending'))`;
+}
+
+/** dueAmong's parameters. */
+const dueParams = (passes: readonly string[], now: number) => [...passes, now, ...passes, now];
 
 /** Earliest time a waiting (backoff) job becomes runnable, or null. */
 export function nextRunAfter(db: ReadableDb, passes: readonly string[], exceptCodes: readonly string[] = []): number | null {
