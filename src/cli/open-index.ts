@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DaemonError, isDaemonError } from '../errors/index.js';
 import type { Places } from '../platform/places.js';
-import { DB_FILE, openReadonlyDb, type ReadableDb } from '../store/db.js';
+import { DB_FILE, openDb, openReadonlyDb, type ReadableDb, type WritableDb } from '../store/db.js';
 import { daemonRunning } from './lock.js';
 
 /** What to do when there is no index yet. */
@@ -14,8 +14,7 @@ export const NOTHING_INDEXED_HINT = '`rawlight index DIR` indexes a folder now; 
  * the ENOENT of opening it or a file "not indexed" when nothing is.
  */
 export function openIndex(places: Places): ReadableDb {
-  const file = path.join(places.dataDir, DB_FILE);
-  if (!existsSync(file)) throw new DaemonError('NOTHING_INDEXED', NOTHING_INDEXED_HINT);
+  const file = indexFile(places);
   try {
     return openReadonlyDb(file);
   } catch (e) {
@@ -27,4 +26,24 @@ export function openIndex(places: Places): ReadableDb {
     }
     throw e;
   }
+}
+
+function indexFile(places: Places): string {
+  const file = path.join(places.dataDir, DB_FILE);
+  if (!existsSync(file)) throw new DaemonError('NOTHING_INDEXED', NOTHING_INDEXED_HINT);
+  return file;
+}
+
+/**
+ * The index, writable, for the commands that change it themselves (people, faces purge). Beside a
+ * running daemon the schema must already be this rawlight's: upgrading it under a daemon started
+ * with an older rawlight would leave that daemon writing a schema it does not know, so the command
+ * says to restart the daemon, as the readers do. With no daemon it upgrades the index itself (in
+ * one immediate transaction, so a daemon starting meanwhile waits for it). Nothing indexed yet is
+ * NOTHING_INDEXED, not a new empty database.
+ */
+export function openIndexForChange(places: Places): WritableDb {
+  const file = indexFile(places);
+  if (daemonRunning(places)) openIndex(places).close();
+  return openDb(file).db;
 }

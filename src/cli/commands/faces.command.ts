@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { countFaces, purgeFaces } from '../../ml/faces/face.repository.js';
-import { DB_FILE, openDb } from '../../store/db.js';
 import { printJson, UsageError, type CliCommand } from '../command.js';
+import { openIndexForChange } from '../open-index.js';
 
 export const facesCommand: CliCommand = {
   name: 'faces',
@@ -15,7 +14,7 @@ export const facesCommand: CliCommand = {
       options: { yes: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
     });
     if (positionals[0] !== 'purge') throw new UsageError(positionals[0] ? `unknown subcommand "${positionals[0]}"` : 'missing subcommand');
-    const { db } = openDb(path.join(env.places.dataDir, DB_FILE));
+    const db = openIndexForChange(env.places);
     try {
       if (!values.yes) {
         const n = countFaces(db);

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   getPerson,
@@ -14,8 +13,9 @@ import {
   undoLast,
   type ActionResult,
 } from '../../people/index.js';
-import { DB_FILE, openDb, type WritableDb } from '../../store/db.js';
+import type { WritableDb } from '../../store/db.js';
 import { printJson, UsageError, type CliCommand, type CliEnv } from '../command.js';
+import { openIndexForChange } from '../open-index.js';
 
 const USAGE = `rawlight people [--json] [--all]            persons and unnamed groups (--all: with ignored ones)
 rawlight people name GROUP_OR_PERSON "Name"   name a group (joins the person of that name if there is one)
@@ -79,7 +79,7 @@ export const peopleCommand: CliCommand = {
     });
     const [sub, a, b] = positionals;
     const json = values.json ?? false;
-    const { db } = openDb(path.join(env.places.dataDir, DB_FILE));
+    const db = openIndexForChange(env.places);
     try {
       switch (sub) {
         case undefined:

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { acquireLock } from '../../../src/lifecycle/lock.js';
-import { defaultMigrationsDir, openDb } from '../../../src/store/db.js';
-import { listMigrations } from '../../../src/store/migrate.js';
+import { defaultMigrationsDir, openDb, openReadonlyDb } from '../../../src/store/db.js';
+import { listMigrations, schemaVersion } from '../../../src/store/migrate.js';
 import { cli } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/fixtures.js';
 
@@ -14,13 +15,27 @@ after(() => t.cleanup());
 // rawlight upgraded while its daemon runs: the daemon upgrades the index when it starts, and the one
 // running started with the old rawlight. The commands that read the index say to restart it, not
 // to "start the daemon" that is running.
-test('a command reading an index older than it says to restart the running daemon, or to start a stopped one', async () => {
-  const home = path.join(t.dir, 'home');
-  const old = path.join(t.dir, 'migrations');
+/** A home whose index an older rawlight made (every migration but the last). */
+function olderIndex(name: string): { home: string; version: () => number } {
+  const home = path.join(t.dir, name);
+  const old = path.join(t.dir, `${name}-migrations`);
   mkdirSync(home, { recursive: true });
   mkdirSync(old);
   for (const m of listMigrations(defaultMigrationsDir()).slice(0, -1)) copyFileSync(path.join(defaultMigrationsDir(), m.name), path.join(old, m.name));
   openDb(path.join(home, 'rawlight.db'), { migrationsDir: old }).db.close();
+  const version = () => {
+    const db = new Database(path.join(home, 'rawlight.db'), { readonly: true });
+    try {
+      return schemaVersion(db);
+    } finally {
+      db.close();
+    }
+  };
+  return { home, version };
+}
+
+test('a command reading an index older than it says to restart the running daemon, or to start a stopped one', async () => {
+  const { home } = olderIndex('home');
   const lock = acquireLock(home); // the old daemon, running
   try {
     for (const args of [['status'], ['search', 'dog'], ['show', path.join(t.dir, 'IMG_1.jpg')]]) {
@@ -35,4 +50,37 @@ test('a command reading an index older than it says to restart the running daemo
   const stopped = await cli(home, ['status']);
   assert.match(stopped.stderr, /start the daemon \(rawlight run\) once to upgrade it/, stopped.stderr);
   assert.doesNotMatch(stopped.stderr, /restart/);
+});
+
+// The commands that change the index themselves (people, faces purge) upgraded it beside an older
+// daemon, which then went on writing a schema it did not know.
+test('a command changing an index older than it leaves it to the running daemon (restart it), and upgrades it when none runs', async () => {
+  const { home, version } = olderIndex('home-change');
+  const old = version();
+  const lock = acquireLock(home);
+  try {
+    for (const args of [['people'], ['people', 'undo'], ['faces', 'purge', '--yes']]) {
+      const r = await cli(home, args);
+      assert.notEqual(r.code, 0, args.join(' '));
+      assert.match(r.stderr, /restart it \(`rawlight agent restart`\) and it upgrades the index/, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(version(), old, `${args.join(' ')} left the schema to the daemon`);
+    }
+  } finally {
+    lock.release();
+  }
+  const r = await cli(home, ['people', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(version() > old, 'with no daemon the command upgrades the index itself');
+  openReadonlyDb(path.join(home, 'rawlight.db')).close();
+});
+
+test('a command changing the index before anything was indexed says so and makes no database', async () => {
+  const home = path.join(t.dir, 'home-empty');
+  mkdirSync(home, { recursive: true });
+  for (const args of [['people'], ['faces', 'purge', '--yes']]) {
+    const r = await cli(home, args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.stderr, /NOTHING_INDEXED/, `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(!existsSync(path.join(home, 'rawlight.db')), `${args.join(' ')} made no index`);
+  }
 });
