@@ -58,9 +58,9 @@ async function removeEmptyDirs(root: string, rel: string): Promise<void> {
 /**
  * How long one transaction of forgetting may work before it commits: a photo takes 0.5-2 ms with its
  * faces, results, runs and jobs (measured at 20K and 550K photos), so a fixed count of photos held
- * the loop 20-80 ms. A commit that crosses SQLite's checkpoint threshold adds ~25 ms at 550K (the
- * pipeline's commits meet the same); the API's p99 goal is 50 ms (`npm run bench scale` prints
- * the longest hold).
+ * the loop 20-80 ms. A commit that crosses the WAL's checkpoint threshold adds up to ~13 ms at 550K
+ * (WAL_AUTOCHECKPOINT_PAGES; the pipeline's commits meet the same); the API's p99 goal is 50 ms
+ * (`npm run bench scale` prints the longest hold).
  */
 const FORGET_BUDGET_MS = 8;
 /** Deleted photos listed at a time (ids only), then forgotten transaction by transaction. */
