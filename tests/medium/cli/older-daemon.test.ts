@@ -12,9 +12,6 @@ import { tempDir } from '../../helpers/fixtures.js';
 const t = tempDir('rawlight-older-daemon-');
 after(() => t.cleanup());
 
-// rawlight upgraded while its daemon runs: the daemon upgrades the index when it starts, and the one
-// running started with the old rawlight. The commands that read the index say to restart it, not
-// to "start the daemon" that is running.
 /** A home whose index an older rawlight made (every migration but the last). */
 function olderIndex(name: string): { home: string; version: () => number } {
   const home = path.join(t.dir, name);
@@ -34,6 +31,9 @@ function olderIndex(name: string): { home: string; version: () => number } {
   return { home, version };
 }
 
+// rawlight upgraded while its daemon runs: the daemon upgrades the index when it starts, and the one
+// running started with the old rawlight. The commands that read the index say to restart it, not
+// to "start the daemon" that is running.
 test('a command reading an index older than it says to restart the running daemon, or to start a stopped one', async () => {
   const { home } = olderIndex('home');
   const lock = acquireLock(home); // the old daemon, running
