@@ -28,10 +28,14 @@ export function openIndex(places: Places): ReadableDb {
   }
 }
 
+/** Whether anything was ever indexed in this home (its database exists). */
+export function hasIndex(places: Places): boolean {
+  return existsSync(path.join(places.dataDir, DB_FILE));
+}
+
 function indexFile(places: Places): string {
-  const file = path.join(places.dataDir, DB_FILE);
-  if (!existsSync(file)) throw new DaemonError('NOTHING_INDEXED', NOTHING_INDEXED_HINT);
-  return file;
+  if (!hasIndex(places)) throw new DaemonError('NOTHING_INDEXED', NOTHING_INDEXED_HINT);
+  return path.join(places.dataDir, DB_FILE);
 }
 
 /**

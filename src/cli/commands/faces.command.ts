@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { countFaces, purgeFaces } from '../../ml/faces/face.repository.js';
 import { printJson, UsageError, type CliCommand } from '../command.js';
-import { openIndexForChange } from '../open-index.js';
+import { hasIndex, openIndexForChange } from '../open-index.js';
 
 export const facesCommand: CliCommand = {
   name: 'faces',
@@ -14,6 +14,12 @@ export const facesCommand: CliCommand = {
       options: { yes: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
     });
     if (positionals[0] !== 'purge') throw new UsageError(positionals[0] ? `unknown subcommand "${positionals[0]}"` : 'missing subcommand');
+    if (!hasIndex(env.places)) {
+      // Nothing indexed yet: no face data anywhere, which is what purging asks for.
+      if (values.json) printJson(env.io, { faces: 0, crops: 0 });
+      else env.io.stdout.write('Nothing indexed yet: there is no face data to delete.\n');
+      return 0;
+    }
     const db = openIndexForChange(env.places);
     try {
       if (!values.yes) {

@@ -12,10 +12,11 @@ import {
   suggestionsFor,
   undoLast,
   type ActionResult,
+  type PeopleListing,
 } from '../../people/index.js';
 import type { WritableDb } from '../../store/db.js';
 import { printJson, UsageError, type CliCommand, type CliEnv } from '../command.js';
-import { openIndexForChange } from '../open-index.js';
+import { hasIndex, openIndexForChange } from '../open-index.js';
 
 const USAGE = `rawlight people [--json] [--all]            persons and unnamed groups (--all: with ignored ones)
 rawlight people name GROUP_OR_PERSON "Name"   name a group (joins the person of that name if there is one)
@@ -79,6 +80,14 @@ export const peopleCommand: CliCommand = {
     });
     const [sub, a, b] = positionals;
     const json = values.json ?? false;
+    const listing = sub === undefined || sub === 'list';
+    if (listing && !hasIndex(env.places)) {
+      // Nothing indexed yet: nobody to list (as `status` says), and no database made to say so.
+      const empty: PeopleListing = { persons: [], unassigned: [] };
+      if (json) printJson(env.io, empty);
+      else env.io.stdout.write('0 person(s)/group(s); 0 face(s) not in any group (nothing indexed yet).\n');
+      return 0;
+    }
     const db = openIndexForChange(env.places);
     try {
       switch (sub) {
