@@ -65,7 +65,11 @@ function printListing(env: CliEnv, db: WritableDb, includeIgnored: boolean): voi
     const example = p.name === null && p.representative ? `  e.g. face ${p.representative.id} in ${p.representative.path}` : '';
     env.io.stdout.write(`${String(p.id).padStart(5)}  ${label}${p.ignored ? ' [ignored]' : ''}  ${p.faceCount} face(s) in ${p.photoCount} photo(s)${hint}${example}\n`);
   }
-  env.io.stdout.write(`${l.persons.length} person(s)/group(s); ${l.unassigned.length} face(s) not in any group.\n`);
+  env.io.stdout.write(listingSummary(l));
+}
+
+function listingSummary(l: PeopleListing, why = ''): string {
+  return `${l.persons.length} person(s)/group(s); ${l.unassigned.length} face(s) not in any group${why}.\n`;
 }
 
 export const peopleCommand: CliCommand = {
@@ -85,7 +89,7 @@ export const peopleCommand: CliCommand = {
       // Nothing indexed yet: nobody to list (as `status` says), and no database made to say so.
       const empty: PeopleListing = { persons: [], unassigned: [] };
       if (json) printJson(env.io, empty);
-      else env.io.stdout.write('0 person(s)/group(s); 0 face(s) not in any group (nothing indexed yet).\n');
+      else env.io.stdout.write(listingSummary(empty, ' (nothing indexed yet)'));
       return 0;
     }
     const db = openIndexForChange(env.places);

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DB_FILE } from '../../store/db.js';
 import { readStatus, type StatusJson } from '../../store/repositories/status.repository.js';
 import { printJson, type CliCommand } from '../command.js';
 import { daemonRunning } from '../lock.js';
-import { openIndex } from '../open-index.js';
+import { hasIndex, openIndex } from '../open-index.js';
 import { upkeepStatus, type UpkeepJobStatus } from '../../jobs/index.js';
 import { writebackCounts, type RecoveryCounts } from '../../xmp/index.js';
 
@@ -15,8 +14,8 @@ export const statusCommand: CliCommand = {
   usage: 'rawlight status [--json]',
   async run(args, env) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
-    const file = path.join(env.places.dataDir, DB_FILE);
-    if (!existsSync(file)) {
+    if (!hasIndex(env.places)) {
+      const file = path.join(env.places.dataDir, DB_FILE);
       const empty = { files: 0, passes: {}, queue: { pending: 0, leased: 0, dead: 0 }, note: 'nothing indexed yet' };
       if (values.json) printJson(env.io, empty);
       else env.io.stdout.write(`Nothing indexed yet (no database at ${file}).\n`);
